@@ -1,0 +1,29 @@
+//! The contract between tandem's runtime and its execution tiers.
+//!
+//! The runtime (the `tandem` crate) owns modules, instances, memories, tables,
+//! globals and the embedder API. A tier (the interpreter in `tandem-interp`, the
+//! JIT later) only turns validated function bodies into something that runs.
+//! The two meet here, and nowhere else:
+//!
+//! - [`vmctx`]: the `#[repr(C)]` layout of an instance as running code sees it —
+//!   the entrypoint table of [`VMFunc`]s, memories, tables, globals, segments;
+//! - [`callconv`]: the one calling convention every call between tiers, the
+//!   host and the runtime uses, and the runtime services tiers may call;
+//! - [`trap`]: trap codes, and how a trap and its backtrace travel to the host;
+//! - [`value`]: the raw bit form of Wasm values;
+//! - [`module`]: the decoded module metadata a tier translates from.
+//!
+//! A tier never sees the embedder API, and the runtime never looks inside a
+//! tier's code: a function runs by calling the code pointer in its entry.
+
+pub mod callconv;
+pub mod module;
+pub mod trap;
+pub mod value;
+pub mod vmctx;
+
+pub use callconv::{ArrayCallFn, Builtins};
+pub use module::ModuleEnv;
+pub use trap::{BacktraceFrame, TrapCode, TrapRecord};
+pub use value::{RefRaw, ValRaw};
+pub use vmctx::{VMContext, VMFunc, VMMemory, VMSegment, VMTable};

@@ -1,0 +1,42 @@
+//! The decoded, validated module that tiers translate from.
+
+use std::ops::Range;
+use std::sync::Arc;
+use wasmparser::{BinaryReader, FuncType, FunctionBody, GlobalType, MemoryType, RefType, TableType};
+
+/// Everything about a module a tier needs to translate its functions. The
+/// runtime builds it once per module after validation; tiers may assume the
+/// module is valid.
+#[derive(Debug)]
+pub struct ModuleEnv {
+    /// The type section.
+    pub types: Vec<FuncType>,
+    /// Type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub tables: Vec<TableType>,
+    pub memories: Vec<MemoryType>,
+    pub globals: Vec<GlobalType>,
+    /// The element type of each element segment.
+    pub elem_types: Vec<RefType>,
+    /// The module binary, which function bodies point into.
+    pub bytes: Arc<[u8]>,
+    /// Byte range of each local function's body, by local index.
+    pub bodies: Vec<Range<usize>>,
+    /// Function names from the name section, by function index.
+    pub func_names: std::collections::HashMap<u32, String>,
+}
+
+impl ModuleEnv {
+    /// The signature of function `func_index`.
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    /// The body of function `func_index`, which must not be imported.
+    pub fn body(&self, func_index: u32) -> FunctionBody<'_> {
+        let range = self.bodies[(func_index - self.num_imported_funcs) as usize].clone();
+        let start = range.start as u64;
+        FunctionBody::new(BinaryReader::new(&self.bytes[range], start))
+    }
+}

@@ -1,0 +1,133 @@
+//! The layout of an instance as running code sees it.
+//!
+//! Every field is a raw pointer into structures the runtime owns and keeps
+//! alive as long as the instance; a tier reads them, and changes state only
+//! through plain stores the runtime expects (table elements, globals, memory
+//! bytes, dropping a segment by zeroing its length) or through
+//! [`Builtins`](crate::Builtins) for anything that allocates.
+
+use crate::{ArrayCallFn, RefRaw, ValRaw};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+/// One function instance: the callee that its entrypoint-table slot names.
+///
+/// The runtime pins each `VMFunc` for the lifetime of its store, so its
+/// address is the function's identity: it is the raw `funcref` value, and an
+/// instance that imports (or re-exports) the function points at the same
+/// `VMFunc` as the instance that defines it. Installing faster code for a
+/// function is one store to [`VMFunc::code`]; every caller — direct, indirect
+/// through a table, from the host — sees it at its next call.
+#[repr(C)]
+pub struct VMFunc {
+    /// The code the next call runs, an [`ArrayCallFn`].
+    pub code: AtomicPtr<()>,
+    /// The defining instance; null for host functions.
+    pub vmctx: *mut VMContext,
+    /// Host-function data, owned by the runtime; null for Wasm functions.
+    pub host: *const (),
+    /// Engine-wide canonical id of the signature, compared by `call_indirect`.
+    pub type_id: u32,
+    /// Index in the defining module's function index space.
+    pub func_index: u32,
+}
+
+impl VMFunc {
+    /// The code a call runs now.
+    #[inline(always)]
+    pub fn code(&self) -> ArrayCallFn {
+        let p = self.code.load(Ordering::Acquire);
+        // SAFETY: `code` only ever holds pointers stored by `set_code`,
+        // which takes an `ArrayCallFn`.
+        unsafe { std::mem::transmute::<*mut (), ArrayCallFn>(p) }
+    }
+
+    /// Installs the code later calls run (the tier-up swap).
+    pub fn set_code(&self, code: ArrayCallFn) {
+        self.code.store(code as *mut (), Ordering::Release);
+    }
+}
+
+/// A linear memory. The base never moves: the runtime reserves the address
+/// space for the largest possible memory plus a guard region up front.
+#[repr(C)]
+pub struct VMMemory {
+    pub base: *mut u8,
+    /// Current size in bytes (a multiple of 64 KiB).
+    pub len: usize,
+}
+
+/// A table of references. `base` may move when the table grows.
+#[repr(C)]
+pub struct VMTable {
+    pub base: *mut RefRaw,
+    /// Current number of elements.
+    pub len: u32,
+}
+
+/// A data segment (bytes) or element segment (resolved [`RefRaw`]s).
+/// `memory.init`/`table.init` read it; `data.drop`/`elem.drop` set `len` to 0.
+#[repr(C)]
+pub struct VMSegment {
+    pub base: *const u8,
+    /// Length in units: bytes for data, elements for element segments.
+    pub len: usize,
+}
+
+impl VMSegment {
+    pub const EMPTY: VMSegment = VMSegment {
+        base: std::ptr::null(),
+        len: 0,
+    };
+}
+
+/// An instance, as code sees it. All arrays are indexed by the module's own
+/// index spaces (imports first).
+#[repr(C)]
+pub struct VMContext {
+    /// The entrypoint table: one callee per function index.
+    pub funcs: *const *const VMFunc,
+    pub memories: *const *mut VMMemory,
+    pub tables: *const *mut VMTable,
+    /// One 16-byte cell per global (imported ones point into their owner).
+    pub globals: *const *mut ValRaw,
+    /// Canonical signature id for each of the module's type indices.
+    pub type_ids: *const u32,
+    /// Data segments, by data index.
+    pub data: *mut VMSegment,
+    /// Element segments, by element index.
+    pub elems: *mut VMSegment,
+    /// Runtime services for what allocates.
+    pub builtins: *const crate::Builtins,
+    /// Per-module state of the tier that runs this instance's functions (the
+    /// interpreter's translation cache); the runtime keeps it alive.
+    pub tier_state: *const (),
+    /// The runtime's own view of the instance and its store; opaque to tiers.
+    pub runtime: *mut (),
+}
+
+impl VMContext {
+    /// # Safety
+    /// `index` must be a valid function index of the instance.
+    #[inline(always)]
+    pub unsafe fn func(&self, index: u32) -> *const VMFunc {
+        *self.funcs.add(index as usize)
+    }
+    /// # Safety
+    /// `index` must be a valid memory index of the instance.
+    #[inline(always)]
+    pub unsafe fn memory(&self, index: u32) -> *mut VMMemory {
+        *self.memories.add(index as usize)
+    }
+    /// # Safety
+    /// `index` must be a valid table index of the instance.
+    #[inline(always)]
+    pub unsafe fn table(&self, index: u32) -> *mut VMTable {
+        *self.tables.add(index as usize)
+    }
+    /// # Safety
+    /// `index` must be a valid global index of the instance.
+    #[inline(always)]
+    pub unsafe fn global(&self, index: u32) -> *mut ValRaw {
+        *self.globals.add(index as usize)
+    }
+}
