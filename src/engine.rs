@@ -1,0 +1,99 @@
+//! The engine: configuration shared by modules and stores, and the registry
+//! that gives every distinct signature one id across all modules.
+
+use crate::{Error, FuncType, Result};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Which tier runs Wasm functions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tier {
+    /// Every function runs in the interpreter.
+    #[default]
+    Interp,
+    /// Every function is compiled before it runs.
+    Jit,
+    /// Functions start in the interpreter; hot ones are compiled in the background.
+    Tiered,
+}
+
+impl std::str::FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Tier, String> {
+        match s {
+            "interp" => Ok(Tier::Interp),
+            "jit" => Ok(Tier::Jit),
+            "tiered" => Ok(Tier::Tiered),
+            _ => Err(format!("unknown tier `{s}` (expected interp, jit or tiered)")),
+        }
+    }
+}
+
+/// Engine settings.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub(crate) tier: Tier,
+}
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+    /// Selects the execution tier.
+    pub fn tier(&mut self, tier: Tier) -> &mut Config {
+        self.tier = tier;
+        self
+    }
+}
+
+/// Shared, cheaply clonable engine state.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+struct EngineInner {
+    config: Config,
+    signatures: Mutex<HashMap<FuncType, u32>>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default()).expect("the default configuration is supported")
+    }
+}
+
+impl Engine {
+    /// Creates an engine; fails for tiers this build does not have.
+    pub fn new(config: &Config) -> Result<Engine> {
+        if config.tier != Tier::Interp {
+            return Err(Error::Unsupported(format!(
+                "the {:?} tier is not available yet; use --tier interp",
+                config.tier
+            )));
+        }
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                signatures: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The engine-wide id of a signature: equal signatures get equal ids, which
+    /// is what `call_indirect` and import type checks compare.
+    pub(crate) fn signature_id(&self, ty: &FuncType) -> u32 {
+        let mut sigs = self.inner.signatures.lock();
+        let next = sigs.len() as u32;
+        *sigs.entry(ty.clone()).or_insert(next)
+    }
+
+    pub(crate) fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}

@@ -1,0 +1,60 @@
+//! The errors every fallible API call returns.
+
+use crate::Trap;
+
+/// Anything that can go wrong compiling, linking or running Wasm.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The `.wat` text could not be parsed.
+    #[error("{0}")]
+    Wat(String),
+    /// The binary is malformed or does not validate.
+    #[error("invalid module: {0}")]
+    Invalid(String),
+    /// A feature or tier this build cannot provide.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// An import could not be satisfied; the message names it.
+    #[error("link error: {0}")]
+    Link(String),
+    /// Wasm code trapped.
+    #[error("{0}")]
+    Trap(Trap),
+    /// The program asked to exit (WASI `proc_exit`).
+    #[error("exit with status {0}")]
+    Exit(i32),
+    /// A value of the wrong type was passed through the API.
+    #[error("type mismatch: {0}")]
+    Type(String),
+    /// A host function failed.
+    #[error("{0}")]
+    Host(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A resource limit was reached (memory reservation, table size).
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+}
+
+impl Error {
+    /// A host-function error with a message.
+    pub fn msg(message: impl Into<String>) -> Error {
+        Error::Host(message.into())
+    }
+
+    /// The trap, if this error is one.
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match self {
+            Error::Trap(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl From<Trap> for Error {
+    fn from(t: Trap) -> Error {
+        Error::Trap(t)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,291 @@
+//! Functions: the store's callee records, calls from the host, and host
+//! functions callable from Wasm.
+//!
+//! Every call from the host enters through the callee's [`VMFunc`] code
+//! pointer under the shared calling convention, whichever tier (or the host
+//! itself) runs it, so a tier swap is invisible here.
+
+use crate::store::{StoreInner, StoreObjects};
+use crate::trap::FrameInfo;
+use crate::{AsContext, AsContextMut, Error, Extern, FuncType, Instance, Result, Trap, Val};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::AtomicPtr;
+use std::sync::Arc;
+use tandem_vm::{trap, VMContext, VMFunc, ValRaw};
+
+/// A function, by handle: Wasm-defined or host-defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Func(pub(crate) u32);
+
+/// The store's record of a function. `vm` comes first so the address of the
+/// `VMFunc` (the raw funcref) is also the address of this record.
+#[repr(C)]
+pub(crate) struct FuncSlot {
+    pub vm: VMFunc,
+    pub handle: u32,
+    pub ty: FuncType,
+}
+
+/// A host function's closure over raw values: arguments in `values[..params]`,
+/// results written to `values[..results]`.
+pub(crate) type HostFn<T> =
+    dyn Fn(Caller<'_, T>, &mut [ValRaw]) -> Result<()> + Send + Sync + 'static;
+
+/// What a host function's `VMFunc::host` points at.
+struct HostFuncData<T> {
+    store: *mut StoreInner<T>,
+    func: Arc<HostFn<T>>,
+}
+
+/// The context a host function runs in: the store's data and the calling
+/// instance's exports.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut StoreInner<T>,
+    pub(crate) instance: Option<Instance>,
+}
+
+impl<T> Caller<'_, T> {
+    pub fn data(&self) -> &T {
+        &self.store.data
+    }
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.store.data
+    }
+    /// An export of the calling instance (e.g. its `memory`).
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.instance?.get_export(&*self, name)
+    }
+}
+
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn objects(&self) -> &StoreObjects {
+        &self.store.objects
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    fn objects_mut(&mut self) -> &mut StoreObjects {
+        &mut self.store.objects
+    }
+    fn store_ptr(&mut self) -> *mut StoreInner<T> {
+        &mut *self.store
+    }
+}
+
+impl Func {
+    /// Defines a host function with a dynamic signature.
+    pub fn new<S: AsContextMut>(
+        mut store: S,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, S::Data>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Func
+    where
+        S::Data: 'static,
+    {
+        let host = dynamic_host_fn(ty.clone(), f);
+        new_host_func(store.store_ptr(), ty, host)
+    }
+
+    /// Defines a host function from a Rust closure, its signature derived
+    /// from the closure's parameter and result types.
+    pub fn wrap<S: AsContextMut, Params, Results>(
+        mut store: S,
+        f: impl crate::IntoFunc<S::Data, Params, Results>,
+    ) -> Func
+    where
+        S::Data: 'static,
+    {
+        let (ty, host) = f.into_func();
+        new_host_func(store.store_ptr(), ty, host)
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        store.objects().funcs[self.0 as usize].ty.clone()
+    }
+
+    /// Calls the function with dynamically typed values.
+    pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
+        let objs = store.objects_mut();
+        let ty = objs.funcs[self.0 as usize].ty.clone();
+        check_vals("argument", params, ty.params())?;
+        if results.len() != ty.results().len() {
+            return Err(Error::Type(format!(
+                "expected {} results, got room for {}",
+                ty.results().len(),
+                results.len()
+            )));
+        }
+        let mut values = vec![ValRaw::default(); ty.params().len().max(ty.results().len())];
+        for (raw, val) in values.iter_mut().zip(params) {
+            *raw = val.to_raw(objs);
+        }
+        call_raw(objs, *self, &mut values)?;
+        for ((res, raw), &t) in results.iter_mut().zip(&values).zip(ty.results()) {
+            *res = Val::from_raw(*raw, t);
+        }
+        Ok(())
+    }
+
+    /// A statically typed view of this function, after checking its signature.
+    pub fn typed<Params: crate::WasmParams, Results: crate::WasmResults>(
+        &self,
+        store: impl AsContext,
+    ) -> Result<crate::TypedFunc<Params, Results>> {
+        let ty = self.ty(&store);
+        let expected = FuncType::new(Params::types(), Results::types());
+        if ty != expected {
+            return Err(Error::Type(format!(
+                "function is {ty}, requested {expected}"
+            )));
+        }
+        Ok(crate::TypedFunc::new(*self))
+    }
+}
+
+fn check_vals(what: &str, vals: &[Val], types: &[crate::ValType]) -> Result<()> {
+    if vals.len() != types.len() {
+        return Err(Error::Type(format!(
+            "expected {} {what}s, got {}",
+            types.len(),
+            vals.len()
+        )));
+    }
+    for (i, (v, &t)) in vals.iter().zip(types).enumerate() {
+        if v.ty() != t {
+            return Err(Error::Type(format!("{what} {i} is a {}, expected {t}", v.ty())));
+        }
+    }
+    Ok(())
+}
+
+/// Calls `func` with `values` holding the arguments; leaves the results there.
+/// `values` must have room for max(params, results) values.
+pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw]) -> Result<()> {
+    let vm: *const VMFunc = &objs.funcs[func.0 as usize].vm;
+    let values = values.as_mut_ptr();
+    let status = tandem_vm::callconv::with_native_stack_budget(|| {
+        // SAFETY: `vm` is a live, store-owned VMFunc; `values` has room for
+        // the signature's arguments and results (checked by the callers).
+        unsafe { ((*vm).code())(vm, std::ptr::null_mut(), values) }
+    });
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(trap_error(objs, status))
+    }
+}
+
+/// Collects the pending trap for `status` into an [`Error`]. A host error
+/// travels through Wasm frames unchanged.
+pub(crate) fn trap_error(objs: &StoreObjects, status: u32) -> Error {
+    let record = trap::take(status);
+    if let Some(host) = record.host_error {
+        return match host.downcast::<Error>() {
+            Ok(err) => *err,
+            Err(_) => Error::Host("host function failed".into()),
+        };
+    }
+    let backtrace = record
+        .backtrace
+        .iter()
+        .map(|frame| FrameInfo {
+            func_index: frame.func_index,
+            func_name: objs.func_name(frame.vmctx, frame.func_index),
+        })
+        .collect();
+    Error::Trap(Trap::new(record.code, backtrace))
+}
+
+pub(crate) fn new_host_func<T: 'static>(store: *mut StoreInner<T>, ty: FuncType, func: Arc<HostFn<T>>) -> Func {
+    let data = Box::new(HostFuncData { store, func });
+    let host: *const HostFuncData<T> = &*data;
+    // SAFETY: `store` came from a live `&mut` store handle just now.
+    let objs = unsafe { &mut (*store).objects };
+    objs.host_data.push(data);
+    let type_id = objs.engine.signature_id(&ty);
+    objs.push_func(|handle| FuncSlot {
+        vm: VMFunc {
+            code: AtomicPtr::new(host_trampoline::<T> as *mut ()),
+            vmctx: std::ptr::null_mut(),
+            host: host.cast(),
+            type_id,
+            func_index: 0,
+        },
+        handle,
+        ty,
+    })
+}
+
+pub(crate) fn dynamic_host_fn<T: 'static>(
+    ty: FuncType,
+    f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+) -> Arc<HostFn<T>> {
+    Arc::new(move |caller: Caller<'_, T>, values: &mut [ValRaw]| {
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .zip(values.iter())
+            .map(|(&t, &raw)| Val::from_raw(raw, t))
+            .collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+        let caller_objs: *const StoreObjects = &caller.store.objects;
+        f(caller, &params, &mut results)?;
+        check_vals("result", &results, ty.results())?;
+        // SAFETY: the caller's borrow of the store ended with `f`.
+        let objs = unsafe { &*caller_objs };
+        for (raw, val) in values.iter_mut().zip(&results) {
+            *raw = val.to_raw(objs);
+        }
+        Ok(())
+    })
+}
+
+/// The calling-convention entry of every host function.
+unsafe extern "C" fn host_trampoline<T: 'static>(
+    callee: *const VMFunc,
+    caller: *mut VMContext,
+    values: *mut ValRaw,
+) -> u32 {
+    // SAFETY: `callee` is a host function's VMFunc, whose `host` points at
+    // the `HostFuncData<T>` the store keeps alive; the store outlives every
+    // call into it; `values` has room for max(params, results) values.
+    let (data, values) = unsafe {
+        let data = &*((*callee).host as *const HostFuncData<T>);
+        let slot = &*(callee as *const FuncSlot);
+        let n = slot.ty.params().len().max(slot.ty.results().len());
+        (data, std::slice::from_raw_parts_mut(values, n))
+    };
+    let instance = if caller.is_null() {
+        None
+    } else {
+        // SAFETY: a non-null caller is a live instance's context, whose
+        // `runtime` field the runtime set to its `InstanceData`.
+        Some(unsafe { crate::instance::InstanceData::handle_of(caller) })
+    };
+    // SAFETY: the store outlives the call; see `call_raw`.
+    let store = unsafe { &mut *data.store };
+    let caller = Caller { store, instance };
+    match catch_unwind(AssertUnwindSafe(|| (data.func)(caller, values))) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => trap::raise_host(Box::new(e)),
+        Err(_) => trap::raise_host(Box::new(Error::Host("host function panicked".into()))),
+    }
+}
+
+impl StoreObjects {
+    pub(crate) fn push_func(&mut self, make: impl FnOnce(u32) -> FuncSlot) -> Func {
+        let handle = self.funcs.len() as u32;
+        self.funcs.push(Box::new(make(handle)));
+        Func(handle)
+    }
+
+    fn func_name(&self, vmctx: *const VMContext, func_index: u32) -> Option<String> {
+        if vmctx.is_null() {
+            return None;
+        }
+        // SAFETY: backtrace frames name live instances of this store.
+        let instance = unsafe { &*((*vmctx).runtime as *const crate::instance::InstanceData) };
+        instance.module.inner.env.func_names.get(&func_index).cloned()
+    }
+}

@@ -1,0 +1,468 @@
+//! Instantiation — linking a module's imports and evaluating its
+//! initialisers, in the order the specification gives — and instances.
+//!
+//! Order of evaluation (Wasm 2.0): imports are checked against their
+//! declared types; globals are initialised; element segments, then data
+//! segments, are applied one after another (an out-of-bounds segment traps,
+//! and what earlier segments wrote stays written, visible through imported
+//! tables and memories); finally the start function runs.
+
+use crate::func::FuncSlot;
+use crate::global::GlobalInstance;
+use crate::memory::MemoryInstance;
+use crate::module::{ConstExpr, ConstOp, SegmentMode};
+use crate::store::StoreObjects;
+use crate::table::TableInstance;
+use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
+use crate::{Result, Table, Trap, TypedFunc, ValType};
+use std::sync::atomic::AtomicPtr;
+use tandem_vm::{Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, ValRaw};
+use wasmparser::{ExternalKind, TypeRef};
+
+/// The runtime services every instance's context points to.
+static BUILTINS: Builtins = Builtins {
+    memory_grow: crate::memory::memory_grow,
+    table_grow: crate::table::table_grow,
+};
+
+/// An instance, by handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instance(pub(crate) u32);
+
+/// The runtime's side of an instance. `vmctx` points into the boxed slices
+/// below, which never move.
+pub(crate) struct InstanceData {
+    pub vmctx: VMContext,
+    pub module: Module,
+    handle: Instance,
+    funcs: Box<[*const VMFunc]>,
+    memories: Box<[*mut VMMemory]>,
+    tables: Box<[*mut VMTable]>,
+    globals: Box<[*mut ValRaw]>,
+    data: Box<[VMSegment]>,
+    elems: Box<[VMSegment]>,
+    /// Resolved element-segment contents that `elems` points into.
+    elem_items: Vec<Box<[RefRaw]>>,
+    /// Handles of everything in the index spaces, for exports.
+    func_handles: Vec<Func>,
+    memory_handles: Vec<Memory>,
+    table_handles: Vec<Table>,
+    global_handles: Vec<Global>,
+}
+
+impl InstanceData {
+    /// The handle of the instance behind a context.
+    ///
+    /// # Safety
+    /// `vmctx` must be the context of a live instance.
+    pub(crate) unsafe fn handle_of(vmctx: *const VMContext) -> Instance {
+        unsafe { (*((*vmctx).runtime as *const InstanceData)).handle }
+    }
+
+    fn export(&self, kind: ExternalKind, index: u32) -> Extern {
+        let i = index as usize;
+        match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => Extern::Func(self.func_handles[i]),
+            ExternalKind::Table => Extern::Table(self.table_handles[i]),
+            ExternalKind::Memory => Extern::Memory(self.memory_handles[i]),
+            ExternalKind::Global => Extern::Global(self.global_handles[i]),
+            ExternalKind::Tag => unreachable!("rejected by validation"),
+        }
+    }
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the module's import order.
+    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+        instantiate(store.objects_mut(), module, imports)
+    }
+
+    pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
+        let data = &store.objects().instances[self.0 as usize];
+        let export = data.module.inner.exports.iter().find(|e| e.name == name)?;
+        Some(data.export(export.kind, export.index))
+    }
+
+    /// Every export, in the module's order.
+    pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
+        let data = &store.objects().instances[self.0 as usize];
+        data.module
+            .inner
+            .exports
+            .iter()
+            .map(|e| (e.name.clone(), data.export(e.kind, e.index)))
+            .collect()
+    }
+
+    pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+    pub fn get_memory(&self, store: impl AsContext, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+    pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+    pub fn get_global(&self, store: impl AsContext, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    pub fn get_typed_func<P: crate::WasmParams, R: crate::WasmResults>(
+        &self,
+        store: impl AsContext,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>> {
+        let func = self
+            .get_func(&store, name)
+            .ok_or_else(|| Error::Type(format!("no exported function `{name}`")))?;
+        func.typed(&store)
+    }
+
+    pub fn module<'a>(&self, store: &'a impl AsContext) -> &'a Module {
+        &store.objects().instances[self.0 as usize].module
+    }
+}
+
+fn link_error(module: &Module, index: usize, reason: String) -> Error {
+    let import = &module.inner.imports[index];
+    Error::Link(format!(
+        "incompatible import type for `{}::{}`: {reason}",
+        import.module, import.name
+    ))
+}
+
+/// Whether limits `actual` satisfy the import's declared limits.
+fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
+    actual_min >= min
+        && match max {
+            None => true,
+            Some(max) => actual_max.is_some_and(|am| am <= max),
+        }
+}
+
+fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Extern) -> Result<()> {
+    let wanted = &module.inner.imports[index].ty;
+    let found = item.ty(objs);
+    let ok = match (wanted, item, &found) {
+        (TypeRef::Func(t), Extern::Func(f), _) => {
+            objs.funcs[f.0 as usize].vm.type_id == module.inner.type_ids[*t as usize]
+        }
+        (TypeRef::Table(t), Extern::Table(_), ExternType::Table(actual)) => {
+            actual.element == ValType::from_ref(t.element_type)
+                && limits_match(
+                    actual.min.into(),
+                    actual.max.map(Into::into),
+                    t.initial,
+                    t.maximum,
+                )
+        }
+        (TypeRef::Memory(m), Extern::Memory(_), ExternType::Memory(actual)) => {
+            limits_match(actual.min, actual.max, m.initial, m.maximum)
+        }
+        (TypeRef::Global(g), Extern::Global(_), ExternType::Global(actual)) => {
+            *actual == crate::module::global_type(g)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(link_error(module, index, format!("expected {wanted:?}, found {found:?}")))
+    }
+}
+
+pub(crate) fn instantiate(objs: &mut StoreObjects, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    let _span = tracing::debug_span!("instantiate", module = module.name()).entered();
+    let inner = &module.inner;
+    let env = &inner.env;
+    if !objs.engine.same(&inner.engine) {
+        return Err(Error::Link("module and store belong to different engines".into()));
+    }
+    if imports.len() != inner.imports.len() {
+        return Err(Error::Link(format!(
+            "module needs {} imports, {} given",
+            inner.imports.len(),
+            imports.len()
+        )));
+    }
+    for (i, item) in imports.iter().enumerate() {
+        check_import(objs, module, i, item)?;
+    }
+
+    let handle = Instance(objs.instances.len() as u32);
+    let mut data = Box::new(InstanceData {
+        vmctx: VMContext {
+            funcs: std::ptr::null(),
+            memories: std::ptr::null(),
+            tables: std::ptr::null(),
+            globals: std::ptr::null(),
+            type_ids: inner.type_ids.as_ptr(),
+            data: std::ptr::null_mut(),
+            elems: std::ptr::null_mut(),
+            builtins: &BUILTINS,
+            tier_state: std::sync::Arc::as_ptr(&inner.code).cast(),
+            runtime: std::ptr::null_mut(),
+        },
+        module: module.clone(),
+        handle,
+        funcs: Box::new([]),
+        memories: Box::new([]),
+        tables: Box::new([]),
+        globals: Box::new([]),
+        data: Box::new([]),
+        elems: Box::new([]),
+        elem_items: Vec::new(),
+        func_handles: Vec::new(),
+        memory_handles: Vec::new(),
+        table_handles: Vec::new(),
+        global_handles: Vec::new(),
+    });
+    let vmctx: *mut VMContext = &mut data.vmctx;
+    data.vmctx.runtime = (&mut *data as *mut InstanceData).cast();
+
+    for item in imports {
+        match *item {
+            Extern::Func(f) => data.func_handles.push(f),
+            Extern::Table(t) => data.table_handles.push(t),
+            Extern::Memory(m) => data.memory_handles.push(m),
+            Extern::Global(g) => data.global_handles.push(g),
+        }
+    }
+    // The module's own functions: each starts out in the interpreter.
+    for func_index in env.num_imported_funcs..env.funcs.len() as u32 {
+        let ty_index = env.funcs[func_index as usize] as usize;
+        let ty = crate::FuncType::from_wasm(&env.types[ty_index]);
+        let type_id = inner.type_ids[ty_index];
+        let f = objs.push_func(|handle| FuncSlot {
+            vm: VMFunc {
+                code: AtomicPtr::new(tandem_interp::entry as *mut ()),
+                vmctx,
+                host: std::ptr::null(),
+                type_id,
+                func_index,
+            },
+            handle,
+            ty,
+        });
+        data.func_handles.push(f);
+    }
+    for ty in &env.tables[data.table_handles.len()..] {
+        let table = TableInstance::new(crate::module::table_type(ty), 0)?;
+        objs.tables.push(table);
+        data.table_handles.push(Table(objs.tables.len() as u32 - 1));
+    }
+    for ty in &env.memories[data.memory_handles.len()..] {
+        objs.memories.push(MemoryInstance::new(crate::module::memory_type(ty))?);
+        data.memory_handles.push(Memory(objs.memories.len() as u32 - 1));
+    }
+    data.funcs = data
+        .func_handles
+        .iter()
+        .map(|f| &objs.funcs[f.0 as usize].vm as *const VMFunc)
+        .collect();
+    data.tables = data
+        .table_handles
+        .iter()
+        .map(|t| &mut objs.tables[t.0 as usize].vm as *mut VMTable)
+        .collect();
+    data.memories = data
+        .memory_handles
+        .iter()
+        .map(|m| &mut objs.memories[m.0 as usize].vm as *mut VMMemory)
+        .collect();
+    // Globals, in order: an initialiser may read the globals before it.
+    let num_imported_globals = data.global_handles.len();
+    for (i, init) in inner.global_inits.iter().enumerate() {
+        let ty = crate::module::global_type(&env.globals[num_imported_globals + i]);
+        let cell = eval_const(objs, &data, init);
+        objs.globals.push(Box::new(GlobalInstance { cell, ty }));
+        data.global_handles.push(Global(objs.globals.len() as u32 - 1));
+    }
+    data.globals = data
+        .global_handles
+        .iter()
+        .map(|g| &mut objs.globals[g.0 as usize].cell as *mut ValRaw)
+        .collect();
+    // Segments: resolved now; active and declared ones are dropped once applied.
+    data.elem_items = inner
+        .elems
+        .iter()
+        .map(|seg| seg.items.iter().map(|e| eval_const(objs, &data, e).get_ref()).collect())
+        .collect();
+    data.elems = data
+        .elem_items
+        .iter()
+        .map(|items| VMSegment {
+            base: items.as_ptr().cast(),
+            len: items.len(),
+        })
+        .collect();
+    data.data = inner
+        .data
+        .iter()
+        .map(|seg| VMSegment {
+            base: env.bytes[seg.bytes.clone()].as_ptr(),
+            len: seg.bytes.len(),
+        })
+        .collect();
+    data.vmctx.funcs = data.funcs.as_ptr();
+    data.vmctx.tables = data.tables.as_ptr();
+    data.vmctx.memories = data.memories.as_ptr();
+    data.vmctx.globals = data.globals.as_ptr();
+    data.vmctx.elems = data.elems.as_mut_ptr();
+    data.vmctx.data = data.data.as_mut_ptr();
+    objs.instances.push(data);
+
+    // Element segments, then data segments, in order.
+    for (i, seg) in inner.elems.iter().enumerate() {
+        match &seg.mode {
+            SegmentMode::Passive => continue,
+            SegmentMode::Declared => {}
+            SegmentMode::Active { index, offset } => {
+                let offset = eval_offset(objs, handle, offset);
+                let data = &objs.instances[handle.0 as usize];
+                let items = &data.elem_items[i];
+                let table = &mut objs.tables[data.table_handles[*index as usize].0 as usize];
+                let dst = (offset as usize)
+                    .checked_add(items.len())
+                    .and_then(|end| table.elements_mut().get_mut(offset as usize..end))
+                    .ok_or_else(|| trap(TrapCode::TableOutOfBounds))?;
+                dst.copy_from_slice(items);
+            }
+        }
+        objs.instances[handle.0 as usize].elems[i] = VMSegment::EMPTY;
+    }
+    for (i, seg) in inner.data.iter().enumerate() {
+        if let SegmentMode::Active { index, offset } = &seg.mode {
+            let offset = eval_offset(objs, handle, offset) as usize;
+            let data = &objs.instances[handle.0 as usize];
+            let memory = &mut objs.memories[data.memory_handles[*index as usize].0 as usize];
+            let bytes = &env.bytes[seg.bytes.clone()];
+            let dst = offset
+                .checked_add(bytes.len())
+                .and_then(|end| memory.bytes_mut().get_mut(offset..end))
+                .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
+            dst.copy_from_slice(bytes);
+            objs.instances[handle.0 as usize].data[i] = VMSegment::EMPTY;
+        }
+    }
+    if let Some(start) = inner.start {
+        let f = objs.instances[handle.0 as usize].func_handles[start as usize];
+        crate::func::call_raw(objs, f, &mut [])?;
+    }
+    Ok(handle)
+}
+
+fn trap(code: TrapCode) -> Error {
+    Error::Trap(Trap::new(code, Vec::new()))
+}
+
+fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr) -> u32 {
+    eval_const(objs, &objs.instances[instance.0 as usize], expr).get_i32() as u32
+}
+
+/// Evaluates a validated constant expression.
+fn eval_const(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr) -> ValRaw {
+    let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
+    for op in &expr.0 {
+        let v = match *op {
+            ConstOp::I32(v) => ValRaw::i32(v),
+            ConstOp::I64(v) => ValRaw::i64(v),
+            ConstOp::F32(v) => ValRaw::f32_bits(v),
+            ConstOp::F64(v) => ValRaw::f64_bits(v),
+            ConstOp::V128(v) => ValRaw::v128(v),
+            ConstOp::RefNull => ValRaw::reference(0),
+            ConstOp::RefFunc(f) => {
+                ValRaw::reference(objs.func_ref(data.func_handles[f as usize]))
+            }
+            ConstOp::GlobalGet(g) => objs.globals[data.global_handles[g as usize].0 as usize].cell,
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                let (b, a) = (stack.pop().unwrap_or_default(), stack.pop().unwrap_or_default());
+                let (a, b) = (a.get_i32(), b.get_i32());
+                ValRaw::i32(match op {
+                    ConstOp::I32Add => a.wrapping_add(b),
+                    ConstOp::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                let (b, a) = (stack.pop().unwrap_or_default(), stack.pop().unwrap_or_default());
+                let (a, b) = (a.get_i64(), b.get_i64());
+                ValRaw::i64(match op {
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().unwrap_or_default()
+}
+
+/// Something an instance imports or exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    Func(Func),
+    Table(Table),
+    Memory(Memory),
+    Global(Global),
+}
+
+impl Extern {
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+    /// The item's current type (tables and memories report their current size as minimum).
+    pub fn ty(&self, store: impl AsContext) -> ExternType {
+        let objs = store.objects();
+        match *self {
+            Extern::Func(f) => ExternType::Func(objs.funcs[f.0 as usize].ty.clone()),
+            Extern::Table(t) => ExternType::Table(objs.tables[t.0 as usize].ty),
+            Extern::Memory(m) => ExternType::Memory(objs.memories[m.0 as usize].ty),
+            Extern::Global(g) => ExternType::Global(objs.globals[g.0 as usize].ty),
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}

@@ -1,0 +1,149 @@
+//! Linear memories.
+//!
+//! Each memory reserves, up front, the address space of the largest memory a
+//! 32-bit index can reach plus a guard region of the same size, so that
+//! `memory.grow` never moves the base and any `base + u32 index + u32 offset`
+//! lands inside the reservation. Pages past the current size are
+//! inaccessible; growing makes more of them readable and writable.
+
+use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
+use memmap2::{MmapMut, MmapOptions};
+use tandem_vm::VMMemory;
+
+pub(crate) const PAGE_SIZE: usize = 1 << 16;
+/// Pages a 32-bit memory can have at most.
+const MAX_PAGES: u64 = 1 << 16;
+/// 4 GiB addressable + 4 GiB guard.
+const RESERVATION: usize = 8 << 30;
+
+/// The runtime's memory object; `vm` comes first so a `*mut VMMemory` handed
+/// to a tier is also a pointer to this.
+#[repr(C)]
+pub(crate) struct MemoryInstance {
+    pub vm: VMMemory,
+    map: MmapMut,
+    max_pages: u64,
+    pub ty: MemoryType,
+}
+
+impl MemoryInstance {
+    pub fn new(ty: MemoryType) -> Result<Box<MemoryInstance>> {
+        let max_pages = ty.max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
+        if ty.min > max_pages {
+            return Err(Error::Limit(format!("memory of {} pages", ty.min)));
+        }
+        let mut map = MmapOptions::new()
+            .len(RESERVATION)
+            .no_reserve_swap()
+            .map_anon()
+            .map_err(|e| Error::Limit(format!("cannot reserve linear memory: {e}")))?;
+        let base = map.as_mut_ptr();
+        // SAFETY: the range lies within the mapping we own; no references to
+        // its bytes exist yet.
+        unsafe {
+            rustix::mm::mprotect(base.cast(), RESERVATION, rustix::mm::MprotectFlags::empty())
+                .map_err(|e| Error::Limit(format!("cannot protect linear memory: {e}")))?;
+        }
+        let mut mem = Box::new(MemoryInstance {
+            vm: VMMemory { base, len: 0 },
+            map,
+            max_pages,
+            ty,
+        });
+        if mem.grow(ty.min).is_none() {
+            return Err(Error::Limit(format!("memory of {} pages", ty.min)));
+        }
+        Ok(mem)
+    }
+
+    pub fn pages(&self) -> u64 {
+        (self.vm.len / PAGE_SIZE) as u64
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` past the maximum.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta).filter(|&n| n <= self.max_pages)?;
+        if delta > 0 {
+            let new_len = new as usize * PAGE_SIZE;
+            // SAFETY: [len, new_len) lies inside our reservation (new ≤ 4 GiB).
+            unsafe {
+                rustix::mm::mprotect(
+                    self.vm.base.add(self.vm.len).cast(),
+                    new_len - self.vm.len,
+                    rustix::mm::MprotectFlags::READ | rustix::mm::MprotectFlags::WRITE,
+                )
+                .ok()?;
+            }
+            self.vm.len = new_len;
+        }
+        self.ty.min = new;
+        Some(old)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.map[..self.vm.len]
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        let len = self.vm.len;
+        &mut self.map[..len]
+    }
+}
+
+/// `Builtins::memory_grow`.
+pub(crate) unsafe extern "C" fn memory_grow(memory: *mut VMMemory, delta: u64) -> u64 {
+    // SAFETY: tiers only pass the `VMMemory` pointers of a live instance,
+    // which are the first field of a `MemoryInstance`.
+    let memory = unsafe { &mut *(memory as *mut MemoryInstance) };
+    memory.grow(delta).unwrap_or(u64::MAX)
+}
+
+/// A linear memory, by handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Memory(pub(crate) u32);
+
+impl Memory {
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
+        let objs = store.objects_mut();
+        objs.memories.push(MemoryInstance::new(ty)?);
+        Ok(Memory(objs.memories.len() as u32 - 1))
+    }
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        store.objects().memories[self.0 as usize].ty
+    }
+    /// Current size in pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        store.objects().memories[self.0 as usize].pages()
+    }
+    pub fn data<'a, S: AsContext>(&self, store: &'a S) -> &'a [u8] {
+        store.objects().memories[self.0 as usize].bytes()
+    }
+    pub fn data_mut<'a, S: AsContextMut>(&self, store: &'a mut S) -> &'a mut [u8] {
+        store.objects_mut().memories[self.0 as usize].bytes_mut()
+    }
+    /// Grows by `delta` pages, returning the old size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
+        store.objects_mut().memories[self.0 as usize]
+            .grow(delta)
+            .ok_or_else(|| Error::Limit(format!("cannot grow memory by {delta} pages")))
+    }
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let data = store.objects().memories[self.0 as usize].bytes();
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get(offset..end))
+            .ok_or_else(|| Error::Limit("memory read out of bounds".into()))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+    pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
+        let data = store.objects_mut().memories[self.0 as usize].bytes_mut();
+        let dst = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get_mut(offset..end))
+            .ok_or_else(|| Error::Limit("memory write out of bounds".into()))?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+}

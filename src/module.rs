@@ -1,0 +1,413 @@
+//! Compiled modules: decoding, validation, and what instantiation needs.
+//!
+//! `Module::new` validates the whole module, function bodies included, as the
+//! specification requires, but translates nothing: the tier translates each
+//! function on its first call.
+
+use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
+use crate::{TableType, ValType};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+use tandem_vm::ModuleEnv;
+use wasmparser::{
+    DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
+    Payload, TypeRef, Validator, WasmFeatures,
+};
+
+/// A validated module, ready to be instantiated any number of times.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub env: Arc<ModuleEnv>,
+    pub imports: Vec<Import>,
+    pub exports: Vec<Export>,
+    /// Initialisers of the module's own globals.
+    pub global_inits: Vec<ConstExpr>,
+    pub elems: Vec<ElemSegment>,
+    pub data: Vec<DataSegment>,
+    pub start: Option<u32>,
+    /// Engine-wide signature id of each type index.
+    pub type_ids: Box<[u32]>,
+    /// The interpreter's translation cache, shared by every instance.
+    pub code: Arc<tandem_interp::ModuleCode>,
+}
+
+pub(crate) struct Import {
+    pub module: String,
+    pub name: String,
+    pub ty: TypeRef,
+}
+
+pub(crate) struct Export {
+    pub name: String,
+    pub kind: ExternalKind,
+    pub index: u32,
+}
+
+/// A constant expression, kept as a short list of operators.
+#[derive(Clone, Debug)]
+pub(crate) enum ConstOp {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    V128(u128),
+    RefNull,
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ConstExpr(pub Vec<ConstOp>);
+
+pub(crate) enum SegmentMode {
+    Passive,
+    Active { index: u32, offset: ConstExpr },
+    Declared,
+}
+
+pub(crate) struct ElemSegment {
+    pub mode: SegmentMode,
+    pub items: Vec<ConstExpr>,
+}
+
+pub(crate) struct DataSegment {
+    pub mode: SegmentMode,
+    pub bytes: Range<usize>,
+}
+
+impl Module {
+    /// Compiles a module from its binary or `.wat` text.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary = wat::parse_bytes(bytes).map_err(|e| Error::Wat(e.to_string()))?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Compiles a module from a file holding its binary or `.wat` text.
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
+        let bytes = std::fs::read(path.as_ref())?;
+        let binary = wat::parse_bytes(&bytes).map_err(|e| {
+            let mut e = e;
+            e.set_path(path.as_ref());
+            Error::Wat(e.to_string())
+        })?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Compiles a module from its binary form only.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let _span = tracing::debug_span!("module_new", size = bytes.len()).entered();
+        decode(engine, bytes).map(|inner| Module {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The module's name from its name section.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    /// The module's imports: module name, field name and type.
+    pub fn imports(&self) -> impl Iterator<Item = (&str, &str, ExternType)> + '_ {
+        self.inner
+            .imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.name.as_str(), self.type_ref(i.ty)))
+    }
+
+    /// The module's exports with their types.
+    pub fn exports(&self) -> impl Iterator<Item = (&str, ExternType)> + '_ {
+        self.inner
+            .exports
+            .iter()
+            .map(|e| (e.name.as_str(), self.inner.extern_type(e.kind, e.index)))
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    fn type_ref(&self, ty: TypeRef) -> ExternType {
+        let env = &self.inner.env;
+        match ty {
+            TypeRef::Func(t) => ExternType::Func(FuncType::from_wasm(&env.types[t as usize])),
+            TypeRef::Table(t) => ExternType::Table(table_type(&t)),
+            TypeRef::Memory(m) => ExternType::Memory(memory_type(&m)),
+            TypeRef::Global(g) => ExternType::Global(global_type(&g)),
+            TypeRef::Tag(_) | TypeRef::FuncExact(_) => unreachable!("rejected by validation"),
+        }
+    }
+}
+
+impl ModuleInner {
+    pub fn extern_type(&self, kind: ExternalKind, index: u32) -> ExternType {
+        let env = &self.env;
+        match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => {
+                ExternType::Func(FuncType::from_wasm(env.func_type(index)))
+            }
+            ExternalKind::Table => ExternType::Table(table_type(&env.tables[index as usize])),
+            ExternalKind::Memory => ExternType::Memory(memory_type(&env.memories[index as usize])),
+            ExternalKind::Global => ExternType::Global(global_type(&env.globals[index as usize])),
+            ExternalKind::Tag => unreachable!("rejected by validation"),
+        }
+    }
+}
+
+pub(crate) fn table_type(t: &wasmparser::TableType) -> TableType {
+    TableType::new(
+        ValType::from_ref(t.element_type),
+        t.initial as u32,
+        t.maximum.map(|m| m as u32),
+    )
+}
+
+pub(crate) fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType {
+        min: m.initial,
+        max: m.maximum,
+    }
+}
+
+pub(crate) fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
+    GlobalType::new(
+        ValType::from_wasm(g.content_type),
+        if g.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        },
+    )
+}
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Invalid(format!("{} (at offset {:#x})", e.message(), e.offset()))
+}
+
+fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
+    let mut ops = Vec::new();
+    let mut reader = expr.get_operators_reader();
+    while !reader.eof() {
+        ops.push(match reader.read().map_err(invalid)? {
+            Operator::I32Const { value } => ConstOp::I32(value),
+            Operator::I64Const { value } => ConstOp::I64(value),
+            Operator::F32Const { value } => ConstOp::F32(value.bits()),
+            Operator::F64Const { value } => ConstOp::F64(value.bits()),
+            Operator::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
+            Operator::RefNull { .. } => ConstOp::RefNull,
+            Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            Operator::I32Add => ConstOp::I32Add,
+            Operator::I32Sub => ConstOp::I32Sub,
+            Operator::I32Mul => ConstOp::I32Mul,
+            Operator::I64Add => ConstOp::I64Add,
+            Operator::I64Sub => ConstOp::I64Sub,
+            Operator::I64Mul => ConstOp::I64Mul,
+            Operator::End => break,
+            op => return Err(Error::Invalid(format!("unsupported constant operator {op:?}"))),
+        });
+    }
+    Ok(ConstExpr(ops))
+}
+
+fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+    let mut validator = Validator::new_with_features(WasmFeatures::WASM2);
+    let shared: Arc<[u8]> = Arc::from(bytes);
+    let mut env = ModuleEnv {
+        types: Vec::new(),
+        funcs: Vec::new(),
+        num_imported_funcs: 0,
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        elem_types: Vec::new(),
+        bytes: shared.clone(),
+        bodies: Vec::new(),
+        func_names: HashMap::new(),
+    };
+    let mut name = None;
+    let mut imports = Vec::new();
+    let mut exports = Vec::new();
+    let mut global_inits = Vec::new();
+    let mut elems = Vec::new();
+    let mut data = Vec::new();
+    let mut start = None;
+
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(invalid)?;
+        if let wasmparser::ValidPayload::Func(func, body) =
+            validator.payload(&payload).map_err(invalid)?
+        {
+            let mut func = func.into_validator(Default::default());
+            func.validate(&body).map_err(invalid)?;
+            let range = body.range();
+            env.bodies.push(range.start as usize..range.end as usize);
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    env.types.push(ty.map_err(invalid)?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(invalid)?;
+                    match import.ty {
+                        TypeRef::Func(t) => {
+                            env.funcs.push(t);
+                            env.num_imported_funcs += 1;
+                        }
+                        TypeRef::Table(t) => env.tables.push(t),
+                        TypeRef::Memory(m) => env.memories.push(m),
+                        TypeRef::Global(g) => env.globals.push(g),
+                        _ => return Err(Error::Invalid("unsupported import kind".into())),
+                    }
+                    imports.push(Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        ty: import.ty,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    env.funcs.push(t.map_err(invalid)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    env.tables.push(table.map_err(invalid)?.ty);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    env.memories.push(memory.map_err(invalid)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global.map_err(invalid)?;
+                    env.globals.push(global.ty);
+                    global_inits.push(const_expr(&global.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(invalid)?;
+                    exports.push(Export {
+                        name: export.name.to_string(),
+                        kind: export.kind,
+                        index: export.index,
+                    });
+                }
+            }
+            Payload::StartSection { func, .. } => start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem.map_err(invalid)?;
+                    let mode = match elem.kind {
+                        ElementKind::Passive => SegmentMode::Passive,
+                        ElementKind::Declared => SegmentMode::Declared,
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let mut items = Vec::new();
+                    let ty = match elem.items {
+                        ElementItems::Functions(funcs) => {
+                            for f in funcs {
+                                items.push(ConstExpr(vec![ConstOp::RefFunc(f.map_err(invalid)?)]));
+                            }
+                            wasmparser::RefType::FUNCREF
+                        }
+                        ElementItems::Expressions(ty, exprs) => {
+                            for e in exprs {
+                                items.push(const_expr(&e.map_err(invalid)?)?);
+                            }
+                            ty
+                        }
+                    };
+                    env.elem_types.push(ty);
+                    elems.push(ElemSegment { mode, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for segment in reader {
+                    let segment = segment.map_err(invalid)?;
+                    let mode = match segment.kind {
+                        DataKind::Passive => SegmentMode::Passive,
+                        DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let start = segment.data.as_ptr() as usize - bytes.as_ptr() as usize;
+                    data.push(DataSegment {
+                        mode,
+                        bytes: start..start + segment.data.len(),
+                    });
+                }
+            }
+            Payload::CustomSection(reader) => {
+                // A broken name section is not an error: names are advisory.
+                if let KnownCustom::Name(names) = reader.as_known() {
+                    for n in names.into_iter().flatten() {
+                        match n {
+                            Name::Module { name: n, .. } => name = Some(n.to_string()),
+                            Name::Function(map) => {
+                                for naming in map.into_iter().flatten() {
+                                    env.func_names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let type_ids = env
+        .types
+        .iter()
+        .map(|t| engine.signature_id(&FuncType::from_wasm(t)))
+        .collect();
+    let env = Arc::new(env);
+    Ok(ModuleInner {
+        engine: engine.clone(),
+        name,
+        code: Arc::new(tandem_interp::ModuleCode::new(env.clone())),
+        env,
+        imports,
+        exports,
+        global_inits,
+        elems,
+        data,
+        start,
+        type_ids,
+    })
+}

@@ -1,0 +1,152 @@
+//! The store: owner of every runtime object (functions, memories, tables,
+//! globals, instances, host references) and of the embedder's data `T`.
+//!
+//! Objects are boxed so their addresses never change: running code holds raw
+//! pointers to them through each instance's `VMContext`. Handles such as
+//! [`Func`] and [`Memory`] are indices into these lists.
+
+use crate::func::FuncSlot;
+use crate::global::GlobalInstance;
+use crate::instance::InstanceData;
+use crate::memory::MemoryInstance;
+use crate::table::TableInstance;
+use crate::{Engine, Func};
+use std::any::Any;
+use tandem_vm::RefRaw;
+
+/// Everything a store owns apart from the embedder's data.
+pub struct StoreObjects {
+    pub(crate) engine: Engine,
+    pub(crate) funcs: Vec<Box<FuncSlot>>,
+    pub(crate) memories: Vec<Box<MemoryInstance>>,
+    pub(crate) tables: Vec<Box<TableInstance>>,
+    pub(crate) globals: Vec<Box<GlobalInstance>>,
+    pub(crate) instances: Vec<Box<InstanceData>>,
+    pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Host-function closures and their store back-pointers, type-erased.
+    pub(crate) host_data: Vec<Box<dyn Any>>,
+}
+
+impl StoreObjects {
+    /// The raw `funcref` of a function: the address of its `VMFunc`.
+    pub(crate) fn func_ref(&self, f: Func) -> RefRaw {
+        &self.funcs[f.0 as usize].vm as *const _ as RefRaw
+    }
+
+    /// The function behind a raw `funcref` of this store.
+    pub(crate) fn func_from_ref(raw: RefRaw) -> Option<Func> {
+        if raw == 0 {
+            return None;
+        }
+        // SAFETY: every non-null funcref the runtime or a tier produces is the
+        // address of a `VMFunc` that is the first field of a live, store-owned
+        // `FuncSlot` (repr(C)).
+        Some(Func(unsafe { (*(raw as *const FuncSlot)).handle }))
+    }
+}
+
+/// A collection of instances and host state, in which Wasm runs.
+pub struct Store<T> {
+    pub(crate) inner: Box<StoreInner<T>>,
+}
+
+/// A store's contents; public only because [`AsContextMut`] names it.
+#[doc(hidden)]
+pub struct StoreInner<T> {
+    pub(crate) objects: StoreObjects,
+    pub(crate) data: T,
+}
+
+impl<T> Store<T> {
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: Box::new(StoreInner {
+                objects: StoreObjects {
+                    engine: engine.clone(),
+                    funcs: Vec::new(),
+                    memories: Vec::new(),
+                    tables: Vec::new(),
+                    globals: Vec::new(),
+                    instances: Vec::new(),
+                    externs: Vec::new(),
+                    host_data: Vec::new(),
+                },
+                data,
+            }),
+        }
+    }
+    pub fn engine(&self) -> &Engine {
+        &self.inner.objects.engine
+    }
+    pub fn data(&self) -> &T {
+        &self.inner.data
+    }
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data
+    }
+    pub fn into_data(self) -> T {
+        self.inner.data
+    }
+}
+
+/// Anything that gives read access to a store: a [`Store`] or a
+/// [`Caller`](crate::Caller), or a reference to one.
+pub trait AsContext {
+    type Data;
+    #[doc(hidden)]
+    fn objects(&self) -> &StoreObjects;
+}
+
+/// Anything that gives write access to a store.
+pub trait AsContextMut: AsContext {
+    #[doc(hidden)]
+    fn objects_mut(&mut self) -> &mut StoreObjects;
+    #[doc(hidden)]
+    fn store_ptr(&mut self) -> *mut StoreInner<Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn objects(&self) -> &StoreObjects {
+        &self.inner.objects
+    }
+}
+
+impl<T> AsContextMut for Store<T> {
+    fn objects_mut(&mut self) -> &mut StoreObjects {
+        &mut self.inner.objects
+    }
+    fn store_ptr(&mut self) -> *mut StoreInner<T> {
+        &mut *self.inner
+    }
+}
+
+impl<S: AsContext> AsContext for &S {
+    type Data = S::Data;
+    fn objects(&self) -> &StoreObjects {
+        (**self).objects()
+    }
+}
+
+impl<S: AsContext> AsContext for &mut S {
+    type Data = S::Data;
+    fn objects(&self) -> &StoreObjects {
+        (**self).objects()
+    }
+}
+
+impl<S: AsContextMut> AsContextMut for &mut S {
+    fn objects_mut(&mut self) -> &mut StoreObjects {
+        (**self).objects_mut()
+    }
+    fn store_ptr(&mut self) -> *mut StoreInner<S::Data> {
+        (**self).store_ptr()
+    }
+}
+
+impl AsContext for StoreObjects {
+    type Data = ();
+    fn objects(&self) -> &StoreObjects {
+        self
+    }
+}

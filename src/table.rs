@@ -1,0 +1,119 @@
+//! Tables of references.
+
+use crate::{AsContext, AsContextMut, Error, Result, TableType, Val};
+use tandem_vm::{RefRaw, VMTable};
+
+/// Tables never grow past this many elements, whatever their maximum says,
+/// so a runaway `table.grow` fails instead of exhausting host memory.
+const MAX_ELEMENTS: u32 = 10_000_000;
+
+/// The runtime's table object; `vm` first, as for memories.
+#[repr(C)]
+pub(crate) struct TableInstance {
+    pub vm: VMTable,
+    elems: Vec<RefRaw>,
+    pub ty: TableType,
+}
+
+impl TableInstance {
+    pub fn new(ty: TableType, init: RefRaw) -> Result<Box<TableInstance>> {
+        if ty.min > MAX_ELEMENTS {
+            return Err(Error::Limit(format!("table of {} elements", ty.min)));
+        }
+        let mut elems = vec![init; ty.min as usize];
+        Ok(Box::new(TableInstance {
+            vm: VMTable {
+                base: elems.as_mut_ptr(),
+                len: ty.min,
+            },
+            elems,
+            ty,
+        }))
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size.
+    pub fn grow(&mut self, delta: u32, init: RefRaw) -> Option<u32> {
+        let old = self.vm.len;
+        let max = self.ty.max.unwrap_or(u32::MAX).min(MAX_ELEMENTS);
+        let new = old.checked_add(delta).filter(|&n| n <= max)?;
+        self.elems.resize(new as usize, init);
+        self.vm = VMTable {
+            base: self.elems.as_mut_ptr(),
+            len: new,
+        };
+        self.ty.min = new;
+        Some(old)
+    }
+
+    pub fn elements(&self) -> &[RefRaw] {
+        &self.elems
+    }
+
+    pub fn elements_mut(&mut self) -> &mut [RefRaw] {
+        &mut self.elems
+    }
+}
+
+/// `Builtins::table_grow`.
+pub(crate) unsafe extern "C" fn table_grow(table: *mut VMTable, delta: u32, init: RefRaw) -> u32 {
+    // SAFETY: tiers only pass the `VMTable` pointers of a live instance,
+    // which are the first field of a `TableInstance`.
+    let table = unsafe { &mut *(table as *mut TableInstance) };
+    table.grow(delta, init).unwrap_or(u32::MAX)
+}
+
+/// A table, by handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Table(pub(crate) u32);
+
+impl Table {
+    pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
+        let objs = store.objects_mut();
+        check_elem(ty, &init)?;
+        let init = init.to_raw(objs).get_ref();
+        objs.tables.push(TableInstance::new(ty, init)?);
+        Ok(Table(objs.tables.len() as u32 - 1))
+    }
+    pub fn ty(&self, store: impl AsContext) -> TableType {
+        store.objects().tables[self.0 as usize].ty
+    }
+    pub fn size(&self, store: impl AsContext) -> u32 {
+        store.objects().tables[self.0 as usize].vm.len
+    }
+    pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
+        let table = &store.objects().tables[self.0 as usize];
+        let raw = *table.elements().get(index as usize)?;
+        Some(Val::from_raw(tandem_vm::ValRaw::reference(raw), table.ty.element))
+    }
+    pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
+        let objs = store.objects_mut();
+        check_elem(objs.tables[self.0 as usize].ty, &val)?;
+        let raw = val.to_raw(objs).get_ref();
+        let slot = objs.tables[self.0 as usize]
+            .elements_mut()
+            .get_mut(index as usize)
+            .ok_or_else(|| Error::Limit(format!("table index {index} out of bounds")))?;
+        *slot = raw;
+        Ok(())
+    }
+    /// Grows by `delta` elements, returning the old size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
+        let objs = store.objects_mut();
+        check_elem(objs.tables[self.0 as usize].ty, &init)?;
+        let raw = init.to_raw(objs).get_ref();
+        objs.tables[self.0 as usize]
+            .grow(delta, raw)
+            .ok_or_else(|| Error::Limit(format!("cannot grow table by {delta}")))
+    }
+}
+
+fn check_elem(ty: TableType, val: &Val) -> Result<()> {
+    if val.ty() != ty.element {
+        return Err(Error::Type(format!(
+            "table of {} cannot hold a {}",
+            ty.element,
+            val.ty()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! Value types, function types and values as the embedder sees them.
+
+use crate::store::StoreObjects;
+use crate::{AsContext, AsContextMut, Func};
+use std::any::Any;
+use tandem_vm::{RefRaw, ValRaw};
+
+/// The type of a Wasm value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    pub(crate) fn from_wasm(ty: wasmparser::ValType) -> ValType {
+        use wasmparser::ValType as W;
+        match ty {
+            W::I32 => ValType::I32,
+            W::I64 => ValType::I64,
+            W::F32 => ValType::F32,
+            W::F64 => ValType::F64,
+            W::V128 => ValType::V128,
+            W::Ref(r) => Self::from_ref(r),
+        }
+    }
+
+    pub(crate) fn from_ref(r: wasmparser::RefType) -> ValType {
+        if r.is_func_ref() {
+            ValType::FuncRef
+        } else {
+            ValType::ExternRef
+        }
+    }
+
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+}
+
+impl std::fmt::Display for ValType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function signature.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    params: Box<[ValType]>,
+    results: Box<[ValType]>,
+}
+
+impl FuncType {
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> FuncType {
+        FuncType {
+            params: params.into_iter().collect(),
+            results: results.into_iter().collect(),
+        }
+    }
+    pub(crate) fn from_wasm(ty: &wasmparser::FuncType) -> FuncType {
+        FuncType::new(
+            ty.params().iter().map(|&t| ValType::from_wasm(t)),
+            ty.results().iter().map(|&t| ValType::from_wasm(t)),
+        )
+    }
+    pub fn params(&self) -> &[ValType] {
+        &self.params
+    }
+    pub fn results(&self) -> &[ValType] {
+        &self.results
+    }
+}
+
+impl std::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |v: &[ValType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+        write!(f, "(func (param {}) (result {}))", list(&self.params), list(&self.results))
+    }
+}
+
+/// Whether a global can be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    Const,
+    Var,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutability: Mutability,
+}
+
+impl GlobalType {
+    pub fn new(content: ValType, mutability: Mutability) -> GlobalType {
+        GlobalType { content, mutability }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TableType {
+    pub element: ValType,
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+impl TableType {
+    pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
+        TableType { element, min, max }
+    }
+}
+
+/// Limits of a linear memory, in 64 KiB pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MemoryType {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+impl MemoryType {
+    pub fn new(min: u32, max: Option<u32>) -> MemoryType {
+        MemoryType {
+            min: min.into(),
+            max: max.map(Into::into),
+        }
+    }
+}
+
+/// The type of an import or export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternType {
+    Func(FuncType),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+/// A reference to a host value, opaque to Wasm (`externref`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExternRef(pub(crate) u32);
+
+impl ExternRef {
+    /// Wraps `value` so it can be passed to Wasm as an `externref`.
+    pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
+        let objs = store.objects_mut();
+        objs.externs.push(Box::new(value));
+        ExternRef(objs.externs.len() as u32 - 1)
+    }
+
+    /// The host value behind this reference.
+    pub fn data<'a>(&self, store: &'a impl AsContext) -> &'a (dyn Any + Send + Sync) {
+        &*store.objects().externs[self.0 as usize]
+    }
+
+    fn to_raw(self) -> RefRaw {
+        self.0 as RefRaw + 1
+    }
+}
+
+/// A Wasm value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    /// An `f32` by its bits, so NaN payloads are kept exactly.
+    F32(u32),
+    /// An `f64` by its bits.
+    F64(u64),
+    V128(u128),
+    FuncRef(Option<Func>),
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The default (zero or null) value of a type.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    pub fn i32(&self) -> Option<i32> {
+        match *self {
+            Val::I32(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn i64(&self) -> Option<i64> {
+        match *self {
+            Val::I64(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn f32(&self) -> Option<f32> {
+        match *self {
+            Val::F32(v) => Some(f32::from_bits(v)),
+            _ => None,
+        }
+    }
+    pub fn f64(&self) -> Option<f64> {
+        match *self {
+            Val::F64(v) => Some(f64::from_bits(v)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn to_raw(self, objs: &StoreObjects) -> ValRaw {
+        match self {
+            Val::I32(v) => ValRaw::i32(v),
+            Val::I64(v) => ValRaw::i64(v),
+            Val::F32(v) => ValRaw::f32_bits(v),
+            Val::F64(v) => ValRaw::f64_bits(v),
+            Val::V128(v) => ValRaw::v128(v),
+            Val::FuncRef(f) => ValRaw::reference(f.map_or(0, |f| objs.func_ref(f))),
+            Val::ExternRef(e) => ValRaw::reference(e.map_or(0, ExternRef::to_raw)),
+        }
+    }
+
+    pub(crate) fn from_raw(raw: ValRaw, ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw.get_i32()),
+            ValType::I64 => Val::I64(raw.get_i64()),
+            ValType::F32 => Val::F32(raw.get_f32_bits()),
+            ValType::F64 => Val::F64(raw.get_f64_bits()),
+            ValType::V128 => Val::V128(raw.get_v128()),
+            ValType::FuncRef => Val::FuncRef(StoreObjects::func_from_ref(raw.get_ref())),
+            ValType::ExternRef => Val::ExternRef(match raw.get_ref() {
+                0 => None,
+                r => Some(ExternRef(r as u32 - 1)),
+            }),
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
