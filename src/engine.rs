@@ -25,7 +25,9 @@ impl std::str::FromStr for Tier {
             "interp" => Ok(Tier::Interp),
             "jit" => Ok(Tier::Jit),
             "tiered" => Ok(Tier::Tiered),
-            _ => Err(format!("unknown tier `{s}` (expected interp, jit or tiered)")),
+            _ => Err(format!(
+                "unknown tier `{s}` (expected interp, jit or tiered)"
+            )),
         }
     }
 }

@@ -53,7 +53,7 @@ impl<T> Caller<'_, T> {
     }
     /// An export of the calling instance (e.g. its `memory`).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        self.instance?.get_export(&*self, name)
+        self.instance?.get_export(self, name)
     }
 }
 
@@ -105,7 +105,12 @@ impl Func {
     }
 
     /// Calls the function with dynamically typed values.
-    pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
+    pub fn call(
+        &self,
+        mut store: impl AsContextMut,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
         let objs = store.objects_mut();
         let ty = objs.funcs[self.0 as usize].ty.clone();
         check_vals("argument", params, ty.params())?;
@@ -153,7 +158,10 @@ fn check_vals(what: &str, vals: &[Val], types: &[crate::ValType]) -> Result<()> 
     }
     for (i, (v, &t)) in vals.iter().zip(types).enumerate() {
         if v.ty() != t {
-            return Err(Error::Type(format!("{what} {i} is a {}, expected {t}", v.ty())));
+            return Err(Error::Type(format!(
+                "{what} {i} is a {}, expected {t}",
+                v.ty()
+            )));
         }
     }
     Ok(())
@@ -197,7 +205,11 @@ pub(crate) fn trap_error(objs: &StoreObjects, status: u32) -> Error {
     Error::Trap(Trap::new(record.code, backtrace))
 }
 
-pub(crate) fn new_host_func<T: 'static>(store: *mut StoreInner<T>, ty: FuncType, func: Arc<HostFn<T>>) -> Func {
+pub(crate) fn new_host_func<T: 'static>(
+    store: *mut StoreInner<T>,
+    ty: FuncType,
+    func: Arc<HostFn<T>>,
+) -> Func {
     let data = Box::new(HostFuncData { store, func });
     let host: *const HostFuncData<T> = &*data;
     // SAFETY: `store` came from a live `&mut` store handle just now.
@@ -286,6 +298,12 @@ impl StoreObjects {
         }
         // SAFETY: backtrace frames name live instances of this store.
         let instance = unsafe { &*((*vmctx).runtime as *const crate::instance::InstanceData) };
-        instance.module.inner.env.func_names.get(&func_index).cloned()
+        instance
+            .module
+            .inner
+            .env
+            .func_names
+            .get(&func_index)
+            .cloned()
     }
 }

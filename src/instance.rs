@@ -16,7 +16,9 @@ use crate::table::TableInstance;
 use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
 use crate::{Result, Table, Trap, TypedFunc, ValType};
 use std::sync::atomic::AtomicPtr;
-use tandem_vm::{Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, ValRaw};
+use tandem_vm::{
+    Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, ValRaw,
+};
 use wasmparser::{ExternalKind, TypeRef};
 
 /// The runtime services every instance's context points to.
@@ -73,7 +75,11 @@ impl InstanceData {
 
 impl Instance {
     /// Instantiates `module` with `imports` given in the module's import order.
-    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
         instantiate(store.objects_mut(), module, imports)
     }
 
@@ -167,16 +173,26 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
     if ok {
         Ok(())
     } else {
-        Err(link_error(module, index, format!("expected {wanted:?}, found {found:?}")))
+        Err(link_error(
+            module,
+            index,
+            format!("expected {wanted:?}, found {found:?}"),
+        ))
     }
 }
 
-pub(crate) fn instantiate(objs: &mut StoreObjects, module: &Module, imports: &[Extern]) -> Result<Instance> {
+pub(crate) fn instantiate(
+    objs: &mut StoreObjects,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance> {
     let _span = tracing::debug_span!("instantiate", module = module.name()).entered();
     let inner = &module.inner;
     let env = &inner.env;
     if !objs.engine.same(&inner.engine) {
-        return Err(Error::Link("module and store belong to different engines".into()));
+        return Err(Error::Link(
+            "module and store belong to different engines".into(),
+        ));
     }
     if imports.len() != inner.imports.len() {
         return Err(Error::Link(format!(
@@ -252,8 +268,10 @@ pub(crate) fn instantiate(objs: &mut StoreObjects, module: &Module, imports: &[E
         data.table_handles.push(Table(objs.tables.len() as u32 - 1));
     }
     for ty in &env.memories[data.memory_handles.len()..] {
-        objs.memories.push(MemoryInstance::new(crate::module::memory_type(ty))?);
-        data.memory_handles.push(Memory(objs.memories.len() as u32 - 1));
+        objs.memories
+            .push(MemoryInstance::new(crate::module::memory_type(ty))?);
+        data.memory_handles
+            .push(Memory(objs.memories.len() as u32 - 1));
     }
     data.funcs = data
         .func_handles
@@ -276,7 +294,8 @@ pub(crate) fn instantiate(objs: &mut StoreObjects, module: &Module, imports: &[E
         let ty = crate::module::global_type(&env.globals[num_imported_globals + i]);
         let cell = eval_const(objs, &data, init);
         objs.globals.push(Box::new(GlobalInstance { cell, ty }));
-        data.global_handles.push(Global(objs.globals.len() as u32 - 1));
+        data.global_handles
+            .push(Global(objs.globals.len() as u32 - 1));
     }
     data.globals = data
         .global_handles
@@ -287,7 +306,12 @@ pub(crate) fn instantiate(objs: &mut StoreObjects, module: &Module, imports: &[E
     data.elem_items = inner
         .elems
         .iter()
-        .map(|seg| seg.items.iter().map(|e| eval_const(objs, &data, e).get_ref()).collect())
+        .map(|seg| {
+            seg.items
+                .iter()
+                .map(|e| eval_const(objs, &data, e).get_ref())
+                .collect()
+        })
         .collect();
     data.elems = data
         .elem_items
@@ -372,12 +396,13 @@ fn eval_const(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr) -> Val
             ConstOp::F64(v) => ValRaw::f64_bits(v),
             ConstOp::V128(v) => ValRaw::v128(v),
             ConstOp::RefNull => ValRaw::reference(0),
-            ConstOp::RefFunc(f) => {
-                ValRaw::reference(objs.func_ref(data.func_handles[f as usize]))
-            }
+            ConstOp::RefFunc(f) => ValRaw::reference(objs.func_ref(data.func_handles[f as usize])),
             ConstOp::GlobalGet(g) => objs.globals[data.global_handles[g as usize].0 as usize].cell,
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
-                let (b, a) = (stack.pop().unwrap_or_default(), stack.pop().unwrap_or_default());
+                let (b, a) = (
+                    stack.pop().unwrap_or_default(),
+                    stack.pop().unwrap_or_default(),
+                );
                 let (a, b) = (a.get_i32(), b.get_i32());
                 ValRaw::i32(match op {
                     ConstOp::I32Add => a.wrapping_add(b),
@@ -386,7 +411,10 @@ fn eval_const(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr) -> Val
                 })
             }
             ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
-                let (b, a) = (stack.pop().unwrap_or_default(), stack.pop().unwrap_or_default());
+                let (b, a) = (
+                    stack.pop().unwrap_or_default(),
+                    stack.pop().unwrap_or_default(),
+                );
                 let (a, b) = (a.get_i64(), b.get_i64());
                 ValRaw::i64(match op {
                     ConstOp::I64Add => a.wrapping_add(b),

@@ -55,4 +55,6 @@ pub use store::{AsContext, AsContextMut, Store, StoreObjects};
 pub use table::Table;
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
-pub use values::{ExternRef, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, Val, ValType};
+pub use values::{
+    ExternRef, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, Val, ValType,
+};

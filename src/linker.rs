@@ -45,12 +45,18 @@ impl<T: 'static> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
-        self.defs.insert((module.to_string(), name.to_string()), def);
+        self.defs
+            .insert((module.to_string(), name.to_string()), def);
         Ok(self)
     }
 
     /// Defines `module::name` as an existing item (later definitions win).
-    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> Result<&mut Self> {
+    pub fn define(
+        &mut self,
+        module: &str,
+        name: &str,
+        item: impl Into<Extern>,
+    ) -> Result<&mut Self> {
         self.insert(module, name, Definition::Extern(item.into()))
     }
 
@@ -91,15 +97,28 @@ impl<T: 'static> Linker<T> {
     }
 
     /// Looks up a definition, binding a host function to `store` if needed.
-    pub fn get(&mut self, mut store: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {
-        let def = self.defs.get(&(module.to_string(), name.to_string()))?.clone();
+    pub fn get(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
+        let def = self
+            .defs
+            .get(&(module.to_string(), name.to_string()))?
+            .clone();
         Some(match def {
             Definition::Extern(e) => e,
             Definition::HostFunc(ty, f) => {
-                let key = (store.store_ptr() as usize, module.to_string(), name.to_string());
-                let func = *self.bound.entry(key).or_insert_with(|| {
-                    crate::func::new_host_func(store.store_ptr(), ty, f)
-                });
+                let key = (
+                    store.store_ptr() as usize,
+                    module.to_string(),
+                    name.to_string(),
+                );
+                let func = *self
+                    .bound
+                    .entry(key)
+                    .or_insert_with(|| crate::func::new_host_func(store.store_ptr(), ty, f));
                 Extern::Func(func)
             }
         })
@@ -110,8 +129,9 @@ impl<T: 'static> Linker<T> {
         let imports = module
             .imports()
             .map(|(m, n, _)| {
-                self.get(&mut *store, m, n)
-                    .ok_or_else(|| Error::Link(format!("unknown import: `{m}::{n}` has not been defined")))
+                self.get(&mut *store, m, n).ok_or_else(|| {
+                    Error::Link(format!("unknown import: `{m}::{n}` has not been defined"))
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Instance::new(store, module, &imports)

@@ -1,1 +1,369 @@
-fn main(){}
+//! The `tandem` command line: run a WebAssembly module, or a spec script.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tandem::wasi::{self, WasiCtx};
+use tandem::{Config, Engine, Error, Linker, Module, Store, Tier, Val, ValType};
+
+#[derive(Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "A tiered WebAssembly virtual machine"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a WebAssembly module (binary or .wat): its `_start` (WASI command),
+    /// or the export named by --invoke.
+    Run(RunArgs),
+    /// Run WebAssembly spec test scripts (.wast).
+    Wast(WastArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TierArg {
+    /// The interpreter only.
+    Interp,
+    /// Compile every function before it runs.
+    Jit,
+    /// Interpret first, compile hot functions.
+    Tiered,
+}
+
+impl From<TierArg> for Tier {
+    fn from(t: TierArg) -> Tier {
+        match t {
+            TierArg::Interp => Tier::Interp,
+            TierArg::Jit => Tier::Jit,
+            TierArg::Tiered => Tier::Tiered,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Execution tier.
+    #[arg(long, value_enum, default_value = "interp")]
+    tier: TierArg,
+    /// Call this export instead of `_start`, with ARGS parsed by its parameter
+    /// types; print each result on its own line.
+    #[arg(long, value_name = "NAME")]
+    invoke: Option<String>,
+    /// Instantiate MODULE first and make its exports importable as NAME.
+    #[arg(long, value_name = "NAME=MODULE")]
+    preload: Vec<String>,
+    /// Give the program access to a host directory (`HOST::GUEST` to name
+    /// it differently inside).
+    #[arg(long, value_name = "DIR")]
+    dir: Vec<String>,
+    /// Set an environment variable for the program.
+    #[arg(long, value_name = "NAME=VAL")]
+    env: Vec<String>,
+    /// The module to run.
+    module: PathBuf,
+    /// Arguments: to the program (WASI), or to the function (--invoke).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct WastArgs {
+    /// Execution tier.
+    #[arg(long, value_enum, default_value = "interp")]
+    tier: TierArg,
+    /// The scripts to run.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Wast(args) => run_wast(args),
+    }
+}
+
+/// Logs to stderr, filtered by `TANDEM_LOG` (else `RUST_LOG`), e.g.
+/// `TANDEM_LOG=tandem=debug`; warnings only by default.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = std::env::var("TANDEM_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .and_then(|spec| EnvFilter::try_new(spec).ok())
+        .unwrap_or_else(|| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Stack size of the thread that runs Wasm: deep recursion in guests (and
+/// the spec's exhaustion tests) must hit the engine's limit, not the host's.
+const STACK_SIZE: usize = 64 << 20;
+
+fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    std::thread::Builder::new()
+        .name("tandem".into())
+        .stack_size(STACK_SIZE)
+        .spawn(f)
+        .expect("cannot spawn the main Wasm thread")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn make_engine(tier: TierArg) -> Result<Engine, ExitCode> {
+    let mut config = Config::default();
+    config.tier(tier.into());
+    Engine::new(&config).map_err(|e| {
+        eprintln!("error: {e}");
+        match e {
+            Error::Unsupported(_) => ExitCode::from(2),
+            _ => ExitCode::from(1),
+        }
+    })
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    let engine = match make_engine(args.tier) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let code = on_big_stack(move || match run_module(&engine, args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    });
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    exit_code(code)
+}
+
+fn exit_code(code: i32) -> ExitCode {
+    // WASI exit codes are 0..=125 in practice; truncate like a POSIX shell.
+    ExitCode::from(code as u8)
+}
+
+/// Runs the module; returns the process exit status, or the error that ended it.
+fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
+    let program = args.module.display().to_string();
+    let mut wasi_args = vec![program];
+    if args.invoke.is_none() {
+        wasi_args.extend(args.args.iter().cloned());
+    }
+    let mut env = Vec::new();
+    for pair in &args.env {
+        match pair.split_once('=') {
+            Some((k, v)) => env.push((k.to_string(), v.to_string())),
+            None => env.push((pair.clone(), std::env::var(pair).unwrap_or_default())),
+        }
+    }
+    let mut wasi_ctx = WasiCtx::new(wasi_args, env);
+    for dir in &args.dir {
+        // `HOST::GUEST` maps a host directory to another guest name.
+        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+        wasi_ctx
+            .preopen_dir(host, guest)
+            .map_err(|e| Error::Host(format!("--dir {host}: {e}")))?;
+    }
+
+    let mut store = Store::new(engine, wasi_ctx);
+    let mut linker = Linker::new(engine);
+    wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+
+    let finish = |result: Result<i32, Error>, store: &Store<WasiCtx>| -> Result<i32, Error> {
+        match result {
+            Err(Error::Exit(code)) => Ok(code),
+            Err(e) => match store.data().exit_code {
+                Some(code) => Ok(code),
+                None => Err(e),
+            },
+            ok => ok,
+        }
+    };
+
+    for preload in &args.preload {
+        let Some((name, path)) = preload.split_once('=') else {
+            return Err(Error::Host(format!(
+                "--preload expects NAME=MODULE, got {preload:?}"
+            )));
+        };
+        let bytes = read(path.as_ref())?;
+        let module = Module::new(engine, &bytes)?;
+        let result = linker.instantiate(&mut store, &module);
+        let instance = match result {
+            Ok(i) => i,
+            Err(e) => return finish(Err(e), &store),
+        };
+        linker.instance(&mut store, name, instance)?;
+    }
+
+    let bytes = read(&args.module)?;
+    let module = Module::new(engine, &bytes)?;
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => return finish(Err(e), &store),
+    };
+
+    if let Some(name) = &args.invoke {
+        let Some(func) = instance.get_func(&store, name) else {
+            return Err(Error::Host(format!("no exported function named {name:?}")));
+        };
+        let ty = func.ty(&store);
+        if ty.params().len() != args.args.len() {
+            return Err(Error::Host(format!(
+                "{name} takes {} argument(s) ({}), {} given",
+                ty.params().len(),
+                ty.params()
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                args.args.len()
+            )));
+        }
+        let mut params = Vec::new();
+        for (ty, text) in ty.params().iter().zip(&args.args) {
+            params.push(
+                parse_val(*ty, text)
+                    .ok_or_else(|| Error::Host(format!("cannot parse {text:?} as {ty}")))?,
+            );
+        }
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        let result = func.call(&mut store, &params, &mut results);
+        if let Err(e) = result {
+            return finish(Err(e), &store);
+        }
+        for r in &results {
+            println!("{}", format_val(r));
+        }
+        return Ok(0);
+    }
+
+    match instance.get_func(&store, "_start") {
+        Some(start) => {
+            let result = start.call(&mut store, &[], &mut []).map(|()| 0);
+            finish(result, &store)
+        }
+        // A reactor or plain module: instantiating it (start function
+        // included) was the whole run.
+        None => Ok(0),
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })
+}
+
+fn parse_int(text: &str) -> Option<i128> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let digits = digits.replace('_', "");
+    let value = if let Some(hex) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        i128::from_str_radix(hex, 16).ok()?
+    } else {
+        digits.parse::<i128>().ok()?
+    };
+    Some(if neg { -value } else { value })
+}
+
+fn parse_val(ty: ValType, text: &str) -> Option<Val> {
+    Some(match ty {
+        ValType::I32 => {
+            let v = parse_int(text)?;
+            if v < i32::MIN as i128 || v > u32::MAX as i128 {
+                return None;
+            }
+            Val::I32(v as u32 as i32)
+        }
+        ValType::I64 => {
+            let v = parse_int(text)?;
+            if v < i64::MIN as i128 || v > u64::MAX as i128 {
+                return None;
+            }
+            Val::I64(v as u64 as i64)
+        }
+        ValType::F32 => Val::F32(text.parse::<f32>().ok()?.to_bits()),
+        ValType::F64 => Val::F64(text.parse::<f64>().ok()?.to_bits()),
+        ValType::V128 => {
+            let hex = text
+                .strip_prefix("0x")
+                .or_else(|| text.strip_prefix("0X"))?;
+            Val::V128(u128::from_str_radix(&hex.replace('_', ""), 16).ok()?)
+        }
+        ValType::FuncRef if text == "null" || text == "ref.null" => Val::FuncRef(None),
+        ValType::ExternRef if text == "null" || text == "ref.null" => Val::ExternRef(None),
+        ValType::FuncRef | ValType::ExternRef => return None,
+    })
+}
+
+fn format_val(v: &Val) -> String {
+    match v {
+        Val::I32(v) => v.to_string(),
+        Val::I64(v) => v.to_string(),
+        Val::F32(bits) => match f32::from_bits(*bits) {
+            f if f.is_nan() => "nan".into(),
+            f => format!("{f}"),
+        },
+        Val::F64(bits) => match f64::from_bits(*bits) {
+            f if f.is_nan() => "nan".into(),
+            f => format!("{f}"),
+        },
+        Val::V128(v) => format!("0x{v:032x}"),
+        Val::FuncRef(None) | Val::ExternRef(None) => "ref.null".into(),
+        Val::FuncRef(Some(_)) => "ref.func".into(),
+        Val::ExternRef(Some(_)) => "ref.extern".into(),
+    }
+}
+
+fn run_wast(args: WastArgs) -> ExitCode {
+    let tier: Tier = args.tier.into();
+    let mut config = Config::default();
+    config.tier(tier);
+    if let Err(e) = Engine::new(&config) {
+        eprintln!("error: {e}");
+        return match e {
+            Error::Unsupported(_) => ExitCode::from(2),
+            _ => ExitCode::from(1),
+        };
+    }
+    let (passed, failed) = on_big_stack(move || {
+        let mut passed = 0;
+        let mut failed = 0;
+        for file in &args.files {
+            let report = tandem::wast::run_file(file, &config);
+            for failure in &report.failures {
+                println!("{failure}");
+            }
+            println!("{}", report.summary());
+            passed += report.passed;
+            failed += report.failed;
+        }
+        (passed, failed)
+    });
+    println!("wast: {passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -220,7 +220,11 @@ fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
             Operator::I64Sub => ConstOp::I64Sub,
             Operator::I64Mul => ConstOp::I64Mul,
             Operator::End => break,
-            op => return Err(Error::Invalid(format!("unsupported constant operator {op:?}"))),
+            op => {
+                return Err(Error::Invalid(format!(
+                    "unsupported constant operator {op:?}"
+                )))
+            }
         });
     }
     Ok(ConstExpr(ops))
@@ -249,7 +253,11 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut data = Vec::new();
     let mut start = None;
 
-    for payload in Parser::new(0).parse_all(bytes) {
+    // The parser needs the feature set too: it decides how limits and
+    // other encodings are read (e.g. memory64's wider limits).
+    let mut parser = Parser::new(0);
+    parser.set_features(WasmFeatures::WASM2);
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(invalid)?;
         if let wasmparser::ValidPayload::Func(func, body) =
             validator.payload(&payload).map_err(invalid)?

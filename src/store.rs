@@ -15,6 +15,10 @@ use std::any::Any;
 use tandem_vm::RefRaw;
 
 /// Everything a store owns apart from the embedder's data.
+///
+/// Each object is boxed on its own: running code holds its address, which
+/// must survive the list growing.
+#[allow(clippy::vec_box)]
 pub struct StoreObjects {
     pub(crate) engine: Engine,
     pub(crate) funcs: Vec<Box<FuncSlot>>,

@@ -83,7 +83,10 @@ impl Table {
     pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
         let table = &store.objects().tables[self.0 as usize];
         let raw = *table.elements().get(index as usize)?;
-        Some(Val::from_raw(tandem_vm::ValRaw::reference(raw), table.ty.element))
+        Some(Val::from_raw(
+            tandem_vm::ValRaw::reference(raw),
+            table.ty.element,
+        ))
     }
     pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
         let objs = store.objects_mut();

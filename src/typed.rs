@@ -108,6 +108,7 @@ macro_rules! tuples {
                 let mut _i = 0;
                 $( _out[_i] = $t.into_raw(_objs); _i += 1; )*
             }
+            #[allow(clippy::unused_unit)]
             fn load(_values: &[ValRaw]) -> Self {
                 let mut _i = 0;
                 ($({ let v = $t::from_raw(_values[_i]); _i += 1; v },)*)
@@ -220,9 +221,11 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 
     pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results> {
         let objs = store.objects_mut();
-        let n = objs.funcs[self.func.0 as usize].ty.params().len().max(
-            objs.funcs[self.func.0 as usize].ty.results().len(),
-        );
+        let n = objs.funcs[self.func.0 as usize]
+            .ty
+            .params()
+            .len()
+            .max(objs.funcs[self.func.0 as usize].ty.results().len());
         let mut values = [ValRaw::default(); 16];
         let mut heap;
         let values = if n <= values.len() {

@@ -90,8 +90,18 @@ impl FuncType {
 
 impl std::fmt::Display for FuncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |v: &[ValType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
-        write!(f, "(func (param {}) (result {}))", list(&self.params), list(&self.results))
+        let list = |v: &[ValType]| {
+            v.iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        write!(
+            f,
+            "(func (param {}) (result {}))",
+            list(&self.params),
+            list(&self.results)
+        )
     }
 }
 
@@ -110,7 +120,10 @@ pub struct GlobalType {
 
 impl GlobalType {
     pub fn new(content: ValType, mutability: Mutability) -> GlobalType {
-        GlobalType { content, mutability }
+        GlobalType {
+            content,
+            mutability,
+        }
     }
 }
 

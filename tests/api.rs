@@ -6,71 +6,125 @@ use tandem::*;
 #[test]
 fn typed_and_dynamic_calls() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module
+    let module = Module::new(
+        &engine,
+        r#"(module
         (func (export "add") (param i32 i64) (result i64)
           (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))
-        (func (export "swap") (param f32 f64) (result f64 f32) local.get 1 local.get 0))"#).unwrap();
+        (func (export "swap") (param f32 f64) (result f64 f32) local.get 1 local.get 0))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let add = instance.get_typed_func::<(i32, i64), i64>(&store, "add").unwrap();
+    let add = instance
+        .get_typed_func::<(i32, i64), i64>(&store, "add")
+        .unwrap();
     assert_eq!(add.call(&mut store, (-2, 10)).unwrap(), 8);
     let swap = instance.get_func(&store, "swap").unwrap();
     let mut out = [Val::I32(0), Val::I32(0)];
-    swap.call(&mut store, &[Val::from(1.5f32), Val::from(-2.25f64)], &mut out).unwrap();
+    swap.call(
+        &mut store,
+        &[Val::from(1.5f32), Val::from(-2.25f64)],
+        &mut out,
+    )
+    .unwrap();
     assert_eq!(out, [Val::from(-2.25f64), Val::from(1.5f32)]);
     // Wrong types are errors, not panics.
-    assert!(matches!(instance.get_typed_func::<i32, i32>(&store, "add"), Err(Error::Type(_))));
-    assert!(matches!(swap.call(&mut store, &[Val::I32(1)], &mut out), Err(Error::Type(_))));
+    assert!(matches!(
+        instance.get_typed_func::<i32, i32>(&store, "add"),
+        Err(Error::Type(_))
+    ));
+    assert!(matches!(
+        swap.call(&mut store, &[Val::I32(1)], &mut out),
+        Err(Error::Type(_))
+    ));
 }
 
 #[test]
 fn host_functions_see_store_data_and_caller_memory() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module
+    let module = Module::new(
+        &engine,
+        r#"(module
         (import "host" "record" (func $record (param i32 i32)))
         (memory (export "memory") 1)
         (data (i32.const 8) "hello")
-        (func (export "run") (call $record (i32.const 8) (i32.const 5))))"#).unwrap();
+        (func (export "run") (call $record (i32.const 8) (i32.const 5))))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine, Vec::<String>::new());
     let mut linker = Linker::new(&engine);
-    linker.func_wrap("host", "record", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
-        let mem = caller.get_export("memory").and_then(Extern::into_memory).unwrap();
-        let bytes = mem.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec();
-        caller.data_mut().push(String::from_utf8(bytes).unwrap());
-    }).unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "record",
+            |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .unwrap();
+                let bytes = mem.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec();
+                caller.data_mut().push(String::from_utf8(bytes).unwrap());
+            },
+        )
+        .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    instance.get_typed_func::<(), ()>(&store, "run").unwrap().call(&mut store, ()).unwrap();
+    instance
+        .get_typed_func::<(), ()>(&store, "run")
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap();
     assert_eq!(store.data(), &["hello".to_string()]);
 }
 
 #[test]
 fn host_errors_propagate_through_wasm() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module
+    let module = Module::new(
+        &engine,
+        r#"(module
         (import "host" "fail" (func $fail))
-        (func (export "run") (call $fail)))"#).unwrap();
+        (func (export "run") (call $fail)))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    linker.func_wrap("host", "fail", || -> Result<()> { Err(Error::msg("boom")) }).unwrap();
+    linker
+        .func_wrap("host", "fail", || -> Result<()> { Err(Error::msg("boom")) })
+        .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let err = instance.get_typed_func::<(), ()>(&store, "run").unwrap().call(&mut store, ()).unwrap_err();
+    let err = instance
+        .get_typed_func::<(), ()>(&store, "run")
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap_err();
     assert!(matches!(&err, Error::Host(m) if m == "boom"), "{err}");
 }
 
 #[test]
 fn traps_carry_code_and_named_backtrace() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module
+    let module = Module::new(
+        &engine,
+        r#"(module
         (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
-        (func $outer (export "outer") (param i32) (result i32) (call $inner (local.get 0))))"#).unwrap();
+        (func $outer (export "outer") (param i32) (result i32) (call $inner (local.get 0))))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let outer = instance.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
     assert_eq!(outer.call(&mut store, 1).unwrap(), 1);
     let err = outer.call(&mut store, 0).unwrap_err();
     let trap = err.as_trap().expect("a trap");
     assert_eq!(trap.code(), TrapCode::IntegerDivisionByZero);
-    let names: Vec<_> = trap.backtrace().iter().map(|f| f.func_name.as_deref()).collect();
+    let names: Vec<_> = trap
+        .backtrace()
+        .iter()
+        .map(|f| f.func_name.as_deref())
+        .collect();
     assert_eq!(names, [Some("inner"), Some("outer")]);
     assert!(err.to_string().contains("integer divide by zero"));
 }
@@ -92,8 +146,12 @@ fn deep_recursion_is_a_trap() {
 #[test]
 fn memory_grow_honours_maximum() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module (memory (export "m") 1 3)
-        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory (export "m") 1 3)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
@@ -109,16 +167,31 @@ fn memory_grow_honours_maximum() {
 #[test]
 fn bad_modules_are_errors() {
     let engine = Engine::default();
-    assert!(matches!(Module::new(&engine, b"\0asm\x01\0\0\0\x01"), Err(Error::Invalid(_))));
-    assert!(matches!(Module::new(&engine, "(module (func (result i32)))"), Err(Error::Invalid(_))));
-    assert!(matches!(Module::new(&engine, "(module (func"), Err(Error::Wat(_))));
+    assert!(matches!(
+        Module::new(&engine, b"\0asm\x01\0\0\0\x01"),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        Module::new(&engine, "(module (func (result i32)))"),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        Module::new(&engine, "(module (func"),
+        Err(Error::Wat(_))
+    ));
     // Wasm 2.0 only: a second memory is a later proposal.
-    assert!(matches!(Module::new(&engine, "(module (memory 1) (memory 1))"), Err(Error::Invalid(_))));
+    assert!(matches!(
+        Module::new(&engine, "(module (memory 1) (memory 1))"),
+        Err(Error::Invalid(_))
+    ));
 }
 
 #[test]
 fn later_tiers_are_refused_not_faked() {
     for tier in [Tier::Jit, Tier::Tiered] {
-        assert!(matches!(Engine::new(Config::new().tier(tier)), Err(Error::Unsupported(_))));
+        assert!(matches!(
+            Engine::new(Config::new().tier(tier)),
+            Err(Error::Unsupported(_))
+        ));
     }
 }

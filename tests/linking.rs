@@ -12,7 +12,12 @@ fn setup() -> (Engine, Store<()>, Linker<()>) {
     (engine, store, linker)
 }
 
-fn instantiate(engine: &Engine, store: &mut Store<()>, linker: &mut Linker<()>, wat: &str) -> Result<Instance> {
+fn instantiate(
+    engine: &Engine,
+    store: &mut Store<()>,
+    linker: &mut Linker<()>,
+    wat: &str,
+) -> Result<Instance> {
     let module = Module::new(engine, wat)?;
     linker.instantiate(store, &module)
 }
@@ -20,29 +25,54 @@ fn instantiate(engine: &Engine, store: &mut Store<()>, linker: &mut Linker<()>, 
 #[test]
 fn reexported_import_keeps_identity() {
     let (engine, mut store, mut linker) = setup();
-    let a = instantiate(&engine, &mut store, &mut linker,
-        r#"(module (func (export "f") (result i32) i32.const 7))"#).unwrap();
+    let a = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (func (export "f") (result i32) i32.const 7))"#,
+    )
+    .unwrap();
     linker.instance(&store, "a", a).unwrap();
-    let b = instantiate(&engine, &mut store, &mut linker,
+    let b = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module (import "a" "f" (func $f (result i32)))
                    (export "g" (func $f))
-                   (func (export "ref") (result funcref) ref.func $f))"#).unwrap();
+                   (func (export "ref") (result funcref) ref.func $f))"#,
+    )
+    .unwrap();
     let f = a.get_func(&store, "f").unwrap();
     let g = b.get_func(&store, "g").unwrap();
     assert_eq!(f, g, "exporting an import yields the same function");
     let mut out = [Val::I32(0)];
-    b.get_func(&store, "ref").unwrap().call(&mut store, &[], &mut out).unwrap();
-    assert_eq!(out[0], Val::FuncRef(Some(f)), "ref.func of an import is the original function");
+    b.get_func(&store, "ref")
+        .unwrap()
+        .call(&mut store, &[], &mut out)
+        .unwrap();
+    assert_eq!(
+        out[0],
+        Val::FuncRef(Some(f)),
+        "ref.func of an import is the original function"
+    );
 }
 
 #[test]
 fn imported_functions_sit_in_tables() {
     let (engine, mut store, mut linker) = setup();
     linker.func_wrap("host", "forty", || 40i32).unwrap();
-    let a = instantiate(&engine, &mut store, &mut linker,
-        r#"(module (func (export "two") (result i32) i32.const 2))"#).unwrap();
+    let a = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (func (export "two") (result i32) i32.const 2))"#,
+    )
+    .unwrap();
     linker.instance(&store, "a", a).unwrap();
-    let b = instantiate(&engine, &mut store, &mut linker,
+    let b = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module
              (import "host" "forty" (func $forty (result i32)))
              (import "a" "two" (func $two (result i32)))
@@ -51,7 +81,9 @@ fn imported_functions_sit_in_tables() {
              (type $r (func (result i32)))
              (func (export "sum") (result i32)
                (i32.add (call_indirect (type $r) (i32.const 0))
-                        (call_indirect (type $r) (i32.const 1)))))"#).unwrap();
+                        (call_indirect (type $r) (i32.const 1)))))"#,
+    )
+    .unwrap();
     let sum = b.get_typed_func::<(), i32>(&store, "sum").unwrap();
     assert_eq!(sum.call(&mut store, ()).unwrap(), 42);
     let table = b.get_table(&store, "t").unwrap();
@@ -62,16 +94,26 @@ fn imported_functions_sit_in_tables() {
 #[test]
 fn segment_offsets_from_imported_globals() {
     let (engine, mut store, mut linker) = setup();
-    let base = Global::new(&mut store, GlobalType::new(ValType::I32, Mutability::Const), Val::I32(16)).unwrap();
+    let base = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I32, Mutability::Const),
+        Val::I32(16),
+    )
+    .unwrap();
     linker.define("env", "base", base).unwrap();
-    let i = instantiate(&engine, &mut store, &mut linker,
+    let i = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module
              (import "env" "base" (global $base i32))
              (memory (export "mem") 1)
              (table (export "t") 20 funcref)
              (func $f)
              (elem (global.get $base) $f)
-             (data (global.get $base) "hi"))"#).unwrap();
+             (data (global.get $base) "hi"))"#,
+    )
+    .unwrap();
     let mem = i.get_memory(&store, "mem").unwrap();
     assert_eq!(&mem.data(&store)[16..18], b"hi");
     let t = i.get_table(&store, "t").unwrap();
@@ -83,31 +125,59 @@ fn segment_offsets_from_imported_globals() {
 fn out_of_bounds_segments_fail_but_keep_earlier_writes() {
     let (engine, mut store, mut linker) = setup();
     let mem = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
-    let table = Table::new(&mut store, TableType::new(ValType::FuncRef, 4, None), Val::FuncRef(None)).unwrap();
+    let table = Table::new(
+        &mut store,
+        TableType::new(ValType::FuncRef, 4, None),
+        Val::FuncRef(None),
+    )
+    .unwrap();
     linker.define("env", "mem", mem).unwrap();
     linker.define("env", "t", table).unwrap();
     // The second data segment is out of bounds: the first one's bytes stay.
-    let err = instantiate(&engine, &mut store, &mut linker,
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module (import "env" "mem" (memory 1))
                    (data (i32.const 0) "ok")
-                   (data (i32.const 65535) "xx"))"#).unwrap_err();
-    assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::MemoryOutOfBounds), "{err}");
+                   (data (i32.const 65535) "xx"))"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.as_trap().map(Trap::code),
+        Some(TrapCode::MemoryOutOfBounds),
+        "{err}"
+    );
     assert_eq!(&mem.data(&store)[..2], b"ok");
     // Element segments: likewise for tables.
-    let err = instantiate(&engine, &mut store, &mut linker,
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module (import "env" "t" (table 4 funcref))
                    (func $f)
                    (elem (i32.const 0) $f)
-                   (elem (i32.const 3) $f $f))"#).unwrap_err();
-    assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::TableOutOfBounds), "{err}");
+                   (elem (i32.const 3) $f $f))"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.as_trap().map(Trap::code),
+        Some(TrapCode::TableOutOfBounds),
+        "{err}"
+    );
     assert!(matches!(table.get(&store, 0), Some(Val::FuncRef(Some(_)))));
     // Element segments apply before data segments: a failing element segment
     // leaves the memory untouched.
-    let err = instantiate(&engine, &mut store, &mut linker,
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module (import "env" "mem" (memory 1)) (import "env" "t" (table 4 funcref))
                    (func $f)
                    (elem (i32.const 9) $f)
-                   (data (i32.const 0) "no"))"#).unwrap_err();
+                   (data (i32.const 0) "no"))"#,
+    )
+    .unwrap_err();
     assert!(err.as_trap().is_some());
     assert_eq!(&mem.data(&store)[..2], b"ok");
 }
@@ -116,7 +186,10 @@ fn out_of_bounds_segments_fail_but_keep_earlier_writes() {
 fn start_function_runs_last_and_may_be_imported() {
     let (engine, mut store, mut linker) = setup();
     // Local start: sees the data segment and the table entry.
-    let i = instantiate(&engine, &mut store, &mut linker,
+    let i = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
         r#"(module
              (memory 1)
              (table 1 funcref)
@@ -128,15 +201,26 @@ fn start_function_runs_last_and_may_be_imported() {
              (func $start
                (global.set $seen (i32.add (i32.load8_u (i32.const 0))
                                           (call_indirect (type $r) (i32.const 0)))))
-             (start $start))"#).unwrap();
+             (start $start))"#,
+    )
+    .unwrap();
     let seen = i.get_global(&store, "seen").unwrap();
     assert_eq!(seen.get(&store), Val::I32(47));
     // Imported start.
     let calls = Arc::new(AtomicU32::new(0));
     let c = calls.clone();
-    linker.func_wrap("host", "start", move || { c.fetch_add(1, Ordering::SeqCst); }).unwrap();
-    instantiate(&engine, &mut store, &mut linker,
-        r#"(module (import "host" "start" (func $s)) (start $s))"#).unwrap();
+    linker
+        .func_wrap("host", "start", move || {
+            c.fetch_add(1, Ordering::SeqCst);
+        })
+        .unwrap();
+    instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (import "host" "start" (func $s)) (start $s))"#,
+    )
+    .unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
@@ -144,37 +228,85 @@ fn start_function_runs_last_and_may_be_imported() {
 fn import_type_mismatches_are_link_errors_naming_the_import() {
     let (engine, mut store, mut linker) = setup();
     linker.func_wrap("host", "f", |x: i32| x).unwrap();
-    let err = instantiate(&engine, &mut store, &mut linker,
-        r#"(module (import "host" "f" (func (param i64))))"#).unwrap_err();
-    assert!(matches!(&err, Error::Link(m) if m.contains("host::f")), "{err}");
-    let err = instantiate(&engine, &mut store, &mut linker,
-        r#"(module (import "host" "missing" (func)))"#).unwrap_err();
-    assert!(matches!(&err, Error::Link(m) if m.contains("host::missing")), "{err}");
-    let g = Global::new(&mut store, GlobalType::new(ValType::I32, Mutability::Const), Val::I32(1)).unwrap();
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (import "host" "f" (func (param i64))))"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains("host::f")),
+        "{err}"
+    );
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (import "host" "missing" (func)))"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains("host::missing")),
+        "{err}"
+    );
+    let g = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I32, Mutability::Const),
+        Val::I32(1),
+    )
+    .unwrap();
     linker.define("env", "g", g).unwrap();
-    let err = instantiate(&engine, &mut store, &mut linker,
-        r#"(module (import "env" "g" (global (mut i32))))"#).unwrap_err();
-    assert!(matches!(&err, Error::Link(m) if m.contains("env::g")), "{err}");
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (import "env" "g" (global (mut i32))))"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains("env::g")),
+        "{err}"
+    );
     let mem = Memory::new(&mut store, MemoryType::new(1, Some(4))).unwrap();
     linker.define("env", "m", mem).unwrap();
-    let err = instantiate(&engine, &mut store, &mut linker,
-        r#"(module (import "env" "m" (memory 2)))"#).unwrap_err();
-    assert!(matches!(&err, Error::Link(m) if m.contains("env::m")), "{err}");
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (import "env" "m" (memory 2)))"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains("env::m")),
+        "{err}"
+    );
 }
 
 #[test]
 fn mutable_globals_import_and_export() {
     let (engine, mut store, mut linker) = setup();
-    let g = Global::new(&mut store, GlobalType::new(ValType::I64, Mutability::Var), Val::I64(1)).unwrap();
+    let g = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I64, Mutability::Var),
+        Val::I64(1),
+    )
+    .unwrap();
     linker.define("env", "g", g).unwrap();
     let i = instantiate(&engine, &mut store, &mut linker,
         r#"(module (import "env" "g" (global $g (mut i64)))
                    (export "g2" (global $g))
                    (func (export "bump") (global.set $g (i64.add (global.get $g) (i64.const 41)))))"#).unwrap();
-    i.get_typed_func::<(), ()>(&store, "bump").unwrap().call(&mut store, ()).unwrap();
+    i.get_typed_func::<(), ()>(&store, "bump")
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap();
     assert_eq!(g.get(&store), Val::I64(42));
     assert_eq!(i.get_global(&store, "g2"), Some(g));
     g.set(&mut store, Val::I64(-1)).unwrap();
-    i.get_typed_func::<(), ()>(&store, "bump").unwrap().call(&mut store, ()).unwrap();
+    i.get_typed_func::<(), ()>(&store, "bump")
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap();
     assert_eq!(g.get(&store), Val::I64(40));
 }

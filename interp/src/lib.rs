@@ -1,1 +1,62 @@
-pub fn x(){}
+//! tandem's interpreter tier.
+//!
+//! A function is translated lazily, on its first call, from its validated
+//! Wasm body into register-addressed bytecode ([`bytecode`]), and cached in
+//! its module's [`ModuleCode`]. The executor runs that bytecode in a single
+//! dispatch loop on a per-thread value stack; calls between interpreted
+//! functions (of any instance) stay inside the loop, other callees are
+//! reached through the shared calling convention.
+//!
+//! The runtime installs [`entry`] as the code of every local function of an
+//! instance it runs with the interpreter, and points `VMContext::tier_state`
+//! at the module's [`ModuleCode`].
+
+pub mod bytecode;
+mod exec;
+mod num;
+pub mod simd;
+mod translate;
+
+use bytecode::FuncCode;
+use std::sync::{Arc, OnceLock};
+use tandem_vm::ModuleEnv;
+
+pub use exec::entry;
+pub use translate::TranslateError;
+
+/// The per-module translation cache, shared by all instances of the module
+/// (and all threads running them).
+pub struct ModuleCode {
+    env: Arc<ModuleEnv>,
+    /// By local function index; filled on first call.
+    funcs: Box<[OnceLock<Result<FuncCode, TranslateError>>]>,
+}
+
+impl ModuleCode {
+    pub fn new(env: Arc<ModuleEnv>) -> ModuleCode {
+        let funcs = (0..env.bodies.len()).map(|_| OnceLock::new()).collect();
+        ModuleCode { env, funcs }
+    }
+
+    pub fn env(&self) -> &ModuleEnv {
+        &self.env
+    }
+
+    /// The translation of local function `func_index` (an index in the
+    /// module's function index space), translating it on first use.
+    pub fn func(&self, func_index: u32) -> Result<&FuncCode, &TranslateError> {
+        let local = func_index
+            .checked_sub(self.env.num_imported_funcs)
+            .and_then(|i| self.funcs.get(i as usize));
+        match local {
+            Some(cell) => cell
+                .get_or_init(|| translate::translate(&self.env, func_index))
+                .as_ref(),
+            None => Err(&NOT_LOCAL),
+        }
+    }
+}
+
+static NOT_LOCAL: TranslateError =
+    TranslateError(std::borrow::Cow::Borrowed("not a local function"));
+

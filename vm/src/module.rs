@@ -2,7 +2,9 @@
 
 use std::ops::Range;
 use std::sync::Arc;
-use wasmparser::{BinaryReader, FuncType, FunctionBody, GlobalType, MemoryType, RefType, TableType};
+use wasmparser::{
+    BinaryReader, FuncType, FunctionBody, GlobalType, MemoryType, RefType, TableType,
+};
 
 /// Everything about a module a tier needs to translate its functions. The
 /// runtime builds it once per module after validation; tiers may assume the

@@ -1,0 +1,781 @@
+//! The executor: runs [`FuncCode`] on a per-thread value stack.
+//!
+//! All of the interpreter's `unsafe` lives here. The invariants it relies on:
+//!
+//! - a frame's slots `fp[0..frame_slots)` lie inside the value stack: checked
+//!   when the frame is pushed ([`entry`], interpreted calls), and every slot an
+//!   instruction names is below its function's `frame_slots` (by construction
+//!   in the translator);
+//! - `vmctx` pointers come from live `VMFunc`s, so the instance, its
+//!   memories, tables, globals and segments outlive the call, and indices in
+//!   instructions are valid for the (validated) module;
+//! - memory and table accesses are bounds-checked explicitly before the
+//!   access.
+
+use crate::bytecode::{for_each_int_cmp, FuncCode, Op, Slot};
+use crate::num::{self, WasmFloat};
+use crate::ModuleCode;
+use std::cell::Cell;
+use std::ptr;
+use tandem_vm::{callconv, trap, RefRaw, TrapCode, VMContext, VMFunc, ValRaw};
+use wasmparser::ValType;
+
+/// Slots in each thread's value stack (8 MiB, committed lazily by the OS).
+const STACK_SLOTS: usize = 1 << 20;
+/// Interpreted frames one entry into the interpreter may nest.
+const MAX_FRAMES: usize = 100_000;
+const PAGE_SIZE: usize = 65536;
+
+/// The per-thread value stack. It never moves, so frame pointers into it
+/// stay valid; `top` is where the next entry from outside starts its frame
+/// (everything below belongs to interpreter activations further out).
+struct ValueStack {
+    base: *mut u64,
+    top: Cell<usize>,
+}
+
+impl ValueStack {
+    fn new() -> ValueStack {
+        let slots = vec![0u64; STACK_SLOTS].into_boxed_slice();
+        ValueStack {
+            base: Box::into_raw(slots).cast::<u64>(),
+            top: Cell::new(0),
+        }
+    }
+}
+
+impl Drop for ValueStack {
+    fn drop(&mut self) {
+        // SAFETY: `base` came from `Box::into_raw` of a `STACK_SLOTS` slice.
+        drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(self.base, STACK_SLOTS)) });
+    }
+}
+
+thread_local! {
+    static STACK: ValueStack = ValueStack::new();
+}
+
+/// Why the dispatch loop stopped early.
+enum Exit {
+    /// A trap detected here, not yet raised.
+    Trap(TrapCode),
+    /// A callee returned this status after raising its trap.
+    Propagate(u32),
+}
+
+/// A suspended interpreted caller.
+struct Frame {
+    ret: *const Op,
+    fp: *mut u64,
+    vmctx: *mut VMContext,
+    code: *const FuncCode,
+}
+
+/// The [`ArrayCallFn`](tandem_vm::ArrayCallFn) of every interpreted function.
+///
+/// # Safety
+/// `callee` must be a live local function of an instance whose
+/// `tier_state` is its module's [`ModuleCode`], and `values` must hold
+/// `max(params, results)` values with the arguments.
+pub unsafe extern "C" fn entry(callee: *const VMFunc, _caller: *mut VMContext, values: *mut ValRaw) -> u32 {
+    // SAFETY: the caller guarantees `callee` is live and interpreted.
+    let (vmctx, func_index) = unsafe { ((*callee).vmctx, (*callee).func_index) };
+    let fail = |code| {
+        let status = trap::raise(code);
+        trap::push_frame(vmctx, func_index);
+        status
+    };
+    if !callconv::native_stack_ok() {
+        return fail(TrapCode::StackOverflow);
+    }
+    // SAFETY: `tier_state` of an interpreted instance is its `ModuleCode`.
+    let module = unsafe { &*((*vmctx).tier_state as *const ModuleCode) };
+    let Ok(code) = module.func(func_index) else {
+        return fail(TrapCode::Unreachable);
+    };
+    STACK.with(|stack| {
+        let top = stack.top.get();
+        if STACK_SLOTS - top < code.frame_slots as usize {
+            return fail(TrapCode::StackOverflow);
+        }
+        // SAFETY: the frame fits in the stack (checked above), and `values`
+        // holds the arguments and room for the results.
+        unsafe {
+            let fp = stack.base.add(top);
+            let mut slot = 0;
+            for (i, &ty) in code.params.iter().enumerate() {
+                slot += write_val(fp.add(slot), ty, *values.add(i));
+            }
+            ptr::write_bytes(fp.add(slot), 0, code.local_slots as usize);
+            let status = execute(stack, vmctx, code, fp);
+            if status == 0 {
+                let mut slot = 0;
+                for (i, &ty) in code.results.iter().enumerate() {
+                    let (v, n) = read_val(fp.add(slot), ty);
+                    *values.add(i) = v;
+                    slot += n;
+                }
+            }
+            status
+        }
+    })
+}
+
+/// Writes `v` of type `ty` into slots at `p`; returns the slots used.
+/// Scalars are normalized to the slot invariant (32-bit values zero-extended).
+///
+/// # Safety
+/// `p` must point at enough writable slots.
+#[inline]
+unsafe fn write_val(p: *mut u64, ty: ValType, v: ValRaw) -> usize {
+    match ty {
+        ValType::V128 => {
+            ptr::write_unaligned(p.cast::<u128>(), v.0);
+            2
+        }
+        ValType::I32 | ValType::F32 => {
+            *p = v.0 as u32 as u64;
+            1
+        }
+        _ => {
+            *p = v.0 as u64;
+            1
+        }
+    }
+}
+
+/// Reads a value of type `ty` from slots at `p`; returns it and the slots used.
+///
+/// # Safety
+/// `p` must point at enough readable slots.
+#[inline]
+unsafe fn read_val(p: *const u64, ty: ValType) -> (ValRaw, usize) {
+    if ty == ValType::V128 {
+        (ValRaw(ptr::read_unaligned(p.cast::<u128>())), 2)
+    } else {
+        (ValRaw(*p as u128), 1)
+    }
+}
+
+/// The base and length of memory 0 of `vmctx`, if its module has one.
+///
+/// # Safety
+/// `vmctx` must be live and `code` one of its module's functions.
+#[inline(always)]
+unsafe fn memory(vmctx: *mut VMContext, code: *const FuncCode) -> (*mut u8, usize) {
+    if (*code).has_memory {
+        let m = (*vmctx).memory(0);
+        ((*m).base, (*m).len)
+    } else {
+        (ptr::null_mut(), 0)
+    }
+}
+
+/// Checks that `[start, start + len)` lies within `size` units.
+#[inline(always)]
+fn in_bounds(start: u32, len: u32, size: usize) -> bool {
+    start as u64 + len as u64 <= size as u64
+}
+
+/// Calls a callee that the interpreter does not run itself, through the
+/// calling convention. `args` are the caller's slots holding the arguments,
+/// which receive the results; `frame_end` is the first slot above the
+/// caller's frame, where a nested entry into the interpreter may start.
+///
+/// # Safety
+/// `callee` must be live, of signature `ty`, and `args` must have room for
+/// the parameters and results.
+#[inline(never)]
+unsafe fn call_out(
+    stack: &ValueStack,
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+    ty: &wasmparser::FuncType,
+    args: *mut u64,
+    frame_end: *mut u64,
+) -> u32 {
+    if !callconv::native_stack_ok() {
+        return trap::raise(TrapCode::StackOverflow);
+    }
+    let n = ty.params().len().max(ty.results().len());
+    let mut small = [ValRaw::default(); 8];
+    let mut big = Vec::new();
+    let buf: &mut [ValRaw] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        big.resize(n, ValRaw::default());
+        &mut big
+    };
+    let mut slot = 0;
+    for (i, &p) in ty.params().iter().enumerate() {
+        let (v, k) = read_val(args.add(slot), p);
+        buf[i] = v;
+        slot += k;
+    }
+    let saved = stack.top.get();
+    stack.top.set(frame_end.offset_from(stack.base) as usize);
+    let status = ((*callee).code())(callee, vmctx, buf.as_mut_ptr());
+    stack.top.set(saved);
+    if status == 0 {
+        let mut slot = 0;
+        for (i, &r) in ty.results().iter().enumerate() {
+            slot += write_val(args.add(slot), r, buf[i]);
+        }
+    }
+    status
+}
+
+/// The signature of type `type_index` of the module of `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be a live interpreted instance.
+unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparser::FuncType {
+    let module = &*((*vmctx).tier_state as *const ModuleCode);
+    &module.env().types[type_index as usize]
+}
+
+/// Bulk memory and table operations, kept out of the dispatch loop.
+///
+/// # Safety
+/// `vmctx` must be live; `s` holds the three operands; `mem` is memory 0.
+#[inline(never)]
+unsafe fn bulk(op: Op, vmctx: *mut VMContext, s: [u64; 3], mem: (*mut u8, usize)) -> Result<(), TrapCode> {
+    let (d, x, n) = (s[0] as u32, s[1], s[2] as u32);
+    let (mem_base, mem_len) = mem;
+    let oob = |ok: bool, code| if ok { Ok(()) } else { Err(code) };
+    match op {
+        Op::MemoryFill(_) => {
+            oob(in_bounds(d, n, mem_len), TrapCode::MemoryOutOfBounds)?;
+            ptr::write_bytes(mem_base.add(d as usize), x as u8, n as usize);
+        }
+        Op::MemoryCopy(_) => {
+            let src = x as u32;
+            oob(in_bounds(d, n, mem_len) && in_bounds(src, n, mem_len), TrapCode::MemoryOutOfBounds)?;
+            ptr::copy(mem_base.add(src as usize), mem_base.add(d as usize), n as usize);
+        }
+        Op::MemoryInit(_, seg) => {
+            let seg = (*vmctx).data.add(seg as usize);
+            let src = x as u32;
+            oob(in_bounds(d, n, mem_len) && in_bounds(src, n, (*seg).len), TrapCode::MemoryOutOfBounds)?;
+            if n > 0 {
+                ptr::copy_nonoverlapping((*seg).base.add(src as usize), mem_base.add(d as usize), n as usize);
+            }
+        }
+        Op::TableFill(_, t) => {
+            let table = (*vmctx).table(t);
+            oob(in_bounds(d, n, (*table).len as usize), TrapCode::TableOutOfBounds)?;
+            std::slice::from_raw_parts_mut((*table).base.add(d as usize), n as usize).fill(x);
+        }
+        Op::TableCopy(_, dt, st) => {
+            let (dst, src) = ((*vmctx).table(dt), (*vmctx).table(st));
+            let s = x as u32;
+            oob(
+                in_bounds(d, n, (*dst).len as usize) && in_bounds(s, n, (*src).len as usize),
+                TrapCode::TableOutOfBounds,
+            )?;
+            ptr::copy((*src).base.add(s as usize), (*dst).base.add(d as usize), n as usize);
+        }
+        Op::TableInit(_, seg, t) => {
+            let table = (*vmctx).table(t);
+            let seg = (*vmctx).elems.add(seg as usize);
+            let s = x as u32;
+            oob(
+                in_bounds(d, n, (*table).len as usize) && in_bounds(s, n, (*seg).len),
+                TrapCode::TableOutOfBounds,
+            )?;
+            if n > 0 {
+                let elems = (*seg).base.cast::<RefRaw>();
+                ptr::copy_nonoverlapping(elems.add(s as usize), (*table).base.add(d as usize), n as usize);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Runs `code` with its frame at `fp` (arguments and zeroed locals in
+/// place) until it returns; returns 0, or a trap status after raising the
+/// trap and pushing every unwound frame.
+///
+/// # Safety
+/// See the module invariants; `fp` must have room for `code.frame_slots`.
+unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp: *mut u64) -> u32 {
+    let mut vmctx = vmctx;
+    let mut code: *const FuncCode = code;
+    let mut fp = fp;
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut ops: *const Op = (*code).ops.as_ptr();
+    let mut ip = ops;
+    let (mut mem_base, mut mem_len) = memory(vmctx, code);
+
+    // Slot access. Every slot named by an instruction is inside the frame.
+    macro_rules! r64 {
+        ($s:expr) => {
+            *fp.add($s as usize)
+        };
+    }
+    macro_rules! w64 {
+        ($s:expr, $v:expr) => {
+            *fp.add($s as usize) = $v
+        };
+    }
+    macro_rules! r128 {
+        ($s:expr) => {
+            ptr::read_unaligned(fp.add($s as usize).cast::<u128>())
+        };
+    }
+    macro_rules! w128 {
+        ($s:expr, $v:expr) => {
+            ptr::write_unaligned(fp.add($s as usize).cast::<u128>(), $v)
+        };
+    }
+    // Typed reads and writes; 32-bit values are written zero-extended.
+    macro_rules! get {
+        (f32, $s:expr) => {
+            f32::from_bits(r64!($s) as u32)
+        };
+        (f64, $s:expr) => {
+            f64::from_bits(r64!($s))
+        };
+        ($t:ident, $s:expr) => {
+            r64!($s) as $t
+        };
+    }
+    macro_rules! put {
+        (i32, $s:expr, $v:expr) => {
+            w64!($s, $v as u32 as u64)
+        };
+        (u32, $s:expr, $v:expr) => {
+            w64!($s, $v as u64)
+        };
+        (i64, $s:expr, $v:expr) => {
+            w64!($s, $v as u64)
+        };
+        (u64, $s:expr, $v:expr) => {
+            w64!($s, $v)
+        };
+        (f32, $s:expr, $v:expr) => {
+            w64!($s, ($v).to_bits() as u64)
+        };
+        (f64, $s:expr, $v:expr) => {
+            w64!($s, ($v).to_bits())
+        };
+        (bool, $s:expr, $v:expr) => {
+            w64!($s, $v as u64)
+        };
+    }
+    macro_rules! trap {
+        ($code:expr) => {
+            break Err(Exit::Trap($code))
+        };
+    }
+    macro_rules! un {
+        ($d:expr, $a:expr, $ti:ident => $to:ident, $f:expr) => {{
+            let x = get!($ti, $a);
+            put!($to, $d, ($f)(x))
+        }};
+    }
+    macro_rules! bin {
+        ($d:expr, $a:expr, $b:expr, $ti:ident => $to:ident, $f:expr) => {{
+            let x = get!($ti, $a);
+            let y = get!($ti, $b);
+            put!($to, $d, ($f)(x, y))
+        }};
+    }
+    // An `i32` immediate, sign-extended to the operation's type.
+    macro_rules! imm {
+        ($d:expr, $a:expr, $i:expr, $t:ident, $f:expr) => {{
+            let x = get!($t, $a);
+            put!($t, $d, ($f)(x, $i as i32 as $t))
+        }};
+    }
+    macro_rules! fallible {
+        ($d:expr, $v:expr, $to:ident) => {
+            match $v {
+                Ok(v) => put!($to, $d, v),
+                Err(c) => trap!(c),
+            }
+        };
+    }
+    macro_rules! load {
+        ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
+            let ea = r64!($addr) as u32 as u64 + $off as u64;
+            if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
+                trap!(TrapCode::MemoryOutOfBounds);
+            }
+            // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
+            let v = <$t>::from_le(ptr::read_unaligned(mem_base.add(ea as usize).cast::<$t>()));
+            w64!($d, ($conv)(v))
+        }};
+    }
+    macro_rules! store {
+        ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
+            let ea = r64!($addr) as u32 as u64 + $off as u64;
+            if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
+                trap!(TrapCode::MemoryOutOfBounds);
+            }
+            // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
+            ptr::write_unaligned(mem_base.add(ea as usize).cast::<$t>(), (r64!($val) as $t).to_le())
+        }};
+    }
+    macro_rules! jump {
+        ($t:expr) => {
+            ip = ops.add($t as usize)
+        };
+    }
+    // Switches to the frame of `$callee` (arguments at `$base`), running it
+    // in this loop if it is interpreted, or calls out otherwise.
+    macro_rules! call {
+        ($callee:expr, $base:expr, $type_index:expr) => {{
+            let callee: *const VMFunc = $callee;
+            if ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
+                let cvm = (*callee).vmctx;
+                let module = &*((*cvm).tier_state as *const ModuleCode);
+                let Ok(ccode) = module.func((*callee).func_index) else {
+                    trap!(TrapCode::Unreachable);
+                };
+                let new_fp = fp.add($base as usize);
+                let room = (stack.base.add(STACK_SLOTS) as usize - new_fp as usize) / 8;
+                if frames.len() >= MAX_FRAMES || room < ccode.frame_slots as usize {
+                    trap!(TrapCode::StackOverflow);
+                }
+                frames.push(Frame { ret: ip, fp, vmctx, code });
+                ptr::write_bytes(new_fp.add(ccode.param_slots as usize), 0, ccode.local_slots as usize);
+                fp = new_fp;
+                vmctx = cvm;
+                code = ccode;
+                ops = ccode.ops.as_ptr();
+                ip = ops;
+                (mem_base, mem_len) = memory(vmctx, code);
+            } else {
+                let ty = func_type(vmctx, $type_index);
+                let frame_end = fp.add((*code).frame_slots as usize);
+                let status = call_out(stack, callee, vmctx, ty, fp.add($base as usize), frame_end);
+                if status != 0 {
+                    break Err(Exit::Propagate(status));
+                }
+                (mem_base, mem_len) = memory(vmctx, code);
+            }
+        }};
+    }
+    macro_rules! ret {
+        () => {
+            match frames.pop() {
+                None => break Ok(()),
+                Some(f) => {
+                    ip = f.ret;
+                    fp = f.fp;
+                    vmctx = f.vmctx;
+                    code = f.code;
+                    ops = (*code).ops.as_ptr();
+                    (mem_base, mem_len) = memory(vmctx, code);
+                }
+            }
+        };
+    }
+    macro_rules! bulk {
+        ($op:expr, $base:expr) => {{
+            let s = [r64!($base), r64!($base + 1), r64!($base + 2)];
+            if let Err(c) = bulk($op, vmctx, s, (mem_base, mem_len)) {
+                trap!(c);
+            }
+        }};
+    }
+
+    macro_rules! dispatch {
+        ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
+            // SAFETY: the translator ends every path with a branch or return,
+            // so `ip` stays inside the current function's `ops`.
+            // Matching on the place (not a copy) reads the fields straight
+            // from the instruction stream.
+            let cur = ip;
+            ip = ip.add(1);
+            match *cur {
+                $(
+                    Op::$V(d, a, b) => put!(bool, d, get!($t, a) $o get!($t, b)),
+                    Op::$VI(d, a, i) => put!(bool, d, get!($t, a) $o (i as i32 as $t)),
+                    Op::$B(a, b, t) => if get!($t, a) $o get!($t, b) { jump!(t) },
+                    Op::$BI(a, i, t) => if get!($t, a) $o (i as i32 as $t) { jump!(t) },
+                )*
+                Op::Unreachable => trap!(TrapCode::Unreachable),
+                Op::Br(t) => jump!(t),
+                Op::BrIfNez(c, t) => if get!(u32, c) != 0 { jump!(t) },
+                Op::BrIfEqz(c, t) => if get!(u32, c) == 0 { jump!(t) },
+                Op::BrIfNez64(c, t) => if r64!(c) != 0 { jump!(t) },
+                Op::BrIfEqz64(c, t) => if r64!(c) == 0 { jump!(t) },
+                Op::BrTable(index, first, len) => {
+                    let k = get!(u32, index).min(len - 1);
+                    jump!((*code).br_targets[(first + k) as usize]);
+                }
+                Op::Return => ret!(),
+                Op::Return1(s) => {
+                    *fp = r64!(s);
+                    ret!()
+                }
+                Op::Call(func, base, type_index) => call!((*vmctx).func(func), base, type_index),
+                Op::CallIndirect(index, base, side) => {
+                    let (type_index, table_index) = (*code).indirect[side as usize];
+                    let table = (*vmctx).table(table_index);
+                    let i = get!(u32, index);
+                    if i >= (*table).len {
+                        trap!(TrapCode::UndefinedElement);
+                    }
+                    let callee = *(*table).base.add(i as usize) as *const VMFunc;
+                    if callee.is_null() {
+                        trap!(TrapCode::UninitializedElement);
+                    }
+                    if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
+                        trap!(TrapCode::BadSignature);
+                    }
+                    call!(callee, base, type_index)
+                }
+                Op::Copy(d, s) => w64!(d, r64!(s)),
+                Op::Copy128(d, s) => w128!(d, r128!(s)),
+                Op::Const32(d, v) => w64!(d, v as u64),
+                Op::Const64(d, lo, hi) => w64!(d, (hi as u64) << 32 | lo as u64),
+                Op::ConstV128(d, i) => w128!(d, (*code).consts128[i as usize]),
+                Op::Select(d, c, s) => if get!(u32, c) == 0 { w64!(d, r64!(s)) },
+                Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
+                Op::GlobalGet(d, g) => w64!(d, *(*vmctx).global(g).cast::<u64>()),
+                Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = r64!(s),
+                Op::GlobalGet128(d, g) => w128!(d, (*(*vmctx).global(g)).0),
+                Op::GlobalSet128(s, g) => (*(*vmctx).global(g)).0 = r128!(s),
+                Op::RefFunc(d, f) => w64!(d, (*vmctx).func(f) as u64),
+
+                Op::I32Eqz(d, a) => put!(bool, d, get!(u32, a) == 0),
+                Op::I64Eqz(d, a) => put!(bool, d, r64!(a) == 0),
+                Op::I32Clz(d, a) => un!(d, a, u32 => u32, u32::leading_zeros),
+                Op::I32Ctz(d, a) => un!(d, a, u32 => u32, u32::trailing_zeros),
+                Op::I32Popcnt(d, a) => un!(d, a, u32 => u32, u32::count_ones),
+                Op::I64Clz(d, a) => un!(d, a, u64 => u64, |x: u64| x.leading_zeros() as u64),
+                Op::I64Ctz(d, a) => un!(d, a, u64 => u64, |x: u64| x.trailing_zeros() as u64),
+                Op::I64Popcnt(d, a) => un!(d, a, u64 => u64, |x: u64| x.count_ones() as u64),
+                Op::I32Extend8S(d, a) => un!(d, a, i32 => i32, |x: i32| x as i8 as i32),
+                Op::I32Extend16S(d, a) => un!(d, a, i32 => i32, |x: i32| x as i16 as i32),
+                Op::I64Extend8S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i8 as i64),
+                Op::I64Extend16S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i16 as i64),
+                Op::I64Extend32S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i32 as i64),
+                Op::I32WrapI64(d, a) => un!(d, a, u32 => u32, |x: u32| x),
+                Op::I64ExtendI32S(d, a) => un!(d, a, i32 => i64, |x: i32| x as i64),
+
+                Op::I32Add(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_add),
+                Op::I32Sub(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_sub),
+                Op::I32Mul(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_mul),
+                Op::I32DivS(d, a, b) => fallible!(d, num::i32_div_s(get!(i32, a), get!(i32, b)), i32),
+                Op::I32DivU(d, a, b) => fallible!(d, num::i32_div_u(get!(u32, a), get!(u32, b)), u32),
+                Op::I32RemS(d, a, b) => fallible!(d, num::i32_rem_s(get!(i32, a), get!(i32, b)), i32),
+                Op::I32RemU(d, a, b) => fallible!(d, num::i32_rem_u(get!(u32, a), get!(u32, b)), u32),
+                Op::I32And(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x & y),
+                Op::I32Or(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x | y),
+                Op::I32Xor(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x ^ y),
+                Op::I32Shl(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_shl),
+                Op::I32ShrS(d, a, b) => bin!(d, a, b, i32 => i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
+                Op::I32ShrU(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_shr),
+                Op::I32Rotl(d, a, b) => bin!(d, a, b, u32 => u32, u32::rotate_left),
+                Op::I32Rotr(d, a, b) => bin!(d, a, b, u32 => u32, u32::rotate_right),
+                Op::I64Add(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_add),
+                Op::I64Sub(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_sub),
+                Op::I64Mul(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_mul),
+                Op::I64DivS(d, a, b) => fallible!(d, num::i64_div_s(get!(i64, a), get!(i64, b)), i64),
+                Op::I64DivU(d, a, b) => fallible!(d, num::i64_div_u(get!(u64, a), get!(u64, b)), u64),
+                Op::I64RemS(d, a, b) => fallible!(d, num::i64_rem_s(get!(i64, a), get!(i64, b)), i64),
+                Op::I64RemU(d, a, b) => fallible!(d, num::i64_rem_u(get!(u64, a), get!(u64, b)), u64),
+                Op::I64And(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x & y),
+                Op::I64Or(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x | y),
+                Op::I64Xor(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x ^ y),
+                Op::I64Shl(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.wrapping_shl(y as u32)),
+                Op::I64ShrS(d, a, b) => bin!(d, a, b, i64 => i64, |x: i64, y: i64| x.wrapping_shr(y as u32)),
+                Op::I64ShrU(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.wrapping_shr(y as u32)),
+                Op::I64Rotl(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.rotate_left((y & 63) as u32)),
+                Op::I64Rotr(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.rotate_right((y & 63) as u32)),
+
+                Op::I32AddImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_add),
+                Op::I32MulImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_mul),
+                Op::I32AndImm(d, a, i) => imm!(d, a, i, u32, |x, y| x & y),
+                Op::I32OrImm(d, a, i) => imm!(d, a, i, u32, |x, y| x | y),
+                Op::I32XorImm(d, a, i) => imm!(d, a, i, u32, |x, y| x ^ y),
+                Op::I32ShlImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shl),
+                Op::I32ShrSImm(d, a, i) => imm!(d, a, i, i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
+                Op::I32ShrUImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shr),
+                Op::I64AddImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_add),
+                Op::I64MulImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_mul),
+                Op::I64AndImm(d, a, i) => imm!(d, a, i, u64, |x, y| x & y),
+                Op::I64OrImm(d, a, i) => imm!(d, a, i, u64, |x, y| x | y),
+                Op::I64XorImm(d, a, i) => imm!(d, a, i, u64, |x, y| x ^ y),
+                Op::I64ShlImm(d, a, i) => imm!(d, a, i, u64, |x: u64, y: u64| x.wrapping_shl(y as u32)),
+                Op::I64ShrSImm(d, a, i) => imm!(d, a, i, i64, |x: i64, y: i64| x.wrapping_shr(y as u32)),
+                Op::I64ShrUImm(d, a, i) => imm!(d, a, i, u64, |x: u64, y: u64| x.wrapping_shr(y as u32)),
+
+                Op::F32Eq(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x == y),
+                Op::F32Ne(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x != y),
+                Op::F32Lt(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x < y),
+                Op::F32Gt(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x > y),
+                Op::F32Le(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x <= y),
+                Op::F32Ge(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x >= y),
+                Op::F64Eq(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x == y),
+                Op::F64Ne(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x != y),
+                Op::F64Lt(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x < y),
+                Op::F64Gt(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x > y),
+                Op::F64Le(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x <= y),
+                Op::F64Ge(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x >= y),
+                // abs/neg/copysign are bit operations (NaN payloads untouched).
+                Op::F32Abs(d, a) => un!(d, a, u32 => u32, |x: u32| x & 0x7fff_ffff),
+                Op::F32Neg(d, a) => un!(d, a, u32 => u32, |x: u32| x ^ 0x8000_0000),
+                Op::F32Ceil(d, a) => un!(d, a, f32 => f32, f32::wasm_ceil),
+                Op::F32Floor(d, a) => un!(d, a, f32 => f32, f32::wasm_floor),
+                Op::F32Trunc(d, a) => un!(d, a, f32 => f32, f32::wasm_trunc),
+                Op::F32Nearest(d, a) => un!(d, a, f32 => f32, f32::wasm_nearest),
+                Op::F32Sqrt(d, a) => un!(d, a, f32 => f32, f32::sqrt),
+                Op::F64Abs(d, a) => un!(d, a, u64 => u64, |x: u64| x & 0x7fff_ffff_ffff_ffff),
+                Op::F64Neg(d, a) => un!(d, a, u64 => u64, |x: u64| x ^ 0x8000_0000_0000_0000),
+                Op::F64Ceil(d, a) => un!(d, a, f64 => f64, f64::wasm_ceil),
+                Op::F64Floor(d, a) => un!(d, a, f64 => f64, f64::wasm_floor),
+                Op::F64Trunc(d, a) => un!(d, a, f64 => f64, f64::wasm_trunc),
+                Op::F64Nearest(d, a) => un!(d, a, f64 => f64, f64::wasm_nearest),
+                Op::F64Sqrt(d, a) => un!(d, a, f64 => f64, f64::sqrt),
+                Op::F32Add(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x + y),
+                Op::F32Sub(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x - y),
+                Op::F32Mul(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x * y),
+                Op::F32Div(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x / y),
+                Op::F32Min(d, a, b) => bin!(d, a, b, f32 => f32, f32::wasm_min),
+                Op::F32Max(d, a, b) => bin!(d, a, b, f32 => f32, f32::wasm_max),
+                Op::F32Copysign(d, a, b) => bin!(d, a, b, u32 => u32, num::copysign32),
+                Op::F64Add(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x + y),
+                Op::F64Sub(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x - y),
+                Op::F64Mul(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x * y),
+                Op::F64Div(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x / y),
+                Op::F64Min(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_min),
+                Op::F64Max(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_max),
+                Op::F64Copysign(d, a, b) => bin!(d, a, b, u64 => u64, num::copysign64),
+
+                Op::I32TruncF32S(d, a) => fallible!(d, num::i32_trunc_f32_s(get!(f32, a)), i32),
+                Op::I32TruncF32U(d, a) => fallible!(d, num::i32_trunc_f32_u(get!(f32, a)), u32),
+                Op::I32TruncF64S(d, a) => fallible!(d, num::i32_trunc_f64_s(get!(f64, a)), i32),
+                Op::I32TruncF64U(d, a) => fallible!(d, num::i32_trunc_f64_u(get!(f64, a)), u32),
+                Op::I64TruncF32S(d, a) => fallible!(d, num::i64_trunc_f32_s(get!(f32, a)), i64),
+                Op::I64TruncF32U(d, a) => fallible!(d, num::i64_trunc_f32_u(get!(f32, a)), u64),
+                Op::I64TruncF64S(d, a) => fallible!(d, num::i64_trunc_f64_s(get!(f64, a)), i64),
+                Op::I64TruncF64U(d, a) => fallible!(d, num::i64_trunc_f64_u(get!(f64, a)), u64),
+                // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
+                Op::I32TruncSatF32S(d, a) => un!(d, a, f32 => i32, |x: f32| x as i32),
+                Op::I32TruncSatF32U(d, a) => un!(d, a, f32 => u32, |x: f32| x as u32),
+                Op::I32TruncSatF64S(d, a) => un!(d, a, f64 => i32, |x: f64| x as i32),
+                Op::I32TruncSatF64U(d, a) => un!(d, a, f64 => u32, |x: f64| x as u32),
+                Op::I64TruncSatF32S(d, a) => un!(d, a, f32 => i64, |x: f32| x as i64),
+                Op::I64TruncSatF32U(d, a) => un!(d, a, f32 => u64, |x: f32| x as u64),
+                Op::I64TruncSatF64S(d, a) => un!(d, a, f64 => i64, |x: f64| x as i64),
+                Op::I64TruncSatF64U(d, a) => un!(d, a, f64 => u64, |x: f64| x as u64),
+                Op::F32ConvertI32S(d, a) => un!(d, a, i32 => f32, |x: i32| x as f32),
+                Op::F32ConvertI32U(d, a) => un!(d, a, u32 => f32, |x: u32| x as f32),
+                Op::F32ConvertI64S(d, a) => un!(d, a, i64 => f32, |x: i64| x as f32),
+                Op::F32ConvertI64U(d, a) => un!(d, a, u64 => f32, |x: u64| x as f32),
+                Op::F32DemoteF64(d, a) => un!(d, a, f64 => f32, |x: f64| x as f32),
+                Op::F64ConvertI32S(d, a) => un!(d, a, i32 => f64, |x: i32| x as f64),
+                Op::F64ConvertI32U(d, a) => un!(d, a, u32 => f64, |x: u32| x as f64),
+                Op::F64ConvertI64S(d, a) => un!(d, a, i64 => f64, |x: i64| x as f64),
+                Op::F64ConvertI64U(d, a) => un!(d, a, u64 => f64, |x: u64| x as f64),
+                Op::F64PromoteF32(d, a) => un!(d, a, f32 => f64, |x: f32| x as f64),
+
+                Op::Load8S32(d, a, o) => load!(d, a, o, i8, |v: i8| v as i32 as u32 as u64),
+                Op::Load8S64(d, a, o) => load!(d, a, o, i8, |v: i8| v as i64 as u64),
+                Op::Load8U(d, a, o) => load!(d, a, o, u8, |v: u8| v as u64),
+                Op::Load16S32(d, a, o) => load!(d, a, o, i16, |v: i16| v as i32 as u32 as u64),
+                Op::Load16S64(d, a, o) => load!(d, a, o, i16, |v: i16| v as i64 as u64),
+                Op::Load16U(d, a, o) => load!(d, a, o, u16, |v: u16| v as u64),
+                Op::Load32(d, a, o) => load!(d, a, o, u32, |v: u32| v as u64),
+                Op::Load32S64(d, a, o) => load!(d, a, o, i32, |v: i32| v as i64 as u64),
+                Op::Load64(d, a, o) => load!(d, a, o, u64, |v: u64| v),
+                Op::Store8(a, v, o) => store!(a, v, o, u8),
+                Op::Store16(a, v, o) => store!(a, v, o, u16),
+                Op::Store32(a, v, o) => store!(a, v, o, u32),
+                Op::Store64(a, v, o) => store!(a, v, o, u64),
+
+                Op::MemorySize(d) => put!(u32, d, (mem_len / PAGE_SIZE) as u32),
+                Op::MemoryGrow(s) => {
+                    let delta = get!(u32, s);
+                    let grow = (*(*vmctx).builtins).memory_grow;
+                    let old = grow((*vmctx).memory(0), delta as u64);
+                    put!(u32, s, if old == u64::MAX { u32::MAX } else { old as u32 });
+                    (mem_base, mem_len) = memory(vmctx, code);
+                }
+                Op::MemoryFill(base) | Op::MemoryCopy(base) | Op::MemoryInit(base, _) => bulk!(*cur, base),
+                Op::DataDrop(seg) => (*(*vmctx).data.add(seg as usize)).len = 0,
+                Op::TableGet(d, index, t) => {
+                    let table = (*vmctx).table(t);
+                    let i = get!(u32, index);
+                    if i >= (*table).len {
+                        trap!(TrapCode::TableOutOfBounds);
+                    }
+                    w64!(d, *(*table).base.add(i as usize));
+                }
+                Op::TableSet(index, v, t) => {
+                    let table = (*vmctx).table(t);
+                    let i = get!(u32, index);
+                    if i >= (*table).len {
+                        trap!(TrapCode::TableOutOfBounds);
+                    }
+                    *(*table).base.add(i as usize) = r64!(v);
+                }
+                Op::TableSize(d, t) => put!(u32, d, (*(*vmctx).table(t)).len),
+                Op::TableGrow(base, t) => {
+                    let grow = (*(*vmctx).builtins).table_grow;
+                    let old = grow((*vmctx).table(t), get!(u32, base + 1), r64!(base));
+                    put!(u32, base, old);
+                }
+                Op::TableFill(base, _) | Op::TableCopy(base, ..) | Op::TableInit(base, ..) => bulk!(*cur, base),
+                Op::ElemDrop(seg) => (*(*vmctx).elems.add(seg as usize)).len = 0,
+
+                Op::Simd(i) => {
+                    let s = (*code).simd[i as usize];
+                    let (params, result) = s.op.signature();
+                    // Scalar operands and results take one slot, in the low bits.
+                    let read = |k: usize, slot: Slot| match params.get(k) {
+                        Some(&ValType::V128) => r128!(slot),
+                        Some(_) => r64!(slot) as u128,
+                        None => 0,
+                    };
+                    let v = crate::simd::eval(s.op, read(0, s.a), read(1, s.b), read(2, s.c));
+                    if result == ValType::V128 {
+                        w128!(s.dst, v);
+                    } else {
+                        w64!(s.dst, v as u64);
+                    }
+                }
+                Op::SimdMem(d, addr, i) => {
+                    let m = (*code).simd_mem[i as usize];
+                    let size = m.op.access_size();
+                    let ea = get!(u32, addr) as u64 + m.offset as u64;
+                    if ea + size as u64 > mem_len as u64 {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
+                    let bytes = std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size);
+                    if m.op.is_store() {
+                        m.op.store(r128!(m.vector), bytes);
+                    } else {
+                        let old = if m.op.has_vector_operand() { r128!(m.vector) } else { 0 };
+                        w128!(d, m.op.load(bytes, old));
+                    }
+                }
+            }
+        };
+    }
+
+    let outcome: Result<(), Exit> = loop {
+        for_each_int_cmp!(dispatch);
+    };
+    match outcome {
+        Ok(()) => 0,
+        Err(exit) => {
+            let status = match exit {
+                Exit::Trap(c) => trap::raise(c),
+                Exit::Propagate(status) => status,
+            };
+            trap::push_frame(vmctx, (*code).func_index);
+            for f in frames.iter().rev() {
+                trap::push_frame(f.vmctx, (*f.code).func_index);
+            }
+            status
+        }
+    }
+}

@@ -1,0 +1,1230 @@
+//! Translation of one validated Wasm function body into [`FuncCode`].
+//!
+//! The translator walks the operators once, keeping a *virtual* operand
+//! stack: each entry knows its canonical slot (fixed by its stack position)
+//! and where its value actually is — already in that slot, in a local's slot
+//! (after `local.get`), or a constant not yet written anywhere. Values are
+//! only copied into their canonical slots ("materialized") when something
+//! needs them there: control flow merges, calls, or a `local.set` that would
+//! clobber a local still referenced by the stack. See [`crate::bytecode`] for
+//! the frame layout.
+
+use crate::bytecode::*;
+use crate::simd::{SimdMemOp, SimdOp};
+use tandem_vm::ModuleEnv;
+use wasmparser::{BlockType, MemArg, Operator, ValType};
+
+/// Why a function could not be translated. Validated modules only hit this
+/// for features outside Wasm 2.0.
+#[derive(Debug)]
+pub struct TranslateError(pub std::borrow::Cow<'static, str>);
+
+impl From<wasmparser::BinaryReaderError> for TranslateError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        TranslateError(e.to_string().into())
+    }
+}
+
+type Result<T> = std::result::Result<T, TranslateError>;
+
+/// References are one slot whatever their type; the translator only needs
+/// the size of a reference, so it uses one type for all of them.
+const REF: ValType = ValType::FUNCREF;
+
+/// Where a virtual stack entry's value is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Val {
+    /// In the entry's canonical slot.
+    Temp,
+    /// In the slot of a local (a `local.get` not yet copied).
+    Local(Slot),
+    /// A scalar constant (as slot bits) not yet written anywhere.
+    Const(u64),
+    /// A `v128` constant not yet written anywhere.
+    ConstV128(u128),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    ty: ValType,
+    /// The canonical slot of this stack position.
+    slot: Slot,
+    val: Val,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CtrlKind {
+    /// The function body: branching to it returns.
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A branch instruction (or `br_table` entry) waiting for its target.
+#[derive(Clone, Copy, Debug)]
+enum Patch {
+    Op(usize),
+    Table(usize),
+}
+
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Virtual stack length below the block's parameters.
+    height: usize,
+    /// Canonical slot of the first parameter / result.
+    base: Slot,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+    /// The loop header (for loops).
+    start: Target,
+    /// Forward branches to the end of the block.
+    patches: Vec<Patch>,
+    /// For `if`: the jump to the `else` branch (or the end).
+    else_patch: Option<usize>,
+}
+
+impl Ctrl {
+    /// The types a branch to this label carries.
+    fn label_types(&self) -> &[ValType] {
+        if self.kind == CtrlKind::Loop {
+            &self.params
+        } else {
+            &self.results
+        }
+    }
+}
+
+/// The condition of a `br_if`/`if`, after peeking at the instruction that
+/// computed it so compares fuse with the branch.
+#[derive(Clone, Copy, Debug)]
+enum Cond {
+    Const(bool),
+    Nez(Slot),
+    Eqz(Slot),
+    Eqz64(Slot),
+    /// A removed integer comparison (value form), to fuse.
+    Cmp(Op),
+}
+
+macro_rules! cmp_helpers {
+    ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
+        /// The compare-and-branch form of the value comparison `op`, on the
+        /// opposite condition if `negate`.
+        fn fused_branch(op: Op, negate: bool, target: Target) -> Option<Op> {
+            Some(match (op, negate) {
+                $(
+                    (Op::$V(_, a, b), false) => Op::$B(a, b, target),
+                    (Op::$V(_, a, b), true) => Op::$NB(a, b, target),
+                    (Op::$VI(_, a, i), false) => Op::$BI(a, i, target),
+                    (Op::$VI(_, a, i), true) => Op::$NBI(a, i, target),
+                )*
+                _ => return None,
+            })
+        }
+    };
+}
+for_each_int_cmp!(cmp_helpers);
+
+impl Cond {
+    /// The instruction that jumps to `target` when the condition holds (or
+    /// fails, if `negate`); `None` if it never jumps.
+    fn branch(self, negate: bool, target: Target) -> Option<Op> {
+        Some(match self {
+            Cond::Const(c) if c != negate => Op::Br(target),
+            Cond::Const(_) => return None,
+            Cond::Nez(s) if negate => Op::BrIfEqz(s, target),
+            Cond::Nez(s) => Op::BrIfNez(s, target),
+            Cond::Eqz(s) if negate => Op::BrIfNez(s, target),
+            Cond::Eqz(s) => Op::BrIfEqz(s, target),
+            Cond::Eqz64(s) if negate => Op::BrIfNez64(s, target),
+            Cond::Eqz64(s) => Op::BrIfEqz64(s, target),
+            Cond::Cmp(op) => fused_branch(op, negate, target)?,
+        })
+    }
+}
+
+/// Which immediate form a binary operator may take.
+#[derive(Clone, Copy)]
+enum Imm {
+    /// `a op c` for any constant `c` (that fits), and `c op b` when commutative.
+    Plain { commutative: bool },
+    /// `a - c`, turned into `a + (-c)`.
+    Sub,
+}
+
+type Ctor1 = fn(Slot, Slot) -> Op;
+type Ctor2 = fn(Slot, Slot, Slot) -> Op;
+type CtorImm = fn(Slot, Slot, u32) -> Op;
+
+struct Translator<'a> {
+    env: &'a ModuleEnv,
+    ops: Vec<Op>,
+    br_targets: Vec<Target>,
+    consts128: Vec<u128>,
+    indirect: Vec<(u32, u32)>,
+    simd: Vec<SimdInstr>,
+    simd_mem: Vec<SimdMemInstr>,
+    stack: Vec<Entry>,
+    ctrls: Vec<Ctrl>,
+    /// Slot and type of each local (parameters first).
+    locals: Vec<(Slot, ValType)>,
+    /// Entries below this index are known to be in their canonical slots
+    /// (so materializing and scanning for locals can start here).
+    clean: usize,
+    /// The first slot above the locals, where temporaries start.
+    locals_end: Slot,
+    /// One past the highest slot used.
+    max_slot: Slot,
+    results: Vec<ValType>,
+    /// Whether the current code is unreachable (after br, return, ...).
+    unreachable: bool,
+    /// Blocks opened inside unreachable code, skipped without translation.
+    dead_depth: u32,
+    /// The last instruction, if it wrote the value on top of the virtual
+    /// stack into its canonical slot and nothing (no label) came after it:
+    /// a following `local.set` may retarget it, a `br_if` may fuse it.
+    last_producer: Option<usize>,
+}
+
+/// Translates function `func_index` (a local function) of `env`.
+pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<FuncCode> {
+    let ty = env.func_type(func_index);
+    let body = env.body(func_index);
+    let mut locals = Vec::new();
+    let mut next: Slot = 0;
+    for &p in ty.params() {
+        locals.push((next, p));
+        next += slots_of(p);
+    }
+    let param_slots = next;
+    let mut reader = body.get_locals_reader()?;
+    for _ in 0..reader.get_count() {
+        let (count, ty) = reader.read()?;
+        for _ in 0..count {
+            locals.push((next, ty));
+            next = next
+                .checked_add(slots_of(ty))
+                .ok_or_else(|| TranslateError("too many locals".into()))?;
+        }
+    }
+    let mut t = Translator {
+        env,
+        ops: Vec::new(),
+        br_targets: Vec::new(),
+        consts128: Vec::new(),
+        indirect: Vec::new(),
+        simd: Vec::new(),
+        simd_mem: Vec::new(),
+        stack: Vec::new(),
+        ctrls: Vec::new(),
+        clean: 0,
+        locals,
+        locals_end: next,
+        max_slot: next,
+        results: ty.results().to_vec(),
+        unreachable: false,
+        dead_depth: 0,
+        last_producer: None,
+    };
+    t.ctrls.push(Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        base: next,
+        params: Vec::new(),
+        results: ty.results().to_vec(),
+        start: 0,
+        patches: Vec::new(),
+        else_patch: None,
+    });
+    let mut ops = body.get_operators_reader()?;
+    while !t.ctrls.is_empty() {
+        let op = ops.read()?;
+        t.operator(op)?;
+    }
+    if u32::try_from(t.ops.len()).is_err() {
+        return Err(TranslateError("function too large".into()));
+    }
+    Ok(FuncCode {
+        ops: t.ops.into(),
+        br_targets: t.br_targets.into(),
+        consts128: t.consts128.into(),
+        indirect: t.indirect.into(),
+        simd: t.simd.into(),
+        simd_mem: t.simd_mem.into(),
+        func_index,
+        param_slots,
+        local_slots: t.locals_end - param_slots,
+        frame_slots: t.max_slot,
+        params: ty.params().into(),
+        results: ty.results().into(),
+        has_memory: !env.memories.is_empty(),
+    })
+}
+
+impl Translator<'_> {
+    // ---- virtual stack -------------------------------------------------
+
+    fn next_slot(&self) -> Slot {
+        self.stack
+            .last()
+            .map_or(self.locals_end, |e| e.slot + slots_of(e.ty))
+    }
+
+    fn push(&mut self, ty: ValType, val: Val) -> Slot {
+        let slot = self.next_slot();
+        self.max_slot = self.max_slot.max(slot + slots_of(ty));
+        self.stack.push(Entry { ty, slot, val });
+        slot
+    }
+
+    fn pop(&mut self) -> Result<Entry> {
+        let e = self
+            .stack
+            .pop()
+            .ok_or_else(|| TranslateError("operand stack underflow".into()))?;
+        self.clean = self.clean.min(self.stack.len());
+        Ok(e)
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.last_producer = None;
+        self.ops.push(op);
+        self.ops.len() - 1
+    }
+
+    /// Emits `make(dst)` whose result of type `ty` goes to the next canonical
+    /// slot, and pushes that result.
+    fn emit_result(&mut self, ty: ValType, make: impl FnOnce(Slot) -> Op) {
+        let dst = self.next_slot();
+        let at = self.emit(make(dst));
+        self.push(ty, Val::Temp);
+        self.last_producer = Some(at);
+    }
+
+    fn here(&self) -> Target {
+        self.ops.len() as Target
+    }
+
+    /// Writes constant bits of type `ty` into `dst`.
+    fn emit_const(&mut self, dst: Slot, bits: u64) {
+        if bits >> 32 == 0 {
+            self.emit(Op::Const32(dst, bits as u32));
+        } else {
+            self.emit(Op::Const64(dst, bits as u32, (bits >> 32) as u32));
+        }
+    }
+
+    fn emit_const128(&mut self, dst: Slot, v: u128) {
+        let index = self.consts128.len() as u32;
+        self.consts128.push(v);
+        self.emit(Op::ConstV128(dst, index));
+    }
+
+    fn emit_copy(&mut self, ty: ValType, dst: Slot, src: Slot) {
+        if dst != src {
+            if ty == ValType::V128 {
+                self.emit(Op::Copy128(dst, src));
+            } else {
+                self.emit(Op::Copy(dst, src));
+            }
+        }
+    }
+
+    /// Writes the value of `e` into `dst`.
+    fn emit_move(&mut self, e: Entry, dst: Slot) {
+        match e.val {
+            Val::Temp => self.emit_copy(e.ty, dst, e.slot),
+            Val::Local(s) => self.emit_copy(e.ty, dst, s),
+            Val::Const(c) => self.emit_const(dst, c),
+            Val::ConstV128(v) => self.emit_const128(dst, v),
+        }
+    }
+
+    /// The slot holding the value of a popped entry, writing a constant
+    /// into the entry's (now free) canonical slot if needed.
+    fn operand(&mut self, e: Entry) -> Slot {
+        match e.val {
+            Val::Temp => e.slot,
+            Val::Local(s) => s,
+            Val::Const(_) | Val::ConstV128(_) => {
+                self.emit_move(e, e.slot);
+                e.slot
+            }
+        }
+    }
+
+    fn pop_operand(&mut self) -> Result<Slot> {
+        let e = self.pop()?;
+        Ok(self.operand(e))
+    }
+
+    fn materialize(&mut self, i: usize) {
+        let e = self.stack[i];
+        if e.val != Val::Temp {
+            self.emit_move(e, e.slot);
+            self.stack[i].val = Val::Temp;
+        }
+    }
+
+    fn materialize_from(&mut self, height: usize) {
+        for i in height.max(self.clean)..self.stack.len() {
+            self.materialize(i);
+        }
+        if height <= self.clean {
+            self.clean = self.stack.len();
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.stack.truncate(len);
+        self.clean = self.clean.min(len);
+    }
+
+    /// Materializes the top `n` entries and pops them; returns the canonical
+    /// slot of the first (where an instruction reading them in place starts).
+    fn pop_in_place(&mut self, n: usize) -> Result<Slot> {
+        let len = self.stack.len();
+        let height = len
+            .checked_sub(n)
+            .ok_or_else(|| TranslateError("operand stack underflow".into()))?;
+        self.materialize_from(height);
+        self.truncate(height);
+        Ok(self.next_slot())
+    }
+
+    /// Before `local` is overwritten: copies out the entries still reading it.
+    fn materialize_local(&mut self, local: Slot) {
+        for i in self.clean..self.stack.len() {
+            if self.stack[i].val == Val::Local(local) {
+                self.materialize(i);
+            }
+        }
+    }
+
+    /// If the last instruction produced the popped `e`, returns its index.
+    fn producer_of(&self, e: &Entry) -> Option<usize> {
+        let at = self.last_producer?;
+        let mut op = self.ops[at];
+        (e.val == Val::Temp && at + 1 == self.ops.len() && op.dst_mut().copied() == Some(e.slot))
+            .then_some(at)
+    }
+
+    fn local(&self, index: u32) -> Result<(Slot, ValType)> {
+        self.locals
+            .get(index as usize)
+            .copied()
+            .ok_or_else(|| TranslateError("bad local index".into()))
+    }
+
+    // ---- control flow --------------------------------------------------
+
+    fn block_type(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Type(t) => (Vec::new(), vec![t]),
+            BlockType::FuncType(i) => {
+                let ft = &self.env.types[i as usize];
+                (ft.params().to_vec(), ft.results().to_vec())
+            }
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType, else_patch: Option<usize>) {
+        let (params, results) = self.block_type(bt);
+        let height = self.stack.len() - params.len();
+        let base = self.stack.get(height).map_or(self.next_slot(), |e| e.slot);
+        // A block boundary is a label: nothing before it may be fused with
+        // what follows.
+        self.last_producer = None;
+        self.ctrls.push(Ctrl {
+            kind,
+            height,
+            base,
+            params,
+            results,
+            start: self.here(),
+            patches: Vec::new(),
+            else_patch,
+        });
+    }
+
+    fn ctrl_index(&self, depth: u32) -> Result<usize> {
+        (self.ctrls.len())
+            .checked_sub(depth as usize + 1)
+            .ok_or_else(|| TranslateError("bad branch depth".into()))
+    }
+
+    /// Points a branch instruction at its label: a loop's start now, a
+    /// block's end when it is reached.
+    fn link(&mut self, patch: Patch, depth: u32) -> Result<()> {
+        let i = self.ctrl_index(depth)?;
+        let ctrl = &mut self.ctrls[i];
+        if ctrl.kind == CtrlKind::Loop {
+            let start = ctrl.start;
+            self.patch(patch, start);
+        } else {
+            ctrl.patches.push(patch);
+        }
+        Ok(())
+    }
+
+    fn patch(&mut self, patch: Patch, target: Target) {
+        match patch {
+            Patch::Op(at) => {
+                if let Some(t) = self.ops[at].target_mut() {
+                    *t = target;
+                }
+            }
+            Patch::Table(at) => self.br_targets[at] = target,
+        }
+    }
+
+    /// Whether a branch to `depth` must copy values (or return) first.
+    fn branch_needs_moves(&self, depth: u32) -> Result<bool> {
+        let ctrl = &self.ctrls[self.ctrl_index(depth)?];
+        if ctrl.kind == CtrlKind::Func {
+            return Ok(true);
+        }
+        let n = ctrl.label_types().len();
+        let mut dst = ctrl.base;
+        for e in &self.stack[self.stack.len() - n..] {
+            if e.val != Val::Temp || e.slot != dst {
+                return Ok(true);
+            }
+            dst += slots_of(e.ty);
+        }
+        Ok(false)
+    }
+
+    /// Emits an unconditional branch to `depth`, moving the carried values
+    /// into the label's slots (or returning, for the function label).
+    fn branch_to(&mut self, depth: u32) -> Result<()> {
+        let i = self.ctrl_index(depth)?;
+        if self.ctrls[i].kind == CtrlKind::Func {
+            return self.emit_return();
+        }
+        let n = self.ctrls[i].label_types().len();
+        let mut dst = self.ctrls[i].base;
+        // Sources sit at or above their destinations (canonical slots of the
+        // same values, or locals below all temporaries), so copying in order
+        // never clobbers a value not yet copied.
+        for k in self.stack.len() - n..self.stack.len() {
+            let e = self.stack[k];
+            self.emit_move(e, dst);
+            dst += slots_of(e.ty);
+        }
+        let at = self.emit(Op::Br(0));
+        self.link(Patch::Op(at), depth)
+    }
+
+    fn emit_return(&mut self) -> Result<()> {
+        let n = self.results.len();
+        let len = self.stack.len();
+        if n == 1 && self.results[0] != ValType::V128 {
+            let e = self.pop()?;
+            let src = self.operand(e);
+            self.stack.push(e);
+            self.emit(Op::Return1(src));
+            return Ok(());
+        }
+        // Results go to the first slots, which hold parameters and locals
+        // that a result may still be reading: move them to their canonical
+        // slots first. (The virtual stack is left as is: after a `br_if`
+        // these moves only happen on the taken path.)
+        for k in len - n..len {
+            let e = self.stack[k];
+            if e.val != Val::Temp {
+                self.emit_move(e, e.slot);
+            }
+        }
+        let mut dst = 0;
+        for k in len - n..len {
+            let e = self.stack[k];
+            self.emit_copy(e.ty, dst, e.slot);
+            dst += slots_of(e.ty);
+        }
+        self.emit(Op::Return);
+        Ok(())
+    }
+
+    /// Pops the condition of a `br_if`/`if`, taking back the comparison that
+    /// computed it (if it was the last instruction) so the branch can fuse it.
+    fn pop_cond(&mut self) -> Result<Cond> {
+        let e = self.pop()?;
+        if let Val::Const(c) = e.val {
+            return Ok(Cond::Const(c as u32 != 0));
+        }
+        if let Some(at) = self.producer_of(&e) {
+            let op = self.ops[at];
+            let cond = match op {
+                Op::I32Eqz(_, s) => Some(Cond::Eqz(s)),
+                Op::I64Eqz(_, s) => Some(Cond::Eqz64(s)),
+                _ if fused_branch(op, false, 0).is_some() => Some(Cond::Cmp(op)),
+                _ => None,
+            };
+            if let Some(cond) = cond {
+                self.ops.pop();
+                self.last_producer = None;
+                return Ok(cond);
+            }
+        }
+        Ok(Cond::Nez(self.operand(e)))
+    }
+
+    /// Emits a conditional branch that jumps when `cond` holds (or fails,
+    /// with `negate`) to a target patched later; returns its index.
+    fn emit_cond_branch(&mut self, cond: Cond, negate: bool) -> Option<usize> {
+        cond.branch(negate, 0).map(|op| self.emit(op))
+    }
+
+    fn br_if(&mut self, depth: u32) -> Result<()> {
+        let cond = self.pop_cond()?;
+        if !self.branch_needs_moves(depth)? {
+            if let Some(at) = self.emit_cond_branch(cond, false) {
+                self.link(Patch::Op(at), depth)?;
+            }
+        } else {
+            let skip = self.emit_cond_branch(cond, true);
+            self.branch_to(depth)?;
+            if let Some(at) = skip {
+                let here = self.here();
+                self.patch(Patch::Op(at), here);
+            }
+            self.last_producer = None;
+        }
+        Ok(())
+    }
+
+    fn br_table(&mut self, targets: &wasmparser::BrTable) -> Result<()> {
+        let index = self.pop_operand()?;
+        let mut depths = targets.targets().collect::<std::result::Result<Vec<_>, _>>()?;
+        depths.push(targets.default());
+        let first = self.br_targets.len();
+        self.br_targets.resize(first + depths.len(), 0);
+        self.emit(Op::BrTable(index, first as u32, depths.len() as u32));
+        // Targets that need values moved get a trampoline (one per label).
+        let mut trampolines: Vec<(u32, Target)> = Vec::new();
+        for (k, &depth) in depths.iter().enumerate() {
+            if !self.branch_needs_moves(depth)? {
+                self.link(Patch::Table(first + k), depth)?;
+            } else if let Some(&(_, t)) = trampolines.iter().find(|(d, _)| *d == depth) {
+                self.br_targets[first + k] = t;
+            } else {
+                let t = self.here();
+                trampolines.push((depth, t));
+                self.br_targets[first + k] = t;
+                self.branch_to(depth)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn else_(&mut self) -> Result<()> {
+        let i = self.ctrls.len() - 1;
+        if !self.unreachable {
+            let height = self.ctrls[i].height;
+            self.materialize_from(height);
+            let at = self.emit(Op::Br(0));
+            self.ctrls[i].patches.push(Patch::Op(at));
+        }
+        if let Some(at) = self.ctrls[i].else_patch.take() {
+            let here = self.here();
+            self.patch(Patch::Op(at), here);
+        }
+        let ctrl = &mut self.ctrls[i];
+        ctrl.kind = CtrlKind::Else;
+        let height = ctrl.height;
+        let params = ctrl.params.clone();
+        self.truncate(height);
+        for ty in params {
+            self.push(ty, Val::Temp);
+        }
+        self.unreachable = false;
+        self.last_producer = None;
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<()> {
+        let Some(ctrl) = self.ctrls.pop() else {
+            return Err(TranslateError("unbalanced end".into()));
+        };
+        if ctrl.kind == CtrlKind::Func {
+            if !self.unreachable {
+                self.emit_return()?;
+            }
+            return Ok(());
+        }
+        if !self.unreachable {
+            self.materialize_from(ctrl.height);
+        }
+        let here = self.here();
+        for p in ctrl.else_patch.map(Patch::Op).into_iter().chain(ctrl.patches) {
+            self.patch(p, here);
+        }
+        self.truncate(ctrl.height);
+        for ty in ctrl.results {
+            self.push(ty, Val::Temp);
+        }
+        self.unreachable = false;
+        self.last_producer = None;
+        Ok(())
+    }
+
+    fn call(&mut self, params: usize, results: &[ValType], make: impl FnOnce(Slot) -> Op) -> Result<()> {
+        let base = self.pop_in_place(params)?;
+        self.emit(make(base));
+        for &ty in results {
+            self.push(ty, Val::Temp);
+        }
+        Ok(())
+    }
+
+    // ---- operators -----------------------------------------------------
+
+    fn unary(&mut self, ty: ValType, make: Ctor1) -> Result<()> {
+        let a = self.pop_operand()?;
+        self.emit_result(ty, |d| make(d, a));
+        Ok(())
+    }
+
+    fn binary(&mut self, ty: ValType, make: Ctor2) -> Result<()> {
+        let b = self.pop_operand()?;
+        let a = self.pop_operand()?;
+        self.emit_result(ty, |d| make(d, a, b));
+        Ok(())
+    }
+
+    /// A binary operator with an immediate form `make_imm`, used when one
+    /// operand is a constant that fits the immediate.
+    fn binary_imm(&mut self, ty: ValType, make: Ctor2, make_imm: CtorImm, imm: Imm) -> Result<()> {
+        let wide = ty == ValType::I64;
+        // The immediate field holds an i32; i64 ops sign-extend it.
+        let fit = |c: u64| -> Option<u32> {
+            if !wide {
+                Some(c as u32)
+            } else {
+                let c = c as i64;
+                i32::try_from(c).ok().map(|c| c as u32)
+            }
+        };
+        let negate = |c: u64| -> u64 {
+            if wide {
+                (c as i64).wrapping_neg() as u64
+            } else {
+                (c as u32).wrapping_neg() as u64
+            }
+        };
+        let len = self.stack.len();
+        if len < 2 {
+            return Err(TranslateError("operand stack underflow".into()));
+        }
+        let (ea, eb) = (self.stack[len - 2], self.stack[len - 1]);
+        let chosen = match (ea.val, eb.val, imm) {
+            (_, Val::Const(c), Imm::Plain { .. }) => fit(c).map(|i| (ea, i)),
+            (_, Val::Const(c), Imm::Sub) => fit(negate(c)).map(|i| (ea, i)),
+            (Val::Const(c), _, Imm::Plain { commutative: true }) => fit(c).map(|i| (eb, i)),
+            _ => None,
+        };
+        match chosen {
+            Some((e, i)) => {
+                self.truncate(len - 2);
+                let a = self.operand(e);
+                self.emit_result(ty, |d| make_imm(d, a, i));
+                Ok(())
+            }
+            None => self.binary(ty, make),
+        }
+    }
+
+    fn load(&mut self, ty: ValType, memarg: MemArg, make: CtorImm) -> Result<()> {
+        let offset = mem_offset(memarg)?;
+        let addr = self.pop_operand()?;
+        self.emit_result(ty, |d| make(d, addr, offset));
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: MemArg, make: CtorImm) -> Result<()> {
+        let offset = mem_offset(memarg)?;
+        let value = self.pop_operand()?;
+        let addr = self.pop_operand()?;
+        self.emit(make(addr, value, offset));
+        Ok(())
+    }
+
+    /// `local.set`/`local.tee`.
+    fn set_local(&mut self, index: u32, tee: bool) -> Result<()> {
+        let (slot, ty) = self.local(index)?;
+        let e = self.pop()?;
+        if let Some(at) = self.producer_of(&e) {
+            // Entries still reading the local are copied out *before* the
+            // producer, which then writes the local directly. The copies
+            // write canonical slots below the producer's operands, so they
+            // cannot disturb it, and no label lies between (see
+            // `last_producer`).
+            let mut op = self.ops.remove(at);
+            self.materialize_local(slot);
+            if let Some(d) = op.dst_mut() {
+                *d = slot;
+            }
+            self.emit(op);
+            if tee {
+                self.push(ty, Val::Local(slot));
+            }
+        } else {
+            self.emit_move(e, slot);
+            if tee {
+                self.stack.push(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn select(&mut self) -> Result<()> {
+        let cond = self.pop_operand()?;
+        let b = self.pop()?;
+        let b = self.operand(b);
+        let a = self.pop()?;
+        self.emit_move(a, a.slot);
+        let op = if a.ty == ValType::V128 {
+            Op::Select128(a.slot, cond, b)
+        } else {
+            Op::Select(a.slot, cond, b)
+        };
+        self.emit(op);
+        self.push(a.ty, Val::Temp);
+        Ok(())
+    }
+
+    fn simd(&mut self, op: SimdOp) -> Result<()> {
+        let (params, result) = op.signature();
+        let mut slots = [0; 3];
+        for k in (0..params.len().min(3)).rev() {
+            slots[k] = self.pop_operand()?;
+        }
+        let dst = self.next_slot();
+        let index = self.simd.len() as u32;
+        self.simd.push(SimdInstr {
+            op,
+            dst,
+            a: slots[0],
+            b: slots[1],
+            c: slots[2],
+        });
+        self.emit(Op::Simd(index));
+        self.push(result, Val::Temp);
+        Ok(())
+    }
+
+    fn simd_mem(&mut self, op: SimdMemOp, memarg: MemArg) -> Result<()> {
+        let offset = mem_offset(memarg)?;
+        let vector = if op.has_vector_operand() {
+            self.pop_operand()?
+        } else {
+            0
+        };
+        let addr = self.pop_operand()?;
+        let index = self.simd_mem.len() as u32;
+        self.simd_mem.push(SimdMemInstr { op, offset, vector });
+        let dst = self.next_slot();
+        self.emit(Op::SimdMem(dst, addr, index));
+        if !op.is_store() {
+            self.push(ValType::V128, Val::Temp);
+        }
+        Ok(())
+    }
+
+    fn operator(&mut self, op: Operator) -> Result<()> {
+        use ValType::{F32, F64, I32, I64, V128};
+        if self.unreachable {
+            // Skip dead code up to the `else`/`end` of the current block.
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.dead_depth += 1;
+                    return Ok(());
+                }
+                Operator::End if self.dead_depth > 0 => {
+                    self.dead_depth -= 1;
+                    return Ok(());
+                }
+                Operator::Else | Operator::End if self.dead_depth == 0 => {}
+                _ => return Ok(()),
+            }
+        }
+        macro_rules! un {
+            ($ty:expr, $op:ident) => {
+                self.unary($ty, Op::$op)?
+            };
+        }
+        macro_rules! bin {
+            ($ty:expr, $op:ident) => {
+                self.binary($ty, Op::$op)?
+            };
+        }
+        macro_rules! imm {
+            ($ty:expr, $op:ident, $opi:ident, $imm:expr) => {
+                self.binary_imm($ty, Op::$op, Op::$opi, $imm)?
+            };
+        }
+        const C: Imm = Imm::Plain { commutative: true };
+        const N: Imm = Imm::Plain { commutative: false };
+        macro_rules! retype {
+            ($ty:expr) => {{
+                let mut e = self.pop()?;
+                e.ty = $ty;
+                self.stack.push(e);
+            }};
+        }
+        macro_rules! load {
+            ($ty:expr, $memarg:expr, $op:ident) => {
+                self.load($ty, $memarg, Op::$op)?
+            };
+        }
+        macro_rules! store {
+            ($memarg:expr, $op:ident) => {
+                self.store($memarg, Op::$op)?
+            };
+        }
+        match op {
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable);
+                self.unreachable = true;
+            }
+            Operator::Nop => {}
+            Operator::Block { blockty } => {
+                self.materialize_from(0);
+                self.push_ctrl(CtrlKind::Block, blockty, None);
+            }
+            Operator::Loop { blockty } => {
+                self.materialize_from(0);
+                self.push_ctrl(CtrlKind::Loop, blockty, None);
+            }
+            Operator::If { blockty } => {
+                let cond = self.pop_cond()?;
+                self.materialize_from(0);
+                let else_patch = self.emit_cond_branch(cond, true);
+                self.push_ctrl(CtrlKind::If, blockty, else_patch);
+            }
+            Operator::Else => self.else_()?,
+            Operator::End => self.end()?,
+            Operator::Br { relative_depth } => {
+                self.branch_to(relative_depth)?;
+                self.unreachable = true;
+            }
+            Operator::BrIf { relative_depth } => self.br_if(relative_depth)?,
+            Operator::BrTable { targets } => {
+                self.br_table(&targets)?;
+                self.unreachable = true;
+            }
+            Operator::Return => {
+                self.emit_return()?;
+                self.unreachable = true;
+            }
+            Operator::Call { function_index } => {
+                let type_index = *self
+                    .env
+                    .funcs
+                    .get(function_index as usize)
+                    .ok_or_else(|| TranslateError("bad function index".into()))?;
+                let ft = &self.env.types[type_index as usize];
+                let (params, results) = (ft.params().len(), ft.results().to_vec());
+                self.call(params, &results, |base| Op::Call(function_index, base, type_index))?;
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ft = &self.env.types[type_index as usize];
+                let (params, results) = (ft.params().len(), ft.results().to_vec());
+                let index = self.pop_operand()?;
+                let side = self.indirect.len() as u32;
+                self.indirect.push((type_index, table_index));
+                self.call(params, &results, |base| Op::CallIndirect(index, base, side))?;
+            }
+            Operator::Drop => {
+                self.pop()?;
+            }
+            Operator::Select => self.select()?,
+            Operator::TypedSelect { .. } => self.select()?,
+            Operator::LocalGet { local_index } => {
+                let (slot, ty) = self.local(local_index)?;
+                self.push(ty, Val::Local(slot));
+            }
+            Operator::LocalSet { local_index } => self.set_local(local_index, false)?,
+            Operator::LocalTee { local_index } => self.set_local(local_index, true)?,
+            Operator::GlobalGet { global_index } => {
+                let ty = self.env.globals[global_index as usize].content_type;
+                let ty = if ty.is_reference_type() { REF } else { ty };
+                if ty == V128 {
+                    self.emit_result(ty, |d| Op::GlobalGet128(d, global_index));
+                } else {
+                    self.emit_result(ty, |d| Op::GlobalGet(d, global_index));
+                }
+            }
+            Operator::GlobalSet { global_index } => {
+                let e = self.pop()?;
+                let src = self.operand(e);
+                if e.ty == V128 {
+                    self.emit(Op::GlobalSet128(src, global_index));
+                } else {
+                    self.emit(Op::GlobalSet(src, global_index));
+                }
+            }
+            Operator::I32Load { memarg } | Operator::F32Load { memarg } => load!(I32, memarg, Load32),
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => load!(I64, memarg, Load64),
+            Operator::I32Load8S { memarg } => load!(I32, memarg, Load8S32),
+            Operator::I32Load8U { memarg } => load!(I32, memarg, Load8U),
+            Operator::I64Load8U { memarg } => load!(I64, memarg, Load8U),
+            Operator::I32Load16S { memarg } => load!(I32, memarg, Load16S32),
+            Operator::I32Load16U { memarg } => load!(I32, memarg, Load16U),
+            Operator::I64Load8S { memarg } => load!(I64, memarg, Load8S64),
+            Operator::I64Load16S { memarg } => load!(I64, memarg, Load16S64),
+            Operator::I64Load16U { memarg } => load!(I64, memarg, Load16U),
+            Operator::I64Load32S { memarg } => load!(I64, memarg, Load32S64),
+            Operator::I64Load32U { memarg } => load!(I64, memarg, Load32),
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } => store!(memarg, Store32),
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => store!(memarg, Store64),
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => store!(memarg, Store8),
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                store!(memarg, Store16)
+            }
+            Operator::I64Store32 { memarg } => store!(memarg, Store32),
+            Operator::MemorySize { .. } => self.emit_result(I32, Op::MemorySize),
+            Operator::MemoryGrow { .. } => {
+                let base = self.pop_in_place(1)?;
+                self.emit(Op::MemoryGrow(base));
+                self.push(I32, Val::Temp);
+            }
+            Operator::MemoryFill { .. } => {
+                let base = self.pop_in_place(3)?;
+                self.emit(Op::MemoryFill(base));
+            }
+            Operator::MemoryCopy { .. } => {
+                let base = self.pop_in_place(3)?;
+                self.emit(Op::MemoryCopy(base));
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let base = self.pop_in_place(3)?;
+                self.emit(Op::MemoryInit(base, data_index));
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop(data_index));
+            }
+            Operator::TableGet { table } => {
+                let index = self.pop_operand()?;
+                self.emit_result(REF, |d| Op::TableGet(d, index, table));
+            }
+            Operator::TableSet { table } => {
+                let value = self.pop_operand()?;
+                let index = self.pop_operand()?;
+                self.emit(Op::TableSet(index, value, table));
+            }
+            Operator::TableSize { table } => self.emit_result(I32, |d| Op::TableSize(d, table)),
+            Operator::TableGrow { table } => {
+                let base = self.pop_in_place(2)?;
+                self.emit(Op::TableGrow(base, table));
+                self.push(I32, Val::Temp);
+            }
+            Operator::TableFill { table } => {
+                let base = self.pop_in_place(3)?;
+                self.emit(Op::TableFill(base, table));
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let base = self.pop_in_place(3)?;
+                self.emit(Op::TableCopy(base, dst_table, src_table));
+            }
+            Operator::TableInit { elem_index, table } => {
+                let base = self.pop_in_place(3)?;
+                self.emit(Op::TableInit(base, elem_index, table));
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop(elem_index));
+            }
+            Operator::RefNull { .. } => {
+                self.push(REF, Val::Const(0));
+            }
+            Operator::RefIsNull => un!(I32, I64Eqz),
+            Operator::RefFunc { function_index } => {
+                self.emit_result(REF, |d| Op::RefFunc(d, function_index))
+            }
+            Operator::I32Const { value } => {
+                self.push(I32, Val::Const(value as u32 as u64));
+            }
+            Operator::I64Const { value } => {
+                self.push(I64, Val::Const(value as u64));
+            }
+            Operator::F32Const { value } => {
+                self.push(F32, Val::Const(value.bits() as u64));
+            }
+            Operator::F64Const { value } => {
+                self.push(F64, Val::Const(value.bits()));
+            }
+            Operator::V128Const { value } => {
+                self.push(V128, Val::ConstV128(u128::from_le_bytes(*value.bytes())));
+            }
+
+            Operator::I32Eqz => un!(I32, I32Eqz),
+            Operator::I32Eq => imm!(I32, I32Eq, I32EqImm, C),
+            Operator::I32Ne => imm!(I32, I32Ne, I32NeImm, C),
+            Operator::I32LtS => imm!(I32, I32LtS, I32LtSImm, N),
+            Operator::I32LtU => imm!(I32, I32LtU, I32LtUImm, N),
+            Operator::I32GtS => imm!(I32, I32GtS, I32GtSImm, N),
+            Operator::I32GtU => imm!(I32, I32GtU, I32GtUImm, N),
+            Operator::I32LeS => imm!(I32, I32LeS, I32LeSImm, N),
+            Operator::I32LeU => imm!(I32, I32LeU, I32LeUImm, N),
+            Operator::I32GeS => imm!(I32, I32GeS, I32GeSImm, N),
+            Operator::I32GeU => imm!(I32, I32GeU, I32GeUImm, N),
+            Operator::I64Eqz => un!(I32, I64Eqz),
+            Operator::I64Eq => imm!(I32, I64Eq, I64EqImm, C),
+            Operator::I64Ne => imm!(I32, I64Ne, I64NeImm, C),
+            Operator::I64LtS => imm!(I32, I64LtS, I64LtSImm, N),
+            Operator::I64LtU => imm!(I32, I64LtU, I64LtUImm, N),
+            Operator::I64GtS => imm!(I32, I64GtS, I64GtSImm, N),
+            Operator::I64GtU => imm!(I32, I64GtU, I64GtUImm, N),
+            Operator::I64LeS => imm!(I32, I64LeS, I64LeSImm, N),
+            Operator::I64LeU => imm!(I32, I64LeU, I64LeUImm, N),
+            Operator::I64GeS => imm!(I32, I64GeS, I64GeSImm, N),
+            Operator::I64GeU => imm!(I32, I64GeU, I64GeUImm, N),
+            Operator::F32Eq => bin!(I32, F32Eq),
+            Operator::F32Ne => bin!(I32, F32Ne),
+            Operator::F32Lt => bin!(I32, F32Lt),
+            Operator::F32Gt => bin!(I32, F32Gt),
+            Operator::F32Le => bin!(I32, F32Le),
+            Operator::F32Ge => bin!(I32, F32Ge),
+            Operator::F64Eq => bin!(I32, F64Eq),
+            Operator::F64Ne => bin!(I32, F64Ne),
+            Operator::F64Lt => bin!(I32, F64Lt),
+            Operator::F64Gt => bin!(I32, F64Gt),
+            Operator::F64Le => bin!(I32, F64Le),
+            Operator::F64Ge => bin!(I32, F64Ge),
+
+            Operator::I32Clz => un!(I32, I32Clz),
+            Operator::I32Ctz => un!(I32, I32Ctz),
+            Operator::I32Popcnt => un!(I32, I32Popcnt),
+            Operator::I32Add => imm!(I32, I32Add, I32AddImm, C),
+            Operator::I32Sub => imm!(I32, I32Sub, I32AddImm, Imm::Sub),
+            Operator::I32Mul => imm!(I32, I32Mul, I32MulImm, C),
+            Operator::I32DivS => bin!(I32, I32DivS),
+            Operator::I32DivU => bin!(I32, I32DivU),
+            Operator::I32RemS => bin!(I32, I32RemS),
+            Operator::I32RemU => bin!(I32, I32RemU),
+            Operator::I32And => imm!(I32, I32And, I32AndImm, C),
+            Operator::I32Or => imm!(I32, I32Or, I32OrImm, C),
+            Operator::I32Xor => imm!(I32, I32Xor, I32XorImm, C),
+            Operator::I32Shl => imm!(I32, I32Shl, I32ShlImm, N),
+            Operator::I32ShrS => imm!(I32, I32ShrS, I32ShrSImm, N),
+            Operator::I32ShrU => imm!(I32, I32ShrU, I32ShrUImm, N),
+            Operator::I32Rotl => bin!(I32, I32Rotl),
+            Operator::I32Rotr => bin!(I32, I32Rotr),
+            Operator::I64Clz => un!(I64, I64Clz),
+            Operator::I64Ctz => un!(I64, I64Ctz),
+            Operator::I64Popcnt => un!(I64, I64Popcnt),
+            Operator::I64Add => imm!(I64, I64Add, I64AddImm, C),
+            Operator::I64Sub => imm!(I64, I64Sub, I64AddImm, Imm::Sub),
+            Operator::I64Mul => imm!(I64, I64Mul, I64MulImm, C),
+            Operator::I64DivS => bin!(I64, I64DivS),
+            Operator::I64DivU => bin!(I64, I64DivU),
+            Operator::I64RemS => bin!(I64, I64RemS),
+            Operator::I64RemU => bin!(I64, I64RemU),
+            Operator::I64And => imm!(I64, I64And, I64AndImm, C),
+            Operator::I64Or => imm!(I64, I64Or, I64OrImm, C),
+            Operator::I64Xor => imm!(I64, I64Xor, I64XorImm, C),
+            Operator::I64Shl => imm!(I64, I64Shl, I64ShlImm, N),
+            Operator::I64ShrS => imm!(I64, I64ShrS, I64ShrSImm, N),
+            Operator::I64ShrU => imm!(I64, I64ShrU, I64ShrUImm, N),
+            Operator::I64Rotl => bin!(I64, I64Rotl),
+            Operator::I64Rotr => bin!(I64, I64Rotr),
+
+            Operator::F32Abs => un!(F32, F32Abs),
+            Operator::F32Neg => un!(F32, F32Neg),
+            Operator::F32Ceil => un!(F32, F32Ceil),
+            Operator::F32Floor => un!(F32, F32Floor),
+            Operator::F32Trunc => un!(F32, F32Trunc),
+            Operator::F32Nearest => un!(F32, F32Nearest),
+            Operator::F32Sqrt => un!(F32, F32Sqrt),
+            Operator::F32Add => bin!(F32, F32Add),
+            Operator::F32Sub => bin!(F32, F32Sub),
+            Operator::F32Mul => bin!(F32, F32Mul),
+            Operator::F32Div => bin!(F32, F32Div),
+            Operator::F32Min => bin!(F32, F32Min),
+            Operator::F32Max => bin!(F32, F32Max),
+            Operator::F32Copysign => bin!(F32, F32Copysign),
+            Operator::F64Abs => un!(F64, F64Abs),
+            Operator::F64Neg => un!(F64, F64Neg),
+            Operator::F64Ceil => un!(F64, F64Ceil),
+            Operator::F64Floor => un!(F64, F64Floor),
+            Operator::F64Trunc => un!(F64, F64Trunc),
+            Operator::F64Nearest => un!(F64, F64Nearest),
+            Operator::F64Sqrt => un!(F64, F64Sqrt),
+            Operator::F64Add => bin!(F64, F64Add),
+            Operator::F64Sub => bin!(F64, F64Sub),
+            Operator::F64Mul => bin!(F64, F64Mul),
+            Operator::F64Div => bin!(F64, F64Div),
+            Operator::F64Min => bin!(F64, F64Min),
+            Operator::F64Max => bin!(F64, F64Max),
+            Operator::F64Copysign => bin!(F64, F64Copysign),
+
+            Operator::I32WrapI64 => un!(I32, I32WrapI64),
+            Operator::I32TruncF32S => un!(I32, I32TruncF32S),
+            Operator::I32TruncF32U => un!(I32, I32TruncF32U),
+            Operator::I32TruncF64S => un!(I32, I32TruncF64S),
+            Operator::I32TruncF64U => un!(I32, I32TruncF64U),
+            Operator::I64ExtendI32S => un!(I64, I64ExtendI32S),
+            // i32 slots are zero-extended: the value already is the i64.
+            Operator::I64ExtendI32U => retype!(I64),
+            Operator::I64TruncF32S => un!(I64, I64TruncF32S),
+            Operator::I64TruncF32U => un!(I64, I64TruncF32U),
+            Operator::I64TruncF64S => un!(I64, I64TruncF64S),
+            Operator::I64TruncF64U => un!(I64, I64TruncF64U),
+            Operator::F32ConvertI32S => un!(F32, F32ConvertI32S),
+            Operator::F32ConvertI32U => un!(F32, F32ConvertI32U),
+            Operator::F32ConvertI64S => un!(F32, F32ConvertI64S),
+            Operator::F32ConvertI64U => un!(F32, F32ConvertI64U),
+            Operator::F32DemoteF64 => un!(F32, F32DemoteF64),
+            Operator::F64ConvertI32S => un!(F64, F64ConvertI32S),
+            Operator::F64ConvertI32U => un!(F64, F64ConvertI32U),
+            Operator::F64ConvertI64S => un!(F64, F64ConvertI64S),
+            Operator::F64ConvertI64U => un!(F64, F64ConvertI64U),
+            Operator::F64PromoteF32 => un!(F64, F64PromoteF32),
+            // Slots hold floats as their bits: reinterpretation is free.
+            Operator::I32ReinterpretF32 => retype!(I32),
+            Operator::I64ReinterpretF64 => retype!(I64),
+            Operator::F32ReinterpretI32 => retype!(F32),
+            Operator::F64ReinterpretI64 => retype!(F64),
+            Operator::I32Extend8S => un!(I32, I32Extend8S),
+            Operator::I32Extend16S => un!(I32, I32Extend16S),
+            Operator::I64Extend8S => un!(I64, I64Extend8S),
+            Operator::I64Extend16S => un!(I64, I64Extend16S),
+            Operator::I64Extend32S => un!(I64, I64Extend32S),
+            Operator::I32TruncSatF32S => un!(I32, I32TruncSatF32S),
+            Operator::I32TruncSatF32U => un!(I32, I32TruncSatF32U),
+            Operator::I32TruncSatF64S => un!(I32, I32TruncSatF64S),
+            Operator::I32TruncSatF64U => un!(I32, I32TruncSatF64U),
+            Operator::I64TruncSatF32S => un!(I64, I64TruncSatF32S),
+            Operator::I64TruncSatF32U => un!(I64, I64TruncSatF32U),
+            Operator::I64TruncSatF64S => un!(I64, I64TruncSatF64S),
+            Operator::I64TruncSatF64U => un!(I64, I64TruncSatF64U),
+
+            ref other => {
+                if let Some(s) = SimdOp::from_operator(other) {
+                    self.simd(s)?;
+                } else if let Some((m, memarg)) = SimdMemOp::from_operator(other) {
+                    self.simd_mem(m, memarg)?;
+                } else {
+                    return Err(TranslateError(format!("unsupported operator {other:?}").into()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The constant offset of a memory access (32-bit memories only).
+fn mem_offset(memarg: MemArg) -> Result<u32> {
+    u32::try_from(memarg.offset).map_err(|_| TranslateError("64-bit memory offset".into()))
+}

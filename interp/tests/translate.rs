@@ -1,0 +1,88 @@
+//! Checks the shape of the bytecode the translator produces: the copies it
+//! avoids and the instructions it fuses are what makes the interpreter fast.
+
+use std::sync::Arc;
+use tandem_interp::bytecode::Op;
+use tandem_interp::ModuleCode;
+use tandem_vm::ModuleEnv;
+use wasmparser::{Parser, Payload};
+
+/// A minimal `ModuleEnv` for a module with local functions only.
+fn env(wat: &str) -> Arc<ModuleEnv> {
+    let bytes: Arc<[u8]> = wat::parse_str(wat).unwrap().into();
+    let mut env = ModuleEnv {
+        types: Vec::new(),
+        funcs: Vec::new(),
+        num_imported_funcs: 0,
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        elem_types: Vec::new(),
+        bytes: bytes.clone(),
+        bodies: Vec::new(),
+        func_names: Default::default(),
+    };
+    for payload in Parser::new(0).parse_all(&bytes) {
+        match payload.unwrap() {
+            Payload::TypeSection(r) => {
+                env.types = r.into_iter_err_on_gc_types().map(Result::unwrap).collect()
+            }
+            Payload::FunctionSection(r) => env.funcs = r.into_iter().map(Result::unwrap).collect(),
+            Payload::MemorySection(r) => env.memories = r.into_iter().map(Result::unwrap).collect(),
+            Payload::CodeSectionEntry(body) => {
+                let range = body.range();
+                env.bodies.push(range.start as usize..range.end as usize);
+            }
+            _ => {}
+        }
+    }
+    Arc::new(env)
+}
+
+fn ops(wat: &str) -> Vec<Op> {
+    let code = ModuleCode::new(env(wat));
+    code.func(0).unwrap().ops.to_vec()
+}
+
+#[test]
+fn module_code_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<ModuleCode>();
+}
+
+#[test]
+fn local_set_retargets_the_producer() {
+    let ops = ops(r#"(module (func (param i32 i32)
+        (local.set 1 (i32.add (local.get 0) (local.get 1)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))))"#);
+    assert_eq!(ops, [Op::I32Add(1, 0, 1), Op::I32AddImm(0, 0, u32::MAX), Op::Return]);
+}
+
+#[test]
+fn compare_fuses_with_br_if_and_if() {
+    let ops = ops(r#"(module (func (param i32 i32) (result i32)
+        (loop (br_if 0 (i32.lt_s (local.get 0) (local.get 1))))
+        (if (result i32) (i32.ge_u (local.get 0) (i32.const 10))
+            (then (i32.const 1)) (else (i32.const 2)))))"#);
+    assert_eq!(ops[0], Op::BrIfI32LtS(0, 1, 0));
+    // `if` jumps to `else` on the negated condition.
+    assert!(matches!(ops[1], Op::BrIfI32LtUImm(0, 10, _)));
+}
+
+#[test]
+fn locals_in_place_of_copies() {
+    // A stack value still reading a local is copied out before the local
+    // changes, and not otherwise.
+    let ops = ops(r#"(module (func (param i32) (result i32)
+        (local.get 0)
+        (local.set 0 (i32.const 5))))"#);
+    assert_eq!(ops, [Op::Copy(1, 0), Op::Const32(0, 5), Op::Return1(1)]);
+}
+
+#[test]
+fn memory_offsets_fold_into_loads_and_stores() {
+    let ops = ops(r#"(module (memory 1) (func (param i32)
+        (i32.store offset=8 (local.get 0) (i32.load offset=4 (local.get 0)))))"#);
+    // Slot 1 is the address operand (still reading local 0), slot 2 the value.
+    assert_eq!(ops, [Op::Load32(2, 0, 4), Op::Store32(0, 2, 8), Op::Return]);
+}

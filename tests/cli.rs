@@ -1,0 +1,261 @@
+//! Tests of the `tandem` command line.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tandem(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cannot run tandem")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn invoke_add() {
+    let out = tandem(&["run", "--invoke", "add", "examples/add.wat", "2", "3"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "5\n");
+}
+
+#[test]
+fn invoke_parses_negative_and_hex() {
+    let out = tandem(&["run", "--invoke", "add", "examples/add.wat", "-7", "0x10"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "9\n");
+}
+
+#[test]
+fn invoke_prints_floats() {
+    let wat = temp_file(
+        "floats.wat",
+        r#"(module
+             (func (export "half") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5)))
+             (func (export "div") (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1))))"#,
+    );
+    let wat = wat.to_str().unwrap();
+    let out = tandem(&["run", "--invoke", "half", wat, "-3"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "-1.5\n");
+    let out = tandem(&["run", "--invoke", "div", wat, "1", "0"]);
+    assert_eq!(stdout(&out), "inf\n");
+    let out = tandem(&["run", "--invoke", "div", wat, "0", "0"]);
+    assert_eq!(stdout(&out), "nan\n");
+}
+
+#[test]
+fn jit_tier_is_unsupported() {
+    let out = tandem(&[
+        "run",
+        "--tier",
+        "jit",
+        "--invoke",
+        "add",
+        "examples/add.wat",
+        "2",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert!(!stderr(&out).is_empty(), "expected a message on stderr");
+    assert_eq!(stdout(&out), "", "must not fall back to another tier");
+}
+
+#[test]
+fn hello_world() {
+    let out = tandem(&["run", "examples/hello.wat"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "Hello, world!\n");
+}
+
+#[test]
+fn proc_exit_sets_the_status() {
+    let wat = temp_file(
+        "exit.wat",
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (func (export "_start") (call $exit (i32.const 7)) unreachable))"#,
+    );
+    let out = tandem(&["run", wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(7), "stderr: {}", stderr(&out));
+}
+
+#[test]
+fn trap_exits_1_with_message() {
+    let wat = temp_file(
+        "trap.wat",
+        r#"(module (func (export "_start") unreachable))"#,
+    );
+    let out = tandem(&["run", wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("error:"), "stderr: {err}");
+    assert!(err.contains("unreachable"), "stderr: {err}");
+}
+
+#[test]
+fn wast_passing_script() {
+    let script = temp_file(
+        "pass.wast",
+        r#"(module
+             (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+             (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
+           (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+           (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+           (assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+           (assert_malformed (module quote "(func (i32.bogus))") "unknown operator")"#,
+    );
+    let out = tandem(&["wast", script.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "stdout: {text}\nstderr: {}",
+        stderr(&out)
+    );
+    assert!(
+        text.lines().any(|l| l == "wast: 5 passed, 0 failed"),
+        "stdout: {text}"
+    );
+}
+
+#[test]
+fn wast_failing_script() {
+    let script = temp_file(
+        "fail.wast",
+        r#"(module (func (export "one") (result i32) (i32.const 1)))
+           (assert_return (invoke "one") (i32.const 2))
+           (assert_return (invoke "one") (i32.const 1))"#,
+    );
+    let out = tandem(&["wast", script.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(!out.status.success(), "stdout: {text}");
+    assert!(text.contains("fail.wast:2:"), "stdout: {text}");
+    assert!(
+        text.lines().any(|l| l == "wast: 2 passed, 1 failed"),
+        "stdout: {text}"
+    );
+}
+
+#[test]
+fn wast_missing_file_fails() {
+    let out = tandem(&["wast", "/nonexistent/file.wast"]);
+    assert!(!out.status.success());
+}
+
+/// A WASI program that opens `path` below the first preopened directory
+/// (fd 3), copies up to 1000 bytes of it to stdout, and exits with the errno
+/// of a failed `path_open` (or 100 + the errno of a failed `fd_read`).
+fn cat_program(path: &str) -> String {
+    format!(
+        r#"(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "{path}")
+  (func (export "_start") (local $err i32)
+    (local.set $err (call $open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const {len})
+      (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0)))
+    (if (local.get $err) (then (call $exit (local.get $err))))
+    (i32.store (i32.const 16) (i32.const 1024))
+    (i32.store (i32.const 20) (i32.const 1000))
+    (local.set $err (call $read (i32.load (i32.const 0)) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (if (local.get $err) (then (call $exit (i32.add (i32.const 100) (local.get $err)))))
+    (i32.store (i32.const 20) (i32.load (i32.const 24)))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 28)))))"#,
+        len = path.len()
+    )
+}
+
+#[test]
+fn dir_gives_file_access() {
+    let dir = temp_file("sandbox/input.txt", "")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    std::fs::write(dir.join("input.txt"), "file contents\n").unwrap();
+    let wat = temp_file("cat.wat", &cat_program("input.txt"));
+    let out = tandem(&["run", "--dir", dir.to_str().unwrap(), wat.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "file contents\n");
+
+    // Without --dir there is no descriptor 3: EBADF (8).
+    let out = tandem(&["run", wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(8), "stderr: {}", stderr(&out));
+
+    // `..` can't leave the preopened directory: ENOTCAPABLE (76).
+    let wat = temp_file("escape.wat", &cat_program("../cat.wat"));
+    let out = tandem(&["run", "--dir", dir.to_str().unwrap(), wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(76), "stderr: {}", stderr(&out));
+}
+
+/// A WASI program that writes the string buffer of `args_get` (or
+/// `environ_get`) to stdout: the NUL-terminated strings one after another.
+fn strings_program(get: &str, sizes_get: &str) -> String {
+    format!(
+        r#"(module
+  (import "wasi_snapshot_preview1" "{sizes_get}" (func $sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "{get}" (func $get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (drop (call $sizes (i32.const 0) (i32.const 4)))
+    (drop (call $get (i32.const 64) (i32.const 1024)))
+    (i32.store (i32.const 8) (i32.const 1024))
+    (i32.store (i32.const 12) (i32.load (i32.const 4)))
+    (drop (call $write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16)))))"#
+    )
+}
+
+#[test]
+fn wasi_args_and_environ() {
+    let wat = temp_file("args.wat", &strings_program("args_get", "args_sizes_get"));
+    let wat = wat.to_str().unwrap();
+    let out = tandem(&["run", wat, "one", "--two", "3"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{wat}\0one\0--two\x003\0"));
+
+    let wat = temp_file(
+        "env.wat",
+        &strings_program("environ_get", "environ_sizes_get"),
+    );
+    let wat = wat.to_str().unwrap();
+    let out = tandem(&["run", "--env", "A=1", "--env", "B=x y", wat]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "A=1\0B=x y\0");
+}
+
+#[test]
+fn wasi_bad_pointer_is_efault() {
+    // fd_write with an iovec array past the end of memory: EFAULT (21), no crash.
+    let wat = temp_file(
+        "efault.wat",
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "f") (result i32)
+               (call $write (i32.const 1) (i32.const 65532) (i32.const 1) (i32.const 0))))"#,
+    );
+    let out = tandem(&["run", "--invoke", "f", wat.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "21\n");
+}
