@@ -18,6 +18,16 @@ pub enum Tier {
     Tiered,
 }
 
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tier::Interp => "interp",
+            Tier::Jit => "jit",
+            Tier::Tiered => "tiered",
+        })
+    }
+}
+
 impl std::str::FromStr for Tier {
     type Err = String;
     fn from_str(s: &str) -> Result<Tier, String> {
@@ -71,7 +81,7 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine> {
         if config.tier != Tier::Interp {
             return Err(Error::Unsupported(format!(
-                "the {:?} tier is not available yet; use --tier interp",
+                "the {} tier is not available yet; use --tier interp",
                 config.tier
             )));
         }

@@ -177,9 +177,10 @@ impl ExternRef {
         ExternRef(objs.externs.len() as u32 - 1)
     }
 
-    /// The host value behind this reference.
-    pub fn data<'a>(&self, store: &'a impl AsContext) -> &'a (dyn Any + Send + Sync) {
-        &*store.objects().externs[self.0 as usize]
+    /// The host value behind this reference (`None` for a reference that
+    /// belongs to another store).
+    pub fn data<'a>(&self, store: &'a impl AsContext) -> Option<&'a (dyn Any + Send + Sync)> {
+        store.objects().externs.get(self.0 as usize).map(|b| &**b)
     }
 
     fn to_raw(self) -> RefRaw {

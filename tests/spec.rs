@@ -91,3 +91,16 @@ fn wasm_2_0_spec_suite() {
         failing_files.join(" ")
     );
 }
+
+/// The interpreter's own edge cases that the spec suite does not reach
+/// (immediates wider than 32 bits, stale local reads, …).
+#[test]
+fn interpreter_edge_cases() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interp/tests/edge.wast");
+    let report = run_file(&path, &Config::default());
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    assert!(report.passed > 0, "{} ran no checks", path.display());
+    assert_eq!(report.failed, 0, "{}", report.summary());
+}

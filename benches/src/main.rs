@@ -143,12 +143,18 @@ fn main() {
         .position(|a| a == "--runs")
         .and_then(|i| args.get(i + 1)?.parse().ok())
         .unwrap_or(5);
+    // Optional filter: only benchmarks whose name contains it.
+    let filter = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_default();
     let root = shared_bench();
     println!(
         "{:<28} {:>14} {:>14} {:>8}",
         "benchmark", "tandem", "wasmi", "ratio"
     );
-    for m in MICROS {
+    for m in MICROS.iter().filter(|m| m.file.contains(&filter)) {
         let wasm = wat::parse_file(root.join("wat").join(m.file)).unwrap();
         let t = median(
             (0..runs)
@@ -167,6 +173,9 @@ fn main() {
             w * 1e3,
             w / t
         );
+    }
+    if !"coremark".contains(&filter) && !filter.is_empty() {
+        return;
     }
     let coremark = std::fs::read(root.join("coremark.wasm")).unwrap();
     let t = median(

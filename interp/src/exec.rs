@@ -77,7 +77,11 @@ struct Frame {
 /// `callee` must be a live local function of an instance whose
 /// `tier_state` is its module's [`ModuleCode`], and `values` must hold
 /// `max(params, results)` values with the arguments.
-pub unsafe extern "C" fn entry(callee: *const VMFunc, _caller: *mut VMContext, values: *mut ValRaw) -> u32 {
+pub unsafe extern "C" fn entry(
+    callee: *const VMFunc,
+    _caller: *mut VMContext,
+    values: *mut ValRaw,
+) -> u32 {
     // SAFETY: the caller guarantees `callee` is live and interpreted.
     let (vmctx, func_index) = unsafe { ((*callee).vmctx, (*callee).func_index) };
     let fail = |code| {
@@ -239,7 +243,12 @@ unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparse
 /// # Safety
 /// `vmctx` must be live; `s` holds the three operands; `mem` is memory 0.
 #[inline(never)]
-unsafe fn bulk(op: Op, vmctx: *mut VMContext, s: [u64; 3], mem: (*mut u8, usize)) -> Result<(), TrapCode> {
+unsafe fn bulk(
+    op: Op,
+    vmctx: *mut VMContext,
+    s: [u64; 3],
+    mem: (*mut u8, usize),
+) -> Result<(), TrapCode> {
     let (d, x, n) = (s[0] as u32, s[1], s[2] as u32);
     let (mem_base, mem_len) = mem;
     let oob = |ok: bool, code| if ok { Ok(()) } else { Err(code) };
@@ -250,20 +259,37 @@ unsafe fn bulk(op: Op, vmctx: *mut VMContext, s: [u64; 3], mem: (*mut u8, usize)
         }
         Op::MemoryCopy(_) => {
             let src = x as u32;
-            oob(in_bounds(d, n, mem_len) && in_bounds(src, n, mem_len), TrapCode::MemoryOutOfBounds)?;
-            ptr::copy(mem_base.add(src as usize), mem_base.add(d as usize), n as usize);
+            oob(
+                in_bounds(d, n, mem_len) && in_bounds(src, n, mem_len),
+                TrapCode::MemoryOutOfBounds,
+            )?;
+            ptr::copy(
+                mem_base.add(src as usize),
+                mem_base.add(d as usize),
+                n as usize,
+            );
         }
         Op::MemoryInit(_, seg) => {
             let seg = (*vmctx).data.add(seg as usize);
             let src = x as u32;
-            oob(in_bounds(d, n, mem_len) && in_bounds(src, n, (*seg).len), TrapCode::MemoryOutOfBounds)?;
+            oob(
+                in_bounds(d, n, mem_len) && in_bounds(src, n, (*seg).len),
+                TrapCode::MemoryOutOfBounds,
+            )?;
             if n > 0 {
-                ptr::copy_nonoverlapping((*seg).base.add(src as usize), mem_base.add(d as usize), n as usize);
+                ptr::copy_nonoverlapping(
+                    (*seg).base.add(src as usize),
+                    mem_base.add(d as usize),
+                    n as usize,
+                );
             }
         }
         Op::TableFill(_, t) => {
             let table = (*vmctx).table(t);
-            oob(in_bounds(d, n, (*table).len as usize), TrapCode::TableOutOfBounds)?;
+            oob(
+                in_bounds(d, n, (*table).len as usize),
+                TrapCode::TableOutOfBounds,
+            )?;
             std::slice::from_raw_parts_mut((*table).base.add(d as usize), n as usize).fill(x);
         }
         Op::TableCopy(_, dt, st) => {
@@ -273,7 +299,11 @@ unsafe fn bulk(op: Op, vmctx: *mut VMContext, s: [u64; 3], mem: (*mut u8, usize)
                 in_bounds(d, n, (*dst).len as usize) && in_bounds(s, n, (*src).len as usize),
                 TrapCode::TableOutOfBounds,
             )?;
-            ptr::copy((*src).base.add(s as usize), (*dst).base.add(d as usize), n as usize);
+            ptr::copy(
+                (*src).base.add(s as usize),
+                (*dst).base.add(d as usize),
+                n as usize,
+            );
         }
         Op::TableInit(_, seg, t) => {
             let table = (*vmctx).table(t);
@@ -285,7 +315,11 @@ unsafe fn bulk(op: Op, vmctx: *mut VMContext, s: [u64; 3], mem: (*mut u8, usize)
             )?;
             if n > 0 {
                 let elems = (*seg).base.cast::<RefRaw>();
-                ptr::copy_nonoverlapping(elems.add(s as usize), (*table).base.add(d as usize), n as usize);
+                ptr::copy_nonoverlapping(
+                    elems.add(s as usize),
+                    (*table).base.add(d as usize),
+                    n as usize,
+                );
             }
         }
         _ => {}
@@ -415,7 +449,10 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
                 trap!(TrapCode::MemoryOutOfBounds);
             }
             // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
-            ptr::write_unaligned(mem_base.add(ea as usize).cast::<$t>(), (r64!($val) as $t).to_le())
+            ptr::write_unaligned(
+                mem_base.add(ea as usize).cast::<$t>(),
+                (r64!($val) as $t).to_le(),
+            )
         }};
     }
     macro_rules! jump {
@@ -439,8 +476,17 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
                 if frames.len() >= MAX_FRAMES || room < ccode.frame_slots as usize {
                     trap!(TrapCode::StackOverflow);
                 }
-                frames.push(Frame { ret: ip, fp, vmctx, code });
-                ptr::write_bytes(new_fp.add(ccode.param_slots as usize), 0, ccode.local_slots as usize);
+                frames.push(Frame {
+                    ret: ip,
+                    fp,
+                    vmctx,
+                    code,
+                });
+                ptr::write_bytes(
+                    new_fp.add(ccode.param_slots as usize),
+                    0,
+                    ccode.local_slots as usize,
+                );
                 fp = new_fp;
                 vmctx = cvm;
                 code = ccode;

@@ -59,4 +59,3 @@ impl ModuleCode {
 
 static NOT_LOCAL: TranslateError =
     TranslateError(std::borrow::Cow::Borrowed("not a local function"));
-

@@ -187,15 +187,27 @@ mod tests {
     #[test]
     fn trunc_boundaries() {
         assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i32_trunc_f32_s(2147483648.0),
+            Err(TrapCode::IntegerOverflow)
+        );
         assert_eq!(i32_trunc_f64_s(-2147483648.9), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f64_s(-2147483649.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i32_trunc_f64_s(-2147483649.0),
+            Err(TrapCode::IntegerOverflow)
+        );
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
         assert_eq!(i32_trunc_f64_u(4294967295.9), Ok(u32::MAX));
         assert_eq!(i64_trunc_f64_s(-9223372036854775808.0), Ok(i64::MIN));
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
-        assert_eq!(i64_trunc_f64_u(18446744073709549568.0), Ok(18446744073709549568));
-        assert_eq!(i64_trunc_f32_u(f32::NAN), Err(TrapCode::BadConversionToInteger));
+        assert_eq!(
+            i64_trunc_f64_u(18446744073709549568.0),
+            Ok(18446744073709549568)
+        );
+        assert_eq!(
+            i64_trunc_f32_u(f32::NAN),
+            Err(TrapCode::BadConversionToInteger)
+        );
     }
 
     #[test]

@@ -600,7 +600,9 @@ impl Translator<'_> {
 
     fn br_table(&mut self, targets: &wasmparser::BrTable) -> Result<()> {
         let index = self.pop_operand()?;
-        let mut depths = targets.targets().collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut depths = targets
+            .targets()
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         depths.push(targets.default());
         let first = self.br_targets.len();
         self.br_targets.resize(first + depths.len(), 0);
@@ -661,7 +663,12 @@ impl Translator<'_> {
             self.materialize_from(ctrl.height);
         }
         let here = self.here();
-        for p in ctrl.else_patch.map(Patch::Op).into_iter().chain(ctrl.patches) {
+        for p in ctrl
+            .else_patch
+            .map(Patch::Op)
+            .into_iter()
+            .chain(ctrl.patches)
+        {
             self.patch(p, here);
         }
         self.truncate(ctrl.height);
@@ -673,7 +680,12 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn call(&mut self, params: usize, results: &[ValType], make: impl FnOnce(Slot) -> Op) -> Result<()> {
+    fn call(
+        &mut self,
+        params: usize,
+        results: &[ValType],
+        make: impl FnOnce(Slot) -> Op,
+    ) -> Result<()> {
         let base = self.pop_in_place(params)?;
         self.emit(make(base));
         for &ty in results {
@@ -700,8 +712,14 @@ impl Translator<'_> {
     /// A binary operator with an immediate form `make_imm`, used when one
     /// operand is a constant that fits the immediate.
     fn binary_imm(&mut self, ty: ValType, make: Ctor2, make_imm: CtorImm, imm: Imm) -> Result<()> {
-        let wide = ty == ValType::I64;
-        // The immediate field holds an i32; i64 ops sign-extend it.
+        let len = self.stack.len();
+        if len < 2 {
+            return Err(TranslateError("operand stack underflow".into()));
+        }
+        let (ea, eb) = (self.stack[len - 2], self.stack[len - 1]);
+        // The immediate field holds an i32; ops on i64 operands (whatever
+        // their result type) sign-extend it.
+        let wide = ea.ty == ValType::I64;
         let fit = |c: u64| -> Option<u32> {
             if !wide {
                 Some(c as u32)
@@ -717,11 +735,6 @@ impl Translator<'_> {
                 (c as u32).wrapping_neg() as u64
             }
         };
-        let len = self.stack.len();
-        if len < 2 {
-            return Err(TranslateError("operand stack underflow".into()));
-        }
-        let (ea, eb) = (self.stack[len - 2], self.stack[len - 1]);
         let chosen = match (ea.val, eb.val, imm) {
             (_, Val::Const(c), Imm::Plain { .. }) => fit(c).map(|i| (ea, i)),
             (_, Val::Const(c), Imm::Sub) => fit(negate(c)).map(|i| (ea, i)),
@@ -774,6 +787,7 @@ impl Translator<'_> {
                 self.push(ty, Val::Local(slot));
             }
         } else {
+            self.materialize_local(slot);
             self.emit_move(e, slot);
             if tee {
                 self.stack.push(e);
@@ -930,7 +944,9 @@ impl Translator<'_> {
                     .ok_or_else(|| TranslateError("bad function index".into()))?;
                 let ft = &self.env.types[type_index as usize];
                 let (params, results) = (ft.params().len(), ft.results().to_vec());
-                self.call(params, &results, |base| Op::Call(function_index, base, type_index))?;
+                self.call(params, &results, |base| {
+                    Op::Call(function_index, base, type_index)
+                })?;
             }
             Operator::CallIndirect {
                 type_index,
@@ -972,8 +988,12 @@ impl Translator<'_> {
                     self.emit(Op::GlobalSet(src, global_index));
                 }
             }
-            Operator::I32Load { memarg } | Operator::F32Load { memarg } => load!(I32, memarg, Load32),
-            Operator::I64Load { memarg } | Operator::F64Load { memarg } => load!(I64, memarg, Load64),
+            Operator::I32Load { memarg } | Operator::F32Load { memarg } => {
+                load!(I32, memarg, Load32)
+            }
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => {
+                load!(I64, memarg, Load64)
+            }
             Operator::I32Load8S { memarg } => load!(I32, memarg, Load8S32),
             Operator::I32Load8U { memarg } => load!(I32, memarg, Load8U),
             Operator::I64Load8U { memarg } => load!(I64, memarg, Load8U),
@@ -984,9 +1004,15 @@ impl Translator<'_> {
             Operator::I64Load16U { memarg } => load!(I64, memarg, Load16U),
             Operator::I64Load32S { memarg } => load!(I64, memarg, Load32S64),
             Operator::I64Load32U { memarg } => load!(I64, memarg, Load32),
-            Operator::I32Store { memarg } | Operator::F32Store { memarg } => store!(memarg, Store32),
-            Operator::I64Store { memarg } | Operator::F64Store { memarg } => store!(memarg, Store64),
-            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => store!(memarg, Store8),
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } => {
+                store!(memarg, Store32)
+            }
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                store!(memarg, Store64)
+            }
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                store!(memarg, Store8)
+            }
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
                 store!(memarg, Store16)
             }
@@ -1216,7 +1242,9 @@ impl Translator<'_> {
                 } else if let Some((m, memarg)) = SimdMemOp::from_operator(other) {
                     self.simd_mem(m, memarg)?;
                 } else {
-                    return Err(TranslateError(format!("unsupported operator {other:?}").into()));
+                    return Err(TranslateError(
+                        format!("unsupported operator {other:?}").into(),
+                    ));
                 }
             }
         }

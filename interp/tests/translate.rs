@@ -55,7 +55,14 @@ fn local_set_retargets_the_producer() {
     let ops = ops(r#"(module (func (param i32 i32)
         (local.set 1 (i32.add (local.get 0) (local.get 1)))
         (local.set 0 (i32.sub (local.get 0) (i32.const 1)))))"#);
-    assert_eq!(ops, [Op::I32Add(1, 0, 1), Op::I32AddImm(0, 0, u32::MAX), Op::Return]);
+    assert_eq!(
+        ops,
+        [
+            Op::I32Add(1, 0, 1),
+            Op::I32AddImm(0, 0, u32::MAX),
+            Op::Return
+        ]
+    );
 }
 
 #[test]
@@ -85,4 +92,23 @@ fn memory_offsets_fold_into_loads_and_stores() {
         (i32.store offset=8 (local.get 0) (i32.load offset=4 (local.get 0)))))"#);
     // Slot 1 is the address operand (still reading local 0), slot 2 the value.
     assert_eq!(ops, [Op::Load32(2, 0, 4), Op::Store32(0, 2, 8), Op::Return]);
+}
+
+#[test]
+fn copies_out_of_a_local_go_before_its_retargeted_producer() {
+    let ops = ops(r#"(module (func (param i32) (result i32)
+        (local.get 0)
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))))"#);
+    assert_eq!(
+        ops,
+        [Op::Copy(1, 0), Op::I32AddImm(0, 0, 1), Op::Return1(1)]
+    );
+}
+
+#[test]
+fn i64_immediates_must_fit_sign_extended() {
+    let ops = ops(r#"(module (func (param i64) (result i32)
+        (i64.ge_u (local.get 0) (i64.const 0x1_0000_0000))))"#);
+    assert_eq!(ops[0], Op::Const64(2, 0, 1));
+    assert_eq!(ops[1], Op::I64GeU(1, 0, 2));
 }
