@@ -52,7 +52,10 @@ fn micro(c: &mut Criterion) {
         };
         group.bench_function(BenchmarkId::new("wasmi", n), |b| {
             let mut out = [wasmi::Val::I32(0)];
-            b.iter(|| run.call(&mut store, std::slice::from_ref(&arg), &mut out).unwrap())
+            b.iter(|| {
+                run.call(&mut store, std::slice::from_ref(&arg), &mut out)
+                    .unwrap()
+            })
         });
         group.finish();
     }
