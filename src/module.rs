@@ -143,6 +143,12 @@ impl Module {
         &self.inner.engine
     }
 
+    /// How many of the module's functions the interpreter has translated so
+    /// far (translation is lazy), and the memory their bytecode takes.
+    pub fn code_stats(&self) -> tandem_interp::CodeStats {
+        self.inner.code.stats()
+    }
+
     fn type_ref(&self, ty: TypeRef) -> ExternType {
         let env = &self.inner.env;
         match ty {

@@ -432,6 +432,22 @@ pub struct FuncCode {
     pub has_memory: bool,
 }
 
+impl FuncCode {
+    /// Heap and inline bytes this translation occupies.
+    pub fn byte_size(&self) -> usize {
+        use std::mem::size_of_val;
+        std::mem::size_of::<FuncCode>()
+            + size_of_val(&*self.ops)
+            + size_of_val(&*self.br_targets)
+            + size_of_val(&*self.consts128)
+            + size_of_val(&*self.indirect)
+            + size_of_val(&*self.simd)
+            + size_of_val(&*self.simd_mem)
+            + size_of_val(&*self.params)
+            + size_of_val(&*self.results)
+    }
+}
+
 /// Slots a value of type `ty` occupies.
 pub fn slots_of(ty: ValType) -> u32 {
     if ty == ValType::V128 {

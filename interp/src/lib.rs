@@ -57,5 +57,31 @@ impl ModuleCode {
     }
 }
 
+/// How much of a module has been translated, and what it costs in memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CodeStats {
+    /// Functions translated so far.
+    pub translated_funcs: usize,
+    /// Bytes of the Wasm bodies of those functions.
+    pub wasm_bytes: usize,
+    /// Bytes of their translations (bytecode and side tables).
+    pub bytecode_bytes: usize,
+}
+
+impl ModuleCode {
+    /// Translation statistics over the functions translated so far.
+    pub fn stats(&self) -> CodeStats {
+        let mut stats = CodeStats::default();
+        for (body, cell) in self.env.bodies.iter().zip(self.funcs.iter()) {
+            if let Some(Ok(code)) = cell.get() {
+                stats.translated_funcs += 1;
+                stats.wasm_bytes += body.len();
+                stats.bytecode_bytes += code.byte_size();
+            }
+        }
+        stats
+    }
+}
+
 static NOT_LOCAL: TranslateError =
     TranslateError(std::borrow::Cow::Borrowed("not a local function"));
