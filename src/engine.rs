@@ -70,6 +70,14 @@ struct EngineInner {
     signatures: Mutex<HashMap<FuncType, u32>>,
 }
 
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for Engine {
     fn default() -> Engine {
         Engine::new(&Config::default()).expect("the default configuration is supported")

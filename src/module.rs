@@ -21,6 +21,18 @@ pub struct Module {
     pub(crate) inner: Arc<ModuleInner>,
 }
 
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env = &self.inner.env;
+        f.debug_struct("Module")
+            .field("name", &self.inner.name)
+            .field("imports", &self.inner.imports.len())
+            .field("exports", &self.inner.exports.len())
+            .field("functions", &env.funcs.len())
+            .finish_non_exhaustive()
+    }
+}
+
 pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub name: Option<String>,
@@ -236,6 +248,75 @@ fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
     Ok(ConstExpr(ops))
 }
 
+type FuncBody<'a> = (
+    wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+    wasmparser::FunctionBody<'a>,
+);
+
+/// Code sections at least this large are validated on every core; smaller
+/// ones on the calling thread, where a thread start would cost more than it
+/// saves.
+const PARALLEL_VALIDATION_BYTES: usize = 256 << 10;
+
+/// Validates every function body, as the specification requires before a
+/// module can be used (translation itself stays lazy). Large modules are
+/// split across threads; the error reported is that of the first invalid
+/// function, whatever thread found it.
+fn validate_bodies(bodies: Vec<FuncBody<'_>>) -> Result<()> {
+    let code_bytes: usize = bodies.iter().map(|(_, b)| body_len(b)).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || code_bytes < PARALLEL_VALIDATION_BYTES {
+        return validate_chunk(bodies).map_err(|(_, e)| e);
+    }
+    // Contiguous chunks of about equal code size.
+    let mut chunks: Vec<Vec<FuncBody<'_>>> = (0..threads).map(|_| Vec::new()).collect();
+    let per_chunk = code_bytes.div_ceil(threads);
+    let mut seen = 0;
+    for item in bodies {
+        seen += body_len(&item.1);
+        chunks[((seen - 1) / per_chunk).min(threads - 1)].push(item);
+    }
+    let mut first_error: Option<(usize, Error)> = None;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .scan(0, |offset, chunk| {
+                let base = *offset;
+                *offset += chunk.len();
+                Some(scope.spawn(move || validate_chunk(chunk).map_err(|(i, e)| (base + i, e))))
+            })
+            .collect();
+        for handle in handles {
+            let result = handle.join().unwrap_or_else(|_| {
+                Err((0, Error::Invalid("function validation panicked".into())))
+            });
+            if let Err((i, e)) = result {
+                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
+                    first_error = Some((i, e));
+                }
+            }
+        }
+    });
+    first_error.map_or(Ok(()), |(_, e)| Err(e))
+}
+
+fn body_len(body: &wasmparser::FunctionBody<'_>) -> usize {
+    let range = body.range();
+    (range.end - range.start) as usize
+}
+
+/// Validates bodies in order, reusing the validator's allocations; on error,
+/// the index of the failing body within `bodies`.
+fn validate_chunk(bodies: Vec<FuncBody<'_>>) -> std::result::Result<(), (usize, Error)> {
+    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    for (i, (func, body)) in bodies.into_iter().enumerate() {
+        let mut validator = func.into_validator(allocs);
+        validator.validate(&body).map_err(|e| (i, invalid(e)))?;
+        allocs = validator.into_allocations();
+    }
+    Ok(())
+}
+
 fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut validator = Validator::new_with_features(WasmFeatures::WASM2);
     let shared: Arc<[u8]> = Arc::from(bytes);
@@ -258,6 +339,7 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut elems = Vec::new();
     let mut data = Vec::new();
     let mut start = None;
+    let mut bodies = Vec::new();
 
     // The parser needs the feature set too: it decides how limits and
     // other encodings are read (e.g. memory64's wider limits).
@@ -268,10 +350,9 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         if let wasmparser::ValidPayload::Func(func, body) =
             validator.payload(&payload).map_err(invalid)?
         {
-            let mut func = func.into_validator(Default::default());
-            func.validate(&body).map_err(invalid)?;
             let range = body.range();
             env.bodies.push(range.start as usize..range.end as usize);
+            bodies.push((func, body));
         }
         match payload {
             Payload::TypeSection(reader) => {
@@ -404,6 +485,8 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             _ => {}
         }
     }
+
+    validate_bodies(bodies)?;
 
     let type_ids = env
         .types

@@ -195,3 +195,46 @@ fn later_tiers_are_refused_not_faked() {
         ));
     }
 }
+
+/// Builds a module of `n` functions large enough to be validated on several
+/// threads; `bad` maps function indices to an invalid body.
+fn big_module(n: usize, bad: &[(usize, &str)]) -> String {
+    let filler = "(drop (i32.add (local.get 0) (i32.const 1)))".repeat(30);
+    let mut wat = String::from("(module\n");
+    for i in 0..n {
+        let body = bad
+            .iter()
+            .find(|(j, _)| *j == i)
+            .map_or(filler.as_str(), |(_, b)| b);
+        wat.push_str(&format!("(func (param i32) {body})\n"));
+    }
+    wat.push(')');
+    wat
+}
+
+#[test]
+fn large_modules_validate_in_parallel_and_report_the_first_invalid_function() {
+    let engine = Engine::default();
+    Module::new(&engine, big_module(3000, &[])).unwrap();
+    let err = Module::new(
+        &engine,
+        big_module(
+            3000,
+            &[
+                (100, "(drop (i32.add (i64.const 1) (i32.const 2)))"),
+                (2900, "(drop (local.get 7))"),
+            ],
+        ),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid(m) if m.contains("type mismatch")),
+        "{err}"
+    );
+    let err =
+        Module::new(&engine, big_module(3000, &[(2900, "(drop (local.get 7))")])).unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid(m) if m.contains("local")),
+        "{err}"
+    );
+}

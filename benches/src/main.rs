@@ -1,7 +1,7 @@
-//! Side-by-side comparison of tandem's interpreter and wasmi on the shared
+//! Side-by-side comparison of tandem's interpreter with wasmi (and wasm3) on the shared
 //! benchmark modules, in one run: prints a table of medians and ratios.
 //!
-//! Usage: `cargo run -p tandem-bench --release [-- --runs N] [-- --quick]`
+//! Usage: `cargo run -p tandem-bench --release [--features wasm3] -- [--runs N] [--only NAME]`
 //! (run from the repository root; modules come from `../shared/bench`).
 
 use std::path::PathBuf;
@@ -123,6 +123,68 @@ fn wasmi_coremark(wasm: &[u8]) -> f32 {
     run.call(&mut store, ()).unwrap()
 }
 
+#[cfg(feature = "wasm3")]
+fn wasm3_micro(wasm: &[u8], arg: i64) -> Option<Duration> {
+    let env = wasm3::Environment::new().ok()?;
+    let rt = env.create_runtime(1 << 20).ok()?;
+    let module = rt.parse_and_load_module(wasm.to_vec()).ok()?;
+    if let Ok(run) = module.find_function::<i32, i32>("run") {
+        Some(time(|| run.call(arg as i32)).0)
+    } else {
+        let run = module.find_function::<i64, i64>("run").ok()?;
+        Some(time(|| run.call(arg)).0)
+    }
+}
+
+#[cfg(feature = "wasm3")]
+fn wasm3_coremark(wasm: &[u8]) -> Option<f32> {
+    let env = wasm3::Environment::new().ok()?;
+    let rt = env.create_runtime(1 << 20).ok()?;
+    let mut module = rt.parse_and_load_module(wasm.to_vec()).ok()?;
+    module
+        .link_closure("env", "clock_ms", |_, ()| Ok(clock_ms()))
+        .ok()?;
+    module.find_function::<(), f32>("run").ok()?.call().ok()
+}
+
+#[cfg(not(feature = "wasm3"))]
+fn wasm3_micro(_: &[u8], _: i64) -> Option<Duration> {
+    None
+}
+
+#[cfg(not(feature = "wasm3"))]
+fn wasm3_coremark(_: &[u8]) -> Option<f32> {
+    None
+}
+
+/// Prints one table row; `None` (a peer that cannot run the module) shows as n/a.
+fn row(
+    name: &str,
+    tandem: f64,
+    wasmi: f64,
+    wasm3: Option<f64>,
+    unit: &str,
+    higher_is_better: bool,
+) {
+    let ratio = |peer: f64| {
+        if higher_is_better {
+            tandem / peer
+        } else {
+            peer / tandem
+        }
+    };
+    let wasm3_col = wasm3.map_or("n/a".to_string(), |v| format!("{v:.1}{unit}"));
+    let wasm3_ratio = wasm3.map_or("n/a".to_string(), |v| format!("{:.2}x", ratio(v)));
+    println!(
+        "{name:<26} {:>12} {:>12} {:>12} {:>10} {:>10}",
+        format!("{tandem:.1}{unit}"),
+        format!("{wasmi:.1}{unit}"),
+        wasm3_col,
+        format!("{:.2}x", ratio(wasmi)),
+        wasm3_ratio,
+    );
+}
+
 /// Start-up: compile (validate; translation stays lazy) a large module.
 fn tandem_compile(wasm: &[u8]) -> Duration {
     let engine = tandem::Engine::default();
@@ -138,79 +200,43 @@ fn wasmi_compile(wasm: &[u8]) -> Duration {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(5);
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let runs: usize = flag("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
     // Optional filter: only benchmarks whose name contains it.
-    let filter = args
-        .iter()
-        .position(|a| a == "--only")
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_default();
+    let filter = flag("--only").unwrap_or_default();
     let root = shared_bench();
+    let med = |f: &mut dyn FnMut() -> f64, n: usize| median((0..n).map(|_| f()).collect());
     println!(
-        "{:<28} {:>14} {:>14} {:>8}",
-        "benchmark", "tandem", "wasmi", "ratio"
+        "{:<26} {:>12} {:>12} {:>12} {:>10} {:>10}",
+        "benchmark", "tandem", "wasmi", "wasm3", "vs wasmi", "vs wasm3"
     );
     for m in MICROS.iter().filter(|m| m.file.contains(&filter)) {
         let wasm = wat::parse_file(root.join("wat").join(m.file)).unwrap();
-        let t = median(
-            (0..runs)
-                .map(|_| tandem_micro(&wasm, m.arg).as_secs_f64())
-                .collect(),
-        );
-        let w = median(
-            (0..runs)
-                .map(|_| wasmi_micro(&wasm, m.arg).as_secs_f64())
-                .collect(),
-        );
-        println!(
-            "{:<28} {:>12.1}ms {:>12.1}ms {:>7.2}x",
-            m.file,
-            t * 1e3,
-            w * 1e3,
-            w / t
-        );
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let t = med(&mut || ms(tandem_micro(&wasm, m.arg)), runs);
+        let w = med(&mut || ms(wasmi_micro(&wasm, m.arg)), runs);
+        let w3 = wasm3_micro(&wasm, m.arg)
+            .map(|first| med(&mut || ms(wasm3_micro(&wasm, m.arg).unwrap_or(first)), runs));
+        row(m.file, t, w, w3, "ms", false);
     }
-    if !"coremark".contains(&filter) && !filter.is_empty() {
-        return;
+    if "coremark".contains(&filter) {
+        let wasm = std::fs::read(root.join("coremark.wasm")).unwrap();
+        let n = runs.min(3);
+        let t = med(&mut || tandem_coremark(&wasm) as f64, n);
+        let w = med(&mut || wasmi_coremark(&wasm) as f64, n);
+        let w3 = wasm3_coremark(&wasm)
+            .map(|first| med(&mut || wasm3_coremark(&wasm).unwrap_or(first) as f64, n));
+        row("coremark (score)", t, w, w3, "", true);
     }
-    let coremark = std::fs::read(root.join("coremark.wasm")).unwrap();
-    let t = median(
-        (0..runs.min(3))
-            .map(|_| tandem_coremark(&coremark) as f64)
-            .collect(),
-    );
-    let w = median(
-        (0..runs.min(3))
-            .map(|_| wasmi_coremark(&coremark) as f64)
-            .collect(),
-    );
-    println!(
-        "{:<28} {:>14.1} {:>14.1} {:>7.2}x",
-        "coremark (score)",
-        t,
-        w,
-        t / w
-    );
-    let sm = std::fs::read(root.join("spidermonkey.wasm")).unwrap();
-    let t = median(
-        (0..runs)
-            .map(|_| tandem_compile(&sm).as_secs_f64())
-            .collect(),
-    );
-    let w = median(
-        (0..runs)
-            .map(|_| wasmi_compile(&sm).as_secs_f64())
-            .collect(),
-    );
-    println!(
-        "{:<28} {:>12.1}ms {:>12.1}ms {:>7.2}x",
-        "spidermonkey Module::new",
-        t * 1e3,
-        w * 1e3,
-        w / t
-    );
+    if "spidermonkey".contains(&filter) {
+        let wasm = std::fs::read(root.join("spidermonkey.wasm")).unwrap();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let t = med(&mut || ms(tandem_compile(&wasm)), runs);
+        let w = med(&mut || ms(wasmi_compile(&wasm)), runs);
+        row("spidermonkey Module::new", t, w, None, "ms", false);
+    }
 }
