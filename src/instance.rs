@@ -398,29 +398,25 @@ fn eval_const(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr) -> Val
             ConstOp::RefNull => ValRaw::reference(0),
             ConstOp::RefFunc(f) => ValRaw::reference(objs.func_ref(data.func_handles[f as usize])),
             ConstOp::GlobalGet(g) => objs.globals[data.global_handles[g as usize].0 as usize].cell,
-            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
-                let (b, a) = (
-                    stack.pop().unwrap_or_default(),
-                    stack.pop().unwrap_or_default(),
-                );
-                let (a, b) = (a.get_i32(), b.get_i32());
-                ValRaw::i32(match op {
-                    ConstOp::I32Add => a.wrapping_add(b),
-                    ConstOp::I32Sub => a.wrapping_sub(b),
+            // The low 32 bits of a 64-bit add, sub or mul are those of the
+            // 32-bit operation, so one evaluation serves both widths.
+            ConstOp::I32Add
+            | ConstOp::I32Sub
+            | ConstOp::I32Mul
+            | ConstOp::I64Add
+            | ConstOp::I64Sub
+            | ConstOp::I64Mul => {
+                let b = stack.pop().unwrap_or_default().get_i64();
+                let a = stack.pop().unwrap_or_default().get_i64();
+                let r = match op {
+                    ConstOp::I32Add | ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I32Sub | ConstOp::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                })
-            }
-            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
-                let (b, a) = (
-                    stack.pop().unwrap_or_default(),
-                    stack.pop().unwrap_or_default(),
-                );
-                let (a, b) = (a.get_i64(), b.get_i64());
-                ValRaw::i64(match op {
-                    ConstOp::I64Add => a.wrapping_add(b),
-                    ConstOp::I64Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
-                })
+                };
+                match op {
+                    ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => ValRaw::i32(r as i32),
+                    _ => ValRaw::i64(r),
+                }
             }
         };
         stack.push(v);

@@ -6,7 +6,6 @@
 
 use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
 use crate::{TableType, ValType};
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use tandem_vm::ModuleEnv;
@@ -319,19 +318,7 @@ fn validate_chunk(bodies: Vec<FuncBody<'_>>) -> std::result::Result<(), (usize, 
 
 fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut validator = Validator::new_with_features(WasmFeatures::WASM2);
-    let shared: Arc<[u8]> = Arc::from(bytes);
-    let mut env = ModuleEnv {
-        types: Vec::new(),
-        funcs: Vec::new(),
-        num_imported_funcs: 0,
-        tables: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-        elem_types: Vec::new(),
-        bytes: shared.clone(),
-        bodies: Vec::new(),
-        func_names: HashMap::new(),
-    };
+    let mut env = ModuleEnv::new(Arc::from(bytes));
     let mut name = None;
     let mut imports = Vec::new();
     let mut exports = Vec::new();

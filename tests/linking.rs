@@ -224,32 +224,25 @@ fn start_function_runs_last_and_may_be_imported() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
+/// Asserts that instantiating `wat` fails with a link error naming `import`.
+fn assert_link_error(
+    engine: &Engine,
+    store: &mut Store<()>,
+    linker: &mut Linker<()>,
+    wat: &str,
+    import: &str,
+) {
+    let err = instantiate(engine, store, linker, wat).unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains(import)),
+        "expected a link error naming {import}, got: {err}"
+    );
+}
+
 #[test]
 fn import_type_mismatches_are_link_errors_naming_the_import() {
     let (engine, mut store, mut linker) = setup();
     linker.func_wrap("host", "f", |x: i32| x).unwrap();
-    let err = instantiate(
-        &engine,
-        &mut store,
-        &mut linker,
-        r#"(module (import "host" "f" (func (param i64))))"#,
-    )
-    .unwrap_err();
-    assert!(
-        matches!(&err, Error::Link(m) if m.contains("host::f")),
-        "{err}"
-    );
-    let err = instantiate(
-        &engine,
-        &mut store,
-        &mut linker,
-        r#"(module (import "host" "missing" (func)))"#,
-    )
-    .unwrap_err();
-    assert!(
-        matches!(&err, Error::Link(m) if m.contains("host::missing")),
-        "{err}"
-    );
     let g = Global::new(
         &mut store,
         GlobalType::new(ValType::I32, Mutability::Const),
@@ -257,30 +250,27 @@ fn import_type_mismatches_are_link_errors_naming_the_import() {
     )
     .unwrap();
     linker.define("env", "g", g).unwrap();
-    let err = instantiate(
-        &engine,
-        &mut store,
-        &mut linker,
-        r#"(module (import "env" "g" (global (mut i32))))"#,
-    )
-    .unwrap_err();
-    assert!(
-        matches!(&err, Error::Link(m) if m.contains("env::g")),
-        "{err}"
-    );
     let mem = Memory::new(&mut store, MemoryType::new(1, Some(4))).unwrap();
     linker.define("env", "m", mem).unwrap();
-    let err = instantiate(
-        &engine,
-        &mut store,
-        &mut linker,
-        r#"(module (import "env" "m" (memory 2)))"#,
-    )
-    .unwrap_err();
-    assert!(
-        matches!(&err, Error::Link(m) if m.contains("env::m")),
-        "{err}"
-    );
+    for (wat, import) in [
+        (
+            r#"(module (import "host" "f" (func (param i64))))"#,
+            "host::f",
+        ),
+        (
+            r#"(module (import "host" "missing" (func)))"#,
+            "host::missing",
+        ),
+        (
+            r#"(module (import "env" "g" (global (mut i32))))"#,
+            "env::g",
+        ),
+        (r#"(module (import "env" "m" (memory 2)))"#, "env::m"),
+        (r#"(module (import "env" "m" (memory 1 2)))"#, "env::m"),
+        (r#"(module (import "env" "g" (func)))"#, "env::g"),
+    ] {
+        assert_link_error(&engine, &mut store, &mut linker, wat, import);
+    }
 }
 
 #[test]

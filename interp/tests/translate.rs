@@ -10,18 +10,7 @@ use wasmparser::{Parser, Payload};
 /// A minimal `ModuleEnv` for a module with local functions only.
 fn env(wat: &str) -> Arc<ModuleEnv> {
     let bytes: Arc<[u8]> = wat::parse_str(wat).unwrap().into();
-    let mut env = ModuleEnv {
-        types: Vec::new(),
-        funcs: Vec::new(),
-        num_imported_funcs: 0,
-        tables: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-        elem_types: Vec::new(),
-        bytes: bytes.clone(),
-        bodies: Vec::new(),
-        func_names: Default::default(),
-    };
+    let mut env = ModuleEnv::new(bytes.clone());
     for payload in Parser::new(0).parse_all(&bytes) {
         match payload.unwrap() {
             Payload::TypeSection(r) => {

@@ -30,6 +30,22 @@ pub struct ModuleEnv {
 }
 
 impl ModuleEnv {
+    /// An empty environment over a module binary, for a decoder to fill.
+    pub fn new(bytes: Arc<[u8]>) -> ModuleEnv {
+        ModuleEnv {
+            types: Vec::new(),
+            funcs: Vec::new(),
+            num_imported_funcs: 0,
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            elem_types: Vec::new(),
+            bytes,
+            bodies: Vec::new(),
+            func_names: Default::default(),
+        }
+    }
+
     /// The signature of function `func_index`.
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
