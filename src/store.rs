@@ -61,6 +61,13 @@ pub struct StoreInner<T> {
     pub(crate) data: T,
 }
 
+// SAFETY: the raw pointers a store holds point into objects the store itself
+// owns (boxed, so they never move) or into module code kept alive by `Arc`s
+// it holds; none of them is tied to a thread. Host closures are `Send + Sync`,
+// host references `Send + Sync`, and the data `T` must be `Send`. Execution
+// state lives on the calling thread only for the duration of a call.
+unsafe impl<T: Send> Send for Store<T> {}
+
 impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Store<T> {
         Store {

@@ -238,3 +238,26 @@ fn large_modules_validate_in_parallel_and_report_the_first_invalid_function() {
         "{err}"
     );
 }
+
+#[test]
+fn engines_and_modules_are_shared_stores_move() {
+    fn shared<T: Send + Sync>() {}
+    fn sendable<T: Send>() {}
+    shared::<Engine>();
+    shared::<Module>();
+    sendable::<Store<Vec<u8>>>();
+    // A store moved to another thread keeps working.
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "f") (result i32) i32.const 9))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
+    let answer = std::thread::spawn(move || f.call(&mut store, ()).unwrap())
+        .join()
+        .unwrap();
+    assert_eq!(answer, 9);
+}
