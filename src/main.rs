@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tandem::wasi::{self, WasiCtx};
-use tandem::{Config, Engine, Error, Linker, Module, Store, Tier, Val, ValType};
+use tandem::{Config, Engine, Error, Instance, Linker, Module, Store, Tier, Val, ValType};
 
 #[derive(Parser)]
 #[command(
@@ -65,6 +65,10 @@ struct RunArgs {
     /// Set an environment variable for the program.
     #[arg(long, value_name = "NAME=VAL")]
     env: Vec<String>,
+    /// After the run, print on stderr how much of MODULE the interpreter
+    /// translated: functions, their Wasm bytes and their bytecode bytes.
+    #[arg(long)]
+    stats: bool,
     /// The module to run.
     module: PathBuf,
     /// Arguments: to the program (WASI), or to the function (--invoke).
@@ -214,11 +218,32 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
         Err(e) => return finish(Err(e), &store),
     };
 
+    let status = execute(&mut store, instance, &args, finish);
+    if args.stats {
+        let stats = module.code_stats();
+        eprintln!(
+            "translated {} function(s): {} bytes of Wasm, {} bytes of bytecode ({:.2}x)",
+            stats.translated_funcs,
+            stats.wasm_bytes,
+            stats.bytecode_bytes,
+            stats.bytecode_bytes as f64 / stats.wasm_bytes.max(1) as f64
+        );
+    }
+    status
+}
+
+/// Calls the export named by `--invoke` (printing its results) or `_start`.
+fn execute(
+    store: &mut Store<WasiCtx>,
+    instance: Instance,
+    args: &RunArgs,
+    finish: impl Fn(Result<i32, Error>, &Store<WasiCtx>) -> Result<i32, Error>,
+) -> Result<i32, Error> {
     if let Some(name) = &args.invoke {
-        let Some(func) = instance.get_func(&store, name) else {
+        let Some(func) = instance.get_func(&*store, name) else {
             return Err(Error::Host(format!("no exported function named {name:?}")));
         };
-        let ty = func.ty(&store);
+        let ty = func.ty(&*store);
         if ty.params().len() != args.args.len() {
             return Err(Error::Host(format!(
                 "{name} takes {} argument(s) ({}), {} given",
@@ -239,9 +264,9 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
             );
         }
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        let result = func.call(&mut store, &params, &mut results);
+        let result = func.call(&mut *store, &params, &mut results);
         if let Err(e) = result {
-            return finish(Err(e), &store);
+            return finish(Err(e), store);
         }
         for r in &results {
             println!("{}", format_val(r));
@@ -249,10 +274,10 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
         return Ok(0);
     }
 
-    match instance.get_func(&store, "_start") {
+    match instance.get_func(&*store, "_start") {
         Some(start) => {
-            let result = start.call(&mut store, &[], &mut []).map(|()| 0);
-            finish(result, &store)
+            let result = start.call(&mut *store, &[], &mut []).map(|()| 0);
+            finish(result, store)
         }
         // A reactor or plain module: instantiating it (start function
         // included) was the whole run.

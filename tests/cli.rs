@@ -259,3 +259,23 @@ fn wasi_bad_pointer_is_efault() {
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "21\n");
 }
+
+#[test]
+fn stats_report_what_was_translated() {
+    let out = tandem(&[
+        "run",
+        "--stats",
+        "--invoke",
+        "add",
+        "examples/add.wat",
+        "2",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "5");
+    let err = stderr(&out);
+    assert!(
+        err.contains("translated 1 function(s)") && err.contains("bytes of bytecode"),
+        "{err}"
+    );
+}
