@@ -261,3 +261,42 @@ fn engines_and_modules_are_shared_stores_move() {
         .unwrap();
     assert_eq!(answer, 9);
 }
+
+#[test]
+fn recursion_through_the_host_is_a_trap_too() {
+    // wasm -> host -> wasm -> host ... on the native stack.
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "host" "again" (func $again (param i32) (result i32)))
+            (func (export "f") (param i32) (result i32)
+              (call $again (i32.add (local.get 0) (i32.const 1)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, None::<Func>);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "again",
+            |mut caller: Caller<'_, Option<Func>>, n: i32| -> Result<i32> {
+                let f = caller.data().expect("set before the call");
+                let mut out = [Val::I32(0)];
+                f.call(&mut caller, &[Val::I32(n)], &mut out)?;
+                Ok(out[0].i32().unwrap_or(0))
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    *store.data_mut() = Some(f);
+    let err = f
+        .call(&mut store, &[Val::I32(0)], &mut [Val::I32(0)])
+        .unwrap_err();
+    assert_eq!(
+        err.as_trap().map(Trap::code),
+        Some(TrapCode::StackOverflow),
+        "{err}"
+    );
+}
