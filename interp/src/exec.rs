@@ -536,6 +536,8 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
             // from the instruction stream.
             let cur = ip;
             ip = ip.add(1);
+            #[cfg(feature = "op-histogram")]
+            histogram::count(&*cur, &*code, cur.offset_from(ops) as usize);
             match *cur {
                 $(
                     Op::$V(d, a, b) => put!(bool, d, get!($t, a) $o get!($t, b)),
@@ -810,6 +812,8 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
     let outcome: Result<(), Exit> = loop {
         for_each_int_cmp!(dispatch);
     };
+    #[cfg(feature = "op-histogram")]
+    histogram::report();
     match outcome {
         Ok(()) => 0,
         Err(exit) => {
@@ -823,5 +827,82 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
             }
             status
         }
+    }
+}
+
+#[cfg(feature = "op-histogram")]
+mod histogram {
+    use crate::bytecode::Op;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// The name of an instruction's variant.
+    fn name(op: &Op) -> String {
+        let s = format!("{op:?}");
+        s.split('(').next().unwrap_or("").to_string()
+    }
+
+    thread_local! {
+        static H: RefCell<(HashMap<String, u64>, HashMap<(String, String), u64>, String, u64)> =
+            RefCell::new(Default::default());
+    }
+
+    thread_local! {
+        static F: RefCell<HashMap<(usize, u32), (Vec<u64>, Vec<Op>)>> = RefCell::new(Default::default());
+    }
+
+    pub fn count(op: &Op, code: &crate::bytecode::FuncCode, at: usize) {
+        F.with(|f| {
+            let mut f = f.borrow_mut();
+            let e = f
+                .entry((code as *const _ as usize, code.func_index))
+                .or_insert_with(|| (vec![0; code.ops.len()], code.ops.to_vec()));
+            e.0[at] += 1;
+        });
+        H.with(|h| {
+            let (ops, pairs, prev, total) = &mut *h.borrow_mut();
+            let n = name(op);
+            *ops.entry(n.clone()).or_default() += 1;
+            *pairs.entry((prev.clone(), n.clone())).or_default() += 1;
+            *prev = n;
+            *total += 1;
+        })
+    }
+
+    pub fn report() {
+        H.with(|h| {
+            let (ops, pairs, _, total) = &mut *h.borrow_mut();
+            if *total < 1_000_000 {
+                return;
+            }
+            let mut v: Vec<_> = ops.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1));
+            eprintln!("total {total}");
+            for (k, c) in v.iter().take(60) {
+                eprintln!("{:6.2}% {k}", **c as f64 * 100.0 / *total as f64);
+            }
+            let mut v: Vec<_> = pairs.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1));
+            for ((a, b), c) in v.iter().take(60) {
+                eprintln!("{:6.2}% {a} -> {b}", **c as f64 * 100.0 / *total as f64);
+            }
+            *total = 0;
+        });
+        F.with(|f| {
+            let f = f.borrow();
+            let mut v: Vec<_> = f
+                .iter()
+                .map(|(k, (c, _))| (c.iter().sum::<u64>(), *k))
+                .collect();
+            v.sort();
+            v.reverse();
+            for &(n, k) in v.iter().take(8) {
+                eprintln!("== func {}: {n}", k.1);
+                let (c, ops) = &f[&k];
+                for (i, op) in ops.iter().enumerate() {
+                    eprintln!("{:10} {i:4}: {op:?}", c[i]);
+                }
+            }
+        })
     }
 }
