@@ -106,7 +106,11 @@ macro_rules! define_op {
         /// otherwise): unary ops are `(dst, src)`, binary ops `(dst, a, b)`,
         /// `*Imm` ops `(dst, a, imm)`, loads `(dst, addr, offset)`, stores
         /// `(addr, value, offset)`, branches end with their [`Target`].
+        ///
+        /// `repr(u32)` puts the tag in the first four bytes, numbered from
+        /// 0 in declaration order, where the executor reads it to dispatch.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
         pub enum Op {
             $(
                 /// Integer comparison `(dst, a, b)`, result 0 or 1.
@@ -121,6 +125,14 @@ macro_rules! define_op {
             $( $(#[$pm])* $P($($pf),*), )*
             $( $(#[$om])* $O $( ( $($of),* ) )?, )*
         }
+
+        /// The number of instructions (one past the highest tag).
+        pub const OP_COUNT: usize = [
+            $( stringify!($V), stringify!($VI), stringify!($B), stringify!($BI), )*
+            $( stringify!($P), )*
+            $( stringify!($O), )*
+        ]
+        .len();
 
         impl Op {
             /// The result slot of an instruction that the translator may

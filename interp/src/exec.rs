@@ -12,7 +12,7 @@
 //! - memory and table accesses are bounds-checked explicitly before the
 //!   access.
 
-use crate::bytecode::{for_each_int_cmp, FuncCode, Op, Slot};
+use crate::bytecode::{for_each_int_cmp, FuncCode, Op, Slot, OP_COUNT};
 use crate::num::{self, WasmFloat};
 use crate::ModuleCode;
 use std::cell::Cell;
@@ -53,14 +53,6 @@ impl Drop for ValueStack {
 
 thread_local! {
     static STACK: ValueStack = ValueStack::new();
-}
-
-/// Why the dispatch loop stopped early.
-enum Exit {
-    /// A trap detected here, not yet raised.
-    Trap(TrapCode),
-    /// A callee returned this status after raising its trap.
-    Propagate(u32),
 }
 
 /// A suspended interpreted caller.
@@ -327,6 +319,58 @@ unsafe fn bulk(
     Ok(())
 }
 
+/// The executor state that changes only at calls, returns and
+/// `memory.grow`. The state every instruction touches (`ip`, `fp`, the
+/// memory base) is passed to the handlers as arguments instead, so it stays
+/// in registers from one handler to the next.
+struct Cx<'a> {
+    stack: &'a ValueStack,
+    vmctx: *mut VMContext,
+    code: *const FuncCode,
+    ops: *const Op,
+    mem_len: usize,
+    /// The suspended interpreted callers.
+    frames: Vec<Frame>,
+}
+
+/// An instruction handler: runs the instruction at `ip` and everything after
+/// it (each handler ends by tail-calling the next instruction's handler);
+/// returns 0 when the outermost frame returns, or a trap status.
+type Handler = unsafe fn(*const Op, *mut u64, *mut u8, &mut Cx) -> u32;
+
+/// Indices the handler table is generated for (a power of two >= `OP_COUNT`).
+const MAX_OPS: usize = 512;
+const _: () = assert!(OP_COUNT <= MAX_OPS);
+
+/// The handler of every instruction, by tag.
+static HANDLERS: [Handler; OP_COUNT] = {
+    let mut all: [Handler; MAX_OPS] = [handler::<0>; MAX_OPS];
+    macro_rules! fill {
+        ($i:expr) => {
+            // Only tags that exist get (and instantiate) a handler.
+            if $i < OP_COUNT {
+                all[$i] = handler::<{ ($i) as u32 }>;
+            }
+        };
+    }
+    // Calls `fill!` with every index below `MAX_OPS`.
+    macro_rules! indices {
+        ($base:expr;) => { fill!($base) };
+        ($base:expr; $bit:literal $($rest:literal)*) => {
+            indices!($base; $($rest)*);
+            indices!($base + $bit; $($rest)*);
+        };
+    }
+    indices!(0; 1 2 4 8 16 32 64 128 256);
+    let mut table: [Handler; OP_COUNT] = [handler::<0>; OP_COUNT];
+    let mut i = 0;
+    while i < OP_COUNT {
+        table[i] = all[i];
+        i += 1;
+    }
+    table
+};
+
 /// Runs `code` with its frame at `fp` (arguments and zeroed locals in
 /// place) until it returns; returns 0, or a trap status after raising the
 /// trap and pushing every unwound frame.
@@ -334,13 +378,83 @@ unsafe fn bulk(
 /// # Safety
 /// See the module invariants; `fp` must have room for `code.frame_slots`.
 unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp: *mut u64) -> u32 {
-    let mut vmctx = vmctx;
-    let mut code: *const FuncCode = code;
+    let (mem_base, mem_len) = memory(vmctx, code);
+    let mut cx = Cx {
+        stack,
+        vmctx,
+        code,
+        ops: code.ops.as_ptr(),
+        mem_len,
+        frames: Vec::new(),
+    };
+    let status = dispatch(cx.ops, fp, mem_base, &mut cx);
+    #[cfg(feature = "op-histogram")]
+    histogram::report();
+    if status != 0 {
+        trap::push_frame(cx.vmctx, (*cx.code).func_index);
+        for f in cx.frames.iter().rev() {
+            trap::push_frame(f.vmctx, (*f.code).func_index);
+        }
+    }
+    status
+}
+
+/// Runs the instruction at `ip` by calling its handler. Every handler ends
+/// with this call in tail position, which LLVM turns into a `jmp` (a
+/// sibling call: same signature, arguments in registers, no stack frame to
+/// keep), so execution threads from handler to handler without growing the
+/// native stack.
+///
+/// # Safety
+/// `ip` points at an instruction of `cx.code`, `fp` and `mem_base` belong to
+/// the running frame.
+#[inline(always)]
+unsafe fn dispatch(ip: *const Op, fp: *mut u64, mem_base: *mut u8, cx: &mut Cx) -> u32 {
+    // SAFETY: `Op` is `repr(u32)`: its first four bytes are its tag, which is
+    // below `OP_COUNT`.
+    let tag = *ip.cast::<u32>();
+    (*HANDLERS.get_unchecked(tag as usize))(ip, fp, mem_base, cx)
+}
+
+/// Raises a trap detected by a handler; kept out of line so handlers stay small.
+#[cold]
+#[inline(never)]
+fn raise(code: TrapCode) -> u32 {
+    trap::raise(code)
+}
+
+/// The handler of the instruction with tag `TAG`. Its body is the whole
+/// instruction `match`; once LLVM knows the tag it keeps only that arm, so
+/// each instantiation is one instruction's code followed by the dispatch of
+/// the next.
+///
+/// # Safety
+/// As for [`dispatch`]; `HANDLERS` only calls it on an instruction with tag `TAG`.
+unsafe fn handler<const TAG: u32>(
+    ip: *const Op,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx,
+) -> u32 {
+    // Before the tag is relied on: the call could write `*ip` as far as LLVM knows.
+    #[cfg(feature = "op-histogram")]
+    histogram::count(
+        &*ip,
+        &*cx.code,
+        ip.offset_from((*cx.code).ops.as_ptr()) as usize,
+    );
+    // SAFETY: `dispatch` picked this handler by the tag (see `Op`'s `repr`).
+    if *ip.cast::<u32>() != TAG {
+        std::hint::unreachable_unchecked();
+    }
+    let mut ip = ip;
     let mut fp = fp;
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut ops: *const Op = (*code).ops.as_ptr();
-    let mut ip = ops;
-    let (mut mem_base, mut mem_len) = memory(vmctx, code);
+    let mut mem_base = mem_base;
+    let mut vmctx = cx.vmctx;
+    let mut code = cx.code;
+    let mut ops = cx.ops;
+    let mut mem_len = cx.mem_len;
+    let stack = cx.stack;
 
     // Slot access. Every slot named by an instruction is inside the frame.
     macro_rules! r64 {
@@ -400,7 +514,7 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
     }
     macro_rules! trap {
         ($code:expr) => {
-            break Err(Exit::Trap($code))
+            return raise($code)
         };
     }
     macro_rules! un {
@@ -473,48 +587,62 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
                 };
                 let new_fp = fp.add($base as usize);
                 let room = (stack.base.add(STACK_SLOTS) as usize - new_fp as usize) / 8;
-                if frames.len() >= MAX_FRAMES || room < ccode.frame_slots as usize {
+                if cx.frames.len() >= MAX_FRAMES || room < ccode.frame_slots as usize {
                     trap!(TrapCode::StackOverflow);
                 }
-                frames.push(Frame {
+                cx.frames.push(Frame {
                     ret: ip,
                     fp,
                     vmctx,
                     code,
                 });
-                ptr::write_bytes(
-                    new_fp.add(ccode.param_slots as usize),
-                    0,
-                    ccode.local_slots as usize,
-                );
+                if ccode.local_slots != 0 {
+                    ptr::write_bytes(
+                        new_fp.add(ccode.param_slots as usize),
+                        0,
+                        ccode.local_slots as usize,
+                    );
+                }
                 fp = new_fp;
+                // Within an instance the memory stays the same (and
+                // `cx.mem_len` current).
+                if cvm != vmctx {
+                    (mem_base, mem_len) = memory(cvm, ccode);
+                    cx.mem_len = mem_len;
+                }
                 vmctx = cvm;
                 code = ccode;
                 ops = ccode.ops.as_ptr();
                 ip = ops;
-                (mem_base, mem_len) = memory(vmctx, code);
+                (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
             } else {
                 let ty = func_type(vmctx, $type_index);
                 let frame_end = fp.add((*code).frame_slots as usize);
                 let status = call_out(stack, callee, vmctx, ty, fp.add($base as usize), frame_end);
                 if status != 0 {
-                    break Err(Exit::Propagate(status));
+                    return status;
                 }
+                // The callee may have grown the memory.
                 (mem_base, mem_len) = memory(vmctx, code);
+                cx.mem_len = mem_len;
             }
         }};
     }
     macro_rules! ret {
         () => {
-            match frames.pop() {
-                None => break Ok(()),
+            match cx.frames.pop() {
+                None => return 0,
                 Some(f) => {
                     ip = f.ret;
                     fp = f.fp;
+                    if f.vmctx != vmctx {
+                        (mem_base, mem_len) = memory(f.vmctx, f.code);
+                        cx.mem_len = mem_len;
+                    }
                     vmctx = f.vmctx;
                     code = f.code;
                     ops = (*code).ops.as_ptr();
-                    (mem_base, mem_len) = memory(vmctx, code);
+                    (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
                 }
             }
         };
@@ -528,7 +656,7 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
         }};
     }
 
-    macro_rules! dispatch {
+    macro_rules! arms {
         ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
             // SAFETY: the translator ends every path with a branch or return,
             // so `ip` stays inside the current function's `ops`.
@@ -536,8 +664,6 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
             // from the instruction stream.
             let cur = ip;
             ip = ip.add(1);
-            #[cfg(feature = "op-histogram")]
-            histogram::count(&*cur, &*code, cur.offset_from(ops) as usize);
             match *cur {
                 $(
                     Op::$V(d, a, b) => put!(bool, d, get!($t, a) $o get!($t, b)),
@@ -745,6 +871,7 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
                     let old = grow((*vmctx).memory(0), delta as u64);
                     put!(u32, s, if old == u64::MAX { u32::MAX } else { old as u32 });
                     (mem_base, mem_len) = memory(vmctx, code);
+                    cx.mem_len = mem_len;
                 }
                 Op::MemoryFill(base) | Op::MemoryCopy(base) | Op::MemoryInit(base, _) => bulk!(*cur, base),
                 Op::DataDrop(seg) => (*(*vmctx).data.add(seg as usize)).len = 0,
@@ -809,25 +936,8 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
         };
     }
 
-    let outcome: Result<(), Exit> = loop {
-        for_each_int_cmp!(dispatch);
-    };
-    #[cfg(feature = "op-histogram")]
-    histogram::report();
-    match outcome {
-        Ok(()) => 0,
-        Err(exit) => {
-            let status = match exit {
-                Exit::Trap(c) => trap::raise(c),
-                Exit::Propagate(status) => status,
-            };
-            trap::push_frame(vmctx, (*code).func_index);
-            for f in frames.iter().rev() {
-                trap::push_frame(f.vmctx, (*f.code).func_index);
-            }
-            status
-        }
-    }
+    for_each_int_cmp!(arms);
+    dispatch(ip, fp, mem_base, cx)
 }
 
 #[cfg(feature = "op-histogram")]
@@ -851,6 +961,8 @@ mod histogram {
         static F: RefCell<HashMap<(usize, u32), (Vec<u64>, Vec<Op>)>> = RefCell::new(Default::default());
     }
 
+    /// Out of line, so that the handlers keep their tail calls.
+    #[inline(never)]
     pub fn count(op: &Op, code: &crate::bytecode::FuncCode, at: usize) {
         F.with(|f| {
             let mut f = f.borrow_mut();

@@ -2,9 +2,10 @@
 //!
 //! A function is translated lazily, on its first call, from its validated
 //! Wasm body into register-addressed bytecode ([`bytecode`]), and cached in
-//! its module's [`ModuleCode`]. The executor runs that bytecode in a single
-//! dispatch loop on a per-thread value stack; calls between interpreted
-//! functions (of any instance) stay inside the loop, other callees are
+//! its module's [`ModuleCode`]. The executor runs that bytecode with
+//! threaded handlers (one per instruction, each tail-calling the next one's)
+//! on a per-thread value stack; calls between interpreted
+//! functions (of any instance) stay in the interpreter, other callees are
 //! reached through the shared calling convention.
 //!
 //! The runtime installs [`entry`] as the code of every local function of an

@@ -187,6 +187,10 @@ struct Translator<'a> {
     /// stack into its canonical slot and nothing (no label) came after it:
     /// a following `local.set` may retarget it, a `br_if` may fuse it.
     last_producer: Option<usize>,
+    /// `(at, src, global)` of the last `global.set` (of a one-slot value),
+    /// cleared at labels: while it is the last instruction, `src` still
+    /// holds the global's value, so a `global.get` of it emits nothing.
+    last_global_set: Option<(usize, Slot, u32)>,
 }
 
 /// Translates function `func_index` (a local function) of `env`.
@@ -228,6 +232,7 @@ pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<FuncCode> {
         unreachable: false,
         dead_depth: 0,
         last_producer: None,
+        last_global_set: None,
     };
     t.ctrls.push(Ctrl {
         kind: CtrlKind::Func,
@@ -439,6 +444,7 @@ impl Translator<'_> {
         // A block boundary is a label: nothing before it may be fused with
         // what follows.
         self.last_producer = None;
+        self.last_global_set = None;
         self.ctrls.push(Ctrl {
             kind,
             height,
@@ -580,8 +586,28 @@ impl Translator<'_> {
         cond.branch(negate, 0).map(|op| self.emit(op))
     }
 
+    /// Whether a branch to `depth` carries values into their own canonical
+    /// slots (the label's results sit right at the top of the stack).
+    fn carries_to_own_slots(&self, depth: u32) -> Result<bool> {
+        let ctrl = &self.ctrls[self.ctrl_index(depth)?];
+        let n = ctrl.label_types().len();
+        let len = self.stack.len();
+        Ok(ctrl.kind != CtrlKind::Func
+            && n > 0
+            && len >= n
+            && self.stack[len - n].slot == ctrl.base)
+    }
+
     fn br_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_cond()?;
+        if self.carries_to_own_slots(depth)? {
+            // Writing the carried values to their canonical slots is harmless
+            // when the branch is not taken (those slots are theirs on both
+            // paths), and it lets the branch itself jump straight to the
+            // label. The condition reads no canonical slot below its own.
+            let n = self.ctrls[self.ctrl_index(depth)?].label_types().len();
+            self.materialize_from(self.stack.len() - n);
+        }
         if !self.branch_needs_moves(depth)? {
             if let Some(at) = self.emit_cond_branch(cond, false) {
                 self.link(Patch::Op(at), depth)?;
@@ -646,6 +672,7 @@ impl Translator<'_> {
         }
         self.unreachable = false;
         self.last_producer = None;
+        self.last_global_set = None;
         Ok(())
     }
 
@@ -677,6 +704,7 @@ impl Translator<'_> {
         }
         self.unreachable = false;
         self.last_producer = None;
+        self.last_global_set = None;
         Ok(())
     }
 
@@ -973,7 +1001,14 @@ impl Translator<'_> {
             Operator::GlobalGet { global_index } => {
                 let ty = self.env.globals[global_index as usize].content_type;
                 let ty = if ty.is_reference_type() { REF } else { ty };
-                if ty == V128 {
+                let set = self.last_global_set.filter(|&(at, _, g)| {
+                    at + 1 == self.ops.len() && g == global_index && ty != V128
+                });
+                if let Some((_, src, _)) = set.filter(|&(_, src, _)| src < self.locals_end) {
+                    self.push(ty, Val::Local(src));
+                } else if set.is_some_and(|(_, src, _)| src == self.next_slot()) {
+                    self.push(ty, Val::Temp);
+                } else if ty == V128 {
                     self.emit_result(ty, |d| Op::GlobalGet128(d, global_index));
                 } else {
                     self.emit_result(ty, |d| Op::GlobalGet(d, global_index));
@@ -985,7 +1020,8 @@ impl Translator<'_> {
                 if e.ty == V128 {
                     self.emit(Op::GlobalSet128(src, global_index));
                 } else {
-                    self.emit(Op::GlobalSet(src, global_index));
+                    let at = self.emit(Op::GlobalSet(src, global_index));
+                    self.last_global_set = Some((at, src, global_index));
                 }
             }
             Operator::I32Load { memarg } | Operator::F32Load { memarg } => {
