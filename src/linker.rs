@@ -27,8 +27,8 @@ impl<T> Clone for Definition<T> {
 pub struct Linker<T> {
     engine: Engine,
     defs: HashMap<(String, String), Definition<T>>,
-    /// Host functions already bound, per store (keyed by store address).
-    bound: HashMap<(usize, String, String), Func>,
+    /// Host functions already bound, per store (keyed by store id).
+    bound: HashMap<(u64, String, String), Func>,
 }
 
 impl<T: 'static> Linker<T> {
@@ -110,11 +110,7 @@ impl<T: 'static> Linker<T> {
         Some(match def {
             Definition::Extern(e) => e,
             Definition::HostFunc(ty, f) => {
-                let key = (
-                    store.store_ptr() as usize,
-                    module.to_string(),
-                    name.to_string(),
-                );
+                let key = (store.objects().id, module.to_string(), name.to_string());
                 let func = *self
                     .bound
                     .entry(key)

@@ -20,6 +20,9 @@ use tandem_vm::RefRaw;
 /// must survive the list growing.
 #[allow(clippy::vec_box)]
 pub struct StoreObjects {
+    /// Unique among all stores of the process, so caches keyed by store
+    /// (see the linker) never mistake a new store for a dropped one.
+    pub(crate) id: u64,
     pub(crate) engine: Engine,
     pub(crate) funcs: Vec<Box<FuncSlot>>,
     pub(crate) memories: Vec<Box<MemoryInstance>>,
@@ -73,6 +76,11 @@ impl<T> Store<T> {
         Store {
             inner: Box::new(StoreInner {
                 objects: StoreObjects {
+                    id: {
+                        static NEXT_ID: std::sync::atomic::AtomicU64 =
+                            std::sync::atomic::AtomicU64::new(0);
+                        NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    },
                     engine: engine.clone(),
                     funcs: Vec::new(),
                     memories: Vec::new(),

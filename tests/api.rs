@@ -300,3 +300,24 @@ fn recursion_through_the_host_is_a_trap_too() {
         "{err}"
     );
 }
+
+#[test]
+fn a_linker_serves_many_stores() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "host" "f" (func $f (result i32)))
+                   (func (export "g") (result i32) (call $f)))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("host", "f", || 5i32).unwrap();
+    // Stores come and go (and may reuse each other's addresses); each gets
+    // its own binding of the host function.
+    for _ in 0..3 {
+        let mut store = Store::new(&engine, ());
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let g = instance.get_typed_func::<(), i32>(&store, "g").unwrap();
+        assert_eq!(g.call(&mut store, ()).unwrap(), 5);
+    }
+}
