@@ -5,6 +5,7 @@
 //! pointer under the shared calling convention, whichever tier (or the host
 //! itself) runs it, so a tier swap is invisible here.
 
+use crate::store::Stored;
 use crate::store::{StoreInner, StoreObjects};
 use crate::trap::FrameInfo;
 use crate::{AsContext, AsContextMut, Error, Extern, FuncType, Instance, Result, Trap, Val};
@@ -15,14 +16,14 @@ use tandem_vm::{trap, VMContext, VMFunc, ValRaw};
 
 /// A function, by handle: Wasm-defined or host-defined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Func(pub(crate) u32);
+pub struct Func(pub(crate) Stored);
 
 /// The store's record of a function. `vm` comes first so the address of the
 /// `VMFunc` (the raw funcref) is also the address of this record.
 #[repr(C)]
 pub(crate) struct FuncSlot {
     pub vm: VMFunc,
-    pub handle: u32,
+    pub handle: Func,
     pub ty: FuncType,
 }
 
@@ -101,7 +102,7 @@ impl Func {
     }
 
     pub fn ty(&self, store: impl AsContext) -> FuncType {
-        store.objects().funcs[self.0 as usize].ty.clone()
+        store.objects().func(self).ty.clone()
     }
 
     /// Calls the function with dynamically typed values.
@@ -112,7 +113,7 @@ impl Func {
         results: &mut [Val],
     ) -> Result<()> {
         let objs = store.objects_mut();
-        let ty = objs.funcs[self.0 as usize].ty.clone();
+        let ty = objs.func(self).ty.clone();
         check_vals("argument", params, ty.params())?;
         if results.len() != ty.results().len() {
             return Err(Error::Type(format!(
@@ -127,7 +128,7 @@ impl Func {
         }
         call_raw(objs, *self, &mut values)?;
         for ((res, raw), &t) in results.iter_mut().zip(&values).zip(ty.results()) {
-            *res = Val::from_raw(*raw, t);
+            *res = Val::from_raw(*raw, t, objs);
         }
         Ok(())
     }
@@ -170,7 +171,7 @@ fn check_vals(what: &str, vals: &[Val], types: &[crate::ValType]) -> Result<()> 
 /// Calls `func` with `values` holding the arguments; leaves the results there.
 /// `values` must have room for max(params, results) values.
 pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw]) -> Result<()> {
-    let vm: *const VMFunc = &objs.funcs[func.0 as usize].vm;
+    let vm: *const VMFunc = &objs.func(func).vm;
     let values = values.as_mut_ptr();
     let status = tandem_vm::callconv::with_native_stack_budget(|| {
         // SAFETY: `vm` is a live, store-owned VMFunc; `values` has room for
@@ -238,7 +239,7 @@ pub(crate) fn dynamic_host_fn<T: 'static>(
             .params()
             .iter()
             .zip(values.iter())
-            .map(|(&t, &raw)| Val::from_raw(raw, t))
+            .map(|(&t, &raw)| Val::from_raw(raw, t, &caller.store.objects))
             .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
         let caller_objs: *const StoreObjects = &caller.store.objects;
@@ -286,10 +287,10 @@ unsafe extern "C" fn host_trampoline<T: 'static>(
 }
 
 impl StoreObjects {
-    pub(crate) fn push_func(&mut self, make: impl FnOnce(u32) -> FuncSlot) -> Func {
-        let handle = self.funcs.len() as u32;
-        self.funcs.push(Box::new(make(handle)));
-        Func(handle)
+    /// Adds a function, made knowing its own handle.
+    pub(crate) fn push_func(&mut self, make: impl FnOnce(Func) -> FuncSlot) -> Func {
+        let handle = Func(self.stored(self.funcs.len()));
+        self.push_func_slot(Box::new(make(handle)))
     }
 
     fn func_name(&self, vmctx: *const VMContext, func_index: u32) -> Option<String> {

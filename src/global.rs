@@ -1,5 +1,6 @@
 //! Globals.
 
+use crate::store::Stored;
 use crate::{AsContext, AsContextMut, Error, GlobalType, Mutability, Result, Val};
 use tandem_vm::ValRaw;
 
@@ -11,7 +12,7 @@ pub(crate) struct GlobalInstance {
 
 /// A global, by handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Global(pub(crate) u32);
+pub struct Global(pub(crate) Stored);
 
 impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
@@ -24,19 +25,19 @@ impl Global {
         }
         let objs = store.objects_mut();
         let cell = val.to_raw(objs);
-        objs.globals.push(Box::new(GlobalInstance { cell, ty }));
-        Ok(Global(objs.globals.len() as u32 - 1))
+        Ok(objs.push_global(Box::new(GlobalInstance { cell, ty })))
     }
     pub fn ty(&self, store: impl AsContext) -> GlobalType {
-        store.objects().globals[self.0 as usize].ty
+        store.objects().global(self).ty
     }
     pub fn get(&self, store: impl AsContext) -> Val {
-        let g = &store.objects().globals[self.0 as usize];
-        Val::from_raw(g.cell, g.ty.content)
+        let objs = store.objects();
+        let g = objs.global(self);
+        Val::from_raw(g.cell, g.ty.content, objs)
     }
     pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<()> {
         let objs = store.objects_mut();
-        let ty = objs.globals[self.0 as usize].ty;
+        let ty = objs.global(self).ty;
         if ty.mutability != Mutability::Var {
             return Err(Error::Type("cannot set an immutable global".into()));
         }
@@ -48,7 +49,7 @@ impl Global {
             )));
         }
         let raw = val.to_raw(objs);
-        objs.globals[self.0 as usize].cell = raw;
+        objs.global_mut(self).cell = raw;
         Ok(())
     }
 }

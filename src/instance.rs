@@ -12,6 +12,7 @@ use crate::global::GlobalInstance;
 use crate::memory::MemoryInstance;
 use crate::module::{ConstExpr, ConstOp, SegmentMode};
 use crate::store::StoreObjects;
+use crate::store::Stored;
 use crate::table::TableInstance;
 use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
 use crate::{Result, Table, Trap, TypedFunc, ValType};
@@ -29,7 +30,7 @@ static BUILTINS: Builtins = Builtins {
 
 /// An instance, by handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Instance(pub(crate) u32);
+pub struct Instance(pub(crate) Stored);
 
 /// The runtime's side of an instance. `vmctx` points into the boxed slices
 /// below, which never move.
@@ -84,14 +85,14 @@ impl Instance {
     }
 
     pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
-        let data = &store.objects().instances[self.0 as usize];
+        let data = store.objects().instance(self);
         let export = data.module.inner.exports.iter().find(|e| e.name == name)?;
         Some(data.export(export.kind, export.index))
     }
 
     /// Every export, in the module's order.
     pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
-        let data = &store.objects().instances[self.0 as usize];
+        let data = store.objects().instance(self);
         data.module
             .inner
             .exports
@@ -125,7 +126,7 @@ impl Instance {
     }
 
     pub fn module<'a>(&self, store: &'a impl AsContext) -> &'a Module {
-        &store.objects().instances[self.0 as usize].module
+        &store.objects().instance(self).module
     }
 }
 
@@ -151,7 +152,7 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
     let found = item.ty(objs);
     let ok = match (wanted, item, &found) {
         (TypeRef::Func(t), Extern::Func(f), _) => {
-            objs.funcs[f.0 as usize].vm.type_id == module.inner.type_ids[*t as usize]
+            objs.func(f).vm.type_id == module.inner.type_ids[*t as usize]
         }
         (TypeRef::Table(t), Extern::Table(_), ExternType::Table(actual)) => {
             actual.element == ValType::from_ref(t.element_type)
@@ -205,7 +206,7 @@ pub(crate) fn instantiate(
         check_import(objs, module, i, item)?;
     }
 
-    let handle = Instance(objs.instances.len() as u32);
+    let handle = Instance(objs.stored(objs.instances.len()));
     let mut data = Box::new(InstanceData {
         vmctx: VMContext {
             funcs: std::ptr::null(),
@@ -264,43 +265,39 @@ pub(crate) fn instantiate(
     }
     for ty in &env.tables[data.table_handles.len()..] {
         let table = TableInstance::new(crate::module::table_type(ty), 0)?;
-        objs.tables.push(table);
-        data.table_handles.push(Table(objs.tables.len() as u32 - 1));
+        data.table_handles.push(objs.push_table(table));
     }
     for ty in &env.memories[data.memory_handles.len()..] {
-        objs.memories
-            .push(MemoryInstance::new(crate::module::memory_type(ty))?);
-        data.memory_handles
-            .push(Memory(objs.memories.len() as u32 - 1));
+        let memory = MemoryInstance::new(crate::module::memory_type(ty))?;
+        data.memory_handles.push(objs.push_memory(memory));
     }
     data.funcs = data
         .func_handles
         .iter()
-        .map(|f| &objs.funcs[f.0 as usize].vm as *const VMFunc)
+        .map(|f| &objs.func(f).vm as *const VMFunc)
         .collect();
     data.tables = data
         .table_handles
         .iter()
-        .map(|t| &mut objs.tables[t.0 as usize].vm as *mut VMTable)
+        .map(|t| &mut objs.table_mut(t).vm as *mut VMTable)
         .collect();
     data.memories = data
         .memory_handles
         .iter()
-        .map(|m| &mut objs.memories[m.0 as usize].vm as *mut VMMemory)
+        .map(|m| &mut objs.memory_mut(m).vm as *mut VMMemory)
         .collect();
     // Globals, in order: an initialiser may read the globals before it.
     let num_imported_globals = data.global_handles.len();
     for (i, init) in inner.global_inits.iter().enumerate() {
         let ty = crate::module::global_type(&env.globals[num_imported_globals + i]);
         let cell = eval_const(objs, &data, init);
-        objs.globals.push(Box::new(GlobalInstance { cell, ty }));
-        data.global_handles
-            .push(Global(objs.globals.len() as u32 - 1));
+        let global = objs.push_global(Box::new(GlobalInstance { cell, ty }));
+        data.global_handles.push(global);
     }
     data.globals = data
         .global_handles
         .iter()
-        .map(|g| &mut objs.globals[g.0 as usize].cell as *mut ValRaw)
+        .map(|g| &mut objs.global_mut(g).cell as *mut ValRaw)
         .collect();
     // Segments: resolved now; active and declared ones are dropped once applied.
     data.elem_items = inner
@@ -335,7 +332,7 @@ pub(crate) fn instantiate(
     data.vmctx.globals = data.globals.as_ptr();
     data.vmctx.elems = data.elems.as_mut_ptr();
     data.vmctx.data = data.data.as_mut_ptr();
-    objs.instances.push(data);
+    objs.push_instance(data);
 
     // Element segments, then data segments, in order.
     for (i, seg) in inner.elems.iter().enumerate() {
@@ -344,34 +341,37 @@ pub(crate) fn instantiate(
             SegmentMode::Declared => {}
             SegmentMode::Active { index, offset } => {
                 let offset = eval_offset(objs, handle, offset);
-                let data = &objs.instances[handle.0 as usize];
-                let items = &data.elem_items[i];
-                let table = &mut objs.tables[data.table_handles[*index as usize].0 as usize];
+                let data = objs.instance(handle);
+                let (items, table) = (
+                    data.elem_items[i].clone(),
+                    data.table_handles[*index as usize],
+                );
+                let table = objs.table_mut(table);
                 let dst = (offset as usize)
                     .checked_add(items.len())
                     .and_then(|end| table.elements_mut().get_mut(offset as usize..end))
                     .ok_or_else(|| trap(TrapCode::TableOutOfBounds))?;
-                dst.copy_from_slice(items);
+                dst.copy_from_slice(&items);
             }
         }
-        objs.instances[handle.0 as usize].elems[i] = VMSegment::EMPTY;
+        objs.instance_mut(handle).elems[i] = VMSegment::EMPTY;
     }
     for (i, seg) in inner.data.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
             let offset = eval_offset(objs, handle, offset) as usize;
-            let data = &objs.instances[handle.0 as usize];
-            let memory = &mut objs.memories[data.memory_handles[*index as usize].0 as usize];
+            let memory = objs.instance(handle).memory_handles[*index as usize];
+            let memory = objs.memory_mut(memory);
             let bytes = &env.bytes[seg.bytes.clone()];
             let dst = offset
                 .checked_add(bytes.len())
                 .and_then(|end| memory.bytes_mut().get_mut(offset..end))
                 .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
             dst.copy_from_slice(bytes);
-            objs.instances[handle.0 as usize].data[i] = VMSegment::EMPTY;
+            objs.instance_mut(handle).data[i] = VMSegment::EMPTY;
         }
     }
     if let Some(start) = inner.start {
-        let f = objs.instances[handle.0 as usize].func_handles[start as usize];
+        let f = objs.instance(handle).func_handles[start as usize];
         crate::func::call_raw(objs, f, &mut [])?;
     }
     Ok(handle)
@@ -382,7 +382,7 @@ fn trap(code: TrapCode) -> Error {
 }
 
 fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr) -> u32 {
-    eval_const(objs, &objs.instances[instance.0 as usize], expr).get_i32() as u32
+    eval_const(objs, objs.instance(instance), expr).get_i32() as u32
 }
 
 /// Evaluates a validated constant expression.
@@ -397,7 +397,7 @@ fn eval_const(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr) -> Val
             ConstOp::V128(v) => ValRaw::v128(v),
             ConstOp::RefNull => ValRaw::reference(0),
             ConstOp::RefFunc(f) => ValRaw::reference(objs.func_ref(data.func_handles[f as usize])),
-            ConstOp::GlobalGet(g) => objs.globals[data.global_handles[g as usize].0 as usize].cell,
+            ConstOp::GlobalGet(g) => objs.global(data.global_handles[g as usize]).cell,
             // The low 32 bits of a 64-bit add, sub or mul are those of the
             // 32-bit operation, so one evaluation serves both widths.
             ConstOp::I32Add
@@ -462,10 +462,10 @@ impl Extern {
     pub fn ty(&self, store: impl AsContext) -> ExternType {
         let objs = store.objects();
         match *self {
-            Extern::Func(f) => ExternType::Func(objs.funcs[f.0 as usize].ty.clone()),
-            Extern::Table(t) => ExternType::Table(objs.tables[t.0 as usize].ty),
-            Extern::Memory(m) => ExternType::Memory(objs.memories[m.0 as usize].ty),
-            Extern::Global(g) => ExternType::Global(objs.globals[g.0 as usize].ty),
+            Extern::Func(f) => ExternType::Func(objs.func(f).ty.clone()),
+            Extern::Table(t) => ExternType::Table(objs.table(t).ty),
+            Extern::Memory(m) => ExternType::Memory(objs.memory(m).ty),
+            Extern::Global(g) => ExternType::Global(objs.global(g).ty),
         }
     }
 }

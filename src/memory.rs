@@ -6,6 +6,7 @@
 //! lands inside the reservation. Pages past the current size are
 //! inaccessible; growing makes more of them readable and writable.
 
+use crate::store::Stored;
 use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
 use memmap2::{MmapMut, MmapOptions};
 use tandem_vm::VMMemory;
@@ -101,35 +102,36 @@ pub(crate) unsafe extern "C" fn memory_grow(memory: *mut VMMemory, delta: u64) -
 
 /// A linear memory, by handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Memory(pub(crate) u32);
+pub struct Memory(pub(crate) Stored);
 
 impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let objs = store.objects_mut();
-        objs.memories.push(MemoryInstance::new(ty)?);
-        Ok(Memory(objs.memories.len() as u32 - 1))
+        Ok(objs.push_memory(MemoryInstance::new(ty)?))
     }
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
-        store.objects().memories[self.0 as usize].ty
+        store.objects().memory(self).ty
     }
     /// Current size in pages.
     pub fn size(&self, store: impl AsContext) -> u64 {
-        store.objects().memories[self.0 as usize].pages()
+        store.objects().memory(self).pages()
     }
     pub fn data<'a, S: AsContext>(&self, store: &'a S) -> &'a [u8] {
-        store.objects().memories[self.0 as usize].bytes()
+        store.objects().memory(self).bytes()
     }
     pub fn data_mut<'a, S: AsContextMut>(&self, store: &'a mut S) -> &'a mut [u8] {
-        store.objects_mut().memories[self.0 as usize].bytes_mut()
+        store.objects_mut().memory_mut(self).bytes_mut()
     }
     /// Grows by `delta` pages, returning the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
-        store.objects_mut().memories[self.0 as usize]
+        store
+            .objects_mut()
+            .memory_mut(self)
             .grow(delta)
             .ok_or_else(|| Error::Limit(format!("cannot grow memory by {delta} pages")))
     }
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
-        let data = store.objects().memories[self.0 as usize].bytes();
+        let data = store.objects().memory(self).bytes();
         let src = offset
             .checked_add(buf.len())
             .and_then(|end| data.get(offset..end))
@@ -138,7 +140,7 @@ impl Memory {
         Ok(())
     }
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
-        let data = store.objects_mut().memories[self.0 as usize].bytes_mut();
+        let data = store.objects_mut().memory_mut(self).bytes_mut();
         let dst = offset
             .checked_add(buf.len())
             .and_then(|end| data.get_mut(offset..end))

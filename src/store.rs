@@ -10,8 +10,9 @@ use crate::global::GlobalInstance;
 use crate::instance::InstanceData;
 use crate::memory::MemoryInstance;
 use crate::table::TableInstance;
-use crate::{Engine, Func};
+use crate::{Engine, ExternRef, Func, Global, Instance, Memory, Table};
 use std::any::Any;
+use std::borrow::Borrow;
 use tandem_vm::RefRaw;
 
 /// Everything a store owns apart from the embedder's data.
@@ -34,10 +35,80 @@ pub struct StoreObjects {
     pub(crate) host_data: Vec<Box<dyn Any>>,
 }
 
+/// What a handle holds: the store it belongs to and the object's index there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Stored {
+    store: u64,
+    index: u32,
+}
+
+/// Checked access to the objects behind handles: a handle used with a store
+/// it does not belong to is a programming error, reported as such (as in
+/// wasmtime), never a silent access to another store's object.
+macro_rules! accessors {
+    ($(
+        $list:ident: $handle:ident => $obj:ty, get $get:ident $(, get_mut $get_mut:ident)?, push $push:ident;
+    )*) => {
+        impl StoreObjects {
+            $(
+                pub(crate) fn $get(&self, h: impl Borrow<$handle>) -> &$obj {
+                    &self.$list[self.index(h.borrow().0, stringify!($handle))]
+                }
+                $(
+                    pub(crate) fn $get_mut(&mut self, h: impl Borrow<$handle>) -> &mut $obj {
+                        let i = self.index(h.borrow().0, stringify!($handle));
+                        &mut self.$list[i]
+                    }
+                )?
+                pub(crate) fn $push(&mut self, obj: $obj) -> $handle {
+                    self.$list.push(obj);
+                    $handle(self.stored(self.$list.len() - 1))
+                }
+            )*
+        }
+    };
+}
+
+accessors! {
+    funcs: Func => Box<FuncSlot>, get func, push push_func_slot;
+    memories: Memory => Box<MemoryInstance>, get memory, get_mut memory_mut, push push_memory;
+    tables: Table => Box<TableInstance>, get table, get_mut table_mut, push push_table;
+    globals: Global => Box<GlobalInstance>, get global, get_mut global_mut, push push_global;
+    instances: Instance => Box<InstanceData>, get instance, get_mut instance_mut, push push_instance;
+    externs: ExternRef => Box<dyn Any + Send + Sync>, get extern_data, push push_extern;
+}
+
 impl StoreObjects {
+    pub(crate) fn stored(&self, index: usize) -> Stored {
+        Stored {
+            store: self.id,
+            index: index as u32,
+        }
+    }
+
+    /// The index of a handle's object, after checking it belongs here.
+    fn index(&self, h: Stored, what: &str) -> usize {
+        assert!(
+            h.store == self.id,
+            "a {what} was used with a store it does not belong to"
+        );
+        h.index as usize
+    }
+
+    /// The raw `externref` of a host reference: its index plus one (0 is null).
+    pub(crate) fn extern_ref(&self, e: ExternRef) -> RefRaw {
+        self.index(e.0, "ExternRef") as RefRaw + 1
+    }
+
+    /// The host reference behind a raw `externref` of this store.
+    pub(crate) fn extern_from_ref(&self, raw: RefRaw) -> Option<ExternRef> {
+        raw.checked_sub(1)
+            .map(|index| ExternRef(self.stored(index as usize)))
+    }
+
     /// The raw `funcref` of a function: the address of its `VMFunc`.
     pub(crate) fn func_ref(&self, f: Func) -> RefRaw {
-        &self.funcs[f.0 as usize].vm as *const _ as RefRaw
+        &self.func(f).vm as *const _ as RefRaw
     }
 
     /// The function behind a raw `funcref` of this store.
@@ -48,7 +119,7 @@ impl StoreObjects {
         // SAFETY: every non-null funcref the runtime or a tier produces is the
         // address of a `VMFunc` that is the first field of a live, store-owned
         // `FuncSlot` (repr(C)).
-        Some(Func(unsafe { (*(raw as *const FuncSlot)).handle }))
+        Some(unsafe { (*(raw as *const FuncSlot)).handle })
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tables of references.
 
+use crate::store::Stored;
 use crate::{AsContext, AsContextMut, Error, Result, TableType, Val};
 use tandem_vm::{RefRaw, VMTable};
 
@@ -64,35 +65,37 @@ pub(crate) unsafe extern "C" fn table_grow(table: *mut VMTable, delta: u32, init
 
 /// A table, by handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Table(pub(crate) u32);
+pub struct Table(pub(crate) Stored);
 
 impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let objs = store.objects_mut();
         check_elem(ty, &init)?;
         let init = init.to_raw(objs).get_ref();
-        objs.tables.push(TableInstance::new(ty, init)?);
-        Ok(Table(objs.tables.len() as u32 - 1))
+        Ok(objs.push_table(TableInstance::new(ty, init)?))
     }
     pub fn ty(&self, store: impl AsContext) -> TableType {
-        store.objects().tables[self.0 as usize].ty
+        store.objects().table(self).ty
     }
     pub fn size(&self, store: impl AsContext) -> u32 {
-        store.objects().tables[self.0 as usize].vm.len
+        store.objects().table(self).vm.len
     }
     pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
-        let table = &store.objects().tables[self.0 as usize];
+        let objs = store.objects();
+        let table = objs.table(self);
         let raw = *table.elements().get(index as usize)?;
         Some(Val::from_raw(
             tandem_vm::ValRaw::reference(raw),
             table.ty.element,
+            objs,
         ))
     }
     pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
         let objs = store.objects_mut();
-        check_elem(objs.tables[self.0 as usize].ty, &val)?;
+        check_elem(objs.table(self).ty, &val)?;
         let raw = val.to_raw(objs).get_ref();
-        let slot = objs.tables[self.0 as usize]
+        let slot = objs
+            .table_mut(self)
             .elements_mut()
             .get_mut(index as usize)
             .ok_or_else(|| Error::Limit(format!("table index {index} out of bounds")))?;
@@ -102,9 +105,9 @@ impl Table {
     /// Grows by `delta` elements, returning the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let objs = store.objects_mut();
-        check_elem(objs.tables[self.0 as usize].ty, &init)?;
+        check_elem(objs.table(self).ty, &init)?;
         let raw = init.to_raw(objs).get_ref();
-        objs.tables[self.0 as usize]
+        objs.table_mut(self)
             .grow(delta, raw)
             .ok_or_else(|| Error::Limit(format!("cannot grow table by {delta}")))
     }

@@ -13,7 +13,7 @@ use tandem_vm::ValRaw;
 pub trait WasmTy: Sized + Send + 'static {
     fn valtype() -> ValType;
     #[doc(hidden)]
-    fn from_raw(raw: ValRaw) -> Self;
+    fn from_raw(raw: ValRaw, objs: &StoreObjects) -> Self;
     #[doc(hidden)]
     fn into_raw(self, objs: &StoreObjects) -> ValRaw;
 }
@@ -24,7 +24,7 @@ macro_rules! scalar_ty {
             fn valtype() -> ValType {
                 ValType::$vt
             }
-            fn from_raw(raw: ValRaw) -> Self {
+            fn from_raw(raw: ValRaw, _: &StoreObjects) -> Self {
                 $from(raw)
             }
             fn into_raw(self, _: &StoreObjects) -> ValRaw {
@@ -48,7 +48,7 @@ impl WasmTy for Option<Func> {
     fn valtype() -> ValType {
         ValType::FuncRef
     }
-    fn from_raw(raw: ValRaw) -> Self {
+    fn from_raw(raw: ValRaw, _: &StoreObjects) -> Self {
         StoreObjects::func_from_ref(raw.get_ref())
     }
     fn into_raw(self, objs: &StoreObjects) -> ValRaw {
@@ -60,14 +60,11 @@ impl WasmTy for Option<ExternRef> {
     fn valtype() -> ValType {
         ValType::ExternRef
     }
-    fn from_raw(raw: ValRaw) -> Self {
-        match raw.get_ref() {
-            0 => None,
-            r => Some(ExternRef(r as u32 - 1)),
-        }
+    fn from_raw(raw: ValRaw, objs: &StoreObjects) -> Self {
+        objs.extern_from_ref(raw.get_ref())
     }
-    fn into_raw(self, _: &StoreObjects) -> ValRaw {
-        ValRaw::reference(self.map_or(0, |e| e.0 as u64 + 1))
+    fn into_raw(self, objs: &StoreObjects) -> ValRaw {
+        ValRaw::reference(self.map_or(0, |e| objs.extern_ref(e)))
     }
 }
 
@@ -77,7 +74,7 @@ pub trait WasmParams: Sized + 'static {
     #[doc(hidden)]
     fn store(self, objs: &StoreObjects, out: &mut [ValRaw]);
     #[doc(hidden)]
-    fn load(values: &[ValRaw]) -> Self;
+    fn load(values: &[ValRaw], objs: &StoreObjects) -> Self;
 }
 
 /// Results have the same forms as parameters.
@@ -91,8 +88,8 @@ impl<T: WasmTy> WasmParams for T {
     fn store(self, objs: &StoreObjects, out: &mut [ValRaw]) {
         out[0] = self.into_raw(objs);
     }
-    fn load(values: &[ValRaw]) -> Self {
-        T::from_raw(values[0])
+    fn load(values: &[ValRaw], objs: &StoreObjects) -> Self {
+        T::from_raw(values[0], objs)
     }
 }
 
@@ -109,9 +106,9 @@ macro_rules! tuples {
                 $( _out[_i] = $t.into_raw(_objs); _i += 1; )*
             }
             #[allow(clippy::unused_unit)]
-            fn load(_values: &[ValRaw]) -> Self {
+            fn load(_values: &[ValRaw], _objs: &StoreObjects) -> Self {
                 let mut _i = 0;
-                ($({ let v = $t::from_raw(_values[_i]); _i += 1; v },)*)
+                ($({ let v = $t::from_raw(_values[_i], _objs); _i += 1; v },)*)
             }
         }
 
@@ -123,7 +120,7 @@ macro_rules! tuples {
             fn into_func(self) -> (FuncType, Arc<HostFn<T>>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Ok::types());
                 let host = move |caller: Caller<'_, T>, values: &mut [ValRaw]| {
-                    let ($($t,)*) = <($($t,)*)>::load(values);
+                    let ($($t,)*) = <($($t,)*)>::load(values, &caller.store.objects);
                     let results = (self)($($t),*).into_result()?;
                     results.store(&caller.store.objects, values);
                     Ok(())
@@ -140,7 +137,7 @@ macro_rules! tuples {
             fn into_func(self) -> (FuncType, Arc<HostFn<T>>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Ok::types());
                 let host = move |caller: Caller<'_, T>, values: &mut [ValRaw]| {
-                    let ($($t,)*) = <($($t,)*)>::load(values);
+                    let ($($t,)*) = <($($t,)*)>::load(values, &caller.store.objects);
                     let objs: *const StoreObjects = &caller.store.objects;
                     let results = (self)(caller, $($t),*).into_result()?;
                     // SAFETY: the closure's borrow of the store has ended.
@@ -221,11 +218,12 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 
     pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results> {
         let objs = store.objects_mut();
-        let n = objs.funcs[self.func.0 as usize]
+        let n = objs
+            .func(self.func)
             .ty
             .params()
             .len()
-            .max(objs.funcs[self.func.0 as usize].ty.results().len());
+            .max(objs.func(self.func).ty.results().len());
         let mut values = [ValRaw::default(); 16];
         let mut heap;
         let values = if n <= values.len() {
@@ -236,6 +234,6 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         };
         params.store(objs, values);
         call_raw(objs, self.func, values)?;
-        Ok(Results::load(values))
+        Ok(Results::load(values, objs))
     }
 }

@@ -1,9 +1,10 @@
 //! Value types, function types and values as the embedder sees them.
 
 use crate::store::StoreObjects;
+use crate::store::Stored;
 use crate::{AsContext, AsContextMut, Func};
 use std::any::Any;
-use tandem_vm::{RefRaw, ValRaw};
+use tandem_vm::ValRaw;
 
 /// The type of a Wasm value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -167,24 +168,21 @@ pub enum ExternType {
 
 /// A reference to a host value, opaque to Wasm (`externref`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ExternRef(pub(crate) u32);
+pub struct ExternRef(pub(crate) Stored);
 
 impl ExternRef {
     /// Wraps `value` so it can be passed to Wasm as an `externref`.
     pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
         let objs = store.objects_mut();
-        objs.externs.push(Box::new(value));
-        ExternRef(objs.externs.len() as u32 - 1)
+        objs.push_extern(Box::new(value))
     }
 
-    /// The host value behind this reference (`None` for a reference that
-    /// belongs to another store).
-    pub fn data<'a>(&self, store: &'a impl AsContext) -> Option<&'a (dyn Any + Send + Sync)> {
-        store.objects().externs.get(self.0 as usize).map(|b| &**b)
-    }
-
-    fn to_raw(self) -> RefRaw {
-        self.0 as RefRaw + 1
+    /// The host value behind this reference.
+    ///
+    /// # Panics
+    /// If the reference belongs to another store.
+    pub fn data<'a>(&self, store: &'a impl AsContext) -> &'a (dyn Any + Send + Sync) {
+        &**store.objects().extern_data(self)
     }
 }
 
@@ -261,11 +259,11 @@ impl Val {
             Val::F64(v) => ValRaw::f64_bits(v),
             Val::V128(v) => ValRaw::v128(v),
             Val::FuncRef(f) => ValRaw::reference(f.map_or(0, |f| objs.func_ref(f))),
-            Val::ExternRef(e) => ValRaw::reference(e.map_or(0, ExternRef::to_raw)),
+            Val::ExternRef(e) => ValRaw::reference(e.map_or(0, |e| objs.extern_ref(e))),
         }
     }
 
-    pub(crate) fn from_raw(raw: ValRaw, ty: ValType) -> Val {
+    pub(crate) fn from_raw(raw: ValRaw, ty: ValType, objs: &StoreObjects) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw.get_i32()),
             ValType::I64 => Val::I64(raw.get_i64()),
@@ -273,10 +271,7 @@ impl Val {
             ValType::F64 => Val::F64(raw.get_f64_bits()),
             ValType::V128 => Val::V128(raw.get_v128()),
             ValType::FuncRef => Val::FuncRef(StoreObjects::func_from_ref(raw.get_ref())),
-            ValType::ExternRef => Val::ExternRef(match raw.get_ref() {
-                0 => None,
-                r => Some(ExternRef(r as u32 - 1)),
-            }),
+            ValType::ExternRef => Val::ExternRef(objs.extern_from_ref(raw.get_ref())),
         }
     }
 }

@@ -506,7 +506,7 @@ impl Runner {
             ),
             (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
             (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
-                r.data(&self.store).and_then(|d| d.downcast_ref::<u32>()) == Some(n)
+                r.data(&self.store).downcast_ref::<u32>() == Some(n)
             }
             (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
             (WastRetCore::Either(cases), val) => cases.iter().any(|c| self.matches(val, c)),
@@ -529,12 +529,10 @@ impl Runner {
             Val::FuncRef(None) => "ref.null func".into(),
             Val::FuncRef(Some(_)) => "ref.func".into(),
             Val::ExternRef(None) => "ref.null extern".into(),
-            Val::ExternRef(Some(r)) => {
-                match r.data(&self.store).and_then(|d| d.downcast_ref::<u32>()) {
-                    Some(n) => format!("ref.extern {n}"),
-                    None => "ref.extern <host>".into(),
-                }
-            }
+            Val::ExternRef(Some(r)) => match r.data(&self.store).downcast_ref::<u32>() {
+                Some(n) => format!("ref.extern {n}"),
+                None => "ref.extern <host>".into(),
+            },
         }
     }
 }

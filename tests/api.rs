@@ -321,3 +321,14 @@ fn a_linker_serves_many_stores() {
         assert_eq!(g.call(&mut store, ()).unwrap(), 5);
     }
 }
+
+#[test]
+#[should_panic(expected = "used with a store it does not belong to")]
+fn handles_are_checked_against_their_store() {
+    let engine = Engine::default();
+    let mut a = Store::new(&engine, ());
+    let b = Store::new(&engine, ());
+    let memory = Memory::new(&mut a, MemoryType::new(1, None)).unwrap();
+    // Same index, other store: refused, never another store's memory.
+    memory.size(&b);
+}
