@@ -35,27 +35,175 @@
 //!
 //! # Control flow
 //!
-//! Branch targets are indices into the function's `ops` (forward branches are
-//! patched when their block ends). Whenever control flow merges, every
-//! operand-stack value lives in its canonical slot, so all paths agree; a
-//! branch that carries values copies them into the target label's slots
-//! first. Integer compares followed by `br_if`/`if` fuse into a single
-//! compare-and-branch instruction.
+//! Whenever control flow merges, every operand-stack value lives in its
+//! canonical slot, so all paths agree; a branch that carries values copies
+//! them into the target label's slots first. Integer compares followed by
+//! `br_if`/`if` fuse into a single compare-and-branch instruction.
 //!
-//! # Size
+//! # Encoding
 //!
-//! [`Op`] is kept at 16 bytes (a tag and three 32-bit fields); anything that
-//! does not fit (`br_table` targets, `v128` constants, SIMD operators,
-//! `call_indirect` immediates) lives in side tables of [`FuncCode`] indexed by
-//! an operand of the instruction.
+//! An instruction ([`Op`]) is a `u16` tag followed by operand fields, in one
+//! of three shapes: three *narrow* fields, one narrow field and a 32-bit
+//! field, or one 32-bit field. A narrow field is a slot, a small immediate
+//! (sign-extended for arithmetic, zero-extended for memory offsets and table
+//! indices) or a fused compare-and-branch's relative target, all of the
+//! function's [`Width`]:
+//!
+//! - *narrow* (`Op<u16>`, 8 bytes, `tag | a:u16 | b:u16 | c:u16` or
+//!   `tag | a:u16 | x:u32`): used whenever everything fits, i.e. for all
+//!   but pathological functions;
+//! - *wide* (`Op<u32>`, 16 bytes, the same shapes with 32-bit narrow
+//!   fields): for functions whose frame exceeds 65,536 slots (up to 50,000
+//!   locals are valid, and `v128` locals take two slots each), or whose
+//!   fused branches jump further than 32,767 instructions (the narrow
+//!   translation is first retried without fusing).
+//!
+//! The width is chosen per function, and the translator and the executor are
+//! generic over it (monomorphized twice from one declaration and one
+//! handler body), so a narrow function pays nothing for the existence of
+//! huge frames: its handlers read fixed fields and never test for an escape.
+//! (Extension words for slots would instead touch every instruction family
+//! and every handler, for functions that practically never occur.) An
+//! interpreted call to a function of the other width goes through
+//! [`entry`](crate::entry), like a call to any other code. Wasm immediates that do not fit a narrow
+//! field never force the wide form: arithmetic immediates outside `i16` use
+//! the register form with the constant in a slot, memory offsets above
+//! 65,535 get an [`Op::AddrOffset`] before the access, 32-bit constants
+//! (zero- or sign-extended) fit [`Op::Const32`] / [`Op::Const32S`], and other
+//! 64-bit and `v128`
+//! constants, `br_table` target lists, `call_indirect` and `table.init`
+//! immediates live in the function's `aux` side table of 32-bit words, with
+//! an index in the instruction's 32-bit field. SIMD operations are
+//! described by entries of the `simd` / `simd_mem` tables.
+//!
+//! Branch targets are relative to the branch instruction (`ip + offset`):
+//! 32-bit for [`Op::Br`] and `BrIf*`, narrow for fused compares; `br_table`
+//! targets are absolute instruction indices. The translator itself works on
+//! `Op<u32>` with absolute targets (forward branches are patched when their
+//! block ends), and [`Op::encode`] turns the finished list into the chosen
+//! width.
+//!
+//! Side-table indices and 32-bit fields are always wide enough: a function
+//! body (at most 7,654,321 bytes) cannot produce 2^32 entries.
 
 use crate::simd::{SimdMemOp, SimdOp};
 use wasmparser::ValType;
 
-/// A slot index relative to the frame pointer.
+/// A slot index relative to the frame pointer, as the translator computes it.
 pub type Slot = u32;
-/// An instruction index in [`FuncCode::ops`].
+/// An instruction index in a function's instructions.
 pub type Target = u32;
+
+/// The width of a function's narrow operand fields (see the module docs):
+/// `u16` for the 8-byte encoding, `u32` for the 16-byte one.
+pub trait Width: Copy + std::fmt::Debug + Eq + Send + Sync + 'static {
+    /// The type of 32-bit fields (`u32` in both widths).
+    type Word: Copy + std::fmt::Debug + Eq;
+    /// The field holding `x` zero-extended, if it fits.
+    fn from_u32(x: u32) -> Option<Self>;
+    /// The field holding `x` sign-extended, if it fits.
+    fn from_i32(x: i32) -> Option<Self>;
+    /// The field zero-extended (slots, offsets, indices).
+    fn idx(self) -> usize;
+    /// The field sign-extended (immediates, relative targets).
+    fn sext(self) -> i32;
+}
+
+impl Width for u16 {
+    type Word = u32;
+    fn from_u32(x: u32) -> Option<u16> {
+        u16::try_from(x).ok()
+    }
+    fn from_i32(x: i32) -> Option<u16> {
+        i16::try_from(x).ok().map(|x| x as u16)
+    }
+    #[inline(always)]
+    fn idx(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn sext(self) -> i32 {
+        self as i16 as i32
+    }
+}
+
+impl Width for u32 {
+    type Word = u32;
+    fn from_u32(x: u32) -> Option<u32> {
+        Some(x)
+    }
+    fn from_i32(x: i32) -> Option<u32> {
+        Some(x as u32)
+    }
+    #[inline(always)]
+    fn idx(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn sext(self) -> i32 {
+        self as i32
+    }
+}
+
+/// The types of operand fields, by their kind in the [`Op`] declaration
+/// (`W` is the function's [`Width`]): `S` slot, `I` signed immediate, `U`
+/// unsigned immediate, `T` relative target (all narrow), `R` 32-bit
+/// relative target, `X` any other 32-bit value.
+pub mod field {
+    use super::Width;
+    pub type S<W> = W;
+    pub type I<W> = W;
+    pub type U<W> = W;
+    pub type T<W> = W;
+    pub type R<W> = <W as Width>::Word;
+    pub type X<W> = <W as Width>::Word;
+}
+
+/// Encodes a field of `Op<u32>` (as translated, targets absolute) at
+/// instruction index `$at` for the width `W`; `None` if it does not fit.
+macro_rules! encode_field {
+    (S, $x:expr, $at:expr) => {
+        W::from_u32($x)?
+    };
+    (U, $x:expr, $at:expr) => {
+        W::from_u32($x)?
+    };
+    (I, $x:expr, $at:expr) => {
+        W::from_i32($x as i32)?
+    };
+    (T, $x:expr, $at:expr) => {
+        W::from_i32(($x as i32).wrapping_sub($at as i32))?
+    };
+    (R, $x:expr, $at:expr) => {
+        ($x as i32).wrapping_sub($at as i32) as u32
+    };
+    (X, $x:expr, $at:expr) => {
+        $x
+    };
+}
+
+/// Encodes `$op`, an `Op::$V` with fields of the given kinds.
+macro_rules! encode_variant {
+    ($op:expr, $at:expr, $V:ident) => {
+        Op::$V
+    };
+    ($op:expr, $at:expr, $V:ident, $a:ident) => {{
+        let Op::$V(x) = $op else { unreachable!() };
+        Op::$V(encode_field!($a, x, $at))
+    }};
+    ($op:expr, $at:expr, $V:ident, $a:ident, $b:ident) => {{
+        let Op::$V(x, y) = $op else { unreachable!() };
+        Op::$V(encode_field!($a, x, $at), encode_field!($b, y, $at))
+    }};
+    ($op:expr, $at:expr, $V:ident, $a:ident, $b:ident, $c:ident) => {{
+        let Op::$V(x, y, z) = $op else { unreachable!() };
+        Op::$V(
+            encode_field!($a, x, $at),
+            encode_field!($b, y, $at),
+            encode_field!($c, z, $at),
+        )
+    }};
+}
 
 /// Calls `$m!` with the table of integer comparisons, one row each:
 /// `Value ValueImm Branch BranchImm NegBranch NegBranchImm : type operator;`
@@ -95,35 +243,38 @@ pub(crate) use for_each_int_cmp;
 /// Declares [`Op`] from the comparison table plus two lists: `pure` ops,
 /// whose first field is a result slot written only after every operand has
 /// been read (so the translator may retarget it, see [`Op::dst_mut`]), and
-/// all `other` ops.
+/// all `other` ops. Fields are given by kind (see [`field`]).
 macro_rules! define_op {
     (
         cmp { $($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)* }
-        pure { $( $(#[$pm:meta])* $P:ident ( $($pf:ty),* ), )* }
-        other { $( $(#[$om:meta])* $O:ident $( ( $($of:ty),* ) )?, )* }
+        pure { $( $(#[$pm:meta])* $P:ident ( $($pf:ident),* ), )* }
+        other { $( $(#[$om:meta])* $O:ident $( ( $($of:ident),* ) )?, )* }
     ) => {
-        /// One interpreter instruction. Field conventions (unless documented
-        /// otherwise): unary ops are `(dst, src)`, binary ops `(dst, a, b)`,
-        /// `*Imm` ops `(dst, a, imm)`, loads `(dst, addr, offset)`, stores
-        /// `(addr, value, offset)`, branches end with their [`Target`].
+        /// One interpreter instruction, with narrow fields of width `W`.
+        /// Field conventions (unless documented otherwise): unary ops are
+        /// `(dst, src)`, binary ops `(dst, a, b)`, `*Imm` ops `(dst, a,
+        /// imm)`, loads `(dst, addr, offset)`, stores `(addr, value,
+        /// offset)`, branches end with their target.
         ///
-        /// `repr(u32)` puts the tag in the first four bytes, numbered from
-        /// 0 in declaration order, where the executor reads it to dispatch.
+        /// `repr(u16)` lays every variant out as a C struct starting with
+        /// the tag (numbered from 0 in declaration order), where the
+        /// executor reads it to dispatch; the field orders keep `Op<u16>` at
+        /// 8 bytes.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[repr(u32)]
-        pub enum Op {
+        #[repr(u16)]
+        pub enum Op<W: Width = u32> {
             $(
                 /// Integer comparison `(dst, a, b)`, result 0 or 1.
-                $V(Slot, Slot, Slot),
+                $V(W, W, W),
                 /// Integer comparison with an immediate `(dst, a, imm)`.
-                $VI(Slot, Slot, u32),
+                $VI(W, W, W),
                 /// Branch if the comparison holds `(a, b, target)`.
-                $B(Slot, Slot, Target),
+                $B(W, W, W),
                 /// Branch if the comparison with an immediate holds `(a, imm, target)`.
-                $BI(Slot, u32, Target),
+                $BI(W, W, W),
             )*
-            $( $(#[$pm])* $P($($pf),*), )*
-            $( $(#[$om])* $O $( ( $($of),* ) )?, )*
+            $( $(#[$pm])* $P($(field::$pf<W>),*), )*
+            $( $(#[$om])* $O $( ( $(field::$of<W>),* ) )?, )*
         }
 
         /// The number of instructions (one past the highest tag).
@@ -157,6 +308,22 @@ macro_rules! define_op {
                     _ => None,
                 }
             }
+
+            /// This translated instruction (absolute targets), at index
+            /// `at`, in the encoding of width `W`; `None` if a field does
+            /// not fit.
+            pub fn encode<W: Width<Word = u32>>(self, at: u32) -> Option<Op<W>> {
+                Some(match self {
+                    $(
+                        Op::$V(..) => encode_variant!(self, at, $V, S, S, S),
+                        Op::$VI(..) => encode_variant!(self, at, $VI, S, S, I),
+                        Op::$B(..) => encode_variant!(self, at, $B, S, S, T),
+                        Op::$BI(..) => encode_variant!(self, at, $BI, S, I, T),
+                    )*
+                    $( Op::$P(..) => encode_variant!(self, at, $P $(, $pf)*), )*
+                    $( Op::$O { .. } => encode_variant!(self, at, $O $($(, $of)*)?), )*
+                })
+            }
         }
     };
 }
@@ -167,233 +334,245 @@ macro_rules! declare_op {
             cmp { $($cmp)* }
             pure {
                 /// `i32.eqz`, and `i64.eqz`/`ref.is_null` below.
-                I32Eqz(Slot, Slot),
-                I64Eqz(Slot, Slot),
-                I32Clz(Slot, Slot),
-                I32Ctz(Slot, Slot),
-                I32Popcnt(Slot, Slot),
-                I64Clz(Slot, Slot),
-                I64Ctz(Slot, Slot),
-                I64Popcnt(Slot, Slot),
-                I32Extend8S(Slot, Slot),
-                I32Extend16S(Slot, Slot),
-                I64Extend8S(Slot, Slot),
-                I64Extend16S(Slot, Slot),
-                I64Extend32S(Slot, Slot),
-                I32WrapI64(Slot, Slot),
-                I32Add(Slot, Slot, Slot),
-                I32Sub(Slot, Slot, Slot),
-                I32Mul(Slot, Slot, Slot),
-                I32DivS(Slot, Slot, Slot),
-                I32DivU(Slot, Slot, Slot),
-                I32RemS(Slot, Slot, Slot),
-                I32RemU(Slot, Slot, Slot),
-                I32And(Slot, Slot, Slot),
-                I32Or(Slot, Slot, Slot),
-                I32Xor(Slot, Slot, Slot),
-                I32Shl(Slot, Slot, Slot),
-                I32ShrS(Slot, Slot, Slot),
-                I32ShrU(Slot, Slot, Slot),
-                I32Rotl(Slot, Slot, Slot),
-                I32Rotr(Slot, Slot, Slot),
-                I64Add(Slot, Slot, Slot),
-                I64Sub(Slot, Slot, Slot),
-                I64Mul(Slot, Slot, Slot),
-                I64DivS(Slot, Slot, Slot),
-                I64DivU(Slot, Slot, Slot),
-                I64RemS(Slot, Slot, Slot),
-                I64RemU(Slot, Slot, Slot),
-                I64And(Slot, Slot, Slot),
-                I64Or(Slot, Slot, Slot),
-                I64Xor(Slot, Slot, Slot),
-                I64Shl(Slot, Slot, Slot),
-                I64ShrS(Slot, Slot, Slot),
-                I64ShrU(Slot, Slot, Slot),
-                I64Rotl(Slot, Slot, Slot),
-                I64Rotr(Slot, Slot, Slot),
+                I32Eqz(S, S),
+                I64Eqz(S, S),
+                I32Clz(S, S),
+                I32Ctz(S, S),
+                I32Popcnt(S, S),
+                I64Clz(S, S),
+                I64Ctz(S, S),
+                I64Popcnt(S, S),
+                I32Extend8S(S, S),
+                I32Extend16S(S, S),
+                I64Extend8S(S, S),
+                I64Extend16S(S, S),
+                I64Extend32S(S, S),
+                I32WrapI64(S, S),
+                I32Add(S, S, S),
+                I32Sub(S, S, S),
+                I32Mul(S, S, S),
+                I32DivS(S, S, S),
+                I32DivU(S, S, S),
+                I32RemS(S, S, S),
+                I32RemU(S, S, S),
+                I32And(S, S, S),
+                I32Or(S, S, S),
+                I32Xor(S, S, S),
+                I32Shl(S, S, S),
+                I32ShrS(S, S, S),
+                I32ShrU(S, S, S),
+                I32Rotl(S, S, S),
+                I32Rotr(S, S, S),
+                I64Add(S, S, S),
+                I64Sub(S, S, S),
+                I64Mul(S, S, S),
+                I64DivS(S, S, S),
+                I64DivU(S, S, S),
+                I64RemS(S, S, S),
+                I64RemU(S, S, S),
+                I64And(S, S, S),
+                I64Or(S, S, S),
+                I64Xor(S, S, S),
+                I64Shl(S, S, S),
+                I64ShrS(S, S, S),
+                I64ShrU(S, S, S),
+                I64Rotl(S, S, S),
+                I64Rotr(S, S, S),
                 /// Integer ops with an immediate `(dst, a, imm)`; `i64` forms
                 /// sign-extend the immediate. `sub` becomes `add` of the negation.
-                I32AddImm(Slot, Slot, u32),
-                I32MulImm(Slot, Slot, u32),
-                I32AndImm(Slot, Slot, u32),
-                I32OrImm(Slot, Slot, u32),
-                I32XorImm(Slot, Slot, u32),
-                I32ShlImm(Slot, Slot, u32),
-                I32ShrSImm(Slot, Slot, u32),
-                I32ShrUImm(Slot, Slot, u32),
-                I64AddImm(Slot, Slot, u32),
-                I64MulImm(Slot, Slot, u32),
-                I64AndImm(Slot, Slot, u32),
-                I64OrImm(Slot, Slot, u32),
-                I64XorImm(Slot, Slot, u32),
-                I64ShlImm(Slot, Slot, u32),
-                I64ShrSImm(Slot, Slot, u32),
-                I64ShrUImm(Slot, Slot, u32),
-                F32Eq(Slot, Slot, Slot),
-                F32Ne(Slot, Slot, Slot),
-                F32Lt(Slot, Slot, Slot),
-                F32Gt(Slot, Slot, Slot),
-                F32Le(Slot, Slot, Slot),
-                F32Ge(Slot, Slot, Slot),
-                F64Eq(Slot, Slot, Slot),
-                F64Ne(Slot, Slot, Slot),
-                F64Lt(Slot, Slot, Slot),
-                F64Gt(Slot, Slot, Slot),
-                F64Le(Slot, Slot, Slot),
-                F64Ge(Slot, Slot, Slot),
-                F32Abs(Slot, Slot),
-                F32Neg(Slot, Slot),
-                F32Ceil(Slot, Slot),
-                F32Floor(Slot, Slot),
-                F32Trunc(Slot, Slot),
-                F32Nearest(Slot, Slot),
-                F32Sqrt(Slot, Slot),
-                F64Abs(Slot, Slot),
-                F64Neg(Slot, Slot),
-                F64Ceil(Slot, Slot),
-                F64Floor(Slot, Slot),
-                F64Trunc(Slot, Slot),
-                F64Nearest(Slot, Slot),
-                F64Sqrt(Slot, Slot),
-                F32Add(Slot, Slot, Slot),
-                F32Sub(Slot, Slot, Slot),
-                F32Mul(Slot, Slot, Slot),
-                F32Div(Slot, Slot, Slot),
-                F32Min(Slot, Slot, Slot),
-                F32Max(Slot, Slot, Slot),
-                F32Copysign(Slot, Slot, Slot),
-                F64Add(Slot, Slot, Slot),
-                F64Sub(Slot, Slot, Slot),
-                F64Mul(Slot, Slot, Slot),
-                F64Div(Slot, Slot, Slot),
-                F64Min(Slot, Slot, Slot),
-                F64Max(Slot, Slot, Slot),
-                F64Copysign(Slot, Slot, Slot),
-                I32TruncF32S(Slot, Slot),
-                I32TruncF32U(Slot, Slot),
-                I32TruncF64S(Slot, Slot),
-                I32TruncF64U(Slot, Slot),
-                I64TruncF32S(Slot, Slot),
-                I64TruncF32U(Slot, Slot),
-                I64TruncF64S(Slot, Slot),
-                I64TruncF64U(Slot, Slot),
-                I32TruncSatF32S(Slot, Slot),
-                I32TruncSatF32U(Slot, Slot),
-                I32TruncSatF64S(Slot, Slot),
-                I32TruncSatF64U(Slot, Slot),
-                I64TruncSatF32S(Slot, Slot),
-                I64TruncSatF32U(Slot, Slot),
-                I64TruncSatF64S(Slot, Slot),
-                I64TruncSatF64U(Slot, Slot),
-                I64ExtendI32S(Slot, Slot),
-                F32ConvertI32S(Slot, Slot),
-                F32ConvertI32U(Slot, Slot),
-                F32ConvertI64S(Slot, Slot),
-                F32ConvertI64U(Slot, Slot),
-                F32DemoteF64(Slot, Slot),
-                F64ConvertI32S(Slot, Slot),
-                F64ConvertI32U(Slot, Slot),
-                F64ConvertI64S(Slot, Slot),
-                F64ConvertI64U(Slot, Slot),
-                F64PromoteF32(Slot, Slot),
+                I32AddImm(S, S, I),
+                I32MulImm(S, S, I),
+                I32AndImm(S, S, I),
+                I32OrImm(S, S, I),
+                I32XorImm(S, S, I),
+                I32ShlImm(S, S, I),
+                I32ShrSImm(S, S, I),
+                I32ShrUImm(S, S, I),
+                I64AddImm(S, S, I),
+                I64MulImm(S, S, I),
+                I64AndImm(S, S, I),
+                I64OrImm(S, S, I),
+                I64XorImm(S, S, I),
+                I64ShlImm(S, S, I),
+                I64ShrSImm(S, S, I),
+                I64ShrUImm(S, S, I),
+                F32Eq(S, S, S),
+                F32Ne(S, S, S),
+                F32Lt(S, S, S),
+                F32Gt(S, S, S),
+                F32Le(S, S, S),
+                F32Ge(S, S, S),
+                F64Eq(S, S, S),
+                F64Ne(S, S, S),
+                F64Lt(S, S, S),
+                F64Gt(S, S, S),
+                F64Le(S, S, S),
+                F64Ge(S, S, S),
+                F32Abs(S, S),
+                F32Neg(S, S),
+                F32Ceil(S, S),
+                F32Floor(S, S),
+                F32Trunc(S, S),
+                F32Nearest(S, S),
+                F32Sqrt(S, S),
+                F64Abs(S, S),
+                F64Neg(S, S),
+                F64Ceil(S, S),
+                F64Floor(S, S),
+                F64Trunc(S, S),
+                F64Nearest(S, S),
+                F64Sqrt(S, S),
+                F32Add(S, S, S),
+                F32Sub(S, S, S),
+                F32Mul(S, S, S),
+                F32Div(S, S, S),
+                F32Min(S, S, S),
+                F32Max(S, S, S),
+                F32Copysign(S, S, S),
+                F64Add(S, S, S),
+                F64Sub(S, S, S),
+                F64Mul(S, S, S),
+                F64Div(S, S, S),
+                F64Min(S, S, S),
+                F64Max(S, S, S),
+                F64Copysign(S, S, S),
+                I32TruncF32S(S, S),
+                I32TruncF32U(S, S),
+                I32TruncF64S(S, S),
+                I32TruncF64U(S, S),
+                I64TruncF32S(S, S),
+                I64TruncF32U(S, S),
+                I64TruncF64S(S, S),
+                I64TruncF64U(S, S),
+                I32TruncSatF32S(S, S),
+                I32TruncSatF32U(S, S),
+                I32TruncSatF64S(S, S),
+                I32TruncSatF64U(S, S),
+                I64TruncSatF32S(S, S),
+                I64TruncSatF32U(S, S),
+                I64TruncSatF64S(S, S),
+                I64TruncSatF64U(S, S),
+                I64ExtendI32S(S, S),
+                F32ConvertI32S(S, S),
+                F32ConvertI32U(S, S),
+                F32ConvertI64S(S, S),
+                F32ConvertI64U(S, S),
+                F32DemoteF64(S, S),
+                F64ConvertI32S(S, S),
+                F64ConvertI32U(S, S),
+                F64ConvertI64S(S, S),
+                F64ConvertI64U(S, S),
+                F64PromoteF32(S, S),
                 /// Loads `(dst, addr, offset)`, named by width and extension;
                 /// float loads use the integer load of their width.
-                Load8S32(Slot, Slot, u32),
-                Load8S64(Slot, Slot, u32),
-                Load8U(Slot, Slot, u32),
-                Load16S32(Slot, Slot, u32),
-                Load16S64(Slot, Slot, u32),
-                Load16U(Slot, Slot, u32),
-                Load32(Slot, Slot, u32),
-                Load32S64(Slot, Slot, u32),
-                Load64(Slot, Slot, u32),
+                Load8S32(S, S, U),
+                Load8S64(S, S, U),
+                Load8U(S, S, U),
+                Load16S32(S, S, U),
+                Load16S64(S, S, U),
+                Load16U(S, S, U),
+                Load32(S, S, U),
+                Load32S64(S, S, U),
+                Load64(S, S, U),
                 /// `global.get` `(dst, global)` of a one-slot value.
-                GlobalGet(Slot, u32),
+                GlobalGet(S, X),
                 /// `ref.func` `(dst, func)`: the function's `VMFunc` address.
-                RefFunc(Slot, u32),
+                RefFunc(S, X),
                 /// `memory.size` `(dst)`.
-                MemorySize(Slot),
+                MemorySize(S),
                 /// `table.get` `(dst, index, table)`.
-                TableGet(Slot, Slot, u32),
+                TableGet(S, S, U),
                 /// `table.size` `(dst, table)`.
-                TableSize(Slot, u32),
+                TableSize(S, X),
             }
             other {
                 /// Traps with `unreachable`.
                 Unreachable,
                 /// Jumps to the target.
-                Br(Target),
+                Br(R),
                 /// Branches if the `i32` in the slot is non-zero / zero.
-                BrIfNez(Slot, Target),
-                BrIfEqz(Slot, Target),
+                BrIfNez(S, R),
+                BrIfEqz(S, R),
                 /// Branches if the `i64` in the slot is non-zero / zero.
-                BrIfNez64(Slot, Target),
-                BrIfEqz64(Slot, Target),
-                /// `br_table` `(index, first, len)`: jumps to
-                /// `br_targets[first + min(index, len - 1)]` (the last entry is the default).
-                BrTable(Slot, u32, u32),
+                BrIfNez64(S, R),
+                BrIfEqz64(S, R),
+                /// `br_table` `(index, at)`: `aux[at]` is the number `n` of
+                /// targets (the last is the default), `aux[at + 1..][..n]` the
+                /// targets (absolute instruction indices); jumps to entry
+                /// `min(index, n - 1)`.
+                BrTable(S, X),
                 /// Returns; the results are already in the frame's first slots.
                 Return,
                 /// Copies one slot to the frame's first slot and returns.
-                Return1(Slot),
-                /// `(func, base, type_index)`: calls function `func` of the
-                /// current instance with arguments (and then results) at `base`.
-                Call(u32, Slot, u32),
-                /// `(index, base, side)`: `call_indirect` through the table
-                /// and type in `indirect[side]`.
-                CallIndirect(Slot, Slot, u32),
+                Return1(S),
+                /// `(base, func)`: calls function `func` of the current
+                /// instance with arguments (and then results) at `base`.
+                Call(S, X),
+                /// `(base, at)`: `call_indirect` with `aux[at..at + 3]` =
+                /// `[type_index, table_index, index_slot]`.
+                CallIndirect(S, X),
                 /// Copies a one-slot / two-slot value `(dst, src)`.
-                Copy(Slot, Slot),
-                Copy128(Slot, Slot),
+                Copy(S, S),
+                Copy128(S, S),
                 /// Writes a zero-extended 32-bit constant `(dst, value)`.
-                Const32(Slot, u32),
-                /// Writes a 64-bit constant `(dst, low, high)`.
-                Const64(Slot, u32, u32),
-                /// Writes `consts128[index]` `(dst, index)`.
-                ConstV128(Slot, u32),
+                Const32(S, X),
+                /// Writes a sign-extended 32-bit constant `(dst, value)`.
+                Const32S(S, X),
+                /// Writes the 64-bit constant in `aux[at..at + 2]` (low word
+                /// first) `(dst, at)`.
+                Const64(S, X),
+                /// Writes the `v128` constant in `aux[at..at + 4]` `(dst, at)`.
+                ConstV128(S, X),
                 /// Second half of `select` `(dst, cond, src)`: the first
                 /// operand is already in `dst`; if `cond` is zero, copy `src` over it.
-                Select(Slot, Slot, Slot),
-                Select128(Slot, Slot, Slot),
+                Select(S, S, S),
+                Select128(S, S, S),
                 /// `global.set` `(src, global)` of a one-slot value.
-                GlobalSet(Slot, u32),
+                GlobalSet(S, X),
                 /// `global.get`/`global.set` of a `v128`.
-                GlobalGet128(Slot, u32),
-                GlobalSet128(Slot, u32),
+                GlobalGet128(S, X),
+                GlobalSet128(S, X),
                 /// Stores `(addr, value, offset)` of the low bytes of a slot.
-                Store8(Slot, Slot, u32),
-                Store16(Slot, Slot, u32),
-                Store32(Slot, Slot, u32),
-                Store64(Slot, Slot, u32),
+                Store8(S, S, U),
+                Store16(S, S, U),
+                Store32(S, S, U),
+                Store64(S, S, U),
                 /// `memory.grow` `(dst_and_delta)`: reads the delta and writes
                 /// the result in the same slot (grow has side effects, so the
                 /// translator never retargets it).
-                MemoryGrow(Slot),
+                MemoryGrow(S),
                 /// Bulk memory ops on three consecutive slots from `base`
                 /// (the Wasm operands in order): `memory.fill` `(base)`,
                 /// `memory.copy` `(base)`, `memory.init` `(base, data)`.
-                MemoryFill(Slot),
-                MemoryCopy(Slot),
-                MemoryInit(Slot, u32),
+                MemoryFill(S),
+                MemoryCopy(S),
+                MemoryInit(S, X),
                 /// `data.drop` `(data)`.
-                DataDrop(u32),
+                DataDrop(X),
                 /// `table.set` `(index, value, table)`.
-                TableSet(Slot, Slot, u32),
+                TableSet(S, S, U),
                 /// `table.grow` `(base, table)`: init value at `base`, delta at
                 /// `base + 1`, result written to `base`.
-                TableGrow(Slot, u32),
+                TableGrow(S, X),
                 /// `table.fill` `(base, table)` on three slots from `base`.
-                TableFill(Slot, u32),
+                TableFill(S, X),
                 /// `table.copy` `(base, dst_table, src_table)`.
-                TableCopy(Slot, u32, u32),
-                /// `table.init` `(base, elem, table)`.
-                TableInit(Slot, u32, u32),
+                TableCopy(S, U, U),
+                /// `table.init` `(base, at)` with `aux[at..at + 2]` = `[elem, table]`.
+                TableInit(S, X),
                 /// `elem.drop` `(elem)`.
-                ElemDrop(u32),
+                ElemDrop(X),
                 /// A non-memory SIMD op described by `simd[index]`.
-                Simd(u32),
-                /// A SIMD memory op `(dst, addr, index)` described by `simd_mem[index]`.
-                SimdMem(Slot, Slot, u32),
+                Simd(X),
+                /// A SIMD memory op described by `simd_mem[index]`.
+                SimdMem(X),
+                /// `(addr, offset)`: `addr = min(addr + offset, X::MAX)`.
+                /// Precedes a memory access whose offset does not fit its
+                /// field: the translator emits it with `offset - 1` and gives
+                /// the access offset 1. An address that overflows 32 bits
+                /// saturates, and adding 1 keeps it above any memory (at most
+                /// 2^32 bytes), so it still traps.
+                AddrOffset(S, X),
             }
         }
     };
@@ -410,24 +589,24 @@ pub struct SimdInstr {
     pub c: Slot,
 }
 
-/// A SIMD memory operation's immediates: `vector` is the slot of the `v128`
-/// operand of lane loads and stores.
+/// A SIMD memory operation's immediates and slots: `vector` is the slot of
+/// the `v128` operand of lane loads and stores, `dst` the result's.
 #[derive(Clone, Copy, Debug)]
 pub struct SimdMemInstr {
     pub op: SimdMemOp,
     pub offset: u32,
+    pub dst: Slot,
+    pub addr: Slot,
     pub vector: Slot,
 }
 
-/// A translated function: its instructions, side tables, and frame layout.
+/// A translated function of width `W`: its instructions, side tables, and
+/// frame layout.
 #[derive(Debug)]
-pub struct FuncCode {
-    pub ops: Box<[Op]>,
-    /// `br_table` target lists, see [`Op::BrTable`].
-    pub br_targets: Box<[Target]>,
-    pub consts128: Box<[u128]>,
-    /// `(type_index, table_index)` of each `call_indirect`.
-    pub indirect: Box<[(u32, u32)]>,
+pub struct FuncCode<W: Width = u16> {
+    pub ops: Box<[Op<W>]>,
+    /// 32-bit immediates that do not fit an instruction, see [`Op`].
+    pub aux: Box<[u32]>,
     pub simd: Box<[SimdInstr]>,
     pub simd_mem: Box<[SimdMemInstr]>,
     /// Index in the module's function index space (for backtraces).
@@ -444,19 +623,34 @@ pub struct FuncCode {
     pub has_memory: bool,
 }
 
-impl FuncCode {
+impl<W: Width> FuncCode<W> {
     /// Heap and inline bytes this translation occupies.
     pub fn byte_size(&self) -> usize {
         use std::mem::size_of_val;
-        std::mem::size_of::<FuncCode>()
+        std::mem::size_of::<Code>()
             + size_of_val(&*self.ops)
-            + size_of_val(&*self.br_targets)
-            + size_of_val(&*self.consts128)
-            + size_of_val(&*self.indirect)
+            + size_of_val(&*self.aux)
             + size_of_val(&*self.simd)
             + size_of_val(&*self.simd_mem)
             + size_of_val(&*self.params)
             + size_of_val(&*self.results)
+    }
+}
+
+/// A translated function in the width chosen for it.
+#[derive(Debug)]
+pub enum Code {
+    Narrow(FuncCode<u16>),
+    Wide(FuncCode<u32>),
+}
+
+impl Code {
+    /// Heap and inline bytes this translation occupies.
+    pub fn byte_size(&self) -> usize {
+        match self {
+            Code::Narrow(c) => c.byte_size(),
+            Code::Wide(c) => c.byte_size(),
+        }
     }
 }
 
@@ -474,7 +668,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn op_is_16_bytes() {
-        assert_eq!(std::mem::size_of::<Op>(), 16);
+    fn narrow_op_is_8_bytes_and_wide_16() {
+        assert_eq!(std::mem::size_of::<Op<u16>>(), 8);
+        assert_eq!(std::mem::size_of::<Op<u32>>(), 16);
     }
 }

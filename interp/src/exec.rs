@@ -12,7 +12,7 @@
 //! - memory and table accesses are bounds-checked explicitly before the
 //!   access.
 
-use crate::bytecode::{for_each_int_cmp, FuncCode, Op, Slot, OP_COUNT};
+use crate::bytecode::{for_each_int_cmp, Code, FuncCode, Op, Slot, Width, OP_COUNT};
 use crate::num::{self, WasmFloat};
 use crate::ModuleCode;
 use std::cell::Cell;
@@ -56,11 +56,11 @@ thread_local! {
 }
 
 /// A suspended interpreted caller.
-struct Frame {
-    ret: *const Op,
+struct Frame<W: Width> {
+    ret: *const Op<W>,
     fp: *mut u64,
     vmctx: *mut VMContext,
-    code: *const FuncCode,
+    code: *const FuncCode<W>,
 }
 
 /// The [`ArrayCallFn`](tandem_vm::ArrayCallFn) of every interpreted function.
@@ -86,9 +86,26 @@ pub unsafe extern "C" fn entry(
     }
     // SAFETY: `tier_state` of an interpreted instance is its `ModuleCode`.
     let module = unsafe { &*((*vmctx).tier_state as *const ModuleCode) };
-    let Ok(code) = module.func(func_index) else {
-        return fail(TrapCode::Unreachable);
-    };
+    match module.func(func_index) {
+        // SAFETY: as required of `entry`.
+        Ok(Code::Narrow(code)) => unsafe { enter(code, vmctx, values, fail) },
+        // SAFETY: as required of `entry`.
+        Ok(Code::Wide(code)) => unsafe { enter(code, vmctx, values, fail) },
+        Err(_) => fail(TrapCode::Unreachable),
+    }
+}
+
+/// Runs `code` on this thread's value stack with the arguments in `values`,
+/// and writes its results there.
+///
+/// # Safety
+/// As for [`entry`]; `code` belongs to the module of `vmctx`.
+unsafe fn enter<W: Exec>(
+    code: &FuncCode<W>,
+    vmctx: *mut VMContext,
+    values: *mut ValRaw,
+    fail: impl Fn(TrapCode) -> u32,
+) -> u32 {
     STACK.with(|stack| {
         let top = stack.top.get();
         if STACK_SLOTS - top < code.frame_slots as usize {
@@ -158,7 +175,7 @@ unsafe fn read_val(p: *const u64, ty: ValType) -> (ValRaw, usize) {
 /// # Safety
 /// `vmctx` must be live and `code` one of its module's functions.
 #[inline(always)]
-unsafe fn memory(vmctx: *mut VMContext, code: *const FuncCode) -> (*mut u8, usize) {
+unsafe fn memory<W: Width>(vmctx: *mut VMContext, code: *const FuncCode<W>) -> (*mut u8, usize) {
     if (*code).has_memory {
         let m = (*vmctx).memory(0);
         ((*m).base, (*m).len)
@@ -230,13 +247,23 @@ unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparse
     &module.env().types[type_index as usize]
 }
 
+/// The type index of function `func` of the module of `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be a live interpreted instance.
+unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
+    let module = &*((*vmctx).tier_state as *const ModuleCode);
+    module.env().funcs[func as usize]
+}
+
 /// Bulk memory and table operations, kept out of the dispatch loop.
 ///
 /// # Safety
 /// `vmctx` must be live; `s` holds the three operands; `mem` is memory 0.
 #[inline(never)]
-unsafe fn bulk(
-    op: Op,
+unsafe fn bulk<W: Exec>(
+    op: Op<W>,
+    aux: &[u32],
     vmctx: *mut VMContext,
     s: [u64; 3],
     mem: (*mut u8, usize),
@@ -285,7 +312,10 @@ unsafe fn bulk(
             std::slice::from_raw_parts_mut((*table).base.add(d as usize), n as usize).fill(x);
         }
         Op::TableCopy(_, dt, st) => {
-            let (dst, src) = ((*vmctx).table(dt), (*vmctx).table(st));
+            let (dst, src) = (
+                (*vmctx).table(dt.idx() as u32),
+                (*vmctx).table(st.idx() as u32),
+            );
             let s = x as u32;
             oob(
                 in_bounds(d, n, (*dst).len as usize) && in_bounds(s, n, (*src).len as usize),
@@ -297,7 +327,8 @@ unsafe fn bulk(
                 n as usize,
             );
         }
-        Op::TableInit(_, seg, t) => {
+        Op::TableInit(_, at) => {
+            let (seg, t) = (aux[at as usize], aux[at as usize + 1]);
             let table = (*vmctx).table(t);
             let seg = (*vmctx).elems.add(seg as usize);
             let s = x as u32;
@@ -323,33 +354,63 @@ unsafe fn bulk(
 /// `memory.grow`. The state every instruction touches (`ip`, `fp`, the
 /// memory base) is passed to the handlers as arguments instead, so it stays
 /// in registers from one handler to the next.
-struct Cx<'a> {
+struct Cx<'a, W: Width> {
     stack: &'a ValueStack,
     vmctx: *mut VMContext,
-    code: *const FuncCode,
-    ops: *const Op,
+    code: *const FuncCode<W>,
+    ops: *const Op<W>,
     mem_len: usize,
     /// The suspended interpreted callers.
-    frames: Vec<Frame>,
+    frames: Vec<Frame<W>>,
 }
 
 /// An instruction handler: runs the instruction at `ip` and everything after
 /// it (each handler ends by tail-calling the next instruction's handler);
 /// returns 0 when the outermost frame returns, or a trap status.
-type Handler = unsafe fn(*const Op, *mut u64, *mut u8, &mut Cx) -> u32;
+type Handler<W> = unsafe fn(*const Op<W>, *mut u64, *mut u8, &mut Cx<W>) -> u32;
+
+/// A [`Width`] the executor is instantiated for: each has its own handlers,
+/// and runs only functions translated in it (a call to a function of the
+/// other width goes through [`entry`], like a call to any other code).
+trait Exec: Width<Word = u32> {
+    /// The handler of every instruction, by tag. (A constant rather than a
+    /// static, read through `const { &W::HANDLERS }`: a static referenced
+    /// from generic code must be exported, and is then addressed through
+    /// the GOT, one more load per dispatch.)
+    const HANDLERS: [Handler<Self>; OP_COUNT];
+    /// `code` if it is translated in this width.
+    fn code_of(code: &Code) -> Option<&FuncCode<Self>>;
+}
+
+macro_rules! impl_exec {
+    ($w:ty, $variant:ident) => {
+        impl Exec for $w {
+            const HANDLERS: [Handler<$w>; OP_COUNT] = handler_table::<$w>();
+            #[inline(always)]
+            fn code_of(code: &Code) -> Option<&FuncCode<$w>> {
+                match code {
+                    Code::$variant(c) => Some(c),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+impl_exec!(u16, Narrow);
+impl_exec!(u32, Wide);
 
 /// Indices the handler table is generated for (a power of two >= `OP_COUNT`).
 const MAX_OPS: usize = 512;
 const _: () = assert!(OP_COUNT <= MAX_OPS);
 
-/// The handler of every instruction, by tag.
-static HANDLERS: [Handler; OP_COUNT] = {
-    let mut all: [Handler; MAX_OPS] = [handler::<0>; MAX_OPS];
+/// The handler of every instruction of width `W`, by tag.
+const fn handler_table<W: Exec>() -> [Handler<W>; OP_COUNT] {
+    let mut all: [Handler<W>; MAX_OPS] = [handler::<0, W>; MAX_OPS];
     macro_rules! fill {
         ($i:expr) => {
             // Only tags that exist get (and instantiate) a handler.
             if $i < OP_COUNT {
-                all[$i] = handler::<{ ($i) as u32 }>;
+                all[$i] = handler::<{ ($i) as u32 }, W>;
             }
         };
     }
@@ -362,14 +423,14 @@ static HANDLERS: [Handler; OP_COUNT] = {
         };
     }
     indices!(0; 1 2 4 8 16 32 64 128 256);
-    let mut table: [Handler; OP_COUNT] = [handler::<0>; OP_COUNT];
+    let mut table: [Handler<W>; OP_COUNT] = [handler::<0, W>; OP_COUNT];
     let mut i = 0;
     while i < OP_COUNT {
         table[i] = all[i];
         i += 1;
     }
     table
-};
+}
 
 /// Runs `code` with its frame at `fp` (arguments and zeroed locals in
 /// place) until it returns; returns 0, or a trap status after raising the
@@ -377,7 +438,12 @@ static HANDLERS: [Handler; OP_COUNT] = {
 ///
 /// # Safety
 /// See the module invariants; `fp` must have room for `code.frame_slots`.
-unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp: *mut u64) -> u32 {
+unsafe fn execute<W: Exec>(
+    stack: &ValueStack,
+    vmctx: *mut VMContext,
+    code: &FuncCode<W>,
+    fp: *mut u64,
+) -> u32 {
     let (mem_base, mem_len) = memory(vmctx, code);
     let mut cx = Cx {
         stack,
@@ -409,11 +475,45 @@ unsafe fn execute(stack: &ValueStack, vmctx: *mut VMContext, code: &FuncCode, fp
 /// `ip` points at an instruction of `cx.code`, `fp` and `mem_base` belong to
 /// the running frame.
 #[inline(always)]
-unsafe fn dispatch(ip: *const Op, fp: *mut u64, mem_base: *mut u8, cx: &mut Cx) -> u32 {
-    // SAFETY: `Op` is `repr(u32)`: its first four bytes are its tag, which is
+unsafe fn dispatch<W: Exec>(
+    ip: *const Op<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+) -> u32 {
+    handler_of(ip)(ip, fp, mem_base, cx)
+}
+
+/// The handler of the instruction at `ip`.
+///
+/// # Safety
+/// `ip` points at an instruction.
+#[inline(always)]
+unsafe fn handler_of<W: Exec>(ip: *const Op<W>) -> Handler<W> {
+    // SAFETY: `Op` is `repr(u16)`: its first two bytes are its tag, which is
     // below `OP_COUNT`.
-    let tag = *ip.cast::<u32>();
-    (*HANDLERS.get_unchecked(tag as usize))(ip, fp, mem_base, cx)
+    let tag = *ip.cast::<u16>();
+    let handlers: &'static [Handler<W>; OP_COUNT] = const { &W::HANDLERS };
+    *handlers.get_unchecked(tag as usize)
+}
+
+/// A slot index in an instruction field (or computed from one).
+trait SlotIndex {
+    fn at(self) -> usize;
+}
+
+impl<W: Width> SlotIndex for W {
+    #[inline(always)]
+    fn at(self) -> usize {
+        self.idx()
+    }
+}
+
+impl SlotIndex for usize {
+    #[inline(always)]
+    fn at(self) -> usize {
+        self
+    }
 }
 
 /// Raises a trap detected by a handler; kept out of line so handlers stay small.
@@ -429,12 +529,13 @@ fn raise(code: TrapCode) -> u32 {
 /// the next.
 ///
 /// # Safety
-/// As for [`dispatch`]; `HANDLERS` only calls it on an instruction with tag `TAG`.
-unsafe fn handler<const TAG: u32>(
-    ip: *const Op,
+/// As for [`dispatch`]; the handler table only calls it on an instruction
+/// with tag `TAG`.
+unsafe fn handler<const TAG: u32, W: Exec>(
+    ip: *const Op<W>,
     fp: *mut u64,
     mem_base: *mut u8,
-    cx: &mut Cx,
+    cx: &mut Cx<W>,
 ) -> u32 {
     // Before the tag is relied on: the call could write `*ip` as far as LLVM knows.
     #[cfg(feature = "op-histogram")]
@@ -444,7 +545,7 @@ unsafe fn handler<const TAG: u32>(
         ip.offset_from((*cx.code).ops.as_ptr()) as usize,
     );
     // SAFETY: `dispatch` picked this handler by the tag (see `Op`'s `repr`).
-    if *ip.cast::<u32>() != TAG {
+    if *ip.cast::<u16>() as u32 != TAG {
         std::hint::unreachable_unchecked();
     }
     let mut ip = ip;
@@ -459,22 +560,22 @@ unsafe fn handler<const TAG: u32>(
     // Slot access. Every slot named by an instruction is inside the frame.
     macro_rules! r64 {
         ($s:expr) => {
-            *fp.add($s as usize)
+            *fp.add(SlotIndex::at($s))
         };
     }
     macro_rules! w64 {
         ($s:expr, $v:expr) => {
-            *fp.add($s as usize) = $v
+            *fp.add(SlotIndex::at($s)) = $v
         };
     }
     macro_rules! r128 {
         ($s:expr) => {
-            ptr::read_unaligned(fp.add($s as usize).cast::<u128>())
+            ptr::read_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>())
         };
     }
     macro_rules! w128 {
         ($s:expr, $v:expr) => {
-            ptr::write_unaligned(fp.add($s as usize).cast::<u128>(), $v)
+            ptr::write_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>(), $v)
         };
     }
     // Typed reads and writes; 32-bit values are written zero-extended.
@@ -534,7 +635,7 @@ unsafe fn handler<const TAG: u32>(
     macro_rules! imm {
         ($d:expr, $a:expr, $i:expr, $t:ident, $f:expr) => {{
             let x = get!($t, $a);
-            put!($t, $d, ($f)(x, $i as i32 as $t))
+            put!($t, $d, ($f)(x, $i.sext() as $t))
         }};
     }
     macro_rules! fallible {
@@ -547,7 +648,7 @@ unsafe fn handler<const TAG: u32>(
     }
     macro_rules! load {
         ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
-            let ea = r64!($addr) as u32 as u64 + $off as u64;
+            let ea = r64!($addr) as u32 as u64 + $off.idx() as u64;
             if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
                 trap!(TrapCode::MemoryOutOfBounds);
             }
@@ -558,7 +659,7 @@ unsafe fn handler<const TAG: u32>(
     }
     macro_rules! store {
         ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
-            let ea = r64!($addr) as u32 as u64 + $off as u64;
+            let ea = r64!($addr) as u32 as u64 + $off.idx() as u64;
             if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
                 trap!(TrapCode::MemoryOutOfBounds);
             }
@@ -569,23 +670,43 @@ unsafe fn handler<const TAG: u32>(
             )
         }};
     }
+    // Relative branches (from the branch, which `ip` has already passed)
+    // and absolute ones. A taken branch dispatches on its own: a
+    // conditional branch then stays a branch with two dispatch sites (each
+    // predicted on its own) instead of the `cmov` LLVM would pick for so
+    // cheap a target, which makes the next dispatch wait for the condition.
     macro_rules! jump {
+        ($off:expr) => {{
+            let ip = ip.offset($off as isize - 1);
+            let next = handler_of(ip);
+            // SAFETY: an empty instruction sequence. It keeps LLVM from
+            // merging this dispatch with the fall-through one.
+            std::arch::asm!("", options(nomem, nostack, preserves_flags));
+            return next(ip, fp, mem_base, cx);
+        }};
+    }
+    macro_rules! jump_to {
         ($t:expr) => {
             ip = ops.add($t as usize)
         };
     }
     // Switches to the frame of `$callee` (arguments at `$base`), running it
-    // in this loop if it is interpreted, or calls out otherwise.
+    // in this loop if it is interpreted in this width, or calls out
+    // otherwise (`$type_index` is evaluated only then).
     macro_rules! call {
         ($callee:expr, $base:expr, $type_index:expr) => {{
             let callee: *const VMFunc = $callee;
+            let mut here = None;
             if ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
-                let cvm = (*callee).vmctx;
-                let module = &*((*cvm).tier_state as *const ModuleCode);
-                let Ok(ccode) = module.func((*callee).func_index) else {
+                let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
+                let Ok(c) = module.func((*callee).func_index) else {
                     trap!(TrapCode::Unreachable);
                 };
-                let new_fp = fp.add($base as usize);
+                here = W::code_of(c);
+            }
+            if let Some(ccode) = here {
+                let cvm = (*callee).vmctx;
+                let new_fp = fp.add($base.idx());
                 let room = (stack.base.add(STACK_SLOTS) as usize - new_fp as usize) / 8;
                 if cx.frames.len() >= MAX_FRAMES || room < ccode.frame_slots as usize {
                     trap!(TrapCode::StackOverflow);
@@ -618,7 +739,7 @@ unsafe fn handler<const TAG: u32>(
             } else {
                 let ty = func_type(vmctx, $type_index);
                 let frame_end = fp.add((*code).frame_slots as usize);
-                let status = call_out(stack, callee, vmctx, ty, fp.add($base as usize), frame_end);
+                let status = call_out(stack, callee, vmctx, ty, fp.add($base.idx()), frame_end);
                 if status != 0 {
                     return status;
                 }
@@ -649,8 +770,8 @@ unsafe fn handler<const TAG: u32>(
     }
     macro_rules! bulk {
         ($op:expr, $base:expr) => {{
-            let s = [r64!($base), r64!($base + 1), r64!($base + 2)];
-            if let Err(c) = bulk($op, vmctx, s, (mem_base, mem_len)) {
+            let s = [r64!($base), r64!($base.idx() + 1), r64!($base.idx() + 2)];
+            if let Err(c) = bulk($op, &(*code).aux, vmctx, s, (mem_base, mem_len)) {
                 trap!(c);
             }
         }};
@@ -667,28 +788,32 @@ unsafe fn handler<const TAG: u32>(
             match *cur {
                 $(
                     Op::$V(d, a, b) => put!(bool, d, get!($t, a) $o get!($t, b)),
-                    Op::$VI(d, a, i) => put!(bool, d, get!($t, a) $o (i as i32 as $t)),
-                    Op::$B(a, b, t) => if get!($t, a) $o get!($t, b) { jump!(t) },
-                    Op::$BI(a, i, t) => if get!($t, a) $o (i as i32 as $t) { jump!(t) },
+                    Op::$VI(d, a, i) => put!(bool, d, get!($t, a) $o (i.sext() as $t)),
+                    Op::$B(a, b, t) => if get!($t, a) $o get!($t, b) { jump!(t.sext()) },
+                    Op::$BI(a, i, t) => if get!($t, a) $o (i.sext() as $t) { jump!(t.sext()) },
                 )*
                 Op::Unreachable => trap!(TrapCode::Unreachable),
-                Op::Br(t) => jump!(t),
-                Op::BrIfNez(c, t) => if get!(u32, c) != 0 { jump!(t) },
-                Op::BrIfEqz(c, t) => if get!(u32, c) == 0 { jump!(t) },
-                Op::BrIfNez64(c, t) => if r64!(c) != 0 { jump!(t) },
-                Op::BrIfEqz64(c, t) => if r64!(c) == 0 { jump!(t) },
-                Op::BrTable(index, first, len) => {
+                Op::Br(t) => jump!(t as i32),
+                Op::BrIfNez(c, t) => if get!(u32, c) != 0 { jump!(t as i32) },
+                Op::BrIfEqz(c, t) => if get!(u32, c) == 0 { jump!(t as i32) },
+                Op::BrIfNez64(c, t) => if r64!(c) != 0 { jump!(t as i32) },
+                Op::BrIfEqz64(c, t) => if r64!(c) == 0 { jump!(t as i32) },
+                Op::BrTable(index, at) => {
+                    let aux = &(*code).aux;
+                    let len = *aux.get_unchecked(at as usize);
                     let k = get!(u32, index).min(len - 1);
-                    jump!((*code).br_targets[(first + k) as usize]);
+                    jump_to!(*aux.get_unchecked((at + 1 + k) as usize));
                 }
                 Op::Return => ret!(),
                 Op::Return1(s) => {
                     *fp = r64!(s);
                     ret!()
                 }
-                Op::Call(func, base, type_index) => call!((*vmctx).func(func), base, type_index),
-                Op::CallIndirect(index, base, side) => {
-                    let (type_index, table_index) = (*code).indirect[side as usize];
+                Op::Call(base, func) => call!((*vmctx).func(func), base, func_type_index(vmctx, func)),
+                Op::CallIndirect(base, at) => {
+                    let aux = &(*code).aux;
+                    let (type_index, table_index, index) =
+                        (aux[at as usize], aux[at as usize + 1], aux[at as usize + 2]);
                     let table = (*vmctx).table(table_index);
                     let i = get!(u32, index);
                     if i >= (*table).len {
@@ -706,8 +831,16 @@ unsafe fn handler<const TAG: u32>(
                 Op::Copy(d, s) => w64!(d, r64!(s)),
                 Op::Copy128(d, s) => w128!(d, r128!(s)),
                 Op::Const32(d, v) => w64!(d, v as u64),
-                Op::Const64(d, lo, hi) => w64!(d, (hi as u64) << 32 | lo as u64),
-                Op::ConstV128(d, i) => w128!(d, (*code).consts128[i as usize]),
+                Op::Const32S(d, v) => w64!(d, v as i32 as u64),
+                Op::Const64(d, at) => {
+                    let aux = &(*code).aux;
+                    w64!(d, (aux[at as usize + 1] as u64) << 32 | aux[at as usize] as u64)
+                }
+                Op::ConstV128(d, at) => {
+                    let w = &(&(*code).aux)[at as usize..][..4];
+                    w128!(d, (0..4).fold(0, |v, k| v | (w[k] as u128) << (32 * k)))
+                }
+                Op::AddrOffset(s, o) => w64!(s, (get!(u32, s) as u64 + o as u64).min(u32::MAX as u64)),
                 Op::Select(d, c, s) => if get!(u32, c) == 0 { w64!(d, r64!(s)) },
                 Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
                 Op::GlobalGet(d, g) => w64!(d, *(*vmctx).global(g).cast::<u64>()),
@@ -876,7 +1009,7 @@ unsafe fn handler<const TAG: u32>(
                 Op::MemoryFill(base) | Op::MemoryCopy(base) | Op::MemoryInit(base, _) => bulk!(*cur, base),
                 Op::DataDrop(seg) => (*(*vmctx).data.add(seg as usize)).len = 0,
                 Op::TableGet(d, index, t) => {
-                    let table = (*vmctx).table(t);
+                    let table = (*vmctx).table(t.idx() as u32);
                     let i = get!(u32, index);
                     if i >= (*table).len {
                         trap!(TrapCode::TableOutOfBounds);
@@ -884,7 +1017,7 @@ unsafe fn handler<const TAG: u32>(
                     w64!(d, *(*table).base.add(i as usize));
                 }
                 Op::TableSet(index, v, t) => {
-                    let table = (*vmctx).table(t);
+                    let table = (*vmctx).table(t.idx() as u32);
                     let i = get!(u32, index);
                     if i >= (*table).len {
                         trap!(TrapCode::TableOutOfBounds);
@@ -894,7 +1027,7 @@ unsafe fn handler<const TAG: u32>(
                 Op::TableSize(d, t) => put!(u32, d, (*(*vmctx).table(t)).len),
                 Op::TableGrow(base, t) => {
                     let grow = (*(*vmctx).builtins).table_grow;
-                    let old = grow((*vmctx).table(t), get!(u32, base + 1), r64!(base));
+                    let old = grow((*vmctx).table(t), get!(u32, base.idx() + 1), r64!(base));
                     put!(u32, base, old);
                 }
                 Op::TableFill(base, _) | Op::TableCopy(base, ..) | Op::TableInit(base, ..) => bulk!(*cur, base),
@@ -916,10 +1049,10 @@ unsafe fn handler<const TAG: u32>(
                         w64!(s.dst, v as u64);
                     }
                 }
-                Op::SimdMem(d, addr, i) => {
+                Op::SimdMem(i) => {
                     let m = (*code).simd_mem[i as usize];
                     let size = m.op.access_size();
-                    let ea = get!(u32, addr) as u64 + m.offset as u64;
+                    let ea = get!(u32, m.addr) as u64 + m.offset as u64;
                     if ea + size as u64 > mem_len as u64 {
                         trap!(TrapCode::MemoryOutOfBounds);
                     }
@@ -929,7 +1062,7 @@ unsafe fn handler<const TAG: u32>(
                         m.op.store(r128!(m.vector), bytes);
                     } else {
                         let old = if m.op.has_vector_operand() { r128!(m.vector) } else { 0 };
-                        w128!(d, m.op.load(bytes, old));
+                        w128!(m.dst, m.op.load(bytes, old));
                     }
                 }
             }
@@ -942,12 +1075,12 @@ unsafe fn handler<const TAG: u32>(
 
 #[cfg(feature = "op-histogram")]
 mod histogram {
-    use crate::bytecode::Op;
+    use crate::bytecode::{FuncCode, Op, Width};
     use std::cell::RefCell;
     use std::collections::HashMap;
 
     /// The name of an instruction's variant.
-    fn name(op: &Op) -> String {
+    fn name<W: Width>(op: &Op<W>) -> String {
         let s = format!("{op:?}");
         s.split('(').next().unwrap_or("").to_string()
     }
@@ -958,17 +1091,20 @@ mod histogram {
     }
 
     thread_local! {
-        static F: RefCell<HashMap<(usize, u32), (Vec<u64>, Vec<Op>)>> = RefCell::new(Default::default());
+        static F: RefCell<HashMap<(usize, u32), (Vec<u64>, Vec<String>)>> = RefCell::new(Default::default());
     }
 
     /// Out of line, so that the handlers keep their tail calls.
     #[inline(never)]
-    pub fn count(op: &Op, code: &crate::bytecode::FuncCode, at: usize) {
+    pub fn count<W: Width>(op: &Op<W>, code: &FuncCode<W>, at: usize) {
         F.with(|f| {
             let mut f = f.borrow_mut();
             let e = f
                 .entry((code as *const _ as usize, code.func_index))
-                .or_insert_with(|| (vec![0; code.ops.len()], code.ops.to_vec()));
+                .or_insert_with(|| {
+                    let ops = code.ops.iter().map(|op| format!("{op:?}")).collect();
+                    (vec![0; code.ops.len()], ops)
+                });
             e.0[at] += 1;
         });
         H.with(|h| {
@@ -1012,7 +1148,7 @@ mod histogram {
                 eprintln!("== func {}: {n}", k.1);
                 let (c, ops) = &f[&k];
                 for (i, op) in ops.iter().enumerate() {
-                    eprintln!("{:10} {i:4}: {op:?}", c[i]);
+                    eprintln!("{:10} {i:4}: {op}", c[i]);
                 }
             }
         })

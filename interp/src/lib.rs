@@ -18,7 +18,7 @@ mod num;
 pub mod simd;
 mod translate;
 
-use bytecode::FuncCode;
+use bytecode::Code;
 use std::sync::{Arc, OnceLock};
 use tandem_vm::ModuleEnv;
 
@@ -30,7 +30,7 @@ pub use translate::TranslateError;
 pub struct ModuleCode {
     env: Arc<ModuleEnv>,
     /// By local function index; filled on first call.
-    funcs: Box<[OnceLock<Result<FuncCode, TranslateError>>]>,
+    funcs: Box<[OnceLock<Result<Code, TranslateError>>]>,
 }
 
 impl ModuleCode {
@@ -45,7 +45,7 @@ impl ModuleCode {
 
     /// The translation of local function `func_index` (an index in the
     /// module's function index space), translating it on first use.
-    pub fn func(&self, func_index: u32) -> Result<&FuncCode, &TranslateError> {
+    pub fn func(&self, func_index: u32) -> Result<&Code, &TranslateError> {
         let local = func_index
             .checked_sub(self.env.num_imported_funcs)
             .and_then(|i| self.funcs.get(i as usize));

@@ -161,10 +161,16 @@ type CtorImm = fn(Slot, Slot, u32) -> Op;
 
 struct Translator<'a> {
     env: &'a ModuleEnv,
+    func_index: u32,
+    /// Whether the function is being translated for the narrow encoding
+    /// (immediates and offsets limited to what its fields hold).
+    narrow: bool,
+    /// Whether compares fuse with branches (whose narrow target field may
+    /// not reach far enough in huge functions).
+    fuse: bool,
     ops: Vec<Op>,
-    br_targets: Vec<Target>,
-    consts128: Vec<u128>,
-    indirect: Vec<(u32, u32)>,
+    /// See [`FuncCode::aux`].
+    aux: Vec<u32>,
     simd: Vec<SimdInstr>,
     simd_mem: Vec<SimdMemInstr>,
     stack: Vec<Entry>,
@@ -193,80 +199,109 @@ struct Translator<'a> {
     last_global_set: Option<(usize, Slot, u32)>,
 }
 
-/// Translates function `func_index` (a local function) of `env`.
-pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<FuncCode> {
-    let ty = env.func_type(func_index);
-    let body = env.body(func_index);
-    let mut locals = Vec::new();
-    let mut next: Slot = 0;
-    for &p in ty.params() {
-        locals.push((next, p));
-        next += slots_of(p);
-    }
-    let param_slots = next;
-    let mut reader = body.get_locals_reader()?;
-    for _ in 0..reader.get_count() {
-        let (count, ty) = reader.read()?;
-        for _ in 0..count {
-            locals.push((next, ty));
-            next = next
-                .checked_add(slots_of(ty))
-                .ok_or_else(|| TranslateError("too many locals".into()))?;
+/// Translates function `func_index` (a local function) of `env`, in the
+/// narrow encoding if it fits (first with fused branches, then without),
+/// else in the wide one.
+pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<Code> {
+    for fuse in [true, false] {
+        let t = Translator::run(env, func_index, true, fuse)?;
+        if t.max_slot > u16::MAX as u32 + 1 {
+            break;
+        }
+        if let Some(code) = t.finish::<u16>() {
+            return Ok(Code::Narrow(code));
         }
     }
-    let mut t = Translator {
-        env,
-        ops: Vec::new(),
-        br_targets: Vec::new(),
-        consts128: Vec::new(),
-        indirect: Vec::new(),
-        simd: Vec::new(),
-        simd_mem: Vec::new(),
-        stack: Vec::new(),
-        ctrls: Vec::new(),
-        clean: 0,
-        locals,
-        locals_end: next,
-        max_slot: next,
-        results: ty.results().to_vec(),
-        unreachable: false,
-        dead_depth: 0,
-        last_producer: None,
-        last_global_set: None,
-    };
-    t.ctrls.push(Ctrl {
-        kind: CtrlKind::Func,
-        height: 0,
-        base: next,
-        params: Vec::new(),
-        results: ty.results().to_vec(),
-        start: 0,
-        patches: Vec::new(),
-        else_patch: None,
-    });
-    let mut ops = body.get_operators_reader()?;
-    while !t.ctrls.is_empty() {
-        let op = ops.read()?;
-        t.operator(op)?;
+    let t = Translator::run(env, func_index, false, true)?;
+    t.finish::<u32>()
+        .map(Code::Wide)
+        .ok_or_else(|| TranslateError("function too large".into()))
+}
+
+impl<'a> Translator<'a> {
+    /// Translates the body of `func_index` into `Op<u32>` with absolute targets.
+    fn run(env: &'a ModuleEnv, func_index: u32, narrow: bool, fuse: bool) -> Result<Self> {
+        let ty = env.func_type(func_index);
+        let body = env.body(func_index);
+        let mut locals = Vec::new();
+        let mut next: Slot = 0;
+        for &p in ty.params() {
+            locals.push((next, p));
+            next += slots_of(p);
+        }
+        let mut reader = body.get_locals_reader()?;
+        for _ in 0..reader.get_count() {
+            let (count, ty) = reader.read()?;
+            for _ in 0..count {
+                locals.push((next, ty));
+                next = next
+                    .checked_add(slots_of(ty))
+                    .ok_or_else(|| TranslateError("too many locals".into()))?;
+            }
+        }
+        let mut t = Translator {
+            env,
+            func_index,
+            narrow,
+            fuse,
+            ops: Vec::new(),
+            aux: Vec::new(),
+            simd: Vec::new(),
+            simd_mem: Vec::new(),
+            stack: Vec::new(),
+            ctrls: Vec::new(),
+            clean: 0,
+            locals,
+            locals_end: next,
+            max_slot: next,
+            results: ty.results().to_vec(),
+            unreachable: false,
+            dead_depth: 0,
+            last_producer: None,
+            last_global_set: None,
+        };
+        t.ctrls.push(Ctrl {
+            kind: CtrlKind::Func,
+            height: 0,
+            base: next,
+            params: Vec::new(),
+            results: ty.results().to_vec(),
+            start: 0,
+            patches: Vec::new(),
+            else_patch: None,
+        });
+        let mut ops = body.get_operators_reader()?;
+        while !t.ctrls.is_empty() {
+            let op = ops.read()?;
+            t.operator(op)?;
+        }
+        if i32::try_from(t.ops.len()).is_err() {
+            return Err(TranslateError("function too large".into()));
+        }
+        Ok(t)
     }
-    if u32::try_from(t.ops.len()).is_err() {
-        return Err(TranslateError("function too large".into()));
+
+    /// The translation in the encoding of width `S`, if everything fits.
+    fn finish<S: Width<Word = u32>>(&self) -> Option<FuncCode<S>> {
+        let ops = (self.ops.iter().enumerate())
+            .map(|(at, op)| op.encode::<S>(at as u32))
+            .collect::<Option<_>>()?;
+        let ty = self.env.func_type(self.func_index);
+        let param_slots = ty.params().iter().map(|&p| slots_of(p)).sum::<u32>();
+        Some(FuncCode {
+            ops,
+            aux: self.aux.as_slice().into(),
+            simd: self.simd.as_slice().into(),
+            simd_mem: self.simd_mem.as_slice().into(),
+            func_index: self.func_index,
+            param_slots,
+            local_slots: self.locals_end - param_slots,
+            frame_slots: self.max_slot,
+            params: ty.params().into(),
+            results: ty.results().into(),
+            has_memory: !self.env.memories.is_empty(),
+        })
     }
-    Ok(FuncCode {
-        ops: t.ops.into(),
-        br_targets: t.br_targets.into(),
-        consts128: t.consts128.into(),
-        indirect: t.indirect.into(),
-        simd: t.simd.into(),
-        simd_mem: t.simd_mem.into(),
-        func_index,
-        param_slots,
-        local_slots: t.locals_end - param_slots,
-        frame_slots: t.max_slot,
-        params: ty.params().into(),
-        results: ty.results().into(),
-        has_memory: !env.memories.is_empty(),
-    })
 }
 
 impl Translator<'_> {
@@ -317,15 +352,30 @@ impl Translator<'_> {
     fn emit_const(&mut self, dst: Slot, bits: u64) {
         if bits >> 32 == 0 {
             self.emit(Op::Const32(dst, bits as u32));
+        } else if bits as i64 == bits as i32 as i64 {
+            self.emit(Op::Const32S(dst, bits as u32));
         } else {
-            self.emit(Op::Const64(dst, bits as u32, (bits >> 32) as u32));
+            let at = self.aux_push(&[bits as u32, (bits >> 32) as u32]);
+            self.emit(Op::Const64(dst, at));
         }
     }
 
     fn emit_const128(&mut self, dst: Slot, v: u128) {
-        let index = self.consts128.len() as u32;
-        self.consts128.push(v);
-        self.emit(Op::ConstV128(dst, index));
+        let words = [
+            v as u32,
+            (v >> 32) as u32,
+            (v >> 64) as u32,
+            (v >> 96) as u32,
+        ];
+        let at = self.aux_push(&words);
+        self.emit(Op::ConstV128(dst, at));
+    }
+
+    /// Appends words to `aux`; returns the index of the first.
+    fn aux_push(&mut self, words: &[u32]) -> u32 {
+        let at = self.aux.len() as u32;
+        self.aux.extend_from_slice(words);
+        at
     }
 
     fn emit_copy(&mut self, ty: ValType, dst: Slot, src: Slot) {
@@ -484,7 +534,7 @@ impl Translator<'_> {
                     *t = target;
                 }
             }
-            Patch::Table(at) => self.br_targets[at] = target,
+            Patch::Table(at) => self.aux[at] = target,
         }
     }
 
@@ -568,7 +618,7 @@ impl Translator<'_> {
             let cond = match op {
                 Op::I32Eqz(_, s) => Some(Cond::Eqz(s)),
                 Op::I64Eqz(_, s) => Some(Cond::Eqz64(s)),
-                _ if fused_branch(op, false, 0).is_some() => Some(Cond::Cmp(op)),
+                _ if self.fuse && fused_branch(op, false, 0).is_some() => Some(Cond::Cmp(op)),
                 _ => None,
             };
             if let Some(cond) = cond {
@@ -630,20 +680,21 @@ impl Translator<'_> {
             .targets()
             .collect::<std::result::Result<Vec<_>, _>>()?;
         depths.push(targets.default());
-        let first = self.br_targets.len();
-        self.br_targets.resize(first + depths.len(), 0);
-        self.emit(Op::BrTable(index, first as u32, depths.len() as u32));
+        let at = self.aux_push(&[depths.len() as u32]);
+        let first = self.aux.len();
+        self.aux.resize(first + depths.len(), 0);
+        self.emit(Op::BrTable(index, at));
         // Targets that need values moved get a trampoline (one per label).
         let mut trampolines: Vec<(u32, Target)> = Vec::new();
         for (k, &depth) in depths.iter().enumerate() {
             if !self.branch_needs_moves(depth)? {
                 self.link(Patch::Table(first + k), depth)?;
             } else if let Some(&(_, t)) = trampolines.iter().find(|(d, _)| *d == depth) {
-                self.br_targets[first + k] = t;
+                self.aux[first + k] = t;
             } else {
                 let t = self.here();
                 trampolines.push((depth, t));
-                self.br_targets[first + k] = t;
+                self.aux[first + k] = t;
                 self.branch_to(depth)?;
             }
         }
@@ -748,13 +799,15 @@ impl Translator<'_> {
         // The immediate field holds an i32; ops on i64 operands (whatever
         // their result type) sign-extend it.
         let wide = ea.ty == ValType::I64;
+        let narrow = self.narrow;
         let fit = |c: u64| -> Option<u32> {
-            if !wide {
-                Some(c as u32)
+            let c = if wide {
+                c as i64
             } else {
-                let c = c as i64;
-                i32::try_from(c).ok().map(|c| c as u32)
-            }
+                c as u32 as i32 as i64
+            };
+            let i = i32::try_from(c).ok()?;
+            (!narrow || i16::try_from(i).is_ok()).then_some(i as u32)
         };
         let negate = |c: u64| -> u64 {
             if wide {
@@ -782,7 +835,8 @@ impl Translator<'_> {
 
     fn load(&mut self, ty: ValType, memarg: MemArg, make: CtorImm) -> Result<()> {
         let offset = mem_offset(memarg)?;
-        let addr = self.pop_operand()?;
+        let e = self.pop()?;
+        let (addr, offset) = self.address(e, offset);
         self.emit_result(ty, |d| make(d, addr, offset));
         Ok(())
     }
@@ -790,9 +844,28 @@ impl Translator<'_> {
     fn store(&mut self, memarg: MemArg, make: CtorImm) -> Result<()> {
         let offset = mem_offset(memarg)?;
         let value = self.pop_operand()?;
-        let addr = self.pop_operand()?;
+        let e = self.pop()?;
+        let (addr, offset) = self.address(e, offset);
         self.emit(make(addr, value, offset));
         Ok(())
+    }
+
+    /// The address slot and offset of a memory access on the popped
+    /// address `e`. An offset too large for a narrow field is added
+    /// beforehand in `e`'s canonical slot (free now, and read by the access
+    /// before its result is written), see [`Op::AddrOffset`].
+    fn address(&mut self, e: Entry, offset: u32) -> (Slot, u32) {
+        if !self.narrow || offset <= u16::MAX as u32 {
+            return (self.operand(e), offset);
+        }
+        if let Val::Const(c) = e.val {
+            let ea = (c as u32 as u64 + (offset - 1) as u64).min(u32::MAX as u64);
+            self.emit_const(e.slot, ea);
+        } else {
+            self.emit_move(e, e.slot);
+            self.emit(Op::AddrOffset(e.slot, offset - 1));
+        }
+        (e.slot, 1)
     }
 
     /// `local.set`/`local.tee`.
@@ -869,9 +942,15 @@ impl Translator<'_> {
         };
         let addr = self.pop_operand()?;
         let index = self.simd_mem.len() as u32;
-        self.simd_mem.push(SimdMemInstr { op, offset, vector });
         let dst = self.next_slot();
-        self.emit(Op::SimdMem(dst, addr, index));
+        self.simd_mem.push(SimdMemInstr {
+            op,
+            offset,
+            dst,
+            addr,
+            vector,
+        });
+        self.emit(Op::SimdMem(index));
         if !op.is_store() {
             self.push(ValType::V128, Val::Temp);
         }
@@ -972,9 +1051,7 @@ impl Translator<'_> {
                     .ok_or_else(|| TranslateError("bad function index".into()))?;
                 let ft = &self.env.types[type_index as usize];
                 let (params, results) = (ft.params().len(), ft.results().to_vec());
-                self.call(params, &results, |base| {
-                    Op::Call(function_index, base, type_index)
-                })?;
+                self.call(params, &results, |base| Op::Call(base, function_index))?;
             }
             Operator::CallIndirect {
                 type_index,
@@ -983,9 +1060,8 @@ impl Translator<'_> {
                 let ft = &self.env.types[type_index as usize];
                 let (params, results) = (ft.params().len(), ft.results().to_vec());
                 let index = self.pop_operand()?;
-                let side = self.indirect.len() as u32;
-                self.indirect.push((type_index, table_index));
-                self.call(params, &results, |base| Op::CallIndirect(index, base, side))?;
+                let at = self.aux_push(&[type_index, table_index, index]);
+                self.call(params, &results, |base| Op::CallIndirect(base, at))?;
             }
             Operator::Drop => {
                 self.pop()?;
@@ -1102,7 +1178,8 @@ impl Translator<'_> {
             }
             Operator::TableInit { elem_index, table } => {
                 let base = self.pop_in_place(3)?;
-                self.emit(Op::TableInit(base, elem_index, table));
+                let at = self.aux_push(&[elem_index, table]);
+                self.emit(Op::TableInit(base, at));
             }
             Operator::ElemDrop { elem_index } => {
                 self.emit(Op::ElemDrop(elem_index));

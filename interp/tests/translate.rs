@@ -2,7 +2,7 @@
 //! avoids and the instructions it fuses are what makes the interpreter fast.
 
 use std::sync::Arc;
-use tandem_interp::bytecode::Op;
+use tandem_interp::bytecode::{Code, FuncCode, Op};
 use tandem_interp::ModuleCode;
 use tandem_vm::ModuleEnv;
 use wasmparser::{Parser, Payload};
@@ -28,9 +28,19 @@ fn env(wat: &str) -> Arc<ModuleEnv> {
     Arc::new(env)
 }
 
-fn ops(wat: &str) -> Vec<Op> {
+/// The translation of function 0, which must be in the narrow encoding.
+fn narrow(wat: &str, check: impl FnOnce(&FuncCode<u16>)) {
     let code = ModuleCode::new(env(wat));
-    code.func(0).unwrap().ops.to_vec()
+    match code.func(0).unwrap() {
+        Code::Narrow(c) => check(c),
+        Code::Wide(_) => panic!("translated in the wide encoding"),
+    }
+}
+
+fn ops(wat: &str) -> Vec<Op<u16>> {
+    let mut ops = Vec::new();
+    narrow(wat, |c| ops = c.ops.to_vec());
+    ops
 }
 
 #[test]
@@ -48,7 +58,7 @@ fn local_set_retargets_the_producer() {
         ops,
         [
             Op::I32Add(1, 0, 1),
-            Op::I32AddImm(0, 0, u32::MAX),
+            Op::I32AddImm(0, 0, u16::MAX),
             Op::Return
         ]
     );
@@ -96,8 +106,73 @@ fn copies_out_of_a_local_go_before_its_retargeted_producer() {
 
 #[test]
 fn i64_immediates_must_fit_sign_extended() {
-    let ops = ops(r#"(module (func (param i64) (result i32)
-        (i64.ge_u (local.get 0) (i64.const 0x1_0000_0000))))"#);
-    assert_eq!(ops[0], Op::Const64(2, 0, 1));
-    assert_eq!(ops[1], Op::I64GeU(1, 0, 2));
+    narrow(
+        r#"(module (func (param i64) (result i32)
+        (i64.ge_u (local.get 0) (i64.const 0x1_0000_0000))))"#,
+        |c| {
+            assert_eq!(c.ops[0], Op::Const64(2, 0));
+            assert_eq!(*c.aux, [0, 1]);
+            assert_eq!(c.ops[1], Op::I64GeU(1, 0, 2));
+        },
+    );
+}
+
+#[test]
+fn immediates_outside_the_narrow_field_use_the_register_form() {
+    let ops = ops(r#"(module (func (param i32) (result i32)
+        (i32.and (local.get 0) (i32.const 0xffff))))"#);
+    assert_eq!(
+        ops,
+        [Op::Const32(2, 0xffff), Op::I32And(1, 0, 2), Op::Return1(1)]
+    );
+}
+
+#[test]
+fn large_memory_offsets_are_added_before_the_access() {
+    let ops = ops(r#"(module (memory 1) (func (param i32) (result i32)
+        (i32.load offset=0x12345 (local.get 0))))"#);
+    assert_eq!(
+        ops,
+        [
+            Op::Copy(1, 0),
+            Op::AddrOffset(1, 0x12344),
+            Op::Load32(1, 1, 1),
+            Op::Return1(1)
+        ]
+    );
+}
+
+#[test]
+fn branches_are_relative() {
+    let ops = ops(r#"(module (func (param i32)
+        (block (br_if 0 (local.get 0)) (br 0))))"#);
+    assert_eq!(ops, [Op::BrIfNez(0, 2), Op::Br(1), Op::Return]);
+}
+
+#[test]
+fn huge_frames_use_the_wide_encoding() {
+    // 33,000 `v128` locals: slots 1..66,001.
+    let wat = format!(
+        "(module (func (param i32) (result i32) (local {}) {}))",
+        "v128 ".repeat(33_000),
+        "(i32.add (local.get 0) (i32.const 100000))"
+    );
+    let code = ModuleCode::new(env(&wat));
+    let Code::Wide(c) = code.func(0).unwrap() else {
+        panic!("translated in the narrow encoding")
+    };
+    assert_eq!(c.ops[0], Op::I32AddImm(66_001, 0, 100_000));
+}
+
+#[test]
+fn far_compare_branches_are_not_fused() {
+    // A forward branch over 40,000 instructions does not fit a narrow
+    // relative target: the function is translated again without fusing.
+    let wat = format!(
+        "(module (func (param i32 i32) (block (br_if 0 (i32.lt_s (local.get 0) (i32.const 5))) {})))",
+        "(local.set 1 (i32.add (local.get 1) (i32.const 1)))".repeat(40_000)
+    );
+    let ops = ops(&wat);
+    assert_eq!(ops[0], Op::I32LtSImm(2, 0, 5));
+    assert_eq!(ops[1], Op::BrIfNez(2, 40_001));
 }
