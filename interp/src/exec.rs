@@ -1085,13 +1085,21 @@ mod histogram {
         s.split('(').next().unwrap_or("").to_string()
     }
 
-    thread_local! {
-        static H: RefCell<(HashMap<String, u64>, HashMap<(String, String), u64>, String, u64)> =
-            RefCell::new(Default::default());
-    }
+    /// Counts per instruction and per pair of consecutive instructions, the
+    /// previous instruction, and the total.
+    type Counts = (
+        HashMap<String, u64>,
+        HashMap<(String, String), u64>,
+        String,
+        u64,
+    );
+    /// Per function (code address, function index): counts per instruction
+    /// index, and the instructions' names.
+    type FuncCounts = HashMap<(usize, u32), (Vec<u64>, Vec<String>)>;
 
     thread_local! {
-        static F: RefCell<HashMap<(usize, u32), (Vec<u64>, Vec<String>)>> = RefCell::new(Default::default());
+        static H: RefCell<Counts> = RefCell::new(Default::default());
+        static F: RefCell<FuncCounts> = RefCell::new(Default::default());
     }
 
     /// Out of line, so that the handlers keep their tail calls.
