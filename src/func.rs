@@ -113,7 +113,7 @@ impl Func {
         results: &mut [Val],
     ) -> Result<()> {
         let objs = store.objects_mut();
-        let ty = objs.func(self).ty.clone();
+        let ty = &objs.func(self).ty;
         check_vals("argument", params, ty.params())?;
         if results.len() != ty.results().len() {
             return Err(Error::Type(format!(
@@ -122,11 +122,13 @@ impl Func {
                 results.len()
             )));
         }
-        let mut values = vec![ValRaw::default(); ty.params().len().max(ty.results().len())];
+        let mut values = vec![ValRaw::default(); params.len().max(results.len())];
         for (raw, val) in values.iter_mut().zip(params) {
             *raw = val.to_raw(objs);
         }
         call_raw(objs, *self, &mut values)?;
+        // The signature is borrowed again: the call needed the store mutably.
+        let ty = &objs.func(self).ty;
         for ((res, raw), &t) in results.iter_mut().zip(&values).zip(ty.results()) {
             *res = Val::from_raw(*raw, t, objs);
         }
