@@ -51,7 +51,10 @@ impl ModuleCode {
             .and_then(|i| self.funcs.get(i as usize));
         match local {
             Some(cell) => cell
-                .get_or_init(|| translate::translate(&self.env, func_index))
+                .get_or_init(|| {
+                    let _span = tracing::debug_span!("translate", func_index).entered();
+                    translate::translate(&self.env, func_index)
+                })
                 .as_ref(),
             None => Err(&NOT_LOCAL),
         }
