@@ -132,20 +132,22 @@ impl Memory {
     }
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
         let data = store.objects().memory(self).bytes();
-        let src = offset
-            .checked_add(buf.len())
-            .and_then(|end| data.get(offset..end))
-            .ok_or_else(|| Error::Limit("memory read out of bounds".into()))?;
-        buf.copy_from_slice(src);
+        buf.copy_from_slice(&data[span(data.len(), offset, buf.len(), "read")?]);
         Ok(())
     }
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
         let data = store.objects_mut().memory_mut(self).bytes_mut();
-        let dst = offset
-            .checked_add(buf.len())
-            .and_then(|end| data.get_mut(offset..end))
-            .ok_or_else(|| Error::Limit("memory write out of bounds".into()))?;
-        dst.copy_from_slice(buf);
+        let span = span(data.len(), offset, buf.len(), "write")?;
+        data[span].copy_from_slice(buf);
         Ok(())
     }
+}
+
+/// The bytes `offset..offset + len` of a memory of `size` bytes, if in bounds.
+fn span(size: usize, offset: usize, len: usize, what: &str) -> Result<std::ops::Range<usize>> {
+    offset
+        .checked_add(len)
+        .filter(|&end| end <= size)
+        .map(|end| offset..end)
+        .ok_or_else(|| Error::Limit(format!("memory {what} out of bounds")))
 }

@@ -349,38 +349,30 @@ pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get: impl Fn(&mut T) -> &mut WasiCtx + Copy + Send + Sync + 'static,
 ) -> Result<()> {
-    linker.func_wrap(
-        MODULE,
-        "args_get",
-        move |mut caller: Caller<'_, T>, argv: i32, buf: i32| -> i32 {
-            let args = get(caller.data_mut()).args.clone();
-            write_string_list(&mut caller, &args, argv, buf)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "args_sizes_get",
-        move |mut caller: Caller<'_, T>, count: i32, size: i32| -> i32 {
-            let args = get(caller.data_mut()).args.clone();
-            write_sizes(&mut caller, &args, count, size)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "environ_get",
-        move |mut caller: Caller<'_, T>, envp: i32, buf: i32| -> i32 {
-            let env = get(caller.data_mut()).env_strings();
-            write_string_list(&mut caller, &env, envp, buf)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "environ_sizes_get",
-        move |mut caller: Caller<'_, T>, count: i32, size: i32| -> i32 {
-            let env = get(caller.data_mut()).env_strings();
-            write_sizes(&mut caller, &env, count, size)
-        },
-    )?;
+    // `args_*` and `environ_*` are the same pair of calls over two string lists.
+    type Strings = fn(&WasiCtx) -> Vec<String>;
+    let lists: [(&str, Strings); 2] = [
+        ("args", |ctx| ctx.args.clone()),
+        ("environ", WasiCtx::env_strings),
+    ];
+    for (list, strings) in lists {
+        linker.func_wrap(
+            MODULE,
+            &format!("{list}_get"),
+            move |mut caller: Caller<'_, T>, ptrs: i32, buf: i32| -> i32 {
+                let items = strings(get(caller.data_mut()));
+                write_string_list(&mut caller, &items, ptrs, buf)
+            },
+        )?;
+        linker.func_wrap(
+            MODULE,
+            &format!("{list}_sizes_get"),
+            move |mut caller: Caller<'_, T>, count: i32, size: i32| -> i32 {
+                let items = strings(get(caller.data_mut()));
+                write_sizes(&mut caller, &items, count, size)
+            },
+        )?;
+    }
     linker.func_wrap(
         MODULE,
         "clock_time_get",
