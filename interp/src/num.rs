@@ -6,87 +6,92 @@
 
 use tandem_vm::TrapCode;
 
-/// Float operations that need Wasm-specific care, for `f32` and `f64`.
-pub trait WasmFloat: Copy {
-    /// `fmin`: NaN if either operand is NaN, and `-0 < +0`.
+/// Float operations whose Wasm semantics differ from Rust's std methods,
+/// shared by the scalar and SIMD operators. Implemented once per float type
+/// by `wasm_float!`.
+pub trait WasmFloat: Copy + PartialOrd {
+    /// `fmin`: NaN if either operand is NaN; `-0 < +0`.
     fn wasm_min(self, other: Self) -> Self;
-    /// `fmax`: NaN if either operand is NaN, and `-0 < +0`.
+    /// `fmax`: NaN if either operand is NaN; `-0 < +0`.
     fn wasm_max(self, other: Self) -> Self;
-    /// `nearest`: round to integral, ties to even.
-    fn wasm_nearest(self) -> Self;
+    /// Rounding ops; a NaN input yields a quiet (arithmetic) NaN.
     fn wasm_ceil(self) -> Self;
     fn wasm_floor(self) -> Self;
     fn wasm_trunc(self) -> Self;
+    fn wasm_nearest(self) -> Self;
+    fn wasm_sqrt(self) -> Self;
+    /// Sign-bit-only operations: never touch NaN payloads.
+    fn wasm_abs(self) -> Self;
+    fn wasm_neg(self) -> Self;
 }
 
 macro_rules! wasm_float {
-    ($f:ident, $quiet:expr) => {
-        impl WasmFloat for $f {
+    ($($t:ty => $u:ty),*) => {$(
+        impl WasmFloat for $t {
+            #[inline(always)]
             fn wasm_min(self, other: Self) -> Self {
                 if self.is_nan() || other.is_nan() {
-                    // `+` propagates and quiets a NaN operand: an arithmetic NaN.
+                    // `+` propagates (and quiets) the NaN: an arithmetic NaN,
+                    // as the spec requires for NaN operands.
                     self + other
                 } else if self == other {
-                    // Equal, possibly zeros of different signs: -0 wins.
-                    $f::from_bits(self.to_bits() | other.to_bits())
+                    // Equal, possibly zeros of opposite sign: OR-ing the bit
+                    // patterns picks -0 over +0 (and is the identity otherwise).
+                    <$t>::from_bits(self.to_bits() | other.to_bits())
                 } else if self < other {
                     self
                 } else {
                     other
                 }
             }
-
+            #[inline(always)]
             fn wasm_max(self, other: Self) -> Self {
                 if self.is_nan() || other.is_nan() {
                     self + other
                 } else if self == other {
-                    // Equal, possibly zeros of different signs: +0 wins.
-                    $f::from_bits(self.to_bits() & other.to_bits())
+                    // AND-ing picks +0 over -0.
+                    <$t>::from_bits(self.to_bits() & other.to_bits())
                 } else if self > other {
                     self
                 } else {
                     other
                 }
             }
-
-            // The rounding functions may come from a libm that passes a
-            // signalling NaN through unchanged; Wasm wants it quieted.
-            fn wasm_nearest(self) -> Self {
-                if self.is_nan() {
-                    $f::from_bits(self.to_bits() | $quiet)
-                } else {
-                    self.round_ties_even()
-                }
-            }
-
+            // The rounding functions may be libm calls that pass a signalling
+            // NaN through unchanged; the spec wants an arithmetic (quiet) NaN,
+            // which `x + x` produces.
+            #[inline(always)]
             fn wasm_ceil(self) -> Self {
-                if self.is_nan() {
-                    $f::from_bits(self.to_bits() | $quiet)
-                } else {
-                    self.ceil()
-                }
+                if self.is_nan() { self + self } else { self.ceil() }
             }
-
+            #[inline(always)]
             fn wasm_floor(self) -> Self {
-                if self.is_nan() {
-                    $f::from_bits(self.to_bits() | $quiet)
-                } else {
-                    self.floor()
-                }
+                if self.is_nan() { self + self } else { self.floor() }
             }
-
+            #[inline(always)]
             fn wasm_trunc(self) -> Self {
-                if self.is_nan() {
-                    $f::from_bits(self.to_bits() | $quiet)
-                } else {
-                    self.trunc()
-                }
+                if self.is_nan() { self + self } else { self.trunc() }
+            }
+            #[inline(always)]
+            fn wasm_nearest(self) -> Self {
+                if self.is_nan() { self + self } else { self.round_ties_even() }
+            }
+            #[inline(always)]
+            fn wasm_sqrt(self) -> Self {
+                if self.is_nan() { self + self } else { self.sqrt() }
+            }
+            #[inline(always)]
+            fn wasm_abs(self) -> Self {
+                <$t>::from_bits(self.to_bits() & !(1 << (<$u>::BITS - 1)))
+            }
+            #[inline(always)]
+            fn wasm_neg(self) -> Self {
+                <$t>::from_bits(self.to_bits() ^ (1 << (<$u>::BITS - 1)))
             }
         }
-    };
+    )*};
 }
-wasm_float!(f32, 1u32 << 22);
-wasm_float!(f64, 1u64 << 51);
+wasm_float!(f32 => u32, f64 => u64);
 
 /// Declares trapping float-to-int truncations: the float must be strictly
 /// inside `(lo, hi)` — the bounds are exclusive and exactly representable —

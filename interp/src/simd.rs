@@ -9,6 +9,7 @@
 //! once, at translation time, and calls [`eval`] / [`SimdMemOp::load`] /
 //! [`SimdMemOp::store`] when executing.
 
+use crate::num::WasmFloat;
 use wasmparser::{MemArg, Operator, ValType};
 
 // ---------------------------------------------------------------------------
@@ -372,92 +373,6 @@ fn shift_count(b: u128) -> u32 {
 // ---------------------------------------------------------------------------
 // Float helpers (Wasm NaN / signed-zero rules)
 // ---------------------------------------------------------------------------
-
-/// Float operations whose Wasm semantics differ from Rust's std methods.
-/// Implemented once per float type by `wasm_float!`.
-trait WasmFloat: Lane + PartialOrd {
-    /// `fmin`: NaN if either operand is NaN; `-0 < +0`.
-    fn wasm_min(self, other: Self) -> Self;
-    /// `fmax`: NaN if either operand is NaN; `-0 < +0`.
-    fn wasm_max(self, other: Self) -> Self;
-    /// Rounding ops; a NaN input yields a quiet (arithmetic) NaN.
-    fn wasm_ceil(self) -> Self;
-    fn wasm_floor(self) -> Self;
-    fn wasm_trunc(self) -> Self;
-    fn wasm_nearest(self) -> Self;
-    fn wasm_sqrt(self) -> Self;
-    /// Sign-bit-only operations: never touch NaN payloads.
-    fn wasm_abs(self) -> Self;
-    fn wasm_neg(self) -> Self;
-}
-
-macro_rules! wasm_float {
-    ($($t:ty => $u:ty),*) => {$(
-        impl WasmFloat for $t {
-            #[inline(always)]
-            fn wasm_min(self, other: Self) -> Self {
-                if self.is_nan() || other.is_nan() {
-                    // `+` propagates (and quiets) the NaN: an arithmetic NaN,
-                    // as the spec requires for NaN operands.
-                    self + other
-                } else if self == other {
-                    // Equal, possibly zeros of opposite sign: OR-ing the bit
-                    // patterns picks -0 over +0 (and is the identity otherwise).
-                    <$t>::from_bits(self.to_bits() | other.to_bits())
-                } else if self < other {
-                    self
-                } else {
-                    other
-                }
-            }
-            #[inline(always)]
-            fn wasm_max(self, other: Self) -> Self {
-                if self.is_nan() || other.is_nan() {
-                    self + other
-                } else if self == other {
-                    // AND-ing picks +0 over -0.
-                    <$t>::from_bits(self.to_bits() & other.to_bits())
-                } else if self > other {
-                    self
-                } else {
-                    other
-                }
-            }
-            // The rounding functions may be libm calls that pass a signalling
-            // NaN through unchanged; the spec wants an arithmetic (quiet) NaN,
-            // which `x + x` produces.
-            #[inline(always)]
-            fn wasm_ceil(self) -> Self {
-                if self.is_nan() { self + self } else { self.ceil() }
-            }
-            #[inline(always)]
-            fn wasm_floor(self) -> Self {
-                if self.is_nan() { self + self } else { self.floor() }
-            }
-            #[inline(always)]
-            fn wasm_trunc(self) -> Self {
-                if self.is_nan() { self + self } else { self.trunc() }
-            }
-            #[inline(always)]
-            fn wasm_nearest(self) -> Self {
-                if self.is_nan() { self + self } else { self.round_ties_even() }
-            }
-            #[inline(always)]
-            fn wasm_sqrt(self) -> Self {
-                if self.is_nan() { self + self } else { self.sqrt() }
-            }
-            #[inline(always)]
-            fn wasm_abs(self) -> Self {
-                <$t>::from_bits(self.to_bits() & !(1 << (<$u>::BITS - 1)))
-            }
-            #[inline(always)]
-            fn wasm_neg(self) -> Self {
-                <$t>::from_bits(self.to_bits() ^ (1 << (<$u>::BITS - 1)))
-            }
-        }
-    )*};
-}
-wasm_float!(f32 => u32, f64 => u64);
 
 /// `pmin`: `b < a ? b : a` exactly (so NaNs and zeros follow operand order).
 #[inline(always)]
