@@ -343,6 +343,17 @@ fn filestat(meta: &std::fs::Metadata) -> [u8; 64] {
     out
 }
 
+/// Moves the position of file `fd` (`fd_seek`, and `fd_tell` as a zero
+/// move); the new position, or the errno of the failure.
+fn seek(ctx: &mut WasiCtx, fd: i32, from: SeekFrom) -> std::result::Result<u64, i32> {
+    match ctx.fds.get_mut(&(fd as u32)) {
+        Some(Descriptor::File { file, .. }) => file.seek(from).map_err(|e| io_errno(&e)),
+        Some(Descriptor::Dir { .. }) => Err(errno::BADF),
+        None if (0..=2).contains(&fd) => Err(errno::SPIPE),
+        None => Err(errno::BADF),
+    }
+}
+
 /// Defines the WASI preview1 functions in `linker`; `get` finds the
 /// [`WasiCtx`] in the store's data.
 pub fn add_to_linker<T: 'static>(
@@ -498,40 +509,26 @@ pub fn add_to_linker<T: 'static>(
         MODULE,
         "fd_seek",
         move |mut caller: Caller<'_, T>, fd: i32, offset: i64, whence: i32, out: i32| -> i32 {
-            let pos = match get(caller.data_mut()).fds.get_mut(&(fd as u32)) {
-                Some(Descriptor::File { file, .. }) => {
-                    let from = match whence {
-                        0 if offset >= 0 => SeekFrom::Start(offset as u64),
-                        1 => SeekFrom::Current(offset),
-                        2 => SeekFrom::End(offset),
-                        _ => return errno::INVAL,
-                    };
-                    match file.seek(from) {
-                        Ok(pos) => pos,
-                        Err(e) => return io_errno(&e),
-                    }
-                }
-                Some(Descriptor::Dir { .. }) => return errno::BADF,
-                None if (0..=2).contains(&fd) => return errno::SPIPE,
-                None => return errno::BADF,
+            let from = match whence {
+                0 if offset >= 0 => SeekFrom::Start(offset as u64),
+                1 => SeekFrom::Current(offset),
+                2 => SeekFrom::End(offset),
+                _ => return errno::INVAL,
             };
-            store(&mut caller, out, &pos.to_le_bytes())
+            match seek(get(caller.data_mut()), fd, from) {
+                Ok(pos) => store(&mut caller, out, &pos.to_le_bytes()),
+                Err(errno) => errno,
+            }
         },
     )?;
     linker.func_wrap(
         MODULE,
         "fd_tell",
         move |mut caller: Caller<'_, T>, fd: i32, out: i32| -> i32 {
-            let pos = match get(caller.data_mut()).fds.get_mut(&(fd as u32)) {
-                Some(Descriptor::File { file, .. }) => match file.stream_position() {
-                    Ok(pos) => pos,
-                    Err(e) => return io_errno(&e),
-                },
-                Some(Descriptor::Dir { .. }) => return errno::BADF,
-                None if (0..=2).contains(&fd) => return errno::SPIPE,
-                None => return errno::BADF,
-            };
-            store(&mut caller, out, &pos.to_le_bytes())
+            match seek(get(caller.data_mut()), fd, SeekFrom::Current(0)) {
+                Ok(pos) => store(&mut caller, out, &pos.to_le_bytes()),
+                Err(errno) => errno,
+            }
         },
     )?;
     linker.func_wrap(
