@@ -148,10 +148,15 @@ impl Width for u32 {
 /// The types of operand fields, by their kind in the [`Op`] declaration
 /// (`W` is the function's [`Width`]): `S` slot, `I` signed immediate, `U`
 /// unsigned immediate, `T` relative target (all narrow), `R` 32-bit
-/// relative target, `X` any other 32-bit value.
+/// relative target, `X` any other 32-bit value. `D`, `A` and `B` are slots
+/// that may instead be the accumulator (see [`Instr`]): `D` a pure op's
+/// result, `A` and `B` operands read.
 pub mod field {
     use super::Width;
     pub type S<W> = W;
+    pub type D<W> = W;
+    pub type A<W> = W;
+    pub type B<W> = W;
     pub type I<W> = W;
     pub type U<W> = W;
     pub type T<W> = W;
@@ -163,6 +168,15 @@ pub mod field {
 /// instruction index `$at` for the width `W`; `None` if it does not fit.
 macro_rules! encode_field {
     (S, $x:expr, $at:expr) => {
+        W::from_u32($x)?
+    };
+    (D, $x:expr, $at:expr) => {
+        W::from_u32($x)?
+    };
+    (A, $x:expr, $at:expr) => {
+        W::from_u32($x)?
+    };
+    (B, $x:expr, $at:expr) => {
         W::from_u32($x)?
     };
     (U, $x:expr, $at:expr) => {
@@ -202,6 +216,106 @@ macro_rules! encode_variant {
             encode_field!($b, y, $at),
             encode_field!($c, z, $at),
         )
+    }};
+}
+
+/// The [`Shape`] of a variant with fields of the given kinds (`R` and `X`
+/// are 32 bits wide, the others narrow).
+macro_rules! shape_of {
+    () => {
+        Shape::S0
+    };
+    (R) => {
+        Shape::SX
+    };
+    (X) => {
+        Shape::SX
+    };
+    ($a:ident) => {
+        Shape::S1
+    };
+    ($a:ident, R) => {
+        Shape::S1X
+    };
+    ($a:ident, X) => {
+        Shape::S1X
+    };
+    ($a:ident, $b:ident) => {
+        Shape::S2
+    };
+    ($a:ident, $b:ident, $c:ident) => {
+        Shape::S3
+    };
+}
+
+/// The accumulator role bit of a field kind (0 for fields without one).
+macro_rules! role_bit {
+    (D) => {
+        ACC_D
+    };
+    (A) => {
+        ACC_A
+    };
+    (B) => {
+        ACC_B
+    };
+    ($k:ident) => {
+        0
+    };
+}
+
+/// `Some($x)` if a field of kind `$k` has role `$role` (`D`, `A` or `B`).
+macro_rules! role_of {
+    (D, D, $x:expr) => {
+        Some($x)
+    };
+    (A, A, $x:expr) => {
+        Some($x)
+    };
+    (B, B, $x:expr) => {
+        Some($x)
+    };
+    ($role:ident, $k:ident, $x:expr) => {
+        None
+    };
+}
+
+/// The `[d, a, b]` role slots of `$op`, an `Op::$V` with fields of the given kinds.
+macro_rules! acc_fields_variant {
+    ($op:expr, $V:ident) => {
+        [None; 3]
+    };
+    ($op:expr, $V:ident, $a:ident) => {{
+        let Op::$V(_x) = $op else { unreachable!() };
+        [
+            role_of!(D, $a, _x),
+            role_of!(A, $a, _x),
+            role_of!(B, $a, _x),
+        ]
+    }};
+    ($op:expr, $V:ident, $a:ident, $b:ident) => {{
+        let Op::$V(_x, _y) = $op else { unreachable!() };
+        [
+            role_of!(D, $a, _x).or(role_of!(D, $b, _y)),
+            role_of!(A, $a, _x).or(role_of!(A, $b, _y)),
+            role_of!(B, $a, _x).or(role_of!(B, $b, _y)),
+        ]
+    }};
+    ($op:expr, $V:ident, $a:ident, $b:ident, $c:ident) => {{
+        let Op::$V(_x, _y, _z) = $op else {
+            unreachable!()
+        };
+        [
+            role_of!(D, $a, _x)
+                .or(role_of!(D, $b, _y))
+                .or(role_of!(D, $c, _z)),
+            role_of!(A, $a, _x)
+                .or(role_of!(A, $b, _y))
+                .or(role_of!(A, $c, _z)),
+            role_of!(B, $a, _x)
+                .or(role_of!(B, $b, _y))
+                .or(role_of!(B, $c, _z)),
+        ]
     }};
 }
 
@@ -285,6 +399,27 @@ macro_rules! define_op {
         ]
         .len();
 
+        /// The field layout of each instruction, by tag.
+        const SHAPES: [Shape; OP_COUNT] = [
+            $( shape_of!($V, $V, $V), shape_of!($VI, $VI, $VI), shape_of!($B, $B, $B), shape_of!($BI, $BI, $BI), )*
+            $( shape_of!($($pf),*), )*
+            $( shape_of!($($($of),*)?), )*
+        ];
+
+        /// The accumulator roles each instruction supports, by tag: the
+        /// [`ACC_D`], [`ACC_A`] and [`ACC_B`] bits of its `D`, `A` and `B`
+        /// fields.
+        pub const ACC_MASKS: [u8; OP_COUNT] = [
+            $(
+                role_bit!(D) | role_bit!(A) | role_bit!(B) | role_bit!($V),
+                ACC_D | ACC_A,
+                ACC_A | ACC_B,
+                ACC_A,
+            )*
+            $( 0 $(| role_bit!($pf))*, )*
+            $( 0 $($(| role_bit!($of))*)?, )*
+        ];
+
         impl Op {
             /// The result slot of an instruction that the translator may
             /// redirect (to fold a following `local.set`), if it has one.
@@ -309,16 +444,30 @@ macro_rules! define_op {
                 }
             }
 
+            /// The slots of its `D`, `A` and `B` fields (see [`ACC_MASKS`]).
+            pub fn acc_fields(&self) -> [Option<Slot>; 3] {
+                match *self {
+                    $(
+                        Op::$V(..) => acc_fields_variant!(*self, $V, D, A, B),
+                        Op::$VI(..) => acc_fields_variant!(*self, $VI, D, A, I),
+                        Op::$B(..) => acc_fields_variant!(*self, $B, A, B, T),
+                        Op::$BI(..) => acc_fields_variant!(*self, $BI, A, I, T),
+                    )*
+                    $( Op::$P(..) => acc_fields_variant!(*self, $P $(, $pf)*), )*
+                    $( Op::$O { .. } => acc_fields_variant!(*self, $O $($(, $of)*)?), )*
+                }
+            }
+
             /// This translated instruction (absolute targets), at index
             /// `at`, in the encoding of width `W`; `None` if a field does
             /// not fit.
             pub fn encode<W: Width<Word = u32>>(self, at: u32) -> Option<Op<W>> {
                 Some(match self {
                     $(
-                        Op::$V(..) => encode_variant!(self, at, $V, S, S, S),
-                        Op::$VI(..) => encode_variant!(self, at, $VI, S, S, I),
-                        Op::$B(..) => encode_variant!(self, at, $B, S, S, T),
-                        Op::$BI(..) => encode_variant!(self, at, $BI, S, I, T),
+                        Op::$V(..) => encode_variant!(self, at, $V, D, A, B),
+                        Op::$VI(..) => encode_variant!(self, at, $VI, D, A, I),
+                        Op::$B(..) => encode_variant!(self, at, $B, A, B, T),
+                        Op::$BI(..) => encode_variant!(self, at, $BI, A, I, T),
                     )*
                     $( Op::$P(..) => encode_variant!(self, at, $P $(, $pf)*), )*
                     $( Op::$O { .. } => encode_variant!(self, at, $O $($(, $of)*)?), )*
@@ -334,68 +483,68 @@ macro_rules! declare_op {
             cmp { $($cmp)* }
             pure {
                 /// `i32.eqz`, and `i64.eqz`/`ref.is_null` below.
-                I32Eqz(S, S),
-                I64Eqz(S, S),
-                I32Clz(S, S),
-                I32Ctz(S, S),
-                I32Popcnt(S, S),
-                I64Clz(S, S),
-                I64Ctz(S, S),
-                I64Popcnt(S, S),
-                I32Extend8S(S, S),
-                I32Extend16S(S, S),
-                I64Extend8S(S, S),
-                I64Extend16S(S, S),
-                I64Extend32S(S, S),
-                I32WrapI64(S, S),
-                I32Add(S, S, S),
-                I32Sub(S, S, S),
-                I32Mul(S, S, S),
-                I32DivS(S, S, S),
-                I32DivU(S, S, S),
-                I32RemS(S, S, S),
-                I32RemU(S, S, S),
-                I32And(S, S, S),
-                I32Or(S, S, S),
-                I32Xor(S, S, S),
-                I32Shl(S, S, S),
-                I32ShrS(S, S, S),
-                I32ShrU(S, S, S),
-                I32Rotl(S, S, S),
-                I32Rotr(S, S, S),
-                I64Add(S, S, S),
-                I64Sub(S, S, S),
-                I64Mul(S, S, S),
-                I64DivS(S, S, S),
-                I64DivU(S, S, S),
-                I64RemS(S, S, S),
-                I64RemU(S, S, S),
-                I64And(S, S, S),
-                I64Or(S, S, S),
-                I64Xor(S, S, S),
-                I64Shl(S, S, S),
-                I64ShrS(S, S, S),
-                I64ShrU(S, S, S),
-                I64Rotl(S, S, S),
-                I64Rotr(S, S, S),
+                I32Eqz(D, A),
+                I64Eqz(D, A),
+                I32Clz(D, A),
+                I32Ctz(D, A),
+                I32Popcnt(D, A),
+                I64Clz(D, A),
+                I64Ctz(D, A),
+                I64Popcnt(D, A),
+                I32Extend8S(D, A),
+                I32Extend16S(D, A),
+                I64Extend8S(D, A),
+                I64Extend16S(D, A),
+                I64Extend32S(D, A),
+                I32WrapI64(D, A),
+                I32Add(D, A, B),
+                I32Sub(D, A, B),
+                I32Mul(D, A, B),
+                I32DivS(D, A, B),
+                I32DivU(D, A, B),
+                I32RemS(D, A, B),
+                I32RemU(D, A, B),
+                I32And(D, A, B),
+                I32Or(D, A, B),
+                I32Xor(D, A, B),
+                I32Shl(D, A, B),
+                I32ShrS(D, A, B),
+                I32ShrU(D, A, B),
+                I32Rotl(D, A, B),
+                I32Rotr(D, A, B),
+                I64Add(D, A, B),
+                I64Sub(D, A, B),
+                I64Mul(D, A, B),
+                I64DivS(D, A, B),
+                I64DivU(D, A, B),
+                I64RemS(D, A, B),
+                I64RemU(D, A, B),
+                I64And(D, A, B),
+                I64Or(D, A, B),
+                I64Xor(D, A, B),
+                I64Shl(D, A, B),
+                I64ShrS(D, A, B),
+                I64ShrU(D, A, B),
+                I64Rotl(D, A, B),
+                I64Rotr(D, A, B),
                 /// Integer ops with an immediate `(dst, a, imm)`; `i64` forms
                 /// sign-extend the immediate. `sub` becomes `add` of the negation.
-                I32AddImm(S, S, I),
-                I32MulImm(S, S, I),
-                I32AndImm(S, S, I),
-                I32OrImm(S, S, I),
-                I32XorImm(S, S, I),
-                I32ShlImm(S, S, I),
-                I32ShrSImm(S, S, I),
-                I32ShrUImm(S, S, I),
-                I64AddImm(S, S, I),
-                I64MulImm(S, S, I),
-                I64AndImm(S, S, I),
-                I64OrImm(S, S, I),
-                I64XorImm(S, S, I),
-                I64ShlImm(S, S, I),
-                I64ShrSImm(S, S, I),
-                I64ShrUImm(S, S, I),
+                I32AddImm(D, A, I),
+                I32MulImm(D, A, I),
+                I32AndImm(D, A, I),
+                I32OrImm(D, A, I),
+                I32XorImm(D, A, I),
+                I32ShlImm(D, A, I),
+                I32ShrSImm(D, A, I),
+                I32ShrUImm(D, A, I),
+                I64AddImm(D, A, I),
+                I64MulImm(D, A, I),
+                I64AndImm(D, A, I),
+                I64OrImm(D, A, I),
+                I64XorImm(D, A, I),
+                I64ShlImm(D, A, I),
+                I64ShrSImm(D, A, I),
+                I64ShrUImm(D, A, I),
                 F32Eq(S, S, S),
                 F32Ne(S, S, S),
                 F32Lt(S, S, S),
@@ -452,7 +601,7 @@ macro_rules! declare_op {
                 I64TruncSatF32U(S, S),
                 I64TruncSatF64S(S, S),
                 I64TruncSatF64U(S, S),
-                I64ExtendI32S(S, S),
+                I64ExtendI32S(D, A),
                 F32ConvertI32S(S, S),
                 F32ConvertI32U(S, S),
                 F32ConvertI64S(S, S),
@@ -465,17 +614,17 @@ macro_rules! declare_op {
                 F64PromoteF32(S, S),
                 /// Loads `(dst, addr, offset)`, named by width and extension;
                 /// float loads use the integer load of their width.
-                Load8S32(S, S, U),
-                Load8S64(S, S, U),
-                Load8U(S, S, U),
-                Load16S32(S, S, U),
-                Load16S64(S, S, U),
-                Load16U(S, S, U),
-                Load32(S, S, U),
-                Load32S64(S, S, U),
-                Load64(S, S, U),
+                Load8S32(D, A, U),
+                Load8S64(D, A, U),
+                Load8U(D, A, U),
+                Load16S32(D, A, U),
+                Load16S64(D, A, U),
+                Load16U(D, A, U),
+                Load32(D, A, U),
+                Load32S64(D, A, U),
+                Load64(D, A, U),
                 /// `global.get` `(dst, global)` of a one-slot value.
-                GlobalGet(S, X),
+                GlobalGet(D, X),
                 /// `ref.func` `(dst, func)`: the function's `VMFunc` address.
                 RefFunc(S, X),
                 /// `memory.size` `(dst)`.
@@ -491,20 +640,20 @@ macro_rules! declare_op {
                 /// Jumps to the target.
                 Br(R),
                 /// Branches if the `i32` in the slot is non-zero / zero.
-                BrIfNez(S, R),
-                BrIfEqz(S, R),
+                BrIfNez(A, R),
+                BrIfEqz(A, R),
                 /// Branches if the `i64` in the slot is non-zero / zero.
-                BrIfNez64(S, R),
-                BrIfEqz64(S, R),
+                BrIfNez64(A, R),
+                BrIfEqz64(A, R),
                 /// `br_table` `(index, at)`: `aux[at]` is the number `n` of
                 /// targets (the last is the default), `aux[at + 1..][..n]` the
                 /// targets (absolute instruction indices); jumps to entry
                 /// `min(index, n - 1)`.
-                BrTable(S, X),
+                BrTable(A, X),
                 /// Returns; the results are already in the frame's first slots.
                 Return,
                 /// Copies one slot to the frame's first slot and returns.
-                Return1(S),
+                Return1(A),
                 /// `(base, func)`: calls function `func` of the current
                 /// instance with arguments (and then results) at `base`.
                 Call(S, X),
@@ -512,7 +661,7 @@ macro_rules! declare_op {
                 /// `[type_index, table_index, index_slot]`.
                 CallIndirect(S, X),
                 /// Copies a one-slot / two-slot value `(dst, src)`.
-                Copy(S, S),
+                Copy(S, A),
                 Copy128(S, S),
                 /// Writes a zero-extended 32-bit constant `(dst, value)`.
                 Const32(S, X),
@@ -528,15 +677,15 @@ macro_rules! declare_op {
                 Select(S, S, S),
                 Select128(S, S, S),
                 /// `global.set` `(src, global)` of a one-slot value.
-                GlobalSet(S, X),
+                GlobalSet(A, X),
                 /// `global.get`/`global.set` of a `v128`.
                 GlobalGet128(S, X),
                 GlobalSet128(S, X),
                 /// Stores `(addr, value, offset)` of the low bytes of a slot.
-                Store8(S, S, U),
-                Store16(S, S, U),
-                Store32(S, S, U),
-                Store64(S, S, U),
+                Store8(A, B, U),
+                Store16(A, B, U),
+                Store32(A, B, U),
+                Store64(A, B, U),
                 /// `memory.grow` `(dst_and_delta)`: reads the delta and writes
                 /// the result in the same slot (grow has side effects, so the
                 /// translator never retargets it).
@@ -579,6 +728,182 @@ macro_rules! declare_op {
 }
 for_each_int_cmp!(declare_op);
 
+/// Accumulator role bits of an [`Instr`]'s mode: the result goes to the
+/// accumulator instead of the `D` slot, or operand `A` / `B` comes from it.
+pub const ACC_D: u8 = 1;
+pub const ACC_A: u8 = 2;
+pub const ACC_B: u8 = 4;
+/// Bits of an encoded tag below the [`Op`] tag, holding the mode.
+pub const MODE_BITS: u32 = 3;
+
+/// An encoded instruction: an [`Op`] whose tag is shifted left by
+/// [`MODE_BITS`] to make room for its accumulator mode.
+///
+/// # The accumulator
+///
+/// The executor keeps one 64-bit value, the accumulator, in a register from
+/// one handler to the next. When an instruction's result is read only by
+/// the next instruction (a temporary popped right away, as in `(x >> 2) &
+/// 15`), the translator lets the value pass through the accumulator: the
+/// producer gets mode [`ACC_D`], the consumer [`ACC_A`] or [`ACC_B`] for the
+/// operand field that named the temporary. That saves a store and a load,
+/// and above all the store-to-load forwarding latency between them, which is
+/// what bounds the dependency chains of an interpreter that keeps values in
+/// memory slots. The slot the fields still name is then simply not written.
+///
+/// Each (tag, mode) pair has its own handler, so modes cost nothing at run
+/// time; [`ACC_MASKS`] says which roles an instruction supports. Ordering
+/// the table by tag first keeps an instruction's variants on one cache line.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct Instr<W: Width>(std::mem::MaybeUninit<Op<W>>);
+
+impl<W: Width> Op<W> {
+    /// The tag: the variant's index in declaration order.
+    pub fn tag(&self) -> usize {
+        // SAFETY: `Op` is `repr(u16)`: its first two bytes are its tag.
+        unsafe { (self as *const Op<W>).cast::<u16>().read() as usize }
+    }
+}
+
+const _: () = assert!(OP_COUNT << MODE_BITS <= 1 << 16);
+
+impl<W: Width> Instr<W> {
+    /// `op` with accumulator mode `mode` (a subset of its [`ACC_MASKS`] entry).
+    pub fn new(op: Op<W>, mode: u8) -> Instr<W> {
+        let tag = (op.tag() << MODE_BITS) as u16 | mode as u16;
+        let mut raw = std::mem::MaybeUninit::new(op);
+        // SAFETY: the tag is the first two bytes (see `Op::tag`).
+        unsafe { raw.as_mut_ptr().cast::<u16>().write(tag) };
+        Instr(raw)
+    }
+
+    /// The encoded tag: the [`Op`] tag and the mode.
+    #[inline(always)]
+    pub fn tag(&self) -> u16 {
+        // SAFETY: the first two bytes are the (initialized) encoded tag.
+        unsafe { self.0.as_ptr().cast::<u16>().read() }
+    }
+
+    pub fn mode(&self) -> u8 {
+        (self.tag() & ((1 << MODE_BITS) - 1)) as u8
+    }
+
+    /// The instruction without its mode.
+    pub fn op(&self) -> Op<W> {
+        // SAFETY: `new` stored an `Op` with this tag.
+        unsafe { Instr::decode(self, self.tag() as usize >> MODE_BITS) }
+    }
+
+    /// The instruction at `ip`, whose `Op` tag is `tag`.
+    ///
+    /// It is rebuilt field by field, through the `repr(C)` struct of its
+    /// variant's [`Shape`], rather than by copying the whole instruction
+    /// and fixing its tag: with the tag a constant (in a handler), LLVM then
+    /// reads each field with one load of its own width.
+    ///
+    /// # Safety
+    /// `ip` must point at an `Instr` made from an `Op` with tag `tag`.
+    #[inline(always)]
+    pub unsafe fn decode(ip: *const Instr<W>, tag: usize) -> Op<W> {
+        use std::ptr::read;
+        let mut raw = std::mem::MaybeUninit::<Op<W>>::uninit();
+        let (src, dst) = (ip.cast::<u8>(), raw.as_mut_ptr().cast::<u8>());
+        let t = tag as u16;
+        // SAFETY: `Op` is `repr(u16)`, so each variant is laid out as the
+        // `repr(C)` struct of its shape; the fields at `ip` are those of the
+        // variant with tag `tag`, and each shape fits in an `Op`.
+        match SHAPES[tag] {
+            Shape::S0 => dst.cast::<u16>().write(t),
+            Shape::S1 => {
+                let s = read(src.cast::<S1<W>>());
+                dst.cast::<S1<W>>().write(S1 { tag: t, ..s })
+            }
+            Shape::S2 => {
+                let s = read(src.cast::<S2<W>>());
+                dst.cast::<S2<W>>().write(S2 { tag: t, ..s })
+            }
+            Shape::S3 => {
+                let s = read(src.cast::<S3<W>>());
+                dst.cast::<S3<W>>().write(S3 { tag: t, ..s })
+            }
+            Shape::SX => {
+                let s = read(src.cast::<SX>());
+                dst.cast::<SX>().write(SX { tag: t, ..s })
+            }
+            Shape::S1X => {
+                let s = read(src.cast::<S1X<W>>());
+                dst.cast::<S1X<W>>().write(S1X { tag: t, ..s })
+            }
+        }
+        raw.assume_init()
+    }
+}
+
+/// The field layouts of [`Op`] variants: a tag, then narrow fields (`W`) and
+/// 32-bit ones.
+#[derive(Clone, Copy)]
+enum Shape {
+    S0,
+    S1,
+    S2,
+    S3,
+    SX,
+    S1X,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct S1<W> {
+    tag: u16,
+    a: W,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct S2<W> {
+    tag: u16,
+    a: W,
+    b: W,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct S3<W> {
+    tag: u16,
+    a: W,
+    b: W,
+    c: W,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct SX {
+    tag: u16,
+    x: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct S1X<W> {
+    tag: u16,
+    a: W,
+    x: u32,
+}
+
+impl<W: Width> std::fmt::Debug for Instr<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.op())?;
+        let mode = self.mode();
+        for (bit, name) in [(ACC_D, "d"), (ACC_A, "a"), (ACC_B, "b")] {
+            if mode & bit != 0 {
+                write!(f, " acc:{name}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A SIMD operation with its operand and result slots.
 #[derive(Clone, Copy, Debug)]
 pub struct SimdInstr {
@@ -604,7 +929,7 @@ pub struct SimdMemInstr {
 /// frame layout.
 #[derive(Debug)]
 pub struct FuncCode<W: Width = u16> {
-    pub ops: Box<[Op<W>]>,
+    pub ops: Box<[Instr<W>]>,
     /// 32-bit immediates that do not fit an instruction, see [`Op`].
     pub aux: Box<[u32]>,
     pub simd: Box<[SimdInstr]>,

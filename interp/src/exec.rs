@@ -12,7 +12,10 @@
 //! - memory and table accesses are bounds-checked explicitly before the
 //!   access.
 
-use crate::bytecode::{for_each_int_cmp, Code, FuncCode, Op, Slot, Width, OP_COUNT};
+use crate::bytecode::{
+    for_each_int_cmp, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D, ACC_MASKS,
+    MODE_BITS, OP_COUNT,
+};
 use crate::num::{self, WasmFloat};
 use crate::ModuleCode;
 use std::cell::Cell;
@@ -57,7 +60,7 @@ thread_local! {
 
 /// A suspended interpreted caller.
 struct Frame<W: Width> {
-    ret: *const Op<W>,
+    ret: *const Instr<W>,
     fp: *mut u64,
     vmctx: *mut VMContext,
     code: *const FuncCode<W>,
@@ -358,7 +361,7 @@ struct Cx<'a, W: Width> {
     stack: &'a ValueStack,
     vmctx: *mut VMContext,
     code: *const FuncCode<W>,
-    ops: *const Op<W>,
+    ops: *const Instr<W>,
     mem_len: usize,
     /// The suspended interpreted callers.
     frames: Vec<Frame<W>>,
@@ -366,8 +369,9 @@ struct Cx<'a, W: Width> {
 
 /// An instruction handler: runs the instruction at `ip` and everything after
 /// it (each handler ends by tail-calling the next instruction's handler);
-/// returns 0 when the outermost frame returns, or a trap status.
-type Handler<W> = unsafe fn(*const Op<W>, *mut u64, *mut u8, &mut Cx<W>) -> u32;
+/// returns 0 when the outermost frame returns, or a trap status. The last
+/// argument is the accumulator (see [`Instr`]).
+type Handler<W> = unsafe fn(*const Instr<W>, *mut u64, *mut u8, &mut Cx<W>, u64) -> u32;
 
 /// A [`Width`] the executor is instantiated for: each has its own handlers,
 /// and runs only functions translated in it (a call to a function of the
@@ -377,15 +381,20 @@ trait Exec: Width<Word = u32> {
     /// static, read through `const { &W::HANDLERS }`: a static referenced
     /// from generic code must be exported, and is then addressed through
     /// the GOT, one more load per dispatch.)
-    const HANDLERS: [Handler<Self>; OP_COUNT];
+    const HANDLERS: [Handler<Self>; TAGS];
+    /// Whether instructions of this width use the accumulator (the
+    /// translator gives modes to narrow functions only, so wide ones do
+    /// not instantiate the extra handlers).
+    const ACC: bool;
     /// `code` if it is translated in this width.
     fn code_of(code: &Code) -> Option<&FuncCode<Self>>;
 }
 
 macro_rules! impl_exec {
-    ($w:ty, $variant:ident) => {
+    ($w:ty, $variant:ident, $acc:expr) => {
         impl Exec for $w {
-            const HANDLERS: [Handler<$w>; OP_COUNT] = handler_table::<$w>();
+            const HANDLERS: [Handler<$w>; TAGS] = handler_table::<$w>();
+            const ACC: bool = $acc;
             #[inline(always)]
             fn code_of(code: &Code) -> Option<&FuncCode<$w>> {
                 match code {
@@ -396,20 +405,32 @@ macro_rules! impl_exec {
         }
     };
 }
-impl_exec!(u16, Narrow);
-impl_exec!(u32, Wide);
+impl_exec!(u16, Narrow, true);
+impl_exec!(u32, Wide, false);
 
-/// Indices the handler table is generated for (a power of two >= `OP_COUNT`).
-const MAX_OPS: usize = 512;
-const _: () = assert!(OP_COUNT <= MAX_OPS);
+/// Encoded tags: every instruction tag with every mode.
+const TAGS: usize = OP_COUNT << MODE_BITS;
+/// Indices the handler table is generated for (a power of two >= `TAGS`).
+const MAX_TAGS: usize = 4096;
+const _: () = assert!(TAGS <= MAX_TAGS);
 
-/// The handler of every instruction of width `W`, by tag.
-const fn handler_table<W: Exec>() -> [Handler<W>; OP_COUNT] {
-    let mut all: [Handler<W>; MAX_OPS] = [handler::<0, W>; MAX_OPS];
+/// Whether encoded tag `tag` can occur in a function of a width with
+/// (`acc`) or without accumulator modes: its mode is one its instruction
+/// supports, with at most one operand from the accumulator.
+const fn valid_tag(tag: usize, acc: bool) -> bool {
+    let (op, mode) = (tag >> MODE_BITS, (tag & ((1 << MODE_BITS) - 1)) as u8);
+    op < OP_COUNT
+        && (mode == 0
+            || acc && mode & !ACC_MASKS[op] == 0 && mode & (ACC_A | ACC_B) != ACC_A | ACC_B)
+}
+
+/// The handler of every encoded tag of width `W`.
+const fn handler_table<W: Exec>() -> [Handler<W>; TAGS] {
+    let mut all: [Handler<W>; MAX_TAGS] = [handler::<0, W>; MAX_TAGS];
     macro_rules! fill {
         ($i:expr) => {
-            // Only tags that exist get (and instantiate) a handler.
-            if $i < OP_COUNT {
+            // Only tags that can occur get (and instantiate) a handler.
+            if valid_tag($i, W::ACC) {
                 all[$i] = handler::<{ ($i) as u32 }, W>;
             }
         };
@@ -422,10 +443,10 @@ const fn handler_table<W: Exec>() -> [Handler<W>; OP_COUNT] {
             indices!($base + $bit; $($rest)*);
         };
     }
-    indices!(0; 1 2 4 8 16 32 64 128 256);
-    let mut table: [Handler<W>; OP_COUNT] = [handler::<0, W>; OP_COUNT];
+    indices!(0; 1 2 4 8 16 32 64 128 256 512 1024 2048);
+    let mut table: [Handler<W>; TAGS] = [handler::<0, W>; TAGS];
     let mut i = 0;
-    while i < OP_COUNT {
+    while i < TAGS {
         table[i] = all[i];
         i += 1;
     }
@@ -453,7 +474,7 @@ unsafe fn execute<W: Exec>(
         mem_len,
         frames: Vec::new(),
     };
-    let status = dispatch(cx.ops, fp, mem_base, &mut cx);
+    let status = dispatch(cx.ops, fp, mem_base, &mut cx, 0);
     #[cfg(feature = "op-histogram")]
     histogram::report();
     if status != 0 {
@@ -476,12 +497,13 @@ unsafe fn execute<W: Exec>(
 /// the running frame.
 #[inline(always)]
 unsafe fn dispatch<W: Exec>(
-    ip: *const Op<W>,
+    ip: *const Instr<W>,
     fp: *mut u64,
     mem_base: *mut u8,
     cx: &mut Cx<W>,
+    acc: u64,
 ) -> u32 {
-    handler_of(ip)(ip, fp, mem_base, cx)
+    handler_of(ip)(ip, fp, mem_base, cx, acc)
 }
 
 /// The handler of the instruction at `ip`.
@@ -489,11 +511,11 @@ unsafe fn dispatch<W: Exec>(
 /// # Safety
 /// `ip` points at an instruction.
 #[inline(always)]
-unsafe fn handler_of<W: Exec>(ip: *const Op<W>) -> Handler<W> {
-    // SAFETY: `Op` is `repr(u16)`: its first two bytes are its tag, which is
-    // below `OP_COUNT`.
-    let tag = *ip.cast::<u16>();
-    let handlers: &'static [Handler<W>; OP_COUNT] = const { &W::HANDLERS };
+unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
+    // SAFETY: the encoded tag of an instruction of width `W` is below `TAGS`
+    // and valid for it (see `Instr` and `valid_tag`).
+    let tag = (*ip).tag();
+    let handlers: &'static [Handler<W>; TAGS] = const { &W::HANDLERS };
     *handlers.get_unchecked(tag as usize)
 }
 
@@ -532,10 +554,11 @@ fn raise(code: TrapCode) -> u32 {
 /// As for [`dispatch`]; the handler table only calls it on an instruction
 /// with tag `TAG`.
 unsafe fn handler<const TAG: u32, W: Exec>(
-    ip: *const Op<W>,
+    ip: *const Instr<W>,
     fp: *mut u64,
     mem_base: *mut u8,
     cx: &mut Cx<W>,
+    acc: u64,
 ) -> u32 {
     // Before the tag is relied on: the call could write `*ip` as far as LLVM knows.
     #[cfg(feature = "op-histogram")]
@@ -544,10 +567,14 @@ unsafe fn handler<const TAG: u32, W: Exec>(
         &*cx.code,
         ip.offset_from((*cx.code).ops.as_ptr()) as usize,
     );
-    // SAFETY: `dispatch` picked this handler by the tag (see `Op`'s `repr`).
-    if *ip.cast::<u16>() as u32 != TAG {
+    // SAFETY: `dispatch` picked this handler by the encoded tag.
+    if (*ip).tag() as u32 != TAG {
         std::hint::unreachable_unchecked();
     }
+    // The accumulator roles of this handler's mode.
+    let mode = (TAG & ((1 << MODE_BITS) - 1)) as u8;
+    let (acc_d, acc_a, acc_b) = (mode & ACC_D != 0, mode & ACC_A != 0, mode & ACC_B != 0);
+    let mut acc = acc;
     let mut ip = ip;
     let mut fp = fp;
     let mut mem_base = mem_base;
@@ -578,39 +605,81 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             ptr::write_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>(), $v)
         };
     }
-    // Typed reads and writes; 32-bit values are written zero-extended.
-    macro_rules! get {
-        (f32, $s:expr) => {
-            f32::from_bits(r64!($s) as u32)
-        };
-        (f64, $s:expr) => {
-            f64::from_bits(r64!($s))
-        };
-        ($t:ident, $s:expr) => {
-            r64!($s) as $t
+    // The fields with accumulator roles: operand `A` / `B` and result `D`
+    // are the accumulator instead of their slot in the modes that say so
+    // (constant per handler).
+    macro_rules! ra {
+        ($s:expr) => {
+            if acc_a {
+                acc
+            } else {
+                r64!($s)
+            }
         };
     }
-    macro_rules! put {
-        (i32, $s:expr, $v:expr) => {
-            w64!($s, $v as u32 as u64)
+    macro_rules! rb {
+        ($s:expr) => {
+            if acc_b {
+                acc
+            } else {
+                r64!($s)
+            }
         };
-        (u32, $s:expr, $v:expr) => {
-            w64!($s, $v as u64)
+    }
+    macro_rules! wd {
+        ($s:expr, $v:expr) => {
+            if acc_d {
+                acc = $v
+            } else {
+                w64!($s, $v)
+            }
         };
-        (i64, $s:expr, $v:expr) => {
-            w64!($s, $v as u64)
+    }
+    // Typed values from and to slot bits; 32-bit values are zero-extended.
+    macro_rules! from_bits {
+        (f32, $v:expr) => {
+            f32::from_bits($v as u32)
         };
-        (u64, $s:expr, $v:expr) => {
-            w64!($s, $v)
+        (f64, $v:expr) => {
+            f64::from_bits($v)
         };
-        (f32, $s:expr, $v:expr) => {
-            w64!($s, ($v).to_bits() as u64)
+        ($t:ident, $v:expr) => {
+            $v as $t
         };
-        (f64, $s:expr, $v:expr) => {
-            w64!($s, ($v).to_bits())
+    }
+    macro_rules! to_bits {
+        (i32, $v:expr) => {
+            $v as u32 as u64
         };
-        (bool, $s:expr, $v:expr) => {
-            w64!($s, $v as u64)
+        (f32, $v:expr) => {
+            ($v).to_bits() as u64
+        };
+        (f64, $v:expr) => {
+            ($v).to_bits()
+        };
+        ($t:ident, $v:expr) => {
+            $v as u64
+        };
+    }
+    // Typed reads of a plain slot or of operand `A` / `B`, and writes of result `D`.
+    macro_rules! get {
+        ($t:ident, $s:expr) => {
+            from_bits!($t, r64!($s))
+        };
+    }
+    macro_rules! get_a {
+        ($t:ident, $s:expr) => {
+            from_bits!($t, ra!($s))
+        };
+    }
+    macro_rules! get_b {
+        ($t:ident, $s:expr) => {
+            from_bits!($t, rb!($s))
+        };
+    }
+    macro_rules! put_d {
+        ($t:ident, $s:expr, $v:expr) => {
+            wd!($s, to_bits!($t, $v))
         };
     }
     macro_rules! trap {
@@ -620,53 +689,53 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     }
     macro_rules! un {
         ($d:expr, $a:expr, $ti:ident => $to:ident, $f:expr) => {{
-            let x = get!($ti, $a);
-            put!($to, $d, ($f)(x))
+            let x = get_a!($ti, $a);
+            put_d!($to, $d, ($f)(x))
         }};
     }
     macro_rules! bin {
         ($d:expr, $a:expr, $b:expr, $ti:ident => $to:ident, $f:expr) => {{
-            let x = get!($ti, $a);
-            let y = get!($ti, $b);
-            put!($to, $d, ($f)(x, y))
+            let x = get_a!($ti, $a);
+            let y = get_b!($ti, $b);
+            put_d!($to, $d, ($f)(x, y))
         }};
     }
     // An `i32` immediate, sign-extended to the operation's type.
     macro_rules! imm {
         ($d:expr, $a:expr, $i:expr, $t:ident, $f:expr) => {{
-            let x = get!($t, $a);
-            put!($t, $d, ($f)(x, $i.sext() as $t))
+            let x = get_a!($t, $a);
+            put_d!($t, $d, ($f)(x, $i.sext() as $t))
         }};
     }
     macro_rules! fallible {
         ($d:expr, $v:expr, $to:ident) => {
             match $v {
-                Ok(v) => put!($to, $d, v),
+                Ok(v) => put_d!($to, $d, v),
                 Err(c) => trap!(c),
             }
         };
     }
     macro_rules! load {
         ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
-            let ea = r64!($addr) as u32 as u64 + $off.idx() as u64;
+            let ea = ra!($addr) as u32 as u64 + $off.idx() as u64;
             if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
                 trap!(TrapCode::MemoryOutOfBounds);
             }
             // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
             let v = <$t>::from_le(ptr::read_unaligned(mem_base.add(ea as usize).cast::<$t>()));
-            w64!($d, ($conv)(v))
+            wd!($d, ($conv)(v))
         }};
     }
     macro_rules! store {
         ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
-            let ea = r64!($addr) as u32 as u64 + $off.idx() as u64;
+            let ea = ra!($addr) as u32 as u64 + $off.idx() as u64;
             if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
                 trap!(TrapCode::MemoryOutOfBounds);
             }
             // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
             ptr::write_unaligned(
                 mem_base.add(ea as usize).cast::<$t>(),
-                (r64!($val) as $t).to_le(),
+                (rb!($val) as $t).to_le(),
             )
         }};
     }
@@ -682,7 +751,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             // SAFETY: an empty instruction sequence. It keeps LLVM from
             // merging this dispatch with the fall-through one.
             std::arch::asm!("", options(nomem, nostack, preserves_flags));
-            return next(ip, fp, mem_base, cx);
+            return next(ip, fp, mem_base, cx, acc);
         }};
     }
     macro_rules! jump_to {
@@ -781,32 +850,32 @@ unsafe fn handler<const TAG: u32, W: Exec>(
         ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
             // SAFETY: the translator ends every path with a branch or return,
             // so `ip` stays inside the current function's `ops`.
-            // Matching on the place (not a copy) reads the fields straight
-            // from the instruction stream.
-            let cur = ip;
+            // The decoded instruction has the constant tag `TAG >>
+            // MODE_BITS`, so LLVM keeps only its arm.
+            let op = Instr::decode(ip, TAG as usize >> MODE_BITS);
             ip = ip.add(1);
-            match *cur {
+            match op {
                 $(
-                    Op::$V(d, a, b) => put!(bool, d, get!($t, a) $o get!($t, b)),
-                    Op::$VI(d, a, i) => put!(bool, d, get!($t, a) $o (i.sext() as $t)),
-                    Op::$B(a, b, t) => if get!($t, a) $o get!($t, b) { jump!(t.sext()) },
-                    Op::$BI(a, i, t) => if get!($t, a) $o (i.sext() as $t) { jump!(t.sext()) },
+                    Op::$V(d, a, b) => put_d!(bool, d, get_a!($t, a) $o get_b!($t, b)),
+                    Op::$VI(d, a, i) => put_d!(bool, d, get_a!($t, a) $o (i.sext() as $t)),
+                    Op::$B(a, b, t) => if get_a!($t, a) $o get_b!($t, b) { jump!(t.sext()) },
+                    Op::$BI(a, i, t) => if get_a!($t, a) $o (i.sext() as $t) { jump!(t.sext()) },
                 )*
                 Op::Unreachable => trap!(TrapCode::Unreachable),
                 Op::Br(t) => jump!(t as i32),
-                Op::BrIfNez(c, t) => if get!(u32, c) != 0 { jump!(t as i32) },
-                Op::BrIfEqz(c, t) => if get!(u32, c) == 0 { jump!(t as i32) },
-                Op::BrIfNez64(c, t) => if r64!(c) != 0 { jump!(t as i32) },
-                Op::BrIfEqz64(c, t) => if r64!(c) == 0 { jump!(t as i32) },
+                Op::BrIfNez(c, t) => if get_a!(u32, c) != 0 { jump!(t as i32) },
+                Op::BrIfEqz(c, t) => if get_a!(u32, c) == 0 { jump!(t as i32) },
+                Op::BrIfNez64(c, t) => if ra!(c) != 0 { jump!(t as i32) },
+                Op::BrIfEqz64(c, t) => if ra!(c) == 0 { jump!(t as i32) },
                 Op::BrTable(index, at) => {
                     let aux = &(*code).aux;
                     let len = *aux.get_unchecked(at as usize);
-                    let k = get!(u32, index).min(len - 1);
+                    let k = get_a!(u32, index).min(len - 1);
                     jump_to!(*aux.get_unchecked((at + 1 + k) as usize));
                 }
                 Op::Return => ret!(),
                 Op::Return1(s) => {
-                    *fp = r64!(s);
+                    *fp = ra!(s);
                     ret!()
                 }
                 Op::Call(base, func) => call!((*vmctx).func(func), base, func_type_index(vmctx, func)),
@@ -828,7 +897,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     }
                     call!(callee, base, type_index)
                 }
-                Op::Copy(d, s) => w64!(d, r64!(s)),
+                Op::Copy(d, s) => w64!(d, ra!(s)),
                 Op::Copy128(d, s) => w128!(d, r128!(s)),
                 Op::Const32(d, v) => w64!(d, v as u64),
                 Op::Const32S(d, v) => w64!(d, v as i32 as u64),
@@ -843,14 +912,14 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::AddrOffset(s, o) => w64!(s, (get!(u32, s) as u64 + o as u64).min(u32::MAX as u64)),
                 Op::Select(d, c, s) => if get!(u32, c) == 0 { w64!(d, r64!(s)) },
                 Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
-                Op::GlobalGet(d, g) => w64!(d, *(*vmctx).global(g).cast::<u64>()),
-                Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = r64!(s),
+                Op::GlobalGet(d, g) => wd!(d, *(*vmctx).global(g).cast::<u64>()),
+                Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = ra!(s),
                 Op::GlobalGet128(d, g) => w128!(d, (*(*vmctx).global(g)).0),
                 Op::GlobalSet128(s, g) => (*(*vmctx).global(g)).0 = r128!(s),
                 Op::RefFunc(d, f) => w64!(d, (*vmctx).func(f) as u64),
 
-                Op::I32Eqz(d, a) => put!(bool, d, get!(u32, a) == 0),
-                Op::I64Eqz(d, a) => put!(bool, d, r64!(a) == 0),
+                Op::I32Eqz(d, a) => put_d!(bool, d, get_a!(u32, a) == 0),
+                Op::I64Eqz(d, a) => put_d!(bool, d, ra!(a) == 0),
                 Op::I32Clz(d, a) => un!(d, a, u32 => u32, u32::leading_zeros),
                 Op::I32Ctz(d, a) => un!(d, a, u32 => u32, u32::trailing_zeros),
                 Op::I32Popcnt(d, a) => un!(d, a, u32 => u32, u32::count_ones),
@@ -868,10 +937,10 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::I32Add(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_add),
                 Op::I32Sub(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_sub),
                 Op::I32Mul(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_mul),
-                Op::I32DivS(d, a, b) => fallible!(d, num::i32_div_s(get!(i32, a), get!(i32, b)), i32),
-                Op::I32DivU(d, a, b) => fallible!(d, num::i32_div_u(get!(u32, a), get!(u32, b)), u32),
-                Op::I32RemS(d, a, b) => fallible!(d, num::i32_rem_s(get!(i32, a), get!(i32, b)), i32),
-                Op::I32RemU(d, a, b) => fallible!(d, num::i32_rem_u(get!(u32, a), get!(u32, b)), u32),
+                Op::I32DivS(d, a, b) => fallible!(d, num::i32_div_s(get_a!(i32, a), get_b!(i32, b)), i32),
+                Op::I32DivU(d, a, b) => fallible!(d, num::i32_div_u(get_a!(u32, a), get_b!(u32, b)), u32),
+                Op::I32RemS(d, a, b) => fallible!(d, num::i32_rem_s(get_a!(i32, a), get_b!(i32, b)), i32),
+                Op::I32RemU(d, a, b) => fallible!(d, num::i32_rem_u(get_a!(u32, a), get_b!(u32, b)), u32),
                 Op::I32And(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x & y),
                 Op::I32Or(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x | y),
                 Op::I32Xor(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x ^ y),
@@ -883,10 +952,10 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::I64Add(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_add),
                 Op::I64Sub(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_sub),
                 Op::I64Mul(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_mul),
-                Op::I64DivS(d, a, b) => fallible!(d, num::i64_div_s(get!(i64, a), get!(i64, b)), i64),
-                Op::I64DivU(d, a, b) => fallible!(d, num::i64_div_u(get!(u64, a), get!(u64, b)), u64),
-                Op::I64RemS(d, a, b) => fallible!(d, num::i64_rem_s(get!(i64, a), get!(i64, b)), i64),
-                Op::I64RemU(d, a, b) => fallible!(d, num::i64_rem_u(get!(u64, a), get!(u64, b)), u64),
+                Op::I64DivS(d, a, b) => fallible!(d, num::i64_div_s(get_a!(i64, a), get_b!(i64, b)), i64),
+                Op::I64DivU(d, a, b) => fallible!(d, num::i64_div_u(get_a!(u64, a), get_b!(u64, b)), u64),
+                Op::I64RemS(d, a, b) => fallible!(d, num::i64_rem_s(get_a!(i64, a), get_b!(i64, b)), i64),
+                Op::I64RemU(d, a, b) => fallible!(d, num::i64_rem_u(get_a!(u64, a), get_b!(u64, b)), u64),
                 Op::I64And(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x & y),
                 Op::I64Or(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x | y),
                 Op::I64Xor(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x ^ y),
@@ -955,14 +1024,14 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::F64Max(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_max),
                 Op::F64Copysign(d, a, b) => bin!(d, a, b, u64 => u64, num::copysign64),
 
-                Op::I32TruncF32S(d, a) => fallible!(d, num::i32_trunc_f32_s(get!(f32, a)), i32),
-                Op::I32TruncF32U(d, a) => fallible!(d, num::i32_trunc_f32_u(get!(f32, a)), u32),
-                Op::I32TruncF64S(d, a) => fallible!(d, num::i32_trunc_f64_s(get!(f64, a)), i32),
-                Op::I32TruncF64U(d, a) => fallible!(d, num::i32_trunc_f64_u(get!(f64, a)), u32),
-                Op::I64TruncF32S(d, a) => fallible!(d, num::i64_trunc_f32_s(get!(f32, a)), i64),
-                Op::I64TruncF32U(d, a) => fallible!(d, num::i64_trunc_f32_u(get!(f32, a)), u64),
-                Op::I64TruncF64S(d, a) => fallible!(d, num::i64_trunc_f64_s(get!(f64, a)), i64),
-                Op::I64TruncF64U(d, a) => fallible!(d, num::i64_trunc_f64_u(get!(f64, a)), u64),
+                Op::I32TruncF32S(d, a) => fallible!(d, num::i32_trunc_f32_s(get_a!(f32, a)), i32),
+                Op::I32TruncF32U(d, a) => fallible!(d, num::i32_trunc_f32_u(get_a!(f32, a)), u32),
+                Op::I32TruncF64S(d, a) => fallible!(d, num::i32_trunc_f64_s(get_a!(f64, a)), i32),
+                Op::I32TruncF64U(d, a) => fallible!(d, num::i32_trunc_f64_u(get_a!(f64, a)), u32),
+                Op::I64TruncF32S(d, a) => fallible!(d, num::i64_trunc_f32_s(get_a!(f32, a)), i64),
+                Op::I64TruncF32U(d, a) => fallible!(d, num::i64_trunc_f32_u(get_a!(f32, a)), u64),
+                Op::I64TruncF64S(d, a) => fallible!(d, num::i64_trunc_f64_s(get_a!(f64, a)), i64),
+                Op::I64TruncF64U(d, a) => fallible!(d, num::i64_trunc_f64_u(get_a!(f64, a)), u64),
                 // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
                 Op::I32TruncSatF32S(d, a) => un!(d, a, f32 => i32, |x: f32| x as i32),
                 Op::I32TruncSatF32U(d, a) => un!(d, a, f32 => u32, |x: f32| x as u32),
@@ -997,16 +1066,16 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::Store32(a, v, o) => store!(a, v, o, u32),
                 Op::Store64(a, v, o) => store!(a, v, o, u64),
 
-                Op::MemorySize(d) => put!(u32, d, (mem_len / PAGE_SIZE) as u32),
+                Op::MemorySize(d) => put_d!(u32, d, (mem_len / PAGE_SIZE) as u32),
                 Op::MemoryGrow(s) => {
                     let delta = get!(u32, s);
                     let grow = (*(*vmctx).builtins).memory_grow;
                     let old = grow((*vmctx).memory(0), delta as u64);
-                    put!(u32, s, if old == u64::MAX { u32::MAX } else { old as u32 });
+                    put_d!(u32, s, if old == u64::MAX { u32::MAX } else { old as u32 });
                     (mem_base, mem_len) = memory(vmctx, code);
                     cx.mem_len = mem_len;
                 }
-                Op::MemoryFill(base) | Op::MemoryCopy(base) | Op::MemoryInit(base, _) => bulk!(*cur, base),
+                Op::MemoryFill(base) | Op::MemoryCopy(base) | Op::MemoryInit(base, _) => bulk!(op, base),
                 Op::DataDrop(seg) => (*(*vmctx).data.add(seg as usize)).len = 0,
                 Op::TableGet(d, index, t) => {
                     let table = (*vmctx).table(t.idx() as u32);
@@ -1024,13 +1093,13 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     }
                     *(*table).base.add(i as usize) = r64!(v);
                 }
-                Op::TableSize(d, t) => put!(u32, d, (*(*vmctx).table(t)).len),
+                Op::TableSize(d, t) => put_d!(u32, d, (*(*vmctx).table(t)).len),
                 Op::TableGrow(base, t) => {
                     let grow = (*(*vmctx).builtins).table_grow;
                     let old = grow((*vmctx).table(t), get!(u32, base.idx() + 1), r64!(base));
-                    put!(u32, base, old);
+                    put_d!(u32, base, old);
                 }
-                Op::TableFill(base, _) | Op::TableCopy(base, ..) | Op::TableInit(base, ..) => bulk!(*cur, base),
+                Op::TableFill(base, _) | Op::TableCopy(base, ..) | Op::TableInit(base, ..) => bulk!(op, base),
                 Op::ElemDrop(seg) => (*(*vmctx).elems.add(seg as usize)).len = 0,
 
                 Op::Simd(i) => {
@@ -1070,19 +1139,23 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     }
 
     for_each_int_cmp!(arms);
-    dispatch(ip, fp, mem_base, cx)
+    dispatch(ip, fp, mem_base, cx, acc)
 }
 
 #[cfg(feature = "op-histogram")]
 mod histogram {
-    use crate::bytecode::{FuncCode, Op, Width};
+    use crate::bytecode::{FuncCode, Instr, Width};
     use std::cell::RefCell;
     use std::collections::HashMap;
 
-    /// The name of an instruction's variant.
-    fn name<W: Width>(op: &Op<W>) -> String {
-        let s = format!("{op:?}");
-        s.split('(').next().unwrap_or("").to_string()
+    /// The name of an instruction's variant, with its accumulator mode.
+    fn name<W: Width>(op: &Instr<W>) -> String {
+        let s = format!("{:?}", op.op());
+        let name = s.split('(').next().unwrap_or("");
+        match op.mode() {
+            0 => name.to_string(),
+            mode => format!("{name}/acc{mode}"),
+        }
     }
 
     /// Counts per instruction and per pair of consecutive instructions, the
@@ -1104,7 +1177,7 @@ mod histogram {
 
     /// Out of line, so that the handlers keep their tail calls.
     #[inline(never)]
-    pub fn count<W: Width>(op: &Op<W>, code: &FuncCode<W>, at: usize) {
+    pub fn count<W: Width>(op: &Instr<W>, code: &FuncCode<W>, at: usize) {
         F.with(|f| {
             let mut f = f.borrow_mut();
             let e = f

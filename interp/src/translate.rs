@@ -169,6 +169,8 @@ struct Translator<'a> {
     /// not reach far enough in huge functions).
     fuse: bool,
     ops: Vec<Op>,
+    /// The accumulator mode of each instruction (see [`Instr`]).
+    modes: Vec<u8>,
     /// See [`FuncCode::aux`].
     aux: Vec<u32>,
     simd: Vec<SimdInstr>,
@@ -245,6 +247,7 @@ impl<'a> Translator<'a> {
             narrow,
             fuse,
             ops: Vec::new(),
+            modes: Vec::new(),
             aux: Vec::new(),
             simd: Vec::new(),
             simd_mem: Vec::new(),
@@ -283,8 +286,8 @@ impl<'a> Translator<'a> {
 
     /// The translation in the encoding of width `S`, if everything fits.
     fn finish<S: Width<Word = u32>>(&self) -> Option<FuncCode<S>> {
-        let ops = (self.ops.iter().enumerate())
-            .map(|(at, op)| op.encode::<S>(at as u32))
+        let ops = (self.ops.iter().zip(&self.modes).enumerate())
+            .map(|(at, (op, &mode))| Some(Instr::new(op.encode::<S>(at as u32)?, mode)))
             .collect::<Option<_>>()?;
         let ty = self.env.func_type(self.func_index);
         let param_slots = ty.params().iter().map(|&p| slots_of(p)).sum::<u32>();
@@ -330,9 +333,50 @@ impl Translator<'_> {
     }
 
     fn emit(&mut self, op: Op) -> usize {
+        let mode = self.link_acc(&op);
+        self.emit_with_mode(op, mode)
+    }
+
+    fn emit_with_mode(&mut self, op: Op, mode: u8) -> usize {
         self.last_producer = None;
         self.ops.push(op);
+        self.modes.push(mode);
         self.ops.len() - 1
+    }
+
+    /// Removes the last instruction; returns it with its mode.
+    fn take_last(&mut self) -> Option<(Op, u8)> {
+        self.last_producer = None;
+        Some((self.ops.pop()?, self.modes.pop()?))
+    }
+
+    /// Lets the value of the last instruction pass to `op`, about to be
+    /// emitted, through the accumulator (see [`Instr`]) when that is safe:
+    /// the last instruction produced the temporary on top of the stack
+    /// (nothing, no label, came after it), which has been popped (so no
+    /// one reads its slot later), and `op` reads it in exactly one of its
+    /// `A`/`B` fields (its other slot fields are its result or also `A`/`B`).
+    /// Marks the producer [`ACC_D`]; returns `op`'s mode.
+    fn link_acc(&mut self, op: &Op) -> u8 {
+        let Some(at) = self.last_producer.filter(|&at| at + 1 == self.ops.len()) else {
+            return 0;
+        };
+        let mut producer = self.ops[at];
+        let tag = producer.tag();
+        let Some(&mut t) = producer.dst_mut() else {
+            return 0;
+        };
+        if !self.narrow || t < self.next_slot() || ACC_MASKS[tag] & ACC_D == 0 {
+            return 0;
+        }
+        let [_, a, b] = op.acc_fields();
+        let role = match (a == Some(t), b == Some(t)) {
+            (true, false) => ACC_A,
+            (false, true) => ACC_B,
+            _ => return 0,
+        };
+        self.modes[at] |= ACC_D;
+        role
     }
 
     /// Emits `make(dst)` whose result of type `ty` goes to the next canonical
@@ -582,8 +626,12 @@ impl Translator<'_> {
         if n == 1 && self.results[0] != ValType::V128 {
             let e = self.pop()?;
             let src = self.operand(e);
-            self.stack.push(e);
+            // Emitted while the result is popped, so that it may come from
+            // the accumulator: code after a return that is not on the
+            // taken path of a `br_if` is unreachable, and on that path a
+            // branch, not the producer, comes right before the return.
             self.emit(Op::Return1(src));
+            self.stack.push(e);
             return Ok(());
         }
         // Results go to the first slots, which hold parameters and locals
@@ -607,11 +655,12 @@ impl Translator<'_> {
     }
 
     /// Pops the condition of a `br_if`/`if`, taking back the comparison that
-    /// computed it (if it was the last instruction) so the branch can fuse it.
-    fn pop_cond(&mut self) -> Result<Cond> {
+    /// computed it (if it was the last instruction) so the branch can fuse
+    /// it; with the accumulator mode the branch inherits from it.
+    fn pop_cond(&mut self) -> Result<(Cond, u8)> {
         let e = self.pop()?;
         if let Val::Const(c) = e.val {
-            return Ok(Cond::Const(c as u32 != 0));
+            return Ok((Cond::Const(c as u32 != 0), 0));
         }
         if let Some(at) = self.producer_of(&e) {
             let op = self.ops[at];
@@ -622,18 +671,24 @@ impl Translator<'_> {
                 _ => None,
             };
             if let Some(cond) = cond {
-                self.ops.pop();
-                self.last_producer = None;
-                return Ok(cond);
+                // The branch reads the operands of the comparison in the
+                // same roles, so it inherits its accumulator mode.
+                let (_, mode) = self.take_last().expect("the producer");
+                return Ok((cond, mode));
             }
         }
-        Ok(Cond::Nez(self.operand(e)))
+        Ok((Cond::Nez(self.operand(e)), 0))
     }
 
     /// Emits a conditional branch that jumps when `cond` holds (or fails,
     /// with `negate`) to a target patched later; returns its index.
-    fn emit_cond_branch(&mut self, cond: Cond, negate: bool) -> Option<usize> {
-        cond.branch(negate, 0).map(|op| self.emit(op))
+    fn emit_cond_branch(&mut self, (cond, mode): (Cond, u8), negate: bool) -> Option<usize> {
+        let op = cond.branch(negate, 0)?;
+        Some(if mode != 0 {
+            self.emit_with_mode(op, mode)
+        } else {
+            self.emit(op)
+        })
     }
 
     /// Whether a branch to `depth` carries values into their own canonical
@@ -877,13 +932,15 @@ impl Translator<'_> {
             // producer, which then writes the local directly. The copies
             // write canonical slots below the producer's operands, so they
             // cannot disturb it, and no label lies between (see
-            // `last_producer`).
-            let mut op = self.ops.remove(at);
+            // `last_producer`). Nor do they touch the accumulator, if the
+            // producer reads an operand from it.
+            debug_assert_eq!(at + 1, self.ops.len());
+            let (mut op, mode) = self.take_last().expect("the producer");
             self.materialize_local(slot);
             if let Some(d) = op.dst_mut() {
                 *d = slot;
             }
-            self.emit(op);
+            self.emit_with_mode(op, mode);
             if tee {
                 self.push(ty, Val::Local(slot));
             }
@@ -1097,7 +1154,10 @@ impl Translator<'_> {
                     self.emit(Op::GlobalSet128(src, global_index));
                 } else {
                     let at = self.emit(Op::GlobalSet(src, global_index));
-                    self.last_global_set = Some((at, src, global_index));
+                    // (From the accumulator, `src` is never written.)
+                    if self.modes[at] == 0 {
+                        self.last_global_set = Some((at, src, global_index));
+                    }
                 }
             }
             Operator::I32Load { memarg } | Operator::F32Load { memarg } => {

@@ -2,7 +2,7 @@
 //! avoids and the instructions it fuses are what makes the interpreter fast.
 
 use std::sync::Arc;
-use tandem_interp::bytecode::{Code, FuncCode, Op};
+use tandem_interp::bytecode::{Code, FuncCode, Instr, Op, ACC_A, ACC_B, ACC_D};
 use tandem_interp::ModuleCode;
 use tandem_vm::ModuleEnv;
 use wasmparser::{Parser, Payload};
@@ -39,7 +39,7 @@ fn narrow(wat: &str, check: impl FnOnce(&FuncCode<u16>)) {
 
 fn ops(wat: &str) -> Vec<Op<u16>> {
     let mut ops = Vec::new();
-    narrow(wat, |c| ops = c.ops.to_vec());
+    narrow(wat, |c| ops = c.ops.iter().map(Instr::op).collect());
     ops
 }
 
@@ -110,9 +110,9 @@ fn i64_immediates_must_fit_sign_extended() {
         r#"(module (func (param i64) (result i32)
         (i64.ge_u (local.get 0) (i64.const 0x1_0000_0000))))"#,
         |c| {
-            assert_eq!(c.ops[0], Op::Const64(2, 0));
+            assert_eq!(c.ops[0].op(), Op::Const64(2, 0));
             assert_eq!(*c.aux, [0, 1]);
-            assert_eq!(c.ops[1], Op::I64GeU(1, 0, 2));
+            assert_eq!(c.ops[1].op(), Op::I64GeU(1, 0, 2));
         },
     );
 }
@@ -161,7 +161,7 @@ fn huge_frames_use_the_wide_encoding() {
     let Code::Wide(c) = code.func(0).unwrap() else {
         panic!("translated in the narrow encoding")
     };
-    assert_eq!(c.ops[0], Op::I32AddImm(66_001, 0, 100_000));
+    assert_eq!(c.ops[0].op(), Op::I32AddImm(66_001, 0, 100_000));
 }
 
 #[test]
@@ -175,4 +175,45 @@ fn far_compare_branches_are_not_fused() {
     let ops = ops(&wat);
     assert_eq!(ops[0], Op::I32LtSImm(2, 0, 5));
     assert_eq!(ops[1], Op::BrIfNez(2, 40_001));
+}
+
+/// The instructions of function 0 with their accumulator modes.
+fn modes(wat: &str) -> Vec<(Op<u16>, u8)> {
+    let mut ops = Vec::new();
+    narrow(wat, |c| {
+        ops = c.ops.iter().map(|i| (i.op(), i.mode())).collect()
+    });
+    ops
+}
+
+#[test]
+fn temporaries_read_by_the_next_instruction_pass_through_the_accumulator() {
+    let ops = modes(
+        r#"(module (memory 1) (func (param i32) (result i32)
+        (i32.store (local.get 0) (i32.load (local.get 0)))
+        (i32.and (i32.shr_u (local.get 0) (i32.const 2)) (i32.const 15))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::Load32(2, 0, 0), ACC_D),
+            (Op::Store32(0, 2, 0), ACC_B),
+            (Op::I32ShrUImm(1, 0, 2), ACC_D),
+            (Op::I32AndImm(1, 1, 15), ACC_A | ACC_D),
+            (Op::Return1(1), ACC_A),
+        ]
+    );
+}
+
+#[test]
+fn values_still_on_the_stack_or_behind_a_label_stay_in_slots() {
+    // The sum stays on the stack below the call's operand (read later), and
+    // the `loop` label lies between the add and the `local.set`.
+    let ops = modes(
+        r#"(module (func (param i32) (result i32)
+        (i32.add (local.get 0) (i32.const 1))
+        (drop (i32.eqz (local.get 0)))
+        (local.set 0 (loop (result i32) (i32.const 3)))))"#,
+    );
+    assert!(ops.iter().all(|&(_, mode)| mode == 0), "{ops:?}");
 }
