@@ -439,7 +439,9 @@ macro_rules! define_op {
                     | Op::BrIfNez(_, t)
                     | Op::BrIfEqz(_, t)
                     | Op::BrIfNez64(_, t)
-                    | Op::BrIfEqz64(_, t) => Some(t),
+                    | Op::BrIfEqz64(_, t)
+                    | Op::I32AddImmBrNez(.., t)
+                    | Op::I32AddImmBrEqz(.., t) => Some(t),
                     _ => None,
                 }
             }
@@ -645,6 +647,11 @@ macro_rules! declare_op {
                 /// Branches if the `i64` in the slot is non-zero / zero.
                 BrIfNez64(A, R),
                 BrIfEqz64(A, R),
+                /// `(local, imm, target)`: adds the immediate to the `i32`
+                /// in the slot (a loop counter), then branches if the sum is
+                /// non-zero / zero.
+                I32AddImmBrNez(S, I, T),
+                I32AddImmBrEqz(S, I, T),
                 /// `br_table` `(index, at)`: `aux[at]` is the number `n` of
                 /// targets (the last is the default), `aux[at + 1..][..n]` the
                 /// targets (absolute instruction indices); jumps to entry

@@ -867,6 +867,13 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::BrIfEqz(c, t) => if get_a!(u32, c) == 0 { jump!(t as i32) },
                 Op::BrIfNez64(c, t) => if ra!(c) != 0 { jump!(t as i32) },
                 Op::BrIfEqz64(c, t) => if ra!(c) == 0 { jump!(t as i32) },
+                Op::I32AddImmBrNez(x, i, t) | Op::I32AddImmBrEqz(x, i, t) => {
+                    let v = get!(u32, x).wrapping_add(i.sext() as u32);
+                    w64!(x, v as u64);
+                    if (v != 0) == matches!(op, Op::I32AddImmBrNez(..)) {
+                        jump!(t.sext())
+                    }
+                }
                 Op::BrTable(index, at) => {
                     let aux = &(*code).aux;
                     let len = *aux.get_unchecked(at as usize);

@@ -195,10 +195,18 @@ struct Translator<'a> {
     /// stack into its canonical slot and nothing (no label) came after it:
     /// a following `local.set` may retarget it, a `br_if` may fuse it.
     last_producer: Option<usize>,
-    /// `(at, src, global)` of the last `global.set` (of a one-slot value),
-    /// cleared at labels: while it is the last instruction, `src` still
-    /// holds the global's value, so a `global.get` of it emits nothing.
-    last_global_set: Option<(usize, Slot, u32)>,
+    /// `(at, t)`: the last instruction that wrote a temporary, to slot `t`,
+    /// if only copies and constants not naming `t` came after it (and no
+    /// label): a candidate to pass `t` through the accumulator.
+    acc_producer: Option<(usize, Slot)>,
+    /// Where the last label is (instructions from here on follow it).
+    label_at: usize,
+    /// `(at, src, global, producer)` of the last `global.set` (of a
+    /// one-slot value), cleared at labels: while it is the last
+    /// instruction, `src` still holds the global's value, so a `global.get`
+    /// of it emits nothing. If `src` came through the accumulator, from
+    /// `producer`, that link is undone then (so `src` is written after all).
+    last_global_set: Option<(usize, Slot, u32, Option<usize>)>,
 }
 
 /// Translates function `func_index` (a local function) of `env`, in the
@@ -261,6 +269,8 @@ impl<'a> Translator<'a> {
             unreachable: false,
             dead_depth: 0,
             last_producer: None,
+            acc_producer: None,
+            label_at: 0,
             last_global_set: None,
         };
         t.ctrls.push(Ctrl {
@@ -339,6 +349,12 @@ impl Translator<'_> {
 
     fn emit_with_mode(&mut self, op: Op, mode: u8) -> usize {
         self.last_producer = None;
+        let neutral = |t| match op {
+            Op::Copy(d, s) => mode == 0 && d != t && s != t,
+            Op::Const32(d, _) | Op::Const32S(d, _) | Op::Const64(d, _) => d != t,
+            _ => false,
+        };
+        self.acc_producer = self.acc_producer.filter(|&(_, t)| neutral(t));
         self.ops.push(op);
         self.modes.push(mode);
         self.ops.len() - 1
@@ -347,26 +363,33 @@ impl Translator<'_> {
     /// Removes the last instruction; returns it with its mode.
     fn take_last(&mut self) -> Option<(Op, u8)> {
         self.last_producer = None;
-        Some((self.ops.pop()?, self.modes.pop()?))
+        let last = (self.ops.pop()?, self.modes.pop()?);
+        let len = self.ops.len();
+        self.acc_producer = self.acc_producer.filter(|&(at, _)| at < len);
+        Some(last)
     }
 
-    /// Lets the value of the last instruction pass to `op`, about to be
-    /// emitted, through the accumulator (see [`Instr`]) when that is safe:
-    /// the last instruction produced the temporary on top of the stack
-    /// (nothing, no label, came after it), which has been popped (so no
-    /// one reads its slot later), and `op` reads it in exactly one of its
-    /// `A`/`B` fields (its other slot fields are its result or also `A`/`B`).
-    /// Marks the producer [`ACC_D`]; returns `op`'s mode.
+    /// A label: what comes after may be reached from elsewhere, so nothing
+    /// before it fuses with or passes values to what follows.
+    fn fence(&mut self) {
+        self.last_producer = None;
+        self.acc_producer = None;
+        self.label_at = self.ops.len();
+    }
+
+    /// Lets a temporary pass to `op`, about to be emitted, through the
+    /// accumulator (see [`Instr`]) when that is safe: its producer is the
+    /// [`acc_producer`](Self::acc_producer) (so what came after it leaves
+    /// the accumulator and the temporary's slot alone, and is no label), the
+    /// temporary has been popped (so no one reads its slot later), and `op`
+    /// reads it in exactly one of its `A`/`B` fields (its other slot fields
+    /// are its result or also `A`/`B`). Marks the producer [`ACC_D`];
+    /// returns `op`'s mode.
     fn link_acc(&mut self, op: &Op) -> u8 {
-        let Some(at) = self.last_producer.filter(|&at| at + 1 == self.ops.len()) else {
+        let Some((at, t)) = self.acc_producer else {
             return 0;
         };
-        let mut producer = self.ops[at];
-        let tag = producer.tag();
-        let Some(&mut t) = producer.dst_mut() else {
-            return 0;
-        };
-        if !self.narrow || t < self.next_slot() || ACC_MASKS[tag] & ACC_D == 0 {
+        if !self.narrow || t < self.next_slot() || ACC_MASKS[self.ops[at].tag()] & ACC_D == 0 {
             return 0;
         }
         let [_, a, b] = op.acc_fields();
@@ -386,6 +409,10 @@ impl Translator<'_> {
         let at = self.emit(make(dst));
         self.push(ty, Val::Temp);
         self.last_producer = Some(at);
+        let mut op = self.ops[at];
+        if op.dst_mut().copied() == Some(dst) {
+            self.acc_producer = Some((at, dst));
+        }
     }
 
     fn here(&self) -> Target {
@@ -537,7 +564,7 @@ impl Translator<'_> {
         let base = self.stack.get(height).map_or(self.next_slot(), |e| e.slot);
         // A block boundary is a label: nothing before it may be fused with
         // what follows.
-        self.last_producer = None;
+        self.fence();
         self.last_global_set = None;
         self.ctrls.push(Ctrl {
             kind,
@@ -683,6 +710,21 @@ impl Translator<'_> {
     /// Emits a conditional branch that jumps when `cond` holds (or fails,
     /// with `negate`) to a target patched later; returns its index.
     fn emit_cond_branch(&mut self, (cond, mode): (Cond, u8), negate: bool) -> Option<usize> {
+        // A loop counter just stepped in its local (`local.tee`, or a
+        // `local.set` then `local.get`) fuses with the test of it.
+        if let (Cond::Nez(s), Some(&Op::I32AddImm(d, a, i))) = (cond, self.ops.last()) {
+            let at = self.ops.len() - 1;
+            if self.fuse && s < self.locals_end && d == s && a == s && at >= self.label_at {
+                let (_, mode) = self.take_last().expect("the counter step");
+                debug_assert_eq!(mode, 0);
+                let op = if negate {
+                    Op::I32AddImmBrEqz(s, i, 0)
+                } else {
+                    Op::I32AddImmBrNez(s, i, 0)
+                };
+                return Some(self.emit(op));
+            }
+        }
         let op = cond.branch(negate, 0)?;
         Some(if mode != 0 {
             self.emit_with_mode(op, mode)
@@ -724,7 +766,7 @@ impl Translator<'_> {
                 let here = self.here();
                 self.patch(Patch::Op(at), here);
             }
-            self.last_producer = None;
+            self.fence();
         }
         Ok(())
     }
@@ -777,7 +819,7 @@ impl Translator<'_> {
             self.push(ty, Val::Temp);
         }
         self.unreachable = false;
-        self.last_producer = None;
+        self.fence();
         self.last_global_set = None;
         Ok(())
     }
@@ -809,7 +851,7 @@ impl Translator<'_> {
             self.push(ty, Val::Temp);
         }
         self.unreachable = false;
-        self.last_producer = None;
+        self.fence();
         self.last_global_set = None;
         Ok(())
     }
@@ -1134,12 +1176,18 @@ impl Translator<'_> {
             Operator::GlobalGet { global_index } => {
                 let ty = self.env.globals[global_index as usize].content_type;
                 let ty = if ty.is_reference_type() { REF } else { ty };
-                let set = self.last_global_set.filter(|&(at, _, g)| {
+                let set = self.last_global_set.filter(|&(at, _, g, _)| {
                     at + 1 == self.ops.len() && g == global_index && ty != V128
                 });
-                if let Some((_, src, _)) = set.filter(|&(_, src, _)| src < self.locals_end) {
+                if let Some((_, src, ..)) = set.filter(|&(_, src, ..)| src < self.locals_end) {
                     self.push(ty, Val::Local(src));
-                } else if set.is_some_and(|(_, src, _)| src == self.next_slot()) {
+                } else if let Some((at, _, _, producer)) =
+                    set.filter(|&(_, src, ..)| src == self.next_slot())
+                {
+                    if let Some(p) = producer.filter(|_| self.modes[at] != 0) {
+                        self.modes[at] = 0;
+                        self.modes[p] &= !ACC_D;
+                    }
                     self.push(ty, Val::Temp);
                 } else if ty == V128 {
                     self.emit_result(ty, |d| Op::GlobalGet128(d, global_index));
@@ -1153,11 +1201,9 @@ impl Translator<'_> {
                 if e.ty == V128 {
                     self.emit(Op::GlobalSet128(src, global_index));
                 } else {
+                    let producer = self.acc_producer.map(|(p, _)| p);
                     let at = self.emit(Op::GlobalSet(src, global_index));
-                    // (From the accumulator, `src` is never written.)
-                    if self.modes[at] == 0 {
-                        self.last_global_set = Some((at, src, global_index));
-                    }
+                    self.last_global_set = Some((at, src, global_index, producer));
                 }
             }
             Operator::I32Load { memarg } | Operator::F32Load { memarg } => {

@@ -217,3 +217,32 @@ fn values_still_on_the_stack_or_behind_a_label_stay_in_slots() {
     );
     assert!(ops.iter().all(|&(_, mode)| mode == 0), "{ops:?}");
 }
+
+#[test]
+fn the_accumulator_survives_copies_that_do_not_touch_the_temporary() {
+    // fibonacci's loop body: the sum waits on the stack while `b` moves to `a`.
+    let ops = modes(
+        r#"(module (func (param i64) (result i64) (local i64 i64)
+        (i64.add (local.get 1) (local.get 2))
+        (local.set 1 (local.get 2))
+        (local.set 2)
+        (local.get 1)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::I64Add(3, 1, 2), ACC_D),
+            (Op::Copy(1, 2), 0),
+            (Op::Copy(2, 3), ACC_A),
+            (Op::Return1(1), 0),
+        ]
+    );
+}
+
+#[test]
+fn a_counter_step_fuses_with_the_loop_branch() {
+    let ops = ops(r#"(module (func (param i32) (result i32)
+        (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        (local.get 0)))"#);
+    assert_eq!(ops, [Op::I32AddImmBrNez(0, u16::MAX, 0), Op::Return1(0)]);
+}
