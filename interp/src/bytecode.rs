@@ -441,7 +441,10 @@ macro_rules! define_op {
                     | Op::BrIfNez64(_, t)
                     | Op::BrIfEqz64(_, t)
                     | Op::I32AddImmBrNez(.., t)
-                    | Op::I32AddImmBrEqz(.., t) => Some(t),
+                    | Op::I32AddImmBrEqz(.., t)
+                    | Op::I64AddImmBrNez(.., t)
+                    | Op::I64AddImmBrEqz(.., t)
+                    | Op::CopyBrNez(.., t) => Some(t),
                     _ => None,
                 }
             }
@@ -647,11 +650,16 @@ macro_rules! declare_op {
                 /// Branches if the `i64` in the slot is non-zero / zero.
                 BrIfNez64(A, R),
                 BrIfEqz64(A, R),
-                /// `(local, imm, target)`: adds the immediate to the `i32`
-                /// in the slot (a loop counter), then branches if the sum is
-                /// non-zero / zero.
+                /// `(local, imm, target)`: adds the immediate to the `i32` /
+                /// `i64` in the slot (a loop counter), then branches if the
+                /// sum is non-zero / zero.
                 I32AddImmBrNez(S, I, T),
                 I32AddImmBrEqz(S, I, T),
+                I64AddImmBrNez(S, I, T),
+                I64AddImmBrEqz(S, I, T),
+                /// `(dst, src, target)`: copies a slot, then branches if the
+                /// `i32` in it is non-zero (a loop carrying its counter).
+                CopyBrNez(S, S, T),
                 /// `br_table` `(index, at)`: `aux[at]` is the number `n` of
                 /// targets (the last is the default), `aux[at + 1..][..n]` the
                 /// targets (absolute instruction indices); jumps to entry

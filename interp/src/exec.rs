@@ -874,6 +874,20 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                         jump!(t.sext())
                     }
                 }
+                Op::I64AddImmBrNez(x, i, t) | Op::I64AddImmBrEqz(x, i, t) => {
+                    let v = r64!(x).wrapping_add(i.sext() as i64 as u64);
+                    w64!(x, v);
+                    if (v != 0) == matches!(op, Op::I64AddImmBrNez(..)) {
+                        jump!(t.sext())
+                    }
+                }
+                Op::CopyBrNez(d, s, t) => {
+                    let v = r64!(s);
+                    w64!(d, v);
+                    if v as u32 != 0 {
+                        jump!(t.sext())
+                    }
+                }
                 Op::BrTable(index, at) => {
                     let aux = &(*code).aux;
                     let len = *aux.get_unchecked(at as usize);

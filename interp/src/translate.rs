@@ -710,26 +710,52 @@ impl Translator<'_> {
     /// Emits a conditional branch that jumps when `cond` holds (or fails,
     /// with `negate`) to a target patched later; returns its index.
     fn emit_cond_branch(&mut self, (cond, mode): (Cond, u8), negate: bool) -> Option<usize> {
-        // A loop counter just stepped in its local (`local.tee`, or a
-        // `local.set` then `local.get`) fuses with the test of it.
-        if let (Cond::Nez(s), Some(&Op::I32AddImm(d, a, i))) = (cond, self.ops.last()) {
-            let at = self.ops.len() - 1;
-            if self.fuse && s < self.locals_end && d == s && a == s && at >= self.label_at {
-                let (_, mode) = self.take_last().expect("the counter step");
-                debug_assert_eq!(mode, 0);
-                let op = if negate {
-                    Op::I32AddImmBrEqz(s, i, 0)
-                } else {
-                    Op::I32AddImmBrNez(s, i, 0)
-                };
-                return Some(self.emit(op));
-            }
-        }
         let op = cond.branch(negate, 0)?;
+        if let Some(fused) = self.fuse_with_last(op, mode) {
+            self.take_last();
+            return Some(self.emit(fused));
+        }
         Some(if mode != 0 {
             self.emit_with_mode(op, mode)
         } else {
             self.emit(op)
+        })
+    }
+
+    /// The fusion of the conditional branch `op` (target not yet set), about
+    /// to be emitted with `mode`, with the last instruction, if they fuse: a
+    /// loop counter stepped in its local (`local.tee`, or `local.set` then
+    /// `local.get`) and tested against zero, or a copy (a value the branch
+    /// carries) of the tested slot.
+    fn fuse_with_last(&self, op: Op, mode: u8) -> Option<Op> {
+        let at = self.ops.len().checked_sub(1)?;
+        if !self.fuse || mode != 0 || self.modes[at] != 0 || at < self.label_at {
+            return None;
+        }
+        let local = |s: Slot| s < self.locals_end;
+        Some(match (op, self.ops[at]) {
+            (Op::BrIfNez(s, _) | Op::BrIfI32NeImm(s, 0, _), Op::I32AddImm(d, a, i))
+                if local(s) && d == s && a == s =>
+            {
+                Op::I32AddImmBrNez(s, i, 0)
+            }
+            (Op::BrIfEqz(s, _) | Op::BrIfI32EqImm(s, 0, _), Op::I32AddImm(d, a, i))
+                if local(s) && d == s && a == s =>
+            {
+                Op::I32AddImmBrEqz(s, i, 0)
+            }
+            (Op::BrIfNez64(s, _) | Op::BrIfI64NeImm(s, 0, _), Op::I64AddImm(d, a, i))
+                if local(s) && d == s && a == s =>
+            {
+                Op::I64AddImmBrNez(s, i, 0)
+            }
+            (Op::BrIfEqz64(s, _) | Op::BrIfI64EqImm(s, 0, _), Op::I64AddImm(d, a, i))
+                if local(s) && d == s && a == s =>
+            {
+                Op::I64AddImmBrEqz(s, i, 0)
+            }
+            (Op::BrIfNez(c, _), Op::Copy(d, s)) if c == s && d != s => Op::CopyBrNez(d, s, 0),
+            _ => return None,
         })
     }
 

@@ -246,3 +246,28 @@ fn a_counter_step_fuses_with_the_loop_branch() {
         (local.get 0)))"#);
     assert_eq!(ops, [Op::I32AddImmBrNez(0, u16::MAX, 0), Op::Return1(0)]);
 }
+
+#[test]
+fn an_i64_counter_tested_against_zero_and_a_carried_counter_fuse_too() {
+    let counter = ops(r#"(module (func (param i64) (result i64)
+        (loop (br_if 0 (i64.ne (local.tee 0 (i64.sub (local.get 0) (i64.const 1))) (i64.const 0))))
+        (local.get 0)))"#);
+    assert_eq!(
+        counter,
+        [Op::I64AddImmBrNez(0, u16::MAX, 0), Op::Return1(0)]
+    );
+    let carried = ops(r#"(module (func (param i32) (result i32)
+        (local.get 0)
+        (loop (param i32) (result i32)
+            (local.tee 0 (i32.sub (i32.const 1)))
+            (br_if 0 (local.get 0)))))"#);
+    assert_eq!(
+        carried,
+        [
+            Op::Copy(1, 0),
+            Op::I32AddImm(0, 1, u16::MAX),
+            Op::CopyBrNez(1, 0, u16::MAX),
+            Op::Return1(1)
+        ]
+    );
+}
