@@ -9,7 +9,7 @@
 set -euo pipefail
 bin=${1:?usage: $0 BINARY}
 objdump -d --no-show-raw-insn -C "$bin" | awk '
-/^[0-9a-f]+ <tandem_interp::exec::handler>:$/ { inh=1; n++; jmps=0; bad=""; addr=$1; next }
+/^[0-9a-f]+ <tandem_interp::exec::(handler|call_slow)>:$/ { inh=1; n++; jmps=0; bad=""; addr=$1; next }
 /^[0-9a-f]+ <.*>:$/ { if (inh) { if (jmps==0) nojmp++; if (bad!="") { badn++; print "BAD " addr ": " bad } } inh=0; next }
 inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::handler/ || /exec::dispatch/) { bad=bad $0 " | " }
 inh && /\tjmp +\*/ { jmps++ }

@@ -363,8 +363,11 @@ struct Cx<'a, W: Width> {
     code: *const FuncCode<W>,
     ops: *const Instr<W>,
     mem_len: usize,
-    /// The suspended interpreted callers.
+    /// The suspended interpreted callers. Its capacity never exceeds
+    /// `MAX_FRAMES`, so a push within it needs no other depth check.
     frames: Vec<Frame<W>>,
+    /// The callee of the call that [`call_slow`] completes.
+    callee: *const VMFunc,
 }
 
 /// An instruction handler: runs the instruction at `ip` and everything after
@@ -473,6 +476,7 @@ unsafe fn execute<W: Exec>(
         ops: code.ops.as_ptr(),
         mem_len,
         frames: Vec::new(),
+        callee: ptr::null(),
     };
     let status = dispatch(cx.ops, fp, mem_base, &mut cx, 0);
     #[cfg(feature = "op-histogram")]
@@ -517,6 +521,116 @@ unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
     let tag = (*ip).tag();
     let handlers: &'static [Handler<W>; TAGS] = const { &W::HANDLERS };
     *handlers.get_unchecked(tag as usize)
+}
+
+/// Locals the call fast path zeroes itself (more go through [`call_slow`]).
+const INLINE_ZEROED: usize = 16;
+
+/// The translation of `callee` if the interpreter runs it in width `W`
+/// (`Ok(None)`: another width or tier); an error if it cannot be translated.
+///
+/// # Safety
+/// `callee` must be live.
+#[inline(always)]
+unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a FuncCode<W>>, ()> {
+    if !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
+        return Ok(None);
+    }
+    let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
+    let code = module.func((*callee).func_index).map_err(|_| ())?;
+    Ok(W::code_of(code))
+}
+
+/// The translation of `callee` if it is a function of instance `vmctx`
+/// that the interpreter runs in width `W` and has translated already.
+///
+/// # Safety
+/// `callee` and `vmctx` must be live.
+#[inline(always)]
+unsafe fn translated<'a, W: Exec>(
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+) -> Option<&'a FuncCode<W>> {
+    if (*callee).vmctx != vmctx
+        || !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn)
+    {
+        return None;
+    }
+    let module = &*((*vmctx).tier_state as *const ModuleCode);
+    W::code_of(module.translated((*callee).func_index)?)
+}
+
+/// Whether a frame of `code` at `fp` fits in the value stack.
+#[inline(always)]
+fn frame_fits<W: Width>(stack: &ValueStack, fp: *mut u64, code: &FuncCode<W>) -> bool {
+    let room = (stack.base.wrapping_add(STACK_SLOTS) as usize - fp as usize) / 8;
+    room >= code.frame_slots as usize
+}
+
+/// Completes the call at `ip` to `cx.callee` that the handler's fast path
+/// does not make: to another instance, to code of another width or tier, or to a function that
+/// is not translated yet, or with a frame push that allocates or traps, or
+/// many locals. Then goes on running (the callee, or the caller after it).
+/// Has the handlers' signature, so they reach it by a tail call.
+///
+/// # Safety
+/// As for a handler; `ip` is a `Call` or `CallIndirect` whose callee (of
+/// the right signature) is `cx.callee`.
+#[inline(never)]
+unsafe fn call_slow<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
+    let (base, type_index) = match (*ip).op() {
+        Op::Call(base, func) => (base, func_type_index(vmctx, func)),
+        Op::CallIndirect(base, at) => (base, (*code).aux[at as usize]),
+        _ => unreachable!("call_slow on a non-call"),
+    };
+    let new_fp = fp.add(base.idx());
+    let Ok(here) = interpreted::<W>(callee) else {
+        return raise(TrapCode::Unreachable);
+    };
+    let Some(ccode) = here else {
+        let ty = func_type(vmctx, type_index);
+        let frame_end = fp.add((*code).frame_slots as usize);
+        let status = call_out(cx.stack, callee, vmctx, ty, new_fp, frame_end);
+        if status != 0 {
+            return status;
+        }
+        // The callee may have grown the memory.
+        let (mem_base, mem_len) = memory(vmctx, code);
+        cx.mem_len = mem_len;
+        return dispatch(ip.add(1), fp, mem_base, cx, acc);
+    };
+    if cx.frames.len() >= MAX_FRAMES || !frame_fits(cx.stack, new_fp, ccode) {
+        return raise(TrapCode::StackOverflow);
+    }
+    if cx.frames.len() == cx.frames.capacity() {
+        let grown = (cx.frames.capacity() * 2).clamp(16, MAX_FRAMES);
+        cx.frames.reserve_exact(grown - cx.frames.len());
+    }
+    cx.frames.push(Frame {
+        ret: ip.add(1),
+        fp,
+        vmctx,
+        code,
+    });
+    ptr::write_bytes(
+        new_fp.add(ccode.param_slots as usize),
+        0,
+        ccode.local_slots as usize,
+    );
+    let cvm = (*callee).vmctx;
+    let mut mem_base = mem_base;
+    if cvm != vmctx {
+        (mem_base, cx.mem_len) = memory(cvm, ccode);
+    }
+    (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
+    dispatch(cx.ops, new_fp, mem_base, cx, acc)
 }
 
 /// A slot index in an instruction field (or computed from one).
@@ -760,62 +874,46 @@ unsafe fn handler<const TAG: u32, W: Exec>(
         };
     }
     // Switches to the frame of `$callee` (arguments at `$base`), running it
-    // in this loop if it is interpreted in this width, or calls out
-    // otherwise (`$type_index` is evaluated only then).
+    // in this loop: here if it is a function of this instance, interpreted
+    // in this width, and the frame push needs no allocation and few locals
+    // to zero, so that this path
+    // makes no calls (and the handler saves no registers); in `call_slow`
+    // (reached by a tail call) otherwise.
     macro_rules! call {
-        ($callee:expr, $base:expr, $type_index:expr) => {{
+        ($callee:expr, $base:expr) => {{
             let callee: *const VMFunc = $callee;
-            let mut here = None;
-            if ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
-                let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
-                let Ok(c) = module.func((*callee).func_index) else {
-                    trap!(TrapCode::Unreachable);
-                };
-                here = W::code_of(c);
+            let new_fp = fp.add($base.idx());
+            let fast = match translated::<W>(callee, vmctx) {
+                Some(c)
+                    if cx.frames.len() < cx.frames.capacity()
+                        && c.local_slots as usize <= INLINE_ZEROED
+                        && frame_fits(stack, new_fp, c) =>
+                {
+                    Some(c)
+                }
+                _ => None,
+            };
+            let Some(ccode) = fast else {
+                cx.callee = callee;
+                return call_slow(ip.sub(1), fp, mem_base, cx, acc);
+            };
+            cx.frames.push(Frame {
+                ret: ip,
+                fp,
+                vmctx,
+                code,
+            });
+            for k in 0..ccode.local_slots as usize {
+                // Volatile, so that LLVM keeps the loop rather than calling memset.
+                ptr::write_volatile(new_fp.add(ccode.param_slots as usize + k), 0);
             }
-            if let Some(ccode) = here {
-                let cvm = (*callee).vmctx;
-                let new_fp = fp.add($base.idx());
-                let room = (stack.base.add(STACK_SLOTS) as usize - new_fp as usize) / 8;
-                if cx.frames.len() >= MAX_FRAMES || room < ccode.frame_slots as usize {
-                    trap!(TrapCode::StackOverflow);
-                }
-                cx.frames.push(Frame {
-                    ret: ip,
-                    fp,
-                    vmctx,
-                    code,
-                });
-                if ccode.local_slots != 0 {
-                    ptr::write_bytes(
-                        new_fp.add(ccode.param_slots as usize),
-                        0,
-                        ccode.local_slots as usize,
-                    );
-                }
-                fp = new_fp;
-                // Within an instance the memory stays the same (and
-                // `cx.mem_len` current).
-                if cvm != vmctx {
-                    (mem_base, mem_len) = memory(cvm, ccode);
-                    cx.mem_len = mem_len;
-                }
-                vmctx = cvm;
-                code = ccode;
-                ops = ccode.ops.as_ptr();
-                ip = ops;
-                (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
-            } else {
-                let ty = func_type(vmctx, $type_index);
-                let frame_end = fp.add((*code).frame_slots as usize);
-                let status = call_out(stack, callee, vmctx, ty, fp.add($base.idx()), frame_end);
-                if status != 0 {
-                    return status;
-                }
-                // The callee may have grown the memory.
-                (mem_base, mem_len) = memory(vmctx, code);
-                cx.mem_len = mem_len;
-            }
+            // Within the instance, the memory stays the same (and
+            // `cx.mem_len` current).
+            fp = new_fp;
+            code = ccode;
+            ops = ccode.ops.as_ptr();
+            ip = ops;
+            (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
         }};
     }
     macro_rules! ret {
@@ -899,7 +997,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     *fp = ra!(s);
                     ret!()
                 }
-                Op::Call(base, func) => call!((*vmctx).func(func), base, func_type_index(vmctx, func)),
+                Op::Call(base, func) => call!((*vmctx).func(func), base),
                 Op::CallIndirect(base, at) => {
                     let aux = &(*code).aux;
                     let (type_index, table_index, index) =
@@ -916,7 +1014,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
                         trap!(TrapCode::BadSignature);
                     }
-                    call!(callee, base, type_index)
+                    call!(callee, base)
                 }
                 Op::Copy(d, s) => w64!(d, ra!(s)),
                 Op::Copy128(d, s) => w128!(d, r128!(s)),
