@@ -83,6 +83,13 @@
 //! block ends), and [`Op::encode`] turns the finished list into the chosen
 //! width.
 //!
+//! In the function's instruction list each [`Op`] is stored as an
+//! [`Instr`], whose tag also holds an accumulator mode: a temporary read
+//! only by a later instruction, with nothing in between that touches it,
+//! passes in a register instead of its slot (see [`Instr`]). Loop counters
+//! stepped and tested against zero, and a copy followed by a branch on the
+//! copied value, fuse into one instruction.
+//!
 //! Side-table indices and 32-bit fields are always wide enough: a function
 //! body (at most 7,654,321 bytes) cannot produce 2^32 entries.
 

@@ -1,6 +1,7 @@
 //! The executor: runs [`FuncCode`] on a per-thread value stack.
 //!
-//! All of the interpreter's `unsafe` lives here. The invariants it relies on:
+//! All of the interpreter's `unsafe` lives here (but for the raw encoding of
+//! [`Instr`] in `bytecode.rs`). The invariants it relies on:
 //!
 //! - a frame's slots `fp[0..frame_slots)` lie inside the value stack: checked
 //!   when the frame is pushed ([`entry`], interpreted calls), and every slot an

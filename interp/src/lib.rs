@@ -3,8 +3,10 @@
 //! A function is translated lazily, on its first call, from its validated
 //! Wasm body into register-addressed bytecode ([`bytecode`]), and cached in
 //! its module's [`ModuleCode`]. The executor runs that bytecode with
-//! threaded handlers (one per instruction, each tail-calling the next one's)
-//! on a per-thread value stack; calls between interpreted
+//! threaded handlers (one per instruction and accumulator mode, each
+//! tail-calling the next one's, with an accumulator value kept in a register
+//! between them, see [`bytecode::Instr`]) on a per-thread value stack; calls
+//! between interpreted
 //! functions (of any instance) stay in the interpreter, other callees are
 //! reached through the shared calling convention.
 //!
