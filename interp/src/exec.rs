@@ -723,22 +723,23 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     // The fields with accumulator roles: operand `A` / `B` and result `D`
     // are the accumulator instead of their slot in the modes that say so
     // (constant per handler).
-    macro_rules! ra {
-        ($s:expr) => {
-            if acc_a {
+    macro_rules! read {
+        ($in_acc:expr, $s:expr) => {
+            if $in_acc {
                 acc
             } else {
                 r64!($s)
             }
         };
     }
+    macro_rules! ra {
+        ($s:expr) => {
+            read!(acc_a, $s)
+        };
+    }
     macro_rules! rb {
         ($s:expr) => {
-            if acc_b {
-                acc
-            } else {
-                r64!($s)
-            }
+            read!(acc_b, $s)
         };
     }
     macro_rules! wd {

@@ -732,29 +732,22 @@ impl Translator<'_> {
         if !self.fuse || mode != 0 || self.modes[at] != 0 || at < self.label_at {
             return None;
         }
-        let local = |s: Slot| s < self.locals_end;
-        Some(match (op, self.ops[at]) {
-            (Op::BrIfNez(s, _) | Op::BrIfI32NeImm(s, 0, _), Op::I32AddImm(d, a, i))
-                if local(s) && d == s && a == s =>
-            {
-                Op::I32AddImmBrNez(s, i, 0)
-            }
-            (Op::BrIfEqz(s, _) | Op::BrIfI32EqImm(s, 0, _), Op::I32AddImm(d, a, i))
-                if local(s) && d == s && a == s =>
-            {
-                Op::I32AddImmBrEqz(s, i, 0)
-            }
-            (Op::BrIfNez64(s, _) | Op::BrIfI64NeImm(s, 0, _), Op::I64AddImm(d, a, i))
-                if local(s) && d == s && a == s =>
-            {
-                Op::I64AddImmBrNez(s, i, 0)
-            }
-            (Op::BrIfEqz64(s, _) | Op::BrIfI64EqImm(s, 0, _), Op::I64AddImm(d, a, i))
-                if local(s) && d == s && a == s =>
-            {
-                Op::I64AddImmBrEqz(s, i, 0)
-            }
-            (Op::BrIfNez(c, _), Op::Copy(d, s)) if c == s && d != s => Op::CopyBrNez(d, s, 0),
+        // The tested slot, whether the branch is taken on non-zero, and
+        // whether it tests an `i64`.
+        let (s, nez, wide) = match op {
+            Op::BrIfNez(s, _) | Op::BrIfI32NeImm(s, 0, _) => (s, true, false),
+            Op::BrIfEqz(s, _) | Op::BrIfI32EqImm(s, 0, _) => (s, false, false),
+            Op::BrIfNez64(s, _) | Op::BrIfI64NeImm(s, 0, _) => (s, true, true),
+            Op::BrIfEqz64(s, _) | Op::BrIfI64EqImm(s, 0, _) => (s, false, true),
+            _ => return None,
+        };
+        let counter = |d, a| s < self.locals_end && d == s && a == s;
+        Some(match (self.ops[at], nez, wide) {
+            (Op::I32AddImm(d, a, i), true, false) if counter(d, a) => Op::I32AddImmBrNez(s, i, 0),
+            (Op::I32AddImm(d, a, i), false, false) if counter(d, a) => Op::I32AddImmBrEqz(s, i, 0),
+            (Op::I64AddImm(d, a, i), true, true) if counter(d, a) => Op::I64AddImmBrNez(s, i, 0),
+            (Op::I64AddImm(d, a, i), false, true) if counter(d, a) => Op::I64AddImmBrEqz(s, i, 0),
+            (Op::Copy(d, src), true, false) if src == s && d != s => Op::CopyBrNez(d, s, 0),
             _ => return None,
         })
     }
