@@ -527,19 +527,16 @@ unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
 /// Locals the call fast path zeroes itself (more go through [`call_slow`]).
 const INLINE_ZEROED: usize = 16;
 
-/// The translation of `callee` if the interpreter runs it in width `W`
-/// (`Ok(None)`: another width or tier); an error if it cannot be translated.
+/// The translations of the module of `callee`, if the interpreter runs it.
 ///
 /// # Safety
 /// `callee` must be live.
 #[inline(always)]
-unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a FuncCode<W>>, ()> {
+unsafe fn interp_module<'a>(callee: *const VMFunc) -> Option<&'a ModuleCode> {
     if !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
-        return Ok(None);
+        return None;
     }
-    let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
-    let code = module.func((*callee).func_index).map_err(|_| ())?;
-    Ok(W::code_of(code))
+    Some(&*((*(*callee).vmctx).tier_state as *const ModuleCode))
 }
 
 /// The translation of `callee` if it is a function of instance `vmctx`
@@ -552,13 +549,10 @@ unsafe fn translated<'a, W: Exec>(
     callee: *const VMFunc,
     vmctx: *mut VMContext,
 ) -> Option<&'a FuncCode<W>> {
-    if (*callee).vmctx != vmctx
-        || !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn)
-    {
+    if (*callee).vmctx != vmctx {
         return None;
     }
-    let module = &*((*vmctx).tier_state as *const ModuleCode);
-    W::code_of(module.translated((*callee).func_index)?)
+    W::code_of(interp_module(callee)?.translated((*callee).func_index)?)
 }
 
 /// Whether a frame of `code` at `fp` fits in the value stack.
@@ -592,8 +586,10 @@ unsafe fn call_slow<W: Exec>(
         _ => unreachable!("call_slow on a non-call"),
     };
     let new_fp = fp.add(base.idx());
-    let Ok(here) = interpreted::<W>(callee) else {
-        return raise(TrapCode::Unreachable);
+    let here = match interp_module(callee).map(|m| m.func((*callee).func_index)) {
+        Some(Ok(code)) => W::code_of(code),
+        Some(Err(_)) => return raise(TrapCode::Unreachable),
+        None => None,
     };
     let Some(ccode) = here else {
         let ty = func_type(vmctx, type_index);
