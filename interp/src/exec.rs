@@ -527,16 +527,19 @@ unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
 /// Locals the call fast path zeroes itself (more go through [`call_slow`]).
 const INLINE_ZEROED: usize = 16;
 
-/// The translations of the module of `callee`, if the interpreter runs it.
+/// The translation of `callee` if the interpreter runs it in width `W`
+/// (`Ok(None)`: another width or tier); an error if it cannot be translated.
 ///
 /// # Safety
 /// `callee` must be live.
 #[inline(always)]
-unsafe fn interp_module<'a>(callee: *const VMFunc) -> Option<&'a ModuleCode> {
+unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a FuncCode<W>>, ()> {
     if !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
-        return None;
+        return Ok(None);
     }
-    Some(&*((*(*callee).vmctx).tier_state as *const ModuleCode))
+    let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
+    let code = module.func((*callee).func_index).map_err(|_| ())?;
+    Ok(W::code_of(code))
 }
 
 /// The translation of `callee` if it is a function of instance `vmctx`
@@ -549,10 +552,13 @@ unsafe fn translated<'a, W: Exec>(
     callee: *const VMFunc,
     vmctx: *mut VMContext,
 ) -> Option<&'a FuncCode<W>> {
-    if (*callee).vmctx != vmctx {
+    if (*callee).vmctx != vmctx
+        || !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn)
+    {
         return None;
     }
-    W::code_of(interp_module(callee)?.translated((*callee).func_index)?)
+    let module = &*((*vmctx).tier_state as *const ModuleCode);
+    W::code_of(module.translated((*callee).func_index)?)
 }
 
 /// Whether a frame of `code` at `fp` fits in the value stack.
@@ -586,10 +592,8 @@ unsafe fn call_slow<W: Exec>(
         _ => unreachable!("call_slow on a non-call"),
     };
     let new_fp = fp.add(base.idx());
-    let here = match interp_module(callee).map(|m| m.func((*callee).func_index)) {
-        Some(Ok(code)) => W::code_of(code),
-        Some(Err(_)) => return raise(TrapCode::Unreachable),
-        None => None,
+    let Ok(here) = interpreted::<W>(callee) else {
+        return raise(TrapCode::Unreachable);
     };
     let Some(ccode) = here else {
         let ty = func_type(vmctx, type_index);
