@@ -557,6 +557,15 @@ macro_rules! declare_op {
                 I64ShlImm(D, A, I),
                 I64ShrSImm(D, A, I),
                 I64ShrUImm(D, A, I),
+                /// `(x >> s) & (2^k - 1)` `(dst, x, s | (32 - k) << 8)`, for
+                /// `1 <= k <= 16`: a bit field extracted (an `i32.shr_u`
+                /// and `i32.and` fused), or with `s = 0` a mask too wide for
+                /// `I32AndImm`'s signed immediate (`x & 0xffff`).
+                I32ShrUMask(D, A, U),
+                /// `select` with the condition in the accumulator `(dst, a,
+                /// b)`: `dst = if acc != 0 { a } else { b }` (the condition is
+                /// computed by the instruction right before it).
+                SelectAcc(D, S, S),
                 F32Eq(S, S, S),
                 F32Ne(S, S, S),
                 F32Lt(S, S, S),

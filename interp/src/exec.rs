@@ -1032,6 +1032,12 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 }
                 Op::AddrOffset(s, o) => w64!(s, (get!(u32, s) as u64 + o as u64).min(u32::MAX as u64)),
                 Op::Select(d, c, s) => if get!(u32, c) == 0 { w64!(d, r64!(s)) },
+                Op::SelectAcc(d, a, b) => {
+                    // Both loaded, so that LLVM picks with a `cmov` rather
+                    // than a branch on the (often unpredictable) condition.
+                    let (x, y) = (r64!(a), r64!(b));
+                    wd!(d, if acc as u32 != 0 { x } else { y })
+                }
                 Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
                 Op::GlobalGet(d, g) => wd!(d, *(*vmctx).global(g).cast::<u64>()),
                 Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = ra!(s),
@@ -1094,6 +1100,10 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::I32ShlImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shl),
                 Op::I32ShrSImm(d, a, i) => imm!(d, a, i, i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
                 Op::I32ShrUImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shr),
+                Op::I32ShrUMask(d, a, i) => {
+                    let (s, sh) = (i.idx() as u32 & 31, i.idx() as u32 >> 8);
+                    put_d!(u32, d, get_a!(u32, a) >> s << sh >> sh)
+                }
                 Op::I64AddImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_add),
                 Op::I64MulImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_mul),
                 Op::I64AndImm(d, a, i) => imm!(d, a, i, u64, |x, y| x & y),

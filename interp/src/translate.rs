@@ -405,8 +405,19 @@ impl Translator<'_> {
     /// Emits `make(dst)` whose result of type `ty` goes to the next canonical
     /// slot, and pushes that result.
     fn emit_result(&mut self, ty: ValType, make: impl FnOnce(Slot) -> Op) {
+        self.emit_result_with(ty, make, None)
+    }
+
+    /// [`emit_result`](Self::emit_result) with the accumulator mode `mode`
+    /// if given (a fusion inheriting the mode of the instruction it
+    /// replaces), else the mode [`link_acc`](Self::link_acc) picks.
+    fn emit_result_with(&mut self, ty: ValType, make: impl FnOnce(Slot) -> Op, mode: Option<u8>) {
         let dst = self.next_slot();
-        let at = self.emit(make(dst));
+        let op = make(dst);
+        let at = match mode {
+            Some(mode) => self.emit_with_mode(op, mode),
+            None => self.emit(op),
+        };
         self.push(ty, Val::Temp);
         self.last_producer = Some(at);
         let mut op = self.ops[at];
@@ -694,6 +705,11 @@ impl Translator<'_> {
             let cond = match op {
                 Op::I32Eqz(_, s) => Some(Cond::Eqz(s)),
                 Op::I64Eqz(_, s) => Some(Cond::Eqz64(s)),
+                // `a ^ b` and `a - b` are non-zero exactly when `a != b`.
+                Op::I32Xor(d, a, b) | Op::I32Sub(d, a, b) if self.fuse => {
+                    Some(Cond::Cmp(Op::I32Ne(d, a, b)))
+                }
+                Op::I32XorImm(d, a, i) if self.fuse => Some(Cond::Cmp(Op::I32NeImm(d, a, i))),
                 _ if self.fuse && fused_branch(op, false, 0).is_some() => Some(Cond::Cmp(op)),
                 _ => None,
             };
@@ -713,6 +729,10 @@ impl Translator<'_> {
         let op = cond.branch(negate, 0)?;
         if let Some(fused) = self.fuse_with_last(op, mode) {
             self.take_last();
+            let fused = match fused {
+                Op::CopyBrNez(c, l, t) if self.retarget_last(l, c) => Op::CopyBrNez(l, c, t),
+                _ => fused,
+            };
             return Some(self.emit(fused));
         }
         Some(if mode != 0 {
@@ -750,6 +770,28 @@ impl Translator<'_> {
             (Op::Copy(d, src), true, false) if src == s && d != s => Op::CopyBrNez(d, s, 0),
             _ => return None,
         })
+    }
+
+    /// For `copy c, l; br_if l` (a value computed into local `l`, then
+    /// carried to a label's slot `c`), with the copy taken back: if the last
+    /// instruction computed `l`, makes it write `c` instead, so that the
+    /// branch becomes `copy l, c; br_if c`. Either way both slots end up
+    /// with the value, but a loop reading `c` next no longer waits for the
+    /// copy (one store-to-load forwarding less per iteration).
+    fn retarget_last(&mut self, l: Slot, c: Slot) -> bool {
+        let Some(at) = self.ops.len().checked_sub(1) else {
+            return false;
+        };
+        if at < self.label_at || self.modes[at] & ACC_D != 0 || l >= self.locals_end {
+            return false;
+        }
+        match self.ops[at].dst_mut() {
+            Some(d) if *d == l => {
+                *d = c;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Whether a branch to `depth` carries values into their own canonical
@@ -1016,6 +1058,10 @@ impl Translator<'_> {
     }
 
     fn select(&mut self) -> Result<()> {
+        let len = self.stack.len();
+        if len >= 3 && self.stack[len - 2].ty != ValType::V128 && self.select_acc()? {
+            return Ok(());
+        }
         let cond = self.pop_operand()?;
         let b = self.pop()?;
         let b = self.operand(b);
@@ -1029,6 +1075,79 @@ impl Translator<'_> {
         self.emit(op);
         self.push(a.ty, Val::Temp);
         Ok(())
+    }
+
+    /// A (one-slot) `select` whose condition was computed by the
+    /// [`acc_producer`](Self::acc_producer): the condition passes through
+    /// the accumulator, and the operands are read where they are, so the
+    /// result may be retargeted (`SelectAcc`). Returns whether it applied.
+    fn select_acc(&mut self) -> Result<bool> {
+        let len = self.stack.len();
+        let cond = self.stack[len - 1];
+        let linkable = |t: &Translator| match t.acc_producer {
+            Some((at, slot)) => {
+                t.narrow
+                    && cond.val == Val::Temp
+                    && slot == cond.slot
+                    && ACC_MASKS[t.ops[at].tag()] & ACC_D != 0
+            }
+            None => false,
+        };
+        if !linkable(self) {
+            return Ok(false);
+        }
+        self.truncate(len - 1);
+        let b = self.pop_operand()?;
+        let a = self.pop()?;
+        let ty = a.ty;
+        let a = self.operand(a);
+        // Constants the operands needed went to their canonical slots, below
+        // the condition's: the link still holds.
+        debug_assert!(linkable(self));
+        let (at, _) = self.acc_producer.expect("checked above");
+        self.modes[at] |= ACC_D;
+        self.emit_result(ty, |d| Op::SelectAcc(d, a, b));
+        Ok(true)
+    }
+
+    /// `i32.and` with a constant mask `2^k - 1` (`k <= 16`) on the result of
+    /// `i32.shr_u` by a constant, the last instruction: one
+    /// [`Op::I32ShrUMask`] instead (a bit field). Without the shift, only a
+    /// mask that `I32AndImm`'s signed immediate cannot hold (`0xffff`)
+    /// takes that form. Returns whether it applied.
+    fn and_mask(&mut self) -> Result<bool> {
+        let len = self.stack.len();
+        if len < 2 {
+            return Ok(false);
+        }
+        let Val::Const(c) = self.stack[len - 1].val else {
+            return Ok(false);
+        };
+        let c = c as u32;
+        let k = c.count_ones();
+        if c == 0 || c & c.wrapping_add(1) != 0 || k > 16 {
+            return Ok(false);
+        }
+        let e = self.stack[len - 2];
+        let shift = self.producer_of(&e).and_then(|at| match self.ops[at] {
+            Op::I32ShrUImm(_, x, s) => Some((x, s & 31)),
+            _ => None,
+        });
+        if shift.is_none() && k < 16 {
+            return Ok(false);
+        }
+        self.truncate(len - 2);
+        let (x, s, mode) = match shift {
+            Some((x, s)) => {
+                // The shift's operand keeps its place (and accumulator role).
+                let (_, mode) = self.take_last().expect("the producer");
+                (x, s, Some(mode))
+            }
+            None => (self.operand(e), 0, None),
+        };
+        let imm = s | (32 - k) << 8;
+        self.emit_result_with(ValType::I32, |d| Op::I32ShrUMask(d, x, imm), mode);
+        Ok(true)
     }
 
     fn simd(&mut self, op: SimdOp) -> Result<()> {
@@ -1377,7 +1496,11 @@ impl Translator<'_> {
             Operator::I32DivU => bin!(I32, I32DivU),
             Operator::I32RemS => bin!(I32, I32RemS),
             Operator::I32RemU => bin!(I32, I32RemU),
-            Operator::I32And => imm!(I32, I32And, I32AndImm, C),
+            Operator::I32And => {
+                if !self.and_mask()? {
+                    imm!(I32, I32And, I32AndImm, C)
+                }
+            }
             Operator::I32Or => imm!(I32, I32Or, I32OrImm, C),
             Operator::I32Xor => imm!(I32, I32Xor, I32XorImm, C),
             Operator::I32Shl => imm!(I32, I32Shl, I32ShlImm, N),

@@ -120,10 +120,10 @@ fn i64_immediates_must_fit_sign_extended() {
 #[test]
 fn immediates_outside_the_narrow_field_use_the_register_form() {
     let ops = ops(r#"(module (func (param i32) (result i32)
-        (i32.and (local.get 0) (i32.const 0xffff))))"#);
+        (i32.or (local.get 0) (i32.const 0xffff))))"#);
     assert_eq!(
         ops,
-        [Op::Const32(2, 0xffff), Op::I32And(1, 0, 2), Op::Return1(1)]
+        [Op::Const32(2, 0xffff), Op::I32Or(1, 0, 2), Op::Return1(1)]
     );
 }
 
@@ -191,7 +191,7 @@ fn temporaries_read_by_the_next_instruction_pass_through_the_accumulator() {
     let ops = modes(
         r#"(module (memory 1) (func (param i32) (result i32)
         (i32.store (local.get 0) (i32.load (local.get 0)))
-        (i32.and (i32.shr_u (local.get 0) (i32.const 2)) (i32.const 15))))"#,
+        (i32.xor (i32.shr_u (local.get 0) (i32.const 2)) (i32.const 15))))"#,
     );
     assert_eq!(
         ops,
@@ -199,7 +199,7 @@ fn temporaries_read_by_the_next_instruction_pass_through_the_accumulator() {
             (Op::Load32(2, 0, 0), ACC_D),
             (Op::Store32(0, 2, 0), ACC_B),
             (Op::I32ShrUImm(1, 0, 2), ACC_D),
-            (Op::I32AndImm(1, 1, 15), ACC_A | ACC_D),
+            (Op::I32XorImm(1, 1, 15), ACC_A | ACC_D),
             (Op::Return1(1), ACC_A),
         ]
     );
@@ -261,13 +261,72 @@ fn an_i64_counter_tested_against_zero_and_a_carried_counter_fuse_too() {
         (loop (param i32) (result i32)
             (local.tee 0 (i32.sub (i32.const 1)))
             (br_if 0 (local.get 0)))))"#);
+    // The step writes the loop's slot directly, and the branch copies it to
+    // the local: the next iteration does not wait for the copy.
     assert_eq!(
         carried,
         [
             Op::Copy(1, 0),
-            Op::I32AddImm(0, 1, u16::MAX),
-            Op::CopyBrNez(1, 0, u16::MAX),
+            Op::I32AddImm(1, 1, u16::MAX),
+            Op::CopyBrNez(0, 1, u16::MAX),
             Op::Return1(1)
+        ]
+    );
+}
+
+#[test]
+fn bit_fields_and_wide_masks_take_one_instruction() {
+    let ops = modes(
+        r#"(module (func (param i32) (result i32)
+        (i32.add (i32.and (i32.shr_u (local.get 0) (i32.const 34)) (i32.const 127))
+                 (i32.and (local.get 0) (i32.const 0xffff)))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::I32ShrUMask(1, 0, 2 | 25 << 8), 0),
+            (Op::I32ShrUMask(2, 0, 16 << 8), ACC_D),
+            (Op::I32Add(1, 1, 2), ACC_B | ACC_D),
+            (Op::Return1(1), ACC_A),
+        ]
+    );
+}
+
+#[test]
+fn a_select_on_the_previous_result_takes_it_from_the_accumulator() {
+    // A CRC step: the select's result goes straight to the local that its
+    // second operand reads.
+    let ops = modes(
+        r#"(module (func (param i32 i32) (result i32)
+        (local.set 1 (select (i32.xor (local.get 1) (i32.const 0x2001)) (local.get 1)
+                             (i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 1))))
+        (local.get 1)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::I32XorImm(2, 1, 0x2001), 0),
+            (Op::I32Xor(4, 0, 1), ACC_D),
+            (Op::I32AndImm(4, 4, 1), ACC_A | ACC_D),
+            (Op::SelectAcc(1, 2, 1), 0),
+            (Op::Return1(1), 0),
+        ]
+    );
+}
+
+#[test]
+fn xor_and_sub_tested_by_a_branch_become_a_compare() {
+    let ops = ops(r#"(module (func (param i32 i32) (result i32)
+        (block (br_if 0 (i32.xor (local.get 0) (local.get 1))))
+        (block (br_if 0 (i32.xor (local.get 0) (i32.const 7))))
+        (if (result i32) (i32.sub (local.get 0) (local.get 1))
+            (then (i32.const 1)) (else (i32.const 2)))))"#);
+    assert_eq!(
+        &ops[..3],
+        [
+            Op::BrIfI32Ne(0, 1, 1),
+            Op::BrIfI32NeImm(0, 7, 1),
+            Op::BrIfI32Eq(0, 1, 3),
         ]
     );
 }
