@@ -451,7 +451,10 @@ macro_rules! define_op {
                     | Op::I32AddImmBrEqz(.., t)
                     | Op::I64AddImmBrNez(.., t)
                     | Op::I64AddImmBrEqz(.., t)
-                    | Op::CopyBrNez(.., t) => Some(t),
+                    | Op::CopyBrNez(.., t)
+                    | Op::CopyBrIfNez(.., t)
+                    | Op::I32AddImmCopyBrNez(.., t)
+                    | Op::Load32BrNez(.., t) => Some(t),
                     _ => None,
                 }
             }
@@ -676,6 +679,18 @@ macro_rules! declare_op {
                 /// `(dst, src, target)`: copies a slot, then branches if the
                 /// `i32` in it is non-zero (a loop carrying its counter).
                 CopyBrNez(S, S, T),
+                /// `(dst | src << 8, cond, target)`: copies a slot (both
+                /// below 256, see [`pack_slots`]), then branches if the `i32`
+                /// in `cond` is non-zero (a loop moving a value along).
+                CopyBrIfNez(U, S, T),
+                /// `(x | y << 8, imm, target)`: adds the immediate to the `i32`
+                /// in slot `x`, writes the sum to `x` and `y`, then branches if
+                /// it is non-zero (a counter carried as a loop parameter and
+                /// kept in a local).
+                I32AddImmCopyBrNez(U, I, T),
+                /// `(dst, addr, target)`: `i32.load` at offset 0, then
+                /// branches if the value is non-zero (walking a linked list).
+                Load32BrNez(S, S, T),
                 /// `br_table` `(index, at)`: `aux[at]` is the number `n` of
                 /// targets (the last is the default), `aux[at + 1..][..n]` the
                 /// targets (absolute instruction indices); jumps to entry
@@ -758,6 +773,12 @@ macro_rules! declare_op {
     };
 }
 for_each_int_cmp!(declare_op);
+
+/// Two slots below 256 packed into one narrow field (`a | b << 8`), for
+/// fused instructions that need one field more than an 8-byte op has.
+pub fn pack_slots(a: Slot, b: Slot) -> Option<u32> {
+    (a < 256 && b < 256).then_some(a | b << 8)
+}
 
 /// Accumulator role bits of an [`Instr`]'s mode: the result goes to the
 /// accumulator instead of the `D` slot, or operand `A` / `B` comes from it.

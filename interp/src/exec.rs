@@ -988,6 +988,34 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                         jump!(t.sext())
                     }
                 }
+                Op::CopyBrIfNez(p, c, t) => {
+                    let (d, s) = (p.idx() & 0xff, p.idx() >> 8);
+                    w64!(d, r64!(s));
+                    if get!(u32, c) != 0 {
+                        jump!(t.sext())
+                    }
+                }
+                Op::I32AddImmCopyBrNez(p, i, t) => {
+                    let (x, y) = (p.idx() & 0xff, p.idx() >> 8);
+                    let v = get!(u32, x).wrapping_add(i.sext() as u32);
+                    w64!(x, v as u64);
+                    w64!(y, v as u64);
+                    if v != 0 {
+                        jump!(t.sext())
+                    }
+                }
+                Op::Load32BrNez(d, a, t) => {
+                    let ea = get!(u32, a) as usize;
+                    if ea + 4 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    // SAFETY: `[ea, ea + 4)` is inside the memory (checked above).
+                    let v = u32::from_le(ptr::read_unaligned(mem_base.add(ea).cast::<u32>()));
+                    w64!(d, v as u64);
+                    if v != 0 {
+                        jump!(t.sext())
+                    }
+                }
                 Op::BrTable(index, at) => {
                     let aux = &(*code).aux;
                     let len = *aux.get_unchecked(at as usize);

@@ -730,7 +730,16 @@ impl Translator<'_> {
         if let Some(fused) = self.fuse_with_last(op, mode) {
             self.take_last();
             let fused = match fused {
-                Op::CopyBrNez(c, l, t) if self.retarget_last(l, c) => Op::CopyBrNez(l, c, t),
+                Op::CopyBrNez(c, l, t) if self.retarget_last(l, c) => {
+                    // A counter stepped in the label's slot fuses further.
+                    match (self.ops.last(), self.modes.last(), pack_slots(c, l)) {
+                        (Some(&Op::I32AddImm(x, y, i)), Some(0), Some(p)) if x == c && y == c => {
+                            self.take_last();
+                            Op::I32AddImmCopyBrNez(p, i, t)
+                        }
+                        _ => Op::CopyBrNez(l, c, t),
+                    }
+                }
                 _ => fused,
             };
             return Some(self.emit(fused));
@@ -745,8 +754,9 @@ impl Translator<'_> {
     /// The fusion of the conditional branch `op` (target not yet set), about
     /// to be emitted with `mode`, with the last instruction, if they fuse: a
     /// loop counter stepped in its local (`local.tee`, or `local.set` then
-    /// `local.get`) and tested against zero, or a copy (a value the branch
-    /// carries) of the tested slot.
+    /// `local.get`) and tested against zero, a copy (a value the branch
+    /// carries, or a local moved along; slots below 256 if not the tested
+    /// one), or a load at offset 0 of the tested value.
     fn fuse_with_last(&self, op: Op, mode: u8) -> Option<Op> {
         let at = self.ops.len().checked_sub(1)?;
         if !self.fuse || mode != 0 || self.modes[at] != 0 || at < self.label_at {
@@ -768,6 +778,9 @@ impl Translator<'_> {
             (Op::I64AddImm(d, a, i), true, true) if counter(d, a) => Op::I64AddImmBrNez(s, i, 0),
             (Op::I64AddImm(d, a, i), false, true) if counter(d, a) => Op::I64AddImmBrEqz(s, i, 0),
             (Op::Copy(d, src), true, false) if src == s && d != s => Op::CopyBrNez(d, s, 0),
+            (Op::Copy(d, src), true, false) if d == s => Op::CopyBrNez(d, src, 0),
+            (Op::Copy(d, src), true, false) => Op::CopyBrIfNez(pack_slots(d, src)?, s, 0),
+            (Op::Load32(d, a, 0), true, false) if d == s => Op::Load32BrNez(d, a, 0),
             _ => return None,
         })
     }

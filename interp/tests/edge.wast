@@ -303,3 +303,45 @@
 (assert_return (invoke "if-sub" (i32.const -4) (i32.const -4)) (i32.const 20))
 (assert_return (invoke "sum-param" (i32.const 10)) (i32.const 55))
 (assert_return (invoke "sum-param" (i32.const 1)) (i32.const 1))
+;; Fused loop branches: a list walk (load at offset 0 and test), a list
+;; reversal (a move, then a branch on another slot), a counter carried as a
+;; loop parameter, and the load's bounds check.
+(module
+  (memory 1)
+  ;; A list 8 -> 16 -> 24 -> end (next pointers at offset 0, values at 4).
+  (data (i32.const 8) "\10\00\00\00\01\00\00\00\18\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00")
+  (func (export "walk") (param i32) (result i32) (local i32)
+    (loop
+      (local.set 1 (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+      (br_if 0 (local.tee 0 (i32.load (local.get 0)))))
+    (local.get 1))
+  (func (export "reverse") (param i32) (result i32) (local i32 i32 i32)
+    (loop
+      (local.set 2 (i32.load (local.tee 3 (local.get 0))))
+      (i32.store (local.get 3) (local.get 1))
+      (local.set 1 (local.get 3))
+      (br_if 0 (local.tee 0 (local.get 2))))
+    (local.get 1))
+  (func (export "moves") (param i32) (result i32) (local i32 i32)
+    (loop
+      (local.set 2 (i32.add (local.get 1) (i32.const 2)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (local.set 1 (local.get 2))
+      (br_if 0 (local.get 0)))
+    (local.get 1))
+  (func (export "count-param") (param i32) (result i32) (local i32)
+    (local.get 0)
+    (loop (param i32) (result i32)
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (local.tee 0 (i32.add (i32.const -3)))
+      (br_if 0 (local.get 0)))
+    (i32.add (i32.mul (local.get 1) (i32.const 100))))
+)
+(assert_return (invoke "walk" (i32.const 8)) (i32.const 6))
+(assert_return (invoke "walk" (i32.const 16)) (i32.const 5))
+(assert_trap (invoke "walk" (i32.const 65534)) "out of bounds memory access")
+(assert_return (invoke "reverse" (i32.const 8)) (i32.const 24))
+(assert_return (invoke "walk" (i32.const 24)) (i32.const 6))
+(assert_return (invoke "moves" (i32.const 4)) (i32.const 8))
+(assert_return (invoke "moves" (i32.const 1)) (i32.const 2))
+(assert_return (invoke "count-param" (i32.const 12)) (i32.const 400))

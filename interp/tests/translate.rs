@@ -267,11 +267,41 @@ fn an_i64_counter_tested_against_zero_and_a_carried_counter_fuse_too() {
         carried,
         [
             Op::Copy(1, 0),
-            Op::I32AddImm(1, 1, u16::MAX),
-            Op::CopyBrNez(0, 1, u16::MAX),
+            Op::I32AddImmCopyBrNez(1, u16::MAX, 0),
             Op::Return1(1)
         ]
     );
+}
+
+#[test]
+fn list_walks_fuse_their_loads_and_moves_with_the_loop_branch() {
+    // Walking a list (`p = p->next`), and reversing one.
+    let ops = ops(r#"(module (memory 1) (func (param i32 i32 i32) (local i32)
+        (loop (br_if 0 (local.tee 0 (i32.load (local.get 0)))))
+        (loop
+            (local.set 2 (i32.load (local.tee 3 (local.get 1))))
+            (i32.store (local.get 3) (local.get 0))
+            (local.set 0 (local.get 3))
+            (br_if 0 (local.tee 1 (local.get 2))))))"#);
+    assert_eq!(
+        ops,
+        [
+            Op::Load32BrNez(0, 0, 0),
+            Op::Copy(3, 1),
+            Op::Load32(2, 1, 0),
+            Op::Store32(3, 0, 0),
+            Op::Copy(0, 3),
+            Op::CopyBrNez(1, 2, (-4i16) as u16),
+            Op::Return,
+        ]
+    );
+}
+
+#[test]
+fn a_move_then_a_branch_on_another_slot_fuse() {
+    let ops = ops(r#"(module (func (param i32 i32 i32)
+        (loop (local.set 0 (local.get 1)) (br_if 0 (local.get 2)))))"#);
+    assert_eq!(ops, [Op::CopyBrIfNez(1 << 8, 2, 0), Op::Return]);
 }
 
 #[test]
