@@ -260,7 +260,8 @@ unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
     module.env().funcs[func as usize]
 }
 
-/// Bulk memory and table operations, kept out of the dispatch loop.
+/// Bulk memory and table operations, kept out of the dispatch loop (but
+/// for `memory.fill` and `memory.copy`, which handlers make themselves).
 ///
 /// # Safety
 /// `vmctx` must be live; `s` holds the three operands; `mem` is memory 0.
@@ -276,22 +277,6 @@ unsafe fn bulk<W: Exec>(
     let (mem_base, mem_len) = mem;
     let oob = |ok: bool, code| if ok { Ok(()) } else { Err(code) };
     match op {
-        Op::MemoryFill(_) => {
-            oob(in_bounds(d, n, mem_len), TrapCode::MemoryOutOfBounds)?;
-            ptr::write_bytes(mem_base.add(d as usize), x as u8, n as usize);
-        }
-        Op::MemoryCopy(_) => {
-            let src = x as u32;
-            oob(
-                in_bounds(d, n, mem_len) && in_bounds(src, n, mem_len),
-                TrapCode::MemoryOutOfBounds,
-            )?;
-            ptr::copy(
-                mem_base.add(src as usize),
-                mem_base.add(d as usize),
-                n as usize,
-            );
-        }
         Op::MemoryInit(_, seg) => {
             let seg = (*vmctx).data.add(seg as usize);
             let src = x as u32;
@@ -1234,7 +1219,21 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     (mem_base, mem_len) = memory(vmctx, code);
                     cx.mem_len = mem_len;
                 }
-                Op::MemoryFill(base) | Op::MemoryCopy(base) | Op::MemoryInit(base, _) => bulk!(op, base),
+                Op::MemoryFill(base) | Op::MemoryCopy(base) => {
+                    let (d, x, n) = (get!(u32, base), r64!(base.idx() + 1), get!(u32, base.idx() + 2));
+                    let fill = matches!(op, Op::MemoryFill(_));
+                    if !in_bounds(d, n, mem_len) || !fill && !in_bounds(x as u32, n, mem_len) {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    // SAFETY: both ranges are inside the memory (checked above).
+                    let dst = mem_base.add(d as usize);
+                    if fill {
+                        ptr::write_bytes(dst, x as u8, n as usize);
+                    } else {
+                        ptr::copy(mem_base.add(x as u32 as usize), dst, n as usize);
+                    }
+                }
+                Op::MemoryInit(base, _) => bulk!(op, base),
                 Op::DataDrop(seg) => (*(*vmctx).data.add(seg as usize)).len = 0,
                 Op::TableGet(d, index, t) => {
                     let table = (*vmctx).table(t.idx() as u32);
