@@ -14,8 +14,9 @@ use tandem_vm::VMMemory;
 pub(crate) const PAGE_SIZE: usize = 1 << 16;
 /// Pages a 32-bit memory can have at most.
 const MAX_PAGES: u64 = 1 << 16;
-/// 4 GiB addressable + 4 GiB guard.
-const RESERVATION: usize = 8 << 30;
+/// 4 GiB addressable + 4 GiB guard (a fault there is a trap, see
+/// [`tandem_vm::fault`]).
+const RESERVATION: usize = tandem_vm::fault::MEMORY_RESERVATION;
 
 /// The runtime's memory object; `vm` comes first so a `*mut VMMemory` handed
 /// to a tier is also a pointer to this.

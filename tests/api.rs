@@ -332,3 +332,121 @@ fn handles_are_checked_against_their_store() {
     // Same index, other store: refused, never another store's memory.
     memory.size(&b);
 }
+
+/// Loads and stores past the end of memory trap through the guard region:
+/// in nested entries (wasm -> host -> wasm), across instances with and
+/// without memories, with no partial write, and on several threads at once.
+#[test]
+fn out_of_bounds_accesses_trap_wherever_they_happen() {
+    let engine = Engine::default();
+    let a = Module::new(
+        &engine,
+        r#"(module
+        (import "host" "probe" (func $probe))
+        (memory (export "memory") 1)
+        (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+        (func (export "store") (param i32) (i32.store (local.get 0) (i32.const -1)))
+        (func (export "outer") (param i32) (result i32)
+          (call $probe)
+          (i32.load (local.get 0))))"#,
+    )
+    .unwrap();
+    let b = Module::new(
+        &engine,
+        r#"(module
+        (import "a" "load" (func $load (param i32) (result i32)))
+        (import "a" "store" (func $store (param i32)))
+        (memory 1)
+        (func (export "via") (param i32) (result i32) (call $load (local.get 0)))
+        (func (export "after") (param i32) (result i32)
+          (drop (call $load (i32.const 0)))
+          (i32.load (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, None::<Func>);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "probe",
+            |mut caller: Caller<'_, Option<Func>>| -> Result<()> {
+                let load = caller.data().expect("set before the call");
+                let err = load
+                    .call(&mut caller, &[Val::I32(-4)], &mut [Val::I32(0)])
+                    .unwrap_err();
+                assert_eq!(
+                    err.as_trap().map(Trap::code),
+                    Some(TrapCode::MemoryOutOfBounds)
+                );
+                Ok(())
+            },
+        )
+        .unwrap();
+    let ia = linker.instantiate(&mut store, &a).unwrap();
+    linker.instance(&mut store, "a", ia).unwrap();
+    let ib = linker.instantiate(&mut store, &b).unwrap();
+    *store.data_mut() = ia.get_func(&store, "load");
+    let oob = |r: Result<i32>| r.unwrap_err().as_trap().map(Trap::code);
+
+    let outer = ia.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    assert_eq!(outer.call(&mut store, 65532).unwrap(), 0);
+    assert_eq!(
+        oob(outer.call(&mut store, 65533)),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+
+    let memory = ia.get_memory(&store, "memory").unwrap();
+    let write = ia.get_typed_func::<i32, ()>(&store, "store").unwrap();
+    let err = write.call(&mut store, 65534).unwrap_err();
+    assert_eq!(
+        err.as_trap().map(Trap::code),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        &memory.data(&store)[65532..],
+        [0, 0, 0, 0],
+        "no partial write"
+    );
+
+    let via = ib.get_typed_func::<i32, i32>(&store, "via").unwrap();
+    let after = ib.get_typed_func::<i32, i32>(&store, "after").unwrap();
+    assert_eq!(
+        oob(via.call(&mut store, 1 << 16)),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        oob(after.call(&mut store, -1)),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(after.call(&mut store, 8).unwrap(), 0);
+
+    let threads: Vec<_> = (0..4)
+        .map(|k| {
+            let engine = engine.clone();
+            std::thread::spawn(move || {
+                let m = Module::new(
+                    &engine,
+                    r#"(module (memory 1)
+                    (func (export "f") (param i32) (result i32) (i32.load16_u offset=100 (local.get 0))))"#,
+                )
+                .unwrap();
+                let mut store = Store::new(&engine, ());
+                let i = Instance::new(&mut store, &m, &[]).unwrap();
+                let f = i.get_typed_func::<i32, i32>(&store, "f").unwrap();
+                for n in 0..200 {
+                    let r = f.call(&mut store, 65434 + (n + k) % 4);
+                    match (n + k) % 4 {
+                        0 => assert_eq!(r.unwrap(), 0),
+                        _ => assert_eq!(
+                            r.unwrap_err().as_trap().map(Trap::code),
+                            Some(TrapCode::MemoryOutOfBounds)
+                        ),
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}

@@ -11,7 +11,12 @@
 //!   memories, tables, globals and segments outlive the call, and indices in
 //!   instructions are valid for the (validated) module;
 //! - memory and table accesses are bounds-checked explicitly before the
-//!   access.
+//!   access, except for the loads and stores of narrow functions where
+//!   [`fault::CATCHES`]: their address (`u32` index plus an offset below
+//!   64 KiB) always lies in the memory's reservation, past its end they
+//!   fault, and [`execute`] runs inside [`fault::catch_memory_faults`],
+//!   which turns the fault into the trap. The handlers hold no owned values
+//!   for it to drop.
 
 use crate::bytecode::{
     for_each_int_cmp, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D, ACC_MASKS,
@@ -21,6 +26,7 @@ use crate::num::{self, WasmFloat};
 use crate::ModuleCode;
 use std::cell::Cell;
 use std::ptr;
+use tandem_vm::fault::{self, Landing};
 use tandem_vm::{callconv, trap, RefRaw, TrapCode, VMContext, VMFunc, ValRaw};
 use wasmparser::ValType;
 
@@ -231,7 +237,10 @@ unsafe fn call_out(
     }
     let saved = stack.top.get();
     stack.top.set(frame_end.offset_from(stack.base) as usize);
+    // The callee is not this interpreter's code: its faults are not ours.
+    let landing = fault::suspend_landing();
     let status = ((*callee).code())(callee, vmctx, buf.as_mut_ptr());
+    fault::resume_landing(landing);
     stack.top.set(saved);
     if status == 0 {
         let mut slot = 0;
@@ -354,6 +363,9 @@ struct Cx<'a, W: Width> {
     frames: Vec<Frame<W>>,
     /// The callee of the call that [`call_slow`] completes.
     callee: *const VMFunc,
+    /// Where a memory fault resumes; its `mem_base` follows the running
+    /// instance's memory.
+    landing: Landing,
 }
 
 /// An instruction handler: runs the instruction at `ip` and everything after
@@ -375,15 +387,20 @@ trait Exec: Width<Word = u32> {
     /// translator gives modes to narrow functions only, so wide ones do
     /// not instantiate the extra handlers).
     const ACC: bool;
+    /// Whether loads and stores leave bounds to the guard region (see the
+    /// module docs): narrow offsets keep every address inside it, 32-bit
+    /// ones may not.
+    const GUARDED: bool;
     /// `code` if it is translated in this width.
     fn code_of(code: &Code) -> Option<&FuncCode<Self>>;
 }
 
 macro_rules! impl_exec {
-    ($w:ty, $variant:ident, $acc:expr) => {
+    ($w:ty, $variant:ident, $acc:expr, $guarded:expr) => {
         impl Exec for $w {
             const HANDLERS: [Handler<$w>; TAGS] = handler_table::<$w>();
             const ACC: bool = $acc;
+            const GUARDED: bool = $guarded;
             #[inline(always)]
             fn code_of(code: &Code) -> Option<&FuncCode<$w>> {
                 match code {
@@ -394,8 +411,8 @@ macro_rules! impl_exec {
         }
     };
 }
-impl_exec!(u16, Narrow, true);
-impl_exec!(u32, Wide, false);
+impl_exec!(u16, Narrow, true, fault::CATCHES);
+impl_exec!(u32, Wide, false, false);
 
 /// Encoded tags: every instruction tag with every mode.
 const TAGS: usize = OP_COUNT << MODE_BITS;
@@ -463,8 +480,21 @@ unsafe fn execute<W: Exec>(
         mem_len,
         frames: Vec::new(),
         callee: ptr::null(),
+        landing: Landing::new(),
     };
-    let status = dispatch(cx.ops, fp, mem_base, &mut cx, 0);
+    cx.landing.mem_base = mem_base;
+    let cxp: *mut Cx<W> = &mut cx;
+    let mut start = (cxp, fp);
+    let status = fault::catch_memory_faults(
+        start_at::<W>,
+        (&mut start as *mut (*mut Cx<W>, *mut u64)).cast(),
+        ptr::addr_of_mut!((*cxp).landing),
+    );
+    let status = if status == fault::FAULT {
+        trap::raise(TrapCode::MemoryOutOfBounds)
+    } else {
+        status
+    };
     #[cfg(feature = "op-histogram")]
     histogram::report();
     if status != 0 {
@@ -474,6 +504,17 @@ unsafe fn execute<W: Exec>(
         }
     }
     status
+}
+
+/// Starts running at `cx.ops` with the frame at `fp`, for
+/// [`fault::catch_memory_faults`]: `arg` points at `(cx, fp)`.
+///
+/// # Safety
+/// As for [`dispatch`].
+unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
+    let (cx, fp) = *arg.cast::<(*mut Cx<W>, *mut u64)>();
+    let cx = &mut *cx;
+    dispatch(cx.ops, fp, cx.landing.mem_base, cx, 0)
 }
 
 /// Runs the instruction at `ip` by calling its handler. Every handler ends
@@ -614,6 +655,7 @@ unsafe fn call_slow<W: Exec>(
     let mut mem_base = mem_base;
     if cvm != vmctx {
         (mem_base, cx.mem_len) = memory(cvm, ccode);
+        cx.landing.mem_base = mem_base;
     }
     (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
     dispatch(cx.ops, new_fp, mem_base, cx, acc)
@@ -816,28 +858,28 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             }
         };
     }
-    macro_rules! load {
-        ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
-            let ea = ra!($addr) as u32 as u64 + $off.idx() as u64;
-            if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
+    // The address of an access of a `$t` at `$index + $off`: bounds-checked
+    // here, or by the guard region (see the module docs).
+    macro_rules! addr {
+        ($index:expr, $off:expr, $t:ty) => {{
+            let ea = $index as u32 as u64 + $off as u64;
+            if !W::GUARDED && ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
                 trap!(TrapCode::MemoryOutOfBounds);
             }
-            // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
-            let v = <$t>::from_le(ptr::read_unaligned(mem_base.add(ea as usize).cast::<$t>()));
+            mem_base.add(ea as usize).cast::<$t>()
+        }};
+    }
+    macro_rules! load {
+        ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
+            // SAFETY: inside the memory, or in its guard region (see `addr!`).
+            let v = <$t>::from_le(ptr::read_unaligned(addr!(ra!($addr), $off.idx(), $t)));
             wd!($d, ($conv)(v))
         }};
     }
     macro_rules! store {
         ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
-            let ea = ra!($addr) as u32 as u64 + $off.idx() as u64;
-            if ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
-                trap!(TrapCode::MemoryOutOfBounds);
-            }
-            // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
-            ptr::write_unaligned(
-                mem_base.add(ea as usize).cast::<$t>(),
-                (rb!($val) as $t).to_le(),
-            )
+            // SAFETY: inside the memory, or in its guard region (see `addr!`).
+            ptr::write_unaligned(addr!(ra!($addr), $off.idx(), $t), (rb!($val) as $t).to_le())
         }};
     }
     // Relative branches (from the branch, which `ip` has already passed)
@@ -913,6 +955,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     if f.vmctx != vmctx {
                         (mem_base, mem_len) = memory(f.vmctx, f.code);
                         cx.mem_len = mem_len;
+                        cx.landing.mem_base = mem_base;
                     }
                     vmctx = f.vmctx;
                     code = f.code;
@@ -990,12 +1033,8 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     }
                 }
                 Op::Load32BrNez(d, a, t) => {
-                    let ea = get!(u32, a) as usize;
-                    if ea + 4 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    // SAFETY: `[ea, ea + 4)` is inside the memory (checked above).
-                    let v = u32::from_le(ptr::read_unaligned(mem_base.add(ea).cast::<u32>()));
+                    // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                    let v = u32::from_le(ptr::read_unaligned(addr!(r64!(a), 0, u32)));
                     w64!(d, v as u64);
                     if v != 0 {
                         jump!(t.sext())

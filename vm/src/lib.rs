@@ -10,6 +10,8 @@
 //! - [`callconv`]: the one calling convention every call between tiers, the
 //!   host and the runtime uses, and the runtime services tiers may call;
 //! - [`trap`]: trap codes, and how a trap and its backtrace travel to the host;
+//! - [`fault`]: the guard region every memory reserves, and how a fault in it
+//!   becomes an out-of-bounds trap;
 //! - [`value`]: the raw bit form of Wasm values;
 //! - [`module`]: the decoded module metadata a tier translates from.
 //!
@@ -17,6 +19,7 @@
 //! tier's code: a function runs by calling the code pointer in its entry.
 
 pub mod callconv;
+pub mod fault;
 pub mod module;
 pub mod trap;
 pub mod value;

@@ -1,0 +1,267 @@
+//! Out-of-bounds memory accesses caught by the hardware instead of checked.
+//!
+//! Every linear memory reserves [`MEMORY_RESERVATION`] bytes of address
+//! space: 4 GiB that a 32-bit index can reach, then 4 GiB of guard. Pages
+//! past the memory's current size are inaccessible, so an access at `base +
+//! index + offset` (a `u32` index, an offset below 4 GiB) either lands in the
+//! memory or faults. Code that relies on this (the interpreter's loads and
+//! stores with narrow offsets, the JIT's code later) runs inside
+//! [`catch_memory_faults`]: a fault whose address lies in the reservation of
+//! the memory the code is using makes that call return [`FAULT`] at once,
+//! and the caller turns it into a `MemoryOutOfBounds` trap.
+//!
+//! How it unwinds: [`catch_memory_faults`] saves the callee-saved registers
+//! and the stack pointer (in a [`Landing`]) before calling the code; the
+//! `SIGSEGV`/`SIGBUS` handler, seeing a fault of the running landing's
+//! memory, rewrites the interrupted context to resume right after that call
+//! with the saved stack pointer and `FAULT` as the result. The frames in
+//! between are dropped without running anything, so the code inside must
+//! own nothing that needs dropping (the interpreter's handlers hold raw
+//! pointers only). Faults that are not ours go to the handler installed
+//! before (Rust's stack-overflow report, or the default action).
+//!
+//! Only Linux on x86-64 has this; elsewhere [`CATCHES`] is false and code
+//! must check every access itself.
+
+/// Address space every linear memory reserves: 4 GiB + 4 GiB of guard.
+pub const MEMORY_RESERVATION: usize = 8 << 30;
+
+/// What [`catch_memory_faults`] returns after a fault (no trap status
+/// is this large).
+pub const FAULT: u32 = u32::MAX;
+
+/// Whether [`catch_memory_faults`] catches faults on this platform.
+pub const CATCHES: bool = cfg!(all(target_os = "linux", target_arch = "x86_64"));
+
+/// Where a fault resumes, and which memory the running code accesses.
+#[repr(C)]
+pub struct Landing {
+    /// The stack pointer to resume with (set by the trampoline).
+    sp: usize,
+    /// The base of the memory the code accesses now (null if none): a fault
+    /// in its reservation is an out-of-bounds access. The code keeps it
+    /// current when it switches instances.
+    pub mem_base: *mut u8,
+}
+
+impl Landing {
+    pub const fn new() -> Landing {
+        Landing {
+            sp: 0,
+            mem_base: std::ptr::null_mut(),
+        }
+    }
+}
+
+impl Default for Landing {
+    fn default() -> Landing {
+        Landing::new()
+    }
+}
+
+/// The code [`catch_memory_faults`] runs, with its argument.
+pub type Catchable = unsafe extern "sysv64" fn(*mut u8) -> u32;
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod imp {
+    use super::{Catchable, Landing, FAULT, MEMORY_RESERVATION};
+    use std::cell::Cell;
+    use std::sync::OnceLock;
+
+    thread_local! {
+        /// The innermost running landing of this thread (null outside).
+        static CURRENT: Cell<*const Landing> = const { Cell::new(std::ptr::null()) };
+    }
+
+    // `tandem_vm_catch(f, arg, landing)`: saves the callee-saved registers,
+    // records the stack pointer in `landing.sp`, calls `f(arg)`, and returns
+    // its result. The signal handler resumes at `tandem_vm_fault_resume`
+    // with that stack pointer and `FAULT` in `eax`, which restores the
+    // registers and returns as if `f` had.
+    std::arch::global_asm!(
+        ".text",
+        ".p2align 4",
+        ".globl tandem_vm_catch",
+        ".hidden tandem_vm_catch",
+        ".globl tandem_vm_fault_resume",
+        ".hidden tandem_vm_fault_resume",
+        ".type tandem_vm_catch, @function",
+        "tandem_vm_catch:",
+        ".cfi_startproc",
+        "push rbp",
+        ".cfi_def_cfa_offset 16",
+        ".cfi_offset rbp, -16",
+        "push rbx",
+        ".cfi_def_cfa_offset 24",
+        ".cfi_offset rbx, -24",
+        "push r12",
+        ".cfi_def_cfa_offset 32",
+        ".cfi_offset r12, -32",
+        "push r13",
+        ".cfi_def_cfa_offset 40",
+        ".cfi_offset r13, -40",
+        "push r14",
+        ".cfi_def_cfa_offset 48",
+        ".cfi_offset r14, -48",
+        "push r15",
+        ".cfi_def_cfa_offset 56",
+        ".cfi_offset r15, -56",
+        "sub rsp, 8",
+        ".cfi_def_cfa_offset 64",
+        "mov [rdx], rsp",
+        "mov rax, rdi",
+        "mov rdi, rsi",
+        "call rax",
+        "tandem_vm_fault_resume:",
+        "add rsp, 8",
+        ".cfi_def_cfa_offset 56",
+        "pop r15",
+        ".cfi_def_cfa_offset 48",
+        "pop r14",
+        ".cfi_def_cfa_offset 40",
+        "pop r13",
+        ".cfi_def_cfa_offset 32",
+        "pop r12",
+        ".cfi_def_cfa_offset 24",
+        "pop rbx",
+        ".cfi_def_cfa_offset 16",
+        "pop rbp",
+        ".cfi_def_cfa_offset 8",
+        "ret",
+        ".cfi_endproc",
+        ".size tandem_vm_catch, . - tandem_vm_catch",
+    );
+
+    extern "sysv64" {
+        fn tandem_vm_catch(f: Catchable, arg: *mut u8, landing: *mut Landing) -> u32;
+        fn tandem_vm_fault_resume();
+    }
+
+    /// The handlers that were installed before ours, by signal.
+    static PREVIOUS: OnceLock<[libc::sigaction; 2]> = OnceLock::new();
+    const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
+
+    pub fn init() {
+        PREVIOUS.get_or_init(|| {
+            // SAFETY: plain sigaction calls with zero-initialized structs;
+            // the handler is async-signal-safe (see `on_fault`).
+            unsafe {
+                let mut previous: [libc::sigaction; 2] = std::mem::zeroed();
+                for (k, &sig) in SIGNALS.iter().enumerate() {
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = on_fault as *const () as usize;
+                    action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    if libc::sigaction(sig, &action, &mut previous[k]) != 0 {
+                        panic!("cannot install the memory fault handler");
+                    }
+                }
+                previous
+            }
+        });
+    }
+
+    /// The `SIGSEGV`/`SIGBUS` handler. It reads a thread-local `Cell`
+    /// (constant-initialized, no destructor: a plain TLS load) and the
+    /// landing it points at, and rewrites the context; nothing here
+    /// allocates or locks.
+    unsafe extern "C" fn on_fault(
+        sig: libc::c_int,
+        info: *mut libc::siginfo_t,
+        ctx: *mut libc::c_void,
+    ) {
+        let landing = CURRENT.with(Cell::get);
+        if !landing.is_null() {
+            let base = (*landing).mem_base as usize;
+            let addr = (*info).si_addr() as usize;
+            if base != 0 && addr >= base && addr - base < MEMORY_RESERVATION {
+                let gregs = &mut (*ctx.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
+                gregs[libc::REG_RSP as usize] = (*landing).sp as i64;
+                gregs[libc::REG_RIP as usize] = tandem_vm_fault_resume as *const () as usize as i64;
+                gregs[libc::REG_RAX as usize] = FAULT as i64;
+                return;
+            }
+        }
+        forward(sig, info, ctx);
+    }
+
+    /// Hands a fault that is not ours to the handler installed before.
+    unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+        let Some(previous) = PREVIOUS.get() else {
+            return;
+        };
+        let prev = &previous[if sig == libc::SIGSEGV { 0 } else { 1 }];
+        match prev.sa_sigaction {
+            // Reinstate it and return: the access faults again, and the
+            // default action (a core dump) or the ignoring happens then.
+            libc::SIG_DFL | libc::SIG_IGN => {
+                libc::sigaction(sig, prev, std::ptr::null_mut());
+            }
+            f if prev.sa_flags & libc::SA_SIGINFO != 0 => {
+                let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                    std::mem::transmute(f);
+                f(sig, info, ctx)
+            }
+            f => {
+                let f: extern "C" fn(libc::c_int) = std::mem::transmute(f);
+                f(sig)
+            }
+        }
+    }
+
+    pub unsafe fn catch(f: Catchable, arg: *mut u8, landing: *mut Landing) -> u32 {
+        init();
+        let outer = CURRENT.with(|c| c.replace(landing));
+        let status = tandem_vm_catch(f, arg, landing);
+        CURRENT.with(|c| c.set(outer));
+        status
+    }
+
+    pub fn suspend() -> *const Landing {
+        CURRENT.with(|c| c.replace(std::ptr::null()))
+    }
+
+    pub fn resume(landing: *const Landing) {
+        CURRENT.with(|c| c.set(landing));
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+mod imp {
+    use super::{Catchable, Landing};
+
+    pub unsafe fn catch(f: Catchable, arg: *mut u8, _landing: *mut Landing) -> u32 {
+        f(arg)
+    }
+
+    pub fn suspend() -> *const Landing {
+        std::ptr::null()
+    }
+
+    pub fn resume(_landing: *const Landing) {}
+}
+
+/// Runs `f(arg)`; if it faults in the reservation of the memory at
+/// `landing.mem_base` (where [`CATCHES`]), returns [`FAULT`] at once.
+/// Nests: an inner call has its own landing, the outer one is active again
+/// after it.
+///
+/// # Safety
+/// `landing` must stay valid and in place during the call, and `f`'s frames
+/// (everything it calls that may be running at a fault) must not own
+/// anything that needs dropping: they are abandoned.
+pub unsafe fn catch_memory_faults(f: Catchable, arg: *mut u8, landing: *mut Landing) -> u32 {
+    imp::catch(f, arg, landing)
+}
+
+/// Leaves the running landing while code that does not rely on it runs (a
+/// host function called from Wasm): a fault there is not turned into a
+/// trap. Returns the landing for [`resume_landing`].
+pub fn suspend_landing() -> *const Landing {
+    imp::suspend()
+}
+
+/// Makes the landing [`suspend_landing`] returned the running one again.
+pub fn resume_landing(landing: *const Landing) {
+    imp::resume(landing)
+}
