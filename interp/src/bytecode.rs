@@ -569,6 +569,13 @@ macro_rules! declare_op {
                 /// b)`: `dst = if acc != 0 { a } else { b }` (the condition is
                 /// computed by the instruction right before it).
                 SelectAcc(D, S, S),
+                /// `select` of `i32`s with a constant operand `(dst, cond |
+                /// other << 8, imm)` (slots below 256, see [`pack_slots`]):
+                /// `dst = if cond != 0 { imm } else { other }` (`...ImmA`, the
+                /// constant first) or `if cond != 0 { other } else { imm }`
+                /// (`...ImmB`), the immediate sign-extended.
+                SelectImmA(D, U, I),
+                SelectImmB(D, U, I),
                 F32Eq(S, S, S),
                 F32Ne(S, S, S),
                 F32Lt(S, S, S),

@@ -1156,6 +1156,12 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     let (s, sh) = (i.idx() as u32 & 31, i.idx() as u32 >> 8);
                     put_d!(u32, d, get_a!(u32, a) >> s << sh >> sh)
                 }
+                Op::SelectImmA(d, p, i) | Op::SelectImmB(d, p, i) => {
+                    let (c, s) = (p.idx() & 0xff, p.idx() >> 8);
+                    let (k, v) = (i.sext() as u32 as u64, r64!(s));
+                    let first = matches!(op, Op::SelectImmA(..));
+                    wd!(d, if (get!(u32, c) != 0) == first { k } else { v })
+                }
                 Op::I64AddImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_add),
                 Op::I64MulImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_mul),
                 Op::I64AndImm(d, a, i) => imm!(d, a, i, u64, |x, y| x & y),

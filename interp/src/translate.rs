@@ -1075,6 +1075,9 @@ impl Translator<'_> {
         if len >= 3 && self.stack[len - 2].ty != ValType::V128 && self.select_acc()? {
             return Ok(());
         }
+        if len >= 3 && self.stack[len - 2].ty == ValType::I32 && self.select_imm()? {
+            return Ok(());
+        }
         let cond = self.pop_operand()?;
         let b = self.pop()?;
         let b = self.operand(b);
@@ -1120,6 +1123,66 @@ impl Translator<'_> {
         let (at, _) = self.acc_producer.expect("checked above");
         self.modes[at] |= ACC_D;
         self.emit_result(ty, |d| Op::SelectAcc(d, a, b));
+        Ok(true)
+    }
+
+    /// `i32.eqz` of `a ^ b` or `a - b` computed by the last instruction
+    /// (into a temporary): `a == b` instead, which a branch then fuses with.
+    /// Returns whether it applied.
+    fn eqz_of_difference(&mut self) -> bool {
+        let Some(e) = self.stack.last().copied() else {
+            return false;
+        };
+        let Some(at) = self.producer_of(&e) else {
+            return false;
+        };
+        let eq = match self.ops[at] {
+            Op::I32Xor(d, a, b) | Op::I32Sub(d, a, b) => Op::I32Eq(d, a, b),
+            Op::I32XorImm(d, a, i) => Op::I32EqImm(d, a, i),
+            _ => return false,
+        };
+        // Same fields in the same roles: the mode carries over.
+        self.ops[at] = eq;
+        true
+    }
+
+    /// An `i32` `select` with one constant operand that fits a narrow
+    /// immediate, the condition and the other operand in slots below 256:
+    /// `SelectImmA`/`SelectImmB`, retargetable like any result. Returns
+    /// whether it applied.
+    fn select_imm(&mut self) -> Result<bool> {
+        let len = self.stack.len();
+        let imm = |e: &Entry| match e.val {
+            Val::Const(c) => i16::try_from(c as u32 as i32).ok(),
+            _ => None,
+        };
+        let (a, b) = (self.stack[len - 3], self.stack[len - 2]);
+        let (first, k, other) = match (imm(&a), imm(&b)) {
+            (Some(k), _) => (true, k, b),
+            (None, Some(k)) => (false, k, a),
+            (None, None) => return Ok(false),
+        };
+        let slot = |e: &Entry| match e.val {
+            Val::Local(s) => Some(s),
+            _ => Some(e.slot),
+        };
+        let (Some(c), Some(o)) = (slot(&self.stack[len - 1]), slot(&other)) else {
+            return Ok(false);
+        };
+        let Some(packed) = pack_slots(c, o) else {
+            return Ok(false);
+        };
+        let cond = self.pop()?;
+        self.operand(cond);
+        self.truncate(len - 3);
+        if other.val != Val::Temp && !matches!(other.val, Val::Local(_)) {
+            self.emit_move(other, other.slot);
+        }
+        let k = k as i32 as u32;
+        self.emit_result(ValType::I32, |d| match first {
+            true => Op::SelectImmA(d, packed, k),
+            false => Op::SelectImmB(d, packed, k),
+        });
         Ok(true)
     }
 
@@ -1464,7 +1527,11 @@ impl Translator<'_> {
                 self.push(V128, Val::ConstV128(u128::from_le_bytes(*value.bytes())));
             }
 
-            Operator::I32Eqz => un!(I32, I32Eqz),
+            Operator::I32Eqz => {
+                if !self.eqz_of_difference() {
+                    un!(I32, I32Eqz)
+                }
+            }
             Operator::I32Eq => imm!(I32, I32Eq, I32EqImm, C),
             Operator::I32Ne => imm!(I32, I32Ne, I32NeImm, C),
             Operator::I32LtS => imm!(I32, I32LtS, I32LtSImm, N),

@@ -360,3 +360,19 @@ fn xor_and_sub_tested_by_a_branch_become_a_compare() {
         ]
     );
 }
+
+#[test]
+fn selects_with_a_constant_and_eqz_of_a_difference_take_one_instruction() {
+    let ops = ops(r#"(module (func (param i32 i32) (result i32)
+        (local.set 1 (select (i32.const 10) (local.get 1) (local.get 0)))
+        (block (br_if 0 (i32.eqz (i32.xor (local.get 0) (local.get 1)))))
+        (local.get 1)))"#);
+    assert_eq!(
+        ops,
+        [
+            Op::SelectImmA(1, 1 << 8, 10),
+            Op::BrIfI32Eq(0, 1, 1),
+            Op::Return1(1),
+        ]
+    );
+}
