@@ -257,6 +257,7 @@ pub(crate) fn instantiate(
                 host: std::ptr::null(),
                 type_id,
                 func_index,
+                tier_code: AtomicPtr::new(std::ptr::null_mut()),
             },
             handle,
             ty,

@@ -26,6 +26,7 @@ use crate::num::{self, WasmFloat};
 use crate::ModuleCode;
 use std::cell::Cell;
 use std::ptr;
+use std::sync::atomic::Ordering;
 use tandem_vm::fault::{self, Landing};
 use tandem_vm::{callconv, trap, RefRaw, TrapCode, VMContext, VMFunc, ValRaw};
 use wasmparser::ValType;
@@ -96,7 +97,12 @@ pub unsafe extern "C" fn entry(
     }
     // SAFETY: `tier_state` of an interpreted instance is its `ModuleCode`.
     let module = unsafe { &*((*vmctx).tier_state as *const ModuleCode) };
-    match module.func(func_index) {
+    let code = module.func(func_index);
+    if let Ok(code) = code {
+        // SAFETY: the caller guarantees `callee` is live.
+        unsafe { remember(callee, code) };
+    }
+    match code {
         // SAFETY: as required of `entry`.
         Ok(Code::Narrow(code)) => unsafe { enter(code, vmctx, values, fail) },
         // SAFETY: as required of `entry`.
@@ -565,7 +571,21 @@ unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a F
     }
     let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
     let code = module.func((*callee).func_index).map_err(|_| ())?;
+    remember(callee, code);
     Ok(W::code_of(code))
+}
+
+/// Records `code`, the translation of `callee`, in its
+/// [`tier_code`](VMFunc::tier_code) for [`translated`].
+///
+/// # Safety
+/// `callee` must be live and interpreted, `code` its translation (which
+/// lives as long as its instance's module code).
+#[inline(always)]
+unsafe fn remember(callee: *const VMFunc, code: &Code) {
+    (*callee)
+        .tier_code
+        .store(code as *const Code as *mut (), Ordering::Relaxed);
 }
 
 /// The translation of `callee` if it is a function of instance `vmctx`
@@ -583,8 +603,10 @@ unsafe fn translated<'a, W: Exec>(
     {
         return None;
     }
-    let module = &*((*vmctx).tier_state as *const ModuleCode);
-    W::code_of(module.translated((*callee).func_index)?)
+    // SAFETY: an interpreted function's `tier_code` is null or its
+    // translation (see `remember`).
+    let code = (*callee).tier_code.load(Ordering::Relaxed) as *const Code;
+    W::code_of(code.as_ref()?)
 }
 
 /// Whether a frame of `code` at `fp` fits in the value stack.

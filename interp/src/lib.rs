@@ -61,14 +61,6 @@ impl ModuleCode {
             None => Err(&NOT_LOCAL),
         }
     }
-
-    /// The translation of local function `func_index` if it is translated
-    /// already (the interpreter's call fast path, which must not call out).
-    #[inline(always)]
-    pub fn translated(&self, func_index: u32) -> Option<&Code> {
-        let i = func_index.wrapping_sub(self.env.num_imported_funcs);
-        self.funcs.get(i as usize)?.get()?.as_ref().ok()
-    }
 }
 
 /// How much of a module has been translated, and what it costs in memory.

@@ -29,6 +29,11 @@ pub struct VMFunc {
     pub type_id: u32,
     /// Index in the defining module's function index space.
     pub func_index: u32,
+    /// What the tier whose code [`code`](Self::code) names keeps for this
+    /// function (the interpreter: its translation), so that a call from that
+    /// tier finds it without a lookup; null until the tier sets it. The
+    /// runtime only initializes it.
+    pub tier_code: AtomicPtr<()>,
 }
 
 impl VMFunc {
