@@ -70,15 +70,15 @@
 //! the register form with the constant in a slot, memory offsets above
 //! 65,535 get an [`Op::AddrOffset`] before the access, 32-bit constants
 //! (zero- or sign-extended) fit [`Op::Const32`] / [`Op::Const32S`], and other
-//! 64-bit and `v128`
-//! constants, `br_table` target lists, `call_indirect` and `table.init`
-//! immediates live in the function's `aux` side table of 32-bit words, with
-//! an index in the instruction's 32-bit field. SIMD operations are
-//! described by entries of the `simd` / `simd_mem` tables.
+//! 64-bit and `v128` constants, `call_indirect` and `table.init` immediates
+//! live in the function's `aux` side table of 32-bit words, with an index in
+//! the instruction's 32-bit field. A `br_table`'s targets follow it inline,
+//! one [`Op::BrTarget`] each. SIMD operations are described by entries of
+//! the `simd` / `simd_mem` tables.
 //!
 //! Branch targets are relative to the branch instruction (`ip + offset`):
-//! 32-bit for [`Op::Br`] and `BrIf*`, narrow for fused compares; `br_table`
-//! targets are absolute instruction indices. The translator itself works on
+//! 32-bit for [`Op::Br`], `BrIf*` and `br_table` entries, narrow for fused
+//! compares. The translator itself works on
 //! `Op<u32>` with absolute targets (forward branches are patched when their
 //! block ends), and [`Op::encode`] turns the finished list into the chosen
 //! width.
@@ -454,7 +454,8 @@ macro_rules! define_op {
                     | Op::CopyBrNez(.., t)
                     | Op::CopyBrIfNez(.., t)
                     | Op::I32AddImmCopyBrNez(.., t)
-                    | Op::Load32BrNez(.., t) => Some(t),
+                    | Op::Load32BrNez(.., t)
+                    | Op::BrTarget(t) => Some(t),
                     _ => None,
                 }
             }
@@ -698,11 +699,14 @@ macro_rules! declare_op {
                 /// `(dst, addr, target)`: `i32.load` at offset 0, then
                 /// branches if the value is non-zero (walking a linked list).
                 Load32BrNez(S, S, T),
-                /// `br_table` `(index, at)`: `aux[at]` is the number `n` of
-                /// targets (the last is the default), `aux[at + 1..][..n]` the
-                /// targets (absolute instruction indices); jumps to entry
-                /// `min(index, n - 1)`.
+                /// `br_table` `(index, n)`: the `n` instructions after it are
+                /// its targets, [`Op::BrTarget`]s (the last is the default);
+                /// jumps to the target of entry `min(index, n - 1)`. Inline
+                /// rather than in a side table, the entry is one load away.
                 BrTable(A, X),
+                /// A `br_table` entry: its target, relative to the entry. Never
+                /// executed.
+                BrTarget(R),
                 /// Returns; the results are already in the frame's first slots.
                 Return,
                 /// Copies one slot to the frame's first slot and returns.

@@ -759,7 +759,6 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     let mut mem_base = mem_base;
     let mut vmctx = cx.vmctx;
     let mut code = cx.code;
-    let mut ops = cx.ops;
     let mut mem_len = cx.mem_len;
     let stack = cx.stack;
 
@@ -934,11 +933,6 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             return next(ip, fp, mem_base, cx, acc, table);
         }};
     }
-    macro_rules! jump_to {
-        ($t:expr) => {
-            ip = ops.add($t as usize)
-        };
-    }
     // Switches to the frame of `$callee` (arguments at `$base`), running it
     // in this loop: here if it is a function of this instance, interpreted
     // in this width, and the frame push needs no allocation and few locals
@@ -977,7 +971,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             // `cx.mem_len` current).
             fp = new_fp;
             code = ccode;
-            ops = ccode.ops.as_ptr();
+            let ops = ccode.ops.as_ptr();
             ip = ops;
             (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
         }};
@@ -996,7 +990,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     }
                     vmctx = f.vmctx;
                     code = f.code;
-                    ops = (*code).ops.as_ptr();
+                    let ops = (*code).ops.as_ptr();
                     (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
                 }
             }
@@ -1077,12 +1071,15 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                         jump!(t.sext())
                     }
                 }
-                Op::BrTable(index, at) => {
-                    let aux = &(*code).aux;
-                    let len = *aux.get_unchecked(at as usize);
-                    let k = get_a!(u32, index).min(len - 1);
-                    jump_to!(*aux.get_unchecked((at + 1 + k) as usize));
+                Op::BrTable(index, n) => {
+                    // `ip` is at the first entry; the translator emits `n >= 1`.
+                    let entry = ip.add(get_a!(u32, index).min(n - 1) as usize);
+                    let Op::BrTarget(t) = Instr::decode(entry, Op::<W>::BrTarget(0).tag()) else {
+                        std::hint::unreachable_unchecked()
+                    };
+                    jump!(t as i32 + entry.offset_from(ip) as i32 + 1)
                 }
+                Op::BrTarget(_) => trap!(TrapCode::Unreachable),
                 Op::Return => ret!(),
                 Op::Return1(s) => {
                     *fp = ra!(s);

@@ -62,13 +62,6 @@ enum CtrlKind {
     Else,
 }
 
-/// A branch instruction (or `br_table` entry) waiting for its target.
-#[derive(Clone, Copy, Debug)]
-enum Patch {
-    Op(usize),
-    Table(usize),
-}
-
 #[derive(Debug)]
 struct Ctrl {
     kind: CtrlKind,
@@ -81,7 +74,7 @@ struct Ctrl {
     /// The loop header (for loops).
     start: Target,
     /// Forward branches to the end of the block.
-    patches: Vec<Patch>,
+    patches: Vec<usize>,
     /// For `if`: the jump to the `else` branch (or the end).
     else_patch: Option<usize>,
 }
@@ -597,7 +590,7 @@ impl Translator<'_> {
 
     /// Points a branch instruction at its label: a loop's start now, a
     /// block's end when it is reached.
-    fn link(&mut self, patch: Patch, depth: u32) -> Result<()> {
+    fn link(&mut self, patch: usize, depth: u32) -> Result<()> {
         let i = self.ctrl_index(depth)?;
         let ctrl = &mut self.ctrls[i];
         if ctrl.kind == CtrlKind::Loop {
@@ -609,14 +602,10 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn patch(&mut self, patch: Patch, target: Target) {
-        match patch {
-            Patch::Op(at) => {
-                if let Some(t) = self.ops[at].target_mut() {
-                    *t = target;
-                }
-            }
-            Patch::Table(at) => self.aux[at] = target,
+    /// Points the branch instruction (or `br_table` entry) at `at` to `target`.
+    fn patch(&mut self, at: usize, target: Target) {
+        if let Some(t) = self.ops[at].target_mut() {
+            *t = target;
         }
     }
 
@@ -655,7 +644,7 @@ impl Translator<'_> {
             dst += slots_of(e.ty);
         }
         let at = self.emit(Op::Br(0));
-        self.link(Patch::Op(at), depth)
+        self.link(at, depth)
     }
 
     fn emit_return(&mut self) -> Result<()> {
@@ -831,14 +820,14 @@ impl Translator<'_> {
         }
         if !self.branch_needs_moves(depth)? {
             if let Some(at) = self.emit_cond_branch(cond, false) {
-                self.link(Patch::Op(at), depth)?;
+                self.link(at, depth)?;
             }
         } else {
             let skip = self.emit_cond_branch(cond, true);
             self.branch_to(depth)?;
             if let Some(at) = skip {
                 let here = self.here();
-                self.patch(Patch::Op(at), here);
+                self.patch(at, here);
             }
             self.fence();
         }
@@ -851,21 +840,22 @@ impl Translator<'_> {
             .targets()
             .collect::<std::result::Result<Vec<_>, _>>()?;
         depths.push(targets.default());
-        let at = self.aux_push(&[depths.len() as u32]);
-        let first = self.aux.len();
-        self.aux.resize(first + depths.len(), 0);
-        self.emit(Op::BrTable(index, at));
+        self.emit(Op::BrTable(index, depths.len() as u32));
+        let first = self.ops.len();
+        for _ in &depths {
+            self.emit(Op::BrTarget(0));
+        }
         // Targets that need values moved get a trampoline (one per label).
         let mut trampolines: Vec<(u32, Target)> = Vec::new();
         for (k, &depth) in depths.iter().enumerate() {
             if !self.branch_needs_moves(depth)? {
-                self.link(Patch::Table(first + k), depth)?;
+                self.link(first + k, depth)?;
             } else if let Some(&(_, t)) = trampolines.iter().find(|(d, _)| *d == depth) {
-                self.aux[first + k] = t;
+                self.patch(first + k, t);
             } else {
                 let t = self.here();
                 trampolines.push((depth, t));
-                self.aux[first + k] = t;
+                self.patch(first + k, t);
                 self.branch_to(depth)?;
             }
         }
@@ -878,11 +868,11 @@ impl Translator<'_> {
             let height = self.ctrls[i].height;
             self.materialize_from(height);
             let at = self.emit(Op::Br(0));
-            self.ctrls[i].patches.push(Patch::Op(at));
+            self.ctrls[i].patches.push(at);
         }
         if let Some(at) = self.ctrls[i].else_patch.take() {
             let here = self.here();
-            self.patch(Patch::Op(at), here);
+            self.patch(at, here);
         }
         let ctrl = &mut self.ctrls[i];
         ctrl.kind = CtrlKind::Else;
@@ -912,12 +902,7 @@ impl Translator<'_> {
             self.materialize_from(ctrl.height);
         }
         let here = self.here();
-        for p in ctrl
-            .else_patch
-            .map(Patch::Op)
-            .into_iter()
-            .chain(ctrl.patches)
-        {
+        for p in ctrl.else_patch.into_iter().chain(ctrl.patches) {
             self.patch(p, here);
         }
         self.truncate(ctrl.height);
