@@ -791,6 +791,12 @@ pub fn pack_slots(a: Slot, b: Slot) -> Option<u32> {
     (a < 256 && b < 256).then_some(a | b << 8)
 }
 
+/// The two slots of a field made by [`pack_slots`].
+#[inline(always)]
+pub fn unpack_slots(field: usize) -> (usize, usize) {
+    (field & 0xff, field >> 8)
+}
+
 /// Accumulator role bits of an [`Instr`]'s mode: the result goes to the
 /// accumulator instead of the `D` slot, or operand `A` / `B` comes from it.
 pub const ACC_D: u8 = 1;

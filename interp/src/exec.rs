@@ -19,8 +19,8 @@
 //!   for it to drop.
 
 use crate::bytecode::{
-    for_each_int_cmp, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D, ACC_MASKS,
-    MODE_BITS, OP_COUNT,
+    for_each_int_cmp, unpack_slots, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D,
+    ACC_MASKS, MODE_BITS, OP_COUNT,
 };
 use crate::num::{self, WasmFloat};
 use crate::ModuleCode;
@@ -1048,14 +1048,14 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     }
                 }
                 Op::CopyBrIfNez(p, c, t) => {
-                    let (d, s) = (p.idx() & 0xff, p.idx() >> 8);
+                    let (d, s) = unpack_slots(p.idx());
                     w64!(d, r64!(s));
                     if get!(u32, c) != 0 {
                         jump!(t.sext())
                     }
                 }
                 Op::I32AddImmCopyBrNez(p, i, t) => {
-                    let (x, y) = (p.idx() & 0xff, p.idx() >> 8);
+                    let (x, y) = unpack_slots(p.idx());
                     let v = get!(u32, x).wrapping_add(i.sext() as u32);
                     w64!(x, v as u64);
                     w64!(y, v as u64);
@@ -1191,7 +1191,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     put_d!(u32, d, get_a!(u32, a) >> s << sh >> sh)
                 }
                 Op::SelectImmA(d, p, i) | Op::SelectImmB(d, p, i) => {
-                    let (c, s) = (p.idx() & 0xff, p.idx() >> 8);
+                    let (c, s) = unpack_slots(p.idx());
                     let (k, v) = (i.sext() as u32 as u64, r64!(s));
                     let first = matches!(op, Op::SelectImmA(..));
                     wd!(d, if (get!(u32, c) != 0) == first { k } else { v })
