@@ -23,6 +23,7 @@ use crate::bytecode::{
     ACC_MASKS, MODE_BITS, OP_COUNT,
 };
 use crate::num::{self, WasmFloat};
+use crate::translate::TranslateError;
 use crate::ModuleCode;
 use std::cell::Cell;
 use std::ptr;
@@ -95,14 +96,8 @@ pub unsafe extern "C" fn entry(
     if !callconv::native_stack_ok() {
         return fail(TrapCode::StackOverflow);
     }
-    // SAFETY: `tier_state` of an interpreted instance is its `ModuleCode`.
-    let module = unsafe { &*((*vmctx).tier_state as *const ModuleCode) };
-    let code = module.func(func_index);
-    if let Ok(code) = code {
-        // SAFETY: the caller guarantees `callee` is live.
-        unsafe { remember(callee, code) };
-    }
-    match code {
+    // SAFETY: the caller guarantees `callee` is live and interpreted.
+    match unsafe { translation(callee) } {
         // SAFETY: as required of `entry`.
         Ok(Code::Narrow(code)) => unsafe { enter(code, vmctx, values, fail) },
         // SAFETY: as required of `entry`.
@@ -582,23 +577,23 @@ unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a F
     if !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
         return Ok(None);
     }
-    let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
-    let code = module.func((*callee).func_index).map_err(|_| ())?;
-    remember(callee, code);
-    Ok(W::code_of(code))
+    Ok(W::code_of(translation(callee).map_err(|_| ())?))
 }
 
-/// Records `code`, the translation of `callee`, in its
-/// [`tier_code`](VMFunc::tier_code) for [`translated`].
+/// The translation of interpreted function `callee` (translating it on its
+/// first call), also recorded in its [`tier_code`](VMFunc::tier_code) for
+/// [`translated`].
 ///
 /// # Safety
-/// `callee` must be live and interpreted, `code` its translation (which
-/// lives as long as its instance's module code).
-#[inline(always)]
-unsafe fn remember(callee: *const VMFunc, code: &Code) {
+/// `callee` must be live and interpreted; its translation lives as long as
+/// its instance's module code.
+unsafe fn translation<'a>(callee: *const VMFunc) -> Result<&'a Code, &'a TranslateError> {
+    let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
+    let code = module.func((*callee).func_index)?;
     (*callee)
         .tier_code
         .store(code as *const Code as *mut (), Ordering::Relaxed);
+    Ok(code)
 }
 
 /// The translation of `callee` if it is a function of instance `vmctx`

@@ -121,6 +121,18 @@ macro_rules! cmp_helpers {
 }
 for_each_int_cmp!(cmp_helpers);
 
+/// The comparison of `a` and `b` that `a ^ b` or `a - b` (an `i32`
+/// instruction `op`) is zero (`eq`) or non-zero exactly when.
+fn difference_compare(op: Op, eq: bool) -> Option<Op> {
+    Some(match (op, eq) {
+        (Op::I32Xor(d, a, b) | Op::I32Sub(d, a, b), true) => Op::I32Eq(d, a, b),
+        (Op::I32Xor(d, a, b) | Op::I32Sub(d, a, b), false) => Op::I32Ne(d, a, b),
+        (Op::I32XorImm(d, a, i), true) => Op::I32EqImm(d, a, i),
+        (Op::I32XorImm(d, a, i), false) => Op::I32NeImm(d, a, i),
+        _ => return None,
+    })
+}
+
 impl Cond {
     /// The instruction that jumps to `target` when the condition holds (or
     /// fails, if `negate`); `None` if it never jumps.
@@ -694,13 +706,10 @@ impl Translator<'_> {
             let cond = match op {
                 Op::I32Eqz(_, s) => Some(Cond::Eqz(s)),
                 Op::I64Eqz(_, s) => Some(Cond::Eqz64(s)),
-                // `a ^ b` and `a - b` are non-zero exactly when `a != b`.
-                Op::I32Xor(d, a, b) | Op::I32Sub(d, a, b) if self.fuse => {
-                    Some(Cond::Cmp(Op::I32Ne(d, a, b)))
-                }
-                Op::I32XorImm(d, a, i) if self.fuse => Some(Cond::Cmp(Op::I32NeImm(d, a, i))),
-                _ if self.fuse && fused_branch(op, false, 0).is_some() => Some(Cond::Cmp(op)),
-                _ => None,
+                _ if !self.fuse => None,
+                _ => difference_compare(op, false)
+                    .or(fused_branch(op, false, 0).map(|_| op))
+                    .map(Cond::Cmp),
             };
             if let Some(cond) = cond {
                 // The branch reads the operands of the comparison in the
@@ -1121,10 +1130,8 @@ impl Translator<'_> {
         let Some(at) = self.producer_of(&e) else {
             return false;
         };
-        let eq = match self.ops[at] {
-            Op::I32Xor(d, a, b) | Op::I32Sub(d, a, b) => Op::I32Eq(d, a, b),
-            Op::I32XorImm(d, a, i) => Op::I32EqImm(d, a, i),
-            _ => return false,
+        let Some(eq) = difference_compare(self.ops[at], true) else {
+            return false;
         };
         // Same fields in the same roles: the mode carries over.
         self.ops[at] = eq;
@@ -1147,22 +1154,18 @@ impl Translator<'_> {
             (None, Some(k)) => (false, k, a),
             (None, None) => return Ok(false),
         };
+        // Where `operand` leaves each value: a local's slot, else its own.
         let slot = |e: &Entry| match e.val {
-            Val::Local(s) => Some(s),
-            _ => Some(e.slot),
+            Val::Local(s) => s,
+            _ => e.slot,
         };
-        let (Some(c), Some(o)) = (slot(&self.stack[len - 1]), slot(&other)) else {
-            return Ok(false);
-        };
-        let Some(packed) = pack_slots(c, o) else {
+        let Some(packed) = pack_slots(slot(&self.stack[len - 1]), slot(&other)) else {
             return Ok(false);
         };
         let cond = self.pop()?;
         self.operand(cond);
         self.truncate(len - 3);
-        if other.val != Val::Temp && !matches!(other.val, Val::Local(_)) {
-            self.emit_move(other, other.slot);
-        }
+        self.operand(other);
         let k = k as i32 as u32;
         self.emit_result(ValType::I32, |d| match first {
             true => Op::SelectImmA(d, packed, k),
