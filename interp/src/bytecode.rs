@@ -577,6 +577,14 @@ macro_rules! declare_op {
                 /// (`...ImmB`), the immediate sign-extended.
                 SelectImmA(D, U, I),
                 SelectImmB(D, U, I),
+                /// `SelectAcc` on the low bit of the accumulator: `dst = if
+                /// acc & 1 != 0 { a } else { b }` (the `i32.and` with 1
+                /// that computed the condition, fused).
+                SelectAccOdd(D, S, S),
+                /// Multiply-accumulate `(dst, a, b)`: `dst = a + b * acc`
+                /// (an `i32.mul` whose other operand came through the
+                /// accumulator, fused with the `i32.add` of its product).
+                I32MulAdd(D, S, S),
                 F32Eq(S, S, S),
                 F32Ne(S, S, S),
                 F32Lt(S, S, S),
@@ -655,6 +663,13 @@ macro_rules! declare_op {
                 Load32(D, A, U),
                 Load32S64(D, A, U),
                 Load64(D, A, U),
+                /// `i32.load` of a pointer, then a load at that pointer
+                /// `(dst, addr, o1 | o2 << 8)`, both offsets below 256 (a
+                /// field reached through a pointer), the second load of the
+                /// width the name ends with.
+                Load32Load32(D, A, U),
+                Load32Load16U(D, A, U),
+                Load32Load8U(D, A, U),
                 /// `global.get` `(dst, global)` of a one-slot value.
                 GlobalGet(D, X),
                 /// `ref.func` `(dst, func)`: the function's `VMFunc` address.
@@ -696,6 +711,16 @@ macro_rules! declare_op {
                 /// it is non-zero (a counter carried as a loop parameter and
                 /// kept in a local).
                 I32AddImmCopyBrNez(U, I, T),
+                /// `(x | y << 8, i, j)`: two `i32` steps in place, `x += i`
+                /// then `y += j` (slots below 256, see [`pack_slots`]): the
+                /// pointers and counters a loop advances together.
+                I32AddImm2(U, I, I),
+                /// `(x | y << 8, i, z)`: `x += i` then `y += z`.
+                I32AddImmAdd(U, I, S),
+                /// `(dst | keep << 8, addr, offset)`: copies `addr` to `keep`,
+                /// then `i32.load`s into `dst` (a list walk keeping the node
+                /// it leaves).
+                Load32Keep(U, S, U),
                 /// `(dst, addr, target)`: `i32.load` at offset 0, then
                 /// branches if the value is non-zero (walking a linked list).
                 Load32BrNez(S, S, T),

@@ -907,6 +907,17 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             wd!($d, ($conv)(v))
         }};
     }
+    // A pointer loaded at `$addr + o1`, then a `$t` at it + `o2`.
+    macro_rules! load_via {
+        ($d:expr, $addr:expr, $offs:expr, $t:ty) => {{
+            let (o1, o2) = unpack_slots($offs.idx());
+            // SAFETY: inside the memory, or in its guard region (see `addr!`).
+            let p = u32::from_le(ptr::read_unaligned(addr!(ra!($addr), o1, u32)));
+            // SAFETY: as above.
+            let v = <$t>::from_le(ptr::read_unaligned(addr!(p, o2, $t)));
+            wd!($d, v as u64)
+        }};
+    }
     macro_rules! store {
         ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
             // SAFETY: inside the memory, or in its guard region (see `addr!`).
@@ -1058,6 +1069,24 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                         jump!(t.sext())
                     }
                 }
+                Op::I32AddImm2(p, i, j) => {
+                    let (x, y) = unpack_slots(p.idx());
+                    w64!(x, get!(u32, x).wrapping_add(i.sext() as u32) as u64);
+                    w64!(y, get!(u32, y).wrapping_add(j.sext() as u32) as u64);
+                }
+                Op::I32AddImmAdd(p, i, z) => {
+                    let (x, y) = unpack_slots(p.idx());
+                    w64!(x, get!(u32, x).wrapping_add(i.sext() as u32) as u64);
+                    w64!(y, get!(u32, y).wrapping_add(get!(u32, z)) as u64);
+                }
+                Op::Load32Keep(p, a, o) => {
+                    let (d, keep) = unpack_slots(p.idx());
+                    let x = r64!(a);
+                    w64!(keep, x);
+                    // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                    let v = u32::from_le(ptr::read_unaligned(addr!(x, o.idx(), u32)));
+                    w64!(d, v as u64);
+                }
                 Op::Load32BrNez(d, a, t) => {
                     // SAFETY: inside the memory, or in its guard region (see `addr!`).
                     let v = u32::from_le(ptr::read_unaligned(addr!(r64!(a), 0, u32)));
@@ -1119,6 +1148,10 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     let (x, y) = (r64!(a), r64!(b));
                     wd!(d, if acc as u32 != 0 { x } else { y })
                 }
+                Op::SelectAccOdd(d, a, b) => {
+                    let (x, y) = (r64!(a), r64!(b));
+                    wd!(d, if acc & 1 != 0 { x } else { y })
+                }
                 Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
                 Op::GlobalGet(d, g) => wd!(d, *(*vmctx).global(g).cast::<u64>()),
                 Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = ra!(s),
@@ -1145,6 +1178,9 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::I32Add(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_add),
                 Op::I32Sub(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_sub),
                 Op::I32Mul(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_mul),
+                Op::I32MulAdd(d, a, b) => {
+                    put_d!(u32, d, get!(u32, a).wrapping_add(get!(u32, b).wrapping_mul(acc as u32)))
+                }
                 Op::I32DivS(d, a, b) => fallible!(d, num::i32_div_s(get_a!(i32, a), get_b!(i32, b)), i32),
                 Op::I32DivU(d, a, b) => fallible!(d, num::i32_div_u(get_a!(u32, a), get_b!(u32, b)), u32),
                 Op::I32RemS(d, a, b) => fallible!(d, num::i32_rem_s(get_a!(i32, a), get_b!(i32, b)), i32),
@@ -1277,6 +1313,9 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::Load16S64(d, a, o) => load!(d, a, o, i16, |v: i16| v as i64 as u64),
                 Op::Load16U(d, a, o) => load!(d, a, o, u16, |v: u16| v as u64),
                 Op::Load32(d, a, o) => load!(d, a, o, u32, |v: u32| v as u64),
+                Op::Load32Load32(d, a, o) => load_via!(d, a, o, u32),
+                Op::Load32Load16U(d, a, o) => load_via!(d, a, o, u16),
+                Op::Load32Load8U(d, a, o) => load_via!(d, a, o, u8),
                 Op::Load32S64(d, a, o) => load!(d, a, o, i32, |v: i32| v as i64 as u64),
                 Op::Load64(d, a, o) => load!(d, a, o, u64, |v: u64| v),
                 Op::Store8(a, v, o) => store!(a, v, o, u8),

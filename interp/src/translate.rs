@@ -1001,9 +1001,42 @@ impl Translator<'_> {
     fn load(&mut self, ty: ValType, memarg: MemArg, make: CtorImm) -> Result<()> {
         let offset = mem_offset(memarg)?;
         let e = self.pop()?;
+        if let Some((op, mode)) = self.load_via(&e, offset, make) {
+            self.emit_result_with(ty, op, Some(mode));
+            return Ok(());
+        }
         let (addr, offset) = self.address(e, offset);
         self.emit_result(ty, |d| make(d, addr, offset));
         Ok(())
+    }
+
+    /// A load (made by `make`) at offset `o2` of the address `e`, which the
+    /// last instruction loaded with an `i32.load` into the accumulator's
+    /// reach: both in one `Load32Load*` (offsets below 256), the first
+    /// load taken back. Returns the fused instruction's maker and mode (the
+    /// first load's: it reads the address the same way).
+    fn load_via(
+        &mut self,
+        e: &Entry,
+        o2: u32,
+        make: CtorImm,
+    ) -> Option<(impl FnOnce(Slot) -> Op, u8)> {
+        let (at, t) = self.acc_producer?;
+        let Op::Load32(_, a, o1) = self.ops[at] else {
+            return None;
+        };
+        let fused: CtorImm = match make(0, 0, 0) {
+            Op::Load32(..) => Op::Load32Load32,
+            Op::Load16U(..) => Op::Load32Load16U,
+            Op::Load8U(..) => Op::Load32Load8U,
+            _ => return None,
+        };
+        let fits = self.narrow && o1 < 256 && o2 < 256;
+        if !fits || at + 1 != self.ops.len() || e.val != Val::Temp || e.slot != t {
+            return None;
+        }
+        let (_, mode) = self.take_last().expect("the first load");
+        Some((move |d| fused(d, a, o1 | o2 << 8), mode))
     }
 
     fn store(&mut self, memarg: MemArg, make: CtorImm) -> Result<()> {
@@ -1051,6 +1084,7 @@ impl Translator<'_> {
                 *d = slot;
             }
             self.emit_with_mode(op, mode);
+            self.fuse_pair();
             if tee {
                 self.push(ty, Val::Local(slot));
             }
@@ -1062,6 +1096,37 @@ impl Translator<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Fuses the last instruction, just retargeted to a local, with the one
+    /// before it if they make a pair: two `i32` steps of locals in place (a
+    /// loop's pointers and counters), or a copy of an address and a load
+    /// from it (a list walk). Slots below 256 (see [`pack_slots`]).
+    fn fuse_pair(&mut self) {
+        let Some(p) = self.ops.len().checked_sub(2) else {
+            return;
+        };
+        if p < self.label_at || self.modes[p] != 0 || self.modes[p + 1] != 0 {
+            return;
+        }
+        let fused = match (self.ops[p], self.ops[p + 1]) {
+            (Op::I32AddImm(x, x1, i), Op::I32AddImm(y, y1, j)) if x == x1 && y == y1 => {
+                pack_slots(x, y).map(|s| Op::I32AddImm2(s, i, j))
+            }
+            (Op::I32AddImm(x, x1, i), Op::I32Add(y, a, b)) if x == x1 && (y == a || y == b) => {
+                let z = if y == a { b } else { a };
+                pack_slots(x, y).map(|s| Op::I32AddImmAdd(s, i, z))
+            }
+            (Op::Copy(keep, s), Op::Load32(d, a, o)) if s == a => {
+                pack_slots(d, keep).map(|q| Op::Load32Keep(q, a, o))
+            }
+            _ => None,
+        };
+        if let Some(op) = fused {
+            self.take_last();
+            self.take_last();
+            self.emit_with_mode(op, 0);
+        }
     }
 
     fn select(&mut self) -> Result<()> {
@@ -1115,9 +1180,53 @@ impl Translator<'_> {
         // the condition's: the link still holds.
         debug_assert!(linkable(self));
         let (at, _) = self.acc_producer.expect("checked above");
-        self.modes[at] |= ACC_D;
-        self.emit_result(ty, |d| Op::SelectAcc(d, a, b));
+        // A condition `x & 1` with `x` in the accumulator is tested there.
+        let odd = at + 1 == self.ops.len()
+            && self.modes[at] & ACC_A != 0
+            && matches!(self.ops[at], Op::I32AndImm(_, _, 1));
+        if odd {
+            self.take_last();
+            self.emit_result(ty, |d| Op::SelectAccOdd(d, a, b));
+        } else {
+            self.modes[at] |= ACC_D;
+            self.emit_result(ty, |d| Op::SelectAcc(d, a, b));
+        }
         Ok(true)
+    }
+
+    /// `i32.add` of a local or temporary and the product computed by the
+    /// last instruction, an `i32.mul` with one factor from the accumulator:
+    /// one [`Op::I32MulAdd`] instead. Returns whether it applied.
+    fn mul_add(&mut self) -> bool {
+        let len = self.stack.len();
+        let Some((at, t)) = self.acc_producer else {
+            return false;
+        };
+        let (Op::I32Mul(_, x, y), mode) = (self.ops[at], self.modes[at]) else {
+            return false;
+        };
+        if !self.narrow || len < 2 || at + 1 != self.ops.len() || mode & (ACC_A | ACC_B) == 0 {
+            return false;
+        }
+        let product = |e: &Entry| e.val == Val::Temp && e.slot == t;
+        let (ea, eb) = (self.stack[len - 2], self.stack[len - 1]);
+        let addend = match (product(&ea), product(&eb)) {
+            (false, true) => ea,
+            (true, false) => eb,
+            _ => return false,
+        };
+        let a = match addend.val {
+            Val::Temp => addend.slot,
+            Val::Local(s) => s,
+            _ => return false,
+        };
+        let factor = if mode & ACC_A != 0 { y } else { x };
+        self.truncate(len - 2);
+        self.take_last();
+        // The accumulator's producer, already linked to the product, now
+        // feeds the fused instruction at the same place.
+        self.emit_result_with(ValType::I32, |d| Op::I32MulAdd(d, a, factor), Some(0));
+        true
     }
 
     /// `i32.eqz` of `a ^ b` or `a - b` computed by the last instruction
@@ -1557,7 +1666,11 @@ impl Translator<'_> {
             Operator::I32Clz => un!(I32, I32Clz),
             Operator::I32Ctz => un!(I32, I32Ctz),
             Operator::I32Popcnt => un!(I32, I32Popcnt),
-            Operator::I32Add => imm!(I32, I32Add, I32AddImm, C),
+            Operator::I32Add => {
+                if !self.mul_add() {
+                    imm!(I32, I32Add, I32AddImm, C)
+                }
+            }
             Operator::I32Sub => imm!(I32, I32Sub, I32AddImm, Imm::Sub),
             Operator::I32Mul => imm!(I32, I32Mul, I32MulImm, C),
             Operator::I32DivS => bin!(I32, I32DivS),

@@ -170,7 +170,7 @@ fn far_compare_branches_are_not_fused() {
     // relative target: the function is translated again without fusing.
     let wat = format!(
         "(module (func (param i32 i32) (block (br_if 0 (i32.lt_s (local.get 0) (i32.const 5))) {})))",
-        "(local.set 1 (i32.add (local.get 1) (i32.const 1)))".repeat(40_000)
+        "(local.set 1 (i32.mul (local.get 1) (i32.const 3)))".repeat(40_000)
     );
     let ops = ops(&wat);
     assert_eq!(ops[0], Op::I32LtSImm(2, 0, 5));
@@ -287,11 +287,10 @@ fn list_walks_fuse_their_loads_and_moves_with_the_loop_branch() {
         ops,
         [
             Op::Load32BrNez(0, 0, 0),
-            Op::Copy(3, 1),
-            Op::Load32(2, 1, 0),
+            Op::Load32Keep(2 | 3 << 8, 1, 0),
             Op::Store32(3, 0, 0),
             Op::Copy(0, 3),
-            Op::CopyBrNez(1, 2, (-4i16) as u16),
+            Op::CopyBrNez(1, 2, (-3i16) as u16),
             Op::Return,
         ]
     );
@@ -325,7 +324,7 @@ fn bit_fields_and_wide_masks_take_one_instruction() {
 #[test]
 fn a_select_on_the_previous_result_takes_it_from_the_accumulator() {
     // A CRC step: the select's result goes straight to the local that its
-    // second operand reads.
+    // second operand reads, and it tests the low bit of the `xor` itself.
     let ops = modes(
         r#"(module (func (param i32 i32) (result i32)
         (local.set 1 (select (i32.xor (local.get 1) (i32.const 0x2001)) (local.get 1)
@@ -337,8 +336,7 @@ fn a_select_on_the_previous_result_takes_it_from_the_accumulator() {
         [
             (Op::I32XorImm(2, 1, 0x2001), 0),
             (Op::I32Xor(4, 0, 1), ACC_D),
-            (Op::I32AndImm(4, 4, 1), ACC_A | ACC_D),
-            (Op::SelectAcc(1, 2, 1), 0),
+            (Op::SelectAccOdd(1, 2, 1), 0),
             (Op::Return1(1), 0),
         ]
     );
@@ -373,6 +371,67 @@ fn selects_with_a_constant_and_eqz_of_a_difference_take_one_instruction() {
             Op::SelectImmA(1, 1 << 8, 10),
             Op::BrIfI32Eq(0, 1, 1),
             Op::Return1(1),
+        ]
+    );
+}
+
+#[test]
+fn a_product_added_to_a_sum_is_one_multiply_accumulate() {
+    // A dot product's step, with the product on either side of the `add`.
+    let ops = modes(
+        r#"(module (memory 1) (func (param i32 i32 i32) (result i32)
+        (local.set 2 (i32.add (local.get 2)
+            (i32.mul (i32.load16_s (local.get 0)) (i32.load16_s (local.get 1)))))
+        (i32.add (i32.mul (local.get 0) (i32.load (local.get 1))) (local.get 2))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::Load16S32(4, 0, 0), 0),
+            (Op::Load16S32(5, 1, 0), ACC_D),
+            (Op::I32MulAdd(2, 2, 4), 0),
+            (Op::Load32(4, 1, 0), ACC_D),
+            (Op::I32MulAdd(3, 2, 0), ACC_D),
+            (Op::Return1(3), ACC_A),
+        ]
+    );
+}
+
+#[test]
+fn a_field_behind_a_pointer_is_one_load() {
+    let ops = modes(
+        r#"(module (memory 1) (func (param i32) (result i32)
+        (i32.add (i32.load16_u offset=2 (i32.load offset=4 (local.get 0)))
+                 (i32.load8_u offset=1 (i32.load offset=300 (local.get 0))))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::Load32Load16U(1, 0, 4 | 2 << 8), 0),
+            (Op::Load32(2, 0, 300), ACC_D),
+            (Op::Load8U(2, 2, 1), ACC_A | ACC_D),
+            (Op::I32Add(1, 1, 2), ACC_B | ACC_D),
+            (Op::Return1(1), ACC_A),
+        ]
+    );
+}
+
+#[test]
+fn steps_of_two_locals_in_a_row_fuse() {
+    let ops = ops(r#"(module (func (param i32 i32 i32 i32)
+        (loop
+            (local.set 0 (i32.add (local.get 0) (i32.const 2)))
+            (local.set 1 (i32.add (local.get 1) (local.get 3)))
+            (local.set 2 (i32.add (local.get 2) (i32.const 4)))
+            (local.set 3 (i32.sub (local.get 3) (i32.const 1)))
+            (br_if 0 (local.get 3)))))"#);
+    assert_eq!(
+        ops,
+        [
+            Op::I32AddImmAdd(1 << 8, 2, 3),
+            Op::I32AddImm2(2 | 3 << 8, 4, (-1i16) as u16),
+            Op::BrIfNez(3, (-2i32) as u32),
+            Op::Return,
         ]
     );
 }
