@@ -566,6 +566,10 @@ macro_rules! declare_op {
                 /// and `i32.and` fused), or with `s = 0` a mask too wide for
                 /// `I32AndImm`'s signed immediate (`x & 0xffff`).
                 I32ShrUMask(D, A, U),
+                /// `(x + i) & (2^k - 1)` `(dst, x, i as u8 | (32 - k) << 8)`,
+                /// `-128 <= i < 128`, `1 <= k <= 16`: a step in a narrow
+                /// unsigned type (`(uint8_t)(c - '0')`).
+                I32AddMask(D, A, U),
                 /// `select` with the condition in the accumulator `(dst, a,
                 /// b)`: `dst = if acc != 0 { a } else { b }` (the condition is
                 /// computed by the instruction right before it).
@@ -581,6 +585,11 @@ macro_rules! declare_op {
                 /// acc & 1 != 0 { a } else { b }` (the `i32.and` with 1
                 /// that computed the condition, fused).
                 SelectAccOdd(D, S, S),
+                /// `select` on whether the low bits of the accumulator and
+                /// a slot differ `(dst, a | b << 8, s)` (slots below 256):
+                /// `dst = if (acc ^ s) & 1 != 0 { a } else { b }` (the
+                /// `i32.xor` before the `i32.and` with 1, fused too).
+                SelectOddXor(D, U, S),
                 /// Multiply-accumulate `(dst, a, b)`: `dst = a + b * acc`
                 /// (an `i32.mul` whose other operand came through the
                 /// accumulator, fused with the `i32.add` of its product).

@@ -969,9 +969,13 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 vmctx,
                 code,
             });
-            for k in 0..ccode.local_slots as usize {
+            let (locals, n) = (
+                new_fp.add(ccode.param_slots as usize),
+                ccode.local_slots as usize,
+            );
+            for k in 0..n {
                 // Volatile, so that LLVM keeps the loop rather than calling memset.
-                ptr::write_volatile(new_fp.add(ccode.param_slots as usize + k), 0);
+                ptr::write_volatile(locals.add(k), 0);
             }
             // Within the instance, the memory stays the same (and
             // `cx.mem_len` current).
@@ -1152,6 +1156,11 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     let (x, y) = (r64!(a), r64!(b));
                     wd!(d, if acc & 1 != 0 { x } else { y })
                 }
+                Op::SelectOddXor(d, p, s) => {
+                    let (a, b) = unpack_slots(p.idx());
+                    let (x, y) = (r64!(a), r64!(b));
+                    wd!(d, if (acc ^ r64!(s)) & 1 != 0 { x } else { y })
+                }
                 Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
                 Op::GlobalGet(d, g) => wd!(d, *(*vmctx).global(g).cast::<u64>()),
                 Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = ra!(s),
@@ -1220,6 +1229,10 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::I32ShrUMask(d, a, i) => {
                     let (s, sh) = (i.idx() as u32 & 31, i.idx() as u32 >> 8);
                     put_d!(u32, d, get_a!(u32, a) >> s << sh >> sh)
+                }
+                Op::I32AddMask(d, a, i) => {
+                    let (k, sh) = (i.idx() as u8 as i8 as u32, i.idx() as u32 >> 8);
+                    put_d!(u32, d, get_a!(u32, a).wrapping_add(k) << sh >> sh)
                 }
                 Op::SelectImmA(d, p, i) | Op::SelectImmB(d, p, i) => {
                     let (c, s) = unpack_slots(p.idx());

@@ -1180,11 +1180,24 @@ impl Translator<'_> {
         // the condition's: the link still holds.
         debug_assert!(linkable(self));
         let (at, _) = self.acc_producer.expect("checked above");
-        // A condition `x & 1` with `x` in the accumulator is tested there.
+        // A condition `x & 1` with `x` in the accumulator is tested there,
+        // and if `x` is `acc ^ s`, computed right before, so is that.
         let odd = at + 1 == self.ops.len()
             && self.modes[at] & ACC_A != 0
             && matches!(self.ops[at], Op::I32AndImm(_, _, 1));
-        if odd {
+        let xor = |t: &Self| {
+            let x = at.checked_sub(1).filter(|&x| x >= t.label_at)?;
+            let s = match (t.ops[x], t.modes[x] & !ACC_D) {
+                (Op::I32Xor(_, _, s), ACC_A) | (Op::I32Xor(_, s, _), ACC_B) => s,
+                _ => return None,
+            };
+            Some((s, pack_slots(a, b)?))
+        };
+        if let (true, Some((s, packed))) = (odd, xor(self)) {
+            self.take_last();
+            self.take_last();
+            self.emit_result(ty, |d| Op::SelectOddXor(d, packed, s));
+        } else if odd {
             self.take_last();
             self.emit_result(ty, |d| Op::SelectAccOdd(d, a, b));
         } else {
@@ -1302,24 +1315,28 @@ impl Translator<'_> {
             return Ok(false);
         }
         let e = self.stack[len - 2];
-        let shift = self.producer_of(&e).and_then(|at| match self.ops[at] {
-            Op::I32ShrUImm(_, x, s) => Some((x, s & 31)),
+        // The fused form and its operand, by the producer of `e`.
+        let producer = self.producer_of(&e).and_then(|at| match self.ops[at] {
+            Op::I32ShrUImm(_, x, s) => Some((Op::I32ShrUMask as CtorImm, x, s & 31)),
+            Op::I32AddImm(_, x, i) if self.narrow && i8::try_from(i as i32).is_ok() => {
+                Some((Op::I32AddMask as CtorImm, x, i & 0xff))
+            }
             _ => None,
         });
-        if shift.is_none() && k < 16 {
+        if producer.is_none() && k < 16 {
             return Ok(false);
         }
         self.truncate(len - 2);
-        let (x, s, mode) = match shift {
-            Some((x, s)) => {
-                // The shift's operand keeps its place (and accumulator role).
+        let (make, x, low, mode) = match producer {
+            Some((make, x, low)) => {
+                // The producer's operand keeps its place (and accumulator role).
                 let (_, mode) = self.take_last().expect("the producer");
-                (x, s, Some(mode))
+                (make, x, low, Some(mode))
             }
-            None => (self.operand(e), 0, None),
+            None => (Op::I32ShrUMask as CtorImm, self.operand(e), 0, None),
         };
-        let imm = s | (32 - k) << 8;
-        self.emit_result_with(ValType::I32, |d| Op::I32ShrUMask(d, x, imm), mode);
+        let imm = low | (32 - k) << 8;
+        self.emit_result_with(ValType::I32, |d| make(d, x, imm), mode);
         Ok(true)
     }
 

@@ -429,3 +429,23 @@
 (assert_return (invoke "keep" (i32.const 0)) (i32.const 16))
 (assert_return (invoke "keep" (i32.const 4)) (i32.const 0x4ffff))
 (assert_trap (invoke "keep" (i32.const 65532)) "out of bounds memory access")
+;; A select on differing low bits (the accumulator's and a slot's), and
+;; steps in narrow unsigned types, wrapping below zero and past the mask.
+(module
+  (func (export "crc-bit") (param i32 i32 i32) (result i32)
+    (select (local.get 1) (local.get 2)
+      (i32.and (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1)) (i32.const 1))))
+  (func (export "digit") (param i32) (result i32)
+    (i32.and (i32.sub (local.get 0) (i32.const 48)) (i32.const 255)))
+  (func (export "ring") (param i32) (result i32)
+    (i32.and (i32.add (local.get 0) (i32.const 127)) (i32.const 0xffff)))
+)
+(assert_return (invoke "crc-bit" (i32.const 8) (i32.const 3) (i32.const 7)) (i32.const 7))
+(assert_return (invoke "crc-bit" (i32.const 8) (i32.const 2) (i32.const 7)) (i32.const 2))
+(assert_return (invoke "crc-bit" (i32.const 0) (i32.const -2) (i32.const 7)) (i32.const 7))
+(assert_return (invoke "crc-bit" (i32.const 0) (i32.const -1) (i32.const 7)) (i32.const -1))
+(assert_return (invoke "digit" (i32.const 55)) (i32.const 7))
+(assert_return (invoke "digit" (i32.const 47)) (i32.const 255))
+(assert_return (invoke "digit" (i32.const 0x1ff)) (i32.const 0xcf))
+(assert_return (invoke "ring" (i32.const 0xffff)) (i32.const 126))
+(assert_return (invoke "ring" (i32.const -200)) (i32.const 0xffb7))

@@ -435,3 +435,28 @@ fn steps_of_two_locals_in_a_row_fuse() {
         ]
     );
 }
+
+#[test]
+fn a_select_on_differing_low_bits_and_a_narrow_step_take_one_instruction() {
+    // A CRC bit (`((data >> k) ^ crc) & 1` picks the next crc), and
+    // `(uint8_t)(c - '0')`.
+    let ops = modes(
+        r#"(module (func (param i32 i32 i32) (result i32)
+        (local.set 1 (select (local.get 2) (local.get 1)
+            (i32.and (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1)) (i32.const 1))))
+        (i32.add (local.get 1) (i32.and (i32.sub (local.get 0) (i32.const 48)) (i32.const 255)))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::I32ShrUImm(5, 0, 3), ACC_D),
+            (Op::SelectOddXor(1, 2 | 1 << 8, 1), 0),
+            (
+                Op::I32AddMask(4, 0, (-48i16 as u16 & 0xff) | 24 << 8),
+                ACC_D
+            ),
+            (Op::I32Add(3, 1, 4), ACC_B | ACC_D),
+            (Op::Return1(3), ACC_A),
+        ]
+    );
+}
