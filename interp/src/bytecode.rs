@@ -258,7 +258,7 @@ macro_rules! shape_of {
 /// The accumulator role bit of a field kind (0 for fields without one).
 macro_rules! role_bit {
     (D) => {
-        ACC_D
+        ACC_D | ACC_W
     };
     (A) => {
         ACC_A
@@ -414,12 +414,12 @@ macro_rules! define_op {
         ];
 
         /// The accumulator roles each instruction supports, by tag: the
-        /// [`ACC_D`], [`ACC_A`] and [`ACC_B`] bits of its `D`, `A` and `B`
-        /// fields.
+        /// [`ACC_D`] (and [`ACC_W`]), [`ACC_A`] and [`ACC_B`] bits of its
+        /// `D`, `A` and `B` fields.
         pub const ACC_MASKS: [u8; OP_COUNT] = [
             $(
                 role_bit!(D) | role_bit!(A) | role_bit!(B) | role_bit!($V),
-                ACC_D | ACC_A,
+                role_bit!(D) | ACC_A,
                 ACC_A | ACC_B,
                 ACC_A,
             )*
@@ -836,8 +836,12 @@ pub fn unpack_slots(field: usize) -> (usize, usize) {
 pub const ACC_D: u8 = 1;
 pub const ACC_A: u8 = 2;
 pub const ACC_B: u8 = 4;
+/// Mode bit: result `D` goes to its slot *and* to the accumulator, for the
+/// next instruction, which reads that slot as operand `A` or `B` (marked
+/// [`ACC_A`] / [`ACC_B`]). Excludes [`ACC_D`].
+pub const ACC_W: u8 = 8;
 /// Bits of an encoded tag below the [`Op`] tag, holding the mode.
-pub const MODE_BITS: u32 = 3;
+pub const MODE_BITS: u32 = 4;
 
 /// An encoded instruction: an [`Op`] whose tag is shifted left by
 /// [`MODE_BITS`] to make room for its accumulator mode.
@@ -853,6 +857,9 @@ pub const MODE_BITS: u32 = 3;
 /// and above all the store-to-load forwarding latency between them, which is
 /// what bounds the dependency chains of an interpreter that keeps values in
 /// memory slots. The slot the fields still name is then simply not written.
+/// A value that must stay in its slot (a local) can still reach the next
+/// instruction through the accumulator: the producer writes both
+/// ([`ACC_W`]).
 ///
 /// Each (tag, mode) pair has its own handler, so modes cost nothing at run
 /// time; [`ACC_MASKS`] says which roles an instruction supports. Ordering
@@ -998,7 +1005,7 @@ impl<W: Width> std::fmt::Debug for Instr<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}", self.op())?;
         let mode = self.mode();
-        for (bit, name) in [(ACC_D, "d"), (ACC_A, "a"), (ACC_B, "b")] {
+        for (bit, name) in [(ACC_D, "d"), (ACC_W, "w"), (ACC_A, "a"), (ACC_B, "b")] {
             if mode & bit != 0 {
                 write!(f, " acc:{name}")?;
             }

@@ -20,7 +20,7 @@
 
 use crate::bytecode::{
     for_each_int_cmp, unpack_slots, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D,
-    ACC_MASKS, MODE_BITS, OP_COUNT,
+    ACC_MASKS, ACC_W, MODE_BITS, OP_COUNT,
 };
 use crate::num::{self, WasmFloat};
 use crate::translate::TranslateError;
@@ -431,17 +431,21 @@ impl_exec!(u32, Wide, false, false);
 /// Encoded tags: every instruction tag with every mode.
 const TAGS: usize = OP_COUNT << MODE_BITS;
 /// Indices the handler table is generated for (a power of two >= `TAGS`).
-const MAX_TAGS: usize = 4096;
+const MAX_TAGS: usize = 8192;
 const _: () = assert!(TAGS <= MAX_TAGS);
 
 /// Whether encoded tag `tag` can occur in a function of a width with
 /// (`acc`) or without accumulator modes: its mode is one its instruction
-/// supports, with at most one operand from the accumulator.
+/// supports, with at most one operand from the accumulator and the result
+/// in at most one of its two ways there.
 const fn valid_tag(tag: usize, acc: bool) -> bool {
     let (op, mode) = (tag >> MODE_BITS, (tag & ((1 << MODE_BITS) - 1)) as u8);
     op < OP_COUNT
         && (mode == 0
-            || acc && mode & !ACC_MASKS[op] == 0 && mode & (ACC_A | ACC_B) != ACC_A | ACC_B)
+            || acc
+                && mode & !ACC_MASKS[op] == 0
+                && mode & (ACC_A | ACC_B) != ACC_A | ACC_B
+                && mode & (ACC_D | ACC_W) != ACC_D | ACC_W)
 }
 
 /// The handler of every encoded tag of width `W`.
@@ -463,7 +467,7 @@ const fn handler_table<W: Exec>() -> [Handler<W>; TAGS] {
             indices!($base + $bit; $($rest)*);
         };
     }
-    indices!(0; 1 2 4 8 16 32 64 128 256 512 1024 2048);
+    indices!(0; 1 2 4 8 16 32 64 128 256 512 1024 2048 4096);
     let mut table: [Handler<W>; TAGS] = [handler::<0, W>; TAGS];
     let mut i = 0;
     while i < TAGS {
@@ -748,6 +752,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     // The accumulator roles of this handler's mode.
     let mode = (TAG & ((1 << MODE_BITS) - 1)) as u8;
     let (acc_d, acc_a, acc_b) = (mode & ACC_D != 0, mode & ACC_A != 0, mode & ACC_B != 0);
+    let acc_w = mode & ACC_W != 0;
     let mut acc = acc;
     let mut ip = ip;
     let mut fp = fp;
@@ -801,13 +806,17 @@ unsafe fn handler<const TAG: u32, W: Exec>(
         };
     }
     macro_rules! wd {
-        ($s:expr, $v:expr) => {
+        ($s:expr, $v:expr) => {{
+            let v = $v;
             if acc_d {
-                acc = $v
+                acc = v
             } else {
-                w64!($s, $v)
+                w64!($s, v);
+                if acc_w {
+                    acc = v
+                }
             }
-        };
+        }};
     }
     // Typed values from and to slot bits; 32-bit values are zero-extended.
     macro_rules! from_bits {

@@ -301,7 +301,8 @@ impl<'a> Translator<'a> {
 
     /// The translation in the encoding of width `S`, if everything fits.
     fn finish<S: Width<Word = u32>>(&self) -> Option<FuncCode<S>> {
-        let ops = (self.ops.iter().zip(&self.modes).enumerate())
+        let modes = self.write_through();
+        let ops = (self.ops.iter().zip(&modes).enumerate())
             .map(|(at, (op, &mode))| Some(Instr::new(op.encode::<S>(at as u32)?, mode)))
             .collect::<Option<_>>()?;
         let ty = self.env.func_type(self.func_index);
@@ -323,6 +324,42 @@ impl<'a> Translator<'a> {
 }
 
 impl Translator<'_> {
+    /// The modes, with write-through links added ([`ACC_W`]): where an
+    /// instruction writes a slot (a local, say) that the next one reads as
+    /// operand `A` or `B`, and no branch lands on the next one, the value
+    /// goes through the accumulator as well.
+    fn write_through(&self) -> Vec<u8> {
+        let mut modes = self.modes.clone();
+        if !self.narrow {
+            return modes;
+        }
+        let mut landing = vec![false; self.ops.len() + 1];
+        for op in &self.ops {
+            if let Some(&mut t) = { *op }.target_mut() {
+                landing[t as usize] = true;
+            }
+        }
+        for c in 1..self.ops.len() {
+            let p = c - 1;
+            let free = modes[p] & ACC_D == 0 && modes[c] & (ACC_A | ACC_B) == 0;
+            if landing[c] || !free || ACC_MASKS[self.ops[p].tag()] & ACC_W == 0 {
+                continue;
+            }
+            let [Some(l), ..] = self.ops[p].acc_fields() else {
+                continue;
+            };
+            let [_, a, b] = self.ops[c].acc_fields();
+            let role = match (a == Some(l), b == Some(l)) {
+                (true, _) => ACC_A,
+                (false, true) => ACC_B,
+                (false, false) => continue,
+            };
+            modes[p] |= ACC_W;
+            modes[c] |= role;
+        }
+        modes
+    }
+
     // ---- virtual stack -------------------------------------------------
 
     fn next_slot(&self) -> Slot {

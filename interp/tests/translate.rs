@@ -2,7 +2,7 @@
 //! avoids and the instructions it fuses are what makes the interpreter fast.
 
 use std::sync::Arc;
-use tandem_interp::bytecode::{Code, FuncCode, Instr, Op, ACC_A, ACC_B, ACC_D};
+use tandem_interp::bytecode::{Code, FuncCode, Instr, Op, ACC_A, ACC_B, ACC_D, ACC_W};
 use tandem_interp::ModuleCode;
 use tandem_vm::ModuleEnv;
 use wasmparser::{Parser, Payload};
@@ -336,8 +336,8 @@ fn a_select_on_the_previous_result_takes_it_from_the_accumulator() {
         [
             (Op::I32XorImm(2, 1, 0x2001), 0),
             (Op::I32Xor(4, 0, 1), ACC_D),
-            (Op::SelectAccOdd(1, 2, 1), 0),
-            (Op::Return1(1), 0),
+            (Op::SelectAccOdd(1, 2, 1), ACC_W),
+            (Op::Return1(1), ACC_A),
         ]
     );
 }
@@ -457,6 +457,27 @@ fn a_select_on_differing_low_bits_and_a_narrow_step_take_one_instruction() {
             ),
             (Op::I32Add(3, 1, 4), ACC_B | ACC_D),
             (Op::Return1(3), ACC_A),
+        ]
+    );
+}
+
+#[test]
+fn a_local_read_right_after_it_is_written_also_passes_through_the_accumulator() {
+    // Not into a loop header, which a branch also reaches.
+    let ops = modes(
+        r#"(module (func (param i32 i32) (result i32)
+        (local.set 1 (i32.add (local.get 0) (local.get 1)))
+        (local.set 0 (i32.mul (local.get 1) (i32.const 3)))
+        (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::I32Add(1, 0, 1), ACC_W),
+            (Op::I32MulImm(0, 1, 3), ACC_A),
+            (Op::I32AddImmBrNez(0, (-1i16) as u16, 0), 0),
+            (Op::Return1(0), 0),
         ]
     );
 }
