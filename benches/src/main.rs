@@ -1,5 +1,6 @@
 //! Side-by-side comparison of tandem's interpreter with wasmi (and wasm3) on the shared
-//! benchmark modules, in one run: prints a table of medians and ratios.
+//! benchmark modules, in one run: prints a table of medians and ratios. The
+//! engines take turns run by run (see `alternate`).
 //!
 //! Usage: `cargo run -p tandem-bench --release [--features wasm3] -- [--runs N] [--only NAME]`
 //! (run from the repository root; modules come from `../shared/bench`).
@@ -20,6 +21,22 @@ fn shared_bench() -> PathBuf {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// The median of `n` runs of each engine (`None` for one that cannot run
+/// the module). The engines take turns run by run, so that a drift in the
+/// machine's state (clock, heap, caches) touches them alike.
+fn alternate(n: usize, engines: &mut [&mut dyn FnMut() -> Option<f64>]) -> Vec<Option<f64>> {
+    let mut samples = vec![Vec::new(); engines.len()];
+    for _ in 0..n {
+        for (s, run) in samples.iter_mut().zip(engines.iter_mut()) {
+            s.extend(run());
+        }
+    }
+    samples
+        .into_iter()
+        .map(|s| (!s.is_empty()).then(|| median(s)))
+        .collect()
 }
 
 fn time<R>(f: impl FnOnce() -> R) -> (Duration, R) {
@@ -240,34 +257,52 @@ fn main() {
     // Optional filter: only benchmarks whose name contains it.
     let filter = flag("--only").unwrap_or_default();
     let root = shared_bench();
-    let med = |f: &mut dyn FnMut() -> f64, n: usize| median((0..n).map(|_| f()).collect());
     println!(
         "{:<26} {:>12} {:>12} {:>12} {:>10} {:>10}",
         "benchmark", "tandem", "wasmi", "wasm3", "vs wasmi", "vs wasm3"
     );
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     for m in MICROS.iter().filter(|m| m.file.contains(&filter)) {
         let wasm = wat::parse_file(root.join("wat").join(m.file)).unwrap();
-        let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        let t = med(&mut || ms(tandem_micro(&wasm, m.arg)), runs);
-        let w = med(&mut || ms(wasmi_micro(&wasm, m.arg)), runs);
-        let w3 = wasm3_micro(&wasm, m.arg)
-            .map(|first| med(&mut || ms(wasm3_micro(&wasm, m.arg).unwrap_or(first)), runs));
-        row(m.file, t, w, w3, "ms", false);
+        let r = alternate(
+            runs,
+            &mut [
+                &mut || Some(ms(tandem_micro(&wasm, m.arg))),
+                &mut || Some(ms(wasmi_micro(&wasm, m.arg))),
+                &mut || wasm3_micro(&wasm, m.arg).map(ms),
+            ],
+        );
+        row(m.file, r[0].unwrap(), r[1].unwrap(), r[2], "ms", false);
     }
     if "coremark".contains(&filter) {
         let wasm = std::fs::read(root.join("coremark.wasm")).unwrap();
-        let n = runs.min(3);
-        let t = med(&mut || tandem_coremark(&wasm) as f64, n);
-        let w = med(&mut || wasmi_coremark(&wasm) as f64, n);
-        let w3 = wasm3_coremark(&wasm)
-            .map(|first| med(&mut || wasm3_coremark(&wasm).unwrap_or(first) as f64, n));
-        row("coremark (score)", t, w, w3, "", true);
+        let score = |s: f32| s as f64;
+        let r = alternate(
+            runs.min(3),
+            &mut [
+                &mut || Some(score(tandem_coremark(&wasm))),
+                &mut || Some(score(wasmi_coremark(&wasm))),
+                &mut || wasm3_coremark(&wasm).map(score),
+            ],
+        );
+        row(
+            "coremark (score)",
+            r[0].unwrap(),
+            r[1].unwrap(),
+            r[2],
+            "",
+            true,
+        );
     }
     if "spidermonkey".contains(&filter) {
         let wasm = std::fs::read(root.join("spidermonkey.wasm")).unwrap();
-        let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        let t = med(&mut || ms(tandem_startup(&wasm)), runs);
-        let w = med(&mut || ms(wasmi_startup(&wasm)), runs);
+        let r = alternate(
+            runs,
+            &mut [&mut || Some(ms(tandem_startup(&wasm))), &mut || {
+                Some(ms(wasmi_startup(&wasm)))
+            }],
+        );
+        let (t, w) = (r[0].unwrap(), r[1].unwrap());
         row("spidermonkey start-up", t, w, None, "ms", false);
     }
 }
