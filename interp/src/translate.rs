@@ -334,9 +334,10 @@ impl Translator<'_> {
             return modes;
         }
         let mut landing = vec![false; self.ops.len() + 1];
-        for op in &self.ops {
-            if let Some(&mut t) = { *op }.target_mut() {
-                landing[t as usize] = true;
+        for &op in &self.ops {
+            let mut op = op;
+            if let Some(t) = op.target_mut() {
+                landing[*t as usize] = true;
             }
         }
         for c in 1..self.ops.len() {
@@ -1334,10 +1335,11 @@ impl Translator<'_> {
     }
 
     /// `i32.and` with a constant mask `2^k - 1` (`k <= 16`) on the result of
-    /// `i32.shr_u` by a constant, the last instruction: one
-    /// [`Op::I32ShrUMask`] instead (a bit field). Without the shift, only a
-    /// mask that `I32AndImm`'s signed immediate cannot hold (`0xffff`)
-    /// takes that form. Returns whether it applied.
+    /// the last instruction, if that is an `i32.shr_u` by a constant (a bit
+    /// field: one [`Op::I32ShrUMask`] instead) or an `i32.add` of a constant
+    /// that fits an `i8` (one [`Op::I32AddMask`]). Otherwise only a mask
+    /// that `I32AndImm`'s signed immediate cannot hold (`0xffff`) becomes an
+    /// `I32ShrUMask` (shifting by 0). Returns whether it applied.
     fn and_mask(&mut self) -> Result<bool> {
         let len = self.stack.len();
         if len < 2 {
