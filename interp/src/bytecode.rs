@@ -156,12 +156,16 @@ impl Width for u32 {
 /// (`W` is the function's [`Width`]): `S` slot, `I` signed immediate, `U`
 /// unsigned immediate, `T` relative target (all narrow), `R` 32-bit
 /// relative target, `X` any other 32-bit value. `D`, `A` and `B` are slots
-/// that may instead be the accumulator (see [`Instr`]): `D` a pure op's
-/// result, `A` and `B` operands read.
+/// that may instead be the accumulator (see [`Instr`]): `D` a result, `A`
+/// and `B` operands read. `M` is a slot read (as operand `A`) and written
+/// in place by a branch: it may be read from the accumulator and written
+/// through to it ([`ACC_W`]), never written to the accumulator alone, since
+/// the instruction the branch lands on may read the slot.
 pub mod field {
     use super::Width;
     pub type S<W> = W;
     pub type D<W> = W;
+    pub type M<W> = W;
     pub type A<W> = W;
     pub type B<W> = W;
     pub type I<W> = W;
@@ -178,6 +182,9 @@ macro_rules! encode_field {
         W::from_u32($x)?
     };
     (D, $x:expr, $at:expr) => {
+        W::from_u32($x)?
+    };
+    (M, $x:expr, $at:expr) => {
         W::from_u32($x)?
     };
     (A, $x:expr, $at:expr) => {
@@ -260,6 +267,9 @@ macro_rules! role_bit {
     (D) => {
         ACC_D | ACC_W
     };
+    (M) => {
+        ACC_A | ACC_W
+    };
     (A) => {
         ACC_A
     };
@@ -271,9 +281,16 @@ macro_rules! role_bit {
     };
 }
 
-/// `Some($x)` if a field of kind `$k` has role `$role` (`D`, `A` or `B`).
+/// `Some($x)` if a field of kind `$k` has role `$role` (`D`, `A` or `B`;
+/// an `M` field has both `D` and `A`).
 macro_rules! role_of {
     (D, D, $x:expr) => {
+        Some($x)
+    };
+    (D, M, $x:expr) => {
+        Some($x)
+    };
+    (A, M, $x:expr) => {
         Some($x)
     };
     (A, A, $x:expr) => {
@@ -704,10 +721,10 @@ macro_rules! declare_op {
                 /// `(local, imm, target)`: adds the immediate to the `i32` /
                 /// `i64` in the slot (a loop counter), then branches if the
                 /// sum is non-zero / zero.
-                I32AddImmBrNez(S, I, T),
-                I32AddImmBrEqz(S, I, T),
-                I64AddImmBrNez(S, I, T),
-                I64AddImmBrEqz(S, I, T),
+                I32AddImmBrNez(M, I, T),
+                I32AddImmBrEqz(M, I, T),
+                I64AddImmBrNez(M, I, T),
+                I64AddImmBrEqz(M, I, T),
                 /// `(dst, src, target)`: copies a slot, then branches if the
                 /// `i32` in it is non-zero (a loop carrying its counter).
                 CopyBrNez(S, S, T),
@@ -715,11 +732,11 @@ macro_rules! declare_op {
                 /// below 256, see [`pack_slots`]), then branches if the `i32`
                 /// in `cond` is non-zero (a loop moving a value along).
                 CopyBrIfNez(U, S, T),
-                /// `(x | y << 8, imm, target)`: adds the immediate to the `i32`
-                /// in slot `x`, writes the sum to `x` and `y`, then branches if
-                /// it is non-zero (a counter carried as a loop parameter and
-                /// kept in a local).
-                I32AddImmCopyBrNez(U, I, T),
+                /// `(x, y | imm << 8, target)`: adds the immediate (an `i8`)
+                /// to the `i32` in slot `x`, writes the sum to `x` and `y`
+                /// (below 256), then branches if it is non-zero (a counter
+                /// carried as a loop parameter and kept in a local).
+                I32AddImmCopyBrNez(M, U, T),
                 /// `(x | y << 8, i, j)`: two `i32` steps in place, `x += i`
                 /// then `y += j` (slots below 256, see [`pack_slots`]): the
                 /// pointers and counters a loop advances together.
@@ -752,7 +769,7 @@ macro_rules! declare_op {
                 /// `[type_index, table_index, index_slot]`.
                 CallIndirect(S, X),
                 /// Copies a one-slot / two-slot value `(dst, src)`.
-                Copy(S, A),
+                Copy(D, A),
                 Copy128(S, S),
                 /// Writes a zero-extended 32-bit constant `(dst, value)`.
                 Const32(S, X),
@@ -859,7 +876,8 @@ pub const MODE_BITS: u32 = 4;
 /// memory slots. The slot the fields still name is then simply not written.
 /// A value that must stay in its slot (a local) can still reach the next
 /// instruction through the accumulator: the producer writes both
-/// ([`ACC_W`]).
+/// ([`ACC_W`]); so can a loop counter, which the branch back to the loop's
+/// head writes (an `M` field), reach that head.
 ///
 /// Each (tag, mode) pair has its own handler, so modes cost nothing at run
 /// time; [`ACC_MASKS`] says which roles an instruction supports. Ordering

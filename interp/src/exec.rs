@@ -948,6 +948,24 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             return next(ip, fp, mem_base, cx, acc, table);
         }};
     }
+    // The branch of an instruction that may be a loop on its own (a counter
+    // step, a list walk): jumping to itself, it has its `ip` at hand, so the
+    // next iteration need not wait for the offset's load, a dependency that
+    // no prediction breaks (counting down: 3x faster). Not in every branch:
+    // the test costs CoreMark 3%.
+    macro_rules! loop_jump {
+        ($off:expr) => {{
+            if $off == 0 {
+                let ip = ip.sub(1);
+                let next = handler_of(ip, table);
+                // SAFETY: an empty instruction sequence, which keeps LLVM
+                // from merging this path with the general one.
+                std::arch::asm!("/* self */", options(nomem, nostack, preserves_flags));
+                return next(ip, fp, mem_base, cx, acc, table);
+            }
+            jump!($off)
+        }};
+    }
     // Switches to the frame of `$callee` (arguments at `$base`), running it
     // in this loop: here if it is a function of this instance, interpreted
     // in this width, and the frame push needs no allocation and few locals
@@ -1046,17 +1064,17 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 Op::BrIfNez64(c, t) => if ra!(c) != 0 { jump!(t as i32) },
                 Op::BrIfEqz64(c, t) => if ra!(c) == 0 { jump!(t as i32) },
                 Op::I32AddImmBrNez(x, i, t) | Op::I32AddImmBrEqz(x, i, t) => {
-                    let v = get!(u32, x).wrapping_add(i.sext() as u32);
-                    w64!(x, v as u64);
+                    let v = get_a!(u32, x).wrapping_add(i.sext() as u32);
+                    wd!(x, v as u64);
                     if (v != 0) == matches!(op, Op::I32AddImmBrNez(..)) {
-                        jump!(t.sext())
+                        loop_jump!(t.sext())
                     }
                 }
                 Op::I64AddImmBrNez(x, i, t) | Op::I64AddImmBrEqz(x, i, t) => {
-                    let v = r64!(x).wrapping_add(i.sext() as i64 as u64);
-                    w64!(x, v);
+                    let v = ra!(x).wrapping_add(i.sext() as i64 as u64);
+                    wd!(x, v);
                     if (v != 0) == matches!(op, Op::I64AddImmBrNez(..)) {
-                        jump!(t.sext())
+                        loop_jump!(t.sext())
                     }
                 }
                 Op::CopyBrNez(d, s, t) => {
@@ -1073,13 +1091,13 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                         jump!(t.sext())
                     }
                 }
-                Op::I32AddImmCopyBrNez(p, i, t) => {
-                    let (x, y) = unpack_slots(p.idx());
-                    let v = get!(u32, x).wrapping_add(i.sext() as u32);
-                    w64!(x, v as u64);
+                Op::I32AddImmCopyBrNez(x, p, t) => {
+                    let (y, i) = unpack_slots(p.idx());
+                    let v = get_a!(u32, x).wrapping_add(i as u8 as i8 as u32);
+                    wd!(x, v as u64);
                     w64!(y, v as u64);
                     if v != 0 {
-                        jump!(t.sext())
+                        loop_jump!(t.sext())
                     }
                 }
                 Op::I32AddImm2(p, i, j) => {
@@ -1105,7 +1123,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     let v = u32::from_le(ptr::read_unaligned(addr!(r64!(a), 0, u32)));
                     w64!(d, v as u64);
                     if v != 0 {
-                        jump!(t.sext())
+                        loop_jump!(t.sext())
                     }
                 }
                 Op::BrTable(index, n) => {
@@ -1141,7 +1159,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     }
                     call!(callee, base)
                 }
-                Op::Copy(d, s) => w64!(d, ra!(s)),
+                Op::Copy(d, s) => wd!(d, ra!(s)),
                 Op::Copy128(d, s) => w128!(d, r128!(s)),
                 Op::Const32(d, v) => w64!(d, v as u64),
                 Op::Const32S(d, v) => w64!(d, v as i32 as u64),

@@ -301,8 +301,8 @@ impl<'a> Translator<'a> {
 
     /// The translation in the encoding of width `S`, if everything fits.
     fn finish<S: Width<Word = u32>>(&self) -> Option<FuncCode<S>> {
-        let modes = self.write_through();
-        let ops = (self.ops.iter().zip(&modes).enumerate())
+        let (ops, modes) = self.write_through();
+        let ops = (ops.iter().zip(&modes).enumerate())
             .map(|(at, (op, &mode))| Some(Instr::new(op.encode::<S>(at as u32)?, mode)))
             .collect::<Option<_>>()?;
         let ty = self.env.func_type(self.func_index);
@@ -324,41 +324,104 @@ impl<'a> Translator<'a> {
 }
 
 impl Translator<'_> {
-    /// The modes, with write-through links added ([`ACC_W`]): where an
-    /// instruction writes a slot (a local, say) that the next one reads as
-    /// operand `A` or `B`, and no branch lands on the next one, the value
-    /// goes through the accumulator as well.
-    fn write_through(&self) -> Vec<u8> {
+    /// The instructions and their modes, with write-through links added
+    /// ([`ACC_W`]): where an instruction reads a slot (a local, say) as
+    /// operand `A` or `B` and every instruction leading to it writes that
+    /// slot, the value comes through the accumulator as well. If no branch
+    /// lands on the reader, that is just the previous instruction. If
+    /// branches do, they must all write the slot (a loop counter stepped
+    /// and tested, branching back); then, unless the previous instruction
+    /// writes it too, a copy of the slot to the accumulator goes before the
+    /// reader, run once on entering the loop: the counter stays in the
+    /// register from one iteration to the next, with no store-to-load
+    /// forwarding in between.
+    fn write_through(&self) -> (Vec<Op>, Vec<u8>) {
         let mut modes = self.modes.clone();
         if !self.narrow {
-            return modes;
+            return (self.ops.clone(), modes);
         }
-        let mut landing = vec![false; self.ops.len() + 1];
-        for &op in &self.ops {
+        // (target, branch) pairs, by target.
+        let mut into: Vec<(usize, usize)> = (self.ops.iter().enumerate())
+            .filter_map(|(j, &op)| {
+                let mut op = op;
+                op.target_mut().map(|&mut t| (t as usize, j))
+            })
+            .collect();
+        into.sort_unstable();
+        // The instructions that may sit between a result left in the
+        // accumulator and its reader (copies and constants, see
+        // `emit_with_mode`): they must not write it.
+        let mut carrying = vec![false; self.ops.len()];
+        let mut live = false;
+        for (c, (op, &mode)) in self.ops.iter().zip(&modes).enumerate() {
+            live &= mode == 0
+                && matches!(
+                    op,
+                    Op::Copy(..) | Op::Const32(..) | Op::Const32S(..) | Op::Const64(..)
+                );
+            carrying[c] = live;
+            live |= mode & ACC_D != 0;
+        }
+        let writes = |modes: &[u8], j: usize, l: Slot| {
+            !carrying[j]
+                && modes[j] & ACC_D == 0
+                && ACC_MASKS[self.ops[j].tag()] & ACC_W != 0
+                && self.ops[j].acc_fields()[0] == Some(l)
+        };
+        // (reader, slot) pairs that get a copy to the accumulator before them.
+        let mut preloads = Vec::new();
+        for c in 0..self.ops.len() {
+            if modes[c] & (ACC_A | ACC_B) != 0 {
+                continue;
+            }
+            let (lo, hi) = (
+                into.partition_point(|&(t, _)| t < c),
+                into.partition_point(|&(t, _)| t <= c),
+            );
+            let sources = &into[lo..hi];
+            let [_, a, b] = self.ops[c].acc_fields();
+            for (l, role) in [(a, ACC_A), (b, ACC_B)] {
+                let Some(l) = l else { continue };
+                let from_prev = c > 0 && writes(&modes, c - 1, l);
+                if !sources.iter().all(|&(_, j)| writes(&modes, j, l)) {
+                    continue;
+                }
+                if !from_prev {
+                    if carrying[c] || !sources.iter().any(|&(_, j)| j >= c) {
+                        continue;
+                    }
+                    preloads.push((c, l));
+                } else {
+                    modes[c - 1] |= ACC_W;
+                }
+                for &(_, j) in sources {
+                    modes[j] |= ACC_W;
+                }
+                modes[c] |= role;
+                break;
+            }
+        }
+        if preloads.is_empty() {
+            return (self.ops.clone(), modes);
+        }
+        // Insert the copies; branches to a reader land after its copy.
+        let shift = |t: Target| t + preloads.partition_point(|&(c, _)| c <= t as usize) as Target;
+        let mut ops = Vec::with_capacity(self.ops.len() + preloads.len());
+        let mut new_modes = Vec::with_capacity(ops.capacity());
+        let mut next = preloads.iter().peekable();
+        for (i, (&op, mode)) in self.ops.iter().zip(modes).enumerate() {
+            if let Some(&(_, l)) = next.next_if(|&&(c, _)| c == i) {
+                ops.push(Op::Copy(l, l));
+                new_modes.push(ACC_D);
+            }
             let mut op = op;
             if let Some(t) = op.target_mut() {
-                landing[*t as usize] = true;
+                *t = shift(*t);
             }
+            ops.push(op);
+            new_modes.push(mode);
         }
-        for c in 1..self.ops.len() {
-            let p = c - 1;
-            let free = modes[p] & ACC_D == 0 && modes[c] & (ACC_A | ACC_B) == 0;
-            if landing[c] || !free || ACC_MASKS[self.ops[p].tag()] & ACC_W == 0 {
-                continue;
-            }
-            let [Some(l), ..] = self.ops[p].acc_fields() else {
-                continue;
-            };
-            let [_, a, b] = self.ops[c].acc_fields();
-            let role = match (a == Some(l), b == Some(l)) {
-                (true, _) => ACC_A,
-                (false, true) => ACC_B,
-                (false, false) => continue,
-            };
-            modes[p] |= ACC_W;
-            modes[c] |= role;
-        }
-        modes
+        (ops, new_modes)
     }
 
     // ---- virtual stack -------------------------------------------------
@@ -768,12 +831,18 @@ impl Translator<'_> {
             let fused = match fused {
                 Op::CopyBrNez(c, l, t) if self.retarget_last(l, c) => {
                     // A counter stepped in the label's slot fuses further.
-                    match (self.ops.last(), self.modes.last(), pack_slots(c, l)) {
-                        (Some(&Op::I32AddImm(x, y, i)), Some(0), Some(p)) if x == c && y == c => {
-                            self.take_last();
-                            Op::I32AddImmCopyBrNez(p, i, t)
+                    let step = match (self.ops.last(), self.modes.last()) {
+                        (Some(&Op::I32AddImm(x, y, i)), Some(0)) if x == c && y == c => {
+                            i8::try_from(i as i32).ok()
                         }
-                        _ => Op::CopyBrNez(l, c, t),
+                        _ => None,
+                    };
+                    match step.and_then(|i| pack_slots(l, i as u8 as u32)) {
+                        Some(p) => {
+                            self.take_last();
+                            Op::I32AddImmCopyBrNez(c, p, t)
+                        }
+                        None => Op::CopyBrNez(l, c, t),
                     }
                 }
                 _ => fused,

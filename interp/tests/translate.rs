@@ -241,10 +241,21 @@ fn the_accumulator_survives_copies_that_do_not_touch_the_temporary() {
 
 #[test]
 fn a_counter_step_fuses_with_the_loop_branch() {
-    let ops = ops(r#"(module (func (param i32) (result i32)
+    // The counter also stays in the accumulator from one iteration to the
+    // next: a copy before the loop puts it there on entry.
+    let ops = modes(
+        r#"(module (func (param i32) (result i32)
         (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
-        (local.get 0)))"#);
-    assert_eq!(ops, [Op::I32AddImmBrNez(0, u16::MAX, 0), Op::Return1(0)]);
+        (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::Copy(0, 0), ACC_D),
+            (Op::I32AddImmBrNez(0, u16::MAX, 0), ACC_A | ACC_W),
+            (Op::Return1(0), ACC_A)
+        ]
+    );
 }
 
 #[test]
@@ -254,21 +265,29 @@ fn an_i64_counter_tested_against_zero_and_a_carried_counter_fuse_too() {
         (local.get 0)))"#);
     assert_eq!(
         counter,
-        [Op::I64AddImmBrNez(0, u16::MAX, 0), Op::Return1(0)]
+        [
+            Op::Copy(0, 0),
+            Op::I64AddImmBrNez(0, u16::MAX, 0),
+            Op::Return1(0)
+        ]
     );
-    let carried = ops(r#"(module (func (param i32) (result i32)
+    let carried = modes(
+        r#"(module (func (param i32) (result i32)
         (local.get 0)
         (loop (param i32) (result i32)
             (local.tee 0 (i32.sub (i32.const 1)))
-            (br_if 0 (local.get 0)))))"#);
+            (br_if 0 (local.get 0)))))"#,
+    );
     // The step writes the loop's slot directly, and the branch copies it to
-    // the local: the next iteration does not wait for the copy.
+    // the local: the next iteration does not wait for the copy. Nor for the
+    // slot: the copy into the loop and the step leave it in the accumulator.
     assert_eq!(
         carried,
         [
-            Op::Copy(1, 0),
-            Op::I32AddImmCopyBrNez(1, u16::MAX, 0),
-            Op::Return1(1)
+            (Op::Copy(1, 0), ACC_W),
+            // `0xff << 8`: the local is slot 0, the step -1.
+            (Op::I32AddImmCopyBrNez(1, 0xff << 8, 0), ACC_A | ACC_W),
+            (Op::Return1(1), ACC_A)
         ]
     );
 }
@@ -463,21 +482,29 @@ fn a_select_on_differing_low_bits_and_a_narrow_step_take_one_instruction() {
 
 #[test]
 fn a_local_read_right_after_it_is_written_also_passes_through_the_accumulator() {
-    // Not into a loop header, which a branch also reaches.
+    // Into a loop header too, if the branches to it write the local as well
+    // (the counter step here): not if one does not (the compare).
     let ops = modes(
         r#"(module (func (param i32 i32) (result i32)
         (local.set 1 (i32.add (local.get 0) (local.get 1)))
         (local.set 0 (i32.mul (local.get 1) (i32.const 3)))
         (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
-        (local.get 0)))"#,
+        (local.set 1 (local.get 0))
+        (loop
+            (local.set 1 (i32.add (local.get 1) (i32.const 7)))
+            (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1)))"#,
     );
     assert_eq!(
         ops,
         [
             (Op::I32Add(1, 0, 1), ACC_W),
-            (Op::I32MulImm(0, 1, 3), ACC_A),
-            (Op::I32AddImmBrNez(0, (-1i16) as u16, 0), 0),
-            (Op::Return1(0), 0),
+            (Op::I32MulImm(0, 1, 3), ACC_A | ACC_W),
+            (Op::I32AddImmBrNez(0, (-1i16) as u16, 0), ACC_A | ACC_W),
+            (Op::Copy(1, 0), ACC_A),
+            (Op::I32AddImm(1, 1, 7), ACC_W),
+            (Op::BrIfI32LtU(1, 0, (-1i16) as u16), ACC_A),
+            (Op::Return1(1), 0),
         ]
     );
 }
