@@ -1074,7 +1074,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     let v = ra!(x).wrapping_add(i.sext() as i64 as u64);
                     wd!(x, v);
                     if (v != 0) == matches!(op, Op::I64AddImmBrNez(..)) {
-                        loop_jump!(t.sext())
+                        jump!(t.sext())
                     }
                 }
                 Op::CopyBrNez(d, s, t) => {
