@@ -771,6 +771,11 @@ macro_rules! declare_op {
                 /// Copies a one-slot / two-slot value `(dst, src)`.
                 Copy(D, A),
                 Copy128(S, S),
+                /// `(d1 | s1 << 8, d2, s2)`: two copies in a row, `d1 = s1`
+                /// then `d2 = s2` (the first pair below 256, see
+                /// [`pack_slots`]): locals moved along together, as in `a, b
+                /// = b, a + b`.
+                Copy2(U, D, A),
                 /// Writes a zero-extended 32-bit constant `(dst, value)`.
                 Const32(S, X),
                 /// Writes a sign-extended 32-bit constant `(dst, value)`.

@@ -1162,6 +1162,11 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 }
                 Op::Copy(d, s) => wd!(d, ra!(s)),
                 Op::Copy128(d, s) => w128!(d, r128!(s)),
+                Op::Copy2(p, d, s) => {
+                    let (d1, s1) = unpack_slots(p.idx());
+                    w64!(d1, r64!(s1));
+                    wd!(d, ra!(s));
+                }
                 Op::Const32(d, v) => w64!(d, v as u64),
                 Op::Const32S(d, v) => w64!(d, v as i32 as u64),
                 Op::Const64(d, at) => {

@@ -1198,25 +1198,39 @@ impl Translator<'_> {
         } else {
             self.materialize_local(slot);
             self.emit_move(e, slot);
-            if tee {
+            if !tee {
+                self.fuse_pair();
+            } else if self.modes.last().is_some_and(|&m| m & ACC_A != 0) {
+                // The copy read a temporary from the accumulator (see
+                // `link_acc`): its slot was never written, the local has it.
+                self.push(ty, Val::Local(slot));
+            } else {
+                // Not fused: a branch testing the value may fuse with the
+                // copy (see `fuse_with_last`).
                 self.stack.push(e);
             }
         }
         Ok(())
     }
 
-    /// Fuses the last instruction, just retargeted to a local, with the one
+    /// Fuses the last instruction, just written to a local, with the one
     /// before it if they make a pair: two `i32` steps of locals in place (a
-    /// loop's pointers and counters), or a copy of an address and a load
-    /// from it (a list walk). Slots below 256 (see [`pack_slots`]).
+    /// loop's pointers and counters), a copy of an address and a load from
+    /// it (a list walk), or two copies (the second may read the
+    /// accumulator). Slots below 256 (see [`pack_slots`]).
     fn fuse_pair(&mut self) {
         let Some(p) = self.ops.len().checked_sub(2) else {
             return;
         };
-        if p < self.label_at || self.modes[p] != 0 || self.modes[p + 1] != 0 {
+        let mode = self.modes[p + 1];
+        let copies = matches!(self.ops[p + 1], Op::Copy(..)) && mode & !ACC_A == 0;
+        if p < self.label_at || self.modes[p] != 0 || mode != 0 && !copies {
             return;
         }
         let fused = match (self.ops[p], self.ops[p + 1]) {
+            (Op::Copy(d1, s1), Op::Copy(d2, s2)) => {
+                pack_slots(d1, s1).map(|q| Op::Copy2(q, d2, s2))
+            }
             (Op::I32AddImm(x, x1, i), Op::I32AddImm(y, y1, j)) if x == x1 && y == y1 => {
                 pack_slots(x, y).map(|s| Op::I32AddImm2(s, i, j))
             }
@@ -1232,7 +1246,7 @@ impl Translator<'_> {
         if let Some(op) = fused {
             self.take_last();
             self.take_last();
-            self.emit_with_mode(op, 0);
+            self.emit_with_mode(op, mode);
         }
     }
 

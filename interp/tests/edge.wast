@@ -545,3 +545,34 @@
 (assert_return (invoke "carried" (i32.const 400) (i32.const 3)) (i32.const 3))
 (assert_return (invoke "carried-far" (i32.const 1000)) (i32.const 0))
 (assert_return (invoke "walk" (i32.const 0)) (i32.const 5))
+;; Two copies in a row fuse, in order (the second may read what the first
+;; wrote, or the accumulator); a `local.tee` of a temporary that reached its
+;; copy through the accumulator leaves the local's value on the stack.
+(module
+  (func (export "fib") (param i32) (result i64) (local i64 i64)
+    (local.set 2 (i64.const 1))
+    (block
+      (br_if 0 (i32.eqz (local.get 0)))
+      (loop
+        (i64.add (local.get 1) (local.get 2))
+        (local.set 1 (local.get 2))
+        (local.set 2)
+        (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+    (local.get 1))
+  (func (export "rotate") (param i32 i32 i32) (result i32)
+    (local.set 0 (local.get 1))
+    (local.set 2 (local.get 0))
+    (i32.add (i32.mul (local.get 0) (i32.const 100)) (local.get 2)))
+  (func (export "tee-acc") (param i64) (result i64) (local i64 i64)
+    (local.set 1 (i64.const 3))
+    (local.set 2 (i64.add (local.get 0) (i64.const 4)))
+    (i64.add (local.get 1) (local.get 2))
+    (local.set 1 (local.get 2))
+    (local.tee 2))
+)
+(assert_return (invoke "fib" (i32.const 0)) (i64.const 0))
+(assert_return (invoke "fib" (i32.const 10)) (i64.const 55))
+(assert_return (invoke "fib" (i32.const 90)) (i64.const 2880067194370816120))
+(assert_return (invoke "rotate" (i32.const 1) (i32.const 7) (i32.const 3)) (i32.const 707))
+(assert_return (invoke "tee-acc" (i64.const 0)) (i64.const 7))
+(assert_return (invoke "tee-acc" (i64.const 10)) (i64.const 17))

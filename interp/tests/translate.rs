@@ -220,7 +220,8 @@ fn values_still_on_the_stack_or_behind_a_label_stay_in_slots() {
 
 #[test]
 fn the_accumulator_survives_copies_that_do_not_touch_the_temporary() {
-    // fibonacci's loop body: the sum waits on the stack while `b` moves to `a`.
+    // fibonacci's loop body: the sum waits on the stack while `b` moves to
+    // `a`; the two moves then fuse, the second reading the accumulator.
     let ops = modes(
         r#"(module (func (param i64) (result i64) (local i64 i64)
         (i64.add (local.get 1) (local.get 2))
@@ -232,9 +233,24 @@ fn the_accumulator_survives_copies_that_do_not_touch_the_temporary() {
         ops,
         [
             (Op::I64Add(3, 1, 2), ACC_D),
-            (Op::Copy(1, 2), 0),
-            (Op::Copy(2, 3), ACC_A),
+            (Op::Copy2(1 | 2 << 8, 2, 3), ACC_A),
             (Op::Return1(1), 0),
+        ]
+    );
+    // Not a `local.tee`, whose value a branch may test next.
+    let ops = modes(
+        r#"(module (func (param i64) (result i64) (local i64 i64)
+        (i64.add (local.get 1) (local.get 2))
+        (local.set 1 (local.get 2))
+        (local.tee 2)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            (Op::I64Add(3, 1, 2), ACC_D),
+            (Op::Copy(1, 2), 0),
+            (Op::Copy(2, 3), ACC_A | ACC_W),
+            (Op::Return1(2), ACC_A),
         ]
     );
 }
