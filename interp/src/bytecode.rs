@@ -803,11 +803,13 @@ macro_rules! declare_op {
                 /// the result in the same slot (grow has side effects, so the
                 /// translator never retargets it).
                 MemoryGrow(S),
-                /// Bulk memory ops on three consecutive slots from `base`
-                /// (the Wasm operands in order): `memory.fill` `(base)`,
-                /// `memory.copy` `(base)`, `memory.init` `(base, data)`.
-                MemoryFill(S),
-                MemoryCopy(S),
+                /// `memory.fill` `(dst, value, len)` and `memory.copy` `(dst,
+                /// src, len)`: in loops (a `memset` or `memcpy`), so their
+                /// operands are read where they are.
+                MemoryFill(S, S, S),
+                MemoryCopy(S, S, S),
+                /// `memory.init` `(base, data)` on three consecutive slots
+                /// from `base` (the Wasm operands in order).
                 MemoryInit(S, X),
                 /// `data.drop` `(data)`.
                 DataDrop(X),

@@ -1378,9 +1378,9 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                     (mem_base, mem_len) = memory(vmctx, code);
                     cx.mem_len = mem_len;
                 }
-                Op::MemoryFill(base) | Op::MemoryCopy(base) => {
-                    let (d, x, n) = (get!(u32, base), r64!(base.idx() + 1), get!(u32, base.idx() + 2));
-                    let fill = matches!(op, Op::MemoryFill(_));
+                Op::MemoryFill(d, x, n) | Op::MemoryCopy(d, x, n) => {
+                    let (d, x, n) = (get!(u32, d), r64!(x), get!(u32, n));
+                    let fill = matches!(op, Op::MemoryFill(..));
                     if !in_bounds(d, n, mem_len) || !fill && !in_bounds(x as u32, n, mem_len) {
                         trap!(TrapCode::MemoryOutOfBounds);
                     }

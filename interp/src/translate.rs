@@ -626,6 +626,16 @@ impl Translator<'_> {
         self.clean = self.clean.min(len);
     }
 
+    /// `memory.fill` / `memory.copy` (`make`), reading their three operands
+    /// where they are.
+    fn bulk_memory(&mut self, make: fn(Slot, Slot, Slot) -> Op) -> Result<()> {
+        let n = self.pop_operand()?;
+        let x = self.pop_operand()?;
+        let d = self.pop_operand()?;
+        self.emit(make(d, x, n));
+        Ok(())
+    }
+
     /// Materializes the top `n` entries and pops them; returns the canonical
     /// slot of the first (where an instruction reading them in place starts).
     fn pop_in_place(&mut self, n: usize) -> Result<Slot> {
@@ -1691,14 +1701,8 @@ impl Translator<'_> {
                 self.emit(Op::MemoryGrow(base));
                 self.push(I32, Val::Temp);
             }
-            Operator::MemoryFill { .. } => {
-                let base = self.pop_in_place(3)?;
-                self.emit(Op::MemoryFill(base));
-            }
-            Operator::MemoryCopy { .. } => {
-                let base = self.pop_in_place(3)?;
-                self.emit(Op::MemoryCopy(base));
-            }
+            Operator::MemoryFill { .. } => self.bulk_memory(Op::MemoryFill)?,
+            Operator::MemoryCopy { .. } => self.bulk_memory(Op::MemoryCopy)?,
             Operator::MemoryInit { data_index, .. } => {
                 let base = self.pop_in_place(3)?;
                 self.emit(Op::MemoryInit(base, data_index));
