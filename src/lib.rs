@@ -41,6 +41,7 @@ mod store;
 mod table;
 mod trap;
 mod typed;
+mod validate;
 mod values;
 
 pub use engine::{Config, Engine, Tier};

@@ -4,6 +4,7 @@
 //! specification requires, but translates nothing: the tier translates each
 //! function on its first call.
 
+use crate::validate::BodyValidator;
 use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
 use crate::{TableType, ValType};
 use std::ops::Range;
@@ -213,7 +214,7 @@ pub(crate) fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
     )
 }
 
-fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+pub(crate) fn invalid(e: wasmparser::BinaryReaderError) -> Error {
     Error::Invalid(format!("{} (at offset {:#x})", e.message(), e.offset()))
 }
 
@@ -247,76 +248,17 @@ fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
     Ok(ConstExpr(ops))
 }
 
-type FuncBody<'a> = (
-    wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
-    wasmparser::FunctionBody<'a>,
-);
-
-/// Code sections at least this large are validated on every core; smaller
-/// ones on the calling thread, where a thread start would cost more than it
-/// saves.
-const PARALLEL_VALIDATION_BYTES: usize = 256 << 10;
-
-/// Validates every function body, as the specification requires before a
-/// module can be used (translation itself stays lazy). Large modules are
-/// split across threads; the error reported is that of the first invalid
-/// function, whatever thread found it.
-fn validate_bodies(bodies: Vec<FuncBody<'_>>) -> Result<()> {
-    let code_bytes: usize = bodies.iter().map(|(_, b)| body_len(b)).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads == 1 || code_bytes < PARALLEL_VALIDATION_BYTES {
-        return validate_chunk(bodies).map_err(|(_, e)| e);
-    }
-    // Contiguous chunks of about equal code size.
-    let mut chunks: Vec<Vec<FuncBody<'_>>> = (0..threads).map(|_| Vec::new()).collect();
-    let per_chunk = code_bytes.div_ceil(threads);
-    let mut seen = 0;
-    for item in bodies {
-        seen += body_len(&item.1);
-        chunks[((seen - 1) / per_chunk).min(threads - 1)].push(item);
-    }
-    let mut first_error: Option<(usize, Error)> = None;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .scan(0, |offset, chunk| {
-                let base = *offset;
-                *offset += chunk.len();
-                Some(scope.spawn(move || validate_chunk(chunk).map_err(|(i, e)| (base + i, e))))
-            })
-            .collect();
-        for handle in handles {
-            let result = handle.join().unwrap_or_else(|_| {
-                Err((0, Error::Invalid("function validation panicked".into())))
-            });
-            if let Err((i, e)) = result {
-                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
-                    first_error = Some((i, e));
-                }
-            }
-        }
-    });
-    first_error.map_or(Ok(()), |(_, e)| Err(e))
-}
-
-fn body_len(body: &wasmparser::FunctionBody<'_>) -> usize {
-    let range = body.range();
-    (range.end - range.start) as usize
-}
-
-/// Validates bodies in order, reusing the validator's allocations; on error,
-/// the index of the failing body within `bodies`.
-fn validate_chunk(bodies: Vec<FuncBody<'_>>) -> std::result::Result<(), (usize, Error)> {
-    let mut allocs = wasmparser::FuncValidatorAllocations::default();
-    for (i, (func, body)) in bodies.into_iter().enumerate() {
-        let mut validator = func.into_validator(allocs);
-        validator.validate(&body).map_err(|e| (i, invalid(e)))?;
-        allocs = validator.into_allocations();
-    }
-    Ok(())
-}
-
+/// Decodes and validates a module; function bodies are validated while
+/// decoding goes on, on threads in a scope that ends with the decoding.
 fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+    std::thread::scope(|scope| decode_in(scope, engine, bytes))
+}
+
+fn decode_in<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    engine: &Engine,
+    bytes: &'env [u8],
+) -> Result<ModuleInner> {
     let mut validator = Validator::new_with_features(WasmFeatures::WASM2);
     let mut env = ModuleEnv::new(Arc::from(bytes));
     let mut name = None;
@@ -326,7 +268,7 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut elems = Vec::new();
     let mut data = Vec::new();
     let mut start = None;
-    let mut bodies = Vec::new();
+    let mut bodies = BodyValidator::new(scope);
 
     // The parser needs the feature set too: it decides how limits and
     // other encodings are read (e.g. memory64's wider limits).
@@ -342,6 +284,7 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             bodies.push((func, body));
         }
         match payload {
+            Payload::CodeSectionStart { size, .. } => bodies.code_section(size),
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     env.types.push(ty.map_err(invalid)?);
@@ -473,7 +416,7 @@ fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         }
     }
 
-    validate_bodies(bodies)?;
+    bodies.finish()?;
 
     let type_ids = env
         .types

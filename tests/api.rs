@@ -237,6 +237,12 @@ fn large_modules_validate_in_parallel_and_report_the_first_invalid_function() {
         matches!(&err, Error::Invalid(m) if m.contains("local")),
         "{err}"
     );
+    // Decoding fails after the code section, while bodies are still queued
+    // for the workers: the error comes back, and nothing waits on them.
+    let mut binary = wat::parse_str(big_module(3000, &[])).unwrap();
+    binary.extend([11, 0x7f]);
+    let err = Module::new(&engine, &binary).unwrap_err();
+    assert!(matches!(&err, Error::Invalid(_)), "{err}");
 }
 
 #[test]
