@@ -933,20 +933,29 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             ptr::write_unaligned(addr!(ra!($addr), $off.idx(), $t), (rb!($val) as $t).to_le())
         }};
     }
-    // Relative branches (from the branch, which `ip` has already passed)
-    // and absolute ones. A taken branch dispatches on its own: a
-    // conditional branch then stays a branch with two dispatch sites (each
-    // predicted on its own) instead of the `cmov` LLVM would pick for so
-    // cheap a target, which makes the next dispatch wait for the condition.
-    macro_rules! jump {
-        ($off:expr) => {{
-            let ip = ip.offset($off as isize - 1);
+    // Continues at `$ip`. `$tag` is an empty instruction sequence (at most
+    // a comment), different at each site: LLVM cannot see through it, so it
+    // does not merge the dispatch of a taken branch with the fall-through one
+    // (or the self-loop's with the general branch's), and each stays a site
+    // the branch predictor learns on its own.
+    macro_rules! dispatch_at {
+        ($ip:expr, $tag:literal) => {{
+            let ip = $ip;
             let next = handler_of(ip, table);
-            // SAFETY: an empty instruction sequence. It keeps LLVM from
-            // merging this dispatch with the fall-through one.
-            std::arch::asm!("", options(nomem, nostack, preserves_flags));
+            // SAFETY: an empty instruction sequence.
+            std::arch::asm!($tag, options(nomem, nostack, preserves_flags));
             return next(ip, fp, mem_base, cx, acc, table);
         }};
+    }
+    // Relative branches (from the branch, which `ip` has already passed).
+    // A taken branch dispatches on its own: a conditional branch then stays
+    // a branch with two dispatch sites (each predicted on its own) instead
+    // of the `cmov` LLVM would pick for so cheap a target, which makes the
+    // next dispatch wait for the condition.
+    macro_rules! jump {
+        ($off:expr) => {
+            dispatch_at!(ip.offset($off as isize - 1), "")
+        };
     }
     // The branch of an instruction that may be a loop on its own (a counter
     // step, a list walk): jumping to itself, it has its `ip` at hand, so the
@@ -957,12 +966,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     macro_rules! loop_jump {
         ($off:expr) => {{
             if $off == 0 {
-                let ip = ip.sub(1);
-                let next = handler_of(ip, table);
-                // SAFETY: an empty instruction sequence, which keeps LLVM
-                // from merging this path with the general one.
-                std::arch::asm!("/* self */", options(nomem, nostack, preserves_flags));
-                return next(ip, fp, mem_base, cx, acc, table);
+                dispatch_at!(ip.sub(1), "/* self */");
             }
             jump!($off)
         }};

@@ -121,6 +121,19 @@ macro_rules! cmp_helpers {
 }
 for_each_int_cmp!(cmp_helpers);
 
+/// If `op`, run in accumulator mode `mode`, may sit between a result left
+/// in the accumulator and that result's reader (a copy or constant, which
+/// leaves the accumulator alone): the slot it writes and the one it reads.
+/// The reader's slot must be neither (see `emit_with_mode`).
+fn acc_neutral(op: Op, mode: u8) -> Option<(Slot, Option<Slot>)> {
+    match op {
+        _ if mode != 0 => None,
+        Op::Copy(d, s) => Some((d, Some(s))),
+        Op::Const32(d, _) | Op::Const32S(d, _) | Op::Const64(d, _) => Some((d, None)),
+        _ => None,
+    }
+}
+
 /// The comparison of `a` and `b` that `a ^ b` or `a - b` (an `i32`
 /// instruction `op`) is zero (`eq`) or non-zero exactly when.
 fn difference_compare(op: Op, eq: bool) -> Option<Op> {
@@ -348,17 +361,12 @@ impl Translator<'_> {
             })
             .collect();
         into.sort_unstable();
-        // The instructions that may sit between a result left in the
-        // accumulator and its reader (copies and constants, see
-        // `emit_with_mode`): they must not write it.
+        // The instructions that sit between a result left in the
+        // accumulator and its reader: they must not write it.
         let mut carrying = vec![false; self.ops.len()];
         let mut live = false;
-        for (c, (op, &mode)) in self.ops.iter().zip(&modes).enumerate() {
-            live &= mode == 0
-                && matches!(
-                    op,
-                    Op::Copy(..) | Op::Const32(..) | Op::Const32S(..) | Op::Const64(..)
-                );
+        for (c, (&op, &mode)) in self.ops.iter().zip(&modes).enumerate() {
+            live &= acc_neutral(op, mode).is_some();
             carrying[c] = live;
             live |= mode & ACC_D != 0;
         }
@@ -455,12 +463,10 @@ impl Translator<'_> {
 
     fn emit_with_mode(&mut self, op: Op, mode: u8) -> usize {
         self.last_producer = None;
-        let neutral = |t| match op {
-            Op::Copy(d, s) => mode == 0 && d != t && s != t,
-            Op::Const32(d, _) | Op::Const32S(d, _) | Op::Const64(d, _) => d != t,
-            _ => false,
-        };
-        self.acc_producer = self.acc_producer.filter(|&(_, t)| neutral(t));
+        let slots = acc_neutral(op, mode);
+        self.acc_producer = self
+            .acc_producer
+            .filter(|&(_, t)| slots.is_some_and(|(d, s)| d != t && s != Some(t)));
         self.ops.push(op);
         self.modes.push(mode);
         self.ops.len() - 1
