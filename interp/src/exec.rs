@@ -373,20 +373,13 @@ struct Cx<'a, W: Width> {
 /// it (each handler ends by tail-calling the next instruction's handler);
 /// returns 0 when the outermost frame returns, or a trap status. The last
 /// argument is the accumulator (see [`Instr`]).
-type Handler<W> = unsafe fn(*const Instr<W>, *mut u64, *mut u8, &mut Cx<W>, u64, Table<W>) -> u32;
-
-/// The handler table ([`Exec::HANDLERS`]), passed along as the handlers'
-/// last argument so that its address stays in a register: a dispatch is
-/// then one indexed `jmp` without first forming the table's address.
-#[repr(transparent)]
-struct Table<W: Width>(*const Handler<W>);
-
-impl<W: Width> Clone for Table<W> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<W: Width> Copy for Table<W> {}
+///
+/// The handler table is not an argument: its address is a constant, formed
+/// by one `lea` where a handler dispatches. Passed along, it held a sixth
+/// argument register for good, leaving the handlers three scratch
+/// registers; with four, 164 of 1397 handlers save a callee-saved register
+/// (push/pop) instead of 373 of 1396, and CoreMark runs 1.2-1.6% faster.
+type Handler<W> = unsafe fn(*const Instr<W>, *mut u64, *mut u8, &mut Cx<W>, u64) -> u32;
 
 /// A [`Width`] the executor is instantiated for: each has its own handlers,
 /// and runs only functions translated in it (a call to a function of the
@@ -532,8 +525,7 @@ unsafe fn execute<W: Exec>(
 unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
     let (cx, fp) = *arg.cast::<(*mut Cx<W>, *mut u64)>();
     let cx = &mut *cx;
-    let table = Table(const { &W::HANDLERS }.as_ptr());
-    dispatch(cx.ops, fp, cx.landing.mem_base, cx, 0, table)
+    dispatch(cx.ops, fp, cx.landing.mem_base, cx, 0)
 }
 
 /// Runs the instruction at `ip` by calling its handler. Every handler ends
@@ -552,9 +544,8 @@ unsafe fn dispatch<W: Exec>(
     mem_base: *mut u8,
     cx: &mut Cx<W>,
     acc: u64,
-    table: Table<W>,
 ) -> u32 {
-    handler_of(ip, table)(ip, fp, mem_base, cx, acc, table)
+    handler_of(ip)(ip, fp, mem_base, cx, acc)
 }
 
 /// The handler of the instruction at `ip`.
@@ -562,10 +553,10 @@ unsafe fn dispatch<W: Exec>(
 /// # Safety
 /// `ip` points at an instruction.
 #[inline(always)]
-unsafe fn handler_of<W: Exec>(ip: *const Instr<W>, table: Table<W>) -> Handler<W> {
+unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
     // SAFETY: the encoded tag of an instruction of width `W` is below `TAGS`
-    // and valid for it (see `Instr` and `valid_tag`); `table` is `W::HANDLERS`.
-    *table.0.add((*ip).tag() as usize)
+    // and valid for it (see `Instr` and `valid_tag`), so within `W::HANDLERS`.
+    *const { &W::HANDLERS }.as_ptr().add((*ip).tag() as usize)
 }
 
 /// Locals the call fast path zeroes itself (more go through [`call_slow`]).
@@ -644,7 +635,6 @@ unsafe fn call_slow<W: Exec>(
     mem_base: *mut u8,
     cx: &mut Cx<W>,
     acc: u64,
-    table: Table<W>,
 ) -> u32 {
     let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
     let (base, type_index) = match (*ip).op() {
@@ -666,7 +656,7 @@ unsafe fn call_slow<W: Exec>(
         // The callee may have grown the memory.
         let (mem_base, mem_len) = memory(vmctx, code);
         cx.mem_len = mem_len;
-        return dispatch(ip.add(1), fp, mem_base, cx, acc, table);
+        return dispatch(ip.add(1), fp, mem_base, cx, acc);
     };
     if cx.frames.len() >= MAX_FRAMES || !frame_fits(cx.stack, new_fp, ccode) {
         return raise(TrapCode::StackOverflow);
@@ -693,7 +683,7 @@ unsafe fn call_slow<W: Exec>(
         cx.landing.mem_base = mem_base;
     }
     (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
-    dispatch(cx.ops, new_fp, mem_base, cx, acc, table)
+    dispatch(cx.ops, new_fp, mem_base, cx, acc)
 }
 
 /// A slot index in an instruction field (or computed from one).
@@ -736,7 +726,6 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     mem_base: *mut u8,
     cx: &mut Cx<W>,
     acc: u64,
-    table: Table<W>,
 ) -> u32 {
     // Before the tag is relied on: the call could write `*ip` as far as LLVM knows.
     #[cfg(feature = "op-histogram")]
@@ -941,10 +930,10 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     macro_rules! dispatch_at {
         ($ip:expr, $tag:literal) => {{
             let ip = $ip;
-            let next = handler_of(ip, table);
+            let next = handler_of(ip);
             // SAFETY: an empty instruction sequence.
             std::arch::asm!($tag, options(nomem, nostack, preserves_flags));
-            return next(ip, fp, mem_base, cx, acc, table);
+            return next(ip, fp, mem_base, cx, acc);
         }};
     }
     // Relative branches (from the branch, which `ip` has already passed).
@@ -993,7 +982,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
             };
             let Some(ccode) = fast else {
                 cx.callee = callee;
-                return call_slow(ip.sub(1), fp, mem_base, cx, acc, table);
+                return call_slow(ip.sub(1), fp, mem_base, cx, acc);
             };
             cx.frames.push(Frame {
                 ret: ip,
@@ -1460,7 +1449,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     }
 
     for_each_int_cmp!(arms);
-    dispatch(ip, fp, mem_base, cx, acc, table)
+    dispatch(ip, fp, mem_base, cx, acc)
 }
 
 #[cfg(feature = "op-histogram")]
