@@ -11,6 +11,7 @@
 
 use crate::bytecode::*;
 use crate::simd::{SimdMemOp, SimdOp};
+use std::borrow::Cow;
 use tandem_vm::ModuleEnv;
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
@@ -348,10 +349,10 @@ impl Translator<'_> {
     /// reader, run once on entering the loop: the counter stays in the
     /// register from one iteration to the next, with no store-to-load
     /// forwarding in between.
-    fn write_through(&self) -> (Vec<Op>, Vec<u8>) {
+    fn write_through(&self) -> (Cow<'_, [Op]>, Vec<u8>) {
         let mut modes = self.modes.clone();
         if !self.narrow {
-            return (self.ops.clone(), modes);
+            return (Cow::Borrowed(&self.ops), modes);
         }
         // (target, branch) pairs, by target.
         let mut into: Vec<(usize, usize)> = (self.ops.iter().enumerate())
@@ -410,7 +411,7 @@ impl Translator<'_> {
             }
         }
         if preloads.is_empty() {
-            return (self.ops.clone(), modes);
+            return (Cow::Borrowed(&self.ops), modes);
         }
         // Insert the copies; branches to a reader land after its copy.
         let shift = |t: Target| t + preloads.partition_point(|&(c, _)| c <= t as usize) as Target;
@@ -429,7 +430,7 @@ impl Translator<'_> {
             ops.push(op);
             new_modes.push(mode);
         }
-        (ops, new_modes)
+        (Cow::Owned(ops), new_modes)
     }
 
     // ---- virtual stack -------------------------------------------------
