@@ -349,6 +349,91 @@ unsafe fn bulk<W: Exec>(
     Ok(())
 }
 
+// The helpers below are out of line for the threaded dispatch's sake: a
+// handler must keep nothing on its native stack frame (no local arrays, no
+// spilled `u128`s) past its dispatch, or LLVM makes that dispatch a real call
+// and every such instruction keeps a native frame until the interpreter
+// returns. (Inlined, the SIMD evaluation did just that.)
+
+/// Runs SIMD instruction `s` of the frame at `fp`.
+///
+/// # Safety
+/// `s` belongs to the running function, whose frame is at `fp`.
+#[inline(never)]
+unsafe fn simd(s: &crate::bytecode::SimdInstr, fp: *mut u64) {
+    let (params, result) = s.op.signature();
+    // Scalar operands and results take one slot, in the low bits.
+    let read = |k: usize, slot: Slot| match params.get(k) {
+        Some(&ValType::V128) => ptr::read_unaligned(fp.add(slot.idx()).cast::<u128>()),
+        Some(_) => *fp.add(slot.idx()) as u128,
+        None => 0,
+    };
+    let v = crate::simd::eval(s.op, read(0, s.a), read(1, s.b), read(2, s.c));
+    if result == ValType::V128 {
+        ptr::write_unaligned(fp.add(s.dst.idx()).cast::<u128>(), v);
+    } else {
+        *fp.add(s.dst.idx()) = v as u64;
+    }
+}
+
+/// Runs SIMD memory instruction `m` of the frame at `fp` against memory 0
+/// (`mem_base`, `mem_len`), bounds-checked.
+///
+/// # Safety
+/// `m` belongs to the running function, whose frame is at `fp`; the memory is live.
+#[inline(never)]
+unsafe fn simd_mem(
+    m: &crate::bytecode::SimdMemInstr,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    mem_len: usize,
+) -> Result<(), TrapCode> {
+    let size = m.op.access_size();
+    let ea = *fp.add(m.addr.idx()) as u32 as u64 + m.offset as u64;
+    if ea + size as u64 > mem_len as u64 {
+        return Err(TrapCode::MemoryOutOfBounds);
+    }
+    // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
+    let bytes = std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size);
+    let vector = fp.add(m.vector.idx()).cast::<u128>();
+    if m.op.is_store() {
+        m.op.store(ptr::read_unaligned(vector), bytes);
+    } else {
+        let old = if m.op.has_vector_operand() {
+            ptr::read_unaligned(vector)
+        } else {
+            0
+        };
+        ptr::write_unaligned(fp.add(m.dst.idx()).cast::<u128>(), m.op.load(bytes, old));
+    }
+    Ok(())
+}
+
+/// `memory.grow` of memory 0 by `delta` pages through the runtime's builtin:
+/// the old size in pages, or `u32::MAX`.
+///
+/// # Safety
+/// `vmctx` must be live and have a memory.
+#[inline(never)]
+unsafe fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
+    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(0), delta as u64);
+    if old == u64::MAX {
+        u32::MAX
+    } else {
+        old as u32
+    }
+}
+
+/// `table.grow` of table `t` through the runtime's builtin: the old size,
+/// or `u32::MAX`.
+///
+/// # Safety
+/// `vmctx` must be live and have table `t`.
+#[inline(never)]
+unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw) -> u32 {
+    ((*(*vmctx).builtins).table_grow)((*vmctx).table(t), delta, init)
+}
+
 /// The executor state that changes only at calls, returns and
 /// `memory.grow`. The state every instruction touches (`ip`, `fp`, the
 /// memory base) is passed to the handlers as arguments instead, so it stays
@@ -367,6 +452,10 @@ struct Cx<'a, W: Width> {
     /// Where a memory fault resumes; its `mem_base` follows the running
     /// instance's memory.
     landing: Landing,
+    /// The next instruction's `ip`, `fp`, `mem_base` and accumulator, as
+    /// [`dispatch`] leaves them for the loop in [`start_at`].
+    #[cfg(tandem_dispatch = "loop")]
+    next: (*const Instr<W>, *mut u64, *mut u8, u64),
 }
 
 /// An instruction handler: runs the instruction at `ip` and everything after
@@ -379,16 +468,18 @@ struct Cx<'a, W: Width> {
 /// argument register for good, leaving the handlers three scratch
 /// registers; with four, 164 of 1397 handlers save a callee-saved register
 /// (push/pop) instead of 373 of 1396, and CoreMark runs 1.2-1.6% faster.
+#[cfg(tandem_dispatch = "threaded")]
 type Handler<W> = unsafe fn(*const Instr<W>, *mut u64, *mut u8, &mut Cx<W>, u64) -> u32;
 
 /// A [`Width`] the executor is instantiated for: each has its own handlers,
 /// and runs only functions translated in it (a call to a function of the
 /// other width goes through [`entry`], like a call to any other code).
 trait Exec: Width<Word = u32> {
-    /// The handler of every instruction, by tag. (A constant rather than a
+    /// The handler of every instruction, by tag (threaded dispatch). (A constant rather than a
     /// static, read through `const { &W::HANDLERS }`: a static referenced
     /// from generic code must be exported, and is then addressed through
     /// the GOT, one more load per dispatch.)
+    #[cfg(tandem_dispatch = "threaded")]
     const HANDLERS: [Handler<Self>; TAGS];
     /// Whether instructions of this width use the accumulator (the
     /// translator gives modes to narrow functions only, so wide ones do
@@ -405,6 +496,7 @@ trait Exec: Width<Word = u32> {
 macro_rules! impl_exec {
     ($w:ty, $variant:ident, $acc:expr, $guarded:expr) => {
         impl Exec for $w {
+            #[cfg(tandem_dispatch = "threaded")]
             const HANDLERS: [Handler<$w>; TAGS] = handler_table::<$w>();
             const ACC: bool = $acc;
             const GUARDED: bool = $guarded;
@@ -422,15 +514,19 @@ impl_exec!(u16, Narrow, true, fault::CATCHES);
 impl_exec!(u32, Wide, false, false);
 
 /// Encoded tags: every instruction tag with every mode.
+#[cfg(tandem_dispatch = "threaded")]
 const TAGS: usize = OP_COUNT << MODE_BITS;
 /// Indices the handler table is generated for (a power of two >= `TAGS`).
+#[cfg(tandem_dispatch = "threaded")]
 const MAX_TAGS: usize = 8192;
+#[cfg(tandem_dispatch = "threaded")]
 const _: () = assert!(TAGS <= MAX_TAGS);
 
 /// Whether encoded tag `tag` can occur in a function of a width with
 /// (`acc`) or without accumulator modes: its mode is one its instruction
 /// supports, with at most one operand from the accumulator and the result
 /// in at most one of its two ways there.
+#[cfg(tandem_dispatch = "threaded")]
 const fn valid_tag(tag: usize, acc: bool) -> bool {
     let (op, mode) = (tag >> MODE_BITS, (tag & ((1 << MODE_BITS) - 1)) as u8);
     op < OP_COUNT
@@ -442,6 +538,7 @@ const fn valid_tag(tag: usize, acc: bool) -> bool {
 }
 
 /// The handler of every encoded tag of width `W`.
+#[cfg(tandem_dispatch = "threaded")]
 const fn handler_table<W: Exec>() -> [Handler<W>; TAGS] {
     let mut all: [Handler<W>; MAX_TAGS] = [handler::<0, W>; MAX_TAGS];
     macro_rules! fill {
@@ -492,6 +589,8 @@ unsafe fn execute<W: Exec>(
         frames: Vec::new(),
         callee: ptr::null(),
         landing: Landing::new(),
+        #[cfg(tandem_dispatch = "loop")]
+        next: (ptr::null(), ptr::null_mut(), ptr::null_mut(), 0),
     };
     cx.landing.mem_base = mem_base;
     let cxp: *mut Cx<W> = &mut cx;
@@ -525,18 +624,38 @@ unsafe fn execute<W: Exec>(
 unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
     let (cx, fp) = *arg.cast::<(*mut Cx<W>, *mut u64)>();
     let cx = &mut *cx;
-    dispatch(cx.ops, fp, cx.landing.mem_base, cx, 0)
+    let (ip, mem_base) = (cx.ops, cx.landing.mem_base);
+    #[cfg(tandem_dispatch = "threaded")]
+    {
+        dispatch(ip, fp, mem_base, cx, 0)
+    }
+    #[cfg(tandem_dispatch = "loop")]
+    {
+        cx.next = (ip, fp, mem_base, 0);
+        loop {
+            let (ip, fp, mem_base, acc) = cx.next;
+            #[cfg(feature = "op-histogram")]
+            histogram::count(ip, cx);
+            let status = step((*ip).tag() as u32, ip, fp, mem_base, cx, acc);
+            if status != CONTINUE {
+                return status;
+            }
+        }
+    }
 }
 
-/// Runs the instruction at `ip` by calling its handler. Every handler ends
-/// with this call in tail position, which LLVM turns into a `jmp` (a
-/// sibling call: same signature, arguments in registers, no stack frame to
-/// keep), so execution threads from handler to handler without growing the
-/// native stack.
+/// Continues with the instruction at `ip`. Every instruction's [`step`]
+/// ends with this call in tail position.
+///
+/// In the threaded dispatch (see `build.rs`) it calls the instruction's
+/// handler, and LLVM turns that call into a `jmp` (a sibling call: same
+/// signature, arguments in registers, no stack frame to keep), so execution
+/// threads from handler to handler without growing the native stack.
 ///
 /// # Safety
 /// `ip` points at an instruction of `cx.code`, `fp` and `mem_base` belong to
 /// the running frame.
+#[cfg(tandem_dispatch = "threaded")]
 #[inline(always)]
 unsafe fn dispatch<W: Exec>(
     ip: *const Instr<W>,
@@ -548,10 +667,40 @@ unsafe fn dispatch<W: Exec>(
     handler_of(ip)(ip, fp, mem_base, cx, acc)
 }
 
+/// Continues with the instruction at `ip`. Every instruction's [`step`]
+/// ends with this call in tail position.
+///
+/// In the loop dispatch (see `build.rs`), where nothing guarantees that a
+/// tail call is a jump, it leaves the state for the loop in [`start_at`] and
+/// returns [`CONTINUE`] to it.
+///
+/// # Safety
+/// As for the threaded `dispatch`.
+#[cfg(tandem_dispatch = "loop")]
+#[inline(always)]
+unsafe fn dispatch<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    cx.next = (ip, fp, mem_base, acc);
+    CONTINUE
+}
+
+/// The status [`step`] returns to the loop dispatch to run the next
+/// instruction, distinct from 0 (returned) and every trap status.
+#[cfg(tandem_dispatch = "loop")]
+const CONTINUE: u32 = u32::MAX - 1;
+#[cfg(tandem_dispatch = "loop")]
+const _: () = assert!(CONTINUE != fault::FAULT && TrapCode::from_u32(CONTINUE).is_none());
+
 /// The handler of the instruction at `ip`.
 ///
 /// # Safety
 /// `ip` points at an instruction.
+#[cfg(tandem_dispatch = "threaded")]
 #[inline(always)]
 unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
     // SAFETY: the encoded tag of an instruction of width `W` is below `TAGS`
@@ -712,14 +861,15 @@ fn raise(code: TrapCode) -> u32 {
     trap::raise(code)
 }
 
-/// The handler of the instruction with tag `TAG`. Its body is the whole
-/// instruction `match`; once LLVM knows the tag it keeps only that arm, so
-/// each instantiation is one instruction's code followed by the dispatch of
-/// the next.
+/// The handler of the instruction with tag `TAG` in the threaded dispatch:
+/// [`step`] with the tag a constant, so that LLVM keeps only that
+/// instruction's arm. Each instantiation is one instruction's code followed
+/// by the dispatch of the next.
 ///
 /// # Safety
 /// As for [`dispatch`]; the handler table only calls it on an instruction
 /// with tag `TAG`.
+#[cfg(tandem_dispatch = "threaded")]
 unsafe fn handler<const TAG: u32, W: Exec>(
     ip: *const Instr<W>,
     fp: *mut u64,
@@ -729,17 +879,32 @@ unsafe fn handler<const TAG: u32, W: Exec>(
 ) -> u32 {
     // Before the tag is relied on: the call could write `*ip` as far as LLVM knows.
     #[cfg(feature = "op-histogram")]
-    histogram::count(
-        &*ip,
-        &*cx.code,
-        ip.offset_from((*cx.code).ops.as_ptr()) as usize,
-    );
+    histogram::count(ip, cx);
     // SAFETY: `dispatch` picked this handler by the encoded tag.
     if (*ip).tag() as u32 != TAG {
         std::hint::unreachable_unchecked();
     }
-    // The accumulator roles of this handler's mode.
-    let mode = (TAG & ((1 << MODE_BITS) - 1)) as u8;
+    step(TAG, ip, fp, mem_base, cx, acc)
+}
+
+/// Runs the instruction at `ip`, whose encoded tag is `tag`, then continues
+/// with [`dispatch`]: its body is the whole instruction `match`. Every path
+/// ends in a `return`: of a trap status, of 0 when the outermost frame
+/// returns, or of the next dispatch.
+///
+/// # Safety
+/// As for [`dispatch`]; `tag` is the encoded tag of the instruction at `ip`.
+#[inline(always)]
+unsafe fn step<W: Exec>(
+    tag: u32,
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    // The accumulator roles of this instruction's mode.
+    let mode = (tag & ((1 << MODE_BITS) - 1)) as u8;
     let (acc_d, acc_a, acc_b) = (mode & ACC_D != 0, mode & ACC_A != 0, mode & ACC_B != 0);
     let acc_w = mode & ACC_W != 0;
     let mut acc = acc;
@@ -932,10 +1097,17 @@ unsafe fn handler<const TAG: u32, W: Exec>(
     macro_rules! dispatch_at {
         ($ip:expr, $tag:literal) => {{
             let ip = $ip;
-            let next = handler_of(ip);
-            // SAFETY: an empty instruction sequence.
-            std::arch::asm!($tag, options(nomem, nostack, preserves_flags));
-            return next(ip, fp, mem_base, cx, acc);
+            #[cfg(tandem_dispatch = "threaded")]
+            {
+                let next = handler_of(ip);
+                // SAFETY: an empty instruction sequence.
+                std::arch::asm!($tag, options(nomem, nostack, preserves_flags));
+                return next(ip, fp, mem_base, cx, acc);
+            }
+            #[cfg(tandem_dispatch = "loop")]
+            {
+                return dispatch(ip, fp, mem_base, cx, acc);
+            }
         }};
     }
     // Relative branches (from the branch, which `ip` has already passed).
@@ -1042,9 +1214,9 @@ unsafe fn handler<const TAG: u32, W: Exec>(
         ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
             // SAFETY: the translator ends every path with a branch or return,
             // so `ip` stays inside the current function's `ops`.
-            // The decoded instruction has the constant tag `TAG >>
-            // MODE_BITS`, so LLVM keeps only its arm.
-            let op = Instr::decode(ip, TAG as usize >> MODE_BITS);
+            // In a handler, the decoded instruction has a constant tag, so
+            // LLVM keeps only its arm.
+            let op = Instr::decode(ip, tag as usize >> MODE_BITS);
             ip = ip.add(1);
             match op {
                 $(
@@ -1366,10 +1538,7 @@ unsafe fn handler<const TAG: u32, W: Exec>(
 
                 Op::MemorySize(d) => put_d!(u32, d, (mem_len / PAGE_SIZE) as u32),
                 Op::MemoryGrow(s) => {
-                    let delta = get!(u32, s);
-                    let grow = (*(*vmctx).builtins).memory_grow;
-                    let old = grow((*vmctx).memory(0), delta as u64);
-                    put_d!(u32, s, if old == u64::MAX { u32::MAX } else { old as u32 });
+                    put_d!(u32, s, memory_grow(vmctx, get!(u32, s)));
                     (mem_base, mem_len) = memory(vmctx, code);
                     cx.mem_len = mem_len;
                 }
@@ -1407,43 +1576,16 @@ unsafe fn handler<const TAG: u32, W: Exec>(
                 }
                 Op::TableSize(d, t) => put_d!(u32, d, (*(*vmctx).table(t)).len),
                 Op::TableGrow(base, t) => {
-                    let grow = (*(*vmctx).builtins).table_grow;
-                    let old = grow((*vmctx).table(t), get!(u32, base.idx() + 1), r64!(base));
+                    let old = table_grow(vmctx, t, get!(u32, base.idx() + 1), r64!(base));
                     put_d!(u32, base, old);
                 }
                 Op::TableFill(base, _) | Op::TableCopy(base, ..) | Op::TableInit(base, ..) => bulk!(op, base),
                 Op::ElemDrop(seg) => (*(*vmctx).elems.add(seg as usize)).len = 0,
 
-                Op::Simd(i) => {
-                    let s = (*code).simd[i as usize];
-                    let (params, result) = s.op.signature();
-                    // Scalar operands and results take one slot, in the low bits.
-                    let read = |k: usize, slot: Slot| match params.get(k) {
-                        Some(&ValType::V128) => r128!(slot),
-                        Some(_) => r64!(slot) as u128,
-                        None => 0,
-                    };
-                    let v = crate::simd::eval(s.op, read(0, s.a), read(1, s.b), read(2, s.c));
-                    if result == ValType::V128 {
-                        w128!(s.dst, v);
-                    } else {
-                        w64!(s.dst, v as u64);
-                    }
-                }
+                Op::Simd(i) => simd(&(*code).simd[i as usize], fp),
                 Op::SimdMem(i) => {
-                    let m = (*code).simd_mem[i as usize];
-                    let size = m.op.access_size();
-                    let ea = get!(u32, m.addr) as u64 + m.offset as u64;
-                    if ea + size as u64 > mem_len as u64 {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
-                    let bytes = std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size);
-                    if m.op.is_store() {
-                        m.op.store(r128!(m.vector), bytes);
-                    } else {
-                        let old = if m.op.has_vector_operand() { r128!(m.vector) } else { 0 };
-                        w128!(m.dst, m.op.load(bytes, old));
+                    if let Err(c) = simd_mem(&(*code).simd_mem[i as usize], fp, mem_base, mem_len) {
+                        trap!(c);
                     }
                 }
             }
@@ -1487,9 +1629,18 @@ mod histogram {
         static F: RefCell<FuncCounts> = RefCell::new(Default::default());
     }
 
+    /// Counts the instruction at `ip` of the running function.
+    ///
+    /// # Safety
+    /// `ip` points into `cx.code`'s instructions.
+    pub(super) unsafe fn count<W: super::Exec>(ip: *const Instr<W>, cx: &super::Cx<W>) {
+        let code = &*cx.code;
+        count_at(&*ip, code, ip.offset_from(code.ops.as_ptr()) as usize);
+    }
+
     /// Out of line, so that the handlers keep their tail calls.
     #[inline(never)]
-    pub fn count<W: Width>(op: &Instr<W>, code: &FuncCode<W>, at: usize) {
+    fn count_at<W: Width>(op: &Instr<W>, code: &FuncCode<W>, at: usize) {
         F.with(|f| {
             let mut f = f.borrow_mut();
             let e = f

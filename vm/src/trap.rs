@@ -36,7 +36,7 @@ pub enum TrapCode {
 
 impl TrapCode {
     /// Decodes a non-zero status returned under the calling convention.
-    pub fn from_u32(code: u32) -> Option<TrapCode> {
+    pub const fn from_u32(code: u32) -> Option<TrapCode> {
         use TrapCode::*;
         Some(match code {
             1 => Unreachable,
