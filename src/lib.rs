@@ -26,9 +26,6 @@
 //! traps) is shared by all tiers; the tiers run code against the contract in
 //! the `tandem-vm` crate.
 
-pub mod wasi;
-pub mod wast;
-
 mod engine;
 mod error;
 mod func;

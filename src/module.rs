@@ -101,25 +101,23 @@ pub(crate) struct DataSegment {
 }
 
 impl Module {
-    /// Compiles a module from its binary or `.wat` text.
+    /// Compiles a module from its binary or `.wat` text (text needs the
+    /// default `wat` feature).
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
         let bytes = bytes.as_ref();
         if bytes.starts_with(b"\0asm") {
             return Module::from_binary(engine, bytes);
         }
-        let binary = wat::parse_bytes(bytes).map_err(|e| Error::Wat(e.to_string()))?;
-        Module::from_binary(engine, &binary)
+        Module::from_binary(engine, &parse_text(bytes, None)?)
     }
 
     /// Compiles a module from a file holding its binary or `.wat` text.
     pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
         let bytes = std::fs::read(path.as_ref())?;
-        let binary = wat::parse_bytes(&bytes).map_err(|e| {
-            let mut e = e;
-            e.set_path(path.as_ref());
-            Error::Wat(e.to_string())
-        })?;
-        Module::from_binary(engine, &binary)
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, &bytes);
+        }
+        Module::from_binary(engine, &parse_text(&bytes, Some(path.as_ref()))?)
     }
 
     /// Compiles a module from its binary form only.
@@ -437,4 +435,25 @@ fn decode_in<'scope, 'env>(
         start,
         type_ids,
     })
+}
+
+/// The binary of the module in `.wat` text `bytes` (read from `path`, if given).
+#[cfg(feature = "wat")]
+fn parse_text(bytes: &[u8], path: Option<&std::path::Path>) -> Result<Vec<u8>> {
+    wat::parse_bytes(bytes)
+        .map(|b| b.into_owned())
+        .map_err(|mut e| {
+            if let Some(path) = path {
+                e.set_path(path);
+            }
+            Error::Wat(e.to_string())
+        })
+}
+
+/// Without the `wat` feature, text is an error.
+#[cfg(not(feature = "wat"))]
+fn parse_text(_bytes: &[u8], _path: Option<&std::path::Path>) -> Result<Vec<u8>> {
+    Err(Error::Wat(
+        "not a binary module, and tandem was built without the `wat` feature to parse text".into(),
+    ))
 }

@@ -20,8 +20,10 @@
 
 use crate::bytecode::{
     for_each_int_cmp, unpack_slots, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D,
-    ACC_MASKS, ACC_W, MODE_BITS, OP_COUNT,
+    ACC_W, MODE_BITS,
 };
+#[cfg(tandem_dispatch = "threaded")]
+use crate::bytecode::{ACC_MASKS, OP_COUNT};
 use crate::num::{self, WasmFloat};
 use crate::translate::TranslateError;
 use crate::ModuleCode;
@@ -484,6 +486,7 @@ trait Exec: Width<Word = u32> {
     /// Whether instructions of this width use the accumulator (the
     /// translator gives modes to narrow functions only, so wide ones do
     /// not instantiate the extra handlers).
+    #[cfg(tandem_dispatch = "threaded")]
     const ACC: bool;
     /// Whether loads and stores leave bounds to the guard region (see the
     /// module docs): narrow offsets keep every address inside it, 32-bit
@@ -498,6 +501,7 @@ macro_rules! impl_exec {
         impl Exec for $w {
             #[cfg(tandem_dispatch = "threaded")]
             const HANDLERS: [Handler<$w>; TAGS] = handler_table::<$w>();
+            #[cfg(tandem_dispatch = "threaded")]
             const ACC: bool = $acc;
             const GUARDED: bool = $guarded;
             #[inline(always)]

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use tandem::wast::{run_file, FileReport};
 use tandem::{Config, Tier};
+use tandem_cli::wast::{run_file, FileReport};
 
 const EXPECTED_FILES: usize = 148;
 const THREADS: usize = 2;
@@ -15,7 +15,7 @@ const THREADS: usize = 2;
 fn suite_dir() -> PathBuf {
     match std::env::var_os("TANDEM_TESTSUITE") {
         Some(dir) => PathBuf::from(dir).join("wasm-2.0"),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testsuite/wasm-2.0"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite/wasm-2.0"),
     }
 }
 
@@ -96,7 +96,7 @@ fn wasm_2_0_spec_suite() {
 /// (immediates wider than 32 bits, stale local reads, …).
 #[test]
 fn interpreter_edge_cases() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interp/tests/edge.wast");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interp/tests/edge.wast");
     let report = run_file(&path, &Config::default());
     for failure in &report.failures {
         println!("{failure}");

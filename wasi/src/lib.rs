@@ -9,13 +9,13 @@
 //! The guest's memory is its export `"memory"`; every guest pointer is
 //! bounds-checked and a bad one yields `EFAULT`.
 
-use crate::{Caller, Error, Extern, FuncType, Linker, Memory, Result, Val, ValType};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
+use tandem::{Caller, Error, Extern, FuncType, Linker, Memory, Result, Val, ValType};
 
 /// The module name WASI preview1 functions are imported from.
 pub const MODULE: &str = "wasi_snapshot_preview1";

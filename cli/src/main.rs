@@ -3,8 +3,9 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tandem::wasi::{self, WasiCtx};
 use tandem::{Config, Engine, Error, Instance, Linker, Module, Store, Tier, Val, ValType};
+use tandem_cli::wast;
+use tandem_wasi::{self as wasi, WasiCtx};
 
 #[derive(Parser)]
 #[command(
@@ -379,7 +380,7 @@ fn run_wast(args: WastArgs) -> ExitCode {
         let mut passed = 0;
         let mut failed = 0;
         for file in &args.files {
-            let report = tandem::wast::run_file(file, &config);
+            let report = wast::run_file(file, &config);
             for failure in &report.failures {
                 println!("{failure}");
             }

@@ -5,13 +5,13 @@
 //! `register`, `invoke` and every `assert_*`. A failing check is recorded as
 //! `FILE:LINE: reason` and the run goes on with the next directive.
 
-use crate::{
-    Config, Engine, Error, Extern, ExternRef, Global, GlobalType, Instance, Linker, Memory,
-    MemoryType, Module, Mutability, Store, Table, TableType, Val, ValType,
-};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use tandem::{
+    Config, Engine, Error, Extern, ExternRef, Global, GlobalType, Instance, Linker, Memory,
+    MemoryType, Module, Mutability, Store, Table, TableType, Val, ValType,
+};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
@@ -179,7 +179,7 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(config: &Config) -> crate::Result<Runner> {
+    fn new(config: &Config) -> tandem::Result<Runner> {
         let engine = Engine::new(config)?;
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
@@ -385,7 +385,7 @@ impl Runner {
 
     /// Runs an `invoke`, a `get`, or instantiates a module (the module form of
     /// `assert_trap`, for modules whose instantiation is expected to trap).
-    fn execute(&mut self, exec: WastExecute<'_>) -> crate::Result<Vec<Val>> {
+    fn execute(&mut self, exec: WastExecute<'_>) -> tandem::Result<Vec<Val>> {
         match exec {
             WastExecute::Invoke(invoke) => self.invoke(&invoke),
             WastExecute::Get { module, global, .. } => {
@@ -408,7 +408,7 @@ impl Runner {
         }
     }
 
-    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> crate::Result<Vec<Val>> {
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> tandem::Result<Vec<Val>> {
         let instance = self.instance(invoke.module).map_err(Error::Host)?;
         let func = match instance.get_export(&self.store, invoke.name) {
             Some(Extern::Func(f)) => f,
@@ -430,7 +430,7 @@ impl Runner {
         Ok(results)
     }
 
-    fn arg(&mut self, arg: &WastArg<'_>) -> crate::Result<Val> {
+    fn arg(&mut self, arg: &WastArg<'_>) -> tandem::Result<Val> {
         let arg = match arg {
             WastArg::Core(arg) => arg,
             _ => return Err(Error::Unsupported("component-model argument".into())),
@@ -683,7 +683,7 @@ fn map_nan<T>(p: &NanPattern<T>, f: impl Fn(&T) -> String) -> NanPattern<String>
 }
 
 /// Defines the `spectest` host module the suite imports from.
-fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> crate::Result<()> {
+fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> tandem::Result<()> {
     linker.func_wrap("spectest", "print", || {})?;
     linker.func_wrap("spectest", "print_i32", |_: i32| {})?;
     linker.func_wrap("spectest", "print_i64", |_: i64| {})?;
