@@ -2,12 +2,17 @@
 //!
 //! - `threaded`: each instruction's handler ends by tail-calling the next
 //!   one's. It is the fast dispatch, but Rust does not guarantee that a tail
-//!   call is a jump: only LLVM's optimising pipelines (opt-level 2, 3, `s`
-//!   and `z`) make it one, and at opt-level 0 or 1 every executed
-//!   instruction would keep a native stack frame until the interpreter
-//!   returns. `interp/check-tail-calls.sh` verifies the jumps in a build.
+//!   call is a jump: only LLVM's optimising pipelines make it one, and at
+//!   opt-level 0 or 1 every executed instruction would keep a native stack
+//!   frame until the interpreter returns. It is chosen at opt-level 2 and 3
+//!   on x86-64 only; `interp/check-tail-calls.sh` verifies the jumps in a
+//!   build.
 //! - `loop`: the same instruction bodies, each returning to one loop that
-//!   runs the next; its correctness does not depend on the optimiser.
+//!   runs the next; its correctness does not depend on the optimiser. It is
+//!   also what size-optimised builds (`s`, `z`) get: one copy of the bodies
+//!   instead of ~1,400 handlers, and at `z` some handlers call compiler
+//!   helpers through registers, which the check cannot tell from a call to
+//!   a handler.
 //!
 //! Cargo applies the embedder's profile to this crate, whatever this
 //! workspace's `Cargo.toml` says, so the choice follows the optimisation
@@ -23,7 +28,7 @@ fn main() {
     let opt_level = effective_opt_level();
     let threaded = env::var_os("CARGO_FEATURE_LOOP_DISPATCH").is_none()
         && env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64")
-        && matches!(opt_level.as_str(), "2" | "3" | "s" | "z");
+        && matches!(opt_level.as_str(), "2" | "3");
     let dispatch = if threaded { "threaded" } else { "loop" };
     println!("cargo::rustc-cfg=tandem_dispatch=\"{dispatch}\"");
 }

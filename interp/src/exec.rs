@@ -654,12 +654,14 @@ unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
 /// In the threaded dispatch (see `build.rs`) it calls the instruction's
 /// handler, and LLVM turns that call into a `jmp` (a sibling call: same
 /// signature, arguments in registers, no stack frame to keep), so execution
-/// threads from handler to handler without growing the native stack.
+/// threads from handler to handler without growing the native stack. In the
+/// loop dispatch, where nothing guarantees that a tail call is a jump, it
+/// leaves the state for the loop in [`start_at`] and returns [`CONTINUE`]
+/// to it.
 ///
 /// # Safety
 /// `ip` points at an instruction of `cx.code`, `fp` and `mem_base` belong to
 /// the running frame.
-#[cfg(tandem_dispatch = "threaded")]
 #[inline(always)]
 unsafe fn dispatch<W: Exec>(
     ip: *const Instr<W>,
@@ -668,29 +670,15 @@ unsafe fn dispatch<W: Exec>(
     cx: &mut Cx<W>,
     acc: u64,
 ) -> u32 {
-    handler_of(ip)(ip, fp, mem_base, cx, acc)
-}
-
-/// Continues with the instruction at `ip`. Every instruction's [`step`]
-/// ends with this call in tail position.
-///
-/// In the loop dispatch (see `build.rs`), where nothing guarantees that a
-/// tail call is a jump, it leaves the state for the loop in [`start_at`] and
-/// returns [`CONTINUE`] to it.
-///
-/// # Safety
-/// As for the threaded `dispatch`.
-#[cfg(tandem_dispatch = "loop")]
-#[inline(always)]
-unsafe fn dispatch<W: Exec>(
-    ip: *const Instr<W>,
-    fp: *mut u64,
-    mem_base: *mut u8,
-    cx: &mut Cx<W>,
-    acc: u64,
-) -> u32 {
-    cx.next = (ip, fp, mem_base, acc);
-    CONTINUE
+    #[cfg(tandem_dispatch = "threaded")]
+    {
+        handler_of(ip)(ip, fp, mem_base, cx, acc)
+    }
+    #[cfg(tandem_dispatch = "loop")]
+    {
+        cx.next = (ip, fp, mem_base, acc);
+        CONTINUE
+    }
 }
 
 /// The status [`step`] returns to the loop dispatch to run the next

@@ -2,11 +2,12 @@
 //!
 //! A function is translated lazily, on its first call, from its validated
 //! Wasm body into register-addressed bytecode ([`bytecode`]), and cached in
-//! its module's [`ModuleCode`]. The executor runs that bytecode with
-//! threaded handlers (one per instruction and accumulator mode, each
-//! tail-calling the next one's, with an accumulator value kept in a register
-//! between them, see [`bytecode::Instr`]) on a per-thread value stack; calls
-//! between interpreted
+//! its module's [`ModuleCode`]. The executor runs that bytecode on a
+//! per-thread value stack, with an accumulator value kept in a register
+//! between instructions (see [`bytecode::Instr`]). In optimised builds its
+//! dispatch is threaded: one handler per instruction and accumulator mode,
+//! each tail-calling the next one's; elsewhere a loop runs the same
+//! instruction bodies (`build.rs` chooses). Calls between interpreted
 //! functions (of any instance) stay in the interpreter, other callees are
 //! reached through the shared calling convention.
 //!
