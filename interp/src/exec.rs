@@ -477,10 +477,11 @@ type Handler<W> = unsafe fn(*const Instr<W>, *mut u64, *mut u8, &mut Cx<W>, u64)
 /// and runs only functions translated in it (a call to a function of the
 /// other width goes through [`entry`], like a call to any other code).
 trait Exec: Width<Word = u32> {
-    /// The handler of every instruction, by tag (threaded dispatch). (A constant rather than a
-    /// static, read through `const { &W::HANDLERS }`: a static referenced
-    /// from generic code must be exported, and is then addressed through
-    /// the GOT, one more load per dispatch.)
+    /// The handler of every instruction, by tag, in the threaded dispatch.
+    /// (A constant rather than a static, read through `const {
+    /// &W::HANDLERS }`: a static referenced from generic code must be
+    /// exported, and is then addressed through the GOT, one more load per
+    /// dispatch.)
     #[cfg(tandem_dispatch = "threaded")]
     const HANDLERS: [Handler<Self>; TAGS];
     /// Whether instructions of this width use the accumulator (the
