@@ -123,6 +123,18 @@ impl Memory {
     pub fn data_mut<'a, S: AsContextMut>(&self, store: &'a mut S) -> &'a mut [u8] {
         store.objects_mut().memory_mut(self).bytes_mut()
     }
+    /// The memory's bytes and the store's data at once, so a host function
+    /// can move bytes between guest memory and its own state (a WASI
+    /// `fd_read` into the guest's buffers, say) without copying.
+    pub fn data_and_store_mut<'a, S: AsContextMut>(
+        &self,
+        store: &'a mut S,
+    ) -> (&'a mut [u8], &'a mut S::Data) {
+        // SAFETY: `store_ptr` points at the store `store` borrows mutably for
+        // 'a; the memory (in `objects`) and `data` are disjoint fields.
+        let inner = unsafe { &mut *store.store_ptr() };
+        (inner.objects.memory_mut(self).bytes_mut(), &mut inner.data)
+    }
     /// Grows by `delta` pages, returning the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
         store

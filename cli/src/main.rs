@@ -150,16 +150,37 @@ fn run(args: RunArgs) -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            1
+            if e.as_trap().is_some() {
+                TRAP_STATUS
+            } else {
+                1
+            }
         }
     });
     let _ = std::io::Write::flush(&mut std::io::stdout());
     exit_code(code)
 }
 
+/// The exit status of a run that trapped: 128 + SIGABRT, what a shell
+/// reports for a native program that aborted, and what `wasmtime run` exits
+/// with on a trap.
+const TRAP_STATUS: i32 = 134;
+
 fn exit_code(code: i32) -> ExitCode {
-    // WASI exit codes are 0..=125 in practice; truncate like a POSIX shell.
     ExitCode::from(code as u8)
+}
+
+/// The status a program's `proc_exit(code)` gives the process. WASI leaves
+/// 126 and above to the shell (126/127: cannot run, 128+: signals), so such
+/// a code is an error, as it is in `wasmtime run`.
+fn exit_status(code: i32) -> Result<i32, Error> {
+    if (0..126).contains(&code) {
+        Ok(code)
+    } else {
+        Err(Error::Host(format!(
+            "exit with invalid exit status {code}: outside of [0..126)"
+        )))
+    }
 }
 
 /// Runs the module; returns the process exit status, or the error that ended it.
@@ -189,13 +210,16 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
     let mut linker = Linker::new(engine);
     wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
 
+    // How a run ended: `proc_exit`, a `proc_raise` that ended the program
+    // (its status is 128 + the signal), a trap or another error, or the
+    // return of `_start`/the invoked function.
     let finish = |result: Result<i32, Error>, store: &Store<WasiCtx>| -> Result<i32, Error> {
         match result {
-            Err(Error::Exit(code)) => Ok(code),
-            Err(e) => match store.data().exit_code {
-                Some(code) => Ok(code),
-                None => Err(e),
-            },
+            Err(Error::Exit(code)) => exit_status(code),
+            Err(e) if store.data().raised.is_some() => {
+                eprintln!("error: {e}");
+                Ok(store.data().exit_code.unwrap_or(1))
+            }
             ok => ok,
         }
     };

@@ -1,0 +1,94 @@
+//! The numbers and layouts of `wasi_snapshot_preview1` that are not errnos:
+//! flags, file types, and the offsets of the structures the guest reads.
+
+/// `rights`: one bit per operation a descriptor may allow.
+pub mod rights {
+    pub const FD_DATASYNC: u64 = 1 << 0;
+    pub const FD_READ: u64 = 1 << 1;
+    pub const FD_SEEK: u64 = 1 << 2;
+    pub const FD_TELL: u64 = 1 << 5;
+    pub const FD_WRITE: u64 = 1 << 6;
+    pub const FD_ALLOCATE: u64 = 1 << 8;
+    pub const FD_READDIR: u64 = 1 << 14;
+    pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
+    /// Every right preview1 defines (bits 0..=29).
+    pub const ALL: u64 = (1 << 30) - 1;
+    /// The rights that need the host file open for reading or writing, as
+    /// wasi-libc's `open` asks for them by access mode.
+    pub const READ: u64 = FD_READ | FD_READDIR;
+    pub const WRITE: u64 = FD_DATASYNC | FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE;
+}
+
+/// `oflags` of `path_open`.
+pub mod oflags {
+    pub const CREAT: u16 = 1 << 0;
+    pub const DIRECTORY: u16 = 1 << 1;
+    pub const EXCL: u16 = 1 << 2;
+    pub const TRUNC: u16 = 1 << 3;
+}
+
+/// `fdflags`.
+pub mod fdflags {
+    pub const APPEND: u16 = 1 << 0;
+    pub const DSYNC: u16 = 1 << 1;
+    pub const NONBLOCK: u16 = 1 << 2;
+    pub const RSYNC: u16 = 1 << 3;
+    pub const SYNC: u16 = 1 << 4;
+}
+
+/// `lookupflags`.
+pub const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
+
+/// `fstflags` of the `*_set_times` calls.
+pub mod fstflags {
+    pub const ATIM: u16 = 1 << 0;
+    pub const ATIM_NOW: u16 = 1 << 1;
+    pub const MTIM: u16 = 1 << 2;
+    pub const MTIM_NOW: u16 = 1 << 3;
+}
+
+/// `filetype`.
+pub mod filetype {
+    pub const UNKNOWN: u8 = 0;
+    pub const BLOCK_DEVICE: u8 = 1;
+    pub const CHARACTER_DEVICE: u8 = 2;
+    pub const DIRECTORY: u8 = 3;
+    pub const REGULAR_FILE: u8 = 4;
+    pub const SOCKET_STREAM: u8 = 6;
+    pub const SYMBOLIC_LINK: u8 = 7;
+}
+
+/// The WASI file type of a host file type.
+pub fn filetype_of(ty: rustix::fs::FileType) -> u8 {
+    use rustix::fs::FileType as F;
+    match ty {
+        F::RegularFile => filetype::REGULAR_FILE,
+        F::Directory => filetype::DIRECTORY,
+        F::Symlink => filetype::SYMBOLIC_LINK,
+        F::CharacterDevice => filetype::CHARACTER_DEVICE,
+        F::BlockDevice => filetype::BLOCK_DEVICE,
+        F::Socket => filetype::SOCKET_STREAM,
+        _ => filetype::UNKNOWN,
+    }
+}
+
+/// The 64-byte `filestat` of a host `stat`.
+// The casts are no-ops on x86-64 but not on every target's `stat`.
+#[allow(clippy::unnecessary_cast)]
+pub fn filestat(st: &rustix::fs::Stat) -> [u8; 64] {
+    let nanos = |secs: i64, nsecs: u64| {
+        (secs as u64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(nsecs)
+    };
+    let mut out = [0u8; 64];
+    out[0..8].copy_from_slice(&st.st_dev.to_le_bytes());
+    out[8..16].copy_from_slice(&st.st_ino.to_le_bytes());
+    out[16] = filetype_of(rustix::fs::FileType::from_raw_mode(st.st_mode));
+    out[24..32].copy_from_slice(&(st.st_nlink as u64).to_le_bytes());
+    out[32..40].copy_from_slice(&(st.st_size as u64).to_le_bytes());
+    out[40..48].copy_from_slice(&nanos(st.st_atime as i64, st.st_atime_nsec as u64).to_le_bytes());
+    out[48..56].copy_from_slice(&nanos(st.st_mtime as i64, st.st_mtime_nsec as u64).to_le_bytes());
+    out[56..64].copy_from_slice(&nanos(st.st_ctime as i64, st.st_ctime_nsec as u64).to_le_bytes());
+    out
+}
