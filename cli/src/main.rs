@@ -22,6 +22,11 @@ struct Cli {
 enum Command {
     /// Run a WebAssembly module (binary or .wat): its `_start` (WASI command),
     /// or the export named by --invoke.
+    ///
+    /// Exit status: the program's proc_exit code (0-125), 0 when it returns,
+    /// 134 when it traps (the trap and its Wasm backtrace go to stderr),
+    /// 128+N when it raises signal N, 1 on any other error (link errors
+    /// name the missing import), 2 for a tier this build lacks.
     Run(RunArgs),
     /// Run WebAssembly spec test scripts (.wast).
     Wast(WastArgs),

@@ -98,16 +98,24 @@ fn proc_exit_sets_the_status() {
 }
 
 #[test]
-fn trap_exits_1_with_message() {
+fn trap_exits_134_with_message_and_backtrace() {
     let wat = temp_file(
         "trap.wat",
-        r#"(module (func (export "_start") unreachable))"#,
+        r#"(module (func $boom unreachable) (func (export "_start") call $boom))"#,
     );
     let out = tandem(&["run", wat.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(134),
+        "as wasmtime run exits on a trap"
+    );
     let err = stderr(&out);
     assert!(err.starts_with("error:"), "stderr: {err}");
     assert!(err.contains("unreachable"), "stderr: {err}");
+    assert!(
+        err.contains("0: func[0] boom\n") && err.contains("1: func[1]"),
+        "the backtrace lists both frames: {err}"
+    );
 }
 
 #[test]

@@ -1,22 +1,73 @@
 //! The numbers and layouts of `wasi_snapshot_preview1` that are not errnos:
 //! flags, file types, and the offsets of the structures the guest reads.
 
-/// `rights`: one bit per operation a descriptor may allow.
+/// `rights`: one bit per operation a descriptor may allow. tandem reports
+/// them as wasmtime does (wasi-libc masks the rights `open` asks for by a
+/// directory's inheriting rights, and derives `fcntl(F_GETFL)` from them, so
+/// ordinary programs see these): fixed sets for standard I/O and preopened
+/// directories, and for everything else all rights but those its open mode
+/// or file type rules out.
 pub mod rights {
     pub const FD_DATASYNC: u64 = 1 << 0;
     pub const FD_READ: u64 = 1 << 1;
     pub const FD_SEEK: u64 = 1 << 2;
+    pub const FD_FDSTAT_SET_FLAGS: u64 = 1 << 3;
+    pub const FD_SYNC: u64 = 1 << 4;
     pub const FD_TELL: u64 = 1 << 5;
     pub const FD_WRITE: u64 = 1 << 6;
+    pub const FD_ADVISE: u64 = 1 << 7;
     pub const FD_ALLOCATE: u64 = 1 << 8;
+    pub const PATH_CREATE_DIRECTORY: u64 = 1 << 9;
+    pub const PATH_CREATE_FILE: u64 = 1 << 10;
+    pub const PATH_LINK_SOURCE: u64 = 1 << 11;
+    pub const PATH_LINK_TARGET: u64 = 1 << 12;
+    pub const PATH_OPEN: u64 = 1 << 13;
     pub const FD_READDIR: u64 = 1 << 14;
+    pub const PATH_READLINK: u64 = 1 << 15;
+    pub const PATH_RENAME_SOURCE: u64 = 1 << 16;
+    pub const PATH_RENAME_TARGET: u64 = 1 << 17;
+    pub const PATH_FILESTAT_GET: u64 = 1 << 18;
+    pub const PATH_FILESTAT_SET_SIZE: u64 = 1 << 19;
+    pub const PATH_FILESTAT_SET_TIMES: u64 = 1 << 20;
+    pub const FD_FILESTAT_GET: u64 = 1 << 21;
     pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
+    pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;
+    pub const PATH_SYMLINK: u64 = 1 << 24;
+    pub const PATH_REMOVE_DIRECTORY: u64 = 1 << 25;
+    pub const PATH_UNLINK_FILE: u64 = 1 << 26;
+    pub const POLL_FD_READWRITE: u64 = 1 << 27;
     /// Every right preview1 defines (bits 0..=29).
     pub const ALL: u64 = (1 << 30) - 1;
-    /// The rights that need the host file open for reading or writing, as
-    /// wasi-libc's `open` asks for them by access mode.
-    pub const READ: u64 = FD_READ | FD_READDIR;
-    pub const WRITE: u64 = FD_DATASYNC | FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE;
+    /// What a preopened directory allows itself.
+    pub const PREOPEN_BASE: u64 = PATH_CREATE_DIRECTORY
+        | PATH_CREATE_FILE
+        | PATH_LINK_SOURCE
+        | PATH_LINK_TARGET
+        | PATH_OPEN
+        | FD_READDIR
+        | PATH_READLINK
+        | PATH_RENAME_SOURCE
+        | PATH_RENAME_TARGET
+        | PATH_SYMLINK
+        | PATH_REMOVE_DIRECTORY
+        | PATH_UNLINK_FILE
+        | PATH_FILESTAT_GET
+        | PATH_FILESTAT_SET_TIMES
+        | FD_FILESTAT_GET
+        | FD_FILESTAT_SET_TIMES;
+    /// What a preopened directory passes on to what is opened below it.
+    pub const PREOPEN_INHERITING: u64 = PREOPEN_BASE
+        | FD_DATASYNC
+        | FD_READ
+        | FD_SEEK
+        | FD_FDSTAT_SET_FLAGS
+        | FD_SYNC
+        | FD_TELL
+        | FD_WRITE
+        | FD_ADVISE
+        | FD_ALLOCATE
+        | FD_FILESTAT_SET_SIZE
+        | POLL_FD_READWRITE;
 }
 
 /// `oflags` of `path_open`.

@@ -5,6 +5,10 @@ use crate::guest::GuestMemory;
 use crate::WasiCtx;
 use rustix::time::{clock_getres, clock_gettime, ClockId, Timespec};
 
+/// The last clock id `poll_oneoff` waits on: `REALTIME` (0) and
+/// `MONOTONIC` (1) are clocks to wait for; CPU time is not.
+pub(crate) const MONOTONIC: u32 = 1;
+
 /// The host clock behind a WASI clock id: realtime, monotonic, and the
 /// process's and the calling thread's CPU time.
 pub(crate) fn clock(id: u32) -> WasiResult<ClockId> {

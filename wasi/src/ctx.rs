@@ -1,7 +1,6 @@
 //! [`WasiCtx`]: what one WASI program sees of the host.
 
-use crate::abi::rights;
-use crate::table::{Descriptor, Dir, Kind, Table};
+use crate::table::{Descriptor, Dir, Table};
 use rustix::fs::{open, Mode, OFlags};
 use std::path::Path;
 
@@ -47,15 +46,11 @@ impl WasiCtx {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         let fd = open(host.as_ref(), flags, Mode::empty())?;
         self.table
-            .insert(Descriptor {
-                kind: Kind::Dir(Dir {
-                    fd,
-                    preopen: Some(guest.to_string()),
-                    listing: None,
-                }),
-                base: rights::ALL,
-                inheriting: rights::ALL,
-            })
+            .insert(Descriptor::Dir(Dir {
+                fd,
+                preopen: Some(guest.to_string()),
+                listing: None,
+            }))
             .map_err(|_| std::io::Error::other("too many open descriptors"))?;
         Ok(())
     }

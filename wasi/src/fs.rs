@@ -9,7 +9,7 @@ use crate::abi::{self, fdflags, fstflags, oflags, rights, LOOKUP_SYMLINK_FOLLOW}
 use crate::errno::{Errno, WasiResult};
 use crate::guest::{GuestMemory, IoVec};
 use crate::sandbox::{self, Resolved};
-use crate::table::{Descriptor, Dir, Kind};
+use crate::table::{Descriptor, Dir, File};
 use crate::WasiCtx;
 use rustix::fs::{self as host, AtFlags, Mode, OFlags, SeekFrom, Timestamps};
 use rustix::io::Errno as HostErrno;
@@ -114,32 +114,71 @@ fn timestamps(atim: u64, mtim: u64, flags: u16) -> WasiResult<Timestamps> {
     })
 }
 
-/// All entries of the directory `fd`, `.` and `..` included, in host order.
+/// All entries of the directory `fd`: `.` and `..` first, then the others
+/// in host order (as wasmtime lists them, so that even a program printing
+/// an unsorted listing prints the same on both).
 fn list(fd: BorrowedFd<'_>) -> WasiResult<Vec<DirEntry>> {
+    let ino = host::fstat(fd)?.st_ino;
+    let mut out: Vec<DirEntry> = [&b"."[..], b".."]
+        .into_iter()
+        .map(|name| DirEntry {
+            ino,
+            ty: abi::filetype::DIRECTORY,
+            name: name.to_vec(),
+        })
+        .collect();
     let mut dir = host::Dir::read_from(fd)?;
-    let mut out = Vec::new();
     while let Some(entry) = dir.read() {
         let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let ty = match entry.file_type() {
+            // Some file systems leave the type to a stat.
+            host::FileType::Unknown => {
+                host::statat(fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                    .map_or(abi::filetype::UNKNOWN, |st| {
+                        abi::filetype_of(host::FileType::from_raw_mode(st.st_mode))
+                    })
+            }
+            ty => abi::filetype_of(ty),
+        };
         out.push(DirEntry {
             ino: entry.ino(),
-            ty: abi::filetype_of(entry.file_type()),
-            name: entry.file_name().to_bytes().to_vec(),
+            ty,
+            name: name.to_vec(),
         });
     }
     Ok(out)
 }
 
+/// The file type standard I/O reports: a terminal is a character device,
+/// anything else unknown (as in wasmtime, which hands the guest streams).
+fn stdio_filetype(fd: u32) -> u8 {
+    use std::io::IsTerminal;
+    let terminal = match fd {
+        0 => std::io::stdin().is_terminal(),
+        1 => std::io::stdout().is_terminal(),
+        _ => std::io::stderr().is_terminal(),
+    };
+    if terminal {
+        abi::filetype::CHARACTER_DEVICE
+    } else {
+        abi::filetype::UNKNOWN
+    }
+}
+
 impl WasiCtx {
-    fn host_fd(&self, fd: u32) -> WasiResult<BorrowedFd<'_>> {
-        Ok(self.table.get(fd)?.host())
+    /// The host descriptor of the file `fd`: `EBADF` for standard I/O and
+    /// directories, which the calls using this do not serve (as wasmtime).
+    fn file_fd(&self, fd: u32) -> WasiResult<BorrowedFd<'_>> {
+        Ok(self.table.file(fd)?.fd.as_fd())
     }
 
     /// The directory descriptor `fd`, for resolving a path below it.
     fn dir_fd(&self, fd: u32) -> WasiResult<BorrowedFd<'_>> {
-        match &self.table.get(fd)?.kind {
-            Kind::Dir(dir) => Ok(dir.fd.as_fd()),
-            _ => Err(Errno::NOTDIR),
-        }
+        Ok(self.table.dir(fd)?.fd.as_fd())
     }
 
     fn resolve(
@@ -173,7 +212,7 @@ impl WasiCtx {
             _ => return Err(Errno::INVAL),
         };
         Ok(host::fadvise(
-            self.host_fd(fd)?,
+            self.file_fd(fd)?,
             offset,
             std::num::NonZeroU64::new(len),
             advice,
@@ -187,7 +226,7 @@ impl WasiCtx {
         offset: u64,
         len: u64,
     ) -> WasiResult {
-        let fd = self.host_fd(fd)?;
+        let fd = self.file_fd(fd)?;
         retry(|| host::fallocate(fd, host::FallocateFlags::empty(), offset, len))
     }
 
@@ -196,12 +235,12 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_datasync(&mut self, _: &mut GuestMemory<'_>, fd: u32) -> WasiResult {
-        let fd = self.host_fd(fd)?;
+        let fd = self.file_fd(fd)?;
         retry(|| host::fdatasync(fd))
     }
 
     pub(crate) fn fd_sync(&mut self, _: &mut GuestMemory<'_>, fd: u32) -> WasiResult {
-        let fd = self.host_fd(fd)?;
+        let fd = self.file_fd(fd)?;
         retry(|| host::fsync(fd))
     }
 
@@ -212,72 +251,93 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult {
         let d = self.table.get(fd)?;
-        let st = host::fstat(d.host())?;
-        let ty = abi::filetype_of(host::FileType::from_raw_mode(st.st_mode));
-        let host_flags = host::fcntl_getfl(d.host())?;
-        let mut flags = 0;
-        for (host_flag, flag) in [
-            (OFlags::APPEND, fdflags::APPEND),
-            (OFlags::NONBLOCK, fdflags::NONBLOCK),
-            (OFlags::DSYNC, fdflags::DSYNC),
-        ] {
-            if host_flags.contains(host_flag) {
-                flags |= flag;
+        let (ty, flags, base, inheriting) = match d {
+            Descriptor::Stdio(n) => {
+                let rights = if *n == 0 {
+                    rights::FD_READ
+                } else {
+                    rights::FD_WRITE
+                };
+                (stdio_filetype(*n), 0, rights, rights)
             }
-        }
-        if host_flags.contains(OFlags::SYNC) {
-            flags |= fdflags::SYNC | fdflags::RSYNC;
-        }
-        // Terminals, pipes and sockets cannot seek; wasi-libc's `isatty`
-        // also reads a character device without these rights as a terminal.
-        let seekable = matches!(
-            ty,
-            abi::filetype::REGULAR_FILE | abi::filetype::DIRECTORY | abi::filetype::BLOCK_DEVICE
-        );
-        let mut base = d.base;
-        if !seekable {
-            base &= !(rights::FD_SEEK | rights::FD_TELL);
-        }
+            Descriptor::Dir(Dir {
+                preopen: Some(_), ..
+            }) => (
+                abi::filetype::DIRECTORY,
+                0,
+                rights::PREOPEN_BASE,
+                rights::PREOPEN_INHERITING,
+            ),
+            Descriptor::File(_) | Descriptor::Dir(_) => {
+                let st = host::fstat(d.host())?;
+                let ty = abi::filetype_of(host::FileType::from_raw_mode(st.st_mode));
+                let (read, write) = match d {
+                    Descriptor::File(file) => (file.read, file.write),
+                    _ => (true, false),
+                };
+                let mut rights = rights::ALL;
+                if ty == abi::filetype::DIRECTORY {
+                    rights &= !(rights::FD_SEEK
+                        | rights::FD_FILESTAT_SET_SIZE
+                        | rights::PATH_FILESTAT_SET_SIZE);
+                }
+                if !read {
+                    rights &= !(rights::FD_READ | rights::FD_READDIR);
+                }
+                if !write {
+                    rights &= !rights::FD_WRITE;
+                }
+                let host_flags = host::fcntl_getfl(d.host())?;
+                let mut flags = 0;
+                if host_flags.contains(OFlags::APPEND) {
+                    flags |= fdflags::APPEND;
+                }
+                if host_flags.contains(OFlags::NONBLOCK) {
+                    flags |= fdflags::NONBLOCK;
+                }
+                (ty, flags, rights, rights)
+            }
+        };
         let mut stat = [0u8; 24];
         stat[0] = ty;
         stat[2..4].copy_from_slice(&flags.to_le_bytes());
         stat[8..16].copy_from_slice(&base.to_le_bytes());
-        stat[16..24].copy_from_slice(&d.inheriting.to_le_bytes());
+        stat[16..24].copy_from_slice(&inheriting.to_le_bytes());
         mem.write(out, &stat)
     }
 
+    /// Changes `APPEND` and `NONBLOCK` of a file; the synchronous-I/O flags
+    /// cannot change on an open file (`EINVAL`, as wasmtime).
     pub(crate) fn fd_fdstat_set_flags(
         &mut self,
         _: &mut GuestMemory<'_>,
         fd: u32,
         flags: u32,
     ) -> WasiResult {
-        let fd = self.host_fd(fd)?;
-        let flags = flags as u16;
-        // Linux cannot change the synchronous-I/O flags of an open file.
-        if flags & !(fdflags::APPEND | fdflags::NONBLOCK) != 0 {
-            return Err(Errno::NOTSUP);
+        let fd = self.file_fd(fd)?;
+        if flags & !(fdflags::APPEND | fdflags::NONBLOCK) as u32 != 0 {
+            return Err(Errno::INVAL);
         }
+        let flags = flags as u16;
         let mut host_flags = host::fcntl_getfl(fd)?;
         host_flags.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
         host_flags.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
         Ok(host::fcntl_setfl(fd, host_flags)?)
     }
 
+    /// Rights follow the open mode (see [`rights`]) and cannot be narrowed
+    /// afterwards: `ENOTSUP` for any file or directory, as wasmtime answers.
     pub(crate) fn fd_fdstat_set_rights(
         &mut self,
         _: &mut GuestMemory<'_>,
         fd: u32,
-        base: u64,
-        inheriting: u64,
+        _base: u64,
+        _inheriting: u64,
     ) -> WasiResult {
-        let d = self.table.get_mut(fd)?;
-        if base & !d.base != 0 || inheriting & !d.inheriting != 0 {
-            return Err(Errno::NOTCAPABLE);
+        match self.table.get(fd)? {
+            Descriptor::Stdio(_) => Err(Errno::BADF),
+            _ => Err(Errno::NOTSUP),
         }
-        d.base = base;
-        d.inheriting = inheriting;
-        Ok(())
     }
 
     pub(crate) fn fd_filestat_get(
@@ -286,7 +346,15 @@ impl WasiCtx {
         fd: u32,
         out: u32,
     ) -> WasiResult {
-        let st = host::fstat(self.host_fd(fd)?)?;
+        let st = match self.table.get(fd)? {
+            // Standard I/O are streams, with nothing to stat but a type.
+            Descriptor::Stdio(n) => {
+                let mut stat = [0u8; 64];
+                stat[16] = stdio_filetype(*n);
+                return mem.write(out, &stat);
+            }
+            d => host::fstat(d.host())?,
+        };
         mem.write(out, &abi::filestat(&st))
     }
 
@@ -296,7 +364,7 @@ impl WasiCtx {
         fd: u32,
         size: u64,
     ) -> WasiResult {
-        let fd = self.host_fd(fd)?;
+        let fd = self.file_fd(fd)?;
         retry(|| host::ftruncate(fd, size))
     }
 
@@ -309,7 +377,11 @@ impl WasiCtx {
         flags: u32,
     ) -> WasiResult {
         let times = timestamps(atim, mtim, flags as u16)?;
-        Ok(host::futimens(self.host_fd(fd)?, &times)?)
+        let fd = match self.table.get(fd)? {
+            Descriptor::Stdio(_) => return Err(Errno::BADF),
+            d => d.host(),
+        };
+        Ok(host::futimens(fd, &times)?)
     }
 
     pub(crate) fn fd_pread(
@@ -322,7 +394,12 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult {
         let iovs = mem.iovecs(iovs, count)?;
-        let n = read_into(self.host_fd(fd)?, mem, &iovs, Some(offset))?;
+        let fd = match self.table.get(fd)? {
+            Descriptor::File(file) => file.fd.as_fd(),
+            Descriptor::Stdio(0) => return Err(Errno::SPIPE),
+            _ => return Err(Errno::BADF),
+        };
+        let n = read_into(fd, mem, &iovs, Some(offset))?;
         mem.write_u32(out, n as u32)
     }
 
@@ -336,7 +413,12 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult {
         let iovs = mem.iovecs(iovs, count)?;
-        let n = write_from(self.host_fd(fd)?, mem, &iovs, Some(offset))?;
+        let fd = match self.table.get(fd)? {
+            Descriptor::File(file) => file.fd.as_fd(),
+            Descriptor::Stdio(1 | 2) => return Err(Errno::SPIPE),
+            _ => return Err(Errno::BADF),
+        };
+        let n = write_from(fd, mem, &iovs, Some(offset))?;
         mem.write_u32(out, n as u32)
     }
 
@@ -349,7 +431,11 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult {
         let iovs = mem.iovecs(iovs, count)?;
-        let n = read_into(self.host_fd(fd)?, mem, &iovs, None)?;
+        let fd = match self.table.get(fd)? {
+            d @ (Descriptor::File(_) | Descriptor::Stdio(0)) => d.host(),
+            _ => return Err(Errno::BADF),
+        };
+        let n = read_into(fd, mem, &iovs, None)?;
         mem.write_u32(out, n as u32)
     }
 
@@ -362,7 +448,11 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult {
         let iovs = mem.iovecs(iovs, count)?;
-        let n = write_from(self.host_fd(fd)?, mem, &iovs, None)?;
+        let fd = match self.table.get(fd)? {
+            d @ (Descriptor::File(_) | Descriptor::Stdio(1 | 2)) => d.host(),
+            _ => return Err(Errno::BADF),
+        };
+        let n = write_from(fd, mem, &iovs, None)?;
         mem.write_u32(out, n as u32)
     }
 
@@ -379,7 +469,7 @@ impl WasiCtx {
             fd: dir_fd,
             listing,
             ..
-        } = self.table.get_mut(fd)?.dir()?;
+        } = self.table.dir_mut(fd)?;
         if cookie == 0 || listing.is_none() {
             *listing = Some(list(dir_fd.as_fd())?);
         }
@@ -427,11 +517,12 @@ impl WasiCtx {
             2 => SeekFrom::End(offset),
             _ => return Err(Errno::INVAL),
         };
-        let d = self.table.get(fd)?;
-        if matches!(d.kind, Kind::Dir(_)) {
-            return Err(Errno::BADF);
-        }
-        let pos = host::seek(d.host(), from)?;
+        let fd = match self.table.get(fd)? {
+            Descriptor::File(file) => file.fd.as_fd(),
+            Descriptor::Stdio(_) => return Err(Errno::SPIPE),
+            Descriptor::Dir(_) => return Err(Errno::BADF),
+        };
+        let pos = host::seek(fd, from)?;
         mem.write_u64(out, pos)
     }
 
@@ -445,7 +536,7 @@ impl WasiCtx {
         fd: u32,
         out: u32,
     ) -> WasiResult {
-        let name = self.preopen_name(fd)?;
+        let name = self.preopen_name(fd).map_err(|_| Errno::BADF)?;
         // struct prestat { u8 tag (0: directory); u32 name_len }
         let mut prestat = [0u8; 8];
         prestat[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
@@ -466,16 +557,23 @@ impl WasiCtx {
         mem.write(path, name.as_bytes())
     }
 
+    /// The name of the preopened directory `fd`: `EBADF` if `fd` is not
+    /// open, `ENOTDIR` if it is not a preopen (as wasmtime answers).
     fn preopen_name(&self, fd: u32) -> WasiResult<&str> {
-        match &self.table.get(fd)?.kind {
-            Kind::Dir(Dir {
+        match self.table.get(fd)? {
+            Descriptor::Dir(Dir {
                 preopen: Some(name),
                 ..
             }) => Ok(name),
-            _ => Err(Errno::BADF),
+            _ => Err(Errno::NOTDIR),
         }
     }
 
+    /// Opens a file or directory. The access mode follows wasmtime: read
+    /// unless only writing was asked for (`FD_WRITE` without `FD_READ`),
+    /// write when `FD_WRITE` was asked for or the file is created or
+    /// truncated. Inheriting rights are not consulted: wasi-libc already
+    /// masked `base` by them.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_open(
         &mut self,
@@ -486,16 +584,31 @@ impl WasiCtx {
         len: u32,
         open_flags: u32,
         base: u64,
-        inheriting: u64,
+        _inheriting: u64,
         fd_flags: u32,
         out: u32,
     ) -> WasiResult {
         let (open_flags, fd_flags) = (open_flags as u16, fd_flags as u16);
-        let parent = self.table.get(dirfd)?;
-        let (base, inheriting) = (base & parent.inheriting, inheriting & parent.inheriting);
+        match self.table.get(dirfd)? {
+            Descriptor::File(_) => return Err(Errno::NOTDIR),
+            Descriptor::Stdio(_) => return Err(Errno::BADF),
+            Descriptor::Dir(_) => {}
+        }
+        if open_flags & oflags::DIRECTORY != 0
+            && open_flags & (oflags::CREAT | oflags::EXCL | oflags::TRUNC) != 0
+        {
+            return Err(Errno::INVAL);
+        }
+        // Linux cannot honour these per descriptor as WASI defines them.
+        if fd_flags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
+            return Err(Errno::NOTSUP);
+        }
+        let creates = open_flags & (oflags::CREAT | oflags::TRUNC) != 0;
+        let write = base & rights::FD_WRITE != 0 || creates;
+        let read = base & rights::FD_READ != 0 || base & rights::FD_WRITE == 0;
         let r = self.resolve(mem, dirfd, path, len, dirflags & LOOKUP_SYMLINK_FOLLOW != 0)?;
         let mut flags = OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY;
-        flags |= match (base & rights::READ != 0, base & rights::WRITE != 0) {
+        flags |= match (read, write) {
             (true, true) => OFlags::RDWR,
             (false, true) => OFlags::WRONLY,
             _ => OFlags::RDONLY,
@@ -510,16 +623,11 @@ impl WasiCtx {
                 flags |= host_flag;
             }
         }
-        for (flag, host_flag) in [
-            (fdflags::APPEND, OFlags::APPEND),
-            (fdflags::DSYNC, OFlags::DSYNC),
-            (fdflags::NONBLOCK, OFlags::NONBLOCK),
-            (fdflags::RSYNC, OFlags::RSYNC),
-            (fdflags::SYNC, OFlags::SYNC),
-        ] {
-            if fd_flags & flag != 0 {
-                flags |= host_flag;
-            }
+        if fd_flags & fdflags::APPEND != 0 {
+            flags |= OFlags::APPEND;
+        }
+        if fd_flags & fdflags::NONBLOCK != 0 {
+            flags |= OFlags::NONBLOCK;
         }
         if r.trailing_slash {
             flags |= OFlags::DIRECTORY;
@@ -527,20 +635,16 @@ impl WasiCtx {
         let fd = retry(|| host::openat(r.dir(), &r.name, flags, Mode::from_raw_mode(0o666)))?;
         drop(r);
         let st = host::fstat(&fd)?;
-        let kind = if host::FileType::from_raw_mode(st.st_mode) == host::FileType::Directory {
-            Kind::Dir(Dir {
+        let descriptor = if host::FileType::from_raw_mode(st.st_mode) == host::FileType::Directory {
+            Descriptor::Dir(Dir {
                 fd,
                 preopen: None,
                 listing: None,
             })
         } else {
-            Kind::File(fd)
+            Descriptor::File(File { fd, read, write })
         };
-        let fd = self.table.insert(Descriptor {
-            kind,
-            base,
-            inheriting,
-        })?;
+        let fd = self.table.insert(descriptor)?;
         mem.write_u32(out, fd)
     }
 
@@ -609,13 +713,12 @@ impl WasiCtx {
         new_path: u32,
         new_len: u32,
     ) -> WasiResult {
-        let old = self.resolve(
-            mem,
-            old_fd,
-            old_path,
-            old_len,
-            old_flags & LOOKUP_SYMLINK_FOLLOW != 0,
-        )?;
+        // Linux links a symbolic link itself; following it first is
+        // refused, as wasmtime does.
+        if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+            return Err(Errno::INVAL);
+        }
+        let old = self.resolve(mem, old_fd, old_path, old_len, false)?;
         let new = self.resolve(mem, new_fd, new_path, new_len, false)?;
         Ok(host::linkat(
             old.dir(),
@@ -684,6 +787,10 @@ impl WasiCtx {
         let target = mem.bytes(target, target_len)?;
         if target.contains(&0) {
             return Err(Errno::INVAL);
+        }
+        // A link to an absolute path could never be followed inside.
+        if target.starts_with(b"/") {
+            return Err(sandbox::ESCAPE);
         }
         let r = self.resolve(mem, fd, path, len, false)?;
         Ok(host::symlinkat(target.as_slice(), r.dir(), &r.name)?)

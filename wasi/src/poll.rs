@@ -3,10 +3,10 @@
 use crate::clock;
 use crate::errno::{Errno, WasiResult};
 use crate::guest::GuestMemory;
-use crate::table::Kind;
+use crate::table::Descriptor;
 use crate::WasiCtx;
 use rustix::event::{poll, PollFd, PollFlags};
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 /// `sizeof(subscription)` and `sizeof(event)`.
@@ -44,21 +44,32 @@ impl Event {
     }
 }
 
-/// How many bytes a read from `fd` would find now, as far as the host says.
-fn readable(fd: BorrowedFd<'_>) -> u64 {
-    let file = rustix::fs::fstat(fd).ok().filter(|st| {
-        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile
-    });
-    match file {
-        Some(st) => {
-            let pos = rustix::fs::seek(fd, rustix::fs::SeekFrom::Current(0)).unwrap_or(0);
-            (st.st_size as u64).saturating_sub(pos)
-        }
-        None => rustix::io::ioctl_fionread(fd).unwrap_or(0),
-    }
+/// What one subscription waits for.
+enum Wait<'a> {
+    /// A clock reaching this instant.
+    Clock(Instant),
+    /// A regular file: always ready, as reading or writing one never blocks.
+    File(BorrowedFd<'a>),
+    /// Standard I/O, which the host polls.
+    Stream(BorrowedFd<'a>),
+}
+
+/// Whether a read from the file `fd` would find nothing more.
+fn at_end(fd: BorrowedFd<'_>) -> bool {
+    let size = rustix::fs::fstat(fd).map_or(0, |st| st.st_size as u64);
+    let pos = rustix::fs::seek(fd, rustix::fs::SeekFrom::Current(0)).unwrap_or(0);
+    size <= pos
 }
 
 impl WasiCtx {
+    /// Waits until at least one subscription is ready and reports every
+    /// ready one, in subscription order. As in wasmtime: clocks are
+    /// `REALTIME` or `MONOTONIC` (else `EINVAL`); a descriptor must be open
+    /// and able to do what is awaited (reading: standard input or a file;
+    /// writing: standard output, error or a file), else the whole call
+    /// fails with `EBADF`; a file is always ready; `nbytes` is 1 for a
+    /// ready descriptor (preview 1 has no way to tell more), and a file read
+    /// at its end is flagged `HANGUP`.
     pub(crate) fn poll_oneoff(
         &mut self,
         mem: &mut GuestMemory<'_>,
@@ -73,70 +84,74 @@ impl WasiCtx {
         mem.range(subs, count.checked_mul(SUBSCRIPTION).ok_or(Errno::FAULT)?)?;
         mem.range(events, count.checked_mul(EVENT).ok_or(Errno::FAULT)?)?;
         let start = Instant::now();
-        let mut ready = Vec::new();
-        // (userdata, deadline) of each clock; (userdata, type, fd) of each
-        // descriptor subscription.
-        let mut clocks = Vec::new();
-        let mut waits: Vec<(u64, u8, BorrowedFd<'_>)> = Vec::new();
+        let mut waits = Vec::with_capacity(count as usize);
         for i in 0..count {
             let at = subs + i * SUBSCRIPTION;
             let userdata = mem.read_u64(at)?;
             let ty = mem.slice(at + 8, 1)?[0];
-            let event = |error| Event {
-                userdata,
-                error,
-                ty,
-                nbytes: 0,
-                flags: 0,
-            };
-            match ty {
+            let wait = match ty {
                 CLOCK => {
                     let id = mem.read_u32(at + 16)?;
                     let timeout = mem.read_u64(at + 24)?;
                     let flags = mem.read_u16(at + 40)?;
-                    let wait = if flags & ABSTIME != 0 {
-                        clock::now(id).map(|now| timeout.saturating_sub(now))
-                    } else {
-                        clock::clock(id).map(|_| timeout)
-                    };
-                    match wait {
-                        Ok(ns) => clocks.push((userdata, start + Duration::from_nanos(ns))),
-                        Err(e) => ready.push(event(e)),
+                    if id > clock::MONOTONIC {
+                        return Err(Errno::INVAL);
                     }
+                    let ns = if flags & ABSTIME != 0 {
+                        timeout.saturating_sub(clock::now(id)?)
+                    } else {
+                        timeout
+                    };
+                    Wait::Clock(start + Duration::from_nanos(ns))
                 }
                 FD_READ | FD_WRITE => {
                     let fd = mem.read_u32(at + 16)?;
-                    match self.table.get(fd) {
-                        Ok(d) if matches!(d.kind, Kind::Dir(_)) => ready.push(event(Errno::BADF)),
-                        Ok(d) => waits.push((userdata, ty, d.host())),
-                        Err(e) => ready.push(event(e)),
+                    match (ty, self.table.get(fd)?) {
+                        (_, Descriptor::File(file)) => Wait::File(file.fd.as_fd()),
+                        (FD_READ, d @ Descriptor::Stdio(0))
+                        | (FD_WRITE, d @ Descriptor::Stdio(1 | 2)) => Wait::Stream(d.host()),
+                        _ => return Err(Errno::BADF),
                     }
                 }
                 _ => return Err(Errno::INVAL),
-            }
-        }
-        let deadline = clocks.iter().map(|&(_, at)| at).min();
-        loop {
-            // Wait for nothing if something is already ready.
-            let timeout = if ready.is_empty() {
-                deadline.map(|d| d.saturating_duration_since(Instant::now()))
-            } else {
-                Some(Duration::ZERO)
             };
-            if waits.is_empty() {
+            waits.push((userdata, ty, wait));
+        }
+        let deadline = waits
+            .iter()
+            .filter_map(|(_, _, w)| match w {
+                Wait::Clock(at) => Some(*at),
+                _ => None,
+            })
+            .min();
+        let files_ready = waits.iter().any(|(_, _, w)| matches!(w, Wait::File(_)));
+        let mut ready = vec![false; waits.len()];
+        loop {
+            let timeout = if files_ready {
+                Some(Duration::ZERO)
+            } else {
+                deadline.map(|d| d.saturating_duration_since(Instant::now()))
+            };
+            let streams: Vec<usize> = (0..waits.len())
+                .filter(|&i| matches!(waits[i].2, Wait::Stream(_)))
+                .collect();
+            if streams.is_empty() {
                 if let Some(t) = timeout {
                     std::thread::sleep(t);
                 }
             } else {
-                let mut fds: Vec<PollFd<'_>> = waits
+                let mut fds: Vec<PollFd<'_>> = streams
                     .iter()
-                    .map(|&(_, ty, fd)| {
-                        let flags = if ty == FD_READ {
+                    .map(|&i| {
+                        let (_, ty, Wait::Stream(fd)) = &waits[i] else {
+                            unreachable!("only streams are polled")
+                        };
+                        let flags = if *ty == FD_READ {
                             PollFlags::IN
                         } else {
                             PollFlags::OUT
                         };
-                        PollFd::from_borrowed_fd(fd, flags)
+                        PollFd::from_borrowed_fd(*fd, flags)
                     })
                     .collect();
                 let timeout = timeout.map(|t| rustix::time::Timespec {
@@ -148,50 +163,37 @@ impl WasiCtx {
                     Err(rustix::io::Errno::INTR) => continue,
                     Err(e) => return Err(e.into()),
                 }
-                for (pfd, &(userdata, ty, fd)) in fds.iter().zip(&waits) {
-                    let revents = pfd.revents();
-                    if revents.is_empty() {
-                        continue;
-                    }
-                    let error = if revents.contains(PollFlags::NVAL) {
-                        Errno::BADF
-                    } else {
-                        Errno::SUCCESS
-                    };
-                    let nbytes = if ty == FD_READ { readable(fd) } else { 0 };
-                    let flags = if revents.contains(PollFlags::HUP) {
-                        HANGUP
-                    } else {
-                        0
-                    };
-                    ready.push(Event {
-                        userdata,
-                        error,
-                        ty,
-                        nbytes,
-                        flags,
-                    });
+                for (pfd, &i) in fds.iter().zip(&streams) {
+                    ready[i] = !pfd.revents().is_empty();
                 }
             }
             let now = Instant::now();
-            for &(userdata, at) in &clocks {
-                if at <= now {
-                    ready.push(Event {
-                        userdata,
-                        error: Errno::SUCCESS,
-                        ty: CLOCK,
-                        nbytes: 0,
-                        flags: 0,
-                    });
+            for (i, (_, _, wait)) in waits.iter().enumerate() {
+                match wait {
+                    Wait::Clock(at) => ready[i] = *at <= now,
+                    Wait::File(_) => ready[i] = true,
+                    Wait::Stream(_) => {}
                 }
             }
-            if !ready.is_empty() || (deadline.is_none() && waits.is_empty()) {
+            if ready.contains(&true) {
                 break;
             }
         }
-        for (i, event) in ready.iter().enumerate() {
-            mem.write(events + i as u32 * EVENT, &event.encode())?;
+        let mut n = 0;
+        for ((userdata, ty, wait), _) in waits.iter().zip(&ready).filter(|(_, &r)| r) {
+            let event = Event {
+                userdata: *userdata,
+                error: Errno::SUCCESS,
+                ty: *ty,
+                nbytes: if *ty == CLOCK { 0 } else { 1 },
+                flags: match wait {
+                    Wait::File(fd) if *ty == FD_READ && at_end(*fd) => HANGUP,
+                    _ => 0,
+                },
+            };
+            mem.write(events + n * EVENT, &event.encode())?;
+            n += 1;
         }
-        mem.write_u32(out, ready.len() as u32)
+        mem.write_u32(out, n)
     }
 }

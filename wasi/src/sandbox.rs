@@ -13,9 +13,13 @@
 //! lead outside either: at worst an operation then finds a link where it
 //! expected a directory and fails.
 //!
-//! Escapes are `ENOTCAPABLE`, as the WASI capability model names them.
+//! An escape is [`ESCAPE`].
 
 use crate::errno::{Errno, WasiResult};
+
+/// What an attempt to leave the directory answers: `EPERM`, as wasmtime
+/// answers it, so that programs print the same on both.
+pub const ESCAPE: Errno = Errno::PERM;
 use rustix::fs::{openat, readlinkat, Mode, OFlags};
 use std::collections::VecDeque;
 use std::ffi::CString;
@@ -73,7 +77,7 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
         };
         if name == b".." {
             if stack.pop().is_none() {
-                return Err(Errno::NOTCAPABLE);
+                return Err(ESCAPE);
             }
             continue;
         }
@@ -107,7 +111,7 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
                 }
                 let target = target.into_bytes();
                 if target.starts_with(b"/") {
-                    return Err(Errno::NOTCAPABLE);
+                    return Err(ESCAPE);
                 }
                 let mut spliced = components(&target)?;
                 spliced.append(&mut pending);
@@ -133,7 +137,7 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
 /// that a path of only `.`s keeps one so that it names its directory.
 fn components(path: &[u8]) -> WasiResult<VecDeque<Vec<u8>>> {
     if path.starts_with(b"/") {
-        return Err(Errno::NOTCAPABLE);
+        return Err(ESCAPE);
     }
     Ok(path
         .split(|&b| b == b'/')
@@ -225,11 +229,7 @@ mod tests {
             "sub/via",
             "sub/deeper/../../../secret",
         ] {
-            assert_eq!(
-                reach(&root, path).map(|_| ()),
-                Err(Errno::NOTCAPABLE),
-                "{path}"
-            );
+            assert_eq!(reach(&root, path).map(|_| ()), Err(ESCAPE), "{path}");
         }
         // Without following, the link itself is what is named, inside.
         let r = resolve(root.as_fd(), b"secret-link", false).unwrap();
@@ -282,7 +282,7 @@ mod tests {
                 }
                 Err(e) => {
                     assert!(
-                        [Errno::NOTCAPABLE, Errno::NOENT, Errno::NOTDIR, Errno::LOOP].contains(&e),
+                        [ESCAPE, Errno::NOENT, Errno::NOTDIR, Errno::LOOP].contains(&e),
                         "{e:?}"
                     );
                     refused += 1;

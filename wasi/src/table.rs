@@ -1,19 +1,26 @@
 //! The guest's descriptor table: what each WASI file descriptor number
 //! stands for on the host.
 
-use crate::abi::rights;
 use crate::errno::{Errno, WasiResult};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 /// What a guest descriptor refers to.
 #[derive(Debug)]
-pub enum Kind {
+pub enum Descriptor {
     /// The host process's standard input, output or error (0, 1, 2): never
     /// closed on the host, whatever the guest does with its number.
     Stdio(u32),
-    File(OwnedFd),
+    File(File),
     Dir(Dir),
+}
+
+#[derive(Debug)]
+pub struct File {
+    pub fd: OwnedFd,
+    /// The open mode, which the rights `fd_fdstat_get` reports follow.
+    pub read: bool,
+    pub write: bool,
 }
 
 #[derive(Debug)]
@@ -27,81 +34,130 @@ pub struct Dir {
     pub listing: Option<Vec<crate::fs::DirEntry>>,
 }
 
-#[derive(Debug)]
-pub struct Descriptor {
-    pub kind: Kind,
-    /// Rights as `fd_fdstat_get` reports them. The host's own open mode and
-    /// permissions decide what an operation may do; these only narrow
-    /// (`fd_fdstat_set_rights`) and are inherited by `path_open`.
-    pub base: u64,
-    pub inheriting: u64,
-}
-
 impl Descriptor {
     pub fn host(&self) -> BorrowedFd<'_> {
-        match &self.kind {
-            Kind::Stdio(0) => rustix::stdio::stdin(),
-            Kind::Stdio(1) => rustix::stdio::stdout(),
-            Kind::Stdio(_) => rustix::stdio::stderr(),
-            Kind::File(fd) => fd.as_fd(),
-            Kind::Dir(dir) => dir.fd.as_fd(),
-        }
-    }
-
-    pub fn dir(&mut self) -> WasiResult<&mut Dir> {
-        match &mut self.kind {
-            Kind::Dir(dir) => Ok(dir),
-            _ => Err(Errno::NOTDIR),
+        match self {
+            Descriptor::Stdio(0) => rustix::stdio::stdin(),
+            Descriptor::Stdio(1) => rustix::stdio::stdout(),
+            Descriptor::Stdio(_) => rustix::stdio::stderr(),
+            Descriptor::File(file) => file.fd.as_fd(),
+            Descriptor::Dir(dir) => dir.fd.as_fd(),
         }
     }
 }
 
-/// Open descriptors by number. New ones take the lowest free number, as
-/// POSIX `open` does.
+/// Open descriptors by number, numbered as wasmtime numbers them, so that a
+/// program printing its descriptors prints the same on both: a new one takes
+/// the highest number closed before and not reused yet, else one past the
+/// highest open.
 #[derive(Debug, Default)]
-pub struct Table(BTreeMap<u32, Descriptor>);
+pub struct Table {
+    open: BTreeMap<u32, Descriptor>,
+    closed: BTreeSet<u32>,
+}
 
 impl Table {
     pub fn get(&self, fd: u32) -> WasiResult<&Descriptor> {
-        self.0.get(&fd).ok_or(Errno::BADF)
+        self.open.get(&fd).ok_or(Errno::BADF)
     }
 
     pub fn get_mut(&mut self, fd: u32) -> WasiResult<&mut Descriptor> {
-        self.0.get_mut(&fd).ok_or(Errno::BADF)
+        self.open.get_mut(&fd).ok_or(Errno::BADF)
+    }
+
+    /// The file `fd` is; `EBADF` for anything else, as every `fd_*` call
+    /// that only makes sense on a file answers.
+    pub fn file(&self, fd: u32) -> WasiResult<&File> {
+        match self.get(fd)? {
+            Descriptor::File(file) => Ok(file),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// The directory `fd` is; `EBADF` for anything else.
+    pub fn dir(&self, fd: u32) -> WasiResult<&Dir> {
+        match self.get(fd)? {
+            Descriptor::Dir(dir) => Ok(dir),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    pub fn dir_mut(&mut self, fd: u32) -> WasiResult<&mut Dir> {
+        match self.get_mut(fd)? {
+            Descriptor::Dir(dir) => Ok(dir),
+            _ => Err(Errno::BADF),
+        }
     }
 
     pub fn insert(&mut self, descriptor: Descriptor) -> WasiResult<u32> {
-        let fd = (0..=u32::MAX)
-            .find(|fd| !self.0.contains_key(fd))
-            .ok_or(Errno::MFILE)?;
-        self.0.insert(fd, descriptor);
+        let fd = match self.closed.pop_last() {
+            Some(fd) => fd,
+            None => match self.open.last_key_value() {
+                None => 0,
+                Some((&last, _)) => match last.checked_add(1) {
+                    Some(fd) => fd,
+                    None => (0..u32::MAX)
+                        .rev()
+                        .find(|fd| !self.open.contains_key(fd))
+                        .ok_or(Errno::MFILE)?,
+                },
+            },
+        };
+        self.open.insert(fd, descriptor);
         Ok(fd)
     }
 
     pub fn remove(&mut self, fd: u32) -> WasiResult<Descriptor> {
-        self.0.remove(&fd).ok_or(Errno::BADF)
+        let descriptor = self.open.remove(&fd).ok_or(Errno::BADF)?;
+        self.closed.insert(fd);
+        Ok(descriptor)
     }
 
-    /// `fd_renumber`: `from` takes the number `to`, closing what `to` was.
+    /// `fd_renumber`: `from` takes the number `to`, closing what `to` was;
+    /// both must be open.
     pub fn renumber(&mut self, from: u32, to: u32) -> WasiResult {
         self.get(to)?;
-        let descriptor = self.remove(from)?;
-        self.0.insert(to, descriptor);
+        self.get(from)?;
+        if from != to {
+            let descriptor = self.remove(from)?;
+            self.open.insert(to, descriptor);
+        }
         Ok(())
     }
 
     pub fn stdio() -> Table {
         let mut table = Table::default();
         for fd in 0..3 {
-            table.0.insert(
-                fd,
-                Descriptor {
-                    kind: Kind::Stdio(fd),
-                    base: rights::ALL,
-                    inheriting: 0,
-                },
-            );
+            table.open.insert(fd, Descriptor::Stdio(fd));
         }
         table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> Descriptor {
+        Descriptor::Stdio(1)
+    }
+
+    #[test]
+    fn numbers_follow_wasmtime() {
+        let mut t = Table::stdio();
+        assert_eq!(t.insert(file()), Ok(3));
+        assert_eq!(t.insert(file()), Ok(4));
+        assert_eq!(t.insert(file()), Ok(5));
+        t.remove(3).unwrap();
+        t.remove(4).unwrap();
+        // The highest number closed comes back first.
+        assert_eq!(t.insert(file()), Ok(4));
+        assert_eq!(t.insert(file()), Ok(3));
+        assert_eq!(t.insert(file()), Ok(6));
+        // Renumbering frees `from` and takes `to` off the closed numbers.
+        t.renumber(6, 5).unwrap();
+        assert_eq!(t.renumber(6, 5), Err(Errno::BADF));
+        assert_eq!(t.renumber(5, 9), Err(Errno::BADF));
+        assert_eq!(t.insert(file()), Ok(6));
     }
 }

@@ -1,0 +1,182 @@
+//! Real WASI programs, written in C and built with clang for `wasm32-wasi`
+//! (`wasi/tests/programs/`), run through `tandem run` in every tier: each
+//! case's stdout and exit status must be what `wasmtime run` gives (the
+//! expected files were recorded with it, see the README there), and a run
+//! must change nothing outside the directories it was given.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use tandem::Tier;
+
+/// The tiers tandem has; every case runs in each.
+const TIERS: [Tier; 1] = [Tier::Interp];
+
+fn programs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wasi/tests/programs")
+}
+
+/// One line of `cases.txt`.
+struct Case {
+    name: String,
+    module: String,
+    options: Vec<String>,
+    args: Vec<String>,
+    stdin: Option<String>,
+    status: i32,
+}
+
+fn cases() -> Vec<Case> {
+    let text =
+        std::fs::read_to_string(programs().join("cases.txt")).expect("cannot read cases.txt");
+    let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let f: Vec<&str> = line.split(" | ").map(str::trim).collect();
+            assert_eq!(f.len(), 6, "cases.txt: not 6 fields: {line}");
+            Case {
+                name: f[0].into(),
+                module: f[1].into(),
+                options: words(f[2]),
+                args: words(f[3]),
+                stdin: (f[4] != "-").then(|| f[4].to_string()),
+                status: f[5].parse().expect("cases.txt: bad exit status"),
+            }
+        })
+        .collect()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every path below `root` (links not followed) with its type and content,
+/// except those below `skip`.
+fn snapshot(root: &Path, skip: &[PathBuf], out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        if skip.contains(&path) {
+            continue;
+        }
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let content = if meta.is_dir() {
+            snapshot(&path, skip, out);
+            b"dir".to_vec()
+        } else if meta.is_symlink() {
+            std::fs::read_link(&path)
+                .unwrap()
+                .into_os_string()
+                .into_encoded_bytes()
+        } else {
+            std::fs::read(&path).unwrap()
+        };
+        out.insert(path, content);
+    }
+}
+
+/// Runs one case in one tier; a description of what differed, if anything.
+fn run(case: &Case, tier: Tier, scratch: &Path) -> Option<String> {
+    let _ = std::fs::remove_dir_all(scratch);
+    copy_tree(&programs().join("fixtures"), scratch);
+    // Everything but the preopened directories must come out unchanged.
+    let preopens: Vec<PathBuf> = case
+        .options
+        .windows(2)
+        .filter(|w| w[0] == "--dir")
+        .map(|w| scratch.join(w[1].split("::").next().unwrap()))
+        .collect();
+    let guarded = !preopens.iter().any(|p| p == &scratch.join("."));
+    let mut before = BTreeMap::new();
+    if guarded {
+        snapshot(scratch, &preopens, &mut before);
+    }
+    let stdin = match &case.stdin {
+        Some(file) => {
+            Stdio::from(std::fs::File::open(programs().join("fixtures").join(file)).unwrap())
+        }
+        None => Stdio::null(),
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .current_dir(scratch)
+        .args(["run", "--tier", &tier.to_string()])
+        .args(&case.options)
+        .arg(programs().join(&case.module).canonicalize().unwrap())
+        .args(&case.args)
+        .stdin(stdin)
+        .output()
+        .expect("cannot run tandem");
+    let expected = std::fs::read(
+        programs()
+            .join("expected")
+            .join(format!("{}.stdout", case.name)),
+    )
+    .expect("missing expected stdout");
+    let mut problems = Vec::new();
+    if output.status.code() != Some(case.status) {
+        problems.push(format!(
+            "exit status {:?}, expected {}",
+            output.status.code(),
+            case.status
+        ));
+    }
+    if output.stdout != expected {
+        problems.push(format!(
+            "stdout differs:\n--- expected\n{}\n--- got\n{}",
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(&output.stdout)
+        ));
+    }
+    if guarded {
+        let mut after = BTreeMap::new();
+        snapshot(scratch, &preopens, &mut after);
+        if before != after {
+            problems.push("something outside the preopened directories changed".into());
+        }
+    }
+    let _ = std::fs::remove_dir_all(scratch);
+    (!problems.is_empty()).then(|| {
+        format!(
+            "{} [{tier}]: {}\n--- stderr\n{}",
+            case.name,
+            problems.join("\n"),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[test]
+fn c_programs_match_wasmtime_in_every_tier() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 10,
+        "cases.txt lists only {} cases",
+        cases.len()
+    );
+    let base = std::env::temp_dir().join(format!("tandem-wasi-programs-{}", std::process::id()));
+    let mut failures = Vec::new();
+    for tier in TIERS {
+        for case in &cases {
+            let scratch = base.join(format!("{}-{tier}", case.name));
+            failures.extend(run(case, tier, &scratch));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&base);
+    assert!(
+        failures.is_empty(),
+        "{} of {} runs failed:\n\n{}",
+        failures.len(),
+        cases.len() * TIERS.len(),
+        failures.join("\n\n")
+    );
+}
