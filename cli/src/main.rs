@@ -26,7 +26,9 @@ enum Command {
     /// Exit status: the program's proc_exit code (0-125), 0 when it returns,
     /// 134 when it traps (the trap and its Wasm backtrace go to stderr),
     /// 128+N when it raises signal N, 1 on any other error (link errors
-    /// name the missing import), 2 for a tier this build lacks.
+    /// name the missing import; a WASI call the spec makes trap, given a
+    /// pointer outside memory or an invalid flag, names the call), 2 for a
+    /// tier this build lacks.
     Run(RunArgs),
     /// Run WebAssembly spec test scripts (.wast).
     Wast(WastArgs),

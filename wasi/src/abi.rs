@@ -1,6 +1,27 @@
 //! The numbers and layouts of `wasi_snapshot_preview1` that are not errnos:
 //! flags, file types, and the offsets of the structures the guest reads.
 
+use crate::errno::{Fail, WasiResult};
+
+/// An argument with a bit its flags type does not define traps (the spec's
+/// rule for an invalid value; wasmtime ends the run there too).
+pub fn flags(value: u64, defined: u64) -> WasiResult {
+    if value & !defined == 0 {
+        Ok(())
+    } else {
+        Err(Fail::Trap("invalid flags value"))
+    }
+}
+
+/// An argument outside its enum (of `cases` values from 0) traps.
+pub fn enum_case(value: u32, cases: u32) -> WasiResult<u32> {
+    if value < cases {
+        Ok(value)
+    } else {
+        Err(Fail::Trap("invalid enum value"))
+    }
+}
+
 /// `rights`: one bit per operation a descriptor may allow. tandem reports
 /// them as wasmtime does (wasi-libc masks the rights `open` asks for by a
 /// directory's inheriting rights, and derives `fcntl(F_GETFL)` from them, so
@@ -72,6 +93,7 @@ pub mod rights {
 
 /// `oflags` of `path_open`.
 pub mod oflags {
+    pub const ALL: u64 = 0xf;
     pub const CREAT: u16 = 1 << 0;
     pub const DIRECTORY: u16 = 1 << 1;
     pub const EXCL: u16 = 1 << 2;
@@ -80,6 +102,7 @@ pub mod oflags {
 
 /// `fdflags`.
 pub mod fdflags {
+    pub const ALL: u64 = 0x1f;
     pub const APPEND: u16 = 1 << 0;
     pub const DSYNC: u16 = 1 << 1;
     pub const NONBLOCK: u16 = 1 << 2;
@@ -89,9 +112,11 @@ pub mod fdflags {
 
 /// `lookupflags`.
 pub const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
+pub const LOOKUP_FLAGS: u64 = 1;
 
 /// `fstflags` of the `*_set_times` calls.
 pub mod fstflags {
+    pub const ALL: u64 = 0xf;
     pub const ATIM: u16 = 1 << 0;
     pub const ATIM_NOW: u16 = 1 << 1;
     pub const MTIM: u16 = 1 << 2;

@@ -1,6 +1,7 @@
 //! Clocks and randomness: `clock_res_get`, `clock_time_get`, `random_get`.
 
-use crate::errno::{Errno, WasiResult};
+use crate::abi;
+use crate::errno::{Errno, ErrnoResult, WasiResult};
 use crate::guest::GuestMemory;
 use crate::WasiCtx;
 use rustix::time::{clock_getres, clock_gettime, ClockId, Timespec};
@@ -11,7 +12,7 @@ pub(crate) const MONOTONIC: u32 = 1;
 
 /// The host clock behind a WASI clock id: realtime, monotonic, and the
 /// process's and the calling thread's CPU time.
-pub(crate) fn clock(id: u32) -> WasiResult<ClockId> {
+pub(crate) fn clock(id: u32) -> ErrnoResult<ClockId> {
     Ok(match id {
         0 => ClockId::Realtime,
         1 => ClockId::Monotonic,
@@ -28,7 +29,7 @@ pub(crate) fn nanos(t: Timespec) -> u64 {
 }
 
 /// The time on WASI clock `id` now, in nanoseconds.
-pub(crate) fn now(id: u32) -> WasiResult<u64> {
+pub(crate) fn now(id: u32) -> ErrnoResult<u64> {
     Ok(nanos(clock_gettime(clock(id)?)))
 }
 
@@ -39,6 +40,7 @@ impl WasiCtx {
         id: u32,
         out: u32,
     ) -> WasiResult {
+        abi::enum_case(id, 4)?;
         mem.write_u64(out, nanos(clock_getres(clock(id)?)))
     }
 
@@ -49,6 +51,7 @@ impl WasiCtx {
         _precision: u64,
         out: u32,
     ) -> WasiResult {
+        abi::enum_case(id, 4)?;
         mem.write_u64(out, now(id)?)
     }
 

@@ -115,8 +115,34 @@ impl From<std::io::Error> for Errno {
     }
 }
 
-/// What a WASI function's body returns; its errno is what the guest sees.
-pub type WasiResult<T = ()> = Result<T, Errno>;
+impl From<Host> for Fail {
+    fn from(e: Host) -> Fail {
+        Fail::Errno(e.into())
+    }
+}
+
+impl From<Errno> for Fail {
+    fn from(e: Errno) -> Fail {
+        Fail::Errno(e)
+    }
+}
+
+/// Why a WASI call did not succeed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fail {
+    /// The call returns this errno to the guest.
+    Errno(Errno),
+    /// The call traps, as the preview 1 spec asks for a pointer outside
+    /// memory or misaligned and for an argument outside its enum or flags
+    /// (wasmtime ends the run there too): the run ends with this message.
+    Trap(&'static str),
+}
+
+/// What a WASI function's body returns.
+pub type WasiResult<T = ()> = Result<T, Fail>;
+
+/// What a step that can only fail with an errno returns.
+pub type ErrnoResult<T = ()> = Result<T, Errno>;
 
 #[cfg(test)]
 mod tests {

@@ -5,20 +5,16 @@
 //! that resolution ended in and a single name, with the `*at` calls, and
 //! never follows a symbolic link the sandbox did not check.
 
-use crate::abi::{self, fdflags, fstflags, oflags, rights, LOOKUP_SYMLINK_FOLLOW};
-use crate::errno::{Errno, WasiResult};
-use crate::guest::{GuestMemory, IoVec};
+use crate::abi::{self, fdflags, fstflags, oflags, rights, LOOKUP_FLAGS, LOOKUP_SYMLINK_FOLLOW};
+use crate::errno::{Errno, Fail, WasiResult};
+use crate::guest::GuestMemory;
 use crate::sandbox::{self, Resolved};
 use crate::table::{Descriptor, Dir, File};
 use crate::WasiCtx;
-use rustix::fs::{self as host, AtFlags, Mode, OFlags, SeekFrom, Timestamps};
+use rustix::fs::{self as host, AtFlags, Mode, OFlags, Timestamps};
 use rustix::io::Errno as HostErrno;
 use rustix::time::Timespec;
 use std::os::fd::{AsFd, BorrowedFd};
-
-/// The most one `fd_read`/`fd_write` moves through a bounce buffer when the
-/// guest passes several buffers; a shorter transfer is a valid answer.
-const MAX_BOUNCE: usize = 16 << 20;
 
 /// One entry of a directory listing, as `fd_readdir` hands it out.
 #[derive(Debug)]
@@ -33,73 +29,54 @@ fn retry<T>(mut f: impl FnMut() -> rustix::io::Result<T>) -> WasiResult<T> {
     loop {
         match f() {
             Err(HostErrno::INTR) => continue,
-            other => return other.map_err(Errno::from),
+            other => return other.map_err(Fail::from),
         }
     }
 }
 
-/// Reads once into the guest's buffers: straight into the buffer when there
-/// is one, else through a bounce buffer (buffers may overlap). `at` reads
-/// at an offset without moving the file position (`fd_pread`).
+/// Reads once into the guest's first non-empty buffer. `at` reads at an
+/// offset without moving the file position (`fd_pread`).
 fn read_into(
     fd: BorrowedFd<'_>,
     mem: &mut GuestMemory<'_>,
-    iovs: &[IoVec],
+    iovs: u32,
+    count: u32,
     at: Option<u64>,
 ) -> WasiResult<usize> {
-    let read = |buf: &mut [u8]| match at {
+    let iov = mem.first_iovec(iovs, count)?;
+    let buf = &mut mem.0[iov];
+    match at {
         Some(offset) => retry(|| rustix::io::pread(fd, &mut *buf, offset)),
         None => retry(|| rustix::io::read(fd, &mut *buf)),
-    };
-    let mut nonempty = iovs.iter().filter(|r| !r.is_empty());
-    match (nonempty.next(), nonempty.next()) {
-        (None, _) => Ok(0),
-        (Some(only), None) => read(&mut mem.0[only.clone()]),
-        _ => {
-            let total: usize = iovs.iter().map(|r| r.len()).sum();
-            let mut buf = vec![0; total.min(MAX_BOUNCE)];
-            let n = read(&mut buf)?;
-            mem.scatter(iovs, &buf[..n]);
-            Ok(n)
-        }
     }
 }
 
-/// Writes the guest's buffers with one host write.
+/// Writes the guest's first non-empty buffer once.
 fn write_from(
     fd: BorrowedFd<'_>,
     mem: &GuestMemory<'_>,
-    iovs: &[IoVec],
+    iovs: u32,
+    count: u32,
     at: Option<u64>,
 ) -> WasiResult<usize> {
-    let write = |buf: &[u8]| match at {
+    let buf = &mem.0[mem.first_iovec(iovs, count)?];
+    match at {
         Some(offset) => retry(|| rustix::io::pwrite(fd, buf, offset)),
         None => retry(|| rustix::io::write(fd, buf)),
-    };
-    let mut nonempty = iovs.iter().filter(|r| !r.is_empty());
-    match (nonempty.next(), nonempty.next()) {
-        (None, _) => Ok(0),
-        (Some(only), None) => write(&mem.0[only.clone()]),
-        _ => {
-            let mut bytes = mem.gather(iovs);
-            bytes.truncate(MAX_BOUNCE);
-            write(&bytes)
-        }
     }
 }
 
 /// The host times a `*_set_times` call asks for.
-fn timestamps(atim: u64, mtim: u64, flags: u16) -> WasiResult<Timestamps> {
-    if flags & !0xf != 0 {
-        return Err(Errno::INVAL);
-    }
+fn timestamps(atim: u64, mtim: u64, flags: u32) -> WasiResult<Timestamps> {
+    abi::flags(flags.into(), fstflags::ALL)?;
+    let flags = flags as u16;
     let pick = |time: u64, set: u16, now: u16| -> WasiResult<Timespec> {
         let at = |nsec| Timespec {
             tv_sec: 0,
             tv_nsec: nsec,
         };
         match (flags & set != 0, flags & now != 0) {
-            (true, true) => Err(Errno::INVAL),
+            (true, true) => Err(Errno::INVAL.into()),
             (true, false) => Ok(Timespec {
                 tv_sec: (time / 1_000_000_000) as i64,
                 tv_nsec: (time % 1_000_000_000) as _,
@@ -153,6 +130,30 @@ fn list(fd: BorrowedFd<'_>) -> WasiResult<Vec<DirEntry>> {
     Ok(out)
 }
 
+/// A path the guest passes: UTF-8 (preview 1 strings are; `EILSEQ`
+/// otherwise) and shorter than Linux's `PATH_MAX` (`ENAMETOOLONG`), as
+/// wasmtime requires.
+fn guest_path(mem: &GuestMemory<'_>, ptr: u32, len: u32) -> WasiResult<Vec<u8>> {
+    let path = mem.bytes(ptr, len)?;
+    if std::str::from_utf8(&path).is_err() {
+        return Err(Errno::ILSEQ.into());
+    }
+    if path.len() >= 4096 {
+        return Err(Errno::NAMETOOLONG.into());
+    }
+    Ok(path)
+}
+
+/// `path` without its trailing slashes (unless it is all slashes): what
+/// `mkdir` and `rename` act on, which accept `dir/` for `dir`.
+fn without_trailing_slashes(path: &[u8]) -> &[u8] {
+    let end = path
+        .iter()
+        .rposition(|&b| b != b'/')
+        .map_or(path.len(), |i| i + 1);
+    &path[..end]
+}
+
 /// The file type standard I/O reports: a terminal is a character device,
 /// anything else unknown (as in wasmtime, which hands the guest streams).
 fn stdio_filetype(fd: u32) -> u8 {
@@ -181,6 +182,7 @@ impl WasiCtx {
         Ok(self.table.dir(fd)?.fd.as_fd())
     }
 
+    /// Resolves the guest path at `path` below the directory `fd`.
     fn resolve(
         &self,
         mem: &GuestMemory<'_>,
@@ -189,8 +191,8 @@ impl WasiCtx {
         len: u32,
         follow: bool,
     ) -> WasiResult<Resolved<'_>> {
-        let path = mem.bytes(path, len)?;
-        sandbox::resolve(self.dir_fd(fd)?, &path, follow)
+        let path = guest_path(mem, path, len)?;
+        Ok(sandbox::resolve(self.dir_fd(fd)?, &path, follow)?)
     }
 
     pub(crate) fn fd_advise(
@@ -202,15 +204,14 @@ impl WasiCtx {
         advice: u32,
     ) -> WasiResult {
         use host::Advice;
-        let advice = match advice {
-            0 => Advice::Normal,
-            1 => Advice::Sequential,
-            2 => Advice::Random,
-            3 => Advice::WillNeed,
-            4 => Advice::DontNeed,
-            5 => Advice::NoReuse,
-            _ => return Err(Errno::INVAL),
-        };
+        let advice = [
+            Advice::Normal,
+            Advice::Sequential,
+            Advice::Random,
+            Advice::WillNeed,
+            Advice::DontNeed,
+            Advice::NoReuse,
+        ][abi::enum_case(advice, 6)? as usize];
         Ok(host::fadvise(
             self.file_fd(fd)?,
             offset,
@@ -231,7 +232,7 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_close(&mut self, _: &mut GuestMemory<'_>, fd: u32) -> WasiResult {
-        self.table.remove(fd).map(drop)
+        Ok(self.table.remove(fd).map(drop)?)
     }
 
     pub(crate) fn fd_datasync(&mut self, _: &mut GuestMemory<'_>, fd: u32) -> WasiResult {
@@ -303,7 +304,7 @@ impl WasiCtx {
         stat[2..4].copy_from_slice(&flags.to_le_bytes());
         stat[8..16].copy_from_slice(&base.to_le_bytes());
         stat[16..24].copy_from_slice(&inheriting.to_le_bytes());
-        mem.write(out, &stat)
+        mem.write_struct(out, &stat, 8)
     }
 
     /// Changes `APPEND` and `NONBLOCK` of a file; the synchronous-I/O flags
@@ -314,9 +315,10 @@ impl WasiCtx {
         fd: u32,
         flags: u32,
     ) -> WasiResult {
+        abi::flags(flags.into(), fdflags::ALL)?;
         let fd = self.file_fd(fd)?;
         if flags & !(fdflags::APPEND | fdflags::NONBLOCK) as u32 != 0 {
-            return Err(Errno::INVAL);
+            return Err(Errno::INVAL.into());
         }
         let flags = flags as u16;
         let mut host_flags = host::fcntl_getfl(fd)?;
@@ -331,12 +333,13 @@ impl WasiCtx {
         &mut self,
         _: &mut GuestMemory<'_>,
         fd: u32,
-        _base: u64,
-        _inheriting: u64,
+        base: u64,
+        inheriting: u64,
     ) -> WasiResult {
+        abi::flags(base | inheriting, rights::ALL)?;
         match self.table.get(fd)? {
-            Descriptor::Stdio(_) => Err(Errno::BADF),
-            _ => Err(Errno::NOTSUP),
+            Descriptor::Stdio(_) => Err(Errno::BADF.into()),
+            _ => Err(Errno::NOTSUP.into()),
         }
     }
 
@@ -351,11 +354,11 @@ impl WasiCtx {
             Descriptor::Stdio(n) => {
                 let mut stat = [0u8; 64];
                 stat[16] = stdio_filetype(*n);
-                return mem.write(out, &stat);
+                return mem.write_struct(out, &stat, 8);
             }
             d => host::fstat(d.host())?,
         };
-        mem.write(out, &abi::filestat(&st))
+        mem.write_struct(out, &abi::filestat(&st), 8)
     }
 
     pub(crate) fn fd_filestat_set_size(
@@ -376,9 +379,9 @@ impl WasiCtx {
         mtim: u64,
         flags: u32,
     ) -> WasiResult {
-        let times = timestamps(atim, mtim, flags as u16)?;
+        let times = timestamps(atim, mtim, flags)?;
         let fd = match self.table.get(fd)? {
-            Descriptor::Stdio(_) => return Err(Errno::BADF),
+            Descriptor::Stdio(_) => return Err(Errno::BADF.into()),
             d => d.host(),
         };
         Ok(host::futimens(fd, &times)?)
@@ -393,13 +396,12 @@ impl WasiCtx {
         offset: u64,
         out: u32,
     ) -> WasiResult {
-        let iovs = mem.iovecs(iovs, count)?;
         let fd = match self.table.get(fd)? {
             Descriptor::File(file) => file.fd.as_fd(),
-            Descriptor::Stdio(0) => return Err(Errno::SPIPE),
-            _ => return Err(Errno::BADF),
+            Descriptor::Stdio(0) => return Err(Errno::SPIPE.into()),
+            _ => return Err(Errno::BADF.into()),
         };
-        let n = read_into(fd, mem, &iovs, Some(offset))?;
+        let n = read_into(fd, mem, iovs, count, Some(offset))?;
         mem.write_u32(out, n as u32)
     }
 
@@ -412,13 +414,12 @@ impl WasiCtx {
         offset: u64,
         out: u32,
     ) -> WasiResult {
-        let iovs = mem.iovecs(iovs, count)?;
         let fd = match self.table.get(fd)? {
             Descriptor::File(file) => file.fd.as_fd(),
-            Descriptor::Stdio(1 | 2) => return Err(Errno::SPIPE),
-            _ => return Err(Errno::BADF),
+            Descriptor::Stdio(1 | 2) => return Err(Errno::SPIPE.into()),
+            _ => return Err(Errno::BADF.into()),
         };
-        let n = write_from(fd, mem, &iovs, Some(offset))?;
+        let n = write_from(fd, mem, iovs, count, Some(offset))?;
         mem.write_u32(out, n as u32)
     }
 
@@ -430,12 +431,15 @@ impl WasiCtx {
         count: u32,
         out: u32,
     ) -> WasiResult {
-        let iovs = mem.iovecs(iovs, count)?;
-        let fd = match self.table.get(fd)? {
-            d @ (Descriptor::File(_) | Descriptor::Stdio(0)) => d.host(),
-            _ => return Err(Errno::BADF),
+        let n = match self.table.get_mut(fd)? {
+            Descriptor::File(file) => {
+                let n = read_into(file.fd.as_fd(), mem, iovs, count, Some(file.position))?;
+                file.position += n as u64;
+                n
+            }
+            d @ Descriptor::Stdio(0) => read_into(d.host(), mem, iovs, count, None)?,
+            _ => return Err(Errno::BADF.into()),
         };
-        let n = read_into(fd, mem, &iovs, None)?;
         mem.write_u32(out, n as u32)
     }
 
@@ -447,12 +451,29 @@ impl WasiCtx {
         count: u32,
         out: u32,
     ) -> WasiResult {
-        let iovs = mem.iovecs(iovs, count)?;
-        let fd = match self.table.get(fd)? {
-            d @ (Descriptor::File(_) | Descriptor::Stdio(1 | 2)) => d.host(),
-            _ => return Err(Errno::BADF),
+        let n = match self.table.get_mut(fd)? {
+            Descriptor::File(file) => {
+                let fd = file.fd.as_fd();
+                let append = host::fcntl_getfl(fd)?.contains(OFlags::APPEND);
+                if append {
+                    // The host appends; the position follows to the end.
+                    let n = write_from(fd, mem, iovs, count, None)?;
+                    file.position = host::fstat(fd)?.st_size as u64;
+                    n
+                } else {
+                    let n = write_from(fd, mem, iovs, count, Some(file.position))?;
+                    file.position += n as u64;
+                    n
+                }
+            }
+            d @ Descriptor::Stdio(1 | 2) => match write_from(d.host(), mem, iovs, count, None) {
+                // Standard output or error whose reader is gone: wasmtime's
+                // closed stream answers `EIO`.
+                Err(Fail::Errno(Errno::PIPE)) => return Err(Errno::IO.into()),
+                other => other?,
+            },
+            _ => return Err(Errno::BADF.into()),
         };
-        let n = write_from(fd, mem, &iovs, None)?;
         mem.write_u32(out, n as u32)
     }
 
@@ -500,9 +521,12 @@ impl WasiCtx {
         from: u32,
         to: u32,
     ) -> WasiResult {
-        self.table.renumber(from, to)
+        Ok(self.table.renumber(from, to)?)
     }
 
+    /// Moves the position `fd_read` and `fd_write` use. tandem keeps it
+    /// itself (the host's file offset is not used), as wasmtime does, so any
+    /// position a `u64` holds can be set, as on wasmtime.
     pub(crate) fn fd_seek(
         &mut self,
         mem: &mut GuestMemory<'_>,
@@ -511,19 +535,20 @@ impl WasiCtx {
         whence: u32,
         out: u32,
     ) -> WasiResult {
+        let whence = abi::enum_case(whence, 3)?;
+        let file = match self.table.get_mut(fd)? {
+            Descriptor::File(file) => file,
+            Descriptor::Stdio(_) => return Err(Errno::SPIPE.into()),
+            Descriptor::Dir(_) => return Err(Errno::BADF.into()),
+        };
         let from = match whence {
-            0 => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::INVAL)?),
-            1 => SeekFrom::Current(offset),
-            2 => SeekFrom::End(offset),
-            _ => return Err(Errno::INVAL),
+            0 if offset < 0 => return Err(Errno::INVAL.into()),
+            0 => 0,
+            1 => file.position,
+            _ => host::fstat(&file.fd)?.st_size as u64,
         };
-        let fd = match self.table.get(fd)? {
-            Descriptor::File(file) => file.fd.as_fd(),
-            Descriptor::Stdio(_) => return Err(Errno::SPIPE),
-            Descriptor::Dir(_) => return Err(Errno::BADF),
-        };
-        let pos = host::seek(fd, from)?;
-        mem.write_u64(out, pos)
+        file.position = from.checked_add_signed(offset).ok_or(Errno::INVAL)?;
+        mem.write_u64(out, file.position)
     }
 
     pub(crate) fn fd_tell(&mut self, mem: &mut GuestMemory<'_>, fd: u32, out: u32) -> WasiResult {
@@ -540,7 +565,7 @@ impl WasiCtx {
         // struct prestat { u8 tag (0: directory); u32 name_len }
         let mut prestat = [0u8; 8];
         prestat[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
-        mem.write(out, &prestat)
+        mem.write_struct(out, &prestat, 4)
     }
 
     pub(crate) fn fd_prestat_dir_name(
@@ -552,7 +577,7 @@ impl WasiCtx {
     ) -> WasiResult {
         let name = self.preopen_name(fd)?;
         if (len as usize) < name.len() {
-            return Err(Errno::NAMETOOLONG);
+            return Err(Errno::NAMETOOLONG.into());
         }
         mem.write(path, name.as_bytes())
     }
@@ -565,7 +590,7 @@ impl WasiCtx {
                 preopen: Some(name),
                 ..
             }) => Ok(name),
-            _ => Err(Errno::NOTDIR),
+            _ => Err(Errno::NOTDIR.into()),
         }
     }
 
@@ -584,29 +609,42 @@ impl WasiCtx {
         len: u32,
         open_flags: u32,
         base: u64,
-        _inheriting: u64,
+        inheriting: u64,
         fd_flags: u32,
         out: u32,
     ) -> WasiResult {
+        abi::flags(dirflags.into(), LOOKUP_FLAGS)?;
+        abi::flags(open_flags.into(), oflags::ALL)?;
+        abi::flags(base | inheriting, rights::ALL)?;
+        abi::flags(fd_flags.into(), fdflags::ALL)?;
         let (open_flags, fd_flags) = (open_flags as u16, fd_flags as u16);
         match self.table.get(dirfd)? {
-            Descriptor::File(_) => return Err(Errno::NOTDIR),
-            Descriptor::Stdio(_) => return Err(Errno::BADF),
+            Descriptor::File(_) => return Err(Errno::NOTDIR.into()),
+            Descriptor::Stdio(_) => return Err(Errno::BADF.into()),
             Descriptor::Dir(_) => {}
         }
         if open_flags & oflags::DIRECTORY != 0
             && open_flags & (oflags::CREAT | oflags::EXCL | oflags::TRUNC) != 0
         {
-            return Err(Errno::INVAL);
+            return Err(Errno::INVAL.into());
         }
         // Linux cannot honour these per descriptor as WASI defines them.
         if fd_flags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
-            return Err(Errno::NOTSUP);
+            return Err(Errno::NOTSUP.into());
         }
         let creates = open_flags & (oflags::CREAT | oflags::TRUNC) != 0;
         let write = base & rights::FD_WRITE != 0 || creates;
         let read = base & rights::FD_READ != 0 || base & rights::FD_WRITE == 0;
-        let r = self.resolve(mem, dirfd, path, len, dirflags & LOOKUP_SYMLINK_FOLLOW != 0)?;
+        let path = guest_path(mem, path, len)?;
+        let create = open_flags & oflags::CREAT != 0;
+        // Creating a file at a path that names a directory (as Linux).
+        if create && (path.ends_with(b"/") || path.ends_with(b"/.")) {
+            return Err(Errno::ISDIR.into());
+        }
+        // `O_CREAT|O_EXCL` never follows a link, even a dangling one.
+        let follow =
+            dirflags & LOOKUP_SYMLINK_FOLLOW != 0 && !(create && open_flags & oflags::EXCL != 0);
+        let r = sandbox::resolve(self.dir_fd(dirfd)?, &path, follow)?;
         let mut flags = OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY;
         flags |= match (read, write) {
             (true, true) => OFlags::RDWR,
@@ -629,10 +667,20 @@ impl WasiCtx {
         if fd_flags & fdflags::NONBLOCK != 0 {
             flags |= OFlags::NONBLOCK;
         }
-        if r.trailing_slash {
-            flags |= OFlags::DIRECTORY;
-        }
-        let fd = retry(|| host::openat(r.dir(), &r.name, flags, Mode::from_raw_mode(0o666)))?;
+        let opened = retry(|| host::openat(r.dir(), &r.name, flags, Mode::from_raw_mode(0o666)));
+        let fd = match opened {
+            // A directory asked for without following finds a link: the
+            // open is refused as a link, as Linux refuses `O_NOFOLLOW`.
+            Err(Fail::Errno(Errno::NOTDIR)) if !follow && flags.contains(OFlags::DIRECTORY) => {
+                let st = host::statat(r.dir(), &r.name, AtFlags::SYMLINK_NOFOLLOW)?;
+                return Err(match host::FileType::from_raw_mode(st.st_mode) {
+                    host::FileType::Symlink => Errno::LOOP,
+                    _ => Errno::NOTDIR,
+                }
+                .into());
+            }
+            other => other?,
+        };
         drop(r);
         let st = host::fstat(&fd)?;
         let descriptor = if host::FileType::from_raw_mode(st.st_mode) == host::FileType::Directory {
@@ -642,7 +690,12 @@ impl WasiCtx {
                 listing: None,
             })
         } else {
-            Descriptor::File(File { fd, read, write })
+            Descriptor::File(File {
+                fd,
+                read,
+                write,
+                position: 0,
+            })
         };
         let fd = self.table.insert(descriptor)?;
         mem.write_u32(out, fd)
@@ -655,7 +708,8 @@ impl WasiCtx {
         path: u32,
         len: u32,
     ) -> WasiResult {
-        let r = self.resolve(mem, fd, path, len, false)?;
+        let path = guest_path(mem, path, len)?;
+        let r = sandbox::resolve(self.dir_fd(fd)?, without_trailing_slashes(&path), false)?;
         Ok(host::mkdirat(r.dir(), &r.name, Mode::from_raw_mode(0o777))?)
     }
 
@@ -668,15 +722,11 @@ impl WasiCtx {
         len: u32,
         out: u32,
     ) -> WasiResult {
+        abi::flags(flags.into(), LOOKUP_FLAGS)?;
         let r = self.resolve(mem, fd, path, len, flags & LOOKUP_SYMLINK_FOLLOW != 0)?;
         let st = host::statat(r.dir(), &r.name, AtFlags::SYMLINK_NOFOLLOW)?;
-        if r.trailing_slash
-            && host::FileType::from_raw_mode(st.st_mode) != host::FileType::Directory
-        {
-            return Err(Errno::NOTDIR);
-        }
         drop(r);
-        mem.write(out, &abi::filestat(&st))
+        mem.write_struct(out, &abi::filestat(&st), 8)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -691,7 +741,8 @@ impl WasiCtx {
         mtim: u64,
         fst_flags: u32,
     ) -> WasiResult {
-        let times = timestamps(atim, mtim, fst_flags as u16)?;
+        abi::flags(flags.into(), LOOKUP_FLAGS)?;
+        let times = timestamps(atim, mtim, fst_flags)?;
         let r = self.resolve(mem, fd, path, len, flags & LOOKUP_SYMLINK_FOLLOW != 0)?;
         Ok(host::utimensat(
             r.dir(),
@@ -715,8 +766,9 @@ impl WasiCtx {
     ) -> WasiResult {
         // Linux links a symbolic link itself; following it first is
         // refused, as wasmtime does.
+        abi::flags(old_flags.into(), LOOKUP_FLAGS)?;
         if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
-            return Err(Errno::INVAL);
+            return Err(Errno::INVAL.into());
         }
         let old = self.resolve(mem, old_fd, old_path, old_len, false)?;
         let new = self.resolve(mem, new_fd, new_path, new_len, false)?;
@@ -770,9 +822,29 @@ impl WasiCtx {
         new_path: u32,
         new_len: u32,
     ) -> WasiResult {
-        let old = self.resolve(mem, old_fd, old_path, old_len, false)?;
-        let new = self.resolve(mem, new_fd, new_path, new_len, false)?;
-        Ok(host::renameat(old.dir(), &old.name, new.dir(), &new.name)?)
+        // As Linux's `rename`, and as wasmtime: a trailing slash on either
+        // path asks that both name directories, which the kernel checks on
+        // the last names (never following them).
+        let old_path = guest_path(mem, old_path, old_len)?;
+        let new_path = guest_path(mem, new_path, new_len)?;
+        let slash = old_path.ends_with(b"/") || new_path.ends_with(b"/");
+        let name = |r: &Resolved<'_>| {
+            let mut name = r.name.as_bytes().to_vec();
+            if slash {
+                name.push(b'/');
+            }
+            name
+        };
+        let old_dir = self.dir_fd(old_fd)?;
+        let new_dir = self.dir_fd(new_fd)?;
+        let old = sandbox::resolve(old_dir, without_trailing_slashes(&old_path), false)?;
+        let new = sandbox::resolve(new_dir, without_trailing_slashes(&new_path), false)?;
+        Ok(host::renameat(
+            old.dir(),
+            name(&old),
+            new.dir(),
+            name(&new),
+        )?)
     }
 
     pub(crate) fn path_symlink(
@@ -784,13 +856,13 @@ impl WasiCtx {
         path: u32,
         len: u32,
     ) -> WasiResult {
-        let target = mem.bytes(target, target_len)?;
+        let target = guest_path(mem, target, target_len)?;
         if target.contains(&0) {
-            return Err(Errno::INVAL);
+            return Err(Errno::INVAL.into());
         }
         // A link to an absolute path could never be followed inside.
         if target.starts_with(b"/") {
-            return Err(sandbox::ESCAPE);
+            return Err(sandbox::ESCAPE.into());
         }
         let r = self.resolve(mem, fd, path, len, false)?;
         Ok(host::symlinkat(target.as_slice(), r.dir(), &r.name)?)
@@ -804,9 +876,6 @@ impl WasiCtx {
         len: u32,
     ) -> WasiResult {
         let r = self.resolve(mem, fd, path, len, false)?;
-        if r.trailing_slash {
-            return Err(Errno::NOTDIR);
-        }
         Ok(host::unlinkat(r.dir(), &r.name, AtFlags::empty())?)
     }
 }

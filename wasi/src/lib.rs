@@ -5,8 +5,11 @@
 //! - Files are reached only through directories the embedder preopens
 //!   ([`WasiCtx::preopen_dir`]); [`sandbox`] explains why no path, `..` or
 //!   symbolic link leads outside them.
-//! - Host errors become the matching WASI errno ([`Errno`]); a pointer or
-//!   length that reaches outside the guest's memory is `EFAULT`.
+//! - Host errors become the matching WASI errno ([`Errno`]). Where the
+//!   preview 1 spec says a call traps — a pointer or length that reaches
+//!   outside the guest's memory, a misaligned pointer, an argument outside
+//!   its enum or flags — the run ends with an error naming the function and
+//!   the reason, as in wasmtime.
 //! - `proc_exit` ends the run with [`tandem::Error::Exit`]. `proc_raise` of
 //!   a signal whose default action ends a process ends the run with an
 //!   error, recording the signal in [`WasiCtx::raised`] and 128 + its number
@@ -30,6 +33,8 @@ mod table;
 pub use ctx::WasiCtx;
 pub use errno::Errno;
 
+use errno::Fail;
+
 use guest::GuestMemory;
 use tandem::{Caller, Error, Extern, Linker, Result};
 
@@ -37,20 +42,24 @@ use tandem::{Caller, Error, Extern, Linker, Result};
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
 /// Runs `f` on the caller's context and exported memory; its errno is the
-/// function's result. A caller without an exported `memory` gets `EFAULT`
-/// wherever a pointer was involved, as every such function involves one.
+/// function's result, and a trap ends the run. A caller without an exported
+/// `memory` cannot call WASI at all.
 fn call<T>(
     caller: &mut Caller<'_, T>,
+    name: &str,
     get: impl Fn(&mut T) -> &mut WasiCtx,
     f: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> errno::WasiResult,
-) -> i32 {
+) -> Result<i32> {
     let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
-        return Errno::FAULT.0 as i32;
+        return Err(Error::Host(format!(
+            "{MODULE}::{name}: the module exports no memory"
+        )));
     };
     let (bytes, data) = memory.data_and_store_mut(caller);
     match f(get(data), &mut GuestMemory(bytes)) {
-        Ok(()) => 0,
-        Err(e) => e.0 as i32,
+        Ok(()) => Ok(0),
+        Err(Fail::Errno(e)) => Ok(e.0 as i32),
+        Err(Fail::Trap(why)) => Err(Error::Host(format!("{MODULE}::{name}: {why}"))),
     }
 }
 
@@ -61,8 +70,10 @@ macro_rules! wasi_functions {
         $linker.func_wrap(
             MODULE,
             stringify!($name),
-            move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> i32 {
-                call(&mut caller, $get, |ctx, mem| ctx.$name(mem, $($arg as _),*))
+            move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> Result<i32> {
+                call(&mut caller, stringify!($name), $get, |ctx, mem| {
+                    ctx.$name(mem, $($arg as _),*)
+                })
             },
         )?;
     )*};
@@ -134,15 +145,16 @@ pub fn add_to_linker<T: 'static>(
         MODULE,
         "proc_raise",
         move |mut caller: Caller<'_, T>, signal: i32| -> Result<i32> {
-            match process::raise(signal as u32) {
-                Ok(None) => Ok(0),
-                Ok(Some(status)) => {
+            let signal = abi::enum_case(signal as u32, 31)
+                .map_err(|_| Error::Host(format!("{MODULE}::proc_raise: invalid enum value")))?;
+            match process::raise(signal) {
+                None => Ok(0),
+                Some(status) => {
                     let ctx = get(caller.data_mut());
                     ctx.exit_code = Some(status);
-                    ctx.raised = Some(signal as u32);
+                    ctx.raised = Some(signal);
                     Err(Error::Host(format!("the program raised signal {signal}")))
                 }
-                Err(e) => Ok(e.0 as i32),
             }
         },
     )?;

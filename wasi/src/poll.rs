@@ -2,11 +2,11 @@
 
 use crate::clock;
 use crate::errno::{Errno, WasiResult};
-use crate::guest::GuestMemory;
-use crate::table::Descriptor;
+use crate::guest::{aligned, GuestMemory, OUT_OF_BOUNDS};
+use crate::table::{Descriptor, File};
 use crate::WasiCtx;
 use rustix::event::{poll, PollFd, PollFlags};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
 
 /// `sizeof(subscription)` and `sizeof(event)`.
@@ -48,17 +48,16 @@ impl Event {
 enum Wait<'a> {
     /// A clock reaching this instant.
     Clock(Instant),
-    /// A regular file: always ready, as reading or writing one never blocks.
-    File(BorrowedFd<'a>),
+    /// A regular file: ready without waiting, as reading or writing one
+    /// never blocks.
+    File(&'a File),
     /// Standard I/O, which the host polls.
     Stream(BorrowedFd<'a>),
 }
 
-/// Whether a read from the file `fd` would find nothing more.
-fn at_end(fd: BorrowedFd<'_>) -> bool {
-    let size = rustix::fs::fstat(fd).map_or(0, |st| st.st_size as u64);
-    let pos = rustix::fs::seek(fd, rustix::fs::SeekFrom::Current(0)).unwrap_or(0);
-    size <= pos
+/// Whether a read from `file` would find nothing more.
+fn at_end(file: &File) -> bool {
+    rustix::fs::fstat(&file.fd).map_or(true, |st| st.st_size as u64 <= file.position)
 }
 
 impl WasiCtx {
@@ -67,7 +66,7 @@ impl WasiCtx {
     /// `REALTIME` or `MONOTONIC` (else `EINVAL`); a descriptor must be open
     /// and able to do what is awaited (reading: standard input or a file;
     /// writing: standard output, error or a file), else the whole call
-    /// fails with `EBADF`; a file is always ready; `nbytes` is 1 for a
+    /// fails with `EBADF`; a file is ready without waiting; `nbytes` is 1 for a
     /// ready descriptor (preview 1 has no way to tell more), and a file read
     /// at its end is flagged `HANGUP`.
     pub(crate) fn poll_oneoff(
@@ -79,10 +78,11 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult {
         if count == 0 {
-            return Err(Errno::INVAL);
+            return Err(Errno::INVAL.into());
         }
-        mem.range(subs, count.checked_mul(SUBSCRIPTION).ok_or(Errno::FAULT)?)?;
-        mem.range(events, count.checked_mul(EVENT).ok_or(Errno::FAULT)?)?;
+        let size = |each: u32| count.checked_mul(each).ok_or(OUT_OF_BOUNDS);
+        mem.range(aligned(subs, 8)?, size(SUBSCRIPTION)?)?;
+        mem.range(aligned(events, 8)?, size(EVENT)?)?;
         let start = Instant::now();
         let mut waits = Vec::with_capacity(count as usize);
         for i in 0..count {
@@ -94,8 +94,8 @@ impl WasiCtx {
                     let id = mem.read_u32(at + 16)?;
                     let timeout = mem.read_u64(at + 24)?;
                     let flags = mem.read_u16(at + 40)?;
-                    if id > clock::MONOTONIC {
-                        return Err(Errno::INVAL);
+                    if id > clock::MONOTONIC || flags & !ABSTIME != 0 {
+                        return Err(Errno::INVAL.into());
                     }
                     let ns = if flags & ABSTIME != 0 {
                         timeout.saturating_sub(clock::now(id)?)
@@ -107,13 +107,13 @@ impl WasiCtx {
                 FD_READ | FD_WRITE => {
                     let fd = mem.read_u32(at + 16)?;
                     match (ty, self.table.get(fd)?) {
-                        (_, Descriptor::File(file)) => Wait::File(file.fd.as_fd()),
+                        (_, Descriptor::File(file)) => Wait::File(file),
                         (FD_READ, d @ Descriptor::Stdio(0))
                         | (FD_WRITE, d @ Descriptor::Stdio(1 | 2)) => Wait::Stream(d.host()),
-                        _ => return Err(Errno::BADF),
+                        _ => return Err(Errno::BADF.into()),
                     }
                 }
-                _ => return Err(Errno::INVAL),
+                _ => return Err(Errno::INVAL.into()),
             };
             waits.push((userdata, ty, wait));
         }
@@ -124,10 +124,18 @@ impl WasiCtx {
                 _ => None,
             })
             .min();
-        let files_ready = waits.iter().any(|(_, _, w)| matches!(w, Wait::File(_)));
+        let file_reads = waits
+            .iter()
+            .any(|&(_, ty, ref w)| ty == FD_READ && matches!(w, Wait::File(_)));
         let mut ready = vec![false; waits.len()];
+        // Readiness comes in passes, in the order wasmtime's pollables
+        // become ready: standard I/O and file writes at once, then elapsed
+        // clocks (a clock yields once before it fires), then file reads
+        // (read ahead on another thread), so that the same subscriptions
+        // report the same events.
+        let mut pass = 0;
         loop {
-            let timeout = if files_ready {
+            let timeout = if pass < 2 || file_reads {
                 Some(Duration::ZERO)
             } else {
                 deadline.map(|d| d.saturating_duration_since(Instant::now()))
@@ -168,16 +176,17 @@ impl WasiCtx {
                 }
             }
             let now = Instant::now();
-            for (i, (_, _, wait)) in waits.iter().enumerate() {
+            for (i, (_, ty, wait)) in waits.iter().enumerate() {
                 match wait {
-                    Wait::Clock(at) => ready[i] = *at <= now,
-                    Wait::File(_) => ready[i] = true,
+                    Wait::Clock(at) => ready[i] = pass >= 1 && *at <= now,
+                    Wait::File(_) => ready[i] = *ty == FD_WRITE || pass >= 2,
                     Wait::Stream(_) => {}
                 }
             }
             if ready.contains(&true) {
                 break;
             }
+            pass += 1;
         }
         let mut n = 0;
         for ((userdata, ty, wait), _) in waits.iter().zip(&ready).filter(|(_, &r)| r) {
@@ -187,11 +196,11 @@ impl WasiCtx {
                 ty: *ty,
                 nbytes: if *ty == CLOCK { 0 } else { 1 },
                 flags: match wait {
-                    Wait::File(fd) if *ty == FD_READ && at_end(*fd) => HANGUP,
+                    Wait::File(file) if *ty == FD_READ && at_end(file) => HANGUP,
                     _ => 0,
                 },
             };
-            mem.write(events + n * EVENT, &event.encode())?;
+            mem.write_struct(events + n * EVENT, &event.encode(), 8)?;
             n += 1;
         }
         mem.write_u32(out, n)

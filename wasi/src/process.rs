@@ -1,5 +1,6 @@
 //! The program's surroundings: arguments, environment, signals, sockets.
 
+use crate::abi::{self, fdflags};
 use crate::errno::{Errno, WasiResult};
 use crate::guest::GuestMemory;
 use crate::WasiCtx;
@@ -26,7 +27,7 @@ fn write_sizes(mem: &mut GuestMemory<'_>, strings: &[String], count: u32, size: 
 
 /// What `proc_raise(signal)` does: `None` to carry on, or the exit status
 /// of a process the signal ends (128 + its number, as a shell reports it).
-pub(crate) fn raise(signal: u32) -> WasiResult<Option<i32>> {
+pub(crate) fn raise(signal: u32) -> Option<i32> {
     // WASI numbers signals 0 (none), 1 (HUP) … 30 (SYS): `signal` in the
     // preview1 witx.
     const IGNORED: [u32; 6] = [
@@ -39,10 +40,9 @@ pub(crate) fn raise(signal: u32) -> WasiResult<Option<i32>> {
     ];
     const STOPPING: [u32; 2] = [20, 21]; // TTIN, TTOU
     match signal {
-        0 => Ok(None),
-        s if s > 30 => Err(Errno::INVAL),
-        s if IGNORED.contains(&s) || STOPPING.contains(&s) => Ok(None),
-        s => Ok(Some(128 + s as i32)),
+        0 => None,
+        s if IGNORED.contains(&s) || STOPPING.contains(&s) => None,
+        s => Some(128 + s as i32),
     }
 }
 
@@ -86,16 +86,17 @@ impl WasiCtx {
     /// Every `sock_*` call: tandem opens no sockets, so no descriptor is one.
     fn not_a_socket(&self, fd: u32) -> WasiResult {
         self.table.get(fd)?;
-        Err(Errno::NOTSOCK)
+        Err(Errno::NOTSOCK.into())
     }
 
     pub(crate) fn sock_accept(
         &mut self,
         _: &mut GuestMemory<'_>,
         fd: u32,
-        _flags: u32,
+        flags: u32,
         _out: u32,
     ) -> WasiResult {
+        abi::flags(flags.into(), fdflags::ALL)?;
         self.not_a_socket(fd)
     }
 
@@ -106,10 +107,12 @@ impl WasiCtx {
         fd: u32,
         _iovs: u32,
         _count: u32,
-        _flags: u32,
+        flags: u32,
         _len: u32,
         _out_flags: u32,
     ) -> WasiResult {
+        // riflags: RECV_PEEK, RECV_WAITALL.
+        abi::flags(flags.into(), 0b11)?;
         self.not_a_socket(fd)
     }
 
@@ -119,9 +122,11 @@ impl WasiCtx {
         fd: u32,
         _iovs: u32,
         _count: u32,
-        _flags: u32,
+        flags: u32,
         _out: u32,
     ) -> WasiResult {
+        // siflags: none defined.
+        abi::flags(flags.into(), 0)?;
         self.not_a_socket(fd)
     }
 
@@ -129,8 +134,10 @@ impl WasiCtx {
         &mut self,
         _: &mut GuestMemory<'_>,
         fd: u32,
-        _how: u32,
+        how: u32,
     ) -> WasiResult {
+        // sdflags: RD, WR.
+        abi::flags(how.into(), 0b11)?;
         self.not_a_socket(fd)
     }
 }

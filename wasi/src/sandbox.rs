@@ -15,7 +15,7 @@
 //!
 //! An escape is [`ESCAPE`].
 
-use crate::errno::{Errno, WasiResult};
+use crate::errno::{Errno, ErrnoResult};
 
 /// What an attempt to leave the directory answers: `EPERM`, as wasmtime
 /// answers it, so that programs print the same on both.
@@ -36,8 +36,6 @@ pub struct Resolved<'a> {
     stack: Vec<OwnedFd>,
     /// The last component: a single name, `.` for the directory itself.
     pub name: CString,
-    /// The path ended in `/`: its last component must be a directory.
-    pub trailing_slash: bool,
 }
 
 impl Resolved<'_> {
@@ -50,8 +48,11 @@ impl Resolved<'_> {
 /// Resolves `path` below `base`. With `follow`, a symbolic link as the last
 /// component is expanded too (so the result never names a link unless it
 /// changed since); without, the last component is left as it is, for
-/// operations on the link itself.
-pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResult<Resolved<'a>> {
+/// operations on the link itself. A path ending in `/` or `/.` names a
+/// directory: it is walked whole, every link followed, and resolves to `.`
+/// in it (as cap-std resolves it for wasmtime: `unlink("d/")` is `EISDIR`,
+/// `rmdir("d/")` `EINVAL`, `stat("file/.")` `ENOTDIR`).
+pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> ErrnoResult<Resolved<'a>> {
     if path.is_empty() {
         return Err(Errno::NOENT);
     }
@@ -59,9 +60,7 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
         return Err(Errno::INVAL);
     }
     let mut pending = components(path)?;
-    let trailing_slash = path.ends_with(b"/");
-    // A trailing slash asks for the directory a link names (POSIX).
-    let follow = follow || trailing_slash;
+    let names_dir = path.ends_with(b"/") || path.ends_with(b"/.");
     let mut stack: Vec<OwnedFd> = Vec::new();
     let mut links = 0;
     loop {
@@ -72,7 +71,6 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
                 base,
                 stack,
                 name: CString::new(".").unwrap(),
-                trailing_slash,
             });
         };
         if name == b".." {
@@ -81,13 +79,12 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
             }
             continue;
         }
-        let last = pending.is_empty();
+        let last = pending.is_empty() && !names_dir;
         if last && !follow {
             return Ok(Resolved {
                 base,
                 stack,
                 name: CString::new(name).unwrap(),
-                trailing_slash,
             });
         }
         let here = stack.last().map_or(base, |fd| fd.as_fd());
@@ -124,7 +121,6 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
                     base,
                     stack,
                     name: CString::new(name).unwrap(),
-                    trailing_slash,
                 })
             }
             Err(e) if e == rustix::io::Errno::INVAL => return Err(Errno::NOTDIR),
@@ -135,7 +131,7 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow: bool) -> WasiResul
 
 /// The names of a relative path; `.` and empty components dropped, except
 /// that a path of only `.`s keeps one so that it names its directory.
-fn components(path: &[u8]) -> WasiResult<VecDeque<Vec<u8>>> {
+fn components(path: &[u8]) -> ErrnoResult<VecDeque<Vec<u8>>> {
     if path.starts_with(b"/") {
         return Err(ESCAPE);
     }
@@ -171,7 +167,7 @@ mod tests {
     }
 
     /// Resolves and stats the result; what the guest would reach.
-    fn reach(root: &OwnedFd, path: &str) -> WasiResult<rustix::fs::Stat> {
+    fn reach(root: &OwnedFd, path: &str) -> ErrnoResult<rustix::fs::Stat> {
         let r = resolve(root.as_fd(), path.as_bytes(), true)?;
         Ok(statat(r.dir(), &r.name, AtFlags::SYMLINK_NOFOLLOW)?)
     }

@@ -1,7 +1,7 @@
 //! The guest's descriptor table: what each WASI file descriptor number
 //! stands for on the host.
 
-use crate::errno::{Errno, WasiResult};
+use crate::errno::{Errno, ErrnoResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
@@ -21,6 +21,8 @@ pub struct File {
     /// The open mode, which the rights `fd_fdstat_get` reports follow.
     pub read: bool,
     pub write: bool,
+    /// Where `fd_read` and `fd_write` go next (see `fd_seek`).
+    pub position: u64,
 }
 
 #[derive(Debug)]
@@ -57,17 +59,17 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn get(&self, fd: u32) -> WasiResult<&Descriptor> {
+    pub fn get(&self, fd: u32) -> ErrnoResult<&Descriptor> {
         self.open.get(&fd).ok_or(Errno::BADF)
     }
 
-    pub fn get_mut(&mut self, fd: u32) -> WasiResult<&mut Descriptor> {
+    pub fn get_mut(&mut self, fd: u32) -> ErrnoResult<&mut Descriptor> {
         self.open.get_mut(&fd).ok_or(Errno::BADF)
     }
 
     /// The file `fd` is; `EBADF` for anything else, as every `fd_*` call
     /// that only makes sense on a file answers.
-    pub fn file(&self, fd: u32) -> WasiResult<&File> {
+    pub fn file(&self, fd: u32) -> ErrnoResult<&File> {
         match self.get(fd)? {
             Descriptor::File(file) => Ok(file),
             _ => Err(Errno::BADF),
@@ -75,21 +77,21 @@ impl Table {
     }
 
     /// The directory `fd` is; `EBADF` for anything else.
-    pub fn dir(&self, fd: u32) -> WasiResult<&Dir> {
+    pub fn dir(&self, fd: u32) -> ErrnoResult<&Dir> {
         match self.get(fd)? {
             Descriptor::Dir(dir) => Ok(dir),
             _ => Err(Errno::BADF),
         }
     }
 
-    pub fn dir_mut(&mut self, fd: u32) -> WasiResult<&mut Dir> {
+    pub fn dir_mut(&mut self, fd: u32) -> ErrnoResult<&mut Dir> {
         match self.get_mut(fd)? {
             Descriptor::Dir(dir) => Ok(dir),
             _ => Err(Errno::BADF),
         }
     }
 
-    pub fn insert(&mut self, descriptor: Descriptor) -> WasiResult<u32> {
+    pub fn insert(&mut self, descriptor: Descriptor) -> ErrnoResult<u32> {
         let fd = match self.closed.pop_last() {
             Some(fd) => fd,
             None => match self.open.last_key_value() {
@@ -107,7 +109,7 @@ impl Table {
         Ok(fd)
     }
 
-    pub fn remove(&mut self, fd: u32) -> WasiResult<Descriptor> {
+    pub fn remove(&mut self, fd: u32) -> ErrnoResult<Descriptor> {
         let descriptor = self.open.remove(&fd).ok_or(Errno::BADF)?;
         self.closed.insert(fd);
         Ok(descriptor)
@@ -115,7 +117,7 @@ impl Table {
 
     /// `fd_renumber`: `from` takes the number `to`, closing what `to` was;
     /// both must be open.
-    pub fn renumber(&mut self, from: u32, to: u32) -> WasiResult {
+    pub fn renumber(&mut self, from: u32, to: u32) -> ErrnoResult {
         self.get(to)?;
         self.get(from)?;
         if from != to {
