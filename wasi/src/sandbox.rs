@@ -201,7 +201,32 @@ mod tests {
     }
 
     #[test]
-    fn escapes_are_not_capable() {
+    fn a_trailing_slash_names_the_directory_walked_to() {
+        let (top, root) = layout("slash");
+        link(&top, "dirlink", "sub");
+        link(&top, "filelink", "file");
+        link(&top, "secret-link", "../secret");
+        for path in ["sub/", "sub/.", "sub//", "dirlink/", "dirlink/."] {
+            let r = resolve(root.as_fd(), path.as_bytes(), false).unwrap();
+            assert_eq!(r.name.as_bytes(), b".", "{path}");
+            let st = statat(r.dir(), &r.name, AtFlags::SYMLINK_NOFOLLOW).unwrap();
+            assert_eq!(
+                rustix::fs::FileType::from_raw_mode(st.st_mode),
+                rustix::fs::FileType::Directory,
+                "{path}"
+            );
+        }
+        for path in ["file/", "file/.", "filelink/"] {
+            let r = resolve(root.as_fd(), path.as_bytes(), false).map(|_| ());
+            assert_eq!(r, Err(Errno::NOTDIR), "{path}");
+        }
+        let r = resolve(root.as_fd(), b"secret-link/", false).map(|_| ());
+        assert_eq!(r, Err(ESCAPE));
+        std::fs::remove_dir_all(top).unwrap();
+    }
+
+    #[test]
+    fn escapes_are_refused() {
         let (top, root) = layout("escape");
         link(&top, "up", "..");
         link(&top, "secret-link", "../secret");
