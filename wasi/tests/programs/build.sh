@@ -28,9 +28,18 @@ SYSROOT=${WASI_SYSROOT:-/usr}
     || die "wasi-libc libc.a not found under $SYSROOT"
 RT=$("$CC" --target=wasm32-wasi -print-libgcc-file-name)
 [ -f "$RT" ] || die "compiler-rt builtins for wasm32 not found ($RT)"
+# At -O2 clang runs wasm-opt after linking when it finds one (binaryen); that
+# strips the name section and reshapes the code. The checked-in modules were
+# built without it.
+if command -v wasm-opt >/dev/null 2>&1; then
+    echo "build.sh: warning: clang will run $(command -v wasm-opt) after linking;" \
+        "the modules will differ from the checked-in ones built without it" >&2
+fi
 
-CFLAGS="--target=wasm32-wasi -O2 --sysroot=$SYSROOT -fuse-ld=lld -Wall -Wextra -Wno-unused-parameter -D_WASI_EMULATED_PROCESS_CLOCKS"
-LIBS="-lwasi-emulated-process-clocks"
+# wasi-libc's emulations: clock() and friends (process clocks), signal() and
+# raise() (signals). A library only adds code to the programs that use it.
+CFLAGS="--target=wasm32-wasi -O2 --sysroot=$SYSROOT -fuse-ld=lld -Wall -Wextra -Wno-unused-parameter -D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_SIGNAL"
+LIBS="-lwasi-emulated-process-clocks -lwasi-emulated-signal"
 # Drop DWARF (most of it comes from libc.a) but keep the name section, so
 # backtraces name functions.
 LDFLAGS="-Wl,--strip-debug"
