@@ -15,8 +15,10 @@ extern char **environ;
 int main(int argc, char **argv) {
     printf("argc=%d\n", argc);
     for (int i = 0; i < argc; i++) {
-        printf("argv[%d]=\"%s\" len=%zu", i, i == 0 ? "(argv0)" : argv[i], strlen(argv[i]));
-        if (i == 0) { const char *s = strrchr(argv[0], '/'); printf(" base=%s", s ? s + 1 : argv[0]); }
+        /* argv[0] is the module's path, which depends on the checkout: only
+         * its base name is printed. */
+        if (i == 0) { const char *s = strrchr(argv[0], '/'); printf("argv[0]=\"(argv0)\" base=%s", s ? s + 1 : argv[0]); }
+        else printf("argv[%d]=\"%s\" len=%zu", i, argv[i], strlen(argv[i]));
         printf(" bytes:");
         for (const unsigned char *p = (const unsigned char *)argv[i]; *p && i; p++) if (*p >= 0x80 || *p < 0x20) printf(" %02x", *p);
         printf("\n");
