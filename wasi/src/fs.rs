@@ -316,15 +316,19 @@ impl WasiCtx {
         flags: u32,
     ) -> WasiResult {
         abi::flags(flags.into(), fdflags::ALL)?;
-        let fd = self.file_fd(fd)?;
+        let Descriptor::File(file) = self.table.get_mut(fd)? else {
+            return Err(Errno::BADF.into());
+        };
         if flags & !(fdflags::APPEND | fdflags::NONBLOCK) as u32 != 0 {
             return Err(Errno::INVAL.into());
         }
         let flags = flags as u16;
-        let mut host_flags = host::fcntl_getfl(fd)?;
+        let mut host_flags = host::fcntl_getfl(&file.fd)?;
         host_flags.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
         host_flags.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
-        Ok(host::fcntl_setfl(fd, host_flags)?)
+        host::fcntl_setfl(&file.fd, host_flags)?;
+        file.append = flags & fdflags::APPEND != 0;
+        Ok(())
     }
 
     /// Rights follow the open mode (see [`rights`]) and cannot be narrowed
@@ -454,8 +458,7 @@ impl WasiCtx {
         let n = match self.table.get_mut(fd)? {
             Descriptor::File(file) => {
                 let fd = file.fd.as_fd();
-                let append = host::fcntl_getfl(fd)?.contains(OFlags::APPEND);
-                if append {
+                if file.append {
                     // The host appends; the position follows to the end.
                     let n = write_from(fd, mem, iovs, count, None)?;
                     file.position = host::fstat(fd)?.st_size as u64;
@@ -694,6 +697,7 @@ impl WasiCtx {
                 fd,
                 read,
                 write,
+                append: fd_flags & fdflags::APPEND != 0,
                 position: 0,
             })
         };

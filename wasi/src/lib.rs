@@ -59,8 +59,13 @@ fn call<T>(
     match f(get(data), &mut GuestMemory(bytes)) {
         Ok(()) => Ok(0),
         Err(Fail::Errno(e)) => Ok(e.0 as i32),
-        Err(Fail::Trap(why)) => Err(Error::Host(format!("{MODULE}::{name}: {why}"))),
+        Err(Fail::Trap(why)) => Err(trap(name, why)),
     }
+}
+
+/// The error that ends the run when the WASI function `name` traps.
+fn trap(name: &str, why: &str) -> Error {
+    Error::Host(format!("{MODULE}::{name}: {why}"))
 }
 
 /// Defines each listed function as a host function of the same Wasm
@@ -145,8 +150,11 @@ pub fn add_to_linker<T: 'static>(
         MODULE,
         "proc_raise",
         move |mut caller: Caller<'_, T>, signal: i32| -> Result<i32> {
-            let signal = abi::enum_case(signal as u32, 31)
-                .map_err(|_| Error::Host(format!("{MODULE}::proc_raise: invalid enum value")))?;
+            let signal = match abi::enum_case(signal as u32, 31) {
+                Ok(signal) => signal,
+                Err(Fail::Trap(why)) => return Err(trap("proc_raise", why)),
+                Err(Fail::Errno(e)) => return Ok(e.0 as i32),
+            };
             match process::raise(signal) {
                 None => Ok(0),
                 Some(status) => {

@@ -127,6 +127,16 @@ impl WasiCtx {
         let file_reads = waits
             .iter()
             .any(|&(_, ty, ref w)| ty == FD_READ && matches!(w, Wait::File(_)));
+        // The subscriptions the host polls: their index, descriptor and events.
+        let streams: Vec<(usize, BorrowedFd<'_>, PollFlags)> = waits
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(_, ty, ref w))| match w {
+                Wait::Stream(fd) if ty == FD_READ => Some((i, *fd, PollFlags::IN)),
+                Wait::Stream(fd) => Some((i, *fd, PollFlags::OUT)),
+                _ => None,
+            })
+            .collect();
         let mut ready = vec![false; waits.len()];
         // Readiness comes in passes, in the order wasmtime's pollables
         // become ready: standard I/O and file writes at once, then elapsed
@@ -140,9 +150,6 @@ impl WasiCtx {
             } else {
                 deadline.map(|d| d.saturating_duration_since(Instant::now()))
             };
-            let streams: Vec<usize> = (0..waits.len())
-                .filter(|&i| matches!(waits[i].2, Wait::Stream(_)))
-                .collect();
             if streams.is_empty() {
                 if let Some(t) = timeout {
                     std::thread::sleep(t);
@@ -150,17 +157,7 @@ impl WasiCtx {
             } else {
                 let mut fds: Vec<PollFd<'_>> = streams
                     .iter()
-                    .map(|&i| {
-                        let (_, ty, Wait::Stream(fd)) = &waits[i] else {
-                            unreachable!("only streams are polled")
-                        };
-                        let flags = if *ty == FD_READ {
-                            PollFlags::IN
-                        } else {
-                            PollFlags::OUT
-                        };
-                        PollFd::from_borrowed_fd(*fd, flags)
-                    })
+                    .map(|&(_, fd, events)| PollFd::from_borrowed_fd(fd, events))
                     .collect();
                 let timeout = timeout.map(|t| rustix::time::Timespec {
                     tv_sec: t.as_secs() as i64,
@@ -171,7 +168,7 @@ impl WasiCtx {
                     Err(rustix::io::Errno::INTR) => continue,
                     Err(e) => return Err(e.into()),
                 }
-                for (pfd, &i) in fds.iter().zip(&streams) {
+                for (pfd, &(i, _, _)) in fds.iter().zip(&streams) {
                     ready[i] = !pfd.revents().is_empty();
                 }
             }

@@ -21,6 +21,9 @@ pub struct File {
     /// The open mode, which the rights `fd_fdstat_get` reports follow.
     pub read: bool,
     pub write: bool,
+    /// Opened or set `APPEND` (the host descriptor is `O_APPEND` too, so
+    /// that the kernel appends; this spares `fd_write` asking it).
+    pub append: bool,
     /// Where `fd_read` and `fd_write` go next (see `fd_seek`).
     pub position: u64,
 }
