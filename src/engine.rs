@@ -52,6 +52,10 @@ impl Config {
     pub fn new() -> Config {
         Config::default()
     }
+    /// The execution tier selected.
+    pub fn tier_kind(&self) -> Tier {
+        self.tier
+    }
     /// Selects the execution tier.
     pub fn tier(&mut self, tier: Tier) -> &mut Config {
         self.tier = tier;
@@ -67,6 +71,8 @@ pub struct Engine {
 
 struct EngineInner {
     config: Config,
+    /// The tier that runs every module's functions.
+    tier: Arc<dyn tandem_vm::Tier>,
     signatures: Mutex<HashMap<FuncType, u32>>,
 }
 
@@ -87,15 +93,19 @@ impl Default for Engine {
 impl Engine {
     /// Creates an engine; fails for tiers this build does not have.
     pub fn new(config: &Config) -> Result<Engine> {
-        if config.tier != Tier::Interp {
-            return Err(Error::Unsupported(format!(
-                "the {} tier is not available yet; use --tier interp",
-                config.tier
-            )));
-        }
+        let tier: Arc<dyn tandem_vm::Tier> = match config.tier {
+            Tier::Interp => Arc::new(tandem_interp::Interp),
+            Tier::Jit | Tier::Tiered => {
+                return Err(Error::Unsupported(format!(
+                    "the {} tier is not available yet; use --tier interp",
+                    config.tier
+                )))
+            }
+        };
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
+                tier,
                 signatures: Mutex::new(HashMap::new()),
             }),
         })
@@ -111,6 +121,11 @@ impl Engine {
         let mut sigs = self.inner.signatures.lock();
         let next = sigs.len() as u32;
         *sigs.entry(ty.clone()).or_insert(next)
+    }
+
+    /// The tier that runs the engine's code.
+    pub(crate) fn tier(&self) -> &dyn tandem_vm::Tier {
+        &*self.inner.tier
     }
 
     pub(crate) fn same(&self, other: &Engine) -> bool {

@@ -14,6 +14,9 @@ pub enum Error {
     /// A feature or tier this build cannot provide.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// The tier cannot translate or compile a function; the message names it.
+    #[error("compile error: {0}")]
+    Compile(String),
     /// An import could not be satisfied; the message names it.
     #[error("link error: {0}")]
     Link(String),

@@ -175,11 +175,14 @@ fn check_vals(what: &str, vals: &[Val], types: &[crate::ValType]) -> Result<()> 
 pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw]) -> Result<()> {
     let vm: *const VMFunc = &objs.func(func).vm;
     let values = values.as_mut_ptr();
-    let status = tandem_vm::callconv::with_native_stack_budget(|| {
-        // SAFETY: `vm` is a live, store-owned VMFunc; `values` has room for
-        // the signature's arguments and results (checked by the callers).
-        unsafe { ((*vm).code())(vm, std::ptr::null_mut(), values) }
-    });
+    // SAFETY: the store context lives as long as `objs`, which this thread
+    // holds mutably; `vm` is a live, store-owned VMFunc; `values` has room
+    // for the signature's arguments and results (checked by the callers).
+    let status = unsafe {
+        tandem_vm::callconv::with_native_stack_budget(objs.vm_store(), || {
+            ((*vm).array_call())(vm, std::ptr::null_mut(), values)
+        })
+    };
     if status == 0 {
         Ok(())
     } else {
@@ -219,14 +222,16 @@ pub(crate) fn new_host_func<T: 'static>(
     let objs = unsafe { &mut (*store).objects };
     objs.host_data.push(data);
     let type_id = objs.engine.signature_id(&ty);
+    let native_call = objs.engine.tier().host_native_call(&ty.to_wasm());
     objs.push_func(|handle| FuncSlot {
         vm: VMFunc {
-            code: AtomicPtr::new(host_trampoline::<T> as *mut ()),
+            array_call: AtomicPtr::new(host_trampoline::<T> as *mut ()),
+            native_call: AtomicPtr::new(native_call as *mut ()),
             vmctx: std::ptr::null_mut(),
             host: host.cast(),
             type_id,
             func_index: 0,
-            tier_code: AtomicPtr::new(std::ptr::null_mut()),
+            interp_code: AtomicPtr::new(std::ptr::null_mut()),
         },
         handle,
         ty,

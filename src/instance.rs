@@ -209,6 +209,8 @@ pub(crate) fn instantiate(
     let handle = Instance(objs.stored(objs.instances.len()));
     let mut data = Box::new(InstanceData {
         vmctx: VMContext {
+            memory0: std::ptr::null_mut(),
+            store: objs.vm_store(),
             funcs: std::ptr::null(),
             memories: std::ptr::null(),
             tables: std::ptr::null(),
@@ -217,7 +219,7 @@ pub(crate) fn instantiate(
             data: std::ptr::null_mut(),
             elems: std::ptr::null_mut(),
             builtins: &BUILTINS,
-            tier_state: std::sync::Arc::as_ptr(&inner.code).cast(),
+            interp: inner.code.interp_state(),
             runtime: std::ptr::null_mut(),
         },
         module: module.clone(),
@@ -245,19 +247,21 @@ pub(crate) fn instantiate(
             Extern::Global(g) => data.global_handles.push(g),
         }
     }
-    // The module's own functions: each starts out in the interpreter.
+    // The module's own functions, with the tier's entry points.
     for func_index in env.num_imported_funcs..env.funcs.len() as u32 {
+        let entry = inner.code.entry_points(func_index);
         let ty_index = env.funcs[func_index as usize] as usize;
         let ty = crate::FuncType::from_wasm(&env.types[ty_index]);
         let type_id = inner.type_ids[ty_index];
         let f = objs.push_func(|handle| FuncSlot {
             vm: VMFunc {
-                code: AtomicPtr::new(tandem_interp::entry as *mut ()),
+                array_call: AtomicPtr::new(entry.array_call as *mut ()),
+                native_call: AtomicPtr::new(entry.native_call as *mut ()),
                 vmctx,
                 host: std::ptr::null(),
                 type_id,
                 func_index,
-                tier_code: AtomicPtr::new(std::ptr::null_mut()),
+                interp_code: AtomicPtr::new(std::ptr::null_mut()),
             },
             handle,
             ty,
@@ -330,6 +334,11 @@ pub(crate) fn instantiate(
     data.vmctx.funcs = data.funcs.as_ptr();
     data.vmctx.tables = data.tables.as_ptr();
     data.vmctx.memories = data.memories.as_ptr();
+    data.vmctx.memory0 = data
+        .memories
+        .first()
+        .copied()
+        .unwrap_or(std::ptr::null_mut());
     data.vmctx.globals = data.globals.as_ptr();
     data.vmctx.elems = data.elems.as_mut_ptr();
     data.vmctx.data = data.data.as_mut_ptr();

@@ -51,7 +51,7 @@ pub use memory::Memory;
 pub use module::Module;
 pub use store::{AsContext, AsContextMut, Store, StoreObjects};
 pub use table::Table;
-pub use tandem_interp::CodeStats;
+pub use tandem_vm::CodeStats;
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use values::{

@@ -9,7 +9,7 @@ use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutabil
 use crate::{TableType, ValType};
 use std::ops::Range;
 use std::sync::Arc;
-use tandem_vm::ModuleEnv;
+use tandem_vm::{CodeStats, ModuleEnv, TierModule};
 use wasmparser::{
     DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
     Payload, TypeRef, Validator, WasmFeatures,
@@ -46,8 +46,8 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     /// Engine-wide signature id of each type index.
     pub type_ids: Box<[u32]>,
-    /// The interpreter's translation cache, shared by every instance.
-    pub code: Arc<tandem_interp::ModuleCode>,
+    /// The tier's code for the module, shared by every instance.
+    pub code: Arc<dyn TierModule>,
 }
 
 pub(crate) struct Import {
@@ -153,10 +153,20 @@ impl Module {
         &self.inner.engine
     }
 
-    /// How many of the module's functions the interpreter has translated so
-    /// far (translation is lazy), and the memory their bytecode takes.
-    pub fn code_stats(&self) -> tandem_interp::CodeStats {
+    /// How many of the module's functions the tier has translated or
+    /// compiled so far (the interpreter translates lazily), and the memory
+    /// their code takes.
+    pub fn code_stats(&self) -> CodeStats {
         self.inner.code.stats()
+    }
+
+    /// Translates or compiles every function now, as the tier would on
+    /// first calls; an error names what the tier cannot run.
+    pub fn compile_all(&self) -> Result<()> {
+        self.inner
+            .code
+            .compile_all()
+            .map_err(|e| Error::Compile(e.0))
     }
 
     fn type_ref(&self, ty: TypeRef) -> ExternType {
@@ -422,10 +432,14 @@ fn decode_in<'scope, 'env>(
         .map(|t| engine.signature_id(&FuncType::from_wasm(t)))
         .collect();
     let env = Arc::new(env);
+    let code = engine
+        .tier()
+        .prepare(env.clone())
+        .map_err(|e| Error::Compile(e.0))?;
     Ok(ModuleInner {
         engine: engine.clone(),
         name,
-        code: Arc::new(tandem_interp::ModuleCode::new(env.clone())),
+        code,
         env,
         imports,
         exports,

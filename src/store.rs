@@ -13,7 +13,8 @@ use crate::table::TableInstance;
 use crate::{Engine, ExternRef, Func, Global, Instance, Memory, Table};
 use std::any::Any;
 use std::borrow::Borrow;
-use tandem_vm::RefRaw;
+use std::cell::UnsafeCell;
+use tandem_vm::{RefRaw, VMStoreContext};
 
 /// Everything a store owns apart from the embedder's data.
 ///
@@ -33,6 +34,16 @@ pub struct StoreObjects {
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
     /// Host-function closures and their store back-pointers, type-erased.
     pub(crate) host_data: Vec<Box<dyn Any>>,
+    /// The store's state that running code reads (boxed: instances point
+    /// at it; written through that pointer while Wasm runs).
+    pub(crate) vm_store: Box<UnsafeCell<VMStoreContext>>,
+}
+
+impl StoreObjects {
+    /// The store's context, as instances and calls into Wasm see it.
+    pub(crate) fn vm_store(&self) -> *mut VMStoreContext {
+        self.vm_store.get()
+    }
 }
 
 /// What a handle holds: the store it belongs to and the object's index there.
@@ -160,6 +171,7 @@ impl<T> Store<T> {
                     instances: Vec::new(),
                     externs: Vec::new(),
                     host_data: Vec::new(),
+                    vm_store: Box::new(UnsafeCell::new(VMStoreContext { stack_limit: 0 })),
                 },
                 data,
             }),

@@ -31,6 +31,19 @@ impl ValType {
         }
     }
 
+    pub(crate) fn to_wasm(self) -> wasmparser::ValType {
+        use wasmparser::{RefType, ValType as W};
+        match self {
+            ValType::I32 => W::I32,
+            ValType::I64 => W::I64,
+            ValType::F32 => W::F32,
+            ValType::F64 => W::F64,
+            ValType::V128 => W::V128,
+            ValType::FuncRef => W::Ref(RefType::FUNCREF),
+            ValType::ExternRef => W::Ref(RefType::EXTERNREF),
+        }
+    }
+
     pub(crate) fn from_ref(r: wasmparser::RefType) -> ValType {
         if r.is_func_ref() {
             ValType::FuncRef
@@ -79,6 +92,12 @@ impl FuncType {
         FuncType::new(
             ty.params().iter().map(|&t| ValType::from_wasm(t)),
             ty.results().iter().map(|&t| ValType::from_wasm(t)),
+        )
+    }
+    pub(crate) fn to_wasm(&self) -> wasmparser::FuncType {
+        wasmparser::FuncType::new(
+            self.params.iter().map(|t| t.to_wasm()),
+            self.results.iter().map(|t| t.to_wasm()),
         )
     }
     pub fn params(&self) -> &[ValType] {

@@ -288,7 +288,30 @@ fn stats_report_what_was_translated() {
     assert_eq!(stdout(&out).trim(), "5");
     let err = stderr(&out);
     assert!(
-        err.contains("translated 1 function(s)") && err.contains("bytes of bytecode"),
+        err.contains("translated 1 function(s)") && err.contains("bytes of code"),
         "{err}"
     );
+}
+
+#[test]
+fn compile_translates_everything_and_runs_nothing() {
+    let wat = temp_file(
+        "compile.wat",
+        r#"(module
+             (func $a (result i32) (i32.const 1))
+             (func $b (result i32) (call $a))
+             (func $start unreachable)
+             (start $start))"#,
+    );
+    let out = tandem(&["compile", "--tier", "interp", wat.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert!(
+        line.contains("3 function(s)") && line.contains("bytes of interp code out"),
+        "{line}"
+    );
+    let bad = temp_file("bad.wat", "(module (func (result i32)))");
+    let out = tandem(&["compile", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("invalid module"), "{}", stderr(&out));
 }

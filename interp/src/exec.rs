@@ -81,7 +81,7 @@ struct Frame<W: Width> {
 ///
 /// # Safety
 /// `callee` must be a live local function of an instance whose
-/// `tier_state` is its module's [`ModuleCode`], and `values` must hold
+/// `interp` is its module's [`ModuleCode`], and `values` must hold
 /// `max(params, results)` values with the arguments.
 pub unsafe extern "C" fn entry(
     callee: *const VMFunc,
@@ -95,7 +95,8 @@ pub unsafe extern "C" fn entry(
         trap::push_frame(vmctx, func_index);
         status
     };
-    if !callconv::native_stack_ok() {
+    // SAFETY: `vmctx` is the live instance of `callee`.
+    if !unsafe { callconv::native_stack_ok(vmctx) } {
         return fail(TrapCode::StackOverflow);
     }
     // SAFETY: the caller guarantees `callee` is live and interpreted.
@@ -220,7 +221,7 @@ unsafe fn call_out(
     args: *mut u64,
     frame_end: *mut u64,
 ) -> u32 {
-    if !callconv::native_stack_ok() {
+    if !callconv::native_stack_ok(vmctx) {
         return trap::raise(TrapCode::StackOverflow);
     }
     let n = ty.params().len().max(ty.results().len());
@@ -242,7 +243,7 @@ unsafe fn call_out(
     stack.top.set(frame_end.offset_from(stack.base) as usize);
     // The callee is not this interpreter's code: its faults are not ours.
     let landing = fault::suspend_landing();
-    let status = ((*callee).code())(callee, vmctx, buf.as_mut_ptr());
+    let status = ((*callee).array_call())(callee, vmctx, buf.as_mut_ptr());
     fault::resume_landing(landing);
     stack.top.set(saved);
     if status == 0 {
@@ -259,7 +260,7 @@ unsafe fn call_out(
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparser::FuncType {
-    let module = &*((*vmctx).tier_state as *const ModuleCode);
+    let module = &*((*vmctx).interp as *const ModuleCode);
     &module.env().types[type_index as usize]
 }
 
@@ -268,7 +269,7 @@ unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparse
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
-    let module = &*((*vmctx).tier_state as *const ModuleCode);
+    let module = &*((*vmctx).interp as *const ModuleCode);
     module.env().funcs[func as usize]
 }
 
@@ -711,24 +712,24 @@ const INLINE_ZEROED: usize = 16;
 /// `callee` must be live.
 #[inline(always)]
 unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a FuncCode<W>>, ()> {
-    if !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn) {
+    if !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn) {
         return Ok(None);
     }
     Ok(W::code_of(translation(callee).map_err(|_| ())?))
 }
 
 /// The translation of interpreted function `callee` (translating it on its
-/// first call), also recorded in its [`tier_code`](VMFunc::tier_code) for
+/// first call), also recorded in its [`interp_code`](VMFunc::interp_code) for
 /// [`translated`].
 ///
 /// # Safety
 /// `callee` must be live and interpreted; its translation lives as long as
 /// its instance's module code.
 unsafe fn translation<'a>(callee: *const VMFunc) -> Result<&'a Code, &'a TranslateError> {
-    let module = &*((*(*callee).vmctx).tier_state as *const ModuleCode);
+    let module = &*((*(*callee).vmctx).interp as *const ModuleCode);
     let code = module.func((*callee).func_index)?;
     (*callee)
-        .tier_code
+        .interp_code
         .store(code as *const Code as *mut (), Ordering::Relaxed);
     Ok(code)
 }
@@ -744,13 +745,13 @@ unsafe fn translated<'a, W: Exec>(
     vmctx: *mut VMContext,
 ) -> Option<&'a FuncCode<W>> {
     if (*callee).vmctx != vmctx
-        || !ptr::fn_addr_eq((*callee).code(), entry as tandem_vm::ArrayCallFn)
+        || !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn)
     {
         return None;
     }
-    // SAFETY: an interpreted function's `tier_code` is null or its
+    // SAFETY: an interpreted function's `interp_code` is null or its
     // translation (see `remember`).
-    let code = (*callee).tier_code.load(Ordering::Relaxed) as *const Code;
+    let code = (*callee).interp_code.load(Ordering::Relaxed) as *const Code;
     W::code_of(code.as_ref()?)
 }
 

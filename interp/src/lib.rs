@@ -11,9 +11,9 @@
 //! functions (of any instance) stay in the interpreter, other callees are
 //! reached through the shared calling convention.
 //!
-//! The runtime installs [`entry`] as the code of every local function of an
-//! instance it runs with the interpreter, and points `VMContext::tier_state`
-//! at the module's [`ModuleCode`].
+//! The runtime reaches it through [`Interp`], its
+//! [`Tier`](tandem_vm::Tier): every local function's array-call entry is
+//! [`entry`], and `VMContext::interp` points at the module's [`ModuleCode`].
 
 pub mod bytecode;
 mod exec;
@@ -23,7 +23,7 @@ mod translate;
 
 use bytecode::Code;
 use std::sync::{Arc, OnceLock};
-use tandem_vm::ModuleEnv;
+use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 
 pub use exec::entry;
 pub use translate::TranslateError;
@@ -64,26 +64,52 @@ impl ModuleCode {
     }
 }
 
-/// How much of a module has been translated, and what it costs in memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CodeStats {
-    /// Functions translated so far.
-    pub translated_funcs: usize,
-    /// Bytes of the Wasm bodies of those functions.
-    pub wasm_bytes: usize,
-    /// Bytes of their translations (bytecode and side tables).
-    pub bytecode_bytes: usize,
+/// The interpreter, as the runtime sees a tier.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Interp;
+
+impl Tier for Interp {
+    fn name(&self) -> &'static str {
+        "interp"
+    }
+
+    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError> {
+        Ok(Arc::new(ModuleCode::new(env)))
+    }
+
+    fn host_native_call(&self, _ty: &wasmparser::FuncType) -> *const () {
+        std::ptr::null()
+    }
 }
 
-impl ModuleCode {
-    /// Translation statistics over the functions translated so far.
-    pub fn stats(&self) -> CodeStats {
+impl TierModule for ModuleCode {
+    fn entry_points(&self, _func_index: u32) -> EntryPoints {
+        EntryPoints {
+            array_call: entry,
+            native_call: std::ptr::null(),
+        }
+    }
+
+    fn interp_state(&self) -> *const () {
+        (self as *const ModuleCode).cast()
+    }
+
+    fn compile_all(&self) -> Result<(), TierError> {
+        let first = self.env.num_imported_funcs;
+        for index in first..first + self.funcs.len() as u32 {
+            self.func(index)
+                .map_err(|e| TierError(format!("function {index}: {}", e.0)))?;
+        }
+        Ok(())
+    }
+
+    fn stats(&self) -> CodeStats {
         let mut stats = CodeStats::default();
         for (body, cell) in self.env.bodies.iter().zip(self.funcs.iter()) {
             if let Some(Ok(code)) = cell.get() {
-                stats.translated_funcs += 1;
+                stats.funcs += 1;
                 stats.wasm_bytes += body.len();
-                stats.bytecode_bytes += code.byte_size();
+                stats.code_bytes += code.byte_size();
             }
         }
         stats

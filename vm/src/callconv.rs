@@ -1,17 +1,35 @@
-//! The calling convention shared by the runtime, the host and every tier.
+//! The two calling conventions of tandem, and the runtime services tiers
+//! may call.
 //!
-//! Every callee, whatever runs it, is entered through one native function
-//! type, [`ArrayCallFn`]: the arguments are laid out as [`ValRaw`]s in a
-//! buffer that also receives the results, so a caller needs to know nothing
-//! about the callee's tier. A tier may take a faster path for calls into its
-//! own code (the interpreter runs interpreted callees on its own stack, in
-//! one loop) as long as the results are the same.
+//! **Array call** ([`ArrayCallFn`]): the arguments are laid out as
+//! [`ValRaw`]s in a buffer that also receives the results, and a trap is a
+//! non-zero status. Any callee can be entered this way, so the host, the
+//! runtime and the interpreter call through it without knowing the callee's
+//! tier.
 //!
-//! Recursion on the native stack (a call into another tier or the host)
-//! checks [`native_stack_ok`] first, so deep recursion becomes a
+//! **Native call**: how compiled code calls compiled code, with everything
+//! in registers. It is the System V x86-64 C convention (`extern "sysv64"`)
+//! of the function `fn(callee_vmctx, caller_vmctx, params...) -> result`:
+//! `i32`, `i64` and references in the integer argument registers after the
+//! two contexts (`rdx`, `rcx`, `r8`, `r9`), `f32`/`f64` in `xmm0`–`xmm7`,
+//! the rest on the stack in order, 8 bytes each; one result in `rax` or
+//! `xmm0`. A function with two or more results instead takes a pointer to a
+//! return area as its first parameter (after the two contexts, in `rdx`) and
+//! writes result `i` to its 8-byte slot `i`. A native callee never returns a
+//! trap: it unwinds to the innermost array-call entry (see
+//! [`trap`](crate::trap)).
+//!
+//! A tier that compiles code provides, per signature, an adapter each way:
+//! an array-call entry that loads the buffer into registers and calls the
+//! native code, and a native entry that spills registers into a buffer and
+//! calls the array entry (for host and interpreted callees of compiled
+//! code). Each [`VMFunc`] holds both entry points ([`EntryPoints`]).
+//!
+//! Recursion on the native stack checks the store's stack limit first
+//! ([`native_stack_ok`]), so deep recursion becomes a
 //! [`TrapCode::StackOverflow`](crate::TrapCode) and never a host crash.
 
-use crate::{RefRaw, VMContext, VMFunc, VMMemory, VMTable, ValRaw};
+use crate::{RefRaw, VMContext, VMFunc, VMMemory, VMStoreContext, VMTable, ValRaw};
 use std::cell::Cell;
 
 /// Calls `callee`.
@@ -23,6 +41,14 @@ use std::cell::Cell;
 /// recorded the trap.
 pub type ArrayCallFn =
     unsafe extern "C" fn(callee: *const VMFunc, caller: *mut VMContext, values: *mut ValRaw) -> u32;
+
+/// A function's two entry points, as a tier produces them.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryPoints {
+    pub array_call: ArrayCallFn,
+    /// Native-convention code, or null from a tier that has none.
+    pub native_call: *const (),
+}
 
 /// Runtime services that tiers call for operations that allocate.
 #[repr(C)]
@@ -37,7 +63,8 @@ pub struct Builtins {
 pub const NATIVE_STACK_BUDGET: usize = 1 << 20;
 
 thread_local! {
-    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+    /// This thread's limit while any store runs Wasm on it (0 outside).
+    static THREAD_LIMIT: Cell<usize> = const { Cell::new(0) };
 }
 
 #[inline(always)]
@@ -46,24 +73,36 @@ fn stack_pointer() -> usize {
     std::ptr::addr_of!(marker) as usize
 }
 
-/// Whether there is native stack left for one more nested call.
+/// Whether there is native stack left for one more nested call of code of
+/// instance `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be a live instance.
 #[inline]
-pub fn native_stack_ok() -> bool {
-    let limit = STACK_LIMIT.with(|l| l.get());
-    limit == 0 || stack_pointer() > limit
+pub unsafe fn native_stack_ok(vmctx: *const VMContext) -> bool {
+    let limit = (*(*vmctx).store).stack_limit;
+    stack_pointer() > limit
 }
 
-/// Runs `f` as an entry from the host: the outermost entry on a thread sets
-/// the native stack budget that [`native_stack_ok`] enforces.
-pub fn with_native_stack_budget<R>(f: impl FnOnce() -> R) -> R {
-    let outermost = STACK_LIMIT.with(|l| l.get()) == 0;
+/// Runs `f` as an entry from the host into a store whose context is
+/// `store`: the outermost entry on a thread sets the thread's native stack
+/// budget, and the store's limit is the thread's while `f` runs (a store
+/// entered again from a host function of another store keeps one budget).
+///
+/// # Safety
+/// `store` must be valid for the call, and not in use on another thread.
+pub unsafe fn with_native_stack_budget<R>(store: *mut VMStoreContext, f: impl FnOnce() -> R) -> R {
+    let outermost = THREAD_LIMIT.with(|l| l.get()) == 0;
     if outermost {
         let limit = stack_pointer().saturating_sub(NATIVE_STACK_BUDGET);
-        STACK_LIMIT.with(|l| l.set(limit));
+        THREAD_LIMIT.with(|l| l.set(limit.max(1)));
     }
+    let saved = (*store).stack_limit;
+    (*store).stack_limit = THREAD_LIMIT.with(|l| l.get());
     let r = f();
+    (*store).stack_limit = saved;
     if outermost {
-        STACK_LIMIT.with(|l| l.set(0));
+        THREAD_LIMIT.with(|l| l.set(0));
     }
     r
 }

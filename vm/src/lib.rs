@@ -6,9 +6,12 @@
 //! The two meet here, and nowhere else:
 //!
 //! - [`vmctx`]: the `#[repr(C)]` layout of an instance as running code sees it —
-//!   the entrypoint table of [`VMFunc`]s, memories, tables, globals, segments;
-//! - [`callconv`]: the one calling convention every call between tiers, the
-//!   host and the runtime uses, and the runtime services tiers may call;
+//!   the entrypoint table of [`VMFunc`]s, memories, tables, globals, segments —
+//!   and [`offsets`], its field offsets as constants for compiled code;
+//! - [`callconv`]: the two calling conventions (array call for the host,
+//!   runtime and interpreter; native call between compiled functions), and
+//!   the runtime services tiers may call;
+//! - [`tier`]: the small trait through which the runtime reaches a tier;
 //! - [`trap`]: trap codes, and how a trap and its backtrace travel to the host;
 //! - [`fault`]: the guard region every memory reserves, and how a fault in it
 //!   becomes an out-of-bounds trap;
@@ -16,17 +19,20 @@
 //! - [`module`]: the decoded module metadata a tier translates from.
 //!
 //! A tier never sees the embedder API, and the runtime never looks inside a
-//! tier's code: a function runs by calling the code pointer in its entry.
+//! tier's code: a function runs by calling an entry point of its [`VMFunc`].
 
 pub mod callconv;
 pub mod fault;
 pub mod module;
+pub mod offsets;
+pub mod tier;
 pub mod trap;
 pub mod value;
 pub mod vmctx;
 
-pub use callconv::{ArrayCallFn, Builtins};
+pub use callconv::{ArrayCallFn, Builtins, EntryPoints};
 pub use module::ModuleEnv;
+pub use tier::{CodeStats, Tier, TierError, TierModule};
 pub use trap::{BacktraceFrame, TrapCode, TrapRecord};
 pub use value::{RefRaw, ValRaw};
-pub use vmctx::{VMContext, VMFunc, VMMemory, VMSegment, VMTable};
+pub use vmctx::{VMContext, VMFunc, VMMemory, VMSegment, VMStoreContext, VMTable};

@@ -4,8 +4,10 @@
 //! alive as long as the instance; a tier reads them, and changes state only
 //! through plain stores the runtime expects (table elements, globals, memory
 //! bytes, dropping a segment by zeroing its length) or through
-//! [`Builtins`](crate::Builtins) for anything that allocates.
+//! [`Builtins`](crate::Builtins) for anything that allocates. Compiled code
+//! addresses these fields by the constants in [`offsets`](crate::offsets).
 
+use crate::callconv::EntryPoints;
 use crate::{ArrayCallFn, RefRaw, ValRaw};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -14,13 +16,19 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 /// The runtime pins each `VMFunc` for the lifetime of its store, so its
 /// address is the function's identity: it is the raw `funcref` value, and an
 /// instance that imports (or re-exports) the function points at the same
-/// `VMFunc` as the instance that defines it. Installing faster code for a
-/// function is one store to [`VMFunc::code`]; every caller — direct, indirect
+/// `VMFunc` as the instance that defines it. It holds the function's two
+/// entry points, one per [calling convention](crate::callconv); installing
+/// faster code is one store to each, and every caller — direct, indirect
 /// through a table, from the host — sees it at its next call.
 #[repr(C)]
 pub struct VMFunc {
-    /// The code the next call runs, an [`ArrayCallFn`].
-    pub code: AtomicPtr<()>,
+    /// The buffer-convention entry, an [`ArrayCallFn`]: how the host and the
+    /// interpreter call.
+    pub array_call: AtomicPtr<()>,
+    /// The register-convention entry ([`NativeCall`](crate::callconv)): how
+    /// compiled code calls. Null while no tier of the engine compiles code
+    /// (then nothing calls it).
+    pub native_call: AtomicPtr<()>,
     /// The defining instance; null for host functions.
     pub vmctx: *mut VMContext,
     /// Host-function data, owned by the runtime; null for Wasm functions.
@@ -29,26 +37,36 @@ pub struct VMFunc {
     pub type_id: u32,
     /// Index in the defining module's function index space.
     pub func_index: u32,
-    /// What the tier whose code [`code`](Self::code) names keeps for this
-    /// function (the interpreter: its translation), so that a call from that
-    /// tier finds it without a lookup; null until the tier sets it. The
-    /// runtime only initializes it.
-    pub tier_code: AtomicPtr<()>,
+    /// The interpreter's translation of this function, cached here so an
+    /// interpreted call finds it without a lookup. Only the interpreter
+    /// reads or writes it; the runtime initializes it to null.
+    pub interp_code: AtomicPtr<()>,
 }
 
 impl VMFunc {
-    /// The code a call runs now.
+    /// The buffer-convention code a call runs now.
     #[inline(always)]
-    pub fn code(&self) -> ArrayCallFn {
-        let p = self.code.load(Ordering::Acquire);
-        // SAFETY: `code` only ever holds pointers stored by `set_code`,
-        // which takes an `ArrayCallFn`.
+    pub fn array_call(&self) -> ArrayCallFn {
+        let p = self.array_call.load(Ordering::Acquire);
+        // SAFETY: `array_call` only ever holds `ArrayCallFn`s: the runtime
+        // initializes it with one and `install` stores one.
         unsafe { std::mem::transmute::<*mut (), ArrayCallFn>(p) }
     }
 
-    /// Installs the code later calls run (the tier-up swap).
-    pub fn set_code(&self, code: ArrayCallFn) {
-        self.code.store(code as *mut (), Ordering::Release);
+    /// The register-convention code a call runs now (null if none).
+    #[inline(always)]
+    pub fn native_call(&self) -> *const () {
+        self.native_call.load(Ordering::Acquire)
+    }
+
+    /// Installs the code later calls run (the tier-up swap): one release
+    /// store per entry point. A caller racing with it may see either entry
+    /// of either tier, and each runs the same function to the same result.
+    pub fn install(&self, entry: EntryPoints) {
+        self.native_call
+            .store(entry.native_call as *mut (), Ordering::Release);
+        self.array_call
+            .store(entry.array_call as *mut (), Ordering::Release);
     }
 }
 
@@ -85,10 +103,25 @@ impl VMSegment {
     };
 }
 
+/// State of a store that running code reads: one per store, shared by its
+/// instances (a store runs on one thread at a time).
+#[repr(C)]
+pub struct VMStoreContext {
+    /// The lowest native stack address Wasm may use while this store runs
+    /// (0 outside a call): compiled code compares its stack pointer with it
+    /// in every prologue, the interpreter before every native call.
+    pub stack_limit: usize,
+}
+
 /// An instance, as code sees it. All arrays are indexed by the module's own
 /// index spaces (imports first).
 #[repr(C)]
 pub struct VMContext {
+    /// Memory 0 (null if the module has no memory), so that its base and
+    /// length are two loads away.
+    pub memory0: *mut VMMemory,
+    /// The store's state that running code reads.
+    pub store: *const VMStoreContext,
     /// The entrypoint table: one callee per function index.
     pub funcs: *const *const VMFunc,
     pub memories: *const *mut VMMemory,
@@ -103,9 +136,9 @@ pub struct VMContext {
     pub elems: *mut VMSegment,
     /// Runtime services for what allocates.
     pub builtins: *const crate::Builtins,
-    /// Per-module state of the tier that runs this instance's functions (the
-    /// interpreter's translation cache); the runtime keeps it alive.
-    pub tier_state: *const (),
+    /// The interpreter's per-module state (its translation cache), read
+    /// only by the interpreter; the runtime keeps it alive.
+    pub interp: *const (),
     /// The runtime's own view of the instance and its store; opaque to tiers.
     pub runtime: *mut (),
 }

@@ -1,0 +1,86 @@
+//! Byte offsets of the fields compiled code reads, as constants a code
+//! generator can put in an instruction. The tests check each against
+//! `offset_of!`, so a change to a `#[repr(C)]` layout that forgets its
+//! constant fails the build's tests instead of miscompiling.
+
+/// [`VMContext::memory0`](crate::VMContext::memory0).
+pub const VMCTX_MEMORY0: i32 = 0;
+/// [`VMContext::store`](crate::VMContext::store).
+pub const VMCTX_STORE: i32 = 8;
+/// [`VMContext::funcs`](crate::VMContext::funcs).
+pub const VMCTX_FUNCS: i32 = 16;
+/// [`VMContext::memories`](crate::VMContext::memories).
+pub const VMCTX_MEMORIES: i32 = 24;
+/// [`VMContext::tables`](crate::VMContext::tables).
+pub const VMCTX_TABLES: i32 = 32;
+/// [`VMContext::globals`](crate::VMContext::globals).
+pub const VMCTX_GLOBALS: i32 = 40;
+/// [`VMContext::type_ids`](crate::VMContext::type_ids).
+pub const VMCTX_TYPE_IDS: i32 = 48;
+/// [`VMContext::data`](crate::VMContext::data).
+pub const VMCTX_DATA: i32 = 56;
+/// [`VMContext::elems`](crate::VMContext::elems).
+pub const VMCTX_ELEMS: i32 = 64;
+/// [`VMContext::builtins`](crate::VMContext::builtins).
+pub const VMCTX_BUILTINS: i32 = 72;
+
+/// [`VMStoreContext::stack_limit`](crate::VMStoreContext::stack_limit).
+pub const STORE_STACK_LIMIT: i32 = 0;
+
+/// [`VMMemory::base`](crate::VMMemory::base).
+pub const MEMORY_BASE: i32 = 0;
+/// [`VMMemory::len`](crate::VMMemory::len).
+pub const MEMORY_LEN: i32 = 8;
+
+/// [`VMTable::base`](crate::VMTable::base).
+pub const TABLE_BASE: i32 = 0;
+/// [`VMTable::len`](crate::VMTable::len).
+pub const TABLE_LEN: i32 = 8;
+
+/// [`VMFunc::array_call`](crate::VMFunc::array_call).
+pub const FUNC_ARRAY_CALL: i32 = 0;
+/// [`VMFunc::native_call`](crate::VMFunc::native_call).
+pub const FUNC_NATIVE_CALL: i32 = 8;
+/// [`VMFunc::vmctx`](crate::VMFunc::vmctx).
+pub const FUNC_VMCTX: i32 = 16;
+/// [`VMFunc::type_id`](crate::VMFunc::type_id).
+pub const FUNC_TYPE_ID: i32 = 32;
+
+/// Size of one global's cell ([`ValRaw`](crate::ValRaw)).
+pub const GLOBAL_CELL_SIZE: i32 = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{VMContext, VMFunc, VMMemory, VMStoreContext, VMTable, ValRaw};
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn constants_match_the_layout() {
+        let vmctx = [
+            (VMCTX_MEMORY0, offset_of!(VMContext, memory0)),
+            (VMCTX_STORE, offset_of!(VMContext, store)),
+            (VMCTX_FUNCS, offset_of!(VMContext, funcs)),
+            (VMCTX_MEMORIES, offset_of!(VMContext, memories)),
+            (VMCTX_TABLES, offset_of!(VMContext, tables)),
+            (VMCTX_GLOBALS, offset_of!(VMContext, globals)),
+            (VMCTX_TYPE_IDS, offset_of!(VMContext, type_ids)),
+            (VMCTX_DATA, offset_of!(VMContext, data)),
+            (VMCTX_ELEMS, offset_of!(VMContext, elems)),
+            (VMCTX_BUILTINS, offset_of!(VMContext, builtins)),
+            (STORE_STACK_LIMIT, offset_of!(VMStoreContext, stack_limit)),
+            (MEMORY_BASE, offset_of!(VMMemory, base)),
+            (MEMORY_LEN, offset_of!(VMMemory, len)),
+            (TABLE_BASE, offset_of!(VMTable, base)),
+            (TABLE_LEN, offset_of!(VMTable, len)),
+            (FUNC_ARRAY_CALL, offset_of!(VMFunc, array_call)),
+            (FUNC_NATIVE_CALL, offset_of!(VMFunc, native_call)),
+            (FUNC_VMCTX, offset_of!(VMFunc, vmctx)),
+            (FUNC_TYPE_ID, offset_of!(VMFunc, type_id)),
+            (GLOBAL_CELL_SIZE, size_of::<ValRaw>()),
+        ];
+        for (k, (constant, actual)) in vmctx.into_iter().enumerate() {
+            assert_eq!(constant as usize, actual, "constant #{k}");
+        }
+    }
+}
