@@ -95,7 +95,8 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine> {
         let tier: Arc<dyn tandem_vm::Tier> = match config.tier {
             Tier::Interp => Arc::new(tandem_interp::Interp),
-            Tier::Jit | Tier::Tiered => {
+            Tier::Jit => Arc::new(tandem_jit::Jit::new().map_err(|e| Error::Unsupported(e.0))?),
+            Tier::Tiered => {
                 return Err(Error::Unsupported(format!(
                     "the {} tier is not available yet; use --tier interp",
                     config.tier

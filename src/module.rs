@@ -160,6 +160,30 @@ impl Module {
         self.inner.code.stats()
     }
 
+    /// The machine code of function `func_index` as assembly text, if the
+    /// tier made machine code for it (`tandem run --print-asm`).
+    pub fn disassemble(&self, func_index: u32) -> Option<String> {
+        let env = &self.inner.env;
+        if func_index < env.num_imported_funcs || func_index as usize >= env.funcs.len() {
+            return None;
+        }
+        self.inner.code.disassemble(func_index)
+    }
+
+    /// The name of function `func_index` in the module's name section.
+    pub fn func_name(&self, func_index: u32) -> Option<&str> {
+        self.inner
+            .env
+            .func_names
+            .get(&func_index)
+            .map(String::as_str)
+    }
+
+    /// The number of functions, imported ones included.
+    pub fn num_funcs(&self) -> u32 {
+        self.inner.env.funcs.len() as u32
+    }
+
     /// Translates or compiles every function now, as the tier would on
     /// first calls; an error names what the tier cannot run.
     pub fn compile_all(&self) -> Result<()> {

@@ -188,11 +188,86 @@ fn bad_modules_are_errors() {
 
 #[test]
 fn later_tiers_are_refused_not_faked() {
-    for tier in [Tier::Jit, Tier::Tiered] {
-        assert!(matches!(
-            Engine::new(Config::new().tier(tier)),
-            Err(Error::Unsupported(_))
-        ));
+    assert!(matches!(
+        Engine::new(Config::new().tier(Tier::Tiered)),
+        Err(Error::Unsupported(_))
+    ));
+}
+
+#[test]
+fn jit_refuses_simd_naming_the_function() {
+    let engine = Engine::new(Config::new().tier(Tier::Jit)).unwrap();
+    let err = Module::new(
+        &engine,
+        r#"(module
+             (func $scalar (result i32) (i32.const 1))
+             (func $vector (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))"#,
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("function 1 (vector) uses v128"), "{msg}");
+}
+
+/// A trap's code and backtrace (function indices), or the result.
+fn trap_path(tier: Tier, export: &str, arg: i32) -> std::result::Result<i32, (TrapCode, Vec<u32>)> {
+    let engine = Engine::new(Config::new().tier(tier)).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "host" "call_back" (func $cb (param i32) (result i32)))
+             (func $inner (export "inner") (param i32) (result i32)
+               (i32.div_u (i32.const 1) (local.get 0)))
+             (func $via_host (export "via_host") (param i32) (result i32)
+               (call $cb (local.get 0)))
+             (func $direct (export "direct") (param i32) (result i32)
+               (i32.add (call $inner (local.get 0)) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "call_back", |mut caller: Caller<'_, ()>, x: i32| {
+            let inner = caller.get_export("inner").unwrap().into_func().unwrap();
+            let mut out = [Val::I32(0)];
+            inner.call(&mut caller, &[Val::I32(x)], &mut out)?;
+            match out[0] {
+                Val::I32(v) => Ok(v + 1),
+                _ => unreachable!(),
+            }
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<i32, i32>(&store, export).unwrap();
+    let result = f.call(&mut store, arg).map_err(|err| {
+        let trap = err.as_trap().expect("a trap");
+        (
+            trap.code(),
+            trap.backtrace().iter().map(|f| f.func_index).collect(),
+        )
+    });
+    // The store is usable after a trap.
+    assert_eq!(f.call(&mut store, 1).unwrap(), 2);
+    result
+}
+
+#[test]
+fn traps_unwind_through_jit_and_host_frames() {
+    let div = TrapCode::IntegerDivisionByZero;
+    for tier in [Tier::Interp, Tier::Jit] {
+        assert_eq!(trap_path(tier, "direct", 1), Ok(2), "{tier}");
+        assert_eq!(
+            trap_path(tier, "direct", 0),
+            Err((div, vec![1, 3])),
+            "{tier}"
+        );
+        assert_eq!(trap_path(tier, "via_host", 1), Ok(2), "{tier}");
+        // The host function's error (the inner call's trap) travels on
+        // unchanged, so its backtrace is the inner call's.
+        assert_eq!(
+            trap_path(tier, "via_host", 0),
+            Err((div, vec![1])),
+            "{tier}"
+        );
     }
 }
 

@@ -81,6 +81,10 @@ struct RunArgs {
     /// translated: functions, their Wasm bytes and their bytecode bytes.
     #[arg(long)]
     stats: bool,
+    /// With --tier jit: print each compiled function's machine code (or
+    /// only FUNC's, by index or name) on stdout before running.
+    #[arg(long, value_name = "FUNC", num_args = 0..=1, default_missing_value = "")]
+    print_asm: Option<String>,
     /// The module to run.
     module: PathBuf,
     /// Arguments: to the program (WASI), or to the function (--invoke).
@@ -296,6 +300,9 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
 
     let bytes = read(&args.module)?;
     let module = Module::new(engine, &bytes)?;
+    if let Some(which) = &args.print_asm {
+        print_asm(&module, which)?;
+    }
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(i) => i,
         Err(e) => return finish(Err(e), &store),
@@ -313,6 +320,35 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
         );
     }
     status
+}
+
+/// `--print-asm [FUNC]`: one block per compiled function, headed by its
+/// index and name.
+fn print_asm(module: &Module, which: &str) -> Result<(), Error> {
+    let mut found = false;
+    for index in 0..module.num_funcs() {
+        let name = module.func_name(index);
+        if !which.is_empty() && which != index.to_string() && Some(which) != name {
+            continue;
+        }
+        let Some(asm) = module.disassemble(index) else {
+            continue;
+        };
+        found = true;
+        println!(
+            "func[{index}]{}:",
+            name.map(|n| format!(" <{n}>")).unwrap_or_default()
+        );
+        print!("{asm}");
+    }
+    if !found {
+        return Err(Error::Host(if which.is_empty() {
+            "--print-asm: no machine code to print (it needs --tier jit)".into()
+        } else {
+            format!("--print-asm: no compiled function `{which}`")
+        }));
+    }
+    Ok(())
 }
 
 /// Calls the export named by `--invoke` (printing its results) or `_start`.

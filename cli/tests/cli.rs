@@ -61,11 +61,38 @@ fn invoke_prints_floats() {
 }
 
 #[test]
-fn jit_tier_is_unsupported() {
+fn jit_tier_runs_and_prints_its_code() {
     let out = tandem(&[
         "run",
         "--tier",
         "jit",
+        "--print-asm",
+        "0",
+        "--invoke",
+        "add",
+        "examples/add.wat",
+        "2",
+        "3",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("func[0]:\n"), "{text}");
+    assert!(
+        text.contains("push    rbp") && text.contains("ret"),
+        "{text}"
+    );
+    assert!(text.ends_with("\n5\n"), "{text}");
+    let out = tandem(&["compile", "--tier", "jit", "examples/add.wat"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert!(stdout(&out).contains("1 function(s)"), "{}", stdout(&out));
+}
+
+#[test]
+fn tiered_tier_is_unsupported() {
+    let out = tandem(&[
+        "run",
+        "--tier",
+        "tiered",
         "--invoke",
         "add",
         "examples/add.wat",

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use tandem::Tier;
 
 /// The tiers tandem has; every case runs in each.
-const TIERS: [Tier; 1] = [Tier::Interp];
+const TIERS: [Tier; 2] = [Tier::Interp, Tier::Jit];
 
 fn programs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wasi/tests/programs")

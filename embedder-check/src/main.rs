@@ -4,7 +4,7 @@
 //! non-zero (by a failed assertion) if anything differs.
 
 use std::time::Instant;
-use tandem::{Engine, Linker, Module, Store, TrapCode};
+use tandem::{Config, Engine, Linker, Module, Store, Tier, TrapCode};
 
 /// Iterations of the loop: each executed instruction kept a native frame in
 /// a build that did not turn the interpreter's tail calls into jumps.
@@ -13,8 +13,9 @@ const ITERATIONS: i32 = 10_000_000;
 fn main() -> tandem::Result<()> {
     readme_example()?;
     long_loop()?;
-    deep_recursion()?;
-    println!("embedder-check: 3 passed, 0 failed");
+    deep_recursion(Tier::Interp)?;
+    deep_recursion(Tier::Jit)?;
+    println!("embedder-check: 4 passed, 0 failed");
     Ok(())
 }
 
@@ -86,9 +87,9 @@ fn long_loop() -> tandem::Result<()> {
 }
 
 /// Unbounded recursion, direct and through the host, traps with
-/// `StackOverflow`; the store stays usable after it.
-fn deep_recursion() -> tandem::Result<()> {
-    let engine = Engine::default();
+/// `StackOverflow` in `tier`; the store stays usable after it.
+fn deep_recursion(tier: Tier) -> tandem::Result<()> {
+    let engine = Engine::new(Config::new().tier(tier))?;
     let module = Module::new(
         &engine,
         r#"(module
@@ -120,7 +121,7 @@ fn deep_recursion() -> tandem::Result<()> {
         Some(TrapCode::StackOverflow),
         "{err}"
     );
-    println!("wasm recursion: trapped with StackOverflow");
+    println!("wasm recursion ({tier}): trapped with StackOverflow");
 
     let bounce = instance.get_func(&store, "bounce").expect("exported");
     *store.data_mut() = Some(bounce);
@@ -136,7 +137,7 @@ fn deep_recursion() -> tandem::Result<()> {
         Some(TrapCode::StackOverflow),
         "{err}"
     );
-    println!("host recursion: trapped with StackOverflow");
+    println!("host recursion ({tier}): trapped with StackOverflow");
 
     // The store is usable after the traps.
     let err = down

@@ -31,6 +31,7 @@ use std::cell::Cell;
 use std::ptr;
 use std::sync::atomic::Ordering;
 use tandem_vm::fault::{self, Landing};
+use tandem_vm::ops::{self, in_bounds};
 use tandem_vm::{callconv, trap, RefRaw, TrapCode, VMContext, VMFunc, ValRaw};
 use wasmparser::ValType;
 
@@ -198,12 +199,6 @@ unsafe fn memory<W: Width>(vmctx: *mut VMContext, code: *const FuncCode<W>) -> (
     }
 }
 
-/// Checks that `[start, start + len)` lies within `size` units.
-#[inline(always)]
-fn in_bounds(start: u32, len: u32, size: usize) -> bool {
-    start as u64 + len as u64 <= size as u64
-}
-
 /// Calls a callee that the interpreter does not run itself, through the
 /// calling convention. `args` are the caller's slots holding the arguments,
 /// which receive the results; `frame_end` is the first slot above the
@@ -277,79 +272,27 @@ unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
 /// for `memory.fill` and `memory.copy`, which handlers make themselves).
 ///
 /// # Safety
-/// `vmctx` must be live; `s` holds the three operands; `mem` is memory 0.
+/// `vmctx` must be live; `s` holds the three operands.
 #[inline(never)]
 unsafe fn bulk<W: Exec>(
     op: Op<W>,
     aux: &[u32],
     vmctx: *mut VMContext,
     s: [u64; 3],
-    mem: (*mut u8, usize),
 ) -> Result<(), TrapCode> {
     let (d, x, n) = (s[0] as u32, s[1], s[2] as u32);
-    let (mem_base, mem_len) = mem;
-    let oob = |ok: bool, code| if ok { Ok(()) } else { Err(code) };
     match op {
-        Op::MemoryInit(_, seg) => {
-            let seg = (*vmctx).data.add(seg as usize);
-            let src = x as u32;
-            oob(
-                in_bounds(d, n, mem_len) && in_bounds(src, n, (*seg).len),
-                TrapCode::MemoryOutOfBounds,
-            )?;
-            if n > 0 {
-                ptr::copy_nonoverlapping(
-                    (*seg).base.add(src as usize),
-                    mem_base.add(d as usize),
-                    n as usize,
-                );
-            }
-        }
-        Op::TableFill(_, t) => {
-            let table = (*vmctx).table(t);
-            oob(
-                in_bounds(d, n, (*table).len as usize),
-                TrapCode::TableOutOfBounds,
-            )?;
-            std::slice::from_raw_parts_mut((*table).base.add(d as usize), n as usize).fill(x);
-        }
+        Op::MemoryInit(_, seg) => ops::memory_init(vmctx, 0, seg, d, x as u32, n),
+        Op::TableFill(_, t) => ops::table_fill(vmctx, t, d, x, n),
         Op::TableCopy(_, dt, st) => {
-            let (dst, src) = (
-                (*vmctx).table(dt.idx() as u32),
-                (*vmctx).table(st.idx() as u32),
-            );
-            let s = x as u32;
-            oob(
-                in_bounds(d, n, (*dst).len as usize) && in_bounds(s, n, (*src).len as usize),
-                TrapCode::TableOutOfBounds,
-            )?;
-            ptr::copy(
-                (*src).base.add(s as usize),
-                (*dst).base.add(d as usize),
-                n as usize,
-            );
+            ops::table_copy(vmctx, dt.idx() as u32, st.idx() as u32, d, x as u32, n)
         }
         Op::TableInit(_, at) => {
             let (seg, t) = (aux[at as usize], aux[at as usize + 1]);
-            let table = (*vmctx).table(t);
-            let seg = (*vmctx).elems.add(seg as usize);
-            let s = x as u32;
-            oob(
-                in_bounds(d, n, (*table).len as usize) && in_bounds(s, n, (*seg).len),
-                TrapCode::TableOutOfBounds,
-            )?;
-            if n > 0 {
-                let elems = (*seg).base.cast::<RefRaw>();
-                ptr::copy_nonoverlapping(
-                    elems.add(s as usize),
-                    (*table).base.add(d as usize),
-                    n as usize,
-                );
-            }
+            ops::table_init(vmctx, t, seg, d, x as u32, n)
         }
-        _ => {}
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 // The helpers below are out of line for the threaded dispatch's sake: a
@@ -1198,7 +1141,7 @@ unsafe fn step<W: Exec>(
     macro_rules! bulk {
         ($op:expr, $base:expr) => {{
             let s = [r64!($base), r64!($base.idx() + 1), r64!($base.idx() + 2)];
-            if let Err(c) = bulk($op, &(*code).aux, vmctx, s, (mem_base, mem_len)) {
+            if let Err(c) = bulk($op, &(*code).aux, vmctx, s) {
                 trap!(c);
             }
         }};

@@ -20,8 +20,15 @@
 //! pointers only). Faults that are not ours go to the handler installed
 //! before (Rust's stack-overflow report, or the default action).
 //!
+//! Compiled code relies on the same landings, but its faults are recognised
+//! by their program counter instead: a fault (or `ud2`, `SIGILL`) at an
+//! address the [code registry](crate::code_registry) lists as a trap site
+//! resumes in [`unwind::trap_in_compiled_code`](crate::unwind), which
+//! records the trap and its compiled frames and then returns from the
+//! innermost landing's call with the trap status ([`resume_at_landing`]).
+//!
 //! Only Linux on x86-64 has this; elsewhere [`CATCHES`] is false and code
-//! must check every access itself.
+//! must check every access itself (and there is no compiled code).
 
 /// Address space every linear memory reserves: 4 GiB + 4 GiB of guard.
 pub const MEMORY_RESERVATION: usize = 8 << 30;
@@ -138,15 +145,15 @@ mod imp {
     }
 
     /// The handlers that were installed before ours, by signal.
-    static PREVIOUS: OnceLock<[libc::sigaction; 2]> = OnceLock::new();
-    const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
+    static PREVIOUS: OnceLock<[libc::sigaction; 4]> = OnceLock::new();
+    const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
 
     pub fn init() {
         PREVIOUS.get_or_init(|| {
             // SAFETY: plain sigaction calls with zero-initialized structs;
             // the handler is async-signal-safe (see `on_fault`).
             unsafe {
-                let mut previous: [libc::sigaction; 2] = std::mem::zeroed();
+                let mut previous: [libc::sigaction; 4] = std::mem::zeroed();
                 for (k, &sig) in SIGNALS.iter().enumerate() {
                     let mut action: libc::sigaction = std::mem::zeroed();
                     action.sa_sigaction = on_fault as *const () as usize;
@@ -161,10 +168,11 @@ mod imp {
         });
     }
 
-    /// The `SIGSEGV`/`SIGBUS` handler. It reads a thread-local `Cell`
-    /// (constant-initialized, no destructor: a plain TLS load) and the
-    /// landing it points at, and rewrites the context; nothing here
-    /// allocates or locks.
+    /// The handler. It reads a thread-local `Cell` (constant-initialized, no
+    /// destructor: a plain TLS load) and the landing it points at, and
+    /// rewrites the context; nothing here allocates, and the only lock is
+    /// the code registry's read lock (see
+    /// [`code_registry::trap_at`](crate::code_registry::trap_at)).
     unsafe extern "C" fn on_fault(
         sig: libc::c_int,
         info: *mut libc::siginfo_t,
@@ -181,6 +189,21 @@ mod imp {
                 gregs[libc::REG_RAX as usize] = FAULT as i64;
                 return;
             }
+            let gregs = &mut (*ctx.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
+            let pc = gregs[libc::REG_RIP as usize] as usize;
+            if let Some(code) = crate::code_registry::trap_at(pc) {
+                // Resume in the unwinder as if the trapping instruction had
+                // called it: below the interrupted frame, with the stack
+                // aligned as at a function's entry.
+                let sp = gregs[libc::REG_RSP as usize] as usize;
+                gregs[libc::REG_RSP as usize] = (((sp - 128) & !15) - 8) as i64;
+                gregs[libc::REG_RDI as usize] = code as u32 as i64;
+                gregs[libc::REG_RSI as usize] = pc as i64;
+                gregs[libc::REG_RDX as usize] = gregs[libc::REG_RBP as usize];
+                gregs[libc::REG_RIP as usize] =
+                    crate::unwind::trap_in_compiled_code as *const () as usize as i64;
+                return;
+            }
         }
         forward(sig, info, ctx);
     }
@@ -190,7 +213,10 @@ mod imp {
         let Some(previous) = PREVIOUS.get() else {
             return;
         };
-        let prev = &previous[if sig == libc::SIGSEGV { 0 } else { 1 }];
+        let Some(k) = SIGNALS.iter().position(|&s| s == sig) else {
+            return;
+        };
+        let prev = &previous[k];
         match prev.sa_sigaction {
             // Reinstate it and return: the access faults again, and the
             // default action (a core dump) or the ignoring happens then.
@@ -224,6 +250,22 @@ mod imp {
     pub fn resume(landing: *const Landing) {
         CURRENT.with(|c| c.set(landing));
     }
+
+    pub unsafe fn resume_at_landing(status: u32) -> ! {
+        let landing = CURRENT.with(Cell::get);
+        assert!(
+            !landing.is_null(),
+            "a trap in compiled code outside any landing"
+        );
+        std::arch::asm!(
+            "mov rsp, {sp}",
+            "jmp {resume}",
+            sp = in(reg) (*landing).sp,
+            resume = sym tandem_vm_fault_resume,
+            in("eax") status,
+            options(noreturn),
+        )
+    }
 }
 
 #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
@@ -239,6 +281,10 @@ mod imp {
     }
 
     pub fn resume(_landing: *const Landing) {}
+
+    pub unsafe fn resume_at_landing(_status: u32) -> ! {
+        unreachable!("no compiled code runs on this platform")
+    }
 }
 
 /// Runs `f(arg)`; if it faults in the reservation of the memory at
@@ -264,4 +310,14 @@ pub fn suspend_landing() -> *const Landing {
 /// Makes the landing [`suspend_landing`] returned the running one again.
 pub fn resume_landing(landing: *const Landing) {
     imp::resume(landing)
+}
+
+/// Returns from the innermost running landing's [`catch_memory_faults`]
+/// call with `status`, abandoning every frame in between.
+///
+/// # Safety
+/// A landing must be running on this thread, and the frames above it must
+/// own nothing that needs dropping (compiled code and the unwinder only).
+pub unsafe fn resume_at_landing(status: u32) -> ! {
+    imp::resume_at_landing(status)
 }

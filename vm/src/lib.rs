@@ -14,7 +14,8 @@
 //! - [`tier`]: the small trait through which the runtime reaches a tier;
 //! - [`trap`]: trap codes, and how a trap and its backtrace travel to the host;
 //! - [`fault`]: the guard region every memory reserves, and how a fault in it
-//!   becomes an out-of-bounds trap;
+//!   becomes an out-of-bounds trap; [`code_registry`] and [`unwind`]: how a
+//!   trap in compiled code is recognised by its address and unwound;
 //! - [`value`]: the raw bit form of Wasm values;
 //! - [`module`]: the decoded module metadata a tier translates from.
 //!
@@ -22,11 +23,14 @@
 //! tier's code: a function runs by calling an entry point of its [`VMFunc`].
 
 pub mod callconv;
+pub mod code_registry;
 pub mod fault;
 pub mod module;
 pub mod offsets;
+pub mod ops;
 pub mod tier;
 pub mod trap;
+pub mod unwind;
 pub mod value;
 pub mod vmctx;
 

@@ -63,4 +63,10 @@ pub trait TierModule: Send + Sync {
 
     /// What has been translated or compiled so far.
     fn stats(&self) -> CodeStats;
+
+    /// The machine code of local function `func_index` as assembly text,
+    /// for a tier that makes machine code.
+    fn disassemble(&self, _func_index: u32) -> Option<String> {
+        None
+    }
 }

@@ -1,0 +1,770 @@
+//! Wasm → SSA: one pass over a validated function body.
+//!
+//! Wasm locals become SSA values by Braun et al.'s construction ("Simple
+//! and Efficient Construction of Static Single Assignment Form", 2013):
+//! each block remembers the last value written to each local; a read in a
+//! block without one asks its predecessors, and a block with several gets
+//! a parameter. Structured control flow makes sealing simple: a block is
+//! sealed once all jumps to it exist, which for a `loop` header is at its
+//! `end`. Parameters carry the Wasm operand stack across edges too (block
+//! results, loop parameters); those come first, then the locals' ones,
+//! whose arguments are filled in when the function is finished. Parameters
+//! that turn out to have a single incoming value are removed at the end.
+
+use crate::ir::*;
+use std::collections::HashMap;
+use tandem_vm::{ModuleEnv, TrapCode};
+use wasmparser::{BlockType, FuncType, Operator};
+
+/// Why a function could not be compiled.
+#[derive(Debug)]
+pub enum BuildError {
+    /// An operator this tier does not compile yet.
+    Unsupported(String),
+    Parse(wasmparser::BinaryReaderError),
+}
+
+impl From<wasmparser::BinaryReaderError> for BuildError {
+    fn from(e: wasmparser::BinaryReaderError) -> BuildError {
+        BuildError::Parse(e)
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Unsupported(what) => {
+                write!(f, "uses {what}, which the JIT does not compile")
+            }
+            BuildError::Parse(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, BuildError>;
+
+enum FrameKind {
+    Block,
+    Loop,
+    /// The block the `else` arm starts in, and the `if`'s parameters.
+    If(Block, Vec<Value>),
+    Else,
+}
+
+/// An enclosing construct: where a branch to it goes, and what it leaves.
+struct Frame {
+    kind: FrameKind,
+    /// The loop header (for `loop`), else the block after `end`.
+    label: Block,
+    /// The block after `end`.
+    end: Block,
+    /// Types a branch to the label carries.
+    label_types: Vec<Ty>,
+    /// Operand-stack height below the frame's parameters.
+    height: usize,
+    /// Whether the code after `end` can be reached.
+    end_reached: bool,
+}
+
+/// The function being built, and the SSA construction state.
+struct Builder<'a> {
+    env: &'a ModuleEnv,
+    f: Function,
+    /// Type of each local.
+    locals: Vec<Ty>,
+    /// Last value of `(local, block)`.
+    defs: HashMap<(u32, Block), Value>,
+    sealed: Vec<bool>,
+    preds: Vec<Vec<Block>>,
+    /// Per block, its parameters that stand for locals, and which.
+    var_params: Vec<Vec<(Value, u32)>>,
+    /// Per block, its parameters that carry operand-stack values.
+    stack_params: Vec<usize>,
+    stack: Vec<Value>,
+    frames: Vec<Frame>,
+    /// The block instructions go to; `None` in unreachable code.
+    cur: Option<Block>,
+    /// Nesting depth of constructs opened in unreachable code.
+    dead_depth: u32,
+}
+
+/// Builds the SSA form of local function `func_index`.
+pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
+    let ty = env.func_type(func_index);
+    let mut b = Builder {
+        env,
+        f: Function::default(),
+        locals: Vec::new(),
+        defs: HashMap::new(),
+        sealed: Vec::new(),
+        preds: Vec::new(),
+        var_params: Vec::new(),
+        stack_params: Vec::new(),
+        stack: Vec::new(),
+        frames: Vec::new(),
+        cur: None,
+        dead_depth: 0,
+    };
+    b.f.results = types(ty.results())?;
+    let entry = b.new_block(&[]);
+    b.seal(entry);
+    b.cur = Some(entry);
+    for (i, &p) in ty.params().iter().enumerate() {
+        let t = Ty::of(p).ok_or_else(|| unsupported("v128"))?;
+        let v = b.f.add_param(entry, t);
+        b.locals.push(t);
+        b.defs.insert((i as u32, entry), v);
+    }
+    let body = env.body(func_index);
+    for local in body.get_locals_reader()? {
+        let (count, t) = local?;
+        let t = Ty::of(t).ok_or_else(|| unsupported("v128"))?;
+        let zero = b.f.push(entry, InstKind::Const(0), &[t]);
+        let zero = b.f.result(zero);
+        for _ in 0..count {
+            let index = b.locals.len() as u32;
+            b.locals.push(t);
+            b.defs.insert((index, entry), zero);
+        }
+    }
+    let results = b.f.results.clone();
+    let end = b.new_block(&results);
+    b.frames.push(Frame {
+        kind: FrameKind::Block,
+        label: end,
+        end,
+        label_types: results,
+        height: 0,
+        end_reached: false,
+    });
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let op = ops.read()?;
+        b.op(op)?;
+    }
+    b.finish();
+    Ok(b.f)
+}
+
+fn memory_index(m: &wasmparser::MemArg) -> u32 {
+    match m.target {
+        wasmparser::MemArgTarget::Memory(i) => i,
+        wasmparser::MemArgTarget::Array(_) => unreachable!("validated: no GC arrays in Wasm 2.0"),
+    }
+}
+
+fn unsupported(what: &str) -> BuildError {
+    BuildError::Unsupported(what.to_string())
+}
+
+fn types(list: &[wasmparser::ValType]) -> Result<Vec<Ty>> {
+    list.iter()
+        .map(|&t| Ty::of(t).ok_or_else(|| unsupported("v128")))
+        .collect()
+}
+
+impl Builder<'_> {
+    fn new_block(&mut self, params: &[Ty]) -> Block {
+        let b = self.f.new_block();
+        for &t in params {
+            self.f.add_param(b, t);
+        }
+        self.sealed.push(false);
+        self.preds.push(Vec::new());
+        self.var_params.push(Vec::new());
+        self.stack_params.push(params.len());
+        b
+    }
+
+    fn seal(&mut self, b: Block) {
+        self.sealed[b.0 as usize] = true;
+    }
+
+    fn block_type(&self, bt: BlockType) -> Result<(Vec<Ty>, Vec<Ty>)> {
+        match bt {
+            BlockType::Empty => Ok((vec![], vec![])),
+            BlockType::Type(t) => Ok((vec![], vec![Ty::of(t).ok_or_else(|| unsupported("v128"))?])),
+            BlockType::FuncType(i) => {
+                let ft: &FuncType = &self.env.types[i as usize];
+                Ok((types(ft.params())?, types(ft.results())?))
+            }
+        }
+    }
+
+    // --- SSA construction for locals ---
+
+    fn write_local(&mut self, local: u32, v: Value) {
+        let b = self.cur.expect("writes happen in reachable code");
+        self.defs.insert((local, b), v);
+    }
+
+    fn read_local(&mut self, local: u32, b: Block) -> Value {
+        if let Some(&v) = self.defs.get(&(local, b)) {
+            return v;
+        }
+        let preds = &self.preds[b.0 as usize];
+        let v = if self.sealed[b.0 as usize] && preds.len() == 1 {
+            let p = preds[0];
+            self.read_local(local, p)
+        } else {
+            // Several predecessors, or some not known yet: a parameter,
+            // whose arguments `finish` supplies on every edge.
+            let v = self.f.add_param(b, self.locals[local as usize]);
+            self.var_params[b.0 as usize].push((v, local));
+            v
+        };
+        self.defs.insert((local, b), v);
+        v
+    }
+
+    // --- emitting ---
+
+    fn push_inst(&mut self, kind: InstKind, results: &[Ty]) -> Inst {
+        let b = self
+            .cur
+            .expect("instructions are emitted in reachable code");
+        self.f.push(b, kind, results)
+    }
+
+    fn emit(&mut self, kind: InstKind, ty: Ty) -> Value {
+        let i = self.push_inst(kind, &[ty]);
+        let v = self.f.result(i);
+        self.stack.push(v);
+        v
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack
+            .pop()
+            .expect("validated: operand stack underflow")
+    }
+
+    fn pop_n(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len() - n;
+        self.stack.split_off(at)
+    }
+
+    fn terminate(&mut self, term: Terminator) {
+        let b = self.cur.take().expect("terminating reachable code");
+        for t in term.targets() {
+            self.preds[t.block.0 as usize].push(b);
+        }
+        self.f.block_mut(b).term = term;
+    }
+
+    fn jump(&mut self, to: Block, args: Vec<Value>) {
+        self.terminate(Terminator::Jump(Target { block: to, args }));
+    }
+
+    /// The target and arguments of a branch to the frame `depth` out.
+    fn branch_target(&mut self, depth: u32) -> Target {
+        let at = self.frames.len() - 1 - depth as usize;
+        let frame = &mut self.frames[at];
+        frame.end_reached |= !matches!(frame.kind, FrameKind::Loop);
+        let (block, n) = (frame.label, frame.label_types.len());
+        let args = self.stack[self.stack.len() - n..].to_vec();
+        Target { block, args }
+    }
+
+    fn bin(&mut self, op: BinOp, ty: Ty) {
+        let b = self.pop();
+        let a = self.pop();
+        self.emit(InstKind::Bin(op, a, b), ty);
+    }
+
+    fn un(&mut self, op: UnOp, ty: Ty) {
+        let a = self.pop();
+        self.emit(InstKind::Un(op, a), ty);
+    }
+
+    fn cmp(&mut self, op: CmpOp) {
+        let b = self.pop();
+        let a = self.pop();
+        self.emit(InstKind::Cmp(op, a, b), Ty::I32);
+    }
+
+    fn load(&mut self, m: wasmparser::MemArg, bytes: u8, signed: bool, ty: Ty) {
+        let addr = self.pop();
+        let arg = MemArg {
+            bytes,
+            signed,
+            offset: m.offset,
+            memory: memory_index(&m),
+        };
+        self.emit(InstKind::Load(arg, addr), ty);
+    }
+
+    fn store(&mut self, m: wasmparser::MemArg, bytes: u8) {
+        let value = self.pop();
+        let addr = self.pop();
+        let arg = MemArg {
+            bytes,
+            signed: false,
+            offset: m.offset,
+            memory: memory_index(&m),
+        };
+        self.push_inst(InstKind::Store(arg, addr, value), &[]);
+    }
+
+    fn call(&mut self, kind: InstKind, ty: &FuncType) -> Result<()> {
+        let results = types(ty.results())?;
+        let i = self.push_inst(kind, &results);
+        let values = self.f.inst(i).results.clone();
+        self.stack.extend(values);
+        Ok(())
+    }
+
+    fn builtin(&mut self, b: Builtin, nargs: usize, result: Option<Ty>) {
+        let args = self.pop_n(nargs);
+        let results: Vec<Ty> = result.into_iter().collect();
+        let i = self.push_inst(InstKind::Builtin(b, args), &results);
+        if result.is_some() {
+            let v = self.f.result(i);
+            self.stack.push(v);
+        }
+    }
+
+    fn constant(&mut self, bits: u64, ty: Ty) {
+        self.emit(InstKind::Const(bits), ty);
+    }
+
+    // --- control ---
+
+    fn open(
+        &mut self,
+        kind: FrameKind,
+        label: Block,
+        end: Block,
+        label_types: Vec<Ty>,
+        nparams: usize,
+    ) {
+        let height = self.stack.len() - nparams;
+        self.frames.push(Frame {
+            kind,
+            label,
+            end,
+            label_types,
+            height,
+            end_reached: false,
+        });
+    }
+
+    /// `end` (and the end of the `then` arm at `else`): jumps to the frame's
+    /// end block with the results, if reachable.
+    fn fall_into_end(&mut self, frame: &mut Frame) {
+        if self.cur.is_some() {
+            let n = self.f.block(frame.end).params.len();
+            let args = self.pop_n(n);
+            frame.end_reached = true;
+            self.jump(frame.end, args);
+        }
+        self.stack.truncate(frame.height);
+    }
+
+    /// Skips an operator in unreachable code, tracking nesting; returns
+    /// whether the operator was consumed.
+    fn skip_dead(&mut self, op: &Operator) -> bool {
+        if self.cur.is_some() {
+            return false;
+        }
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.dead_depth += 1;
+                true
+            }
+            Operator::Else if self.dead_depth == 0 => false,
+            Operator::End if self.dead_depth == 0 => false,
+            Operator::End => {
+                self.dead_depth -= 1;
+                true
+            }
+            _ => true,
+        }
+    }
+
+    fn op(&mut self, op: Operator) -> Result<()> {
+        use Operator as O;
+        if self.skip_dead(&op) {
+            return Ok(());
+        }
+        match op {
+            O::Nop => {}
+            O::Unreachable => self.terminate(Terminator::Trap(TrapCode::Unreachable)),
+            O::Block { blockty } => {
+                let (params, results) = self.block_type(blockty)?;
+                let end = self.new_block(&results);
+                self.open(FrameKind::Block, end, end, results, params.len());
+            }
+            O::Loop { blockty } => {
+                let (params, results) = self.block_type(blockty)?;
+                let header = self.new_block(&params);
+                let args = self.pop_n(params.len());
+                self.jump(header, args);
+                self.cur = Some(header);
+                let values = self.f.block(header).params.clone();
+                self.stack.extend(values);
+                let end = self.new_block(&results);
+                self.open(FrameKind::Loop, header, end, params.clone(), params.len());
+            }
+            O::If { blockty } => {
+                let (params, results) = self.block_type(blockty)?;
+                let cond = self.pop();
+                let then = self.new_block(&[]);
+                let els = self.new_block(&[]);
+                let end = self.new_block(&results);
+                let param_values = self.stack[self.stack.len() - params.len()..].to_vec();
+                self.terminate(Terminator::Branch(
+                    cond,
+                    Target {
+                        block: then,
+                        args: vec![],
+                    },
+                    Target {
+                        block: els,
+                        args: vec![],
+                    },
+                ));
+                self.seal(then);
+                self.seal(els);
+                self.cur = Some(then);
+                self.open(
+                    FrameKind::If(els, param_values),
+                    end,
+                    end,
+                    results,
+                    params.len(),
+                );
+            }
+            O::Else => {
+                let mut frame = self.frames.pop().expect("validated");
+                self.fall_into_end(&mut frame);
+                let FrameKind::If(els, params) =
+                    std::mem::replace(&mut frame.kind, FrameKind::Else)
+                else {
+                    unreachable!("validated: else without if")
+                };
+                self.cur = Some(els);
+                self.stack.extend(params);
+                self.frames.push(frame);
+            }
+            O::End => {
+                let mut frame = self.frames.pop().expect("validated");
+                self.fall_into_end(&mut frame);
+                if let FrameKind::If(els, params) = &frame.kind {
+                    // An `if` without `else` passes its parameters on.
+                    frame.end_reached = true;
+                    let (els, params) = (*els, params.clone());
+                    self.cur = Some(els);
+                    self.jump(frame.end, params);
+                }
+                if let FrameKind::Loop = frame.kind {
+                    self.seal(frame.label);
+                }
+                self.seal(frame.end);
+                self.dead_depth = 0;
+                if frame.end_reached {
+                    self.cur = Some(frame.end);
+                    let values = self.f.block(frame.end).params.clone();
+                    self.stack.extend(values);
+                }
+                if self.frames.is_empty() {
+                    // The function's end: return what reached it.
+                    if let Some(b) = self.cur {
+                        let values = self.f.block(b).params.clone();
+                        self.stack.clear();
+                        self.terminate(Terminator::Return(values));
+                    }
+                }
+            }
+            O::Br { relative_depth } => {
+                let t = self.branch_target(relative_depth);
+                self.terminate(Terminator::Jump(t));
+            }
+            O::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let t = self.branch_target(relative_depth);
+                let cont = self.new_block(&[]);
+                self.terminate(Terminator::Branch(
+                    cond,
+                    t,
+                    Target {
+                        block: cont,
+                        args: vec![],
+                    },
+                ));
+                self.seal(cont);
+                self.cur = Some(cont);
+            }
+            O::BrTable { targets } => {
+                let index = self.pop();
+                let mut ts = Vec::new();
+                for depth in targets.targets() {
+                    ts.push(self.branch_target(depth?));
+                }
+                ts.push(self.branch_target(targets.default()));
+                self.terminate(Terminator::Table(index, ts));
+            }
+            O::Return => {
+                let n = self.f.results.len();
+                let values = self.stack[self.stack.len() - n..].to_vec();
+                self.terminate(Terminator::Return(values));
+            }
+            O::Call { function_index } => {
+                let ty = self.env.func_type(function_index).clone();
+                let args = self.pop_n(ty.params().len());
+                self.call(InstKind::Call(function_index, args), &ty)?;
+            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = self.env.types[type_index as usize].clone();
+                let args = self.pop_n(ty.params().len() + 1);
+                self.call(
+                    InstKind::CallIndirect {
+                        ty: type_index,
+                        table: table_index,
+                        args,
+                    },
+                    &ty,
+                )?;
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let c = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let ty = self.f.ty(a);
+                self.emit(InstKind::Select(c, a, b), ty);
+            }
+            O::LocalGet { local_index } => {
+                let b = self.cur.expect("reachable");
+                let v = self.read_local(local_index, b);
+                self.stack.push(v);
+            }
+            O::LocalSet { local_index } => {
+                let v = self.pop();
+                self.write_local(local_index, v);
+            }
+            O::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated");
+                self.write_local(local_index, v);
+            }
+            O::GlobalGet { global_index } => {
+                let ty = Ty::of(self.env.globals[global_index as usize].content_type)
+                    .ok_or_else(|| unsupported("v128"))?;
+                self.emit(InstKind::GlobalGet(global_index), ty);
+            }
+            O::GlobalSet { global_index } => {
+                let v = self.pop();
+                self.push_inst(InstKind::GlobalSet(global_index, v), &[]);
+            }
+
+            O::I32Load { memarg } => self.load(memarg, 4, false, Ty::I32),
+            O::I64Load { memarg } => self.load(memarg, 8, false, Ty::I64),
+            O::F32Load { memarg } => self.load(memarg, 4, false, Ty::F32),
+            O::F64Load { memarg } => self.load(memarg, 8, false, Ty::F64),
+            O::I32Load8S { memarg } => self.load(memarg, 1, true, Ty::I32),
+            O::I32Load8U { memarg } => self.load(memarg, 1, false, Ty::I32),
+            O::I32Load16S { memarg } => self.load(memarg, 2, true, Ty::I32),
+            O::I32Load16U { memarg } => self.load(memarg, 2, false, Ty::I32),
+            O::I64Load8S { memarg } => self.load(memarg, 1, true, Ty::I64),
+            O::I64Load8U { memarg } => self.load(memarg, 1, false, Ty::I64),
+            O::I64Load16S { memarg } => self.load(memarg, 2, true, Ty::I64),
+            O::I64Load16U { memarg } => self.load(memarg, 2, false, Ty::I64),
+            O::I64Load32S { memarg } => self.load(memarg, 4, true, Ty::I64),
+            O::I64Load32U { memarg } => self.load(memarg, 4, false, Ty::I64),
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(memarg, 4),
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2),
+            O::I64Store32 { memarg } => self.store(memarg, 4),
+            O::MemorySize { mem } => self.builtin(Builtin::MemorySize(mem), 0, Some(Ty::I32)),
+            O::MemoryGrow { mem } => self.builtin(Builtin::MemoryGrow(mem), 1, Some(Ty::I32)),
+            O::MemoryFill { mem } => self.builtin(Builtin::MemoryFill(mem), 3, None),
+            O::MemoryCopy { dst_mem, src_mem } => {
+                self.builtin(Builtin::MemoryCopy(dst_mem, src_mem), 3, None)
+            }
+            O::MemoryInit { data_index, mem } => {
+                self.builtin(Builtin::MemoryInit(mem, data_index), 3, None)
+            }
+            O::DataDrop { data_index } => self.builtin(Builtin::DataDrop(data_index), 0, None),
+            O::TableGet { table } => self.builtin(Builtin::TableGet(table), 1, Some(Ty::I64)),
+            O::TableSet { table } => self.builtin(Builtin::TableSet(table), 2, None),
+            O::TableSize { table } => self.builtin(Builtin::TableSize(table), 0, Some(Ty::I32)),
+            O::TableGrow { table } => self.builtin(Builtin::TableGrow(table), 2, Some(Ty::I32)),
+            O::TableFill { table } => self.builtin(Builtin::TableFill(table), 3, None),
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => self.builtin(Builtin::TableCopy(dst_table, src_table), 3, None),
+            O::TableInit { elem_index, table } => {
+                self.builtin(Builtin::TableInit(table, elem_index), 3, None)
+            }
+            O::ElemDrop { elem_index } => self.builtin(Builtin::ElemDrop(elem_index), 0, None),
+            O::RefNull { .. } => self.constant(0, Ty::I64),
+            O::RefIsNull => self.un(UnOp::Eqz, Ty::I32),
+            O::RefFunc { function_index } => {
+                self.builtin(Builtin::RefFunc(function_index), 0, Some(Ty::I64))
+            }
+
+            O::I32Const { value } => self.constant(value as u32 as u64, Ty::I32),
+            O::I64Const { value } => self.constant(value as u64, Ty::I64),
+            O::F32Const { value } => self.constant(value.bits() as u64, Ty::F32),
+            O::F64Const { value } => self.constant(value.bits(), Ty::F64),
+
+            O::I32Eqz => self.un(UnOp::Eqz, Ty::I32),
+            O::I64Eqz => self.un(UnOp::Eqz, Ty::I32),
+            O::I32Eq | O::I64Eq | O::F32Eq | O::F64Eq => self.cmp(CmpOp::Eq),
+            O::I32Ne | O::I64Ne | O::F32Ne | O::F64Ne => self.cmp(CmpOp::Ne),
+            O::I32LtS | O::I64LtS => self.cmp(CmpOp::LtS),
+            O::I32LtU | O::I64LtU => self.cmp(CmpOp::LtU),
+            O::I32GtS | O::I64GtS => self.cmp(CmpOp::GtS),
+            O::I32GtU | O::I64GtU => self.cmp(CmpOp::GtU),
+            O::I32LeS | O::I64LeS => self.cmp(CmpOp::LeS),
+            O::I32LeU | O::I64LeU => self.cmp(CmpOp::LeU),
+            O::I32GeS | O::I64GeS => self.cmp(CmpOp::GeS),
+            O::I32GeU | O::I64GeU => self.cmp(CmpOp::GeU),
+            O::F32Lt | O::F64Lt => self.cmp(CmpOp::FLt),
+            O::F32Gt | O::F64Gt => self.cmp(CmpOp::FGt),
+            O::F32Le | O::F64Le => self.cmp(CmpOp::FLe),
+            O::F32Ge | O::F64Ge => self.cmp(CmpOp::FGe),
+
+            O::I32Clz => self.un(UnOp::Clz, Ty::I32),
+            O::I32Ctz => self.un(UnOp::Ctz, Ty::I32),
+            O::I32Popcnt => self.un(UnOp::Popcnt, Ty::I32),
+            O::I64Clz => self.un(UnOp::Clz, Ty::I64),
+            O::I64Ctz => self.un(UnOp::Ctz, Ty::I64),
+            O::I64Popcnt => self.un(UnOp::Popcnt, Ty::I64),
+            O::I32Add => self.bin(BinOp::Add, Ty::I32),
+            O::I32Sub => self.bin(BinOp::Sub, Ty::I32),
+            O::I32Mul => self.bin(BinOp::Mul, Ty::I32),
+            O::I32DivS => self.bin(BinOp::DivS, Ty::I32),
+            O::I32DivU => self.bin(BinOp::DivU, Ty::I32),
+            O::I32RemS => self.bin(BinOp::RemS, Ty::I32),
+            O::I32RemU => self.bin(BinOp::RemU, Ty::I32),
+            O::I32And => self.bin(BinOp::And, Ty::I32),
+            O::I32Or => self.bin(BinOp::Or, Ty::I32),
+            O::I32Xor => self.bin(BinOp::Xor, Ty::I32),
+            O::I32Shl => self.bin(BinOp::Shl, Ty::I32),
+            O::I32ShrS => self.bin(BinOp::ShrS, Ty::I32),
+            O::I32ShrU => self.bin(BinOp::ShrU, Ty::I32),
+            O::I32Rotl => self.bin(BinOp::Rotl, Ty::I32),
+            O::I32Rotr => self.bin(BinOp::Rotr, Ty::I32),
+            O::I64Add => self.bin(BinOp::Add, Ty::I64),
+            O::I64Sub => self.bin(BinOp::Sub, Ty::I64),
+            O::I64Mul => self.bin(BinOp::Mul, Ty::I64),
+            O::I64DivS => self.bin(BinOp::DivS, Ty::I64),
+            O::I64DivU => self.bin(BinOp::DivU, Ty::I64),
+            O::I64RemS => self.bin(BinOp::RemS, Ty::I64),
+            O::I64RemU => self.bin(BinOp::RemU, Ty::I64),
+            O::I64And => self.bin(BinOp::And, Ty::I64),
+            O::I64Or => self.bin(BinOp::Or, Ty::I64),
+            O::I64Xor => self.bin(BinOp::Xor, Ty::I64),
+            O::I64Shl => self.bin(BinOp::Shl, Ty::I64),
+            O::I64ShrS => self.bin(BinOp::ShrS, Ty::I64),
+            O::I64ShrU => self.bin(BinOp::ShrU, Ty::I64),
+            O::I64Rotl => self.bin(BinOp::Rotl, Ty::I64),
+            O::I64Rotr => self.bin(BinOp::Rotr, Ty::I64),
+
+            O::F32Abs => self.un(UnOp::FAbs, Ty::F32),
+            O::F32Neg => self.un(UnOp::FNeg, Ty::F32),
+            O::F32Ceil => self.un(UnOp::FCeil, Ty::F32),
+            O::F32Floor => self.un(UnOp::FFloor, Ty::F32),
+            O::F32Trunc => self.un(UnOp::FTrunc, Ty::F32),
+            O::F32Nearest => self.un(UnOp::FNearest, Ty::F32),
+            O::F32Sqrt => self.un(UnOp::FSqrt, Ty::F32),
+            O::F32Add => self.bin(BinOp::Add, Ty::F32),
+            O::F32Sub => self.bin(BinOp::Sub, Ty::F32),
+            O::F32Mul => self.bin(BinOp::Mul, Ty::F32),
+            O::F32Div => self.bin(BinOp::FDiv, Ty::F32),
+            O::F32Min => self.bin(BinOp::FMin, Ty::F32),
+            O::F32Max => self.bin(BinOp::FMax, Ty::F32),
+            O::F32Copysign => self.bin(BinOp::FCopysign, Ty::F32),
+            O::F64Abs => self.un(UnOp::FAbs, Ty::F64),
+            O::F64Neg => self.un(UnOp::FNeg, Ty::F64),
+            O::F64Ceil => self.un(UnOp::FCeil, Ty::F64),
+            O::F64Floor => self.un(UnOp::FFloor, Ty::F64),
+            O::F64Trunc => self.un(UnOp::FTrunc, Ty::F64),
+            O::F64Nearest => self.un(UnOp::FNearest, Ty::F64),
+            O::F64Sqrt => self.un(UnOp::FSqrt, Ty::F64),
+            O::F64Add => self.bin(BinOp::Add, Ty::F64),
+            O::F64Sub => self.bin(BinOp::Sub, Ty::F64),
+            O::F64Mul => self.bin(BinOp::Mul, Ty::F64),
+            O::F64Div => self.bin(BinOp::FDiv, Ty::F64),
+            O::F64Min => self.bin(BinOp::FMin, Ty::F64),
+            O::F64Max => self.bin(BinOp::FMax, Ty::F64),
+            O::F64Copysign => self.bin(BinOp::FCopysign, Ty::F64),
+
+            O::I32WrapI64 => self.un(UnOp::Wrap, Ty::I32),
+            O::I64ExtendI32S => self.un(UnOp::ExtendS32, Ty::I64),
+            O::I64ExtendI32U => self.un(UnOp::ExtendU32, Ty::I64),
+            O::I32Extend8S => self.un(UnOp::Extend8S, Ty::I32),
+            O::I32Extend16S => self.un(UnOp::Extend16S, Ty::I32),
+            O::I64Extend8S => self.un(UnOp::Extend8S, Ty::I64),
+            O::I64Extend16S => self.un(UnOp::Extend16S, Ty::I64),
+            O::I64Extend32S => self.un(UnOp::Extend32S, Ty::I64),
+            O::I32TruncF32S | O::I32TruncF64S => self.un(UnOp::TruncS, Ty::I32),
+            O::I32TruncF32U | O::I32TruncF64U => self.un(UnOp::TruncU, Ty::I32),
+            O::I64TruncF32S | O::I64TruncF64S => self.un(UnOp::TruncS, Ty::I64),
+            O::I64TruncF32U | O::I64TruncF64U => self.un(UnOp::TruncU, Ty::I64),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => self.un(UnOp::TruncSatS, Ty::I32),
+            O::I32TruncSatF32U | O::I32TruncSatF64U => self.un(UnOp::TruncSatU, Ty::I32),
+            O::I64TruncSatF32S | O::I64TruncSatF64S => self.un(UnOp::TruncSatS, Ty::I64),
+            O::I64TruncSatF32U | O::I64TruncSatF64U => self.un(UnOp::TruncSatU, Ty::I64),
+            O::F32ConvertI32S | O::F32ConvertI64S => self.un(UnOp::ConvertS, Ty::F32),
+            O::F32ConvertI32U | O::F32ConvertI64U => self.un(UnOp::ConvertU, Ty::F32),
+            O::F64ConvertI32S | O::F64ConvertI64S => self.un(UnOp::ConvertS, Ty::F64),
+            O::F64ConvertI32U | O::F64ConvertI64U => self.un(UnOp::ConvertU, Ty::F64),
+            O::F32DemoteF64 => self.un(UnOp::FDemote, Ty::F32),
+            O::F64PromoteF32 => self.un(UnOp::FPromote, Ty::F64),
+            O::I32ReinterpretF32 => self.un(UnOp::Reinterpret, Ty::I32),
+            O::I64ReinterpretF64 => self.un(UnOp::Reinterpret, Ty::I64),
+            O::F32ReinterpretI32 => self.un(UnOp::Reinterpret, Ty::F32),
+            O::F64ReinterpretI64 => self.un(UnOp::Reinterpret, Ty::F64),
+            other => {
+                let name = format!("{other:?}");
+                let simd = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
+                if simd.iter().any(|p| name.starts_with(p)) {
+                    return Err(unsupported("v128"));
+                }
+                return Err(BuildError::Unsupported(name));
+            }
+        }
+        Ok(())
+    }
+
+    /// Supplies the locals' arguments on every edge, then removes
+    /// parameters with a single incoming value.
+    fn finish(&mut self) {
+        // Arguments for the locals' parameters, block by block. Reading a
+        // local in a predecessor may add parameters elsewhere, so repeat
+        // until every edge has an argument per parameter.
+        loop {
+            let mut changed = false;
+            for b in 0..self.f.blocks.len() {
+                for t in 0..self.f.blocks[b].term.targets().len() {
+                    let to = self.f.blocks[b].term.targets()[t].block;
+                    let have = self.f.blocks[b].term.targets()[t].args.len();
+                    let want = self.f.block(to).params.len();
+                    if have == want {
+                        continue;
+                    }
+                    changed = true;
+                    let first_var = self.stack_params[to.0 as usize];
+                    for k in have..want {
+                        let (_, local) = self.var_params[to.0 as usize][k - first_var];
+                        let v = self.read_local(local, Block(b as u32));
+                        self.f.blocks[b].term.targets_mut()[t].args.push(v);
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        crate::passes::remove_trivial_params(&mut self.f);
+    }
+}

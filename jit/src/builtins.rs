@@ -1,0 +1,290 @@
+//! Runtime services compiled code calls for what it does not inline:
+//! memory and table sizes and growth, bulk operations, segment drops,
+//! `ref.func`, and saturating float-to-integer conversions.
+//!
+//! Every builtin has one shape, so the code generator calls them all the
+//! same way: `fn(vmctx, imm_a, imm_b, x, y, z) -> Ret`, the immediates
+//! being the instruction's indices and `x, y, z` its operands; the result
+//! comes back in `rax` and a trap status (0 or a [`TrapCode`]) in `rdx`.
+
+use crate::ir::Builtin;
+use tandem_vm::{ops, TrapCode, VMContext};
+
+/// Two words, returned in `rax` and `rdx`.
+#[repr(C)]
+pub struct Ret {
+    value: u64,
+    status: u64,
+}
+
+type BuiltinFn = unsafe extern "sysv64" fn(*mut VMContext, u64, u64, u64, u64, u64) -> Ret;
+
+fn done(r: Result<u64, TrapCode>) -> Ret {
+    match r {
+        Ok(value) => Ret { value, status: 0 },
+        Err(code) => Ret {
+            value: 0,
+            status: code as u64,
+        },
+    }
+}
+
+const PAGE: usize = 65536;
+
+// SAFETY (for every builtin below): compiled code passes its own live
+// VMContext and indices the validated module declares; operands are Wasm
+// values of the instruction's types.
+
+unsafe extern "sysv64" fn memory_size(
+    vmctx: *mut VMContext,
+    mem: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    done(Ok(((*(*vmctx).memory(mem as u32)).len / PAGE) as u64))
+}
+
+unsafe extern "sysv64" fn memory_grow(
+    vmctx: *mut VMContext,
+    mem: u64,
+    _: u64,
+    delta: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem as u32), delta as u32 as u64);
+    done(Ok(if old == u64::MAX {
+        u32::MAX as u64
+    } else {
+        old
+    }))
+}
+
+unsafe extern "sysv64" fn memory_fill(
+    vmctx: *mut VMContext,
+    mem: u64,
+    _: u64,
+    d: u64,
+    v: u64,
+    n: u64,
+) -> Ret {
+    done(ops::memory_fill(vmctx, mem as u32, d as u32, v as u8, n as u32).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn memory_copy(
+    vmctx: *mut VMContext,
+    dm: u64,
+    sm: u64,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Ret {
+    done(ops::memory_copy(vmctx, dm as u32, sm as u32, d as u32, s as u32, n as u32).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn memory_init(
+    vmctx: *mut VMContext,
+    mem: u64,
+    seg: u64,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Ret {
+    done(ops::memory_init(vmctx, mem as u32, seg as u32, d as u32, s as u32, n as u32).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn data_drop(
+    vmctx: *mut VMContext,
+    seg: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    (*(*vmctx).data.add(seg as usize)).len = 0;
+    done(Ok(0))
+}
+
+unsafe extern "sysv64" fn table_get(
+    vmctx: *mut VMContext,
+    t: u64,
+    _: u64,
+    i: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    done(ops::table_get(vmctx, t as u32, i as u32))
+}
+
+unsafe extern "sysv64" fn table_set(
+    vmctx: *mut VMContext,
+    t: u64,
+    _: u64,
+    i: u64,
+    v: u64,
+    _: u64,
+) -> Ret {
+    done(ops::table_set(vmctx, t as u32, i as u32, v).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn table_size(
+    vmctx: *mut VMContext,
+    t: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    done(Ok((*(*vmctx).table(t as u32)).len as u64))
+}
+
+unsafe extern "sysv64" fn table_grow(
+    vmctx: *mut VMContext,
+    t: u64,
+    _: u64,
+    init: u64,
+    delta: u64,
+    _: u64,
+) -> Ret {
+    done(Ok(
+        ((*(*vmctx).builtins).table_grow)((*vmctx).table(t as u32), delta as u32, init) as u64,
+    ))
+}
+
+unsafe extern "sysv64" fn table_fill(
+    vmctx: *mut VMContext,
+    t: u64,
+    _: u64,
+    d: u64,
+    v: u64,
+    n: u64,
+) -> Ret {
+    done(ops::table_fill(vmctx, t as u32, d as u32, v, n as u32).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn table_copy(
+    vmctx: *mut VMContext,
+    dt: u64,
+    st: u64,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Ret {
+    done(ops::table_copy(vmctx, dt as u32, st as u32, d as u32, s as u32, n as u32).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn table_init(
+    vmctx: *mut VMContext,
+    t: u64,
+    seg: u64,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Ret {
+    done(ops::table_init(vmctx, t as u32, seg as u32, d as u32, s as u32, n as u32).map(|()| 0))
+}
+
+unsafe extern "sysv64" fn elem_drop(
+    vmctx: *mut VMContext,
+    seg: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    (*(*vmctx).elems.add(seg as usize)).len = 0;
+    done(Ok(0))
+}
+
+unsafe extern "sysv64" fn ref_func(
+    vmctx: *mut VMContext,
+    f: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    done(Ok((*vmctx).func(f as u32) as u64))
+}
+
+/// The function implementing `b`, and its two immediates.
+pub fn entry(b: Builtin) -> (usize, u32, u32) {
+    let (f, a, c): (BuiltinFn, u32, u32) = match b {
+        Builtin::MemorySize(m) => (memory_size, m, 0),
+        Builtin::MemoryGrow(m) => (memory_grow, m, 0),
+        Builtin::MemoryFill(m) => (memory_fill, m, 0),
+        Builtin::MemoryCopy(d, s) => (memory_copy, d, s),
+        Builtin::MemoryInit(m, seg) => (memory_init, m, seg),
+        Builtin::DataDrop(seg) => (data_drop, seg, 0),
+        Builtin::TableGet(t) => (table_get, t, 0),
+        Builtin::TableSet(t) => (table_set, t, 0),
+        Builtin::TableSize(t) => (table_size, t, 0),
+        Builtin::TableGrow(t) => (table_grow, t, 0),
+        Builtin::TableFill(t) => (table_fill, t, 0),
+        Builtin::TableCopy(d, s) => (table_copy, d, s),
+        Builtin::TableInit(t, seg) => (table_init, t, seg),
+        Builtin::ElemDrop(seg) => (elem_drop, seg, 0),
+        Builtin::RefFunc(f) => (ref_func, f, 0),
+    };
+    (f as usize, a, c)
+}
+
+/// Whether `b` may return a trap status.
+pub fn may_trap(b: Builtin) -> bool {
+    matches!(
+        b,
+        Builtin::MemoryFill(_)
+            | Builtin::MemoryCopy(..)
+            | Builtin::MemoryInit(..)
+            | Builtin::TableGet(_)
+            | Builtin::TableSet(_)
+            | Builtin::TableFill(_)
+            | Builtin::TableCopy(..)
+            | Builtin::TableInit(..)
+    )
+}
+
+// Saturating conversions: Rust's `as` from float to integer is exactly
+// Wasm's `trunc_sat` (NaN to 0, out of range to the nearest bound).
+extern "sysv64" fn sat_f32_i32(b: u64) -> u64 {
+    f32::from_bits(b as u32) as i32 as u32 as u64
+}
+extern "sysv64" fn sat_f32_u32(b: u64) -> u64 {
+    f32::from_bits(b as u32) as u32 as u64
+}
+extern "sysv64" fn sat_f64_i32(b: u64) -> u64 {
+    f64::from_bits(b) as i32 as u32 as u64
+}
+extern "sysv64" fn sat_f64_u32(b: u64) -> u64 {
+    f64::from_bits(b) as u32 as u64
+}
+extern "sysv64" fn sat_f32_i64(b: u64) -> u64 {
+    f32::from_bits(b as u32) as i64 as u64
+}
+extern "sysv64" fn sat_f32_u64(b: u64) -> u64 {
+    f32::from_bits(b as u32) as u64
+}
+extern "sysv64" fn sat_f64_i64(b: u64) -> u64 {
+    f64::from_bits(b) as i64 as u64
+}
+extern "sysv64" fn sat_f64_u64(b: u64) -> u64 {
+    f64::from_bits(b) as u64
+}
+
+/// The saturating conversion from a float (`src64`: f64) to an integer
+/// (`dst64`: i64), taking the float's bits in `rdi`.
+pub fn trunc_sat(signed: bool, src64: bool, dst64: bool) -> usize {
+    let f: extern "sysv64" fn(u64) -> u64 = match (signed, src64, dst64) {
+        (true, false, false) => sat_f32_i32,
+        (false, false, false) => sat_f32_u32,
+        (true, true, false) => sat_f64_i32,
+        (false, true, false) => sat_f64_u32,
+        (true, false, true) => sat_f32_i64,
+        (false, false, true) => sat_f32_u64,
+        (true, true, true) => sat_f64_i64,
+        (false, true, true) => sat_f64_u64,
+    };
+    f as usize
+}

@@ -1,0 +1,60 @@
+//! Executable memory for compiled code, on memmap2: a region is written
+//! while it is an anonymous read-write mapping, then turned read-execute
+//! before anything runs it, and never made writable again (W^X). It is
+//! registered with the code registry for as long as it is mapped.
+
+use memmap2::{Mmap, MmapMut};
+use std::sync::Arc;
+use tandem_vm::code_registry::{self, CodeRegion, FuncRange};
+use tandem_vm::TrapCode;
+
+/// A mapped, executable region of code.
+pub struct CodeMemory {
+    map: Mmap,
+}
+
+impl CodeMemory {
+    /// Maps `code` executable and registers its functions and trap sites
+    /// (offsets into `code`).
+    pub fn new(
+        code: &[u8],
+        funcs: Vec<FuncRange>,
+        traps: Vec<(u32, TrapCode)>,
+    ) -> std::io::Result<CodeMemory> {
+        Self::with_patch(code, funcs, traps, |_, _| {})
+    }
+
+    /// As [`new`](Self::new), letting `patch` finish the image once its
+    /// address is known (for code that embeds absolute addresses of its
+    /// own parts), before it becomes executable.
+    pub fn with_patch(
+        code: &[u8],
+        funcs: Vec<FuncRange>,
+        traps: Vec<(u32, TrapCode)>,
+        patch: impl FnOnce(&mut [u8], usize),
+    ) -> std::io::Result<CodeMemory> {
+        let mut map = MmapMut::map_anon(code.len().max(1))?;
+        map[..code.len()].copy_from_slice(code);
+        let base = map.as_ptr() as usize;
+        patch(&mut map[..], base);
+        let map = map.make_exec()?;
+        code_registry::register(Arc::new(CodeRegion {
+            start: map.as_ptr() as usize,
+            len: map.len(),
+            funcs,
+            traps,
+        }));
+        Ok(CodeMemory { map })
+    }
+
+    /// The address of the byte at `offset`.
+    pub fn addr(&self, offset: usize) -> *const u8 {
+        self.map[offset..].as_ptr()
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        code_registry::unregister(self.map.as_ptr() as usize, self.map.len());
+    }
+}

@@ -1,0 +1,424 @@
+//! The compiler's intermediate representation: a function in SSA form,
+//! as basic blocks with parameters (instead of φ-nodes) ending in one
+//! terminator each.
+//!
+//! Values are numbered densely; each is defined once, by a block parameter
+//! or by an instruction, and has one of four machine types (references are
+//! `I64`: a funcref is a `VMFunc` address, an externref a handle). Passes
+//! rewrite instructions in place and leave dead ones to dead-code
+//! elimination; the backend reads blocks in layout order.
+
+use tandem_vm::TrapCode;
+
+/// An SSA value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Value(pub u32);
+
+/// A basic block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Block(pub u32);
+
+/// An instruction, by its index in [`Function::insts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Inst(pub u32);
+
+/// Machine type of a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Ty {
+    pub fn is_float(self) -> bool {
+        matches!(self, Ty::F32 | Ty::F64)
+    }
+    pub fn is_64(self) -> bool {
+        matches!(self, Ty::I64 | Ty::F64)
+    }
+    pub fn of(ty: wasmparser::ValType) -> Option<Ty> {
+        use wasmparser::ValType as W;
+        Some(match ty {
+            W::I32 => Ty::I32,
+            W::I64 | W::Ref(_) => Ty::I64,
+            W::F32 => Ty::F32,
+            W::F64 => Ty::F64,
+            W::V128 => return None,
+        })
+    }
+}
+
+/// Two-operand integer and float operations; `Ty` says which width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+    /// Integer division and remainder: trap on zero (and `DivS` on overflow).
+    DivS,
+    DivU,
+    RemS,
+    RemU,
+    FDiv,
+    FMin,
+    FMax,
+    FCopysign,
+}
+
+impl BinOp {
+    pub fn commutative(self) -> bool {
+        matches!(
+            self,
+            BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor
+        )
+    }
+}
+
+/// One-operand operations. Conversions name their source type in the
+/// instruction and produce the type given with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Clz,
+    Ctz,
+    Popcnt,
+    Eqz,
+    /// `i32.wrap_i64`.
+    Wrap,
+    /// `i64.extend_i32_s` / `_u`.
+    ExtendS32,
+    ExtendU32,
+    /// In-width sign extensions (`i32.extend8_s`, …).
+    Extend8S,
+    Extend16S,
+    Extend32S,
+    FAbs,
+    FNeg,
+    FSqrt,
+    FCeil,
+    FFloor,
+    FTrunc,
+    FNearest,
+    /// `f32.demote_f64` / `f64.promote_f32`.
+    FDemote,
+    FPromote,
+    /// Integer to float (`convert_i32_s` …): the source type is the
+    /// operand's.
+    ConvertS,
+    ConvertU,
+    /// Float to integer, trapping or saturating.
+    TruncS,
+    TruncU,
+    TruncSatS,
+    TruncSatU,
+    /// Bit casts between same-width integer and float types.
+    Reinterpret,
+}
+
+/// Comparisons; they produce an `i32` 0 or 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+    FLt,
+    FGt,
+    FLe,
+    FGe,
+}
+
+/// A memory access's width and extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MemArg {
+    /// Bytes accessed: 1, 2, 4 or 8.
+    pub bytes: u8,
+    /// Whether a narrow load sign-extends.
+    pub signed: bool,
+    /// The static offset added to the address.
+    pub offset: u64,
+    /// The memory index.
+    pub memory: u32,
+}
+
+/// Runtime services compiled code calls (see `builtins.rs`), which may
+/// allocate, loop over memory or trap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    MemorySize(u32),
+    MemoryGrow(u32),
+    MemoryFill(u32),
+    MemoryCopy(u32, u32),
+    MemoryInit(u32, u32),
+    DataDrop(u32),
+    TableGet(u32),
+    TableSet(u32),
+    TableSize(u32),
+    TableGrow(u32),
+    TableFill(u32),
+    TableCopy(u32, u32),
+    TableInit(u32, u32),
+    ElemDrop(u32),
+    RefFunc(u32),
+}
+
+/// What an instruction computes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InstKind {
+    /// A constant's bits (floats as their bit patterns).
+    Const(u64),
+    Bin(BinOp, Value, Value),
+    Un(UnOp, Value),
+    Cmp(CmpOp, Value, Value),
+    /// `cond ? a : b`.
+    Select(Value, Value, Value),
+    Load(MemArg, Value),
+    Store(MemArg, Value, Value),
+    GlobalGet(u32),
+    GlobalSet(u32, Value),
+    /// A direct call to function `func` of the module.
+    Call(u32, Vec<Value>),
+    /// `call_indirect` of type index `ty` through table `table`; the last
+    /// argument is the element index.
+    CallIndirect {
+        ty: u32,
+        table: u32,
+        args: Vec<Value>,
+    },
+    Builtin(Builtin, Vec<Value>),
+    /// Already removed by a pass.
+    Nop,
+}
+
+impl InstKind {
+    /// The values the instruction reads.
+    pub fn args(&self) -> Vec<Value> {
+        use InstKind::*;
+        match self {
+            Const(_) | GlobalGet(_) | Nop => vec![],
+            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) => vec![*a, *b],
+            Un(_, a) | Load(_, a) | GlobalSet(_, a) => vec![*a],
+            Select(c, a, b) => vec![*c, *a, *b],
+            Call(_, args) | CallIndirect { args, .. } | Builtin(_, args) => args.clone(),
+        }
+    }
+
+    /// Rewrites every value the instruction reads.
+    pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
+        use InstKind::*;
+        match self {
+            Const(_) | GlobalGet(_) | Nop => {}
+            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Un(_, a) | Load(_, a) | GlobalSet(_, a) => *a = f(*a),
+            Select(c, a, b) => {
+                *c = f(*c);
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Call(_, args) | CallIndirect { args, .. } | Builtin(_, args) => {
+                args.iter_mut().for_each(|a| *a = f(*a))
+            }
+        }
+    }
+
+    /// Whether removing it when its results are unused changes behaviour
+    /// (stores, calls, traps).
+    pub fn has_effects(&self) -> bool {
+        use InstKind::*;
+        match self {
+            Const(_) | Cmp(..) | Select(..) | GlobalGet(_) | Nop => false,
+            Bin(op, ..) => matches!(op, BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU),
+            Un(op, _) => matches!(op, UnOp::TruncS | UnOp::TruncU),
+            // A load may trap out of bounds.
+            Load(..) | Store(..) | GlobalSet(..) | Call(..) | CallIndirect { .. } => true,
+            Builtin(b, _) => !matches!(
+                b,
+                crate::ir::Builtin::MemorySize(_)
+                    | crate::ir::Builtin::TableSize(_)
+                    | crate::ir::Builtin::RefFunc(_)
+            ),
+        }
+    }
+
+    /// Whether the backend emits a call for it (so values live across it
+    /// must survive a call).
+    pub fn is_call(&self) -> bool {
+        matches!(
+            self,
+            InstKind::Call(..) | InstKind::CallIndirect { .. } | InstKind::Builtin(..)
+        )
+    }
+}
+
+/// An instruction and the values it defines.
+#[derive(Clone, Debug)]
+pub struct InstData {
+    pub kind: InstKind,
+    pub results: Vec<Value>,
+}
+
+/// A jump to a block with arguments for its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub block: Block,
+    pub args: Vec<Value>,
+}
+
+/// How a block ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Terminator {
+    Jump(Target),
+    /// `cond != 0` goes to the first target, else the second.
+    Branch(Value, Target, Target),
+    /// The target at `index`, or the last one if `index` is past the others.
+    Table(Value, Vec<Target>),
+    Return(Vec<Value>),
+    Trap(TrapCode),
+}
+
+impl Terminator {
+    pub fn targets(&self) -> Vec<&Target> {
+        match self {
+            Terminator::Jump(t) => vec![t],
+            Terminator::Branch(_, a, b) => vec![a, b],
+            Terminator::Table(_, ts) => ts.iter().collect(),
+            Terminator::Return(_) | Terminator::Trap(_) => vec![],
+        }
+    }
+
+    pub fn targets_mut(&mut self) -> Vec<&mut Target> {
+        match self {
+            Terminator::Jump(t) => vec![t],
+            Terminator::Branch(_, a, b) => vec![a, b],
+            Terminator::Table(_, ts) => ts.iter_mut().collect(),
+            Terminator::Return(_) | Terminator::Trap(_) => vec![],
+        }
+    }
+
+    /// The values it reads (branch conditions, arguments, results).
+    pub fn args(&self) -> Vec<Value> {
+        let mut v = match self {
+            Terminator::Branch(c, ..) | Terminator::Table(c, _) => vec![*c],
+            Terminator::Return(vals) => vals.clone(),
+            _ => vec![],
+        };
+        for t in self.targets() {
+            v.extend(&t.args);
+        }
+        v
+    }
+
+    pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
+        match self {
+            Terminator::Branch(c, ..) | Terminator::Table(c, _) => *c = f(*c),
+            Terminator::Return(vals) => vals.iter_mut().for_each(|v| *v = f(*v)),
+            _ => {}
+        }
+        for t in self.targets_mut() {
+            t.args.iter_mut().for_each(|v| *v = f(*v));
+        }
+    }
+}
+
+/// A basic block: parameters, instructions in order, and its terminator.
+#[derive(Clone, Debug)]
+pub struct BlockData {
+    pub params: Vec<Value>,
+    pub insts: Vec<Inst>,
+    pub term: Terminator,
+}
+
+/// Where a value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Def {
+    Param(Block, u32),
+    Result(Inst, u32),
+}
+
+/// A function in SSA form. Block 0 is the entry; its parameters are the
+/// Wasm function's parameters.
+#[derive(Clone, Debug, Default)]
+pub struct Function {
+    pub blocks: Vec<BlockData>,
+    pub insts: Vec<InstData>,
+    pub types: Vec<Ty>,
+    pub defs: Vec<Def>,
+    /// Result types of the function.
+    pub results: Vec<Ty>,
+}
+
+impl Function {
+    pub fn ty(&self, v: Value) -> Ty {
+        self.types[v.0 as usize]
+    }
+
+    pub fn new_block(&mut self) -> Block {
+        self.blocks.push(BlockData {
+            params: Vec::new(),
+            insts: Vec::new(),
+            term: Terminator::Trap(TrapCode::Unreachable),
+        });
+        Block(self.blocks.len() as u32 - 1)
+    }
+
+    pub fn add_param(&mut self, block: Block, ty: Ty) -> Value {
+        let v = self.new_value(ty, Def::Param(block, self.block(block).params.len() as u32));
+        self.blocks[block.0 as usize].params.push(v);
+        v
+    }
+
+    fn new_value(&mut self, ty: Ty, def: Def) -> Value {
+        self.types.push(ty);
+        self.defs.push(def);
+        Value(self.types.len() as u32 - 1)
+    }
+
+    /// Appends an instruction to `block`, defining one value per type in
+    /// `results`.
+    pub fn push(&mut self, block: Block, kind: InstKind, results: &[Ty]) -> Inst {
+        let inst = Inst(self.insts.len() as u32);
+        let results = results
+            .iter()
+            .enumerate()
+            .map(|(i, &ty)| self.new_value(ty, Def::Result(inst, i as u32)))
+            .collect();
+        self.insts.push(InstData { kind, results });
+        self.blocks[block.0 as usize].insts.push(inst);
+        inst
+    }
+
+    pub fn block(&self, b: Block) -> &BlockData {
+        &self.blocks[b.0 as usize]
+    }
+
+    pub fn block_mut(&mut self, b: Block) -> &mut BlockData {
+        &mut self.blocks[b.0 as usize]
+    }
+
+    pub fn inst(&self, i: Inst) -> &InstData {
+        &self.insts[i.0 as usize]
+    }
+
+    /// The single result of `inst`.
+    pub fn result(&self, inst: Inst) -> Value {
+        self.inst(inst).results[0]
+    }
+}

@@ -1,0 +1,295 @@
+//! tandem's optimising tier: validated Wasm → SSA ([`ir`], built by
+//! [`build`]) → [`passes`] → x86-64 ([`x64`]: instruction selection,
+//! linear-scan register allocation, emission through iced-x86), mapped
+//! executable by [`code_memory`].
+//!
+//! Compiled functions call each other through the native entry of their
+//! callee's `VMFunc` (see `tandem_vm::callconv`), so a later swap of that
+//! entry is seen by the next call; [`adapters`] connect the native
+//! convention with the array convention of the host and the interpreter.
+//! Traps in compiled code are recognised by their address in the code
+//! registry and unwound to the innermost array-call entry (see
+//! `tandem_vm::unwind`).
+
+pub mod adapters;
+pub mod build;
+pub mod builtins;
+pub mod code_memory;
+pub mod ir;
+pub mod passes;
+pub mod x64;
+
+use code_memory::CodeMemory;
+use ir::Ty;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tandem_vm::code_registry::FuncRange;
+use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
+use wasmparser::FuncType;
+use x64::masm::Masm;
+
+/// The JIT, as the runtime sees a tier.
+pub struct Jit {
+    /// Native entries of host functions, by signature (they call the
+    /// host's array-call entry); kept as long as the engine.
+    host_adapters: Mutex<HashMap<FuncType, (usize, Arc<CodeMemory>)>>,
+}
+
+impl Jit {
+    /// The JIT for this machine; an error where it cannot run (it needs
+    /// x86-64 Linux with SSE4.1, POPCNT, LZCNT and BMI1).
+    pub fn new() -> Result<Jit, TierError> {
+        if !supported() {
+            return Err(TierError(
+                "the JIT needs x86-64 Linux with SSE4.1, POPCNT, LZCNT and BMI1".into(),
+            ));
+        }
+        Ok(Jit {
+            host_adapters: Mutex::new(HashMap::new()),
+        })
+    }
+}
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn supported() -> bool {
+    std::arch::is_x86_feature_detected!("sse4.1")
+        && std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("lzcnt")
+        && std::arch::is_x86_feature_detected!("bmi1")
+}
+
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+fn supported() -> bool {
+    false
+}
+
+fn types(list: &[wasmparser::ValType]) -> Option<Vec<Ty>> {
+    list.iter().map(|&t| Ty::of(t)).collect()
+}
+
+impl Tier for Jit {
+    fn name(&self) -> &'static str {
+        "jit"
+    }
+
+    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError> {
+        Ok(Arc::new(JitModule::compile(env)?))
+    }
+
+    fn host_native_call(&self, ty: &FuncType) -> *const () {
+        let mut adapters = self.host_adapters.lock();
+        if let Some((addr, _)) = adapters.get(ty) {
+            return *addr as *const ();
+        }
+        // A signature the JIT cannot call (v128) gets no native entry; no
+        // compiled code calls it.
+        let (Some(params), Some(results)) = (types(ty.params()), types(ty.results())) else {
+            return std::ptr::null();
+        };
+        let mut m = Masm::new();
+        adapters::native_to_array(&mut m, &params, &results);
+        let code = m.finish();
+        let Ok(mem) = CodeMemory::new(&code.code, Vec::new(), Vec::new()) else {
+            return std::ptr::null();
+        };
+        let addr = mem.addr(0) as usize;
+        adapters.insert(ty.clone(), (addr, Arc::new(mem)));
+        addr as *const ()
+    }
+}
+
+/// A module's compiled code: every local function, and per signature an
+/// array-call stub and trampoline.
+pub struct JitModule {
+    env: Arc<ModuleEnv>,
+    code: CodeMemory,
+    /// Offset of each local function's native entry.
+    func_offsets: Vec<usize>,
+    /// Offset of each local function's array-call entry (its signature's).
+    array_offsets: Vec<usize>,
+    /// Each local function's code length.
+    func_lens: Vec<usize>,
+    stats: CodeStats,
+}
+
+// SAFETY: the module's code is immutable once mapped; it holds no thread-
+// bound state.
+unsafe impl Send for JitModule {}
+unsafe impl Sync for JitModule {}
+
+/// The name of a function for messages: its index, and its name if the
+/// module has one.
+fn describe(env: &ModuleEnv, func_index: u32) -> String {
+    match env.func_names.get(&func_index) {
+        Some(name) => format!("function {func_index} ({name})"),
+        None => format!("function {func_index}"),
+    }
+}
+
+impl JitModule {
+    fn compile(env: Arc<ModuleEnv>) -> Result<JitModule, TierError> {
+        let _span = tracing::debug_span!("jit_compile_module").entered();
+        let first = env.num_imported_funcs;
+        let count = env.bodies.len() as u32;
+        let mut code = Vec::new();
+        let mut funcs = Vec::new();
+        let mut traps = Vec::new();
+        let mut func_offsets = Vec::new();
+        let mut func_lens = Vec::new();
+        let mut wasm_bytes = 0;
+        for func_index in first..first + count {
+            let ty = env.func_type(func_index);
+            if types(ty.params()).is_none() || types(ty.results()).is_none() {
+                return Err(v128_error(&env, func_index));
+            }
+            let mut f = build::build(&env, func_index).map_err(|e| match e {
+                build::BuildError::Unsupported(ref what) if what == "v128" => {
+                    v128_error(&env, func_index)
+                }
+                e => TierError(format!("{}: {e}", describe(&env, func_index))),
+            })?;
+            passes::optimize(&mut f);
+            let asm = x64::lower::compile(&f, &env);
+            align(&mut code);
+            let start = code.len();
+            traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
+            code.extend_from_slice(&asm.code);
+            funcs.push(FuncRange {
+                start: start as u32,
+                end: code.len() as u32,
+                func_index,
+            });
+            func_offsets.push(start);
+            func_lens.push(asm.code.len());
+            wasm_bytes += env.bodies[(func_index - first) as usize].len();
+        }
+        let machine_bytes = code.len();
+        // Trampolines and stubs per signature, after the functions. A stub
+        // names its trampoline by absolute address, so the code is laid
+        // out once more after mapping: first the trampolines, whose
+        // addresses the stubs need.
+        let mut sig_of = HashMap::new();
+        let mut trampolines = Vec::new();
+        for func_index in first..first + count {
+            let ty_index = env.funcs[func_index as usize];
+            sig_of.entry(ty_index).or_insert_with(|| {
+                let ty = &env.types[ty_index as usize];
+                let mut m = Masm::new();
+                let (p, r) = (types(ty.params()).unwrap(), types(ty.results()).unwrap());
+                adapters::array_to_native(&mut m, &p, &r);
+                align(&mut code);
+                let at = code.len();
+                code.extend_from_slice(&m.finish().code);
+                trampolines.push((ty_index, at));
+                at
+            });
+        }
+        // The stubs name their trampolines by absolute address: reserve
+        // their room now, fill them in once the image's address is known.
+        let stub_len = stub_size();
+        let mut stub_offsets = HashMap::new();
+        for &(ty_index, _) in &trampolines {
+            align(&mut code);
+            stub_offsets.insert(ty_index, code.len());
+            code.resize(code.len() + stub_len, 0xcc);
+        }
+        let mem = CodeMemory::with_patch(&code, funcs, traps, |image, base| {
+            for &(ty_index, tramp) in &trampolines {
+                let mut m = Masm::new();
+                adapters::array_entry_stub(&mut m, (base + tramp) as u64);
+                let stub = m.finish().code;
+                assert!(stub.len() <= stub_len, "a stub outgrew its room");
+                let at = stub_offsets[&ty_index];
+                image[at..at + stub.len()].copy_from_slice(&stub);
+            }
+        })
+        .map_err(|e| TierError(format!("cannot map code memory: {e}")))?;
+        let array_offsets = (first..first + count)
+            .map(|f| stub_offsets[&env.funcs[f as usize]])
+            .collect();
+        Ok(JitModule {
+            stats: CodeStats {
+                funcs: count as usize,
+                wasm_bytes,
+                code_bytes: machine_bytes,
+            },
+            env,
+            code: mem,
+            func_offsets,
+            array_offsets,
+            func_lens,
+        })
+    }
+
+    /// The machine code of local function `func_index`.
+    pub fn code_of(&self, func_index: u32) -> &[u8] {
+        let i = (func_index - self.env.num_imported_funcs) as usize;
+        let start = self.code.addr(self.func_offsets[i]);
+        // SAFETY: the function's bytes lie inside the mapped region.
+        unsafe { std::slice::from_raw_parts(start, self.func_lens[i]) }
+    }
+}
+
+fn v128_error(env: &ModuleEnv, func_index: u32) -> TierError {
+    TierError(format!(
+        "{} uses v128 (SIMD), which --tier jit does not compile yet",
+        describe(env, func_index)
+    ))
+}
+
+fn align(code: &mut Vec<u8>) {
+    while !code.len().is_multiple_of(16) {
+        code.push(0xcc);
+    }
+}
+
+/// The size of an array-call stub: two `mov r64, imm64` and a `jmp`, for
+/// an address as high as mapped code gets.
+fn stub_size() -> usize {
+    let mut m = Masm::new();
+    adapters::array_entry_stub(&mut m, 0x7fff_ffff_f000);
+    m.finish().code.len()
+}
+
+impl TierModule for JitModule {
+    fn entry_points(&self, func_index: u32) -> EntryPoints {
+        let i = (func_index - self.env.num_imported_funcs) as usize;
+        let array = self.code.addr(self.array_offsets[i]);
+        EntryPoints {
+            // SAFETY: the stub at this address has the ArrayCallFn ABI
+            // (it jumps to `adapters::enter` with its trampoline).
+            array_call: unsafe { std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(array) },
+            native_call: self.code.addr(self.func_offsets[i]).cast(),
+        }
+    }
+
+    fn interp_state(&self) -> *const () {
+        std::ptr::null()
+    }
+
+    fn compile_all(&self) -> Result<(), TierError> {
+        Ok(())
+    }
+
+    fn stats(&self) -> CodeStats {
+        self.stats
+    }
+
+    fn disassemble(&self, func_index: u32) -> Option<String> {
+        use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
+        let code = self.code_of(func_index);
+        let ip = code.as_ptr() as u64;
+        let mut decoder = Decoder::with_ip(64, code, ip, DecoderOptions::NONE);
+        let mut formatter = IntelFormatter::new();
+        formatter.options_mut().set_first_operand_char_index(8);
+        let mut out = String::new();
+        let mut text = String::new();
+        for instr in &mut decoder {
+            text.clear();
+            formatter.format(&instr, &mut text);
+            out.push_str(&format!("  {:6x}  {text}\n", instr.ip() - ip));
+        }
+        Some(out)
+    }
+}

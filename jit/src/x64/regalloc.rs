@@ -1,0 +1,242 @@
+//! Register allocation over the whole function: linear scan (Poletto and
+//! Sarkar) over one live interval per SSA value.
+//!
+//! Instructions are numbered in layout order, two positions each (operands
+//! are read at the even one, results written at the odd one, so a result
+//! may take the register of an operand that dies there). Liveness across
+//! blocks comes from the usual backward data flow; a value's interval runs
+//! from its definition to its last use, stretched over every block it is
+//! live through. A value live across a call gets a callee-saved register
+//! or a stack slot; stack slots are reused once their value is dead.
+
+use super::masm::*;
+use crate::ir::*;
+
+/// Where a value lives for its whole life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// Never materialised (dead, or folded into its user).
+    None,
+    Gpr(Gpr),
+    Xmm(Xmm),
+    /// A spill slot in the frame.
+    Slot(u32),
+}
+
+/// Integer registers handed out, callee-saved first (they survive calls).
+/// `rax`, `rcx`, `rdx` and `r11` are the code generator's scratch
+/// registers, `r14` holds memory 0's base and `r15` the VMContext.
+const CALLEE_SAVED: [Gpr; 3] = [RBX, R12, R13];
+const CALLER_SAVED: [Gpr; 5] = [RSI, RDI, R8, R9, R10];
+/// SSE registers handed out (all caller-saved); `xmm14`, `xmm15` are
+/// scratch.
+const XMMS: usize = 14;
+
+pub struct Allocation {
+    pub locs: Vec<Loc>,
+    pub slots: u32,
+}
+
+/// Numbers positions: per block, its start, then two per instruction, then
+/// two for its terminator.
+pub struct Numbering {
+    pub block_start: Vec<u32>,
+    pub block_end: Vec<u32>,
+    pub inst_pos: Vec<u32>,
+}
+
+pub fn number(f: &Function, order: &[Block]) -> Numbering {
+    let mut n = Numbering {
+        block_start: vec![0; f.blocks.len()],
+        block_end: vec![0; f.blocks.len()],
+        inst_pos: vec![0; f.insts.len()],
+    };
+    let mut p = 0;
+    for &b in order {
+        n.block_start[b.0 as usize] = p;
+        p += 2;
+        for &i in &f.block(b).insts {
+            n.inst_pos[i.0 as usize] = p;
+            p += 2;
+        }
+        n.block_end[b.0 as usize] = p + 1;
+        p += 2;
+    }
+    n
+}
+
+/// The values a block's terminator reads, including the operands of a
+/// comparison folded into it.
+pub fn uses_of_terminator(f: &Function, b: Block, folded: &[bool]) -> Vec<Value> {
+    let mut uses = f.block(b).term.args();
+    if let Terminator::Branch(c, ..) = f.block(b).term {
+        if folded[c.0 as usize] {
+            if let Def::Result(i, _) = f.defs[c.0 as usize] {
+                uses.extend(f.inst(i).kind.args());
+            }
+        }
+    }
+    uses
+}
+
+pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -> Allocation {
+    let nv = f.types.len();
+    let mut start = vec![u32::MAX; nv];
+    let mut end = vec![0u32; nv];
+    let touch = |v: usize, p: u32, start: &mut Vec<u32>, end: &mut Vec<u32>| {
+        start[v] = start[v].min(p);
+        end[v] = end[v].max(p);
+    };
+    // Definitions and uses within blocks; the block of each definition
+    // and the blocks of each use, for the liveness walk below.
+    let mut def_block = vec![u32::MAX; nv];
+    let mut use_blocks: Vec<Vec<u32>> = vec![Vec::new(); nv];
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
+    let mut calls = Vec::new();
+    for &b in order {
+        let bi = b.0 as usize;
+        let block = f.block(b);
+        for t in block.term.targets() {
+            preds[t.block.0 as usize].push(b.0);
+            // The edge's moves write the target's parameters at the end of
+            // this block: they must own their locations there.
+            for &p in &f.block(t.block).params {
+                touch(p.0 as usize, n.block_end[bi], &mut start, &mut end);
+            }
+        }
+        for &p in &block.params {
+            touch(p.0 as usize, n.block_start[bi], &mut start, &mut end);
+            def_block[p.0 as usize] = b.0;
+        }
+        for &i in &block.insts {
+            let inst = f.inst(i);
+            let pos = n.inst_pos[i.0 as usize];
+            if inst.results.iter().any(|r| folded[r.0 as usize]) {
+                continue;
+            }
+            if inst.kind.is_call() || needs_call(&inst.kind) {
+                calls.push(pos);
+            }
+            for a in inst.kind.args() {
+                touch(a.0 as usize, pos, &mut start, &mut end);
+                use_blocks[a.0 as usize].push(b.0);
+            }
+            for &r in &inst.results {
+                touch(r.0 as usize, pos + 1, &mut start, &mut end);
+                def_block[r.0 as usize] = b.0;
+            }
+        }
+        for a in uses_of_terminator(f, b, folded) {
+            touch(a.0 as usize, n.block_end[bi] - 1, &mut start, &mut end);
+            use_blocks[a.0 as usize].push(b.0);
+        }
+    }
+    // Liveness, one value at a time: from each block that uses it, walk
+    // predecessors up to its definition; the value is live through every
+    // block on the way, so its interval covers them.
+    let mut seen = vec![u32::MAX; f.blocks.len()];
+    let mut work = Vec::new();
+    for v in 0..nv {
+        let d = def_block[v];
+        if d == u32::MAX {
+            continue;
+        }
+        for &u in &use_blocks[v] {
+            if u != d && seen[u as usize] != v as u32 {
+                seen[u as usize] = v as u32;
+                work.push(u);
+            }
+        }
+        while let Some(b) = work.pop() {
+            touch(v, n.block_start[b as usize], &mut start, &mut end);
+            for &p in &preds[b as usize] {
+                touch(v, n.block_end[p as usize], &mut start, &mut end);
+                if p != d && seen[p as usize] != v as u32 {
+                    seen[p as usize] = v as u32;
+                    work.push(p);
+                }
+            }
+        }
+    }
+    calls.sort_unstable();
+    let crosses_call = |v: usize| {
+        let i = calls.partition_point(|&c| c < start[v]);
+        i < calls.len() && calls[i] + 1 < end[v]
+    };
+
+    let mut order_by_start: Vec<usize> = (0..nv).filter(|&v| start[v] != u32::MAX).collect();
+    order_by_start.sort_by_key(|&v| start[v]);
+    let mut locs = vec![Loc::None; nv];
+    // Active values in registers: (end, value).
+    let mut active: Vec<(u32, usize)> = Vec::new();
+    // Per slot, the end of the last interval given it. A slot may go to an
+    // interval only if that end lies before the interval's start: a value
+    // spilled after the fact has lived since before the current position.
+    let mut slot_end: Vec<u32> = Vec::new();
+    let mut take_slot = |from: u32, to: u32| {
+        let k = match slot_end.iter().position(|&e| e < from) {
+            Some(k) => k,
+            None => {
+                slot_end.push(0);
+                slot_end.len() - 1
+            }
+        };
+        slot_end[k] = to;
+        k as u32
+    };
+    for v in order_by_start {
+        let s = start[v];
+        active.retain(|&(e, _)| e >= s);
+        let float = f.types[v].is_float();
+        let across = crosses_call(v);
+        let taken = |loc: Loc| active.iter().any(|&(_, a)| locs[a] == loc);
+        let candidates: Vec<Loc> = if float {
+            if across {
+                vec![]
+            } else {
+                (0..XMMS as u8).map(|x| Loc::Xmm(Xmm(x))).collect()
+            }
+        } else if across {
+            CALLEE_SAVED.iter().map(|&r| Loc::Gpr(r)).collect()
+        } else {
+            CALLER_SAVED
+                .iter()
+                .chain(CALLEE_SAVED.iter())
+                .map(|&r| Loc::Gpr(r))
+                .collect()
+        };
+        if let Some(&loc) = candidates.iter().find(|&&l| !taken(l)) {
+            locs[v] = loc;
+            active.push((end[v], v));
+            continue;
+        }
+        // No register free: spill whichever of this value and the active
+        // ones holding a suitable register lives longest.
+        let victim = active
+            .iter()
+            .enumerate()
+            .filter(|(_, &(_, a))| candidates.contains(&locs[a]))
+            .max_by_key(|(_, &(e, _))| e)
+            .map(|(k, &(e, a))| (k, e, a));
+        match victim {
+            Some((k, e, a)) if e > end[v] => {
+                locs[v] = locs[a];
+                locs[a] = Loc::Slot(take_slot(start[a], e));
+                active[k] = (end[v], v);
+            }
+            _ => locs[v] = Loc::Slot(take_slot(s, end[v])),
+        }
+    }
+    for (v, loc) in locs.iter_mut().enumerate() {
+        if folded[v] {
+            *loc = Loc::None;
+        }
+    }
+    let slots = slot_end.len() as u32;
+    Allocation { locs, slots }
+}
+
+/// Instructions the code generator implements with a call to a helper.
+pub fn needs_call(kind: &InstKind) -> bool {
+    matches!(kind, InstKind::Un(UnOp::TruncSatS | UnOp::TruncSatU, _))
+}

@@ -1,0 +1,211 @@
+//! Differential testing between tiers: random valid modules from
+//! `wasm-smith` run in the interpreter and in the JIT, and everything
+//! observable must agree — instantiation, every export's results or trap,
+//! then the final memory and globals.
+//!
+//! CI runs a bounded number of seeds; `TANDEM_DIFF_MODULES=N` (and
+//! `TANDEM_DIFF_FIRST=S`) run more:
+//! `TANDEM_DIFF_MODULES=100000 cargo test --release --test differential`.
+//! A disagreement writes the module to `target/differential/seed-N.wasm`
+//! and fails naming the seed; each one found is kept in
+//! `tests/differential/` and replayed by `regressions`.
+
+use arbitrary::Unstructured;
+use std::path::Path;
+use tandem::{Config, Engine, Extern, Linker, Module, Store, Tier, Val};
+
+/// Modules per CI run.
+const CI_MODULES: u64 = 300;
+
+fn smith_config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        exceptions_enabled: false,
+        gc_enabled: false,
+        tail_call_enabled: false,
+        memory64_enabled: false,
+        custom_page_sizes_enabled: false,
+        wide_arithmetic_enabled: false,
+        extended_const_enabled: false,
+        reference_types_enabled: true,
+        bulk_memory_enabled: true,
+        multi_value_enabled: true,
+        saturating_float_to_int_enabled: true,
+        sign_extension_ops_enabled: true,
+        max_imports: 0,
+        max_memories: 1,
+        max_tables: 2,
+        max_memory32_bytes: 1 << 20,
+        max_table_elements: 1000,
+        max_funcs: 12,
+        max_instructions: 3000,
+        export_everything: true,
+        allow_start_export: false,
+        ..Default::default()
+    }
+}
+
+/// The module for `seed`: random bytes (SplitMix64) shaped by wasm-smith,
+/// with fuel so that every loop and recursion ends.
+fn module_bytes(seed: u64) -> Option<Vec<u8>> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5851_f42d_4c95_7f2d;
+    let data: Vec<u8> = (0..65536)
+        .map(|_| {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) as u8
+        })
+        .collect();
+    let mut u = Unstructured::new(&data);
+    let mut module = wasm_smith::Module::new(smith_config(), &mut u).ok()?;
+    module.ensure_termination(1_000).ok()?;
+    Some(module.to_bytes())
+}
+
+fn show(v: &Val) -> String {
+    match v {
+        Val::I32(x) => format!("i32:{x}"),
+        Val::I64(x) => format!("i64:{x}"),
+        Val::F32(b) => format!("f32:{b:#x}"),
+        Val::F64(b) => format!("f64:{b:#x}"),
+        Val::V128(b) => format!("v128:{b:#x}"),
+        Val::FuncRef(f) => format!("funcref:{}", if f.is_some() { "some" } else { "null" }),
+        Val::ExternRef(e) => format!("externref:{}", if e.is_some() { "some" } else { "null" }),
+    }
+}
+
+/// Everything observable about running `bytes` in `tier`, one line each.
+fn observe(bytes: &[u8], tier: Tier) -> Vec<String> {
+    let engine = Engine::new(Config::new().tier(tier)).expect("tier available");
+    let mut out = Vec::new();
+    let module = match Module::new(&engine, bytes) {
+        Ok(m) => m,
+        Err(e) => return vec![format!("compile: {e}")],
+    };
+    let mut store = Store::new(&engine, ());
+    let instance = match Linker::new(&engine).instantiate(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => return vec![format!("instantiate: {e}")],
+    };
+    let exports = instance.exports(&store);
+    for (name, ext) in &exports {
+        if let Extern::Func(f) = ext {
+            let ty = f.ty(&store);
+            let params: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
+            let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+            match f.call(&mut store, &params, &mut results) {
+                Ok(()) => out.push(format!(
+                    "{name}: {}",
+                    results.iter().map(show).collect::<Vec<_>>().join(" ")
+                )),
+                Err(e) => out.push(format!("{name}: {e}")),
+            }
+        }
+    }
+    for (name, ext) in &exports {
+        match ext {
+            Extern::Memory(m) => {
+                let data = m.data(&store);
+                let hash = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+                    (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+                });
+                out.push(format!(
+                    "memory {name}: {} bytes, fnv {hash:#x}",
+                    data.len()
+                ));
+            }
+            Extern::Global(g) => out.push(format!("global {name}: {}", show(&g.get(&store)))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Runs `bytes` in both tiers; the first disagreement, if any.
+fn compare(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.to_vec();
+    let run = move || {
+        let interp = observe(&bytes, Tier::Interp);
+        let jit = observe(&bytes, Tier::Jit);
+        if interp == jit {
+            return None;
+        }
+        let at = interp
+            .iter()
+            .zip(&jit)
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        Some(format!(
+            "interp: {:?}\n   jit: {:?}",
+            interp.get(at),
+            jit.get(at)
+        ))
+    };
+    std::thread::Builder::new()
+        .stack_size(32 << 20)
+        .spawn(run)
+        .expect("spawn")
+        .join()
+        .expect("the comparison panicked")
+}
+
+#[test]
+fn tiers_agree_on_random_modules() {
+    let first: u64 = std::env::var("TANDEM_DIFF_FIRST")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let count: u64 = std::env::var("TANDEM_DIFF_MODULES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(CI_MODULES);
+    let mut tried = 0;
+    let mut failures = Vec::new();
+    for seed in first..first + count {
+        let Some(bytes) = module_bytes(seed) else {
+            continue;
+        };
+        tried += 1;
+        if let Some(diff) = compare(&bytes) {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("seed-{seed}.wasm")), &bytes).unwrap();
+            failures.push(format!("seed {seed}:\n{diff}"));
+            if failures.len() >= 5 {
+                break;
+            }
+        }
+    }
+    assert!(
+        tried > count / 2,
+        "wasm-smith made only {tried} modules of {count}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("{tried} modules agree");
+}
+
+#[test]
+fn regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/differential");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/differential exists") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let bytes = std::fs::read(&path).unwrap();
+            if let Some(diff) = compare(&bytes) {
+                panic!("{}: {diff}", path.display());
+            }
+            n += 1;
+        }
+    }
+    eprintln!("{n} regression modules agree");
+}
