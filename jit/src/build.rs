@@ -12,7 +12,7 @@
 //! that turn out to have a single incoming value are removed at the end.
 
 use crate::ir::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tandem_vm::{ModuleEnv, TrapCode};
 use wasmparser::{BlockType, FuncType, Operator};
 
@@ -73,7 +73,7 @@ struct Builder<'a> {
     /// Type of each local.
     locals: Vec<Ty>,
     /// Last value of `(local, block)`.
-    defs: HashMap<(u32, Block), Value>,
+    defs: FxHashMap<(u32, Block), Value>,
     sealed: Vec<bool>,
     preds: Vec<Vec<Block>>,
     /// Per block, its parameters that stand for locals, and which.
@@ -95,7 +95,7 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         env,
         f: Function::default(),
         locals: Vec::new(),
-        defs: HashMap::new(),
+        defs: FxHashMap::default(),
         sealed: Vec::new(),
         preds: Vec::new(),
         var_params: Vec::new(),
@@ -309,7 +309,7 @@ impl Builder<'_> {
     fn call(&mut self, kind: InstKind, ty: &FuncType) -> Result<()> {
         let results = types(ty.results())?;
         let i = self.push_inst(kind, &results);
-        let values = self.f.inst(i).results.clone();
+        let values = self.f.inst(i).results();
         self.stack.extend(values);
         Ok(())
     }
@@ -413,17 +413,8 @@ impl Builder<'_> {
                 let els = self.new_block(&[]);
                 let end = self.new_block(&results);
                 let param_values = self.stack[self.stack.len() - params.len()..].to_vec();
-                self.terminate(Terminator::Branch(
-                    cond,
-                    Target {
-                        block: then,
-                        args: vec![],
-                    },
-                    Target {
-                        block: els,
-                        args: vec![],
-                    },
-                ));
+                let to = |block| Target { block, args: vec![] };
+                self.terminate(Terminator::Branch(cond, [to(then), to(els)]));
                 self.seal(then);
                 self.seal(els);
                 self.cur = Some(then);
@@ -484,14 +475,11 @@ impl Builder<'_> {
                 let cond = self.pop();
                 let t = self.branch_target(relative_depth);
                 let cont = self.new_block(&[]);
-                self.terminate(Terminator::Branch(
-                    cond,
-                    t,
-                    Target {
-                        block: cont,
-                        args: vec![],
-                    },
-                ));
+                let cont_target = Target {
+                    block: cont,
+                    args: vec![],
+                };
+                self.terminate(Terminator::Branch(cond, [t, cont_target]));
                 self.seal(cont);
                 self.cur = Some(cont);
             }
@@ -746,8 +734,8 @@ impl Builder<'_> {
             let mut changed = false;
             for b in 0..self.f.blocks.len() {
                 for t in 0..self.f.blocks[b].term.targets().len() {
-                    let to = self.f.blocks[b].term.targets()[t].block;
-                    let have = self.f.blocks[b].term.targets()[t].args.len();
+                    let target = &self.f.blocks[b].term.targets()[t];
+                    let (to, have) = (target.block, target.args.len());
                     let want = self.f.block(to).params.len();
                     if have == want {
                         continue;

@@ -206,15 +206,24 @@ pub enum InstKind {
 }
 
 impl InstKind {
-    /// The values the instruction reads.
-    pub fn args(&self) -> Vec<Value> {
+    /// Calls `f` on each value the instruction reads.
+    pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalGet(_) | Nop => vec![],
-            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) => vec![*a, *b],
-            Un(_, a) | Load(_, a) | GlobalSet(_, a) => vec![*a],
-            Select(c, a, b) => vec![*c, *a, *b],
-            Call(_, args) | CallIndirect { args, .. } | Builtin(_, args) => args.clone(),
+            Const(_) | GlobalGet(_) | Nop => {}
+            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Un(_, a) | Load(_, a) | GlobalSet(_, a) => f(*a),
+            Select(c, a, b) => {
+                f(*c);
+                f(*a);
+                f(*b);
+            }
+            Call(_, args) | CallIndirect { args, .. } | Builtin(_, args) => {
+                args.iter().for_each(|&a| f(a))
+            }
         }
     }
 
@@ -268,11 +277,23 @@ impl InstKind {
     }
 }
 
-/// An instruction and the values it defines.
+/// An instruction and the values it defines (numbered consecutively).
 #[derive(Clone, Debug)]
 pub struct InstData {
     pub kind: InstKind,
-    pub results: Vec<Value>,
+    first_result: u32,
+    result_count: u32,
+}
+
+impl InstData {
+    /// The values the instruction defines.
+    pub fn results(&self) -> impl ExactSizeIterator<Item = Value> + Clone {
+        (self.first_result..self.first_result + self.result_count).map(Value)
+    }
+
+    pub fn first_result(&self) -> Option<Value> {
+        (self.result_count > 0).then_some(Value(self.first_result))
+    }
 }
 
 /// A jump to a block with arguments for its parameters.
@@ -287,7 +308,7 @@ pub struct Target {
 pub enum Terminator {
     Jump(Target),
     /// `cond != 0` goes to the first target, else the second.
-    Branch(Value, Target, Target),
+    Branch(Value, [Target; 2]),
     /// The target at `index`, or the last one if `index` is past the others.
     Table(Value, Vec<Target>),
     Return(Vec<Value>),
@@ -295,40 +316,40 @@ pub enum Terminator {
 }
 
 impl Terminator {
-    pub fn targets(&self) -> Vec<&Target> {
+    pub fn targets(&self) -> &[Target] {
         match self {
-            Terminator::Jump(t) => vec![t],
-            Terminator::Branch(_, a, b) => vec![a, b],
-            Terminator::Table(_, ts) => ts.iter().collect(),
-            Terminator::Return(_) | Terminator::Trap(_) => vec![],
+            Terminator::Jump(t) => std::slice::from_ref(t),
+            Terminator::Branch(_, ts) => ts,
+            Terminator::Table(_, ts) => ts,
+            Terminator::Return(_) | Terminator::Trap(_) => &[],
         }
     }
 
-    pub fn targets_mut(&mut self) -> Vec<&mut Target> {
+    pub fn targets_mut(&mut self) -> &mut [Target] {
         match self {
-            Terminator::Jump(t) => vec![t],
-            Terminator::Branch(_, a, b) => vec![a, b],
-            Terminator::Table(_, ts) => ts.iter_mut().collect(),
-            Terminator::Return(_) | Terminator::Trap(_) => vec![],
+            Terminator::Jump(t) => std::slice::from_mut(t),
+            Terminator::Branch(_, ts) => ts,
+            Terminator::Table(_, ts) => ts,
+            Terminator::Return(_) | Terminator::Trap(_) => &mut [],
         }
     }
 
-    /// The values it reads (branch conditions, arguments, results).
-    pub fn args(&self) -> Vec<Value> {
-        let mut v = match self {
-            Terminator::Branch(c, ..) | Terminator::Table(c, _) => vec![*c],
-            Terminator::Return(vals) => vals.clone(),
-            _ => vec![],
-        };
+    /// Calls `f` on each value it reads (branch conditions, arguments,
+    /// results).
+    pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
+        match self {
+            Terminator::Branch(c, _) | Terminator::Table(c, _) => f(*c),
+            Terminator::Return(vals) => vals.iter().for_each(|&v| f(v)),
+            _ => {}
+        }
         for t in self.targets() {
-            v.extend(&t.args);
+            t.args.iter().for_each(|&v| f(v));
         }
-        v
     }
 
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         match self {
-            Terminator::Branch(c, ..) | Terminator::Table(c, _) => *c = f(*c),
+            Terminator::Branch(c, _) | Terminator::Table(c, _) => *c = f(*c),
             Terminator::Return(vals) => vals.iter_mut().for_each(|v| *v = f(*v)),
             _ => {}
         }
@@ -395,12 +416,15 @@ impl Function {
     /// `results`.
     pub fn push(&mut self, block: Block, kind: InstKind, results: &[Ty]) -> Inst {
         let inst = Inst(self.insts.len() as u32);
-        let results = results
-            .iter()
-            .enumerate()
-            .map(|(i, &ty)| self.new_value(ty, Def::Result(inst, i as u32)))
-            .collect();
-        self.insts.push(InstData { kind, results });
+        let first_result = self.types.len() as u32;
+        for (i, &ty) in results.iter().enumerate() {
+            self.new_value(ty, Def::Result(inst, i as u32));
+        }
+        self.insts.push(InstData {
+            kind,
+            first_result,
+            result_count: results.len() as u32,
+        });
         self.blocks[block.0 as usize].insts.push(inst);
         inst
     }
@@ -419,6 +443,6 @@ impl Function {
 
     /// The single result of `inst`.
     pub fn result(&self, inst: Inst) -> Value {
-        self.inst(inst).results[0]
+        self.inst(inst).first_result().expect("the instruction has a result")
     }
 }

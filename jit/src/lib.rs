@@ -27,7 +27,7 @@ use std::sync::Arc;
 use tandem_vm::code_registry::FuncRange;
 use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
-use x64::masm::Masm;
+use x64::masm::{Assembled, Masm};
 
 /// The JIT, as the runtime sees a tier.
 pub struct Jit {
@@ -138,19 +138,8 @@ impl JitModule {
         let mut func_offsets = Vec::new();
         let mut func_lens = Vec::new();
         let mut wasm_bytes = 0;
-        for func_index in first..first + count {
-            let ty = env.func_type(func_index);
-            if types(ty.params()).is_none() || types(ty.results()).is_none() {
-                return Err(v128_error(&env, func_index));
-            }
-            let mut f = build::build(&env, func_index).map_err(|e| match e {
-                build::BuildError::Unsupported(ref what) if what == "v128" => {
-                    v128_error(&env, func_index)
-                }
-                e => TierError(format!("{}: {e}", describe(&env, func_index))),
-            })?;
-            passes::optimize(&mut f);
-            let asm = x64::lower::compile(&f, &env);
+        for (k, asm) in compile_functions(&env)?.into_iter().enumerate() {
+            let func_index = first + k as u32;
             align(&mut code);
             let start = code.len();
             traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
@@ -162,7 +151,7 @@ impl JitModule {
             });
             func_offsets.push(start);
             func_lens.push(asm.code.len());
-            wasm_bytes += env.bodies[(func_index - first) as usize].len();
+            wasm_bytes += env.bodies[k].len();
         }
         let machine_bytes = code.len();
         // Trampolines and stubs per signature, after the functions. A stub
@@ -229,6 +218,56 @@ impl JitModule {
         // SAFETY: the function's bytes lie inside the mapped region.
         unsafe { std::slice::from_raw_parts(start, self.func_lens[i]) }
     }
+}
+
+/// Compiles one local function to machine code at offset 0.
+fn compile_function(env: &ModuleEnv, func_index: u32) -> Result<Assembled, TierError> {
+    let ty = env.func_type(func_index);
+    if types(ty.params()).is_none() || types(ty.results()).is_none() {
+        return Err(v128_error(env, func_index));
+    }
+    let mut f = build::build(env, func_index).map_err(|e| match e {
+        build::BuildError::Unsupported(ref what) if what == "v128" => v128_error(env, func_index),
+        e => TierError(format!("{}: {e}", describe(env, func_index))),
+    })?;
+    passes::optimize(&mut f);
+    Ok(x64::lower::compile(&f, env))
+}
+
+/// Compiles every local function, on as many threads as the machine has
+/// (functions are independent until they are laid out together); the
+/// first error by function index wins.
+fn compile_functions(env: &ModuleEnv) -> Result<Vec<Assembled>, TierError> {
+    let first = env.num_imported_funcs;
+    let count = env.bodies.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count.div_ceil(16).max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Assembled, TierError>>>> =
+        Mutex::new((0..count).map(|_| None).collect());
+    let work = || loop {
+        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if k >= count {
+            break;
+        }
+        let r = compile_function(env, first + k as u32);
+        results.lock()[k] = Some(r);
+    };
+    if threads <= 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(work);
+            }
+        });
+    }
+    results
+        .into_inner()
+        .into_iter()
+        .map(|r| r.expect("every function was compiled"))
+        .collect()
 }
 
 fn v128_error(env: &ModuleEnv, func_index: u32) -> TierError {

@@ -114,25 +114,16 @@ pub fn eliminate_dead_code(f: &mut Function) {
         }
     };
     for block in &f.blocks {
-        for v in block.term.args() {
-            mark(v, &mut used, &mut work);
-        }
+        block.term.for_each_arg(|v| mark(v, &mut used, &mut work));
         for &i in &block.insts {
             if f.inst(i).kind.has_effects() {
-                for v in f.inst(i).kind.args() {
-                    mark(v, &mut used, &mut work);
-                }
+                f.inst(i).kind.for_each_arg(|v| mark(v, &mut used, &mut work));
             }
         }
     }
     while let Some(v) = work.pop() {
-        match f.defs[v.0 as usize] {
-            Def::Result(i, _) => {
-                for a in f.inst(i).kind.args() {
-                    mark(a, &mut used, &mut work);
-                }
-            }
-            Def::Param(..) => {}
+        if let Def::Result(i, _) = f.defs[v.0 as usize] {
+            f.inst(i).kind.for_each_arg(|a| mark(a, &mut used, &mut work));
         }
     }
     for b in 0..f.blocks.len() {
@@ -141,7 +132,7 @@ pub fn eliminate_dead_code(f: &mut Function) {
             .into_iter()
             .filter(|&i| {
                 let d = f.inst(i);
-                d.kind.has_effects() || d.results.iter().any(|r| used[r.0 as usize])
+                d.kind.has_effects() || d.results().any(|r| used[r.0 as usize])
             })
             .collect();
     }

@@ -9,15 +9,18 @@
 //!
 //! **Native call**: how compiled code calls compiled code, with everything
 //! in registers. It is the System V x86-64 C convention (`extern "sysv64"`)
-//! of the function `fn(callee_vmctx, caller_vmctx, params...) -> result`:
-//! `i32`, `i64` and references in the integer argument registers after the
-//! two contexts (`rdx`, `rcx`, `r8`, `r9`), `f32`/`f64` in `xmm0`–`xmm7`,
-//! the rest on the stack in order, 8 bytes each; one result in `rax` or
-//! `xmm0`. A function with two or more results instead takes a pointer to a
-//! return area as its first parameter (after the two contexts, in `rdx`) and
-//! writes result `i` to its 8-byte slot `i`. A native callee never returns a
-//! trap: it unwinds to the innermost array-call entry (see
-//! [`trap`](crate::trap)).
+//! of the function `fn(callee: *const VMFunc, caller_vmctx, params...) ->
+//! result`: the callee's `VMFunc` (not only its instance: an adapter for a
+//! host function needs the function itself, and a compiled callee finds its
+//! VMContext one load away) and the calling instance, then `i32`, `i64` and
+//! references in the remaining integer argument registers (`rdx`, `rcx`,
+//! `r8`, `r9`), `f32`/`f64` in `xmm0`–`xmm7`, the rest on the stack in
+//! order, 8 bytes each; one result in `rax` or `xmm0`. A function with two
+//! or more results instead takes a pointer to a return area as its first
+//! parameter (in `rdx`) and writes result `i` into the 16-byte cell `i`
+//! there, as a [`ValRaw`] (so an array-call buffer can serve as the area).
+//! A native callee never returns a trap: it unwinds to the innermost
+//! array-call entry (see [`unwind`](crate::unwind)).
 //!
 //! A tier that compiles code provides, per signature, an adapter each way:
 //! an array-call entry that loads the buffer into registers and calls the

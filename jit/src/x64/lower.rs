@@ -9,10 +9,11 @@
 //! [rbp + 8]        return address
 //! [rbp]            caller's rbp
 //! [rbp - 8]        VMContext
-//! [rbp - 16..48]   saved rbx, r12, r13, r14, r15
-//! [rbp - 56]       callee of the call being made
-//! [rbp - 64]       the caller's return area (functions with 2+ results)
-//! [rbp - 72 - 8n]  spill slot n
+//! [rbp - 16 ...]   the callee-saved registers the function uses (r15 and,
+//!                  with a memory, r14 always), `saved` of them
+//! then             the callee of the call being made,
+//!                  the caller's return area (functions with 2+ results),
+//!                  spill slots
 //! [rsp + 8k]       outgoing stack argument k, then the callees' return area
 //! ```
 //!
@@ -28,11 +29,6 @@ use iced_x86::code_asm::*;
 use tandem_vm::offsets::*;
 use tandem_vm::{ModuleEnv, TrapCode};
 
-const CALLEE_SLOT: i32 = -56;
-const RET_AREA_SLOT: i32 = -64;
-const FIRST_SPILL: i32 = -72;
-/// Bytes pushed below `rbp` by the prologue before `sub rsp`.
-const PUSHED: i32 = 48;
 
 /// Where an argument or parameter goes under the native convention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +77,6 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
     let alloc = regalloc::allocate(f, &order, &numbering, &folded);
     let mut m = Masm::new();
     let labels = (0..f.blocks.len()).map(|_| m.label()).collect();
-    let builtin_trap = m.label();
     let mut g = Gen {
         f,
         env,
@@ -89,8 +84,9 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
         locs: alloc.locs,
         labels,
         folded,
-        builtin_trap,
+        builtin_trap: None,
         out_ret_area: 0,
+        saved: Vec::new(),
     };
     g.function(&order, alloc.slots);
     g.m.finish()
@@ -123,22 +119,18 @@ fn fold_conditions(f: &Function, order: &[Block]) -> Vec<bool> {
     let mut uses = vec![0u32; f.types.len()];
     for &b in order {
         for &i in &f.block(b).insts {
-            for a in f.inst(i).kind.args() {
-                uses[a.0 as usize] += 1;
-            }
+            f.inst(i).kind.for_each_arg(|a| uses[a.0 as usize] += 1);
         }
-        for a in f.block(b).term.args() {
-            uses[a.0 as usize] += 1;
-        }
+        f.block(b).term.for_each_arg(|a| uses[a.0 as usize] += 1);
     }
     let mut folded = vec![false; f.types.len()];
     for &b in order {
         let block = f.block(b);
-        let (Terminator::Branch(c, ..), Some(&last)) = (&block.term, block.insts.last()) else {
+        let (Terminator::Branch(c, _), Some(&last)) = (&block.term, block.insts.last()) else {
             continue;
         };
         let inst = f.inst(last);
-        if inst.results.first() != Some(c) || uses[c.0 as usize] != 1 {
+        if inst.first_result() != Some(*c) || uses[c.0 as usize] != 1 {
             continue;
         }
         let fusable = match inst.kind {
@@ -210,15 +202,14 @@ struct Gen<'a> {
     locs: Vec<Loc>,
     labels: Vec<CodeLabel>,
     folded: Vec<bool>,
-    /// Where a builtin that returned a trap status goes.
-    builtin_trap: CodeLabel,
+    /// Where a builtin that returned a trap status goes (made on first use).
+    builtin_trap: Option<CodeLabel>,
+    /// The callee-saved registers the prologue saves, in push order.
+    saved: Vec<Gpr>,
     /// Offset from `rsp` of the return area for callees with 2+ results.
     out_ret_area: i32,
 }
 
-fn slot(n: u32) -> Place {
-    Place::Mem(RBP, FIRST_SPILL - 8 * n as i32)
-}
 
 fn mem(base: Gpr, disp: i32) -> AsmMemoryOperand {
     base.q() + disp
@@ -229,11 +220,29 @@ impl Gen<'_> {
         &mut self.m.a
     }
 
+    /// Bytes the prologue pushes below `rbp` (the VMContext and the saved
+    /// registers).
+    fn pushed(&self) -> i32 {
+        8 + 8 * self.saved.len() as i32
+    }
+
+    fn callee_slot(&self) -> i32 {
+        -self.pushed() - 8
+    }
+
+    fn ret_area_slot(&self) -> i32 {
+        -self.pushed() - 16
+    }
+
+    fn slot(&self, n: u32) -> Place {
+        Place::Mem(RBP, -self.pushed() - 24 - 8 * n as i32)
+    }
+
     fn place(&self, v: Value) -> Place {
         match self.locs[v.0 as usize] {
             Loc::Gpr(r) => Place::Gpr(r),
             Loc::Xmm(x) => Place::Xmm(x),
-            Loc::Slot(n) => slot(n),
+            Loc::Slot(n) => self.slot(n),
             Loc::None => unreachable!("value {v:?} has no location"),
         }
     }
@@ -373,20 +382,30 @@ impl Gen<'_> {
             }
         }
         self.out_ret_area = (8 * out_args as i32 + 15) & !15;
-        let below = -FIRST_SPILL + 8 * slots as i32 + self.out_ret_area + 16 * out_rets as i32;
+        for r in [RBX, R12, R13] {
+            if self.locs.contains(&Loc::Gpr(r)) {
+                self.saved.push(r);
+            }
+        }
+        if !self.env.memories.is_empty() {
+            self.saved.push(R14);
+        }
+        self.saved.push(R15);
+        let below = self.pushed() + 24 + 8 * slots as i32 + self.out_ret_area + 16 * out_rets as i32;
         let below = (below + 15) & !15;
 
         // Prologue.
+        let (pushed, ret_area) = (self.pushed(), self.ret_area_slot());
         let a = &mut self.m.a;
         ok(a.push(rbp));
         ok(a.mov(rbp, rsp));
         ok(a.mov(rax, qword_ptr(rdi + FUNC_VMCTX)));
         ok(a.push(rax));
-        for r in [rbx, r12, r13, r14, r15] {
-            ok(a.push(r));
+        for r in &self.saved {
+            ok(a.push(r.q()));
         }
         ok(a.mov(r15, rax));
-        ok(a.sub(rsp, below - PUSHED));
+        ok(a.sub(rsp, below - pushed));
         ok(a.mov(rax, qword_ptr(r15 + VMCTX_STORE)));
         ok(a.cmp(rsp, qword_ptr(rax + STORE_STACK_LIMIT)));
         let overflow = self.m.trap_label(TrapCode::StackOverflow);
@@ -398,7 +417,7 @@ impl Gen<'_> {
         }
         let multi = f.results.len() > 1;
         if multi {
-            ok(a.mov(qword_ptr(rbp + RET_AREA_SLOT), rdx));
+            ok(a.mov(qword_ptr(rbp + ret_area), rdx));
         }
         let entry = f.block(Block(0));
         let tys: Vec<Ty> = entry.params.iter().map(|&p| f.ty(p)).collect();
@@ -430,7 +449,9 @@ impl Gen<'_> {
         }
 
         // A builtin returned a trap status in rdx.
-        let mut label = self.builtin_trap;
+        let Some(mut label) = self.builtin_trap else {
+            return;
+        };
         self.m.bind(&mut label);
         let a = &mut self.m.a;
         ok(a.mov(edi, edx));
@@ -447,10 +468,11 @@ impl Gen<'_> {
     }
 
     fn epilogue(&mut self) {
+        let pushed = self.pushed();
         let a = &mut self.m.a;
-        ok(a.lea(rsp, qword_ptr(rbp - PUSHED)));
-        for r in [r15, r14, r13, r12, rbx] {
-            ok(a.pop(r));
+        ok(a.lea(rsp, qword_ptr(rbp - pushed)));
+        for r in self.saved.iter().rev() {
+            ok(a.pop(r.q()));
         }
         ok(a.leave());
         ok(a.ret());
@@ -480,7 +502,7 @@ impl Gen<'_> {
         let term = self.f.block(b).term.clone();
         match &term {
             Terminator::Jump(t) => self.jump_to(t, next),
-            Terminator::Branch(c, t, e) => {
+            Terminator::Branch(c, [t, e]) => {
                 let cc = self.condition(*c);
                 if t.args.is_empty() && e.args.is_empty() {
                     let lt = self.labels[t.block.0 as usize];
@@ -527,7 +549,8 @@ impl Gen<'_> {
                 if f.results.len() > 1 {
                     // Each result into its 16-byte cell, through rcx (rax
                     // holds the area), f32 zero-extended as a ValRaw is.
-                    ok(self.a().mov(rax, qword_ptr(rbp + RET_AREA_SLOT)));
+                    let area = self.ret_area_slot();
+                    ok(self.a().mov(rax, qword_ptr(rbp + area)));
                     for (i, &v) in values.iter().enumerate() {
                         match f.ty(v) {
                             Ty::F32 => {
@@ -669,11 +692,11 @@ impl Gen<'_> {
 
     fn inst(&mut self, i: Inst) {
         let data = self.f.inst(i);
-        if data.results.iter().any(|r| self.folded[r.0 as usize]) {
+        if data.results().any(|r| self.folded[r.0 as usize]) {
             return;
         }
-        let results = data.results.clone();
-        let r0 = results.first().copied();
+        let results = || data.results().collect::<Vec<Value>>();
+        let r0 = data.first_result();
         match data.kind.clone() {
             InstKind::Nop => {}
             InstKind::Const(bits) => {
@@ -751,8 +774,9 @@ impl Gen<'_> {
                 let ty = self.env.func_type(func).clone();
                 ok(self.a().mov(rax, qword_ptr(r15 + VMCTX_FUNCS)));
                 ok(self.a().mov(rax, qword_ptr(rax + 8 * func as i32)));
-                ok(self.a().mov(qword_ptr(rbp + CALLEE_SLOT), rax));
-                self.call(&ty, &args, &results);
+                let slot = self.callee_slot();
+                ok(self.a().mov(qword_ptr(rbp + slot), rax));
+                self.call(&ty, &args, &results());
             }
             InstKind::CallIndirect { ty, table, args } => {
                 let (index, args) = args.split_last().expect("the element index");
@@ -773,9 +797,10 @@ impl Gen<'_> {
                 ok(self.a().cmp(ecx, dword_ptr(rax + FUNC_TYPE_ID)));
                 let bad = self.m.trap_label(TrapCode::BadSignature);
                 ok(self.a().jne(bad));
-                ok(self.a().mov(qword_ptr(rbp + CALLEE_SLOT), rax));
+                let slot = self.callee_slot();
+                ok(self.a().mov(qword_ptr(rbp + slot), rax));
                 let ft = self.env.types[ty as usize].clone();
-                self.call(&ft, args, &results);
+                self.call(&ft, args, &results());
             }
             InstKind::Builtin(b, args) => self.builtin(b, &args, r0),
         }
@@ -792,7 +817,7 @@ impl Gen<'_> {
         }
     }
 
-    /// A call under the native convention to the callee in `CALLEE_SLOT`.
+    /// A call under the native convention to the callee in its frame slot.
     fn call(&mut self, ty: &wasmparser::FuncType, args: &[Value], results: &[Value]) {
         let params: Vec<Ty> = ty
             .params()
@@ -807,11 +832,12 @@ impl Gen<'_> {
             .map(|(&a, p)| (self.place(a), p))
             .collect();
         self.parallel_move(moves);
+        let (callee, area) = (self.callee_slot(), self.out_ret_area);
         let a = &mut self.m.a;
         if multi {
-            ok(a.lea(rdx, qword_ptr(rsp + self.out_ret_area)));
+            ok(a.lea(rdx, qword_ptr(rsp + area)));
         }
-        ok(a.mov(rdi, qword_ptr(rbp + CALLEE_SLOT)));
+        ok(a.mov(rdi, qword_ptr(rbp + callee)));
         ok(a.mov(rsi, r15));
         ok(a.call(qword_ptr(rdi + FUNC_NATIVE_CALL)));
         if multi {
@@ -861,7 +887,10 @@ impl Gen<'_> {
         ok(a.call(rax));
         if builtins::may_trap(b) {
             ok(a.test(rdx, rdx));
-            let l = self.builtin_trap;
+            let l = match self.builtin_trap {
+                Some(l) => l,
+                None => *self.builtin_trap.insert(self.m.label()),
+            };
             ok(self.a().jne(l));
         }
         if let Some(v) = result {

@@ -23,14 +23,32 @@ pub enum Loc {
     Slot(u32),
 }
 
-/// Integer registers handed out, callee-saved first (they survive calls).
-/// `rax`, `rcx`, `rdx` and `r11` are the code generator's scratch
-/// registers, `r14` holds memory 0's base and `r15` the VMContext.
-const CALLEE_SAVED: [Gpr; 3] = [RBX, R12, R13];
-const CALLER_SAVED: [Gpr; 5] = [RSI, RDI, R8, R9, R10];
+// `rax`, `rcx`, `rdx` and `r11` are the code generator's scratch
+// registers, `r14` holds memory 0's base and `r15` the VMContext.
 /// SSE registers handed out (all caller-saved); `xmm14`, `xmm15` are
 /// scratch.
-const XMMS: usize = 14;
+const XMM_POOL: [Loc; 14] = {
+    let mut pool = [Loc::None; 14];
+    let mut i = 0;
+    while i < 14 {
+        pool[i] = Loc::Xmm(Xmm(i as u8));
+        i += 1;
+    }
+    pool
+};
+/// Integer registers for values that live across a call, and for others
+/// (caller-saved first, so the callee-saved ones stay for the former).
+const INT_ACROSS_CALLS: [Loc; 3] = [Loc::Gpr(RBX), Loc::Gpr(R12), Loc::Gpr(R13)];
+const INT_POOL: [Loc; 8] = [
+    Loc::Gpr(RSI),
+    Loc::Gpr(RDI),
+    Loc::Gpr(R8),
+    Loc::Gpr(R9),
+    Loc::Gpr(R10),
+    Loc::Gpr(RBX),
+    Loc::Gpr(R12),
+    Loc::Gpr(R13),
+];
 
 pub struct Allocation {
     pub locs: Vec<Loc>,
@@ -65,18 +83,18 @@ pub fn number(f: &Function, order: &[Block]) -> Numbering {
     n
 }
 
-/// The values a block's terminator reads, including the operands of a
-/// comparison folded into it.
-pub fn uses_of_terminator(f: &Function, b: Block, folded: &[bool]) -> Vec<Value> {
-    let mut uses = f.block(b).term.args();
-    if let Terminator::Branch(c, ..) = f.block(b).term {
+/// Calls `f` on each value a block's terminator reads, including the
+/// operands of a comparison folded into it.
+pub fn terminator_uses(f: &Function, b: Block, folded: &[bool], mut visit: impl FnMut(Value)) {
+    let term = &f.block(b).term;
+    term.for_each_arg(&mut visit);
+    if let Terminator::Branch(c, _) = term {
         if folded[c.0 as usize] {
             if let Def::Result(i, _) = f.defs[c.0 as usize] {
-                uses.extend(f.inst(i).kind.args());
+                f.inst(i).kind.for_each_arg(visit);
             }
         }
     }
-    uses
 }
 
 pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -> Allocation {
@@ -90,7 +108,8 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     // Definitions and uses within blocks; the block of each definition
     // and the blocks of each use, for the liveness walk below.
     let mut def_block = vec![u32::MAX; nv];
-    let mut use_blocks: Vec<Vec<u32>> = vec![Vec::new(); nv];
+    // (value, block) for every use, grouped by value below.
+    let mut uses: Vec<(u32, u32)> = Vec::new();
     let mut preds: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
     let mut calls = Vec::new();
     for &b in order {
@@ -111,37 +130,40 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         for &i in &block.insts {
             let inst = f.inst(i);
             let pos = n.inst_pos[i.0 as usize];
-            if inst.results.iter().any(|r| folded[r.0 as usize]) {
+            if inst.results().any(|r| folded[r.0 as usize]) {
                 continue;
             }
             if inst.kind.is_call() || needs_call(&inst.kind) {
                 calls.push(pos);
             }
-            for a in inst.kind.args() {
+            inst.kind.for_each_arg(|a| {
                 touch(a.0 as usize, pos, &mut start, &mut end);
-                use_blocks[a.0 as usize].push(b.0);
-            }
-            for &r in &inst.results {
+                uses.push((a.0, b.0));
+            });
+            for r in inst.results() {
                 touch(r.0 as usize, pos + 1, &mut start, &mut end);
                 def_block[r.0 as usize] = b.0;
             }
         }
-        for a in uses_of_terminator(f, b, folded) {
+        terminator_uses(f, b, folded, |a| {
             touch(a.0 as usize, n.block_end[bi] - 1, &mut start, &mut end);
-            use_blocks[a.0 as usize].push(b.0);
-        }
+            uses.push((a.0, b.0));
+        });
     }
     // Liveness, one value at a time: from each block that uses it, walk
     // predecessors up to its definition; the value is live through every
     // block on the way, so its interval covers them.
+    uses.sort_unstable();
+    uses.dedup();
     let mut seen = vec![u32::MAX; f.blocks.len()];
     let mut work = Vec::new();
-    for v in 0..nv {
+    for group in uses.chunk_by(|a, b| a.0 == b.0) {
+        let v = group[0].0 as usize;
         let d = def_block[v];
         if d == u32::MAX {
             continue;
         }
-        for &u in &use_blocks[v] {
+        for &(_, u) in group {
             if u != d && seen[u as usize] != v as u32 {
                 seen[u as usize] = v as u32;
                 work.push(u);
@@ -190,20 +212,11 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         let float = f.types[v].is_float();
         let across = crosses_call(v);
         let taken = |loc: Loc| active.iter().any(|&(_, a)| locs[a] == loc);
-        let candidates: Vec<Loc> = if float {
-            if across {
-                vec![]
-            } else {
-                (0..XMMS as u8).map(|x| Loc::Xmm(Xmm(x))).collect()
-            }
-        } else if across {
-            CALLEE_SAVED.iter().map(|&r| Loc::Gpr(r)).collect()
-        } else {
-            CALLER_SAVED
-                .iter()
-                .chain(CALLEE_SAVED.iter())
-                .map(|&r| Loc::Gpr(r))
-                .collect()
+        let candidates: &[Loc] = match (float, across) {
+            (true, true) => &[],
+            (true, false) => &XMM_POOL,
+            (false, true) => &INT_ACROSS_CALLS,
+            (false, false) => &INT_POOL,
         };
         if let Some(&loc) = candidates.iter().find(|&&l| !taken(l)) {
             locs[v] = loc;
