@@ -116,6 +116,8 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         b.defs.insert((i as u32, entry), v);
     }
     let body = env.body(func_index);
+    b.defs
+        .reserve((body.range().end - body.range().start) as usize / 4);
     for local in body.get_locals_reader()? {
         let (count, t) = local?;
         let t = Ty::of(t).ok_or_else(|| unsupported("v128"))?;
@@ -413,7 +415,10 @@ impl Builder<'_> {
                 let els = self.new_block(&[]);
                 let end = self.new_block(&results);
                 let param_values = self.stack[self.stack.len() - params.len()..].to_vec();
-                let to = |block| Target { block, args: vec![] };
+                let to = |block| Target {
+                    block,
+                    args: vec![],
+                };
                 self.terminate(Terminator::Branch(cond, [to(then), to(els)]));
                 self.seal(then);
                 self.seal(els);

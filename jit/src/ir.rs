@@ -178,7 +178,7 @@ pub enum Builtin {
 }
 
 /// What an instruction computes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InstKind {
     /// A constant's bits (floats as their bit patterns).
     Const(u64),
@@ -264,6 +264,17 @@ impl InstKind {
                     | crate::ir::Builtin::TableSize(_)
                     | crate::ir::Builtin::RefFunc(_)
             ),
+        }
+    }
+
+    /// Whether two instances with the same operands always compute the same
+    /// value and may be merged (no effects, no traps, no state read).
+    pub fn is_pure(&self) -> bool {
+        use InstKind::*;
+        match self {
+            Const(_) | Cmp(..) | Select(..) => true,
+            Bin(..) | Un(..) => !self.has_effects(),
+            _ => false,
         }
     }
 
@@ -443,6 +454,8 @@ impl Function {
 
     /// The single result of `inst`.
     pub fn result(&self, inst: Inst) -> Value {
-        self.inst(inst).first_result().expect("the instruction has a result")
+        self.inst(inst)
+            .first_result()
+            .expect("the instruction has a result")
     }
 }

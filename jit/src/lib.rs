@@ -243,6 +243,9 @@ fn compile_functions(env: &ModuleEnv) -> Result<Vec<Assembled>, TierError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count.div_ceil(16).max(1));
+    // Largest first, so that no big function is left for one thread at the end.
+    let mut by_size: Vec<usize> = (0..count).collect();
+    by_size.sort_by_key(|&k| std::cmp::Reverse(env.bodies[k].len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Assembled, TierError>>>> =
         Mutex::new((0..count).map(|_| None).collect());
@@ -251,6 +254,7 @@ fn compile_functions(env: &ModuleEnv) -> Result<Vec<Assembled>, TierError> {
         if k >= count {
             break;
         }
+        let k = by_size[k];
         let r = compile_function(env, first + k as u32);
         results.lock()[k] = Some(r);
     };

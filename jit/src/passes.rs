@@ -2,9 +2,12 @@
 //! `optimize` runs them in order.
 
 use crate::ir::*;
+use rustc_hash::FxHashMap;
 
 /// Runs the optimisation passes.
 pub fn optimize(f: &mut Function) {
+    fold_constants(f);
+    number_values(f);
     eliminate_dead_code(f);
 }
 
@@ -117,13 +120,17 @@ pub fn eliminate_dead_code(f: &mut Function) {
         block.term.for_each_arg(|v| mark(v, &mut used, &mut work));
         for &i in &block.insts {
             if f.inst(i).kind.has_effects() {
-                f.inst(i).kind.for_each_arg(|v| mark(v, &mut used, &mut work));
+                f.inst(i)
+                    .kind
+                    .for_each_arg(|v| mark(v, &mut used, &mut work));
             }
         }
     }
     while let Some(v) = work.pop() {
         if let Def::Result(i, _) = f.defs[v.0 as usize] {
-            f.inst(i).kind.for_each_arg(|a| mark(a, &mut used, &mut work));
+            f.inst(i)
+                .kind
+                .for_each_arg(|a| mark(a, &mut used, &mut work));
         }
     }
     for b in 0..f.blocks.len() {
@@ -136,4 +143,276 @@ pub fn eliminate_dead_code(f: &mut Function) {
             })
             .collect();
     }
+}
+
+/// The constant a value is, if an instruction defines it as one.
+fn constant(f: &Function, v: Value) -> Option<u64> {
+    match f.defs[v.0 as usize] {
+        Def::Result(i, _) => match f.inst(i).kind {
+            InstKind::Const(bits) => Some(bits),
+            _ => None,
+        },
+        Def::Param(..) => None,
+    }
+}
+
+/// Integer operations on constants, with Wasm's semantics (`None`: leave
+/// it, e.g. a division that may trap).
+fn fold_bin(op: BinOp, ty: Ty, a: u64, b: u64) -> Option<u64> {
+    let r = if ty == Ty::I32 {
+        let (x, y) = (a as u32, b as u32);
+        (match op {
+            BinOp::Add => x.wrapping_add(y),
+            BinOp::Sub => x.wrapping_sub(y),
+            BinOp::Mul => x.wrapping_mul(y),
+            BinOp::And => x & y,
+            BinOp::Or => x | y,
+            BinOp::Xor => x ^ y,
+            BinOp::Shl => x.wrapping_shl(y),
+            BinOp::ShrS => (x as i32).wrapping_shr(y) as u32,
+            BinOp::ShrU => x.wrapping_shr(y),
+            BinOp::Rotl => x.rotate_left(y & 31),
+            BinOp::Rotr => x.rotate_right(y & 31),
+            _ => return None,
+        }) as u64
+    } else {
+        let y32 = b as u32;
+        match op {
+            BinOp::Add => a.wrapping_add(b),
+            BinOp::Sub => a.wrapping_sub(b),
+            BinOp::Mul => a.wrapping_mul(b),
+            BinOp::And => a & b,
+            BinOp::Or => a | b,
+            BinOp::Xor => a ^ b,
+            BinOp::Shl => a.wrapping_shl(y32),
+            BinOp::ShrS => (a as i64).wrapping_shr(y32) as u64,
+            BinOp::ShrU => a.wrapping_shr(y32),
+            BinOp::Rotl => a.rotate_left(y32 & 63),
+            BinOp::Rotr => a.rotate_right(y32 & 63),
+            _ => return None,
+        }
+    };
+    Some(r)
+}
+
+fn fold_cmp(op: CmpOp, wide: bool, a: u64, b: u64) -> Option<bool> {
+    let (sa, sb) = if wide {
+        (a as i64, b as i64)
+    } else {
+        (a as u32 as i32 as i64, b as u32 as i32 as i64)
+    };
+    Some(match op {
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        CmpOp::LtS => sa < sb,
+        CmpOp::LtU => a < b,
+        CmpOp::GtS => sa > sb,
+        CmpOp::GtU => a > b,
+        CmpOp::LeS => sa <= sb,
+        CmpOp::LeU => a <= b,
+        CmpOp::GeS => sa >= sb,
+        CmpOp::GeU => a >= b,
+        _ => return None,
+    })
+}
+
+/// The comparison with its operands swapped.
+fn mirrored(op: CmpOp) -> Option<CmpOp> {
+    use CmpOp::*;
+    Some(match op {
+        Eq => Eq,
+        Ne => Ne,
+        LtS => GtS,
+        GtS => LtS,
+        LtU => GtU,
+        GtU => LtU,
+        LeS => GeS,
+        GeS => LeS,
+        LeU => GeU,
+        GeU => LeU,
+        _ => return None,
+    })
+}
+
+/// Constant folding and propagation over integer operations (in
+/// definition order, so folded results fold further), and putting a
+/// constant operand of a commutative operation or comparison on the right,
+/// where the backend takes it as an immediate. Float operations are left
+/// alone: their NaN bits are the hardware's.
+pub fn fold_constants(f: &mut Function) {
+    for i in 0..f.insts.len() {
+        let ty = match f.insts[i].first_result() {
+            Some(r) => f.ty(r),
+            None => continue,
+        };
+        let new = match f.insts[i].kind {
+            InstKind::Bin(op, a, b) if !ty.is_float() => match (constant(f, a), constant(f, b)) {
+                (Some(x), Some(y)) => fold_bin(op, ty, x, y).map(InstKind::Const),
+                (Some(_), None) if op.commutative() => Some(InstKind::Bin(op, b, a)),
+                _ => None,
+            },
+            InstKind::Cmp(op, a, b) if !f.ty(a).is_float() => {
+                let wide = f.ty(a).is_64();
+                match (constant(f, a), constant(f, b)) {
+                    (Some(x), Some(y)) => {
+                        fold_cmp(op, wide, x, y).map(|c| InstKind::Const(c as u64))
+                    }
+                    (Some(_), None) => mirrored(op).map(|m| InstKind::Cmp(m, b, a)),
+                    _ => None,
+                }
+            }
+            InstKind::Un(op, a) if !f.ty(a).is_float() && !ty.is_float() => constant(f, a)
+                .and_then(|x| {
+                    let wide = f.ty(a).is_64();
+                    let r = match op {
+                        UnOp::Eqz => (if wide { x == 0 } else { x as u32 == 0 }) as u64,
+                        UnOp::Wrap => x as u32 as u64,
+                        UnOp::ExtendU32 => x as u32 as u64,
+                        UnOp::ExtendS32 => x as u32 as i32 as i64 as u64,
+                        _ => return None,
+                    };
+                    Some(InstKind::Const(r))
+                }),
+            InstKind::Select(c, a, b) => constant(f, c).map(|x| {
+                // A select on a constant is a copy: a one-operand `or`
+                // would do, but a copy is what GVN merges; keep it as a
+                // select of equal operands.
+                let v = if x as u32 != 0 { a } else { b };
+                InstKind::Select(c, v, v)
+            }),
+            _ => None,
+        };
+        if let Some(kind) = new {
+            f.insts[i].kind = kind;
+        }
+    }
+}
+
+/// Dominators of the blocks reachable from the entry (Cooper, Harvey and
+/// Kennedy's iterative algorithm over reverse postorder): the immediate
+/// dominator of each, `u32::MAX` for unreachable blocks, and the reverse
+/// postorder itself.
+fn dominators(f: &Function) -> (Vec<u32>, Vec<u32>) {
+    let n = f.blocks.len();
+    let mut post = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    let mut stack = vec![(0u32, 0usize)];
+    visited[0] = true;
+    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
+        let targets = f.blocks[b as usize].term.targets();
+        if let Some(t) = targets.get(*next) {
+            *next += 1;
+            let s = t.block.0;
+            if !visited[s as usize] {
+                visited[s as usize] = true;
+                stack.push((s, 0));
+            }
+        } else {
+            post.push(b);
+            stack.pop();
+        }
+    }
+    let rpo: Vec<u32> = post.iter().rev().copied().collect();
+    let mut order = vec![u32::MAX; n];
+    for (k, &b) in rpo.iter().enumerate() {
+        order[b as usize] = k as u32;
+    }
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &b in &rpo {
+        for t in f.blocks[b as usize].term.targets() {
+            preds[t.block.0 as usize].push(b);
+        }
+    }
+    let mut idom = vec![u32::MAX; n];
+    idom[0] = 0;
+    let intersect = |idom: &[u32], mut a: u32, mut b: u32| {
+        while a != b {
+            while order[a as usize] > order[b as usize] {
+                a = idom[a as usize];
+            }
+            while order[b as usize] > order[a as usize] {
+                b = idom[b as usize];
+            }
+        }
+        a
+    };
+    loop {
+        let mut changed = false;
+        for &b in &rpo[1..] {
+            let mut new = u32::MAX;
+            for &p in &preds[b as usize] {
+                if idom[p as usize] == u32::MAX {
+                    continue;
+                }
+                new = if new == u32::MAX {
+                    p
+                } else {
+                    intersect(&idom, p, new)
+                };
+            }
+            if new != idom[b as usize] {
+                idom[b as usize] = new;
+                changed = true;
+            }
+        }
+        if !changed {
+            return (idom, rpo);
+        }
+    }
+}
+
+/// Global value numbering: a pure instruction computing what one in a
+/// dominating position already computed is replaced by that one's result
+/// (a walk of the dominator tree with a scoped table).
+pub fn number_values(f: &mut Function) {
+    let (idom, rpo) = dominators(f);
+    let n = f.blocks.len();
+    let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &b in &rpo[1..] {
+        children[idom[b as usize] as usize].push(b);
+    }
+    let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
+    let mut table: FxHashMap<InstKind, Value> = FxHashMap::default();
+    // Entries added per open block, to remove when leaving it.
+    let mut scopes: Vec<Vec<InstKind>> = Vec::new();
+    let mut walk: Vec<(u32, bool)> = vec![(0, true)];
+    while let Some((b, entering)) = walk.pop() {
+        if !entering {
+            for k in scopes.pop().expect("scope opened") {
+                table.remove(&k);
+            }
+            continue;
+        }
+        let mut added = Vec::new();
+        for k in 0..f.blocks[b as usize].insts.len() {
+            let i = f.blocks[b as usize].insts[k].0 as usize;
+            f.insts[i].kind.map_args(|v| resolve(&alias, v));
+            let kind = &f.insts[i].kind;
+            if !kind.is_pure() || f.insts[i].results().len() != 1 {
+                continue;
+            }
+            let r = f.insts[i].first_result().expect("one result");
+            // A select of equal operands is that operand.
+            if let InstKind::Select(_, a, b2) = *kind {
+                if a == b2 {
+                    alias[r.0 as usize] = a;
+                    continue;
+                }
+            }
+            match table.get(kind) {
+                Some(&v) if f.ty(v) == f.ty(r) => alias[r.0 as usize] = v,
+                Some(_) => {}
+                None => {
+                    table.insert(kind.clone(), r);
+                    added.push(kind.clone());
+                }
+            }
+        }
+        scopes.push(added);
+        walk.push((b, false));
+        for &c in children[b as usize].iter().rev() {
+            walk.push((c, true));
+        }
+    }
+    rewrite_uses(f, &alias);
 }

@@ -29,7 +29,6 @@ use iced_x86::code_asm::*;
 use tandem_vm::offsets::*;
 use tandem_vm::{ModuleEnv, TrapCode};
 
-
 /// Where an argument or parameter goes under the native convention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
@@ -72,7 +71,8 @@ pub fn arg_places(params: &[Ty], multi_result: bool) -> (Vec<Place>, u32) {
 /// Machine code for one function, at offset 0.
 pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
     let order = layout(f);
-    let folded = fold_conditions(f, &order);
+    let mut folded = fold_conditions(f, &order);
+    inline_constants(f, &order, &mut folded);
     let numbering = regalloc::number(f, &order);
     let alloc = regalloc::allocate(f, &order, &numbering, &folded);
     let mut m = Masm::new();
@@ -146,6 +146,83 @@ fn fold_conditions(f: &Function, order: &[Block]) -> Vec<bool> {
     folded
 }
 
+fn fits_i32(bits: u64) -> bool {
+    bits as i64 >= i32::MIN as i64 && bits as i64 <= i32::MAX as i64
+}
+
+/// Whether operand `k` of `inst`, the integer constant `bits`, can be an
+/// immediate of the instruction the backend emits for it.
+fn takes_immediate(f: &Function, inst: &InstKind, k: usize, bits: u64) -> bool {
+    match *inst {
+        InstKind::Bin(op, a, _) if k == 1 && !f.ty(a).is_float() => {
+            let wide = f.ty(a).is_64();
+            matches!(
+                op,
+                BinOp::Add
+                    | BinOp::Sub
+                    | BinOp::Mul
+                    | BinOp::And
+                    | BinOp::Or
+                    | BinOp::Xor
+                    | BinOp::Shl
+                    | BinOp::ShrS
+                    | BinOp::ShrU
+                    | BinOp::Rotl
+                    | BinOp::Rotr
+            ) && (!wide || fits_i32(bits))
+        }
+        InstKind::Cmp(_, a, _) if k == 1 && !f.ty(a).is_float() => {
+            !f.ty(a).is_64() || fits_i32(bits)
+        }
+        InstKind::Store(m, _, v) if k == 1 && !f.ty(v).is_float() => m.bytes < 8 || fits_i32(bits),
+        InstKind::Load(m, _) | InstKind::Store(m, ..) if k == 0 => {
+            (bits as u32 as u64).saturating_add(m.offset) <= i32::MAX as u64
+        }
+        _ => false,
+    }
+}
+
+/// Integer constants every use of which takes them as an immediate: they
+/// are never materialised in a register (marked in `folded`).
+fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
+    let mut ok = vec![false; f.types.len()];
+    for &b in order {
+        for &i in &f.block(b).insts {
+            if let (InstKind::Const(_), Some(r)) = (&f.inst(i).kind, f.inst(i).first_result()) {
+                ok[r.0 as usize] = !f.ty(r).is_float();
+            }
+        }
+    }
+    let bits_of = |v: Value| match f.defs[v.0 as usize] {
+        Def::Result(i, _) => match f.inst(i).kind {
+            InstKind::Const(bits) => Some(bits),
+            _ => None,
+        },
+        Def::Param(..) => None,
+    };
+    for &b in order {
+        for &i in &f.block(b).insts {
+            let kind = &f.inst(i).kind;
+            let mut k = 0;
+            kind.for_each_arg(|v| {
+                if ok[v.0 as usize] {
+                    let bits = bits_of(v).expect("a constant");
+                    if !takes_immediate(f, kind, k, bits) {
+                        ok[v.0 as usize] = false;
+                    }
+                }
+                k += 1;
+            });
+        }
+        f.block(b).term.for_each_arg(|v| ok[v.0 as usize] = false);
+    }
+    for (v, ok) in ok.into_iter().enumerate() {
+        if ok {
+            folded[v] = true;
+        }
+    }
+}
+
 /// A condition code, for `jcc` and `setcc`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cc {
@@ -209,7 +286,6 @@ struct Gen<'a> {
     /// Offset from `rsp` of the return area for callees with 2+ results.
     out_ret_area: i32,
 }
-
 
 fn mem(base: Gpr, disp: i32) -> AsmMemoryOperand {
     base.q() + disp
@@ -296,6 +372,21 @@ impl Gen<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// The constant `v` is, if it is an immediate of its uses (never in a
+    /// register).
+    fn imm(&self, v: Value) -> Option<u64> {
+        if !self.folded[v.0 as usize] {
+            return None;
+        }
+        match self.f.defs[v.0 as usize] {
+            Def::Result(i, _) => match self.f.inst(i).kind {
+                InstKind::Const(bits) => Some(bits),
+                _ => None,
+            },
+            Def::Param(..) => None,
         }
     }
 
@@ -391,7 +482,8 @@ impl Gen<'_> {
             self.saved.push(R14);
         }
         self.saved.push(R15);
-        let below = self.pushed() + 24 + 8 * slots as i32 + self.out_ret_area + 16 * out_rets as i32;
+        let below =
+            self.pushed() + 24 + 8 * slots as i32 + self.out_ret_area + 16 * out_rets as i32;
         let below = (below + 15) & !15;
 
         // Prologue.
@@ -499,8 +591,8 @@ impl Gen<'_> {
     }
 
     fn terminator(&mut self, b: Block, next: Option<Block>) {
-        let term = self.f.block(b).term.clone();
-        match &term {
+        let f = self.f;
+        match &f.block(b).term {
             Terminator::Jump(t) => self.jump_to(t, next),
             Terminator::Branch(c, [t, e]) => {
                 let cc = self.condition(*c);
@@ -533,7 +625,7 @@ impl Gen<'_> {
                     } else {
                         let l = self.m.label();
                         labels.push(l);
-                        stubs.push((l, t.clone()));
+                        stubs.push((l, t));
                     }
                 }
                 ok(self.a().cmp(eax, n as i32));
@@ -541,7 +633,7 @@ impl Gen<'_> {
                 self.table_search(&labels[..n], 0);
                 for (mut l, t) in stubs {
                     self.m.bind(&mut l);
-                    self.jump_to(&t, None);
+                    self.jump_to(t, None);
                 }
             }
             Terminator::Return(values) => {
@@ -650,7 +742,8 @@ impl Gen<'_> {
             let Def::Result(i, _) = self.f.defs[c.0 as usize] else {
                 unreachable!()
             };
-            match self.f.inst(i).kind.clone() {
+            let f = self.f;
+            match f.inst(i).kind {
                 InstKind::Cmp(op, a, b) => {
                     self.int_compare(a, b);
                     return Cc::of(op);
@@ -680,6 +773,14 @@ impl Gen<'_> {
     fn int_compare(&mut self, a: Value, b: Value) {
         let wide = self.f.ty(a).is_64();
         let ra = self.gpr(a, R11);
+        if let Some(k) = self.imm(b) {
+            ok(if wide {
+                self.a().cmp(ra.q(), k as i32)
+            } else {
+                self.a().cmp(ra.d(), k as u32 as i32)
+            });
+            return;
+        }
         let rb = self.gpr(b, RCX);
         if wide {
             ok(self.a().cmp(ra.q(), rb.q()));
@@ -691,13 +792,14 @@ impl Gen<'_> {
     // --- instructions ---
 
     fn inst(&mut self, i: Inst) {
-        let data = self.f.inst(i);
+        let f = self.f;
+        let data = f.inst(i);
         if data.results().any(|r| self.folded[r.0 as usize]) {
             return;
         }
         let results = || data.results().collect::<Vec<Value>>();
         let r0 = data.first_result();
-        match data.kind.clone() {
+        match data.kind {
             InstKind::Nop => {}
             InstKind::Const(bits) => {
                 let v = r0.expect("a constant has a result");
@@ -770,7 +872,7 @@ impl Gen<'_> {
                 }
                 ok(self.a().mov(qword_ptr(rax), rcx));
             }
-            InstKind::Call(func, args) => {
+            InstKind::Call(func, ref args) => {
                 let ty = self.env.func_type(func).clone();
                 ok(self.a().mov(rax, qword_ptr(r15 + VMCTX_FUNCS)));
                 ok(self.a().mov(rax, qword_ptr(rax + 8 * func as i32)));
@@ -778,7 +880,11 @@ impl Gen<'_> {
                 ok(self.a().mov(qword_ptr(rbp + slot), rax));
                 self.call(&ty, &args, &results());
             }
-            InstKind::CallIndirect { ty, table, args } => {
+            InstKind::CallIndirect {
+                ty,
+                table,
+                ref args,
+            } => {
                 let (index, args) = args.split_last().expect("the element index");
                 let r = self.gpr(*index, RCX);
                 ok(self.a().mov(ecx, r.d()));
@@ -802,7 +908,7 @@ impl Gen<'_> {
                 let ft = self.env.types[ty as usize].clone();
                 self.call(&ft, args, &results());
             }
-            InstKind::Builtin(b, args) => self.builtin(b, &args, r0),
+            InstKind::Builtin(b, ref args) => self.builtin(b, args, r0),
         }
     }
 
@@ -906,6 +1012,30 @@ impl Gen<'_> {
             BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU => {
                 return self.divide(op, wide, v, a, b)
             }
+            BinOp::Shl | BinOp::ShrS | BinOp::ShrU | BinOp::Rotl | BinOp::Rotr
+                if self.imm(b).is_some() =>
+            {
+                let k = self.imm(b).expect("checked") as u32 & if wide { 63 } else { 31 };
+                let d = self.dst_gpr(v);
+                let ra = self.gpr(a, d);
+                self.copy_gpr(d, ra);
+                let k = k as i32;
+                let a_ = &mut self.m.a;
+                ok(match (op, wide) {
+                    (BinOp::Shl, false) => a_.shl(d.d(), k),
+                    (BinOp::Shl, true) => a_.shl(d.q(), k),
+                    (BinOp::ShrS, false) => a_.sar(d.d(), k),
+                    (BinOp::ShrS, true) => a_.sar(d.q(), k),
+                    (BinOp::ShrU, false) => a_.shr(d.d(), k),
+                    (BinOp::ShrU, true) => a_.shr(d.q(), k),
+                    (BinOp::Rotl, false) => a_.rol(d.d(), k),
+                    (BinOp::Rotl, true) => a_.rol(d.q(), k),
+                    (BinOp::Rotr, false) => a_.ror(d.d(), k),
+                    _ => a_.ror(d.q(), k),
+                });
+                self.store_gpr(v, d);
+                return;
+            }
             BinOp::Shl | BinOp::ShrS | BinOp::ShrU | BinOp::Rotl | BinOp::Rotr => {
                 let rb = self.gpr(b, RCX);
                 ok(self.a().mov(rcx, rb.q()));
@@ -931,6 +1061,37 @@ impl Gen<'_> {
             _ => {}
         }
         let d = self.dst_gpr(v);
+        if let Some(k) = self.imm(b) {
+            let ra = self.gpr(a, d);
+            let k = if wide { k as i32 } else { k as u32 as i32 };
+            let a_ = &mut self.m.a;
+            if op == BinOp::Mul {
+                ok(if wide {
+                    a_.imul_3(d.q(), ra.q(), k)
+                } else {
+                    a_.imul_3(d.d(), ra.d(), k)
+                });
+            } else {
+                if d != ra {
+                    ok(a_.mov(d.q(), ra.q()));
+                }
+                ok(match (op, wide) {
+                    (BinOp::Add, false) => a_.add(d.d(), k),
+                    (BinOp::Add, true) => a_.add(d.q(), k),
+                    (BinOp::Sub, false) => a_.sub(d.d(), k),
+                    (BinOp::Sub, true) => a_.sub(d.q(), k),
+                    (BinOp::And, false) => a_.and(d.d(), k),
+                    (BinOp::And, true) => a_.and(d.q(), k),
+                    (BinOp::Or, false) => a_.or(d.d(), k),
+                    (BinOp::Or, true) => a_.or(d.q(), k),
+                    (BinOp::Xor, false) => a_.xor(d.d(), k),
+                    (BinOp::Xor, true) => a_.xor(d.q(), k),
+                    _ => unreachable!("{op:?} takes no immediate"),
+                });
+            }
+            self.store_gpr(v, d);
+            return;
+        }
         let mut rb = self.gpr(b, R11);
         let (mut a, mut b) = (a, b);
         if rb == d && self.place(a) != Place::Gpr(d) {
@@ -1207,6 +1368,9 @@ impl Gen<'_> {
     /// The address `base + index + offset` of a memory access, with the
     /// offset folded into the displacement when it fits.
     fn address(&mut self, m: MemArg, addr: Value) -> AsmMemoryOperand {
+        if let Some(k) = self.imm(addr) {
+            return r14 + (k as u32 as u64 + m.offset) as i32;
+        }
         let ra = self.gpr(addr, RCX);
         if m.offset <= i32::MAX as u64 {
             r14 + ra.q() + m.offset as i32
@@ -1257,6 +1421,18 @@ impl Gen<'_> {
                 self.a().movsd_2(qword_ptr(at), x.x())
             } else {
                 self.a().movss(dword_ptr(at), x.x())
+            });
+            return;
+        }
+        if let Some(k) = self.imm(value) {
+            let at = self.address(m, addr);
+            self.m.trap_site(TrapCode::MemoryOutOfBounds);
+            let a_ = &mut self.m.a;
+            ok(match m.bytes {
+                1 => a_.mov(byte_ptr(at), k as u8 as i32),
+                2 => a_.mov(word_ptr(at), k as u16 as i32),
+                4 => a_.mov(dword_ptr(at), k as u32 as i32),
+                _ => a_.mov(qword_ptr(at), k as i32),
             });
             return;
         }

@@ -11,6 +11,8 @@
 
 use super::masm::*;
 use crate::ir::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Where a value lives for its whole life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +139,9 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
                 calls.push(pos);
             }
             inst.kind.for_each_arg(|a| {
+                if folded[a.0 as usize] {
+                    return;
+                }
                 touch(a.0 as usize, pos, &mut start, &mut end);
                 uses.push((a.0, b.0));
             });
@@ -146,6 +151,9 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             }
         }
         terminator_uses(f, b, folded, |a| {
+            if folded[a.0 as usize] {
+                return;
+            }
             touch(a.0 as usize, n.block_end[bi] - 1, &mut start, &mut end);
             uses.push((a.0, b.0));
         });
@@ -194,17 +202,22 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     // Per slot, the end of the last interval given it. A slot may go to an
     // interval only if that end lies before the interval's start: a value
     // spilled after the fact has lived since before the current position.
-    let mut slot_end: Vec<u32> = Vec::new();
+    // The slots by that end, earliest first.
+    let mut slot_ends: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
+    let mut slots = 0u32;
     let mut take_slot = |from: u32, to: u32| {
-        let k = match slot_end.iter().position(|&e| e < from) {
-            Some(k) => k,
-            None => {
-                slot_end.push(0);
-                slot_end.len() - 1
+        let k = match slot_ends.peek() {
+            Some(&Reverse((e, k))) if e < from => {
+                slot_ends.pop();
+                k
+            }
+            _ => {
+                slots += 1;
+                slots - 1
             }
         };
-        slot_end[k] = to;
-        k as u32
+        slot_ends.push(Reverse((to, k)));
+        k
     };
     for v in order_by_start {
         let s = start[v];
@@ -245,7 +258,6 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             *loc = Loc::None;
         }
     }
-    let slots = slot_end.len() as u32;
     Allocation { locs, slots }
 }
 
