@@ -878,7 +878,7 @@ impl Gen<'_> {
                 ok(self.a().mov(rax, qword_ptr(rax + 8 * func as i32)));
                 let slot = self.callee_slot();
                 ok(self.a().mov(qword_ptr(rbp + slot), rax));
-                self.call(&ty, &args, &results());
+                self.call(&ty, args, &results());
             }
             InstKind::CallIndirect {
                 ty,
