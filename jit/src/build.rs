@@ -72,8 +72,17 @@ struct Builder<'a> {
     f: Function,
     /// Type of each local.
     locals: Vec<Ty>,
-    /// Last value of `(local, block)`.
+    /// Last value of `(local, block)` for blocks that have ended (and
+    /// values at entry found by reading).
     defs: FxHashMap<(u32, Block), Value>,
+    /// The current block's values of locals, valid where `cur_block` names
+    /// it: reads and writes within a block need no hashing.
+    cur_val: Vec<Value>,
+    cur_block: Vec<u32>,
+    /// Locals the current block wrote, flushed to `defs` when it ends, and
+    /// per local the block that last wrote it.
+    written: Vec<u32>,
+    wrote_in: Vec<u32>,
     sealed: Vec<bool>,
     preds: Vec<Vec<Block>>,
     /// Per block, its parameters that stand for locals, and which.
@@ -96,6 +105,10 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         f: Function::default(),
         locals: Vec::new(),
         defs: FxHashMap::default(),
+        cur_val: Vec::new(),
+        cur_block: Vec::new(),
+        written: Vec::new(),
+        wrote_in: Vec::new(),
         sealed: Vec::new(),
         preds: Vec::new(),
         var_params: Vec::new(),
@@ -129,6 +142,10 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
             b.defs.insert((index, entry), zero);
         }
     }
+    let n = b.locals.len();
+    b.cur_val = vec![Value(0); n];
+    b.cur_block = vec![u32::MAX; n];
+    b.wrote_in = vec![u32::MAX; n];
     let results = b.f.results.clone();
     let end = b.new_block(&results);
     b.frames.push(Frame {
@@ -197,7 +214,26 @@ impl Builder<'_> {
 
     fn write_local(&mut self, local: u32, v: Value) {
         let b = self.cur.expect("writes happen in reachable code");
-        self.defs.insert((local, b), v);
+        let l = local as usize;
+        if self.wrote_in[l] != b.0 {
+            self.wrote_in[l] = b.0;
+            self.written.push(local);
+        }
+        self.cur_block[l] = b.0;
+        self.cur_val[l] = v;
+    }
+
+    /// A local's value in the current block.
+    fn get_local(&mut self, local: u32) -> Value {
+        let b = self.cur.expect("reads happen in reachable code");
+        let l = local as usize;
+        if self.cur_block[l] == b.0 {
+            return self.cur_val[l];
+        }
+        let v = self.read_local(local, b);
+        self.cur_block[l] = b.0;
+        self.cur_val[l] = v;
+        v
     }
 
     fn read_local(&mut self, local: u32, b: Block) -> Value {
@@ -248,6 +284,10 @@ impl Builder<'_> {
 
     fn terminate(&mut self, term: Terminator) {
         let b = self.cur.take().expect("terminating reachable code");
+        for local in std::mem::take(&mut self.written) {
+            let l = local as usize;
+            self.defs.insert((local, b), self.cur_val[l]);
+        }
         for t in term.targets() {
             self.preds[t.block.0 as usize].push(b);
         }
@@ -533,8 +573,7 @@ impl Builder<'_> {
                 self.emit(InstKind::Select(c, a, b), ty);
             }
             O::LocalGet { local_index } => {
-                let b = self.cur.expect("reachable");
-                let v = self.read_local(local_index, b);
+                let v = self.get_local(local_index);
                 self.stack.push(v);
             }
             O::LocalSet { local_index } => {
