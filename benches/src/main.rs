@@ -1,6 +1,10 @@
-//! Side-by-side comparison of tandem's interpreter with wasmi (and wasm3) on the shared
-//! benchmark modules, in one run: prints a table of medians and ratios. The
-//! engines take turns run by run (see `alternate`).
+//! Side-by-side comparison of tandem's tiers with their peers on the shared
+//! benchmark modules, in one run: the interpreter beside wasmi (and wasm3),
+//! the JIT beside wasmtime's Cranelift (through the prebuilt `wasmtime`
+//! Python package, `benches/wasmtime_peer.py`, when `python3 -c 'import
+//! wasmtime'` works). Prints a table of medians and ratios; the engines take
+//! turns run by run (see `alternate`). The last rows are compile
+//! throughput on spidermonkey.wasm and start-up.
 //!
 //! Usage: `cargo run -p tandem-bench --release [--features wasm3] -- [--runs N] [--only NAME]`
 //! (run from the repository root; modules come from `../shared/bench`).
@@ -81,9 +85,13 @@ const MICROS: &[Micro] = &[
     },
 ];
 
-fn tandem_micro(wasm: &[u8], arg: i64) -> Duration {
+fn tandem_engine(tier: tandem::Tier) -> tandem::Engine {
+    tandem::Engine::new(tandem::Config::new().tier(tier)).expect("tier available")
+}
+
+fn tandem_micro(tier: tandem::Tier, wasm: &[u8], arg: i64) -> Duration {
     use tandem::*;
-    let engine = Engine::default();
+    let engine = tandem_engine(tier);
     let module = Module::new(&engine, wasm).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
@@ -119,9 +127,9 @@ fn clock_ms() -> i32 {
     START.get_or_init(Instant::now).elapsed().as_millis() as i32
 }
 
-fn tandem_coremark(wasm: &[u8]) -> f32 {
+fn tandem_coremark(tier: tandem::Tier, wasm: &[u8]) -> f32 {
     use tandem::*;
-    let engine = Engine::default();
+    let engine = tandem_engine(tier);
     let module = Module::new(&engine, wasm).unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
@@ -141,6 +149,28 @@ fn wasmi_coremark(wasm: &[u8]) -> f32 {
     let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
     let run = instance.get_typed_func::<(), f32>(&store, "run").unwrap();
     run.call(&mut store, ()).unwrap()
+}
+
+/// One measurement by the wasmtime peer script (`None` if Python's
+/// `wasmtime` package is missing or the run failed).
+fn wasmtime_peer(args: &[&str]) -> Option<f64> {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wasmtime_peer.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .args(args)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+/// `wasm` in a temporary file, for the peer script.
+fn temp_wasm(name: &str, wasm: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("tandem-bench-{}-{name}.wasm", std::process::id()));
+    std::fs::write(&path, wasm).unwrap();
+    path
 }
 
 #[cfg(feature = "wasm3")]
@@ -177,31 +207,31 @@ fn wasm3_coremark(_: &[u8]) -> Option<f32> {
     None
 }
 
-/// Prints one table row; `None` (a peer that cannot run the module) shows as n/a.
-fn row(
-    name: &str,
-    tandem: f64,
-    wasmi: f64,
-    wasm3: Option<f64>,
-    unit: &str,
-    higher_is_better: bool,
-) {
-    let ratio = |peer: f64| {
-        if higher_is_better {
-            tandem / peer
-        } else {
-            peer / tandem
-        }
-    };
-    let wasm3_col = wasm3.map_or("n/a".to_string(), |v| format!("{v:.1}{unit}"));
-    let wasm3_ratio = wasm3.map_or("n/a".to_string(), |v| format!("{:.2}x", ratio(v)));
+/// A measurement as a table cell (`n/a` where a peer cannot run).
+fn cell(v: Option<f64>, unit: &str) -> String {
+    v.map_or("n/a".to_string(), |v| format!("{v:.1}{unit}"))
+}
+
+/// How many times faster `a` is than `b`.
+fn speedup(a: Option<f64>, b: Option<f64>, higher_is_better: bool) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}x", if higher_is_better { a / b } else { b / a }),
+        _ => "n/a".to_string(),
+    }
+}
+
+/// Prints one table row: [interp, jit, wasmi, wasmtime, wasm3].
+fn row(name: &str, r: &[Option<f64>], unit: &str, higher_is_better: bool) {
     println!(
-        "{name:<26} {:>12} {:>12} {:>12} {:>10} {:>10}",
-        format!("{tandem:.1}{unit}"),
-        format!("{wasmi:.1}{unit}"),
-        wasm3_col,
-        format!("{:.2}x", ratio(wasmi)),
-        wasm3_ratio,
+        "{name:<24} {:>11} {:>11} {:>11} {:>11} {:>11} {:>10} {:>10} {:>10}",
+        cell(r[0], unit),
+        cell(r[1], unit),
+        cell(r[2], unit),
+        cell(r[3], unit),
+        cell(r[4], unit),
+        speedup(r[0], r[2], higher_is_better),
+        speedup(r[1], r[3], higher_is_better),
+        speedup(r[1], r[0], higher_is_better),
     );
 }
 
@@ -209,7 +239,7 @@ fn row(
 /// large module, its imported functions satisfied by stubs that trap.
 fn tandem_startup(wasm: &[u8]) -> Duration {
     use tandem::*;
-    let engine = Engine::default();
+    let engine = tandem_engine(Tier::Interp);
     time(|| {
         let module = Module::new(&engine, wasm).unwrap();
         let mut store = Store::new(&engine, ());
@@ -260,55 +290,80 @@ fn main() {
     // Optional filter: only benchmarks whose name contains it.
     let filter = flag("--only").unwrap_or_default();
     let root = shared_bench();
+    use tandem::Tier::{Interp, Jit};
     println!(
-        "{:<26} {:>12} {:>12} {:>12} {:>10} {:>10}",
-        "benchmark", "tandem", "wasmi", "wasm3", "vs wasmi", "vs wasm3"
+        "{:<24} {:>11} {:>11} {:>11} {:>11} {:>11} {:>10} {:>10} {:>10}",
+        "benchmark", "interp", "jit", "wasmi", "wasmtime", "wasm3", "int/wasmi", "jit/wtime", "jit/int"
     );
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     for m in MICROS.iter().filter(|m| m.file.contains(&filter)) {
         let wasm = wat::parse_file(root.join("wat").join(m.file)).unwrap();
+        let file = temp_wasm(m.file, &wasm);
+        let arg = m.arg.to_string();
         let r = alternate(
             runs,
             &mut [
-                &mut || Some(ms(tandem_micro(&wasm, m.arg))),
+                &mut || Some(ms(tandem_micro(Interp, &wasm, m.arg))),
+                &mut || Some(ms(tandem_micro(Jit, &wasm, m.arg))),
                 &mut || Some(ms(wasmi_micro(&wasm, m.arg))),
+                &mut || wasmtime_peer(&["micro", file.to_str().unwrap(), &arg]),
                 &mut || wasm3_micro(&wasm, m.arg).map(ms),
             ],
         );
-        row(m.file, r[0].unwrap(), r[1].unwrap(), r[2], "ms", false);
+        row(m.file, &r, "ms", false);
+        let _ = std::fs::remove_file(file);
     }
     if "coremark".contains(&filter) {
-        let wasm = std::fs::read(root.join("coremark.wasm")).unwrap();
+        let path = root.join("coremark.wasm");
+        let wasm = std::fs::read(&path).unwrap();
         let score = |s: f32| s as f64;
-        // Every run: wasmi's score alone varies by 10% run to run (3690 to
-        // 4080 on this machine), so a median of three moved the ratio by as
-        // much. A run of the three engines takes about a minute.
+        // Every run: wasmi's score alone varies by 10% run to run, so a
+        // median of three moved the ratio by as much. A run of all the
+        // engines takes about a minute.
         let r = alternate(
             runs,
             &mut [
-                &mut || Some(score(tandem_coremark(&wasm))),
+                &mut || Some(score(tandem_coremark(Interp, &wasm))),
+                &mut || Some(score(tandem_coremark(Jit, &wasm))),
                 &mut || Some(score(wasmi_coremark(&wasm))),
+                &mut || wasmtime_peer(&["coremark", path.to_str().unwrap()]),
                 &mut || wasm3_coremark(&wasm).map(score),
             ],
         );
-        row(
-            "coremark (score)",
-            r[0].unwrap(),
-            r[1].unwrap(),
-            r[2],
-            "",
-            true,
-        );
+        row("coremark (score)", &r, "", true);
     }
     if "spidermonkey".contains(&filter) {
-        let wasm = std::fs::read(root.join("spidermonkey.wasm")).unwrap();
+        let path = root.join("spidermonkey.wasm");
+        let wasm = std::fs::read(&path).unwrap();
+        let mb = wasm.len() as f64 / 1e6;
+        // Compile throughput: validation plus every function translated
+        // (interp) or compiled (jit), in MB of Wasm per second.
+        let mbps = |d: Duration| mb / d.as_secs_f64();
+        let compile = |tier| {
+            let engine = tandem_engine(tier);
+            time(|| {
+                let module = tandem::Module::new(&engine, &wasm).unwrap();
+                module.compile_all().unwrap();
+            })
+            .0
+        };
+        let r = alternate(
+            runs,
+            &mut [
+                &mut || Some(mbps(compile(Interp))),
+                &mut || Some(mbps(compile(Jit))),
+                &mut || None,
+                &mut || wasmtime_peer(&["compile", path.to_str().unwrap()]).map(|ms| mb / (ms / 1e3)),
+                &mut || None,
+            ],
+        );
+        row("spidermonkey compile", &r, "MB/s", true);
         let r = alternate(
             runs,
             &mut [&mut || Some(ms(tandem_startup(&wasm))), &mut || {
                 Some(ms(wasmi_startup(&wasm)))
             }],
         );
-        let (t, w) = (r[0].unwrap(), r[1].unwrap());
-        row("spidermonkey start-up", t, w, None, "ms", false);
+        row("spidermonkey start-up", &[r[0], None, r[1], None, None], "ms", false);
     }
 }

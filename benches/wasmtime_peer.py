@@ -1,0 +1,45 @@
+"""The wasmtime (Cranelift) peer of tandem-bench, through the prebuilt
+`wasmtime` Python package (pip install wasmtime): one measurement per
+invocation, printed as a number on stdout.
+
+    wasmtime_peer.py micro FILE.wasm ARG     -> milliseconds of the `run` call
+    wasmtime_peer.py coremark FILE.wasm      -> the CoreMark score
+    wasmtime_peer.py compile FILE.wasm       -> milliseconds to compile
+"""
+import sys
+import time
+
+import wasmtime
+
+
+def main():
+    what, path = sys.argv[1], sys.argv[2]
+    engine = wasmtime.Engine()
+    wasm = open(path, "rb").read()
+    if what == "compile":
+        start = time.perf_counter()
+        wasmtime.Module(engine, wasm)
+        print((time.perf_counter() - start) * 1e3)
+        return
+    store = wasmtime.Store(engine)
+    module = wasmtime.Module(engine, wasm)
+    linker = wasmtime.Linker(engine)
+    if what == "coremark":
+        t0 = time.perf_counter()
+        clock = wasmtime.Func(
+            store,
+            wasmtime.FuncType([], [wasmtime.ValType.i32()]),
+            lambda: int((time.perf_counter() - t0) * 1e3),
+        )
+        linker.define(store, "env", "clock_ms", clock)
+        run = linker.instantiate(store, module).exports(store)["run"]
+        print(run(store))
+        return
+    arg = int(sys.argv[3])
+    run = linker.instantiate(store, module).exports(store)["run"]
+    start = time.perf_counter()
+    run(store, arg)
+    print((time.perf_counter() - start) * 1e3)
+
+
+main()
