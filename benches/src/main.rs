@@ -168,7 +168,8 @@ fn wasmtime_peer(args: &[&str]) -> Option<f64> {
 
 /// `wasm` in a temporary file, for the peer script.
 fn temp_wasm(name: &str, wasm: &[u8]) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("tandem-bench-{}-{name}.wasm", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("tandem-bench-{}-{name}.wasm", std::process::id()));
     std::fs::write(&path, wasm).unwrap();
     path
 }
@@ -293,7 +294,15 @@ fn main() {
     use tandem::Tier::{Interp, Jit};
     println!(
         "{:<24} {:>11} {:>11} {:>11} {:>11} {:>11} {:>10} {:>10} {:>10}",
-        "benchmark", "interp", "jit", "wasmi", "wasmtime", "wasm3", "int/wasmi", "jit/wtime", "jit/int"
+        "benchmark",
+        "interp",
+        "jit",
+        "wasmi",
+        "wasmtime",
+        "wasm3",
+        "int/wasmi",
+        "jit/wtime",
+        "jit/int"
     );
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     for m in MICROS.iter().filter(|m| m.file.contains(&filter)) {
@@ -353,7 +362,9 @@ fn main() {
                 &mut || Some(mbps(compile(Interp))),
                 &mut || Some(mbps(compile(Jit))),
                 &mut || None,
-                &mut || wasmtime_peer(&["compile", path.to_str().unwrap()]).map(|ms| mb / (ms / 1e3)),
+                &mut || {
+                    wasmtime_peer(&["compile", path.to_str().unwrap()]).map(|ms| mb / (ms / 1e3))
+                },
                 &mut || None,
             ],
         );
@@ -364,6 +375,11 @@ fn main() {
                 Some(ms(wasmi_startup(&wasm)))
             }],
         );
-        row("spidermonkey start-up", &[r[0], None, r[1], None, None], "ms", false);
+        row(
+            "spidermonkey start-up",
+            &[r[0], None, r[1], None, None],
+            "ms",
+            false,
+        );
     }
 }

@@ -85,6 +85,7 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
         labels,
         folded,
         builtin_trap: None,
+        dest: Vec::new(),
         out_ret_area: 0,
         saved: Vec::new(),
     };
@@ -92,24 +93,33 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
     g.m.finish()
 }
 
-/// Blocks reachable from the entry, in creation order (which follows the
-/// Wasm source: loop bodies after their headers, `else` arms after `then`).
+/// Blocks reachable from the entry in reverse postorder, with each block's
+/// first target right after it where possible (the fall-through of a
+/// branch, a loop body after its header). Every block comes after its
+/// dominators, so a value's definition precedes its uses in the layout
+/// and live intervals stay tight (the function's exit comes last, not
+/// right after the entry where Wasm creates it).
 fn layout(f: &Function) -> Vec<Block> {
-    let mut reachable = vec![false; f.blocks.len()];
-    let mut work = vec![Block(0)];
-    reachable[0] = true;
-    while let Some(b) = work.pop() {
-        for t in f.block(b).term.targets() {
-            if !reachable[t.block.0 as usize] {
-                reachable[t.block.0 as usize] = true;
-                work.push(t.block);
-            }
+    let mut visited = vec![false; f.blocks.len()];
+    let mut post = Vec::with_capacity(f.blocks.len());
+    // (block, index of the next target to visit, counting down).
+    let mut stack = vec![(Block(0), f.block(Block(0)).term.targets().len())];
+    visited[0] = true;
+    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
+        if *next == 0 {
+            post.push(b);
+            stack.pop();
+            continue;
+        }
+        *next -= 1;
+        let t = f.block(b).term.targets()[*next].block;
+        if !visited[t.0 as usize] {
+            visited[t.0 as usize] = true;
+            stack.push((t, f.block(t).term.targets().len()));
         }
     }
-    (0..f.blocks.len() as u32)
-        .map(Block)
-        .filter(|b| reachable[b.0 as usize])
-        .collect()
+    post.reverse();
+    post
 }
 
 /// Integer comparisons (and `eqz`) whose only use is the branch that ends
@@ -283,6 +293,8 @@ struct Gen<'a> {
     builtin_trap: Option<CodeLabel>,
     /// The callee-saved registers the prologue saves, in push order.
     saved: Vec<Gpr>,
+    /// Where a jump to each block goes (itself, or past empty blocks).
+    dest: Vec<Block>,
     /// Offset from `rsp` of the return area for callees with 2+ results.
     out_ret_area: i32,
 }
@@ -529,14 +541,43 @@ impl Gen<'_> {
             .collect();
         self.parallel_move(moves);
 
-        for (k, &b) in order.iter().enumerate() {
+        // Jump threading: an empty block that only jumps on, moving
+        // nothing, is never emitted; jumps to it go where it goes.
+        self.dest = (0..f.blocks.len() as u32).map(Block).collect();
+        for &b in order {
+            if let (true, Terminator::Jump(t)) = (f.block(b).insts.is_empty(), &f.block(b).term) {
+                if self.moves_of(t).is_empty() {
+                    self.dest[b.0 as usize] = t.block;
+                }
+            }
+        }
+        for &b in order {
+            // Follow the chain; a cycle of empty blocks (an empty infinite
+            // loop) keeps its first block.
+            let (mut d, mut steps) = (b, 0);
+            while self.dest[d.0 as usize] != d && steps < order.len() {
+                d = self.dest[d.0 as usize];
+                steps += 1;
+            }
+            self.dest[b.0 as usize] = if steps == order.len() { b } else { d };
+        }
+        let emitted: Vec<Block> = order
+            .iter()
+            .copied()
+            .filter(|&b| self.dest[b.0 as usize] == b)
+            .collect();
+        if emitted.first() != Some(&self.dest[0]) {
+            let l = self.label_of(Block(0));
+            ok(self.a().jmp(l));
+        }
+        for (k, &b) in emitted.iter().enumerate() {
             let mut label = self.labels[b.0 as usize];
             self.m.bind(&mut label);
             self.labels[b.0 as usize] = label;
             for &i in &f.block(b).insts {
                 self.inst(i);
             }
-            let next = order.get(k + 1).copied();
+            let next = emitted.get(k + 1).copied();
             self.terminator(b, next);
         }
 
@@ -570,24 +611,36 @@ impl Gen<'_> {
         ok(a.ret());
     }
 
+    /// The label a jump to `b` goes to (past empty forwarding blocks).
+    fn label_of(&self, b: Block) -> CodeLabel {
+        self.labels[self.dest[b.0 as usize].0 as usize]
+    }
+
+    /// Whether a jump to `b` would go to `next`, the block emitted next.
+    fn falls_into(&self, b: Block, next: Option<Block>) -> bool {
+        Some(self.dest[b.0 as usize]) == next
+    }
+
     fn jump_to(&mut self, t: &Target, next: Option<Block>) {
-        self.edge_moves(t);
-        if Some(t.block) != next {
-            let l = self.labels[t.block.0 as usize];
+        let moves = self.moves_of(t);
+        self.parallel_move(moves);
+        if !self.falls_into(t.block, next) {
+            let l = self.label_of(t.block);
             ok(self.a().jmp(l));
         }
     }
 
-    fn edge_moves(&mut self, t: &Target) {
+    /// The moves an edge makes: its arguments into the target's parameters
+    /// (none where they share a location).
+    fn moves_of(&self, t: &Target) -> Vec<(Place, Place)> {
         let params = &self.f.block(t.block).params;
-        let moves = t
-            .args
+        t.args
             .iter()
             .zip(params)
             .filter(|(_, p)| self.locs[p.0 as usize] != Loc::None)
             .map(|(&a, &p)| (self.place(a), self.place(p)))
-            .collect();
-        self.parallel_move(moves);
+            .filter(|(s, d)| s != d)
+            .collect()
     }
 
     fn terminator(&mut self, b: Block, next: Option<Block>) {
@@ -596,10 +649,10 @@ impl Gen<'_> {
             Terminator::Jump(t) => self.jump_to(t, next),
             Terminator::Branch(c, [t, e]) => {
                 let cc = self.condition(*c);
-                if t.args.is_empty() && e.args.is_empty() {
-                    let lt = self.labels[t.block.0 as usize];
-                    if Some(t.block) == next {
-                        let le = self.labels[e.block.0 as usize];
+                if self.moves_of(t).is_empty() && self.moves_of(e).is_empty() {
+                    let lt = self.label_of(t.block);
+                    if self.falls_into(t.block, next) {
+                        let le = self.label_of(e.block);
                         self.jcc(cc.not(), le);
                     } else {
                         self.jcc(cc, lt);
@@ -620,8 +673,8 @@ impl Gen<'_> {
                 let mut stubs = Vec::new();
                 let mut labels = Vec::new();
                 for t in targets {
-                    if t.args.is_empty() {
-                        labels.push(self.labels[t.block.0 as usize]);
+                    if self.moves_of(t).is_empty() {
+                        labels.push(self.label_of(t.block));
                     } else {
                         let l = self.m.label();
                         labels.push(l);

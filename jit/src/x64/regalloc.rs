@@ -114,15 +114,23 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     let mut uses: Vec<(u32, u32)> = Vec::new();
     let mut preds: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
     let mut calls = Vec::new();
+    // (value, value) pairs joined by an edge move, both ways: a value
+    // prefers its partner's register.
+    let mut partners: Vec<(u32, u32)> = Vec::new();
     for &b in order {
         let bi = b.0 as usize;
         let block = f.block(b);
+        // An edge's moves write the target's parameters at the end of this
+        // block, on the path to that target only: a value live there is
+        // live into the target, so it overlaps the parameters at the
+        // target's start and never shares their registers. The parameters'
+        // intervals need not reach back here, which lets an argument and
+        // its parameter share a register (then the move vanishes).
         for t in block.term.targets() {
             preds[t.block.0 as usize].push(b.0);
-            // The edge's moves write the target's parameters at the end of
-            // this block: they must own their locations there.
-            for &p in &f.block(t.block).params {
-                touch(p.0 as usize, n.block_end[bi], &mut start, &mut end);
+            for (&a, &p) in t.args.iter().zip(&f.block(t.block).params) {
+                partners.push((a.0, p.0));
+                partners.push((p.0, a.0));
             }
         }
         for &p in &block.params {
@@ -189,6 +197,7 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         }
     }
     calls.sort_unstable();
+    partners.sort_unstable();
     let crosses_call = |v: usize| {
         let i = calls.partition_point(|&c| c < start[v]);
         i < calls.len() && calls[i] + 1 < end[v]
@@ -231,7 +240,13 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             (false, true) => &INT_ACROSS_CALLS,
             (false, false) => &INT_POOL,
         };
-        if let Some(&loc) = candidates.iter().find(|&&l| !taken(l)) {
+        let lo = partners.partition_point(|&(x, _)| (x as usize) < v);
+        let preferred = partners[lo..]
+            .iter()
+            .take_while(|&&(x, _)| x as usize == v)
+            .map(|&(_, p)| locs[p as usize])
+            .find(|&l| l != Loc::None && candidates.contains(&l) && !taken(l));
+        if let Some(loc) = preferred.or_else(|| candidates.iter().copied().find(|&l| !taken(l))) {
             locs[v] = loc;
             active.push((end[v], v));
             continue;
