@@ -587,11 +587,15 @@ impl Builder<'_> {
             O::GlobalGet { global_index } => {
                 let ty = Ty::of(self.env.globals[global_index as usize].content_type)
                     .ok_or_else(|| unsupported("v128"))?;
-                self.emit(InstKind::GlobalGet(global_index), ty);
+                let addr = self.push_inst(InstKind::GlobalAddr(global_index), &[Ty::I64]);
+                let addr = self.f.result(addr);
+                self.emit(InstKind::GlobalGet(addr), ty);
             }
             O::GlobalSet { global_index } => {
                 let v = self.pop();
-                self.push_inst(InstKind::GlobalSet(global_index, v), &[]);
+                let addr = self.push_inst(InstKind::GlobalAddr(global_index), &[Ty::I64]);
+                let addr = self.f.result(addr);
+                self.push_inst(InstKind::GlobalSet(addr, v), &[]);
             }
 
             O::I32Load { memarg } => self.load(memarg, 4, false, Ty::I32),

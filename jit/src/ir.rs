@@ -189,8 +189,13 @@ pub enum InstKind {
     Select(Value, Value, Value),
     Load(MemArg, Value),
     Store(MemArg, Value, Value),
-    GlobalGet(u32),
-    GlobalSet(u32, Value),
+    /// The address of global `g`'s cell, which never moves: pure, so value
+    /// numbering computes it once where it dominates its uses.
+    GlobalAddr(u32),
+    /// A global's value, from its cell's address.
+    GlobalGet(Value),
+    /// Stores a value into a global's cell: `(address, value)`.
+    GlobalSet(Value, Value),
     /// A direct call to function `func` of the module.
     Call(u32, Vec<Value>),
     /// `call_indirect` of type index `ty` through table `table`; the last
@@ -210,12 +215,12 @@ impl InstKind {
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalGet(_) | Nop => {}
-            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) => {
+            Const(_) | GlobalAddr(_) | Nop => {}
+            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 f(*a);
                 f(*b);
             }
-            Un(_, a) | Load(_, a) | GlobalSet(_, a) => f(*a),
+            Un(_, a) | Load(_, a) | GlobalGet(a) => f(*a),
             Select(c, a, b) => {
                 f(*c);
                 f(*a);
@@ -231,12 +236,12 @@ impl InstKind {
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalGet(_) | Nop => {}
-            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) => {
+            Const(_) | GlobalAddr(_) | Nop => {}
+            Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 *a = f(*a);
                 *b = f(*b);
             }
-            Un(_, a) | Load(_, a) | GlobalSet(_, a) => *a = f(*a),
+            Un(_, a) | Load(_, a) | GlobalGet(a) => *a = f(*a),
             Select(c, a, b) => {
                 *c = f(*c);
                 *a = f(*a);
@@ -253,7 +258,7 @@ impl InstKind {
     pub fn has_effects(&self) -> bool {
         use InstKind::*;
         match self {
-            Const(_) | Cmp(..) | Select(..) | GlobalGet(_) | Nop => false,
+            Const(_) | Cmp(..) | Select(..) | GlobalAddr(_) | GlobalGet(_) | Nop => false,
             Bin(op, ..) => matches!(op, BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU),
             Un(op, _) => matches!(op, UnOp::TruncS | UnOp::TruncU),
             // A load may trap out of bounds.
@@ -272,7 +277,7 @@ impl InstKind {
     pub fn is_pure(&self) -> bool {
         use InstKind::*;
         match self {
-            Const(_) | Cmp(..) | Select(..) => true,
+            Const(_) | Cmp(..) | Select(..) | GlobalAddr(_) => true,
             Bin(..) | Un(..) => !self.has_effects(),
             _ => false,
         }

@@ -895,35 +895,44 @@ impl Gen<'_> {
             InstKind::Select(c, a, b) => self.select(r0.expect("result"), c, a, b),
             InstKind::Load(m, addr) => self.load(r0.expect("result"), m, addr),
             InstKind::Store(m, addr, value) => self.store(m, addr, value),
-            InstKind::GlobalGet(g) => {
+            InstKind::GlobalAddr(g) => {
                 let v = r0.expect("result");
-                ok(self.a().mov(rax, qword_ptr(r15 + VMCTX_GLOBALS)));
-                ok(self.a().mov(rax, qword_ptr(rax + 8 * g as i32)));
+                let d = self.dst_gpr(v);
+                ok(self.a().mov(d.q(), qword_ptr(r15 + VMCTX_GLOBALS)));
+                ok(self.a().mov(d.q(), qword_ptr(d.q() + 8 * g as i32)));
+                self.store_gpr(v, d);
+            }
+            InstKind::GlobalGet(addr) => {
+                let v = r0.expect("result");
+                let ra = self.gpr(addr, RCX);
+                // The whole cell: a 32-bit value's upper bits are zero there.
                 if self.f.ty(v).is_float() {
                     let d = self.dst_xmm(v);
-                    ok(self.a().movsd_2(d.x(), qword_ptr(rax)));
+                    ok(self.a().movsd_2(d.x(), qword_ptr(ra.q())));
                     self.store_xmm(v, d);
                 } else {
                     let d = self.dst_gpr(v);
-                    ok(self.a().mov(d.q(), qword_ptr(rax)));
+                    ok(self.a().mov(d.q(), qword_ptr(ra.q())));
                     self.store_gpr(v, d);
                 }
             }
-            InstKind::GlobalSet(g, value) => {
-                ok(self.a().mov(rax, qword_ptr(r15 + VMCTX_GLOBALS)));
-                ok(self.a().mov(rax, qword_ptr(rax + 8 * g as i32)));
-                if self.f.ty(value).is_float() {
-                    let x = self.xmm(value, Xmm(15));
-                    // The whole cell: 32-bit values keep their upper bits zero.
-                    ok(self.a().movq(rcx, x.x()));
-                    if !self.f.ty(value).is_64() {
-                        ok(self.a().mov(ecx, ecx));
+            InstKind::GlobalSet(addr, value) => {
+                let ra = self.gpr(addr, RCX);
+                let r = match self.f.ty(value) {
+                    // The whole cell, an f32 zero-extended.
+                    Ty::F32 => {
+                        let x = self.xmm(value, Xmm(15));
+                        ok(self.a().movd(eax, x.x()));
+                        RAX
                     }
-                } else {
-                    let r = self.gpr(value, RCX);
-                    ok(self.a().mov(rcx, r.q()));
-                }
-                ok(self.a().mov(qword_ptr(rax), rcx));
+                    Ty::F64 => {
+                        let x = self.xmm(value, Xmm(15));
+                        ok(self.a().movq(rax, x.x()));
+                        RAX
+                    }
+                    _ => self.gpr(value, RAX),
+                };
+                ok(self.a().mov(qword_ptr(ra.q()), r.q()));
             }
             InstKind::Call(func, ref args) => {
                 let ty = self.env.func_type(func).clone();
