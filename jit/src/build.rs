@@ -79,6 +79,9 @@ struct Builder<'a> {
     /// it: reads and writes within a block need no hashing.
     cur_val: Vec<Value>,
     cur_block: Vec<u32>,
+    /// Blocks that got a parameter for a local (whose edges need an
+    /// argument for it).
+    grown: Vec<Block>,
     /// Locals the current block wrote, flushed to `defs` when it ends, and
     /// per local the block that last wrote it.
     written: Vec<u32>,
@@ -109,6 +112,7 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         cur_block: Vec::new(),
         written: Vec::new(),
         wrote_in: Vec::new(),
+        grown: Vec::new(),
         sealed: Vec::new(),
         preds: Vec::new(),
         var_params: Vec::new(),
@@ -249,6 +253,7 @@ impl Builder<'_> {
             // whose arguments `finish` supplies on every edge.
             let v = self.f.add_param(b, self.locals[local as usize]);
             self.var_params[b.0 as usize].push((v, local));
+            self.grown.push(b);
             v
         };
         self.defs.insert((local, b), v);
@@ -773,33 +778,32 @@ impl Builder<'_> {
     }
 
     /// Supplies the locals' arguments on every edge, then removes
-    /// parameters with a single incoming value.
+    /// parameters with a single incoming value. Reading a local in a
+    /// predecessor may add parameters elsewhere: those blocks' edges are
+    /// visited again, until every edge has an argument per parameter.
     fn finish(&mut self) {
-        // Arguments for the locals' parameters, block by block. Reading a
-        // local in a predecessor may add parameters elsewhere, so repeat
-        // until every edge has an argument per parameter.
-        loop {
-            let mut changed = false;
-            for b in 0..self.f.blocks.len() {
-                for t in 0..self.f.blocks[b].term.targets().len() {
-                    let target = &self.f.blocks[b].term.targets()[t];
-                    let (to, have) = (target.block, target.args.len());
-                    let want = self.f.block(to).params.len();
-                    if have == want {
+        let mut work = std::mem::take(&mut self.grown);
+        while let Some(to) = work.pop() {
+            let want = self.f.block(to).params.len();
+            let first_var = self.stack_params[to.0 as usize];
+            for k in 0..self.preds[to.0 as usize].len() {
+                let p = self.preds[to.0 as usize][k];
+                for t in 0..self.f.block(p).term.targets().len() {
+                    if self.f.block(p).term.targets()[t].block != to {
                         continue;
                     }
-                    changed = true;
-                    let first_var = self.stack_params[to.0 as usize];
-                    for k in have..want {
-                        let (_, local) = self.var_params[to.0 as usize][k - first_var];
-                        let v = self.read_local(local, Block(b as u32));
-                        self.f.blocks[b].term.targets_mut()[t].args.push(v);
+                    loop {
+                        let have = self.f.block(p).term.targets()[t].args.len();
+                        if have == want {
+                            break;
+                        }
+                        let (_, local) = self.var_params[to.0 as usize][have - first_var];
+                        let v = self.read_local(local, p);
+                        self.f.block_mut(p).term.targets_mut()[t].args.push(v);
                     }
                 }
             }
-            if !changed {
-                break;
-            }
+            work.append(&mut self.grown);
         }
         crate::passes::remove_trivial_params(&mut self.f);
     }
