@@ -233,6 +233,16 @@ fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
     }
 }
 
+/// Where a call finds its callee's `VMFunc`.
+#[derive(Clone, Copy)]
+enum Callee {
+    /// Function `index` of the instance's entrypoint table.
+    Direct(u32),
+    /// Already loaded into the frame's callee slot (`call_indirect`, whose
+    /// checks need the element index before the arguments move).
+    InSlot,
+}
+
 /// A condition code, for `jcc` and `setcc`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cc {
@@ -936,11 +946,7 @@ impl Gen<'_> {
             }
             InstKind::Call(func, ref args) => {
                 let ty = self.env.func_type(func).clone();
-                ok(self.a().mov(rax, qword_ptr(r15 + VMCTX_FUNCS)));
-                ok(self.a().mov(rax, qword_ptr(rax + 8 * func as i32)));
-                let slot = self.callee_slot();
-                ok(self.a().mov(qword_ptr(rbp + slot), rax));
-                self.call(&ty, args, &results());
+                self.call(&ty, args, &results(), Callee::Direct(func));
             }
             InstKind::CallIndirect {
                 ty,
@@ -968,7 +974,7 @@ impl Gen<'_> {
                 let slot = self.callee_slot();
                 ok(self.a().mov(qword_ptr(rbp + slot), rax));
                 let ft = self.env.types[ty as usize].clone();
-                self.call(&ft, args, &results());
+                self.call(&ft, args, &results(), Callee::InSlot);
             }
             InstKind::Builtin(b, ref args) => self.builtin(b, args, r0),
         }
@@ -986,7 +992,13 @@ impl Gen<'_> {
     }
 
     /// A call under the native convention to the callee in its frame slot.
-    fn call(&mut self, ty: &wasmparser::FuncType, args: &[Value], results: &[Value]) {
+    fn call(
+        &mut self,
+        ty: &wasmparser::FuncType,
+        args: &[Value],
+        results: &[Value],
+        callee: Callee,
+    ) {
         let params: Vec<Ty> = ty
             .params()
             .iter()
@@ -1000,12 +1012,19 @@ impl Gen<'_> {
             .map(|(&a, p)| (self.place(a), p))
             .collect();
         self.parallel_move(moves);
-        let (callee, area) = (self.callee_slot(), self.out_ret_area);
+        let (slot, area) = (self.callee_slot(), self.out_ret_area);
         let a = &mut self.m.a;
         if multi {
             ok(a.lea(rdx, qword_ptr(rsp + area)));
         }
-        ok(a.mov(rdi, qword_ptr(rbp + callee)));
+        // The arguments are in place, and none is in rdi or rsi.
+        match callee {
+            Callee::Direct(func) => {
+                ok(a.mov(rdi, qword_ptr(r15 + VMCTX_FUNCS)));
+                ok(a.mov(rdi, qword_ptr(rdi + 8 * func as i32)));
+            }
+            Callee::InSlot => ok(a.mov(rdi, qword_ptr(rbp + slot))),
+        }
         ok(a.mov(rsi, r15));
         ok(a.call(qword_ptr(rdi + FUNC_NATIVE_CALL)));
         if multi {
@@ -1127,11 +1146,24 @@ impl Gen<'_> {
             let ra = self.gpr(a, d);
             let k = if wide { k as i32 } else { k as u32 as i32 };
             let a_ = &mut self.m.a;
+            let lea_disp = match op {
+                BinOp::Add => Some(k),
+                BinOp::Sub => k.checked_neg(),
+                _ => None,
+            };
             if op == BinOp::Mul {
                 ok(if wide {
                     a_.imul_3(d.q(), ra.q(), k)
                 } else {
                     a_.imul_3(d.d(), ra.d(), k)
+                });
+            } else if let (Some(disp), true) = (lea_disp, d != ra) {
+                // Three operands in one instruction (32-bit: the low half
+                // of the 64-bit sum, zero-extended).
+                ok(if wide {
+                    a_.lea(d.q(), qword_ptr(ra.q() + disp))
+                } else {
+                    a_.lea(d.d(), qword_ptr(ra.q() + disp))
                 });
             } else {
                 if d != ra {
