@@ -1093,48 +1093,38 @@ impl Gen<'_> {
             BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU => {
                 return self.divide(op, wide, v, a, b)
             }
-            BinOp::Shl | BinOp::ShrS | BinOp::ShrU | BinOp::Rotl | BinOp::Rotr
-                if self.imm(b).is_some() =>
-            {
-                let k = self.imm(b).expect("checked") as u32 & if wide { 63 } else { 31 };
-                let d = self.dst_gpr(v);
-                let ra = self.gpr(a, d);
-                self.copy_gpr(d, ra);
-                let k = k as i32;
-                let a_ = &mut self.m.a;
-                ok(match (op, wide) {
-                    (BinOp::Shl, false) => a_.shl(d.d(), k),
-                    (BinOp::Shl, true) => a_.shl(d.q(), k),
-                    (BinOp::ShrS, false) => a_.sar(d.d(), k),
-                    (BinOp::ShrS, true) => a_.sar(d.q(), k),
-                    (BinOp::ShrU, false) => a_.shr(d.d(), k),
-                    (BinOp::ShrU, true) => a_.shr(d.q(), k),
-                    (BinOp::Rotl, false) => a_.rol(d.d(), k),
-                    (BinOp::Rotl, true) => a_.rol(d.q(), k),
-                    (BinOp::Rotr, false) => a_.ror(d.d(), k),
-                    _ => a_.ror(d.q(), k),
-                });
-                self.store_gpr(v, d);
-                return;
-            }
             BinOp::Shl | BinOp::ShrS | BinOp::ShrU | BinOp::Rotl | BinOp::Rotr => {
-                let rb = self.gpr(b, RCX);
-                ok(self.a().mov(rcx, rb.q()));
+                // The count: an immediate, or in cl.
+                let k = self
+                    .imm(b)
+                    .map(|k| (k as u32 & if wide { 63 } else { 31 }) as i32);
+                if k.is_none() {
+                    let rb = self.gpr(b, RCX);
+                    ok(self.a().mov(rcx, rb.q()));
+                }
                 let d = self.dst_gpr(v);
                 let ra = self.gpr(a, d);
                 self.copy_gpr(d, ra);
                 let a_ = &mut self.m.a;
-                ok(match (op, wide) {
-                    (BinOp::Shl, false) => a_.shl(d.d(), cl),
-                    (BinOp::Shl, true) => a_.shl(d.q(), cl),
-                    (BinOp::ShrS, false) => a_.sar(d.d(), cl),
-                    (BinOp::ShrS, true) => a_.sar(d.q(), cl),
-                    (BinOp::ShrU, false) => a_.shr(d.d(), cl),
-                    (BinOp::ShrU, true) => a_.shr(d.q(), cl),
-                    (BinOp::Rotl, false) => a_.rol(d.d(), cl),
-                    (BinOp::Rotl, true) => a_.rol(d.q(), cl),
-                    (BinOp::Rotr, false) => a_.ror(d.d(), cl),
-                    _ => a_.ror(d.q(), cl),
+                macro_rules! shift {
+                    ($count:expr) => {
+                        match (op, wide) {
+                            (BinOp::Shl, false) => a_.shl(d.d(), $count),
+                            (BinOp::Shl, true) => a_.shl(d.q(), $count),
+                            (BinOp::ShrS, false) => a_.sar(d.d(), $count),
+                            (BinOp::ShrS, true) => a_.sar(d.q(), $count),
+                            (BinOp::ShrU, false) => a_.shr(d.d(), $count),
+                            (BinOp::ShrU, true) => a_.shr(d.q(), $count),
+                            (BinOp::Rotl, false) => a_.rol(d.d(), $count),
+                            (BinOp::Rotl, true) => a_.rol(d.q(), $count),
+                            (BinOp::Rotr, false) => a_.ror(d.d(), $count),
+                            _ => a_.ror(d.q(), $count),
+                        }
+                    };
+                }
+                ok(match k {
+                    Some(k) => shift!(k),
+                    None => shift!(cl),
                 });
                 self.store_gpr(v, d);
                 return;
