@@ -98,6 +98,8 @@ struct Builder<'a> {
     cur: Option<Block>,
     /// Nesting depth of constructs opened in unreachable code.
     dead_depth: u32,
+    /// How many `loop`s are open.
+    loop_depth: u32,
 }
 
 /// Builds the SSA form of local function `func_index`.
@@ -121,6 +123,7 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         frames: Vec::new(),
         cur: None,
         dead_depth: 0,
+        loop_depth: 0,
     };
     b.f.results = types(ty.results())?;
     let entry = b.new_block(&[]);
@@ -189,6 +192,7 @@ fn types(list: &[wasmparser::ValType]) -> Result<Vec<Ty>> {
 impl Builder<'_> {
     fn new_block(&mut self, params: &[Ty]) -> Block {
         let b = self.f.new_block();
+        self.f.block_mut(b).loop_depth = self.loop_depth;
         for &t in params {
             self.f.add_param(b, t);
         }
@@ -444,13 +448,14 @@ impl Builder<'_> {
             }
             O::Loop { blockty } => {
                 let (params, results) = self.block_type(blockty)?;
+                let end = self.new_block(&results);
+                self.loop_depth += 1;
                 let header = self.new_block(&params);
                 let args = self.pop_n(params.len());
                 self.jump(header, args);
                 self.cur = Some(header);
                 let values = self.f.block(header).params.clone();
                 self.stack.extend(values);
-                let end = self.new_block(&results);
                 self.open(FrameKind::Loop, header, end, params.clone(), params.len());
             }
             O::If { blockty } => {
@@ -500,6 +505,7 @@ impl Builder<'_> {
                 }
                 if let FrameKind::Loop = frame.kind {
                     self.seal(frame.label);
+                    self.loop_depth -= 1;
                 }
                 self.seal(frame.end);
                 self.dead_depth = 0;

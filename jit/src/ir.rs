@@ -381,6 +381,9 @@ pub struct BlockData {
     pub params: Vec<Value>,
     pub insts: Vec<Inst>,
     pub term: Terminator,
+    /// How many loops contain the block (a hint for register allocation:
+    /// uses in loops weigh more).
+    pub loop_depth: u32,
 }
 
 /// Where a value comes from.
@@ -412,6 +415,7 @@ impl Function {
             params: Vec::new(),
             insts: Vec::new(),
             term: Terminator::Trap(TrapCode::Unreachable),
+            loop_depth: 0,
         });
         Block(self.blocks.len() as u32 - 1)
     }

@@ -114,6 +114,9 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     let mut uses: Vec<(u32, u32)> = Vec::new();
     let mut preds: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
     let mut calls = Vec::new();
+    // How much keeping each value in a register saves: its uses, a use in
+    // a loop worth 8 outside it (per level, up to 4).
+    let mut weight = vec![0f32; nv];
     // (value, value) pairs joined by an edge move, both ways: a value
     // prefers its partner's register.
     let mut partners: Vec<(u32, u32)> = Vec::new();
@@ -146,10 +149,12 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             if inst.kind.is_call() || needs_call(&inst.kind) {
                 calls.push(pos);
             }
+            let w = 8f32.powi(block.loop_depth.min(4) as i32);
             inst.kind.for_each_arg(|a| {
                 if folded[a.0 as usize] {
                     return;
                 }
+                weight[a.0 as usize] += w;
                 touch(a.0 as usize, pos, &mut start, &mut end);
                 uses.push((a.0, b.0));
             });
@@ -158,10 +163,12 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
                 def_block[r.0 as usize] = b.0;
             }
         }
+        let w = 8f32.powi(block.loop_depth.min(4) as i32);
         terminator_uses(f, b, folded, |a| {
             if folded[a.0 as usize] {
                 return;
             }
+            weight[a.0 as usize] += w;
             touch(a.0 as usize, n.block_end[bi] - 1, &mut start, &mut end);
             uses.push((a.0, b.0));
         });
@@ -252,15 +259,17 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             continue;
         }
         // No register free: spill whichever of this value and the active
-        // ones holding a suitable register lives longest.
+        // ones holding a suitable register saves least per position it
+        // occupies (use weight over interval length).
+        let density = |x: usize| weight[x] / (end[x] - start[x] + 1) as f32;
         let victim = active
             .iter()
             .enumerate()
             .filter(|(_, &(_, a))| candidates.contains(&locs[a]))
-            .max_by_key(|(_, &(e, _))| e)
+            .min_by(|(_, &(_, a)), (_, &(_, b))| density(a).total_cmp(&density(b)))
             .map(|(k, &(e, a))| (k, e, a));
         match victim {
-            Some((k, e, a)) if e > end[v] => {
+            Some((k, e, a)) if density(a) < density(v) => {
                 locs[v] = locs[a];
                 locs[a] = Loc::Slot(take_slot(start[a], e));
                 active[k] = (end[v], v);
