@@ -388,7 +388,13 @@ pub fn number_values(f: &mut Function) {
             let i = f.blocks[b as usize].insts[k].0 as usize;
             f.insts[i].kind.map_args(|v| resolve(&alias, v));
             let kind = &f.insts[i].kind;
-            if !kind.is_pure() || f.insts[i].results().len() != 1 {
+            // Constants are left alone: merged, one would live in a
+            // register across the function, where each use could take it
+            // as an immediate or rematerialise it.
+            if !kind.is_pure()
+                || matches!(kind, InstKind::Const(_))
+                || f.insts[i].results().len() != 1
+            {
                 continue;
             }
             let r = f.insts[i].first_result().expect("one result");
