@@ -33,7 +33,7 @@ use x64::masm::{Assembled, Masm};
 pub struct Jit {
     /// Native entries of host functions, by signature (they call the
     /// host's array-call entry); kept as long as the engine.
-    host_adapters: Mutex<HashMap<FuncType, (usize, Arc<CodeMemory>)>>,
+    host_adapters: Mutex<HashMap<FuncType, CodeMemory>>,
 }
 
 impl Jit {
@@ -79,8 +79,8 @@ impl Tier for Jit {
 
     fn host_native_call(&self, ty: &FuncType) -> *const () {
         let mut adapters = self.host_adapters.lock();
-        if let Some((addr, _)) = adapters.get(ty) {
-            return *addr as *const ();
+        if let Some(mem) = adapters.get(ty) {
+            return mem.addr(0).cast();
         }
         // A signature the JIT cannot call (v128) gets no native entry; no
         // compiled code calls it.
@@ -93,9 +93,9 @@ impl Tier for Jit {
         let Ok(mem) = CodeMemory::new(&code.code, Vec::new(), Vec::new()) else {
             return std::ptr::null();
         };
-        let addr = mem.addr(0) as usize;
-        adapters.insert(ty.clone(), (addr, Arc::new(mem)));
-        addr as *const ()
+        let addr = mem.addr(0).cast();
+        adapters.insert(ty.clone(), mem);
+        addr
     }
 }
 
@@ -112,11 +112,6 @@ pub struct JitModule {
     func_lens: Vec<usize>,
     stats: CodeStats,
 }
-
-// SAFETY: the module's code is immutable once mapped; it holds no thread-
-// bound state.
-unsafe impl Send for JitModule {}
-unsafe impl Sync for JitModule {}
 
 /// The name of a function for messages: its index, and its name if the
 /// module has one.

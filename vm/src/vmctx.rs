@@ -53,12 +53,6 @@ impl VMFunc {
         unsafe { std::mem::transmute::<*mut (), ArrayCallFn>(p) }
     }
 
-    /// The register-convention code a call runs now (null if none).
-    #[inline(always)]
-    pub fn native_call(&self) -> *const () {
-        self.native_call.load(Ordering::Acquire)
-    }
-
     /// Installs the code later calls run (the tier-up swap): one release
     /// store per entry point. A caller racing with it may see either entry
     /// of either tier, and each runs the same function to the same result.

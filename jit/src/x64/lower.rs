@@ -1345,15 +1345,11 @@ impl Gen<'_> {
         }
         let d = self.dst_xmm(v);
         let mut rb = self.xmm(b, Xmm(15));
-        let (mut a, mut b) = (a, b);
+        // Operands are never swapped: with two NaNs the hardware keeps the
+        // first one's payload, and both tiers must keep the same one.
         if rb == d && self.place(a) != Place::Xmm(d) {
-            if op.commutative() {
-                std::mem::swap(&mut a, &mut b);
-                rb = self.xmm(b, Xmm(15));
-            } else {
-                ok(self.a().movaps(xmm15, rb.x()));
-                rb = Xmm(15);
-            }
+            ok(self.a().movaps(xmm15, rb.x()));
+            rb = Xmm(15);
         }
         let ra = self.xmm(a, d);
         if ra != d {
