@@ -531,3 +531,50 @@ fn out_of_bounds_accesses_trap_wherever_they_happen() {
         t.join().unwrap();
     }
 }
+
+/// Both tiers keep the same NaN payload when both operands of a float
+/// operation are NaNs (the first operand's, quieted), for every operand
+/// placement the JIT's register allocator may choose.
+#[test]
+fn tiers_agree_on_nan_payloads() {
+    let wat = r#"(module
+      (func (export "f32") (param f32 f32) (result f32 f32 f32)
+        (f32.add (local.get 0) (local.get 1))
+        (f32.mul (local.get 1) (local.get 0))
+        (f32.sub (local.get 0) (local.get 1)))
+      (func (export "f64") (param f64 f64) (result f64 f64)
+        (f64.add (local.get 1) (local.get 0))
+        (f64.mul (local.get 0) (local.get 1))))"#;
+    let run = |tier| {
+        let engine = Engine::new(Config::new().tier(tier)).unwrap();
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let f32s = instance
+            .get_typed_func::<(f32, f32), (f32, f32, f32)>(&store, "f32")
+            .unwrap()
+            .call(
+                &mut store,
+                (f32::from_bits(0x7fc0_0001), f32::from_bits(0xffc0_0002)),
+            )
+            .unwrap();
+        let f64s = instance
+            .get_typed_func::<(f64, f64), (f64, f64)>(&store, "f64")
+            .unwrap()
+            .call(
+                &mut store,
+                (
+                    f64::from_bits(0x7ff8_0000_0000_0001),
+                    f64::from_bits(0xfff8_0000_0000_0002),
+                ),
+            )
+            .unwrap();
+        (
+            [f32s.0.to_bits(), f32s.1.to_bits(), f32s.2.to_bits()],
+            [f64s.0.to_bits(), f64s.1.to_bits()],
+        )
+    };
+    assert_eq!(run(Tier::Interp), run(Tier::Jit));
+}
