@@ -4,7 +4,7 @@
 //! through iced's `CodeAssembler`; no byte is patched by hand.
 
 use iced_x86::code_asm::*;
-use iced_x86::BlockEncoderOptions;
+use iced_x86::{Code, Encoder, OpKind};
 use std::collections::HashMap;
 use tandem_vm::TrapCode;
 
@@ -142,6 +142,14 @@ impl Masm {
     }
 
     /// Emits the out-of-line traps and assembles everything at offset 0.
+    ///
+    /// iced's `BlockEncoder` boxes every instruction and encodes it twice;
+    /// for a function compiler that was a quarter of the compile time. The
+    /// code generator never addresses memory relative to `rip`, so every
+    /// instruction but a branch to a label encodes the same wherever it
+    /// lands: those are encoded once, then branches are sized (short where
+    /// the distance fits a byte, grown until nothing changes) and encoded
+    /// by iced at their final address.
     pub fn finish(mut self) -> Assembled {
         let mut traps: Vec<(TrapCode, CodeLabel)> = self.trap_labels.drain().collect();
         traps.sort_by_key(|t| t.0 as u32);
@@ -150,19 +158,149 @@ impl Masm {
             self.trap_site(code);
             ok(self.a.ud2());
         }
-        let result = ok(self
-            .a
-            .assemble_options(0, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS));
-        let offsets = &result.inner.new_instruction_offsets;
+        let instrs = self.a.take_instructions();
+        let n = instrs.len();
+
+        // Pass 1: encode everything but branches; `fixed[i]` is where
+        // instruction i starts in `body`.
+        let mut enc = ok(Encoder::try_with_capacity(64, n * 4));
+        let mut fixed = Vec::with_capacity(n + 1);
+        let mut branches: Vec<Branch> = Vec::new();
+        let mut max_label = 0;
+        let mut position = 0;
+        for (i, ins) in instrs.iter().enumerate() {
+            fixed.push(position);
+            max_label = max_label.max(ins.ip());
+            if ins.op0_kind() == OpKind::NearBranch64 {
+                let target = ins.near_branch64();
+                max_label = max_label.max(target);
+                let forms = BRANCH_FORMS
+                    .iter()
+                    .find(|f| f.0 == ins.code() || f.1 == ins.code())
+                    .expect("the code generator branches with jmp and jcc only");
+                branches.push(Branch {
+                    index: i as u32,
+                    target: target as u32,
+                    forms: *forms,
+                    near: false,
+                });
+            } else {
+                debug_assert!(!ins.is_ip_rel_memory_operand());
+                position += ok(enc.encode(ins, 0)) as u32;
+            }
+        }
+        fixed.push(position);
+        let body = enc.take_buffer();
+
+        // Label ids become instruction indices.
+        let mut label_at = vec![u32::MAX; max_label as usize + 1];
+        for (i, ins) in instrs.iter().enumerate() {
+            if ins.ip() != 0 {
+                label_at[ins.ip() as usize] = i as u32;
+            }
+        }
+        for b in &mut branches {
+            b.target = label_at[b.target as usize];
+        }
+
+        // Pass 2: size the branches. Growing one only moves others apart,
+        // so the loop ends.
+        let mut offsets = vec![0u32; n + 1];
+        loop {
+            let mut extra = 0;
+            let mut next = 0;
+            for (i, off) in offsets.iter_mut().enumerate() {
+                *off = fixed[i] + extra;
+                if next < branches.len() && branches[next].index as usize == i {
+                    extra += branches[next].len();
+                    next += 1;
+                }
+            }
+            let mut grown = false;
+            for b in branches.iter_mut().filter(|b| !b.near) {
+                let end = offsets[b.index as usize] + b.len();
+                let rel = offsets[b.target as usize] as i64 - end as i64;
+                if i8::try_from(rel).is_err() {
+                    b.near = true;
+                    grown = true;
+                }
+            }
+            if !grown {
+                break;
+            }
+        }
+
+        // Pass 3: lay out the bytes, iced encoding each branch at its
+        // final address.
+        let total = offsets[n] as usize;
+        let mut enc = ok(Encoder::try_with_capacity(64, 0));
+        enc.set_buffer(Vec::with_capacity(total));
+        let mut copied = 0;
+        for b in &branches {
+            let i = b.index as usize;
+            let mut code = enc.take_buffer();
+            code.extend_from_slice(&body[fixed[copied] as usize..fixed[i] as usize]);
+            enc.set_buffer(code);
+            let mut ins = instrs[i];
+            ins.set_code(if b.near { b.forms.1 } else { b.forms.0 });
+            ins.set_near_branch64(offsets[b.target as usize] as u64);
+            let len = ok(enc.encode(&ins, offsets[i] as u64));
+            assert_eq!(len as u32, b.len(), "a branch encodes to its size");
+            copied = i + 1;
+        }
+        let mut code = enc.take_buffer();
+        code.extend_from_slice(&body[fixed[copied] as usize..]);
+        debug_assert_eq!(code.len(), total);
+
         let mut traps: Vec<(u32, TrapCode)> = self
             .trap_sites
             .iter()
             .map(|&(i, code)| (offsets[i], code))
             .collect();
         traps.sort_by_key(|t| t.0);
-        Assembled {
-            code: result.inner.code_buffer,
-            traps,
+        Assembled { code, traps }
+    }
+}
+
+/// A branch to a label, and whether it needs a 32-bit displacement.
+struct Branch {
+    index: u32,
+    /// A label id until resolved, then the target's instruction index.
+    target: u32,
+    forms: (Code, Code),
+    near: bool,
+}
+
+impl Branch {
+    /// Encoded size: `jmp` and `jcc` with an 8-bit displacement take two
+    /// bytes; with a 32-bit one, `jmp` takes five and `jcc` six.
+    fn len(&self) -> u32 {
+        match (self.near, self.forms.0 == Code::Jmp_rel8_64) {
+            (false, _) => 2,
+            (true, true) => 5,
+            (true, false) => 6,
         }
     }
 }
+
+/// Each branch's short and near forms (iced's conversions between them
+/// need its instruction-info tables, which tandem does not otherwise use).
+const BRANCH_FORMS: [(Code, Code); 17] = [
+    (Code::Jmp_rel8_64, Code::Jmp_rel32_64),
+    (Code::Jo_rel8_64, Code::Jo_rel32_64),
+    (Code::Jno_rel8_64, Code::Jno_rel32_64),
+    (Code::Jb_rel8_64, Code::Jb_rel32_64),
+    (Code::Jae_rel8_64, Code::Jae_rel32_64),
+    (Code::Je_rel8_64, Code::Je_rel32_64),
+    (Code::Jne_rel8_64, Code::Jne_rel32_64),
+    (Code::Jbe_rel8_64, Code::Jbe_rel32_64),
+    (Code::Ja_rel8_64, Code::Ja_rel32_64),
+    (Code::Js_rel8_64, Code::Js_rel32_64),
+    (Code::Jns_rel8_64, Code::Jns_rel32_64),
+    (Code::Jp_rel8_64, Code::Jp_rel32_64),
+    (Code::Jnp_rel8_64, Code::Jnp_rel32_64),
+    (Code::Jl_rel8_64, Code::Jl_rel32_64),
+    (Code::Jge_rel8_64, Code::Jge_rel32_64),
+    (Code::Jle_rel8_64, Code::Jle_rel32_64),
+    (Code::Jg_rel8_64, Code::Jg_rel32_64),
+];
