@@ -75,10 +75,14 @@ struct Builder<'a> {
     /// Last value of `(local, block)` for blocks that have ended (and
     /// values at entry found by reading).
     defs: FxHashMap<(u32, Block), Value>,
-    /// The current block's values of locals, valid where `cur_block` names
-    /// it: reads and writes within a block need no hashing.
+    /// The current block's values of locals, valid where `cur_epoch` is
+    /// `epoch`: reads and writes within a block need no hashing. A block
+    /// whose only predecessor is the block just ended (after `br_if`, an
+    /// `if`'s `then` arm) starts with that block's values, so it keeps the
+    /// epoch; any other block starts a new one.
     cur_val: Vec<Value>,
-    cur_block: Vec<u32>,
+    cur_epoch: Vec<u32>,
+    epoch: u32,
     /// Blocks that got a parameter for a local (whose edges need an
     /// argument for it).
     grown: Vec<Block>,
@@ -111,7 +115,8 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         locals: Vec::new(),
         defs: FxHashMap::default(),
         cur_val: Vec::new(),
-        cur_block: Vec::new(),
+        cur_epoch: Vec::new(),
+        epoch: 0,
         written: Vec::new(),
         wrote_in: Vec::new(),
         grown: Vec::new(),
@@ -136,8 +141,13 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         b.defs.insert((i as u32, entry), v);
     }
     let body = env.body(func_index);
-    b.defs
-        .reserve((body.range().end - body.range().start) as usize / 4);
+    // Roughly one instruction and value per two bytes of code, so the
+    // vectors seldom grow.
+    let size = (body.range().end - body.range().start) as usize;
+    b.defs.reserve(size / 4);
+    b.f.insts.reserve(size / 2);
+    b.f.types.reserve(size / 2);
+    b.f.defs.reserve(size / 2);
     for local in body.get_locals_reader()? {
         let (count, t) = local?;
         let t = Ty::of(t).ok_or_else(|| unsupported("v128"))?;
@@ -151,7 +161,7 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
     }
     let n = b.locals.len();
     b.cur_val = vec![Value(0); n];
-    b.cur_block = vec![u32::MAX; n];
+    b.cur_epoch = vec![u32::MAX; n];
     b.wrote_in = vec![u32::MAX; n];
     let results = b.f.results.clone();
     let end = b.new_block(&results);
@@ -203,6 +213,13 @@ impl Builder<'_> {
         b
     }
 
+    /// Makes `b` the current block, with none of the locals' values known
+    /// yet.
+    fn enter(&mut self, b: Block) {
+        self.cur = Some(b);
+        self.epoch += 1;
+    }
+
     fn seal(&mut self, b: Block) {
         self.sealed[b.0 as usize] = true;
     }
@@ -227,7 +244,7 @@ impl Builder<'_> {
             self.wrote_in[l] = b.0;
             self.written.push(local);
         }
-        self.cur_block[l] = b.0;
+        self.cur_epoch[l] = self.epoch;
         self.cur_val[l] = v;
     }
 
@@ -235,11 +252,11 @@ impl Builder<'_> {
     fn get_local(&mut self, local: u32) -> Value {
         let b = self.cur.expect("reads happen in reachable code");
         let l = local as usize;
-        if self.cur_block[l] == b.0 {
+        if self.cur_epoch[l] == self.epoch {
             return self.cur_val[l];
         }
         let v = self.read_local(local, b);
-        self.cur_block[l] = b.0;
+        self.cur_epoch[l] = self.epoch;
         self.cur_val[l] = v;
         v
     }
@@ -453,7 +470,7 @@ impl Builder<'_> {
                 let header = self.new_block(&params);
                 let args = self.pop_n(params.len());
                 self.jump(header, args);
-                self.cur = Some(header);
+                self.enter(header);
                 let values = self.f.block(header).params.clone();
                 self.stack.extend(values);
                 self.open(FrameKind::Loop, header, end, params.clone(), params.len());
@@ -472,7 +489,7 @@ impl Builder<'_> {
                 self.terminate(Terminator::Branch(cond, [to(then), to(els)]));
                 self.seal(then);
                 self.seal(els);
-                self.cur = Some(then);
+                self.cur = Some(then); // the values of locals carry over
                 self.open(
                     FrameKind::If(els, param_values),
                     end,
@@ -489,7 +506,7 @@ impl Builder<'_> {
                 else {
                     unreachable!("validated: else without if")
                 };
-                self.cur = Some(els);
+                self.enter(els);
                 self.stack.extend(params);
                 self.frames.push(frame);
             }
@@ -500,7 +517,7 @@ impl Builder<'_> {
                     // An `if` without `else` passes its parameters on.
                     frame.end_reached = true;
                     let (els, params) = (*els, params.clone());
-                    self.cur = Some(els);
+                    self.enter(els);
                     self.jump(frame.end, params);
                 }
                 if let FrameKind::Loop = frame.kind {
@@ -510,7 +527,7 @@ impl Builder<'_> {
                 self.seal(frame.end);
                 self.dead_depth = 0;
                 if frame.end_reached {
-                    self.cur = Some(frame.end);
+                    self.enter(frame.end);
                     let values = self.f.block(frame.end).params.clone();
                     self.stack.extend(values);
                 }
@@ -537,7 +554,7 @@ impl Builder<'_> {
                 };
                 self.terminate(Terminator::Branch(cond, [t, cont_target]));
                 self.seal(cont);
-                self.cur = Some(cont);
+                self.cur = Some(cont); // the values of locals carry over
             }
             O::BrTable { targets } => {
                 let index = self.pop();

@@ -33,33 +33,47 @@ fn rewrite_uses(f: &mut Function, alias: &[Value]) {
 /// themselves, around a loop): each is replaced by that value. This is
 /// what makes the SSA construction's parameters minimal.
 pub fn remove_trivial_params(f: &mut Function) {
-    let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
-    // Edges into each block: (predecessor, index of the target).
-    let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); f.blocks.len()];
-    for (b, block) in f.blocks.iter().enumerate() {
-        for (t, target) in block.term.targets().iter().enumerate() {
-            edges[target.block.0 as usize].push((b, t));
+    let nb = f.blocks.len();
+    // Edges into each block, grouped by block: (predecessor, index of the
+    // target), the edges into `b` at `edges[start[b]..start[b + 1]]`.
+    let mut start = vec![0u32; nb + 1];
+    for block in &f.blocks {
+        for t in block.term.targets() {
+            start[t.block.0 as usize + 1] += 1;
         }
     }
-    let mut removed: Vec<Vec<bool>> = f
-        .blocks
-        .iter()
-        .map(|b| vec![false; b.params.len()])
-        .collect();
+    for b in 0..nb {
+        start[b + 1] += start[b];
+    }
+    let mut fill = start.clone();
+    let mut edges = vec![(0u32, 0u32); start[nb] as usize];
+    for (b, block) in f.blocks.iter().enumerate() {
+        for (t, target) in block.term.targets().iter().enumerate() {
+            let k = &mut fill[target.block.0 as usize];
+            edges[*k as usize] = (b as u32, t as u32);
+            *k += 1;
+        }
+    }
+    let edges_into = |b: usize| &edges[start[b] as usize..start[b + 1] as usize];
+    // A removed parameter is one aliased to another value.
+    let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
+    let mut any = false;
     loop {
         let mut changed = false;
-        for b in 0..f.blocks.len() {
-            if edges[b].is_empty() {
+        for b in 0..nb {
+            let into = edges_into(b);
+            if into.is_empty() {
                 continue;
             }
             for (i, &param) in f.blocks[b].params.iter().enumerate() {
-                if removed[b][i] {
+                if alias[param.0 as usize] != param {
                     continue;
                 }
                 let mut only = None;
                 let mut trivial = true;
-                for &(p, t) in &edges[b] {
-                    let arg = resolve(&alias, f.blocks[p].term.targets()[t].args[i]);
+                for &(p, t) in into {
+                    let arg = f.blocks[p as usize].term.targets()[t as usize].args[i];
+                    let arg = resolve(&alias, arg);
                     if arg == param || Some(arg) == only {
                         continue;
                     }
@@ -71,7 +85,6 @@ pub fn remove_trivial_params(f: &mut Function) {
                 }
                 if let (true, Some(v)) = (trivial, only) {
                     alias[param.0 as usize] = v;
-                    removed[b][i] = true;
                     changed = true;
                 }
             }
@@ -79,29 +92,27 @@ pub fn remove_trivial_params(f: &mut Function) {
         if !changed {
             break;
         }
+        any = true;
+    }
+    if !any {
+        return;
     }
     rewrite_uses(f, &alias);
-    for b in 0..f.blocks.len() {
-        if !removed[b].contains(&true) {
+    let mut keep = Vec::new();
+    for b in 0..nb {
+        keep.clear();
+        keep.extend(f.blocks[b].params.iter().map(|&p| alias[p.0 as usize] == p));
+        if !keep.contains(&false) {
             continue;
         }
-        let keep = |i: usize| !removed[b][i];
-        let params = std::mem::take(&mut f.blocks[b].params);
-        f.blocks[b].params = params
-            .into_iter()
-            .enumerate()
-            .filter(|&(i, _)| keep(i))
-            .map(|(_, v)| v)
-            .collect();
-        for &(p, t) in &edges[b] {
-            let target = &mut f.blocks[p].term.targets_mut()[t];
-            let args = std::mem::take(&mut target.args);
-            target.args = args
-                .into_iter()
-                .enumerate()
-                .filter(|&(i, _)| keep(i))
-                .map(|(_, v)| v)
-                .collect();
+        f.blocks[b].params.retain(|&p| alias[p.0 as usize] == p);
+        for &(p, t) in edges_into(b) {
+            let target = &mut f.blocks[p as usize].term.targets_mut()[t as usize];
+            let mut i = 0;
+            target.args.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
         }
     }
 }
