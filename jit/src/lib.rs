@@ -16,6 +16,7 @@ pub mod build;
 pub mod builtins;
 pub mod code_memory;
 pub mod ir;
+pub mod lists;
 pub mod passes;
 pub mod x64;
 

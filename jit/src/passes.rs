@@ -2,6 +2,7 @@
 //! `optimize` runs them in order.
 
 use crate::ir::*;
+use crate::lists::Lists;
 use rustc_hash::FxHashMap;
 
 /// Runs the optimisation passes.
@@ -34,27 +35,14 @@ fn rewrite_uses(f: &mut Function, alias: &[Value]) {
 /// what makes the SSA construction's parameters minimal.
 pub fn remove_trivial_params(f: &mut Function) {
     let nb = f.blocks.len();
-    // Edges into each block, grouped by block: (predecessor, index of the
-    // target), the edges into `b` at `edges[start[b]..start[b + 1]]`.
-    let mut start = vec![0u32; nb + 1];
-    for block in &f.blocks {
-        for t in block.term.targets() {
-            start[t.block.0 as usize + 1] += 1;
-        }
-    }
-    for b in 0..nb {
-        start[b + 1] += start[b];
-    }
-    let mut fill = start.clone();
-    let mut edges = vec![(0u32, 0u32); start[nb] as usize];
-    for (b, block) in f.blocks.iter().enumerate() {
-        for (t, target) in block.term.targets().iter().enumerate() {
-            let k = &mut fill[target.block.0 as usize];
-            edges[*k as usize] = (b as u32, t as u32);
-            *k += 1;
-        }
-    }
-    let edges_into = |b: usize| &edges[start[b] as usize..start[b + 1] as usize];
+    // Edges into each block: (predecessor, index of the target).
+    let edges = Lists::new(nb, || {
+        f.blocks.iter().enumerate().flat_map(|(b, block)| {
+            (block.term.targets().iter().enumerate())
+                .map(move |(t, target)| (target.block.0, (b as u32, t as u32)))
+        })
+    });
+    let edges_into = |b: usize| edges.get(b);
     // A removed parameter is one aliased to another value.
     let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
     let mut any = false;
@@ -144,15 +132,12 @@ pub fn eliminate_dead_code(f: &mut Function) {
                 .for_each_arg(|a| mark(a, &mut used, &mut work));
         }
     }
-    for b in 0..f.blocks.len() {
-        let insts = std::mem::take(&mut f.blocks[b].insts);
-        f.blocks[b].insts = insts
-            .into_iter()
-            .filter(|&i| {
-                let d = f.inst(i);
-                d.kind.has_effects() || d.results().any(|r| used[r.0 as usize])
-            })
-            .collect();
+    let insts = &f.insts;
+    for block in &mut f.blocks {
+        block.insts.retain(|&i| {
+            let d = &insts[i.0 as usize];
+            d.kind.has_effects() || d.results().any(|r| used[r.0 as usize])
+        });
     }
 }
 
@@ -328,12 +313,11 @@ fn dominators(f: &Function) -> (Vec<u32>, Vec<u32>) {
     for (k, &b) in rpo.iter().enumerate() {
         order[b as usize] = k as u32;
     }
-    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for &b in &rpo {
-        for t in f.blocks[b as usize].term.targets() {
-            preds[t.block.0 as usize].push(b);
-        }
-    }
+    let preds = Lists::new(n, || {
+        rpo.iter().flat_map(|&b| {
+            (f.blocks[b as usize].term.targets().iter()).map(move |t| (t.block.0, b))
+        })
+    });
     let mut idom = vec![u32::MAX; n];
     idom[0] = 0;
     let intersect = |idom: &[u32], mut a: u32, mut b: u32| {
@@ -351,7 +335,7 @@ fn dominators(f: &Function) -> (Vec<u32>, Vec<u32>) {
         let mut changed = false;
         for &b in &rpo[1..] {
             let mut new = u32::MAX;
-            for &p in &preds[b as usize] {
+            for &p in preds.get(b as usize) {
                 if idom[p as usize] == u32::MAX {
                     continue;
                 }
@@ -378,23 +362,23 @@ fn dominators(f: &Function) -> (Vec<u32>, Vec<u32>) {
 pub fn number_values(f: &mut Function) {
     let (idom, rpo) = dominators(f);
     let n = f.blocks.len();
-    let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for &b in &rpo[1..] {
-        children[idom[b as usize] as usize].push(b);
-    }
+    let children = Lists::new(n, || rpo[1..].iter().map(|&b| (idom[b as usize], b)));
     let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
     let mut table: FxHashMap<InstKind, Value> = FxHashMap::default();
-    // Entries added per open block, to remove when leaving it.
-    let mut scopes: Vec<Vec<InstKind>> = Vec::new();
+    // Entries added by the open blocks, to remove when leaving them; each
+    // open block's first entry is at its mark.
+    let mut added: Vec<InstKind> = Vec::new();
+    let mut marks: Vec<usize> = Vec::new();
     let mut walk: Vec<(u32, bool)> = vec![(0, true)];
     while let Some((b, entering)) = walk.pop() {
         if !entering {
-            for k in scopes.pop().expect("scope opened") {
+            let mark = marks.pop().expect("scope opened");
+            for k in added.drain(mark..) {
                 table.remove(&k);
             }
             continue;
         }
-        let mut added = Vec::new();
+        marks.push(added.len());
         for k in 0..f.blocks[b as usize].insts.len() {
             let i = f.blocks[b as usize].insts[k].0 as usize;
             f.insts[i].kind.map_args(|v| resolve(&alias, v));
@@ -425,9 +409,8 @@ pub fn number_values(f: &mut Function) {
                 }
             }
         }
-        scopes.push(added);
         walk.push((b, false));
-        for &c in children[b as usize].iter().rev() {
+        for &c in children.get(b as usize).iter().rev() {
             walk.push((c, true));
         }
     }

@@ -11,6 +11,7 @@
 
 use super::masm::*;
 use crate::ir::*;
+use crate::lists::Lists;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -112,7 +113,11 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     let mut def_block = vec![u32::MAX; nv];
     // (value, block) for every use, grouped by value below.
     let mut uses: Vec<(u32, u32)> = Vec::new();
-    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
+    let preds = Lists::new(f.blocks.len(), || {
+        order
+            .iter()
+            .flat_map(|&b| (f.block(b).term.targets().iter()).map(move |t| (t.block.0, b.0)))
+    });
     let mut calls = Vec::new();
     // How much keeping each value in a register saves: its uses, a use in
     // a loop worth 8 outside it (per level, up to 4).
@@ -130,7 +135,6 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         // intervals need not reach back here, which lets an argument and
         // its parameter share a register (then the move vanishes).
         for t in block.term.targets() {
-            preds[t.block.0 as usize].push(b.0);
             for (&a, &p) in t.args.iter().zip(&f.block(t.block).params) {
                 partners.push((a.0, p.0));
                 partners.push((p.0, a.0));
@@ -194,7 +198,7 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         }
         while let Some(b) = work.pop() {
             touch(v, n.block_start[b as usize], &mut start, &mut end);
-            for &p in &preds[b as usize] {
+            for &p in preds.get(b as usize) {
                 touch(v, n.block_end[p as usize], &mut start, &mut end);
                 if p != d && seen[p as usize] != v as u32 {
                     seen[p as usize] = v as u32;
