@@ -211,16 +211,29 @@ fn jit_refuses_simd_naming_the_function() {
 /// A trap's code and backtrace (function indices), or the result.
 fn trap_path(tier: Tier, export: &str, arg: i32) -> std::result::Result<i32, (TrapCode, Vec<u32>)> {
     let engine = Engine::new(Config::new().tier(tier)).unwrap();
+    // Enough blocks that the function's labels outnumber the bytes after
+    // the builtin's trap path (assembling once addressed a label by its id).
+    let blocks = "(block (br_if 0 (i32.eqz (local.get 0))))".repeat(64);
     let module = Module::new(
         &engine,
-        r#"(module
+        format!(
+            r#"(module
              (import "host" "call_back" (func $cb (param i32) (result i32)))
              (func $inner (export "inner") (param i32) (result i32)
                (i32.div_u (i32.const 1) (local.get 0)))
              (func $via_host (export "via_host") (param i32) (result i32)
                (call $cb (local.get 0)))
              (func $direct (export "direct") (param i32) (result i32)
-               (i32.add (call $inner (local.get 0)) (i32.const 1))))"#,
+               (i32.add (call $inner (local.get 0)) (i32.const 1)))
+             (memory 1)
+             ;; A trap raised in a runtime builtin called from compiled code.
+             (func $fill (param i32) (result i32)
+               {blocks}
+               (memory.fill (local.get 0) (i32.const 0) (i32.const 16))
+               (i32.const 1))
+             (func (export "via_fill") (param i32) (result i32)
+               (i32.add (call $fill (local.get 0)) (i32.const 1))))"#
+        ),
     )
     .unwrap();
     let mut store = Store::new(&engine, ());
@@ -266,6 +279,12 @@ fn traps_unwind_through_jit_and_host_frames() {
         assert_eq!(
             trap_path(tier, "via_host", 0),
             Err((div, vec![1])),
+            "{tier}"
+        );
+        assert_eq!(trap_path(tier, "via_fill", 1), Ok(2), "{tier}");
+        assert_eq!(
+            trap_path(tier, "via_fill", 65530),
+            Err((TrapCode::MemoryOutOfBounds, vec![4, 5])),
             "{tier}"
         );
     }

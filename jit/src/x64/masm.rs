@@ -144,12 +144,13 @@ impl Masm {
     /// Emits the out-of-line traps and assembles everything at offset 0.
     ///
     /// iced's `BlockEncoder` boxes every instruction and encodes it twice;
-    /// for a function compiler that was a quarter of the compile time. The
-    /// code generator never addresses memory relative to `rip`, so every
-    /// instruction but a branch to a label encodes the same wherever it
-    /// lands: those are encoded once, then branches are sized (short where
-    /// the distance fits a byte, grown until nothing changes) and encoded
-    /// by iced at their final address.
+    /// for a function compiler that was a quarter of the compile time.
+    /// Here an instruction that refers to no label encodes the same
+    /// wherever it lands, so it is encoded once. The others (branches to
+    /// labels, and `rip`-relative operands naming one) are fixups: the
+    /// branches are sized (short where the distance fits a byte, grown
+    /// until nothing changes), then iced encodes each fixup at its final
+    /// address.
     pub fn finish(mut self) -> Assembled {
         let mut traps: Vec<(TrapCode, CodeLabel)> = self.trap_labels.drain().collect();
         traps.sort_by_key(|t| t.0 as u32);
@@ -161,33 +162,43 @@ impl Masm {
         let instrs = self.a.take_instructions();
         let n = instrs.len();
 
-        // Pass 1: encode everything but branches; `fixed[i]` is where
+        // Pass 1: encode everything but fixups; `fixed[i]` is where
         // instruction i starts in `body`.
         let mut enc = ok(Encoder::try_with_capacity(64, n * 4));
         let mut fixed = Vec::with_capacity(n + 1);
-        let mut branches: Vec<Branch> = Vec::new();
+        let mut fixups: Vec<Fixup> = Vec::new();
         let mut max_label = 0;
         let mut position = 0;
         for (i, ins) in instrs.iter().enumerate() {
             fixed.push(position);
             max_label = max_label.max(ins.ip());
-            if ins.op0_kind() == OpKind::NearBranch64 {
-                let target = ins.near_branch64();
-                max_label = max_label.max(target);
+            let (target, kind) = if ins.op0_kind() == OpKind::NearBranch64 {
                 let forms = BRANCH_FORMS
                     .iter()
                     .find(|f| f.0 == ins.code() || f.1 == ins.code())
                     .expect("the code generator branches with jmp and jcc only");
-                branches.push(Branch {
-                    index: i as u32,
-                    target: target as u32,
+                let kind = FixupKind::Branch {
                     forms: *forms,
                     near: false,
-                });
+                };
+                (ins.near_branch64(), kind)
+            } else if ins.is_ip_rel_memory_operand() {
+                // A 32-bit displacement whatever the distance: the length
+                // is known now.
+                let mut probe = *ins;
+                probe.set_memory_displacement64(0);
+                let len = ok(Encoder::new(64).encode(&probe, 0)) as u32;
+                (ins.memory_displacement64(), FixupKind::RipRelative { len })
             } else {
-                debug_assert!(!ins.is_ip_rel_memory_operand());
                 position += ok(enc.encode(ins, 0)) as u32;
-            }
+                continue;
+            };
+            max_label = max_label.max(target);
+            fixups.push(Fixup {
+                index: i as u32,
+                target: target as u32,
+                kind,
+            });
         }
         fixed.push(position);
         let body = enc.take_buffer();
@@ -199,30 +210,36 @@ impl Masm {
                 label_at[ins.ip() as usize] = i as u32;
             }
         }
-        for b in &mut branches {
-            b.target = label_at[b.target as usize];
+        for x in &mut fixups {
+            x.target = label_at[x.target as usize];
         }
 
         // Pass 2: size the branches. Growing one only moves others apart,
-        // so the loop ends.
+        // so the loop ends; in case growth cascades through many rounds,
+        // the fourth round makes every branch still short near.
         let mut offsets = vec![0u32; n + 1];
-        loop {
+        for round in 0.. {
             let mut extra = 0;
             let mut next = 0;
             for (i, off) in offsets.iter_mut().enumerate() {
                 *off = fixed[i] + extra;
-                if next < branches.len() && branches[next].index as usize == i {
-                    extra += branches[next].len();
+                if next < fixups.len() && fixups[next].index as usize == i {
+                    extra += fixups[next].len();
                     next += 1;
                 }
             }
             let mut grown = false;
-            for b in branches.iter_mut().filter(|b| !b.near) {
-                let end = offsets[b.index as usize] + b.len();
-                let rel = offsets[b.target as usize] as i64 - end as i64;
-                if i8::try_from(rel).is_err() {
-                    b.near = true;
-                    grown = true;
+            for x in &mut fixups {
+                let end = offsets[x.index as usize] + x.len();
+                let rel = offsets[x.target as usize] as i64 - end as i64;
+                if let FixupKind::Branch {
+                    near: near @ false, ..
+                } = &mut x.kind
+                {
+                    if round >= 3 || i8::try_from(rel).is_err() {
+                        *near = true;
+                        grown = true;
+                    }
                 }
             }
             if !grown {
@@ -230,22 +247,28 @@ impl Masm {
             }
         }
 
-        // Pass 3: lay out the bytes, iced encoding each branch at its
-        // final address.
+        // Pass 3: lay out the bytes, iced encoding each fixup at its final
+        // address.
         let total = offsets[n] as usize;
         let mut enc = ok(Encoder::try_with_capacity(64, 0));
         enc.set_buffer(Vec::with_capacity(total));
         let mut copied = 0;
-        for b in &branches {
-            let i = b.index as usize;
+        for x in &fixups {
+            let i = x.index as usize;
             let mut code = enc.take_buffer();
             code.extend_from_slice(&body[fixed[copied] as usize..fixed[i] as usize]);
             enc.set_buffer(code);
             let mut ins = instrs[i];
-            ins.set_code(if b.near { b.forms.1 } else { b.forms.0 });
-            ins.set_near_branch64(offsets[b.target as usize] as u64);
+            let target = offsets[x.target as usize] as u64;
+            match x.kind {
+                FixupKind::Branch { forms, near } => {
+                    ins.set_code(if near { forms.1 } else { forms.0 });
+                    ins.set_near_branch64(target);
+                }
+                FixupKind::RipRelative { .. } => ins.set_memory_displacement64(target),
+            }
             let len = ok(enc.encode(&ins, offsets[i] as u64));
-            assert_eq!(len as u32, b.len(), "a branch encodes to its size");
+            assert_eq!(len as u32, x.len(), "a fixup encodes to its size");
             copied = i + 1;
         }
         let mut code = enc.take_buffer();
@@ -262,23 +285,31 @@ impl Masm {
     }
 }
 
-/// A branch to a label, and whether it needs a 32-bit displacement.
-struct Branch {
+/// An instruction whose encoding depends on where a label lands.
+struct Fixup {
     index: u32,
     /// A label id until resolved, then the target's instruction index.
     target: u32,
-    forms: (Code, Code),
-    near: bool,
+    kind: FixupKind,
 }
 
-impl Branch {
+enum FixupKind {
+    /// `jmp` or `jcc` (its short and near forms), and whether it needs a
+    /// 32-bit displacement.
+    Branch { forms: (Code, Code), near: bool },
+    /// An instruction addressing the label `rip`-relative, and its length.
+    RipRelative { len: u32 },
+}
+
+impl Fixup {
     /// Encoded size: `jmp` and `jcc` with an 8-bit displacement take two
     /// bytes; with a 32-bit one, `jmp` takes five and `jcc` six.
     fn len(&self) -> u32 {
-        match (self.near, self.forms.0 == Code::Jmp_rel8_64) {
-            (false, _) => 2,
-            (true, true) => 5,
-            (true, false) => 6,
+        match self.kind {
+            FixupKind::Branch { near: false, .. } => 2,
+            FixupKind::Branch { forms, near: true } if forms.0 == Code::Jmp_rel8_64 => 5,
+            FixupKind::Branch { near: true, .. } => 6,
+            FixupKind::RipRelative { len } => len,
         }
     }
 }
