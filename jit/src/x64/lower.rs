@@ -87,6 +87,7 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
         builtin_trap: None,
         dest: Vec::new(),
         out_ret_area: 0,
+        zf_of: None,
         saved: Vec::new(),
     };
     g.function(&order, alloc.slots);
@@ -307,6 +308,10 @@ struct Gen<'a> {
     dest: Vec<Block>,
     /// Offset from `rsp` of the return area for callees with 2+ results.
     out_ret_area: i32,
+    /// A value whose register the last instruction emitted computed with
+    /// an ALU operation, and the assembler's length then: while nothing
+    /// else has been emitted, the zero flag says whether the value is 0.
+    zf_of: Option<(Value, usize)>,
 }
 
 fn mem(base: Gpr, disp: i32) -> AsmMemoryOperand {
@@ -807,10 +812,16 @@ impl Gen<'_> {
             };
             let f = self.f;
             match f.inst(i).kind {
+                InstKind::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
+                    if self.imm(b) == Some(0) && self.zf_holds(a) =>
+                {
+                    return Cc::of(op);
+                }
                 InstKind::Cmp(op, a, b) => {
                     self.int_compare(a, b);
                     return Cc::of(op);
                 }
+                InstKind::Un(UnOp::Eqz, a) if self.zf_holds(a) => return Cc::E,
                 InstKind::Un(UnOp::Eqz, a) => {
                     let r = self.gpr(a, R11);
                     let w = self.f.ty(a).is_64();
@@ -820,9 +831,23 @@ impl Gen<'_> {
                 _ => unreachable!("only comparisons are folded"),
             }
         }
+        if self.zf_holds(c) {
+            return Cc::Ne;
+        }
         let r = self.gpr(c, R11);
         self.test(r, false);
         Cc::Ne
+    }
+
+    /// Notes that the instruction just emitted (`add`, `sub`, `and`, `or`
+    /// or `xor`, then perhaps a spill store, which leaves the flags alone)
+    /// set the zero flag from `v`.
+    fn note_zf(&mut self, v: Value) {
+        self.zf_of = Some((v, self.m.a.instructions().len()));
+    }
+
+    fn zf_holds(&self, v: Value) -> bool {
+        self.zf_of == Some((v, self.m.a.instructions().len()))
     }
 
     fn test(&mut self, r: Gpr, wide: bool) {
@@ -1172,6 +1197,9 @@ impl Gen<'_> {
                     (BinOp::Xor, true) => a_.xor(d.q(), k),
                     _ => unreachable!("{op:?} takes no immediate"),
                 });
+                self.store_gpr(v, d);
+                self.note_zf(v);
+                return;
             }
             self.store_gpr(v, d);
             return;
@@ -1189,6 +1217,18 @@ impl Gen<'_> {
         }
         let _ = b;
         let ra = self.gpr(a, d);
+        if op == BinOp::Add && d != ra && d != rb {
+            // Three operands in one instruction (32-bit: the low half of
+            // the 64-bit sum).
+            let sum = ra.q() + rb.q();
+            ok(if wide {
+                self.a().lea(d.q(), qword_ptr(sum))
+            } else {
+                self.a().lea(d.d(), qword_ptr(sum))
+            });
+            self.store_gpr(v, d);
+            return;
+        }
         self.copy_gpr(d, ra);
         let a_ = &mut self.m.a;
         ok(match (op, wide) {
@@ -1207,6 +1247,9 @@ impl Gen<'_> {
             _ => unreachable!("{op:?} is not an integer operation"),
         });
         self.store_gpr(v, d);
+        if op != BinOp::Mul {
+            self.note_zf(v);
+        }
     }
 
     fn divide(&mut self, op: BinOp, wide: bool, v: Value, a: Value, b: Value) {

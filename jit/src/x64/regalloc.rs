@@ -252,12 +252,32 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             (false, false) => &INT_POOL,
         };
         let lo = partners.partition_point(|&(x, _)| (x as usize) < v);
-        let preferred = partners[lo..]
+        let hi = lo + partners[lo..].partition_point(|&(x, _)| x as usize == v);
+        let partners = &partners[lo..hi];
+        let preferred = partners
             .iter()
-            .take_while(|&&(x, _)| x as usize == v)
             .map(|&(_, p)| locs[p as usize])
             .find(|&l| l != Loc::None && candidates.contains(&l) && !taken(l));
-        if let Some(loc) = preferred.or_else(|| candidates.iter().copied().find(|&l| !taken(l))) {
+        // Failing that, a register no parameter of a block this value
+        // flows into holds: an edge writes those, and this value in one of
+        // them would make the edge's moves a cycle (a swap through a
+        // scratch register where two moves would do).
+        let edge_written = |l: Loc| {
+            partners.iter().any(|&(_, p)| match f.defs[p as usize] {
+                Def::Param(b, _) => {
+                    let params = &f.block(b).params;
+                    params.len() <= 16 && params.iter().any(|&q| locs[q.0 as usize] == l)
+                }
+                Def::Result(..) => false,
+            })
+        };
+        let free = |avoid: &dyn Fn(Loc) -> bool| {
+            candidates.iter().copied().find(|&l| !taken(l) && !avoid(l))
+        };
+        if let Some(loc) = preferred
+            .or_else(|| free(&edge_written))
+            .or_else(|| free(&|_| false))
+        {
             locs[v] = loc;
             active.push((end[v], v));
             continue;
