@@ -43,14 +43,45 @@ impl std::str::FromStr for Tier {
 }
 
 /// Engine settings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) tier: Tier,
+    pub(crate) tier_up_threshold: u32,
+    pub(crate) compile_threads: usize,
+    pub(crate) perf_map: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            tier: Tier::default(),
+            tier_up_threshold: 1000,
+            compile_threads: 1,
+            perf_map: false,
+        }
+    }
 }
 
 impl Config {
     pub fn new() -> Config {
         Config::default()
+    }
+    /// In the tiered tier, the calls after which a function is compiled
+    /// (1: after its first call). Default 1000.
+    pub fn tier_up_threshold(&mut self, calls: u32) -> &mut Config {
+        self.tier_up_threshold = calls.max(1);
+        self
+    }
+    /// Appends every function the JIT compiles (in the jit and tiered
+    /// tiers) to `/tmp/perf-<pid>.map`, so `perf report` names it.
+    pub fn perf_map(&mut self, enable: bool) -> &mut Config {
+        self.perf_map = enable;
+        self
+    }
+    /// In the tiered tier, how many background threads compile. Default 1.
+    pub fn compile_threads(&mut self, threads: usize) -> &mut Config {
+        self.compile_threads = threads.max(1);
+        self
     }
     /// The execution tier selected.
     pub fn tier_kind(&self) -> Tier {
@@ -93,14 +124,22 @@ impl Default for Engine {
 impl Engine {
     /// Creates an engine; fails for tiers this build does not have.
     pub fn new(config: &Config) -> Result<Engine> {
+        if config.perf_map {
+            tandem_jit::perf_map::enable()?;
+        }
         let tier: Arc<dyn tandem_vm::Tier> = match config.tier {
             Tier::Interp => Arc::new(tandem_interp::Interp),
             Tier::Jit => Arc::new(tandem_jit::Jit::new().map_err(|e| Error::Unsupported(e.0))?),
             Tier::Tiered => {
-                return Err(Error::Unsupported(format!(
-                    "the {} tier is not available yet; use --tier interp",
-                    config.tier
-                )))
+                let jit = tandem_jit::Jit::new().map_err(|e| Error::Unsupported(e.0))?;
+                Arc::new(
+                    crate::tiering::Tiered::new(
+                        jit,
+                        config.tier_up_threshold,
+                        config.compile_threads,
+                    )
+                    .map_err(|e| Error::Unsupported(e.0))?,
+                )
             }
         };
         Ok(Engine {

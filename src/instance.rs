@@ -281,6 +281,12 @@ pub(crate) fn instantiate(
         .iter()
         .map(|f| &objs.func(f).vm as *const VMFunc)
         .collect();
+    if let Some(guard) = inner
+        .code
+        .attach(&data.funcs[env.num_imported_funcs as usize..])
+    {
+        objs.tier_attachments.push(guard);
+    }
     data.tables = data
         .table_handles
         .iter()

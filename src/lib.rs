@@ -36,6 +36,7 @@ mod memory;
 mod module;
 mod store;
 mod table;
+mod tiering;
 mod trap;
 mod typed;
 mod validate;

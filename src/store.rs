@@ -26,6 +26,9 @@ pub struct StoreObjects {
     /// (see the linker) never mistake a new store for a dropped one.
     pub(crate) id: u64,
     pub(crate) engine: Engine,
+    /// Tiers' hold on instances' functions (see `TierModule::attach`):
+    /// declared before `funcs`, so dropped before them.
+    pub(crate) tier_attachments: Vec<Box<dyn Send + Sync>>,
     pub(crate) funcs: Vec<Box<FuncSlot>>,
     pub(crate) memories: Vec<Box<MemoryInstance>>,
     pub(crate) tables: Vec<Box<TableInstance>>,
@@ -164,6 +167,7 @@ impl<T> Store<T> {
                         NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                     },
                     engine: engine.clone(),
+                    tier_attachments: Vec::new(),
                     funcs: Vec::new(),
                     memories: Vec::new(),
                     tables: Vec::new(),

@@ -187,11 +187,32 @@ fn bad_modules_are_errors() {
 }
 
 #[test]
-fn later_tiers_are_refused_not_faked() {
-    assert!(matches!(
-        Engine::new(Config::new().tier(Tier::Tiered)),
-        Err(Error::Unsupported(_))
-    ));
+fn tiered_keeps_what_the_jit_cannot_compile_interpreted() {
+    let engine = Engine::new(Config::new().tier(Tier::Tiered).tier_up_threshold(1)).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func (export "scalar") (result i32) (i32.const 1))
+             (func (export "vector") (result i32)
+               (i32x4.extract_lane 0 (v128.const i32x4 7 2 3 4))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let vector = instance
+        .get_typed_func::<(), i32>(&store, "vector")
+        .unwrap();
+    let scalar = instance
+        .get_typed_func::<(), i32>(&store, "scalar")
+        .unwrap();
+    // Asked to be compiled at the first call; the JIT refuses v128, so
+    // the function stays interpreted, and keeps working.
+    for _ in 0..1000 {
+        assert_eq!(vector.call(&mut store, ()).unwrap(), 7);
+        assert_eq!(scalar.call(&mut store, ()).unwrap(), 1);
+    }
 }
 
 #[test]

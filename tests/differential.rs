@@ -1,5 +1,6 @@
 //! Differential testing between tiers: random valid modules from
-//! `wasm-smith` run in the interpreter and in the JIT, and everything
+//! `wasm-smith` run in the interpreter, the JIT and tiered (every function
+//! compiled from its first call, each export called twice), and everything
 //! observable must agree — instantiation, every export's results or trap,
 //! then the final memory and globals.
 //!
@@ -80,7 +81,10 @@ fn show(v: &Val) -> String {
 
 /// Everything observable about running `bytes` in `tier`, one line each.
 fn observe(bytes: &[u8], tier: Tier) -> Vec<String> {
-    let engine = Engine::new(Config::new().tier(tier)).expect("tier available");
+    // Tiered: a function asks to be compiled at its first call, so the
+    // second round (and calls within the first) may run compiled code.
+    let engine =
+        Engine::new(Config::new().tier(tier).tier_up_threshold(1)).expect("tier available");
     let mut out = Vec::new();
     let module = match Module::new(&engine, bytes) {
         Ok(m) => m,
@@ -92,17 +96,17 @@ fn observe(bytes: &[u8], tier: Tier) -> Vec<String> {
         Err(e) => return vec![format!("instantiate: {e}")],
     };
     let exports = instance.exports(&store);
-    for (name, ext) in &exports {
+    for (round, (name, ext)) in (0..2).flat_map(|r| exports.iter().map(move |e| (r, e))) {
         if let Extern::Func(f) = ext {
             let ty = f.ty(&store);
             let params: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
             let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
             match f.call(&mut store, &params, &mut results) {
                 Ok(()) => out.push(format!(
-                    "{name}: {}",
+                    "{name} ({round}): {}",
                     results.iter().map(show).collect::<Vec<_>>().join(" ")
                 )),
-                Err(e) => out.push(format!("{name}: {e}")),
+                Err(e) => out.push(format!("{name} ({round}): {e}")),
             }
         }
     }
@@ -125,25 +129,26 @@ fn observe(bytes: &[u8], tier: Tier) -> Vec<String> {
     out
 }
 
-/// Runs `bytes` in both tiers; the first disagreement, if any.
+/// Runs `bytes` in the interpreter, the JIT and tiered; the first
+/// disagreement with the interpreter, if any.
 fn compare(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.to_vec();
     let run = move || {
         let interp = observe(&bytes, Tier::Interp);
-        let jit = observe(&bytes, Tier::Jit);
-        if interp == jit {
-            return None;
-        }
-        let at = interp
-            .iter()
-            .zip(&jit)
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        Some(format!(
-            "interp: {:?}\n   jit: {:?}",
-            interp.get(at),
-            jit.get(at)
-        ))
+        [Tier::Jit, Tier::Tiered].into_iter().find_map(|tier| {
+            let other = observe(&bytes, tier);
+            if interp == other {
+                return None;
+            }
+            let at = (interp.iter().zip(&other))
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            Some(format!(
+                "interp: {:?}\n{tier:>7}: {:?}",
+                interp.get(at),
+                other.get(at)
+            ))
+        })
     };
     std::thread::Builder::new()
         .stack_size(32 << 20)

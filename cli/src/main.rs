@@ -58,11 +58,31 @@ impl From<TierArg> for Tier {
     }
 }
 
-#[derive(clap::Args)]
-struct RunArgs {
+/// Which tier runs the code, and how it tiers up.
+#[derive(clap::Args, Clone, Copy)]
+struct TierOpts {
     /// Execution tier.
     #[arg(long, value_enum, default_value = "interp")]
     tier: TierArg,
+    /// With --tier tiered: compile a function after this many calls (1:
+    /// after its first).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    tier_up_threshold: u32,
+}
+
+impl TierOpts {
+    fn config(self) -> Config {
+        let mut config = Config::default();
+        config.tier(self.tier.into());
+        config.tier_up_threshold(self.tier_up_threshold);
+        config
+    }
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[command(flatten)]
+    tier: TierOpts,
     /// Call this export instead of `_start`, with ARGS parsed by its parameter
     /// types; print each result on its own line.
     #[arg(long, value_name = "NAME")]
@@ -94,9 +114,8 @@ struct RunArgs {
 
 #[derive(clap::Args)]
 struct WastArgs {
-    /// Execution tier.
-    #[arg(long, value_enum, default_value = "interp")]
-    tier: TierArg,
+    #[command(flatten)]
+    tier: TierOpts,
     /// The scripts to run.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -104,9 +123,8 @@ struct WastArgs {
 
 #[derive(clap::Args)]
 struct CompileArgs {
-    /// The tier whose code to make.
-    #[arg(long, value_enum, default_value = "interp")]
-    tier: TierArg,
+    #[command(flatten)]
+    tier: TierOpts,
     /// The module to compile.
     module: PathBuf,
 }
@@ -154,10 +172,8 @@ fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R 
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn make_engine(tier: TierArg) -> Result<Engine, ExitCode> {
-    let mut config = Config::default();
-    config.tier(tier.into());
-    Engine::new(&config).map_err(|e| {
+fn make_engine(tier: TierOpts) -> Result<Engine, ExitCode> {
+    Engine::new(&tier.config()).map_err(|e| {
         eprintln!("error: {e}");
         match e {
             Error::Unsupported(_) => ExitCode::from(2),
@@ -480,9 +496,7 @@ fn format_val(v: &Val) -> String {
 }
 
 fn run_wast(args: WastArgs) -> ExitCode {
-    let tier: Tier = args.tier.into();
-    let mut config = Config::default();
-    config.tier(tier);
+    let config = args.tier.config();
     if let Err(e) = Engine::new(&config) {
         eprintln!("error: {e}");
         return match e {

@@ -1,6 +1,7 @@
 //! Runs the WebAssembly 2.0 spec test suite in every tier, each `.wast`
 //! file in each tier as its own test case (`interp::i32.wast`,
-//! `jit::call.wast`), so a failure names its file and tier; the usual test
+//! `jit::call.wast`, `tiered::call.wast`), so a failure names its file and
+//! tier; the usual test
 //! filters select them (`cargo test --test spec -- jit::`).
 //!
 //! The suite is found at `$TANDEM_TESTSUITE/wasm-2.0`, else at
@@ -29,7 +30,9 @@ fn run(path: PathBuf, tier: Tier) -> Result<(), Failed> {
         .stack_size(64 << 20)
         .spawn(move || {
             let mut config = Config::default();
-            config.tier(tier);
+            // Tiered: every function asks to be compiled at its first call,
+            // so the scripts run on stacks mixing both tiers.
+            config.tier(tier).tier_up_threshold(1);
             run_file(&path, &config)
         })
         .expect("cannot spawn a test thread")
@@ -67,7 +70,12 @@ fn main() {
     );
     let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
     let mut trials = Vec::new();
-    for (tier, label) in [(Tier::Interp, "interp"), (Tier::Jit, "jit")] {
+    let tiers = [
+        (Tier::Interp, "interp"),
+        (Tier::Jit, "jit"),
+        (Tier::Tiered, "tiered"),
+    ];
+    for (tier, label) in tiers {
         for file in &files {
             if tier == Tier::Jit && name(file).starts_with("simd_") {
                 continue;

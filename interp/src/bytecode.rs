@@ -94,6 +94,7 @@
 //! body (at most 7,654,321 bytes) cannot produce 2^32 entries.
 
 use crate::simd::{SimdMemOp, SimdOp};
+use std::sync::atomic::{AtomicU32, Ordering};
 use wasmparser::ValType;
 
 /// A slot index relative to the frame pointer, as the translator computes it.
@@ -1081,9 +1082,26 @@ pub struct FuncCode<W: Width = u16> {
     pub results: Box<[ValType]>,
     /// Whether the module has a linear memory (to cache its base and length).
     pub has_memory: bool,
+    /// Calls left before the function asks to be compiled (see
+    /// [`ModuleCode`](crate::ModuleCode)); at zero, calls take the slow
+    /// path, which asks. Shared by every thread running the module: plain
+    /// loads and stores, so a racing call may go uncounted, which only
+    /// delays the request.
+    pub countdown: AtomicU32,
 }
 
 impl<W: Width> FuncCode<W> {
+    /// Counts a call; false once the countdown has run out.
+    #[inline(always)]
+    pub fn tick(&self) -> bool {
+        let n = self.countdown.load(Ordering::Relaxed);
+        if n == 0 {
+            return false;
+        }
+        self.countdown.store(n - 1, Ordering::Relaxed);
+        true
+    }
+
     /// Heap and inline bytes this translation occupies.
     pub fn byte_size(&self) -> usize {
         use std::mem::size_of_val;
@@ -1105,6 +1123,14 @@ pub enum Code {
 }
 
 impl Code {
+    /// Calls left before the function asks to be compiled.
+    pub fn countdown(&self) -> &AtomicU32 {
+        match self {
+            Code::Narrow(c) => &c.countdown,
+            Code::Wide(c) => &c.countdown,
+        }
+    }
+
     /// Heap and inline bytes this translation occupies.
     pub fn byte_size(&self) -> usize {
         match self {

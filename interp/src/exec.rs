@@ -101,7 +101,18 @@ pub unsafe extern "C" fn entry(
         return fail(TrapCode::StackOverflow);
     }
     // SAFETY: the caller guarantees `callee` is live and interpreted.
-    match unsafe { translation(callee) } {
+    let code = unsafe { translation(callee) };
+    if let Ok(code) = code {
+        let countdown = code.countdown();
+        let n = countdown.load(Ordering::Relaxed);
+        if n == 0 {
+            // SAFETY: as in `translation`.
+            unsafe { module_of(callee) }.ran_out(func_index, countdown);
+        } else {
+            countdown.store(n - 1, Ordering::Relaxed);
+        }
+    }
+    match code {
         // SAFETY: as required of `entry`.
         Ok(Code::Narrow(code)) => unsafe { enter(code, vmctx, values, fail) },
         // SAFETY: as required of `entry`.
@@ -669,12 +680,20 @@ unsafe fn interpreted<'a, W: Exec>(callee: *const VMFunc) -> Result<Option<&'a F
 /// `callee` must be live and interpreted; its translation lives as long as
 /// its instance's module code.
 unsafe fn translation<'a>(callee: *const VMFunc) -> Result<&'a Code, &'a TranslateError> {
-    let module = &*((*(*callee).vmctx).interp as *const ModuleCode);
-    let code = module.func((*callee).func_index)?;
+    let code = module_of(callee).func((*callee).func_index)?;
     (*callee)
         .interp_code
         .store(code as *const Code as *mut (), Ordering::Relaxed);
     Ok(code)
+}
+
+/// The translation cache of interpreted function `callee`'s module.
+///
+/// # Safety
+/// `callee` must be live and interpreted; the cache lives as long as its
+/// instance.
+unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
+    &*((*(*callee).vmctx).interp as *const ModuleCode)
 }
 
 /// The translation of `callee` if it is a function of instance `vmctx`
@@ -744,6 +763,9 @@ unsafe fn call_slow<W: Exec>(
         cx.mem_len = mem_len;
         return dispatch(ip.add(1), fp, mem_base, cx, acc);
     };
+    if !ccode.tick() {
+        module_of(callee).ran_out(ccode.func_index, &ccode.countdown);
+    }
     if cx.frames.len() >= MAX_FRAMES || !frame_fits(cx.stack, new_fp, ccode) {
         return raise(TrapCode::StackOverflow);
     }
@@ -1085,7 +1107,8 @@ unsafe fn step<W: Exec>(
                 Some(c)
                     if cx.frames.len() < cx.frames.capacity()
                         && c.local_slots as usize <= INLINE_ZEROED
-                        && frame_fits(stack, new_fp, c) =>
+                        && frame_fits(stack, new_fp, c)
+                        && c.tick() =>
                 {
                     Some(c)
                 }

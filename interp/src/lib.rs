@@ -22,6 +22,7 @@ pub mod simd;
 mod translate;
 
 use bytecode::Code;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 
@@ -34,12 +35,44 @@ pub struct ModuleCode {
     env: Arc<ModuleEnv>,
     /// By local function index; filled on first call.
     funcs: Box<[OnceLock<Result<Code, TranslateError>>]>,
+    tier_up: Option<TierUp>,
+}
+
+/// How a module's functions ask to be compiled by a faster tier: each
+/// counts its calls, and after `threshold` of them (1: at the first) calls
+/// `request` with its function index, once.
+pub struct TierUp {
+    pub threshold: u32,
+    pub request: Box<dyn Fn(u32) + Send + Sync>,
 }
 
 impl ModuleCode {
     pub fn new(env: Arc<ModuleEnv>) -> ModuleCode {
+        Self::build(env, None)
+    }
+
+    /// A cache whose functions ask `tier_up` to compile them once hot.
+    pub fn with_tier_up(env: Arc<ModuleEnv>, tier_up: TierUp) -> ModuleCode {
+        Self::build(env, Some(tier_up))
+    }
+
+    fn build(env: Arc<ModuleEnv>, tier_up: Option<TierUp>) -> ModuleCode {
         let funcs = (0..env.bodies.len()).map(|_| OnceLock::new()).collect();
-        ModuleCode { env, funcs }
+        ModuleCode {
+            env,
+            funcs,
+            tier_up,
+        }
+    }
+
+    /// A function whose call countdown ran out: asks for it to be compiled
+    /// (if anyone listens) and stops counting.
+    #[cold]
+    pub(crate) fn ran_out(&self, func_index: u32, countdown: &AtomicU32) {
+        countdown.store(u32::MAX, Ordering::Relaxed);
+        if let Some(t) = &self.tier_up {
+            (t.request)(func_index);
+        }
     }
 
     pub fn env(&self) -> &ModuleEnv {
@@ -56,7 +89,12 @@ impl ModuleCode {
             Some(cell) => cell
                 .get_or_init(|| {
                     let _span = tracing::debug_span!("translate", func_index).entered();
-                    translate::translate(&self.env, func_index)
+                    let code = translate::translate(&self.env, func_index)?;
+                    if let Some(t) = &self.tier_up {
+                        let calls = t.threshold.saturating_sub(1);
+                        code.countdown().store(calls, Ordering::Relaxed);
+                    }
+                    Ok(code)
                 })
                 .as_ref(),
             None => Err(&NOT_LOCAL),

@@ -12,6 +12,7 @@
 use crate::bytecode::*;
 use crate::simd::{SimdMemOp, SimdOp};
 use std::borrow::Cow;
+use std::sync::atomic::AtomicU32;
 use tandem_vm::ModuleEnv;
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
@@ -333,6 +334,7 @@ impl<'a> Translator<'a> {
             params: ty.params().into(),
             results: ty.results().into(),
             has_memory: !self.env.memories.is_empty(),
+            countdown: AtomicU32::new(u32::MAX),
         })
     }
 }

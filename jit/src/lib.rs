@@ -18,6 +18,7 @@ pub mod code_memory;
 pub mod ir;
 pub mod lists;
 pub mod passes;
+pub mod perf_map;
 pub mod x64;
 
 use code_memory::CodeMemory;
@@ -100,18 +101,29 @@ impl Tier for Jit {
     }
 }
 
-/// A module's compiled code: every local function, and per signature an
-/// array-call stub and trampoline.
-pub struct JitModule {
-    env: Arc<ModuleEnv>,
+/// Machine code for some of a module's local functions in one mapped image:
+/// the functions, then per signature among them an array-call trampoline
+/// and stub. The JIT tier compiles a whole module into one; the tiering
+/// engine compiles each batch of hot functions into one.
+pub struct JitCode {
     code: CodeMemory,
-    /// Offset of each local function's native entry.
-    func_offsets: Vec<usize>,
-    /// Offset of each local function's array-call entry (its signature's).
-    array_offsets: Vec<usize>,
-    /// Each local function's code length.
-    func_lens: Vec<usize>,
+    funcs: Vec<CompiledFunc>,
     stats: CodeStats,
+}
+
+/// Where one function's code lies in its image.
+struct CompiledFunc {
+    func_index: u32,
+    /// Offset of its native entry.
+    native: usize,
+    /// Offset of its array-call entry (its signature's stub).
+    array: usize,
+    len: usize,
+}
+
+/// Bytes of local function `func_index`'s body.
+fn body_len(env: &ModuleEnv, func_index: u32) -> usize {
+    env.bodies[(func_index - env.num_imported_funcs) as usize].len()
 }
 
 /// The name of a function for messages: its index, and its name if the
@@ -123,31 +135,32 @@ fn describe(env: &ModuleEnv, func_index: u32) -> String {
     }
 }
 
-impl JitModule {
-    fn compile(env: Arc<ModuleEnv>) -> Result<JitModule, TierError> {
-        let _span = tracing::debug_span!("jit_compile_module").entered();
-        let first = env.num_imported_funcs;
-        let count = env.bodies.len() as u32;
+impl JitCode {
+    /// Compiles local functions `funcs` (indices in the module's function
+    /// index space) on up to `threads` threads, and maps them executable.
+    pub fn compile(env: &ModuleEnv, funcs: &[u32], threads: usize) -> Result<JitCode, TierError> {
         let mut code = Vec::new();
-        let mut funcs = Vec::new();
+        let mut ranges = Vec::new();
         let mut traps = Vec::new();
-        let mut func_offsets = Vec::new();
-        let mut func_lens = Vec::new();
+        let mut compiled = Vec::new();
         let mut wasm_bytes = 0;
-        for (k, asm) in compile_functions(&env)?.into_iter().enumerate() {
-            let func_index = first + k as u32;
+        for (&func_index, asm) in funcs.iter().zip(compile_functions(env, funcs, threads)?) {
             align(&mut code);
             let start = code.len();
             traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
             code.extend_from_slice(&asm.code);
-            funcs.push(FuncRange {
+            ranges.push(FuncRange {
                 start: start as u32,
                 end: code.len() as u32,
                 func_index,
             });
-            func_offsets.push(start);
-            func_lens.push(asm.code.len());
-            wasm_bytes += env.bodies[k].len();
+            compiled.push(CompiledFunc {
+                func_index,
+                native: start,
+                array: 0,
+                len: asm.code.len(),
+            });
+            wasm_bytes += body_len(env, func_index);
         }
         let machine_bytes = code.len();
         // Trampolines and stubs per signature, after the functions. A stub
@@ -156,7 +169,7 @@ impl JitModule {
         // addresses the stubs need.
         let mut sig_of = HashMap::new();
         let mut trampolines = Vec::new();
-        for func_index in first..first + count {
+        for &func_index in funcs {
             let ty_index = env.funcs[func_index as usize];
             sig_of.entry(ty_index).or_insert_with(|| {
                 let ty = &env.types[ty_index as usize];
@@ -179,7 +192,7 @@ impl JitModule {
             stub_offsets.insert(ty_index, code.len());
             code.resize(code.len() + stub_len, 0xcc);
         }
-        let mem = CodeMemory::with_patch(&code, funcs, traps, |image, base| {
+        let mem = CodeMemory::with_patch(&code, ranges, traps, |image, base| {
             for &(ty_index, tramp) in &trampolines {
                 let mut m = Masm::new();
                 adapters::array_entry_stub(&mut m, (base + tramp) as u64);
@@ -190,29 +203,101 @@ impl JitModule {
             }
         })
         .map_err(|e| TierError(format!("cannot map code memory: {e}")))?;
-        let array_offsets = (first..first + count)
-            .map(|f| stub_offsets[&env.funcs[f as usize]])
-            .collect();
-        Ok(JitModule {
+        for f in &mut compiled {
+            f.array = stub_offsets[&env.funcs[f.func_index as usize]];
+        }
+        perf_map::record(compiled.iter().map(|f| {
+            let name = match env.func_names.get(&f.func_index) {
+                Some(name) => format!("wasm::{name}"),
+                None => format!("wasm::function[{}]", f.func_index),
+            };
+            (mem.addr(f.native) as usize, f.len, name)
+        }));
+        Ok(JitCode {
             stats: CodeStats {
-                funcs: count as usize,
+                funcs: funcs.len(),
                 wasm_bytes,
                 code_bytes: machine_bytes,
             },
-            env,
             code: mem,
-            func_offsets,
-            array_offsets,
-            func_lens,
+            funcs: compiled,
         })
+    }
+
+    /// What was compiled: functions, Wasm bytes in, machine bytes out.
+    pub fn stats(&self) -> CodeStats {
+        self.stats
+    }
+
+    /// The functions compiled, in the order given.
+    pub fn func_indices(&self) -> impl Iterator<Item = u32> + '_ {
+        self.funcs.iter().map(|f| f.func_index)
+    }
+
+    /// The entry points of the `k`th function compiled.
+    pub fn entry_points(&self, k: usize) -> EntryPoints {
+        let f = &self.funcs[k];
+        EntryPoints {
+            // SAFETY: the stub at this address has the ArrayCallFn ABI
+            // (it jumps to `adapters::enter` with its trampoline).
+            array_call: unsafe {
+                std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(self.code.addr(f.array))
+            },
+            native_call: self.code.addr(f.native).cast(),
+        }
+    }
+
+    /// The machine code of the `k`th function compiled.
+    pub fn code_of(&self, k: usize) -> &[u8] {
+        let f = &self.funcs[k];
+        // SAFETY: the function's bytes lie inside the mapped region, which
+        // lives as long as `self`.
+        unsafe { std::slice::from_raw_parts(self.code.addr(f.native), f.len) }
+    }
+
+    /// The `k`th function's code as assembly text (iced's Intel syntax),
+    /// one line per instruction with its offset.
+    pub fn disassemble(&self, k: usize) -> String {
+        use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
+        let code = self.code_of(k);
+        let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
+        let mut formatter = IntelFormatter::new();
+        formatter.options_mut().set_first_operand_char_index(8);
+        let mut out = String::new();
+        let mut text = String::new();
+        for instr in &mut decoder {
+            text.clear();
+            formatter.format(&instr, &mut text);
+            out.push_str(&format!("  {:6x}  {text}\n", instr.ip()));
+        }
+        out
+    }
+}
+
+/// A module's compiled code for the JIT tier: every local function,
+/// compiled when the module is.
+pub struct JitModule {
+    env: Arc<ModuleEnv>,
+    code: JitCode,
+}
+
+impl JitModule {
+    fn compile(env: Arc<ModuleEnv>) -> Result<JitModule, TierError> {
+        let _span = tracing::debug_span!("jit_compile_module").entered();
+        let first = env.num_imported_funcs;
+        let funcs: Vec<u32> = (first..first + env.bodies.len() as u32).collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let code = JitCode::compile(&env, &funcs, threads)?;
+        Ok(JitModule { env, code })
+    }
+
+    fn local(&self, func_index: u32) -> usize {
+        (func_index - self.env.num_imported_funcs) as usize
     }
 
     /// The machine code of local function `func_index`.
     pub fn code_of(&self, func_index: u32) -> &[u8] {
-        let i = (func_index - self.env.num_imported_funcs) as usize;
-        let start = self.code.addr(self.func_offsets[i]);
-        // SAFETY: the function's bytes lie inside the mapped region.
-        unsafe { std::slice::from_raw_parts(start, self.func_lens[i]) }
+        self.code.code_of(self.local(func_index))
     }
 }
 
@@ -230,18 +315,19 @@ fn compile_function(env: &ModuleEnv, func_index: u32) -> Result<Assembled, TierE
     Ok(x64::lower::compile(&f, env))
 }
 
-/// Compiles every local function, on as many threads as the machine has
-/// (functions are independent until they are laid out together); the
-/// first error by function index wins.
-fn compile_functions(env: &ModuleEnv) -> Result<Vec<Assembled>, TierError> {
-    let first = env.num_imported_funcs;
-    let count = env.bodies.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(count.div_ceil(16).max(1));
+/// Compiles local functions `funcs` on up to `threads` threads (functions
+/// are independent until they are laid out together); the first error in
+/// `funcs` order wins.
+fn compile_functions(
+    env: &ModuleEnv,
+    funcs: &[u32],
+    threads: usize,
+) -> Result<Vec<Assembled>, TierError> {
+    let count = funcs.len();
+    let threads = threads.min(count.div_ceil(16)).max(1);
     // Largest first, so that no big function is left for one thread at the end.
     let mut by_size: Vec<usize> = (0..count).collect();
-    by_size.sort_by_key(|&k| std::cmp::Reverse(env.bodies[k].len()));
+    by_size.sort_by_key(|&k| std::cmp::Reverse(body_len(env, funcs[k])));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Assembled, TierError>>>> =
         Mutex::new((0..count).map(|_| None).collect());
@@ -251,7 +337,7 @@ fn compile_functions(env: &ModuleEnv) -> Result<Vec<Assembled>, TierError> {
             break;
         }
         let k = by_size[k];
-        let r = compile_function(env, first + k as u32);
+        let r = compile_function(env, funcs[k]);
         results.lock()[k] = Some(r);
     };
     if threads <= 1 {
@@ -293,14 +379,7 @@ fn stub_size() -> usize {
 
 impl TierModule for JitModule {
     fn entry_points(&self, func_index: u32) -> EntryPoints {
-        let i = (func_index - self.env.num_imported_funcs) as usize;
-        let array = self.code.addr(self.array_offsets[i]);
-        EntryPoints {
-            // SAFETY: the stub at this address has the ArrayCallFn ABI
-            // (it jumps to `adapters::enter` with its trampoline).
-            array_call: unsafe { std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(array) },
-            native_call: self.code.addr(self.func_offsets[i]).cast(),
-        }
+        self.code.entry_points(self.local(func_index))
     }
 
     fn interp_state(&self) -> *const () {
@@ -312,23 +391,10 @@ impl TierModule for JitModule {
     }
 
     fn stats(&self) -> CodeStats {
-        self.stats
+        self.code.stats()
     }
 
     fn disassemble(&self, func_index: u32) -> Option<String> {
-        use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
-        let code = self.code_of(func_index);
-        let ip = code.as_ptr() as u64;
-        let mut decoder = Decoder::with_ip(64, code, ip, DecoderOptions::NONE);
-        let mut formatter = IntelFormatter::new();
-        formatter.options_mut().set_first_operand_char_index(8);
-        let mut out = String::new();
-        let mut text = String::new();
-        for instr in &mut decoder {
-            text.clear();
-            formatter.format(&instr, &mut text);
-            out.push_str(&format!("  {:6x}  {text}\n", instr.ip() - ip));
-        }
-        Some(out)
+        Some(self.code.disassemble(self.local(func_index)))
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::callconv::EntryPoints;
 use crate::ModuleEnv;
+use crate::VMFunc;
 use std::sync::Arc;
 use wasmparser::FuncType;
 
@@ -67,6 +68,14 @@ pub trait TierModule: Send + Sync {
     /// The machine code of local function `func_index` as assembly text,
     /// for a tier that makes machine code.
     fn disassemble(&self, _func_index: u32) -> Option<String> {
+        None
+    }
+
+    /// Called for each new instance with the `VMFunc`s of its local
+    /// functions, in index order. A tier that installs code later (the
+    /// tier-up swap) keeps them until the returned guard drops; the runtime
+    /// drops it before the functions.
+    fn attach(&self, _funcs: &[*const VMFunc]) -> Option<Box<dyn Send + Sync>> {
         None
     }
 }

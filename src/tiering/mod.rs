@@ -1,0 +1,95 @@
+//! The tiering engine (`Tier::Tiered`): every function starts in the
+//! interpreter at once; one that gets hot is compiled by the JIT on a
+//! background thread and installed by swapping its callee's entry points,
+//! so no caller ever waits for the compiler.
+//!
+//! In JavaScriptCore's words: the interpreter counts calls per function
+//! and, past the threshold, asks for a [`Plan`] once; compile threads take
+//! plans from a queue (crossbeam-channel), compile them in batches per
+//! module, and install the new callees in every instance of the module
+//! ([`TieredModule`]). Frames already running in the interpreter finish
+//! there; the next call, from any tier, the host or a table, runs the
+//! compiled code.
+
+mod module;
+mod worker;
+
+use crossbeam_channel::Sender;
+use module::TieredModule;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use tandem_jit::Jit;
+use tandem_vm::{ModuleEnv, Tier, TierError, TierModule};
+use wasmparser::FuncType;
+use worker::Msg;
+
+/// A request to compile one function of a module.
+pub(crate) struct Plan {
+    module: Arc<TieredModule>,
+    func_index: u32,
+}
+
+/// The tiered tier: the interpreter, the JIT, and the compile threads.
+pub(crate) struct Tiered {
+    jit: Arc<Jit>,
+    threshold: u32,
+    queue: Sender<Msg>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Tiered {
+    /// Starts `threads` compile threads (at least one); functions ask to be
+    /// compiled after `threshold` calls.
+    pub(crate) fn new(jit: Jit, threshold: u32, threads: usize) -> Result<Tiered, TierError> {
+        let jit = Arc::new(jit);
+        let (queue, rx) = crossbeam_channel::unbounded();
+        let workers = (0..threads.max(1))
+            .map(|i| {
+                let rx = rx.clone();
+                std::thread::Builder::new()
+                    .name(format!("tandem-compile-{i}"))
+                    .spawn(move || worker::run(&rx))
+                    .map_err(|e| TierError(format!("cannot start a compile thread: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Tiered {
+            jit,
+            threshold: threshold.max(1),
+            queue,
+            workers,
+        })
+    }
+}
+
+impl Drop for Tiered {
+    /// Stops the compile threads: each finishes the batch it is compiling
+    /// (if any), installs nothing more, and exits; plans still queued are
+    /// dropped.
+    fn drop(&mut self) {
+        for _ in &self.workers {
+            let _ = self.queue.send(Msg::Stop);
+        }
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+impl Tier for Tiered {
+    fn name(&self) -> &'static str {
+        "tiered"
+    }
+
+    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError> {
+        Ok(TieredModule::new(
+            env,
+            self.jit.clone(),
+            self.threshold,
+            self.queue.clone(),
+        ))
+    }
+
+    fn host_native_call(&self, ty: &FuncType) -> *const () {
+        self.jit.host_native_call(ty)
+    }
+}

@@ -1,0 +1,204 @@
+//! A module in the tiered tier: the interpreter's translations, the code
+//! compiled for it so far, and the instances whose callees a new
+//! compilation swaps.
+
+use super::worker::Msg;
+use super::Plan;
+use crossbeam_channel::Sender;
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Weak};
+use tandem_interp::{ModuleCode, TierUp};
+use tandem_jit::{Jit, JitCode};
+use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule, VMFunc};
+
+/// Where a function stands.
+const INTERPRETED: u8 = 0;
+const QUEUED: u8 = 1;
+const COMPILED: u8 = 2;
+/// The JIT cannot compile it (v128, for now): it stays interpreted.
+const FAILED: u8 = 3;
+
+pub(crate) struct TieredModule {
+    env: Arc<ModuleEnv>,
+    interp: ModuleCode,
+    jit: Arc<Jit>,
+    /// Per local function, one of the states above.
+    state: Box<[AtomicU8]>,
+    installed: Arc<Mutex<Installed>>,
+}
+
+/// What installs touch, under one lock: a new instance and a new
+/// compilation never miss each other.
+struct Installed {
+    /// Compiled code, kept as long as the module (instances, tables and
+    /// entries may reach it until then).
+    code: Vec<JitCode>,
+    /// Per local function, its compiled entry points once installed.
+    entries: Vec<Option<EntryPoints>>,
+    /// Live instances: an id and their local functions.
+    instances: Vec<(u64, Box<[*const VMFunc]>)>,
+    next_id: u64,
+}
+
+// SAFETY: the `VMFunc` pointers are only dereferenced under the lock, to
+// install entry points (atomic stores), and an instance's are removed (by
+// its `Attached` guard, under the lock) before its functions are freed.
+unsafe impl Send for Installed {}
+
+impl TieredModule {
+    pub(crate) fn new(
+        env: Arc<ModuleEnv>,
+        jit: Arc<Jit>,
+        threshold: u32,
+        queue: Sender<Msg>,
+    ) -> Arc<TieredModule> {
+        let n = env.bodies.len();
+        Arc::new_cyclic(|me: &Weak<TieredModule>| {
+            let me = me.clone();
+            let request = move |func_index: u32| {
+                if let Some(module) = me.upgrade() {
+                    module.request(func_index, &queue);
+                }
+            };
+            TieredModule {
+                interp: ModuleCode::with_tier_up(
+                    env.clone(),
+                    TierUp {
+                        threshold,
+                        request: Box::new(request),
+                    },
+                ),
+                env,
+                jit,
+                state: (0..n).map(|_| AtomicU8::new(INTERPRETED)).collect(),
+                installed: Arc::new(Mutex::new(Installed {
+                    code: Vec::new(),
+                    entries: vec![None; n],
+                    instances: Vec::new(),
+                    next_id: 0,
+                })),
+            }
+        })
+    }
+
+    pub(crate) fn env(&self) -> &ModuleEnv {
+        &self.env
+    }
+
+    fn local(&self, func_index: u32) -> usize {
+        (func_index - self.env.num_imported_funcs) as usize
+    }
+
+    /// A function got hot: queues it, once.
+    fn request(self: Arc<Self>, func_index: u32, queue: &Sender<Msg>) {
+        let state = &self.state[self.local(func_index)];
+        if state
+            .compare_exchange(INTERPRETED, QUEUED, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            return;
+        }
+        tracing::debug!(func = func_index, "tier-up request");
+        let plan = Plan {
+            module: self.clone(),
+            func_index,
+        };
+        if queue.send(Msg::Plan(plan)).is_err() {
+            // The compile threads are gone (the engine is being dropped).
+            state.store(INTERPRETED, Ordering::Relaxed);
+        }
+    }
+
+    /// Makes the functions of `code` the ones every instance, present and
+    /// future, calls.
+    pub(crate) fn install(&self, code: JitCode) {
+        let mut installed = self.installed.lock();
+        for (k, func_index) in code.func_indices().enumerate() {
+            let local = self.local(func_index);
+            let entry = code.entry_points(k);
+            installed.entries[local] = Some(entry);
+            for (_, funcs) in &installed.instances {
+                // SAFETY: attached instances' functions are live (see
+                // `Installed`).
+                unsafe { (*funcs[local]).install(entry) };
+            }
+            self.state[local].store(COMPILED, Ordering::Relaxed);
+            tracing::debug!(func = func_index, "install");
+        }
+        installed.code.push(code);
+    }
+
+    /// The JIT cannot compile `func_index`: it stays interpreted.
+    pub(crate) fn failed(&self, func_index: u32) {
+        self.state[self.local(func_index)].store(FAILED, Ordering::Relaxed);
+    }
+}
+
+/// Keeps an instance's functions in its module's list until dropped.
+struct Attached {
+    installed: Arc<Mutex<Installed>>,
+    id: u64,
+}
+
+impl Drop for Attached {
+    fn drop(&mut self) {
+        self.installed
+            .lock()
+            .instances
+            .retain(|(id, _)| *id != self.id);
+    }
+}
+
+impl TierModule for TieredModule {
+    fn entry_points(&self, func_index: u32) -> EntryPoints {
+        if let Some(entry) = self.installed.lock().entries[self.local(func_index)] {
+            return entry;
+        }
+        let ty = self.env.func_type(func_index);
+        EntryPoints {
+            array_call: tandem_interp::entry,
+            // Compiled callers reach it through the JIT's adapter to the
+            // array-call entry.
+            native_call: self.jit.host_native_call(ty),
+        }
+    }
+
+    fn interp_state(&self) -> *const () {
+        self.interp.interp_state()
+    }
+
+    fn compile_all(&self) -> Result<(), TierError> {
+        self.interp.compile_all()
+    }
+
+    fn stats(&self) -> CodeStats {
+        self.interp.stats()
+    }
+
+    fn disassemble(&self, func_index: u32) -> Option<String> {
+        let installed = self.installed.lock();
+        installed.code.iter().find_map(|code| {
+            let k = code.func_indices().position(|f| f == func_index)?;
+            Some(code.disassemble(k))
+        })
+    }
+
+    fn attach(&self, funcs: &[*const VMFunc]) -> Option<Box<dyn Send + Sync>> {
+        let mut installed = self.installed.lock();
+        // Code installed between the instance's creation and now.
+        for (local, entry) in installed.entries.iter().enumerate() {
+            if let Some(entry) = entry {
+                // SAFETY: the runtime passes the new instance's live functions.
+                unsafe { (*funcs[local]).install(*entry) };
+            }
+        }
+        let id = installed.next_id;
+        installed.next_id += 1;
+        installed.instances.push((id, funcs.into()));
+        Some(Box::new(Attached {
+            installed: self.installed.clone(),
+            id,
+        }))
+    }
+}
