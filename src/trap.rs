@@ -19,6 +19,7 @@ pub struct FrameInfo {
 
 impl Trap {
     pub(crate) fn new(code: TrapCode, backtrace: Vec<FrameInfo>) -> Trap {
+        tracing::debug!(%code, frames = backtrace.len(), "trap");
         Trap { code, backtrace }
     }
     pub fn code(&self) -> TrapCode {

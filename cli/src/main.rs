@@ -14,6 +14,16 @@ use tandem_wasi::{self as wasi, WasiCtx};
     about = "A tiered WebAssembly virtual machine"
 )]
 struct Cli {
+    /// Print spans and events on stderr as they happen (validation,
+    /// translation, tier-up requests, JIT compiles, installs, traps):
+    /// everything of tandem's at debug level, or what TANDEM_LOG (else
+    /// RUST_LOG) selects.
+    #[arg(long, global = true)]
+    trace: bool,
+    /// Write the same spans and events to FILE as a Chrome trace (open it in
+    /// Perfetto or chrome://tracing), one track per thread.
+    #[arg(long, global = true, value_name = "FILE")]
+    trace_chrome: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +78,10 @@ struct TierOpts {
     /// after its first).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     tier_up_threshold: u32,
+    /// Append each function the JIT compiles to /tmp/perf-<pid>.map, so
+    /// `perf report` names JIT code by Wasm function.
+    #[arg(long)]
+    perfmap: bool,
 }
 
 impl TierOpts {
@@ -75,6 +89,7 @@ impl TierOpts {
         let mut config = Config::default();
         config.tier(self.tier.into());
         config.tier_up_threshold(self.tier_up_threshold);
+        config.perf_map(self.perfmap);
         config
     }
 }
@@ -130,8 +145,15 @@ struct CompileArgs {
 }
 
 fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    // Flushes the Chrome trace when dropped, at the end of `main`.
+    let _chrome = match init_logging(cli.trace, cli.trace_chrome.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("error: --trace-chrome: {e}");
+            return ExitCode::from(1);
+        }
+    };
     match cli.command {
         Command::Run(args) => run(args),
         Command::Wast(args) => run_wast(args),
@@ -140,22 +162,46 @@ fn main() -> ExitCode {
 }
 
 /// Logs to stderr, filtered by `TANDEM_LOG` (else `RUST_LOG`), e.g.
-/// `TANDEM_LOG=tandem=debug`; warnings only by default.
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = std::env::var("TANDEM_LOG")
+/// `TANDEM_LOG=tandem=debug`: warnings only by default, tandem's debug
+/// output with `--trace`. With `--trace-chrome`, also writes a Chrome trace;
+/// the guard returned flushes it.
+fn init_logging(
+    trace: bool,
+    chrome: Option<&std::path::Path>,
+) -> std::io::Result<Option<tracing_chrome::FlushGuard>> {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    use tracing_subscriber::{prelude::*, EnvFilter};
+    let spec = std::env::var("TANDEM_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
-        .ok()
-        .and_then(|spec| EnvFilter::try_new(spec).ok())
-        .unwrap_or_else(|| EnvFilter::new("warn"));
-    // Spans (module compilation, instantiation, translation) are reported
-    // when they close, with how long they took.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .ok();
+    let filter = |default: &str| {
+        spec.as_deref()
+            .and_then(|spec| EnvFilter::try_new(spec).ok())
+            .unwrap_or_else(|| EnvFilter::new(default))
+    };
+    const TRACED: &str = "tandem=debug,tandem_interp=debug,tandem_jit=debug,tandem_cli=debug";
+    // Spans (module compilation, instantiation, translation, compiles) are
+    // reported when they close, with how long they took.
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_filter(filter(if trace { TRACED } else { "warn" }));
+    let (chrome, guard) = match chrome {
+        Some(path) => {
+            let (layer, guard) = tracing_chrome::ChromeLayerBuilder::new()
+                .writer(std::fs::File::create(path)?)
+                .include_args(true)
+                .build();
+            (Some(layer.with_filter(filter(TRACED))), Some(guard))
+        }
+        None => (None, None),
+    };
+    let _ = tracing_subscriber::registry()
+        .with(fmt)
+        .with(chrome)
         .try_init();
+    Ok(guard)
 }
 
 /// Stack size of the thread that runs Wasm: deep recursion in guests (and
@@ -374,6 +420,9 @@ fn execute(
     args: &RunArgs,
     finish: impl Fn(Result<i32, Error>, &Store<WasiCtx>) -> Result<i32, Error>,
 ) -> Result<i32, Error> {
+    // The run itself, as a span on the executing thread's track.
+    let export = args.invoke.as_deref().unwrap_or("_start");
+    let _span = tracing::debug_span!("execute", export).entered();
     if let Some(name) = &args.invoke {
         let Some(func) = instance.get_func(&*store, name) else {
             return Err(Error::Host(format!("no exported function named {name:?}")));

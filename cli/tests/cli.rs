@@ -105,6 +105,79 @@ fn tiered_tier_runs() {
     assert_eq!(stdout(&out), "5\n");
 }
 
+/// A module whose two functions tier up at their first call: `run`
+/// calls `twice`, then calls it again once it may be compiled.
+const TIER_UP: &str = r#"(module
+  (func $twice (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+  (func (export "run") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (call $twice (local.get 1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1)))"#;
+
+#[test]
+fn trace_chrome_writes_a_trace_with_the_compile_thread() {
+    let module = temp_file("tier-up.wat", TIER_UP);
+    let trace = module.with_file_name("trace.json");
+    let out = tandem(&[
+        "run",
+        "--tier",
+        "tiered",
+        "--tier-up-threshold",
+        "1",
+        "--trace-chrome",
+        trace.to_str().unwrap(),
+        "--invoke",
+        "run",
+        module.to_str().unwrap(),
+        "1000000",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&trace).unwrap()).expect("valid JSON");
+    let events = json.as_array().expect("an array of trace events");
+    let names: Vec<&str> = events.iter().filter_map(|e| e["name"].as_str()).collect();
+    for span in ["instantiate", "execute", "jit_compile"] {
+        assert!(names.contains(&span), "no {span} span in {names:?}");
+    }
+    let mut threads: Vec<u64> = events.iter().filter_map(|e| e["tid"].as_u64()).collect();
+    threads.sort();
+    threads.dedup();
+    assert!(threads.len() >= 2, "events on threads {threads:?}");
+}
+
+#[test]
+fn perfmap_names_each_installed_function() {
+    let module = temp_file("perfmap.wat", TIER_UP);
+    let child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["run", "--tier", "jit", "--perfmap", "--invoke", "run"])
+        .arg(&module)
+        .arg("1000")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run tandem");
+    let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&map).expect("a perf map");
+    let _ = std::fs::remove_file(&map);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for (line, name) in lines.iter().zip(["wasm::twice", "wasm::function[1]"]) {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert!(
+            u64::from_str_radix(fields[0], 16).is_ok_and(|a| a != 0),
+            "{line}"
+        );
+        assert!(
+            u64::from_str_radix(fields[1], 16).is_ok_and(|n| n > 0),
+            "{line}"
+        );
+        assert_eq!(fields[2], name);
+    }
+}
+
 #[test]
 fn hello_world() {
     let out = tandem(&["run", "examples/hello.wat"]);

@@ -66,8 +66,11 @@ impl ModuleCode {
     }
 
     /// A function whose call countdown ran out: asks for it to be compiled
-    /// (if anyone listens) and stops counting.
+    /// (if anyone listens) and stops counting. Never inlined: a call
+    /// through a pointer must not appear in the handlers or `call_slow`
+    /// (see `check-tail-calls.sh`).
     #[cold]
+    #[inline(never)]
     pub(crate) fn ran_out(&self, func_index: u32, countdown: &AtomicU32) {
         countdown.store(u32::MAX, Ordering::Relaxed);
         if let Some(t) = &self.tier_up {
@@ -86,19 +89,34 @@ impl ModuleCode {
             .checked_sub(self.env.num_imported_funcs)
             .and_then(|i| self.funcs.get(i as usize));
         match local {
-            Some(cell) => cell
-                .get_or_init(|| {
-                    let _span = tracing::debug_span!("translate", func_index).entered();
-                    let code = translate::translate(&self.env, func_index)?;
-                    if let Some(t) = &self.tier_up {
-                        let calls = t.threshold.saturating_sub(1);
-                        code.countdown().store(calls, Ordering::Relaxed);
-                    }
-                    Ok(code)
-                })
-                .as_ref(),
+            Some(cell) => match cell.get() {
+                Some(code) => code.as_ref(),
+                None => self.translate_into(cell, func_index).as_ref(),
+            },
             None => Err(&NOT_LOCAL),
         }
+    }
+
+    /// Translates a function on its first call. Out of line: the closure
+    /// handed to `get_or_init` lives on the stack, and a stack address
+    /// passed on from the interpreter's `call_slow` would keep LLVM from
+    /// making its calls to handlers tail calls.
+    #[cold]
+    #[inline(never)]
+    fn translate_into<'a>(
+        &'a self,
+        cell: &'a OnceLock<Result<Code, TranslateError>>,
+        func_index: u32,
+    ) -> &'a Result<Code, TranslateError> {
+        cell.get_or_init(|| {
+            let _span = tracing::debug_span!("translate", func_index).entered();
+            let code = translate::translate(&self.env, func_index)?;
+            if let Some(t) = &self.tier_up {
+                let calls = t.threshold.saturating_sub(1);
+                code.countdown().store(calls, Ordering::Relaxed);
+            }
+            Ok(code)
+        })
     }
 }
 
