@@ -7,15 +7,25 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Which tier runs Wasm functions.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {
     /// Every function runs in the interpreter.
-    #[default]
     Interp,
     /// Every function is compiled before it runs.
     Jit,
     /// Functions start in the interpreter; hot ones are compiled in the background.
     Tiered,
+}
+
+/// Tiered where the JIT runs (x86-64 Linux), else the interpreter.
+impl Default for Tier {
+    fn default() -> Tier {
+        if tandem_jit::Jit::is_supported() {
+            Tier::Tiered
+        } else {
+            Tier::Interp
+        }
+    }
 }
 
 impl std::fmt::Display for Tier {

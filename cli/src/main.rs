@@ -72,7 +72,7 @@ impl From<TierArg> for Tier {
 #[derive(clap::Args, Clone, Copy)]
 struct TierOpts {
     /// Execution tier.
-    #[arg(long, value_enum, default_value = "interp")]
+    #[arg(long, value_enum, default_value = "tiered")]
     tier: TierArg,
     /// With --tier tiered: compile a function after this many calls (1:
     /// after its first).

@@ -13,9 +13,12 @@ const ITERATIONS: i32 = 10_000_000;
 fn main() -> tandem::Result<()> {
     readme_example()?;
     long_loop()?;
-    deep_recursion(Tier::Interp)?;
-    deep_recursion(Tier::Jit)?;
-    println!("embedder-check: 4 passed, 0 failed");
+    let tiers = [Tier::Interp, Tier::Jit, Tier::Tiered];
+    for tier in tiers {
+        deep_recursion(tier)?;
+    }
+    // Any failure returned early, with its error.
+    println!("embedder-check: {} passed, 0 failed", 2 + tiers.len());
     Ok(())
 }
 
@@ -89,7 +92,9 @@ fn long_loop() -> tandem::Result<()> {
 /// Unbounded recursion, direct and through the host, traps with
 /// `StackOverflow` in `tier`; the store stays usable after it.
 fn deep_recursion(tier: Tier) -> tandem::Result<()> {
-    let engine = Engine::new(Config::new().tier(tier))?;
+    // Tiered: the recursion tiers up while it descends, so the stack mixes
+    // interpreted and compiled frames.
+    let engine = Engine::new(Config::new().tier(tier).tier_up_threshold(100))?;
     let module = Module::new(
         &engine,
         r#"(module

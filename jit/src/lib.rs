@@ -41,6 +41,11 @@ pub struct Jit {
 impl Jit {
     /// The JIT for this machine; an error where it cannot run (it needs
     /// x86-64 Linux with SSE4.1, POPCNT, LZCNT and BMI1).
+    /// Whether this machine can run the JIT.
+    pub fn is_supported() -> bool {
+        supported()
+    }
+
     pub fn new() -> Result<Jit, TierError> {
         if !supported() {
             return Err(TierError(
