@@ -238,9 +238,9 @@ fn row(name: &str, r: &[Option<f64>], unit: &str, higher_is_better: bool) {
 
 /// Start-up: compile (validate; translation stays lazy) and instantiate a
 /// large module, its imported functions satisfied by stubs that trap.
-fn tandem_startup(wasm: &[u8]) -> Duration {
+fn tandem_startup(tier: tandem::Tier, wasm: &[u8]) -> Duration {
     use tandem::*;
-    let engine = tandem_engine(Tier::Interp);
+    let engine = tandem_engine(tier);
     time(|| {
         let module = Module::new(&engine, wasm).unwrap();
         let mut store = Store::new(&engine, ());
@@ -291,7 +291,7 @@ fn main() {
     // Optional filter: only benchmarks whose name contains it.
     let filter = flag("--only").unwrap_or_default();
     let root = shared_bench();
-    use tandem::Tier::{Interp, Jit};
+    use tandem::Tier::{Interp, Jit, Tiered};
     println!(
         "{:<24} {:>11} {:>11} {:>11} {:>11} {:>11} {:>10} {:>10} {:>10}",
         "benchmark",
@@ -371,9 +371,11 @@ fn main() {
         row("spidermonkey compile", &r, "MB/s", true);
         let r = alternate(
             runs,
-            &mut [&mut || Some(ms(tandem_startup(&wasm))), &mut || {
-                Some(ms(wasmi_startup(&wasm)))
-            }],
+            &mut [
+                &mut || Some(ms(tandem_startup(Interp, &wasm))),
+                &mut || Some(ms(wasmi_startup(&wasm))),
+                &mut || Some(ms(tandem_startup(Tiered, &wasm))),
+            ],
         );
         row(
             "spidermonkey start-up",
@@ -381,5 +383,13 @@ fn main() {
             "ms",
             false,
         );
+        // The default tier starts as the interpreter does (it only adds
+        // hotness counters and the list of instances to swap).
+        if let (Some(interp), Some(tiered)) = (r[0], r[2]) {
+            println!(
+                "spidermonkey start-up, tiered (the default): {tiered:.1}ms, {:.2}x interp",
+                tiered / interp
+            );
+        }
     }
 }
