@@ -26,7 +26,7 @@ fn micro(c: &mut Criterion) {
         let bytes = wasm(file);
         let mut group = c.benchmark_group(file);
 
-        let engine = tandem::Engine::default();
+        let engine = tandem::Engine::new(tandem::Config::new().tier(tandem::Tier::Interp)).unwrap();
         let module = tandem::Module::new(&engine, &bytes).unwrap();
         let mut store = tandem::Store::new(&engine, ());
         let instance = tandem::Instance::new(&mut store, &module, &[]).unwrap();
