@@ -1091,15 +1091,22 @@ pub struct FuncCode<W: Width = u16> {
 }
 
 impl<W: Width> FuncCode<W> {
+    /// A countdown that is not counting: nothing asks to compile the
+    /// function (the interpreter alone, or its request is made), so calls
+    /// write nothing to the shared translation.
+    pub const NOT_COUNTING: u32 = u32::MAX;
+
     /// Counts a call; false once the countdown has run out.
     #[inline(always)]
     pub fn tick(&self) -> bool {
-        let n = self.countdown.load(Ordering::Relaxed);
-        if n == 0 {
-            return false;
+        match self.countdown.load(Ordering::Relaxed) {
+            0 => false,
+            Self::NOT_COUNTING => true,
+            n => {
+                self.countdown.store(n - 1, Ordering::Relaxed);
+                true
+            }
         }
-        self.countdown.store(n - 1, Ordering::Relaxed);
-        true
     }
 
     /// Heap and inline bytes this translation occupies.

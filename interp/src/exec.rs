@@ -101,22 +101,17 @@ pub unsafe extern "C" fn entry(
         return fail(TrapCode::StackOverflow);
     }
     // SAFETY: the caller guarantees `callee` is live and interpreted.
-    let code = unsafe { translation(callee) };
-    if let Ok(code) = code {
-        let countdown = code.countdown();
-        let n = countdown.load(Ordering::Relaxed);
-        if n == 0 {
-            // SAFETY: as in `translation`.
-            unsafe { module_of(callee) }.ran_out(func_index, countdown);
-        } else {
-            countdown.store(n - 1, Ordering::Relaxed);
-        }
-    }
-    match code {
+    match unsafe { translation(callee) } {
         // SAFETY: as required of `entry`.
-        Ok(Code::Narrow(code)) => unsafe { enter(code, vmctx, values, fail) },
+        Ok(Code::Narrow(code)) => unsafe {
+            count_call(callee, code);
+            enter(code, vmctx, values, fail)
+        },
         // SAFETY: as required of `entry`.
-        Ok(Code::Wide(code)) => unsafe { enter(code, vmctx, values, fail) },
+        Ok(Code::Wide(code)) => unsafe {
+            count_call(callee, code);
+            enter(code, vmctx, values, fail)
+        },
         Err(_) => fail(TrapCode::Unreachable),
     }
 }
@@ -696,6 +691,18 @@ unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
     &*((*(*callee).vmctx).interp as *const ModuleCode)
 }
 
+/// Counts a call of interpreted function `callee`, whose translation is
+/// `code`; asks for a tier-up when its countdown has run out.
+///
+/// # Safety
+/// As for [`module_of`].
+#[inline(always)]
+unsafe fn count_call<W: Width>(callee: *const VMFunc, code: &FuncCode<W>) {
+    if !code.tick() {
+        module_of(callee).ran_out(code.func_index, &code.countdown);
+    }
+}
+
 /// The translation of `callee` if it is a function of instance `vmctx`
 /// that the interpreter runs in width `W` and has translated already.
 ///
@@ -763,9 +770,7 @@ unsafe fn call_slow<W: Exec>(
         cx.mem_len = mem_len;
         return dispatch(ip.add(1), fp, mem_base, cx, acc);
     };
-    if !ccode.tick() {
-        module_of(callee).ran_out(ccode.func_index, &ccode.countdown);
-    }
+    count_call(callee, ccode);
     if cx.frames.len() >= MAX_FRAMES || !frame_fits(cx.stack, new_fp, ccode) {
         return raise(TrapCode::StackOverflow);
     }

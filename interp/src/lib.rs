@@ -72,7 +72,7 @@ impl ModuleCode {
     #[cold]
     #[inline(never)]
     pub(crate) fn ran_out(&self, func_index: u32, countdown: &AtomicU32) {
-        countdown.store(u32::MAX, Ordering::Relaxed);
+        countdown.store(bytecode::FuncCode::<u16>::NOT_COUNTING, Ordering::Relaxed);
         if let Some(t) = &self.tier_up {
             (t.request)(func_index);
         }

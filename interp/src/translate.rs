@@ -334,7 +334,7 @@ impl<'a> Translator<'a> {
             params: ty.params().into(),
             results: ty.results().into(),
             has_memory: !self.env.memories.is_empty(),
-            countdown: AtomicU32::new(u32::MAX),
+            countdown: AtomicU32::new(FuncCode::<S>::NOT_COUNTING),
         })
     }
 }

@@ -299,11 +299,6 @@ impl JitModule {
     fn local(&self, func_index: u32) -> usize {
         (func_index - self.env.num_imported_funcs) as usize
     }
-
-    /// The machine code of local function `func_index`.
-    pub fn code_of(&self, func_index: u32) -> &[u8] {
-        self.code.code_of(self.local(func_index))
-    }
 }
 
 /// Compiles one local function to machine code at offset 0.

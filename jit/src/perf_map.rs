@@ -9,14 +9,16 @@ use std::io::Write;
 /// The open map file, once enabled.
 static MAP: Mutex<Option<File>> = parking_lot::const_mutex(None);
 
-/// Starts writing the map (creating or truncating it); the path written.
-pub fn enable() -> std::io::Result<String> {
-    let path = format!("/tmp/perf-{}.map", std::process::id());
+/// Starts writing the map (creating or truncating it).
+pub fn enable() -> std::io::Result<()> {
     let mut map = MAP.lock();
     if map.is_none() {
-        *map = Some(File::create(&path)?);
+        *map = Some(File::create(format!(
+            "/tmp/perf-{}.map",
+            std::process::id()
+        ))?);
     }
-    Ok(path)
+    Ok(())
 }
 
 /// Records functions `(start, len, name)`, if the map is enabled. A write
