@@ -106,12 +106,13 @@ fn tiered_tier_runs() {
 }
 
 /// A module whose two functions tier up at their first call: `run`
-/// calls `twice`, then calls it again once it may be compiled.
+/// calls `twice` as many times as its argument says, long enough for the
+/// compile thread to install `twice` while `run` still calls it.
 const TIER_UP: &str = r#"(module
   (func $twice (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
-  (func (export "run") (param i32) (result i32) (local i32)
+  (func (export "run") (param i32) (result i32) (local i32 i32)
     (loop $l
-      (local.set 1 (call $twice (local.get 1)))
+      (local.set 2 (call $twice (local.get 2)))
       (local.set 1 (i32.add (local.get 1) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
     (local.get 1)))"#;
@@ -131,9 +132,10 @@ fn trace_chrome_writes_a_trace_with_the_compile_thread() {
         "--invoke",
         "run",
         module.to_str().unwrap(),
-        "1000000",
+        "20000000",
     ]);
     assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "20000000\n");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&trace).unwrap()).expect("valid JSON");
     let events = json.as_array().expect("an array of trace events");
