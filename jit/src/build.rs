@@ -7,9 +7,12 @@
 //! a parameter. Structured control flow makes sealing simple: a block is
 //! sealed once all jumps to it exist, which for a `loop` header is at its
 //! `end`. Parameters carry the Wasm operand stack across edges too (block
-//! results, loop parameters); those come first, then the locals' ones,
-//! whose arguments are filled in when the function is finished. Parameters
-//! that turn out to have a single incoming value are removed at the end.
+//! results, loop parameters); those come first, then the locals' ones.
+//! A read in a sealed block asks every predecessor at once and makes no
+//! parameter when they all agree (most reads after a `block`'s `end`); a
+//! read in a loop header before its `end` makes a parameter whose
+//! arguments are filled in when the header is sealed. Parameters that
+//! turn out to have a single incoming value are removed at the end.
 
 use crate::ir::*;
 use rustc_hash::FxHashMap;
@@ -83,16 +86,18 @@ struct Builder<'a> {
     cur_val: Vec<Value>,
     cur_epoch: Vec<u32>,
     epoch: u32,
-    /// Blocks that got a parameter for a local (whose edges need an
-    /// argument for it).
-    grown: Vec<Block>,
+    /// What a parameter found to have one incoming value stands for
+    /// (`alias[v] == v` for the others; values past the end stand for
+    /// themselves).
+    alias: Vec<Value>,
     /// Locals the current block wrote, flushed to `defs` when it ends, and
     /// per local the block that last wrote it.
     written: Vec<u32>,
     wrote_in: Vec<u32>,
     sealed: Vec<bool>,
     preds: Vec<Vec<Block>>,
-    /// Per block, its parameters that stand for locals, and which.
+    /// Per loop header, its parameters that stand for locals and await
+    /// their arguments until the header is sealed, and which locals.
     var_params: Vec<Vec<(Value, u32)>>,
     /// Per block, its parameters that carry operand-stack values.
     stack_params: Vec<usize>,
@@ -119,7 +124,7 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         epoch: 0,
         written: Vec::new(),
         wrote_in: Vec::new(),
-        grown: Vec::new(),
+        alias: Vec::new(),
         sealed: Vec::new(),
         preds: Vec::new(),
         var_params: Vec::new(),
@@ -220,8 +225,51 @@ impl Builder<'_> {
         self.epoch += 1;
     }
 
+    /// Marks `b` as having all its predecessors, and gives the parameters
+    /// its locals' reads made meanwhile their arguments.
     fn seal(&mut self, b: Block) {
+        let mut k = 0;
+        while k < self.var_params[b.0 as usize].len() {
+            let (v, local) = self.var_params[b.0 as usize][k];
+            let index = self.stack_params[b.0 as usize] + k;
+            debug_assert_eq!(self.f.block(b).params[index], v);
+            self.add_args(b, local, index + 1);
+            k += 1;
+        }
+        self.var_params[b.0 as usize].clear();
         self.sealed[b.0 as usize] = true;
+    }
+
+    /// Gives every edge into `b` its argument for parameter `want - 1`,
+    /// which stands for `local`.
+    fn add_args(&mut self, b: Block, local: u32, want: usize) {
+        let bi = b.0 as usize;
+        for k in 0..self.preds[bi].len() {
+            let p = self.preds[bi][k];
+            // A predecessor with several edges into `b` is listed once
+            // per edge, consecutively.
+            if k > 0 && self.preds[bi][k - 1] == p {
+                continue;
+            }
+            let v = self.read_local(local, p);
+            for t in self.f.block_mut(p).term.targets_mut() {
+                if t.block == b {
+                    debug_assert_eq!(t.args.len() + 1, want);
+                    t.args.push(v);
+                }
+            }
+        }
+    }
+
+    /// What `v` stands for, past parameters found redundant.
+    fn resolve(&self, mut v: Value) -> Value {
+        while let Some(&a) = self.alias.get(v.0 as usize) {
+            if a == v {
+                break;
+            }
+            v = a;
+        }
+        v
     }
 
     fn block_type(&self, bt: BlockType) -> Result<(Vec<Ty>, Vec<Ty>)> {
@@ -263,19 +311,54 @@ impl Builder<'_> {
 
     fn read_local(&mut self, local: u32, b: Block) -> Value {
         if let Some(&v) = self.defs.get(&(local, b)) {
-            return v;
+            return self.resolve(v);
         }
-        let preds = &self.preds[b.0 as usize];
-        let v = if self.sealed[b.0 as usize] && preds.len() == 1 {
-            let p = preds[0];
+        let bi = b.0 as usize;
+        let v = if !self.sealed[bi] {
+            // Some predecessors are not known yet: a parameter, whose
+            // arguments `seal` supplies.
+            let v = self.f.add_param(b, self.locals[local as usize]);
+            self.var_params[bi].push((v, local));
+            v
+        } else if self.preds[bi].len() == 1 {
+            let p = self.preds[bi][0];
             self.read_local(local, p)
         } else {
-            // Several predecessors, or some not known yet: a parameter,
-            // whose arguments `finish` supplies on every edge.
+            // Ask every predecessor, with a parameter in place first so
+            // that a read coming around a loop finds it.
             let v = self.f.add_param(b, self.locals[local as usize]);
-            self.var_params[b.0 as usize].push((v, local));
-            self.grown.push(b);
-            v
+            self.defs.insert((local, b), v);
+            let mut only = None;
+            let mut agree = true;
+            for k in 0..self.preds[bi].len() {
+                let p = self.preds[bi][k];
+                let a = self.read_local(local, p);
+                if a != v && only.is_some_and(|o| o != a) {
+                    agree = false;
+                } else if a != v {
+                    only = Some(a);
+                }
+            }
+            match only {
+                Some(w) if agree => {
+                    // One incoming value: no parameter. Reads around a
+                    // loop may have seen it: they resolve to `w`.
+                    let popped = self.f.block_mut(b).params.pop();
+                    debug_assert_eq!(popped, Some(v));
+                    let n = self.f.types.len();
+                    if self.alias.len() < n {
+                        self.alias
+                            .extend((self.alias.len() as u32..n as u32).map(Value));
+                    }
+                    self.alias[v.0 as usize] = w;
+                    w
+                }
+                _ => {
+                    let want = self.f.block(b).params.len();
+                    self.add_args(b, local, want);
+                    v
+                }
+            }
         };
         self.defs.insert((local, b), v);
         v
@@ -805,29 +888,6 @@ impl Builder<'_> {
     /// predecessor may add parameters elsewhere: those blocks' edges are
     /// visited again, until every edge has an argument per parameter.
     fn finish(&mut self) {
-        let mut work = std::mem::take(&mut self.grown);
-        while let Some(to) = work.pop() {
-            let want = self.f.block(to).params.len();
-            let first_var = self.stack_params[to.0 as usize];
-            for k in 0..self.preds[to.0 as usize].len() {
-                let p = self.preds[to.0 as usize][k];
-                for t in 0..self.f.block(p).term.targets().len() {
-                    if self.f.block(p).term.targets()[t].block != to {
-                        continue;
-                    }
-                    loop {
-                        let have = self.f.block(p).term.targets()[t].args.len();
-                        if have == want {
-                            break;
-                        }
-                        let (_, local) = self.var_params[to.0 as usize][have - first_var];
-                        let v = self.read_local(local, p);
-                        self.f.block_mut(p).term.targets_mut()[t].args.push(v);
-                    }
-                }
-            }
-            work.append(&mut self.grown);
-        }
-        crate::passes::remove_trivial_params(&mut self.f);
+        crate::passes::remove_trivial_params(&mut self.f, std::mem::take(&mut self.alias));
     }
 }

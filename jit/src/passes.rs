@@ -32,8 +32,10 @@ fn rewrite_uses(f: &mut Function, alias: &[Value]) {
 
 /// Removes block parameters that receive one value on every edge (or
 /// themselves, around a loop): each is replaced by that value. This is
-/// what makes the SSA construction's parameters minimal.
-pub fn remove_trivial_params(f: &mut Function) {
+/// what makes the SSA construction's parameters minimal. `alias` maps
+/// values already replaced (no longer any block's parameter) to what
+/// they stand for; it may be shorter than the function's values.
+pub fn remove_trivial_params(f: &mut Function, mut alias: Vec<Value>) {
     let nb = f.blocks.len();
     // Edges into each block: (predecessor, index of the target).
     let edges = Lists::new(nb, || {
@@ -44,8 +46,8 @@ pub fn remove_trivial_params(f: &mut Function) {
     });
     let edges_into = |b: usize| edges.get(b);
     // A removed parameter is one aliased to another value.
-    let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
-    let mut any = false;
+    let mut any = alias.iter().enumerate().any(|(i, a)| a.0 != i as u32);
+    alias.extend((alias.len() as u32..f.types.len() as u32).map(Value));
     loop {
         let mut changed = false;
         for b in 0..nb {
