@@ -53,6 +53,17 @@ const INT_POOL: [Loc; 8] = [
     Loc::Gpr(R13),
 ];
 
+impl Loc {
+    /// The register's bit in a set of registers (none for the others).
+    fn bit(self) -> u32 {
+        match self {
+            Loc::Gpr(r) => 1 << r.0,
+            Loc::Xmm(x) => 1 << (16 + x.0),
+            Loc::None | Loc::Slot(_) => 0,
+        }
+    }
+}
+
 pub struct Allocation {
     pub locs: Vec<Loc>,
     pub slots: u32,
@@ -242,9 +253,10 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     for v in order_by_start {
         let s = start[v];
         active.retain(|&(e, _)| e >= s);
+        let busy = active.iter().fold(0, |m, &(_, a)| m | locs[a].bit());
         let float = f.types[v].is_float();
         let across = crosses_call(v);
-        let taken = |loc: Loc| active.iter().any(|&(_, a)| locs[a] == loc);
+        let taken = |loc: Loc| busy & loc.bit() != 0;
         let candidates: &[Loc] = match (float, across) {
             (true, true) => &[],
             (true, false) => &XMM_POOL,
