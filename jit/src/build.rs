@@ -9,12 +9,13 @@
 //! `end`. Parameters carry the Wasm operand stack across edges too (block
 //! results, loop parameters); those come first, then the locals' ones.
 //! A read in a sealed block asks every predecessor at once and makes no
-//! parameter when they all agree (most reads after a `block`'s `end`); a
+//! parameter when they all agree (a local a `block`'s arms left alone); a
 //! read in a loop header before its `end` makes a parameter whose
 //! arguments are filled in when the header is sealed. Parameters that
 //! turn out to have a single incoming value are removed at the end.
 
 use crate::ir::*;
+use crate::passes::resolve;
 use rustc_hash::FxHashMap;
 use tandem_vm::{ModuleEnv, TrapCode};
 use wasmparser::{BlockType, FuncType, Operator};
@@ -183,7 +184,9 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         let op = ops.read()?;
         b.op(op)?;
     }
-    b.finish();
+    // Every block is sealed, so every edge has its arguments: what is
+    // left is parameters that turned out to have one incoming value.
+    crate::passes::remove_trivial_params(&mut b.f, b.alias);
     Ok(b.f)
 }
 
@@ -261,17 +264,6 @@ impl Builder<'_> {
         }
     }
 
-    /// What `v` stands for, past parameters found redundant.
-    fn resolve(&self, mut v: Value) -> Value {
-        while let Some(&a) = self.alias.get(v.0 as usize) {
-            if a == v {
-                break;
-            }
-            v = a;
-        }
-        v
-    }
-
     fn block_type(&self, bt: BlockType) -> Result<(Vec<Ty>, Vec<Ty>)> {
         match bt {
             BlockType::Empty => Ok((vec![], vec![])),
@@ -311,7 +303,7 @@ impl Builder<'_> {
 
     fn read_local(&mut self, local: u32, b: Block) -> Value {
         if let Some(&v) = self.defs.get(&(local, b)) {
-            return self.resolve(v);
+            return resolve(&self.alias, v);
         }
         let bi = b.0 as usize;
         let v = if !self.sealed[bi] {
@@ -881,13 +873,5 @@ impl Builder<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Supplies the locals' arguments on every edge, then removes
-    /// parameters with a single incoming value. Reading a local in a
-    /// predecessor may add parameters elsewhere: those blocks' edges are
-    /// visited again, until every edge has an argument per parameter.
-    fn finish(&mut self) {
-        crate::passes::remove_trivial_params(&mut self.f, std::mem::take(&mut self.alias));
     }
 }

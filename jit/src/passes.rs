@@ -12,10 +12,11 @@ pub fn optimize(f: &mut Function) {
     eliminate_dead_code(f);
 }
 
-/// Follows `alias` to the value a replaced value stands for.
-fn resolve(alias: &[Value], mut v: Value) -> Value {
-    while alias[v.0 as usize] != v {
-        v = alias[v.0 as usize];
+/// Follows `alias` to the value a replaced value stands for (values past
+/// its end stand for themselves).
+pub(crate) fn resolve(alias: &[Value], mut v: Value) -> Value {
+    while let Some(&a) = alias.get(v.0 as usize).filter(|&&a| a != v) {
+        v = a;
     }
     v
 }
