@@ -76,10 +76,11 @@ impl Config {
     pub fn new() -> Config {
         Config::default()
     }
-    /// In the tiered tier, the calls after which a function is compiled
-    /// (1: after its first call). Default 1000.
-    pub fn tier_up_threshold(&mut self, calls: u32) -> &mut Config {
-        self.tier_up_threshold = calls.max(1);
+    /// In the tiered tier, the calls and loop iterations after which a
+    /// function is compiled (1: at its first call; at most 2^31). Default
+    /// 1000.
+    pub fn tier_up_threshold(&mut self, events: u32) -> &mut Config {
+        self.tier_up_threshold = events.clamp(1, tandem_interp::MAX_THRESHOLD);
         self
     }
     /// Appends every function the JIT compiles (in the jit and tiered

@@ -193,6 +193,16 @@ impl Module {
             .map_err(|e| Error::Compile(e.0))
     }
 
+    /// In the tiered tier, queues every function of the module for the
+    /// engine's compile threads now, as though each had got hot, and
+    /// returns at once: an embedder that knows a module will run long can
+    /// so have it compiled while it starts in the interpreter. Functions
+    /// that got hot by themselves still go first. The other tiers have
+    /// nothing to do.
+    pub fn compile_in_background(&self) {
+        self.inner.code.request_all();
+    }
+
     fn type_ref(&self, ty: TypeRef) -> ExternType {
         let env = &self.inner.env;
         match ty {

@@ -132,3 +132,22 @@ fn dropping_the_engine_stops_its_compile_threads() {
     // Dropping the engine joins its threads: none is left, at once.
     assert_eq!(compile_threads(), before);
 }
+
+#[test]
+fn compile_in_background_compiles_functions_never_called() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let engine = Engine::new(Config::new().tier(Tier::Tiered)).unwrap();
+    let module = Module::new(&engine, WAT).unwrap();
+    let funcs = 0..module.num_funcs();
+    assert!(funcs.clone().all(|f| module.disassemble(f).is_none()));
+    module.compile_in_background();
+    let start = std::time::Instant::now();
+    while !funcs.clone().all(|f| module.disassemble(f).is_some()) {
+        assert!(start.elapsed().as_secs() < 10, "not all compiled");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // Instances made afterwards run the compiled code, with the same results.
+    let interp = Engine::new(Config::new().tier(Tier::Interp)).unwrap();
+    let expected = run(&interp, &Module::new(&interp, WAT).unwrap());
+    assert_eq!(run(&engine, &module), expected);
+}

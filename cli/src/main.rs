@@ -74,8 +74,8 @@ struct TierOpts {
     /// Execution tier.
     #[arg(long, value_enum, default_value = "tiered")]
     tier: TierArg,
-    /// With --tier tiered: compile a function after this many calls (1:
-    /// after its first).
+    /// With --tier tiered: compile a function after this many calls and
+    /// loop iterations (1: at its first call).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     tier_up_threshold: u32,
     /// Append each function the JIT compiles to /tmp/perf-<pid>.map, so

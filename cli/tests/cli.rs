@@ -150,6 +150,53 @@ fn trace_chrome_writes_a_trace_with_the_compile_thread() {
 }
 
 #[test]
+fn a_loop_alone_makes_its_function_hot() {
+    // `run` is called once and calls nothing: its call and its loop's
+    // 1000 iterations are 1001 events, so a threshold of 1001 is reached
+    // (at the last iteration) and one of 1002 is not.
+    let module = temp_file(
+        "loop.wat",
+        r#"(module
+  (func (export "run") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1)))"#,
+    );
+    let out = tandem(&[
+        "--trace",
+        "run",
+        "--tier",
+        "tiered",
+        "--tier-up-threshold",
+        "1001",
+        "--invoke",
+        "run",
+        module.to_str().unwrap(),
+        "1000",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "1000\n");
+    let log = stderr(&out);
+    assert!(log.contains("tier-up request func=0 count=1001"), "{log}");
+    let out = tandem(&[
+        "--trace",
+        "run",
+        "--tier-up-threshold",
+        "1002",
+        "--invoke",
+        "run",
+        module.to_str().unwrap(),
+        "1000",
+    ]);
+    assert!(
+        !stderr(&out).contains("tier-up request"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn perfmap_names_each_installed_function() {
     let module = temp_file("perfmap.wat", TIER_UP);
     let child = Command::new(env!("CARGO_BIN_EXE_tandem"))

@@ -838,6 +838,11 @@ macro_rules! declare_op {
                 /// saturates, and adding 1 keeps it above any memory (at most
                 /// 2^32 bytes), so it still traps.
                 AddrOffset(S, X),
+                /// A loop header, emitted only where a faster tier listens:
+                /// counts an iteration toward the function's tier-up (see
+                /// [`FuncCode::tick`]). Every back-edge of the loop lands
+                /// here.
+                LoopHead,
             }
         }
     };
@@ -1082,26 +1087,27 @@ pub struct FuncCode<W: Width = u16> {
     pub results: Box<[ValType]>,
     /// Whether the module has a linear memory (to cache its base and length).
     pub has_memory: bool,
-    /// Calls left before the function asks to be compiled (see
-    /// [`ModuleCode`](crate::ModuleCode)); at zero, calls take the slow
-    /// path, which asks. Shared by every thread running the module: plain
-    /// loads and stores, so a racing call may go uncounted, which only
-    /// delays the request.
+    /// Calls and loop iterations left before the function asks to be
+    /// compiled (see [`TierUp`](crate::TierUp)); at zero, the next one takes
+    /// the slow path, which asks. Shared by every thread running the module:
+    /// plain loads and stores, so a racing call may go uncounted, which only
+    /// delays the request or understates the heat.
     pub countdown: AtomicU32,
 }
 
-impl<W: Width> FuncCode<W> {
-    /// A countdown that is not counting: nothing asks to compile the
-    /// function (the interpreter alone, or its request is made), so calls
-    /// write nothing to the shared translation.
-    pub const NOT_COUNTING: u32 = u32::MAX;
+/// A countdown that is not counting: nothing asks to compile the function
+/// (the interpreter alone, or the function is compiled or never will be),
+/// so calls write nothing to the shared translation.
+pub const NOT_COUNTING: u32 = u32::MAX;
 
-    /// Counts a call; false once the countdown has run out.
+impl<W: Width> FuncCode<W> {
+    /// Counts a call or loop iteration; false once the countdown has run
+    /// out.
     #[inline(always)]
     pub fn tick(&self) -> bool {
         match self.countdown.load(Ordering::Relaxed) {
             0 => false,
-            Self::NOT_COUNTING => true,
+            NOT_COUNTING => true,
             n => {
                 self.countdown.store(n - 1, Ordering::Relaxed);
                 true

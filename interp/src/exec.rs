@@ -261,8 +261,7 @@ unsafe fn call_out(
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparser::FuncType {
-    let module = &*((*vmctx).interp as *const ModuleCode);
-    &module.env().types[type_index as usize]
+    &module_code(vmctx).env().types[type_index as usize]
 }
 
 /// The type index of function `func` of the module of `vmctx`.
@@ -270,8 +269,7 @@ unsafe fn func_type<'a>(vmctx: *mut VMContext, type_index: u32) -> &'a wasmparse
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
-    let module = &*((*vmctx).interp as *const ModuleCode);
-    module.env().funcs[func as usize]
+    module_code(vmctx).env().funcs[func as usize]
 }
 
 /// Bulk memory and table operations, kept out of the dispatch loop (but
@@ -688,7 +686,15 @@ unsafe fn translation<'a>(callee: *const VMFunc) -> Result<&'a Code, &'a Transla
 /// `callee` must be live and interpreted; the cache lives as long as its
 /// instance.
 unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
-    &*((*(*callee).vmctx).interp as *const ModuleCode)
+    module_code((*callee).vmctx)
+}
+
+/// The translation cache of interpreted instance `vmctx`'s module.
+///
+/// # Safety
+/// `vmctx` must be a live interpreted instance.
+unsafe fn module_code<'a>(vmctx: *mut VMContext) -> &'a ModuleCode {
+    &*((*vmctx).interp as *const ModuleCode)
 }
 
 /// Counts a call of interpreted function `callee`, whose translation is
@@ -1268,6 +1274,12 @@ unsafe fn step<W: Exec>(
                     jump!(t as i32 + entry.offset_from(ip) as i32 + 1)
                 }
                 Op::BrTarget(_) => trap!(TrapCode::Unreachable),
+                Op::LoopHead => {
+                    let c = &*code;
+                    if !c.tick() {
+                        module_code(vmctx).ran_out(c.func_index, &c.countdown);
+                    }
+                }
                 Op::Return => ret!(),
                 Op::Return1(s) => {
                     *fp = ra!(s);

@@ -39,8 +39,11 @@ pub struct ModuleCode {
 }
 
 /// How a module's functions ask to be compiled by a faster tier: each
-/// counts its calls, and after `threshold` of them (1: at the first) calls
-/// `request` with its function index, once.
+/// counts its calls and loop iterations, and after `threshold` of them (1:
+/// at the first call) calls `request` with its function index. It goes on
+/// counting, so a queue can tell the hottest of the functions waiting
+/// ([`ModuleCode::heat`]), until told to stop
+/// ([`ModuleCode::stop_counting`]).
 pub struct TierUp {
     pub threshold: u32,
     pub request: Box<dyn Fn(u32) + Send + Sync>,
@@ -65,17 +68,47 @@ impl ModuleCode {
         }
     }
 
-    /// A function whose call countdown ran out: asks for it to be compiled
-    /// (if anyone listens) and stops counting. Never inlined: a call
-    /// through a pointer must not appear in the handlers or `call_slow`
-    /// (see `check-tail-calls.sh`).
+    /// A function whose countdown ran out: asks for it to be compiled (if
+    /// anyone listens) and counts on from [`HEAT_BASE`]. Never inlined: a
+    /// call through a pointer must not appear in the handlers or
+    /// `call_slow` (see `check-tail-calls.sh`).
     #[cold]
     #[inline(never)]
     pub(crate) fn ran_out(&self, func_index: u32, countdown: &AtomicU32) {
-        countdown.store(bytecode::FuncCode::<u16>::NOT_COUNTING, Ordering::Relaxed);
-        if let Some(t) = &self.tier_up {
-            (t.request)(func_index);
+        match &self.tier_up {
+            Some(t) => {
+                countdown.store(HEAT_BASE, Ordering::Relaxed);
+                (t.request)(func_index);
+            }
+            None => countdown.store(bytecode::NOT_COUNTING, Ordering::Relaxed),
         }
+    }
+
+    /// Calls and loop iterations of `func_index` counted since it asked to
+    /// be compiled (0 if it has not asked, or was told to stop counting).
+    pub fn heat(&self, func_index: u32) -> u32 {
+        match self.translated(func_index) {
+            Some(code) => match code.countdown().load(Ordering::Relaxed) {
+                n @ MAX_THRESHOLD..=HEAT_BASE => HEAT_BASE - n,
+                _ => 0,
+            },
+            None => 0,
+        }
+    }
+
+    /// Stops counting the calls and iterations of `func_index` (compiled,
+    /// or never to be): they then write nothing to the shared translation.
+    pub fn stop_counting(&self, func_index: u32) {
+        if let Some(code) = self.translated(func_index) {
+            code.countdown()
+                .store(bytecode::NOT_COUNTING, Ordering::Relaxed);
+        }
+    }
+
+    /// The translation of local function `func_index`, if made already.
+    fn translated(&self, func_index: u32) -> Option<&Code> {
+        let local = func_index.checked_sub(self.env.num_imported_funcs)?;
+        self.funcs.get(local as usize)?.get()?.as_ref().ok()
     }
 
     pub fn env(&self) -> &ModuleEnv {
@@ -110,10 +143,10 @@ impl ModuleCode {
     ) -> &'a Result<Code, TranslateError> {
         cell.get_or_init(|| {
             let _span = tracing::debug_span!("translate", func_index).entered();
-            let code = translate::translate(&self.env, func_index)?;
+            let code = translate::translate(&self.env, func_index, self.tier_up.is_some())?;
             if let Some(t) = &self.tier_up {
-                let calls = t.threshold.saturating_sub(1);
-                code.countdown().store(calls, Ordering::Relaxed);
+                let events = t.threshold.clamp(1, MAX_THRESHOLD) - 1;
+                code.countdown().store(events, Ordering::Relaxed);
             }
             Ok(code)
         })
@@ -171,6 +204,16 @@ impl TierModule for ModuleCode {
         stats
     }
 }
+
+/// Where a countdown restarts once its function has asked to be compiled:
+/// counting on down from here measures the function's heat. Far above any
+/// threshold, so the two phases never meet.
+const HEAT_BASE: u32 = bytecode::NOT_COUNTING - 1;
+
+/// The highest tier-up threshold honoured (higher ones are cut to it), so
+/// a countdown still counting toward its request is below [`HEAT_BASE`]'s
+/// range.
+pub const MAX_THRESHOLD: u32 = 1 << 31;
 
 static NOT_LOCAL: TranslateError =
     TranslateError(std::borrow::Cow::Borrowed("not a local function"));

@@ -188,6 +188,8 @@ struct Translator<'a> {
     /// Whether compares fuse with branches (whose narrow target field may
     /// not reach far enough in huge functions).
     fuse: bool,
+    /// Whether loop headers count iterations ([`Op::LoopHead`]).
+    count_loops: bool,
     ops: Vec<Op>,
     /// The accumulator mode of each instruction (see [`Instr`]).
     modes: Vec<u8>,
@@ -231,10 +233,11 @@ struct Translator<'a> {
 
 /// Translates function `func_index` (a local function) of `env`, in the
 /// narrow encoding if it fits (first with fused branches, then without),
-/// else in the wide one.
-pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<Code> {
+/// else in the wide one. With `count_loops`, every loop header counts its
+/// iterations toward the function's tier-up.
+pub fn translate(env: &ModuleEnv, func_index: u32, count_loops: bool) -> Result<Code> {
     for fuse in [true, false] {
-        let t = Translator::run(env, func_index, true, fuse)?;
+        let t = Translator::run(env, func_index, true, fuse, count_loops)?;
         if t.max_slot > u16::MAX as u32 + 1 {
             break;
         }
@@ -242,7 +245,7 @@ pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<Code> {
             return Ok(Code::Narrow(code));
         }
     }
-    let t = Translator::run(env, func_index, false, true)?;
+    let t = Translator::run(env, func_index, false, true, count_loops)?;
     t.finish::<u32>()
         .map(Code::Wide)
         .ok_or_else(|| TranslateError("function too large".into()))
@@ -250,7 +253,13 @@ pub fn translate(env: &ModuleEnv, func_index: u32) -> Result<Code> {
 
 impl<'a> Translator<'a> {
     /// Translates the body of `func_index` into `Op<u32>` with absolute targets.
-    fn run(env: &'a ModuleEnv, func_index: u32, narrow: bool, fuse: bool) -> Result<Self> {
+    fn run(
+        env: &'a ModuleEnv,
+        func_index: u32,
+        narrow: bool,
+        fuse: bool,
+        count_loops: bool,
+    ) -> Result<Self> {
         let ty = env.func_type(func_index);
         let body = env.body(func_index);
         let mut locals = Vec::new();
@@ -274,6 +283,7 @@ impl<'a> Translator<'a> {
             func_index,
             narrow,
             fuse,
+            count_loops,
             ops: Vec::new(),
             modes: Vec::new(),
             aux: Vec::new(),
@@ -334,7 +344,7 @@ impl<'a> Translator<'a> {
             params: ty.params().into(),
             results: ty.results().into(),
             has_memory: !self.env.memories.is_empty(),
-            countdown: AtomicU32::new(FuncCode::<S>::NOT_COUNTING),
+            countdown: AtomicU32::new(NOT_COUNTING),
         })
     }
 }
@@ -1589,6 +1599,11 @@ impl Translator<'_> {
             Operator::Loop { blockty } => {
                 self.materialize_from(0);
                 self.push_ctrl(CtrlKind::Loop, blockty, None);
+                if self.count_loops {
+                    self.emit(Op::LoopHead);
+                    // Nothing fuses across it either.
+                    self.fence();
+                }
             }
             Operator::If { blockty } => {
                 let cond = self.pop_cond()?;

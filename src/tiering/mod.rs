@@ -3,10 +3,10 @@
 //! background thread and installed by swapping its callee's entry points,
 //! so no caller ever waits for the compiler.
 //!
-//! In JavaScriptCore's words: the interpreter counts calls per function
-//! and, past the threshold, asks for a [`Plan`] once; compile threads take
-//! plans from a queue (crossbeam-channel), compile them in batches per
-//! module, and install the new callees in every instance of the module
+//! In JavaScriptCore's words: the interpreter counts calls and loop
+//! iterations per function and, past the threshold, asks for a [`Plan`]
+//! once; compile threads take plans from a queue (crossbeam-channel),
+//! hottest first, compile them in batches per module, and install the new callees in every instance of the module
 //! ([`TieredModule`]). Frames already running in the interpreter finish
 //! there; the next call, from any tier, the host or a table, runs the
 //! compiled code.

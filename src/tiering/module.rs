@@ -23,6 +23,9 @@ pub(crate) struct TieredModule {
     env: Arc<ModuleEnv>,
     interp: ModuleCode,
     jit: Arc<Jit>,
+    /// This module, for the plans it queues.
+    me: Weak<TieredModule>,
+    queue: Sender<Msg>,
     /// Per local function, one of the states above.
     state: Box<[AtomicU8]>,
     installed: Arc<Mutex<Installed>>,
@@ -55,13 +58,15 @@ impl TieredModule {
     ) -> Arc<TieredModule> {
         let n = env.bodies.len();
         Arc::new_cyclic(|me: &Weak<TieredModule>| {
-            let me = me.clone();
+            let hot = me.clone();
             let request = move |func_index: u32| {
-                if let Some(module) = me.upgrade() {
-                    module.request(func_index, &queue);
+                if let Some(module) = hot.upgrade() {
+                    module.request(func_index, threshold);
                 }
             };
             TieredModule {
+                me: me.clone(),
+                queue,
                 interp: ModuleCode::with_tier_up(
                     env.clone(),
                     TierUp {
@@ -90,21 +95,22 @@ impl TieredModule {
         (func_index - self.env.num_imported_funcs) as usize
     }
 
-    /// A function got hot: queues it, once.
-    fn request(self: Arc<Self>, func_index: u32, queue: &Sender<Msg>) {
+    /// Queues `func_index`, once: it got hot after `count` calls and loop
+    /// iterations, or the embedder asked (`count` 0).
+    fn request(&self, func_index: u32, count: u32) {
         let state = &self.state[self.local(func_index)];
+        let Some(module) = self.me.upgrade() else {
+            return;
+        };
         if state
             .compare_exchange(INTERPRETED, QUEUED, Ordering::Relaxed, Ordering::Relaxed)
             .is_err()
         {
             return;
         }
-        tracing::debug!(func = func_index, "tier-up request");
-        let plan = Plan {
-            module: self.clone(),
-            func_index,
-        };
-        if queue.send(Msg::Plan(plan)).is_err() {
+        tracing::debug!(func = func_index, count, "tier-up request");
+        let plan = Plan { module, func_index };
+        if self.queue.send(Msg::Plan(plan)).is_err() {
             // The compile threads are gone (the engine is being dropped).
             state.store(INTERPRETED, Ordering::Relaxed);
         }
@@ -124,6 +130,7 @@ impl TieredModule {
                 unsafe { (*funcs[local]).install(entry) };
             }
             self.state[local].store(COMPILED, Ordering::Relaxed);
+            self.interp.stop_counting(func_index);
             tracing::debug!(func = func_index, "install");
         }
         installed.code.push(code);
@@ -132,6 +139,12 @@ impl TieredModule {
     /// The JIT cannot compile `func_index`: it stays interpreted.
     pub(crate) fn failed(&self, func_index: u32) {
         self.state[self.local(func_index)].store(FAILED, Ordering::Relaxed);
+        self.interp.stop_counting(func_index);
+    }
+
+    /// How hot queued function `func_index` has been since it asked.
+    pub(crate) fn heat(&self, func_index: u32) -> u32 {
+        self.interp.heat(func_index)
     }
 }
 
@@ -166,6 +179,13 @@ impl TierModule for TieredModule {
 
     fn interp_state(&self) -> *const () {
         self.interp.interp_state()
+    }
+
+    fn request_all(&self) {
+        let first = self.env.num_imported_funcs;
+        for func_index in first..first + self.state.len() as u32 {
+            self.request(func_index, 0);
+        }
     }
 
     fn compile_all(&self) -> Result<(), TierError> {

@@ -1,10 +1,11 @@
 //! A compile thread: takes plans from the queue, compiles them in batches
-//! (one module's plans together, in the order they got hot), and installs
-//! the code. A failure or a panic while compiling leaves the functions
+//! (the hottest waiting function first, with more of its module's, hottest
+//! first), and installs the code. A failure or a panic while compiling leaves the functions
 //! interpreted and is reported through `tracing`; it never stops execution.
 
 use super::Plan;
 use crossbeam_channel::Receiver;
+use std::cmp::Reverse;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use tandem_jit::JitCode;
@@ -20,7 +21,7 @@ pub(crate) enum Msg {
 const BATCH: usize = 16;
 
 pub(crate) fn run(rx: &Receiver<Msg>) {
-    // Plans taken from the queue, oldest (so hottest) first.
+    // Plans taken from the queue, in the order they came.
     let mut pending: Vec<Plan> = Vec::new();
     loop {
         if pending.is_empty() {
@@ -35,19 +36,42 @@ pub(crate) fn run(rx: &Receiver<Msg>) {
                 Msg::Stop => return,
             }
         }
-        // The oldest plan, and more of its module's.
-        let module = pending[0].module.clone();
-        let mut batch = Vec::new();
-        pending.retain(|p| {
-            if batch.len() < BATCH && Arc::ptr_eq(&p.module, &module) {
-                batch.push(p.func_index);
-                false
-            } else {
-                true
-            }
-        });
-        compile(&module, &batch);
+        let batch = next_batch(
+            &mut pending,
+            |p| Arc::as_ptr(&p.module),
+            |p| p.module.heat(p.func_index),
+        );
+        let funcs: Vec<u32> = batch.iter().map(|p| p.func_index).collect();
+        compile(&batch[0].module, &funcs);
     }
+}
+
+/// Takes the next batch out of `pending` (not empty): the hottest plan and
+/// up to `BATCH - 1` more of the same module, hottest first; among equally
+/// hot plans the older goes first. Functions keep getting hotter while they
+/// wait (see `tandem_interp::TierUp`), so the order is decided afresh for
+/// every batch, in time linear in the plans waiting.
+fn next_batch<P, M: PartialEq>(
+    pending: &mut Vec<P>,
+    module: impl Fn(&P) -> M,
+    heat: impl Fn(&P) -> u32,
+) -> Vec<P> {
+    let heats: Vec<u32> = pending.iter().map(heat).collect();
+    let rank = |&i: &usize| (Reverse(heats[i]), i);
+    let hottest = (0..pending.len()).min_by_key(rank).expect("a plan");
+    let first = module(&pending[hottest]);
+    let mut picked: Vec<usize> = (0..pending.len())
+        .filter(|&i| module(&pending[i]) == first)
+        .collect();
+    if picked.len() > BATCH {
+        picked.select_nth_unstable_by_key(BATCH - 1, rank);
+        picked.truncate(BATCH);
+    }
+    picked.sort_unstable_by_key(rank);
+    let mut slots: Vec<Option<P>> = pending.drain(..).map(Some).collect();
+    let batch = picked.iter().filter_map(|&i| slots[i].take()).collect();
+    pending.extend(slots.into_iter().flatten());
+    batch
 }
 
 /// Compiles `funcs` of `module` and installs them; if the batch fails, each
@@ -90,5 +114,41 @@ fn try_compile(module: &super::TieredModule, funcs: &[u32]) -> Result<JitCode, S
             tracing::error!(funcs = ?funcs, "the JIT panicked compiling");
             Err("the JIT panicked".into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{next_batch, BATCH};
+
+    /// Plans as `(module, function, heat)`.
+    fn take(pending: &mut Vec<(u8, u32, u32)>) -> Vec<u32> {
+        next_batch(pending, |p| p.0, |p| p.2)
+            .iter()
+            .map(|p| p.1)
+            .collect()
+    }
+
+    #[test]
+    fn the_hottest_plan_goes_first_with_its_module_hottest_first() {
+        let mut pending = vec![(0, 1, 5), (1, 2, 90), (0, 3, 40), (1, 4, 7), (1, 5, 7)];
+        assert_eq!(take(&mut pending), [2, 4, 5]);
+        assert_eq!(take(&mut pending), [3, 1]);
+        assert!(pending.is_empty());
+    }
+
+    #[test]
+    fn equally_hot_plans_go_in_the_order_they_came() {
+        let mut pending: Vec<_> = (0..3).map(|f| (0, f, 0)).collect();
+        assert_eq!(take(&mut pending), [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_batch_holds_at_most_batch_plans() {
+        let mut pending: Vec<_> = (0..BATCH as u32 + 3).map(|f| (0, f, f)).collect();
+        let batch = take(&mut pending);
+        assert_eq!(batch.len(), BATCH);
+        assert_eq!(batch[0], BATCH as u32 + 2);
+        assert_eq!(pending.len(), 3);
     }
 }

@@ -65,6 +65,11 @@ pub trait TierModule: Send + Sync {
     /// What has been translated or compiled so far.
     fn stats(&self) -> CodeStats;
 
+    /// Asks for every function to be compiled in the background, as though
+    /// each had got hot (the tiering engine); a tier that compiles nothing
+    /// later has nothing to do.
+    fn request_all(&self) {}
+
     /// The machine code of local function `func_index` as assembly text,
     /// for a tier that makes machine code.
     fn disassemble(&self, _func_index: u32) -> Option<String> {
