@@ -21,7 +21,7 @@ const ADD: &str = r#"(module
   (func (export "add") (param i32 i32) (result i32)
     (i32.add (local.get 0) (local.get 1))))"#;
 
-/// CPU time the engine's compile threads have used so far, from
+/// CPU time the compile threads have used so far, from
 /// `/proc/self/task/*/stat` (user + system time, in the kernel's USER_HZ
 /// ticks, 100 per second on x86-64).
 fn compile_cpu() -> Duration {
@@ -33,7 +33,8 @@ fn compile_cpu() -> Duration {
         let Some((comm, rest)) = stat.rsplit_once(')') else {
             continue;
         };
-        if comm.ends_with("tandem-compile-0") {
+        // The kernel keeps 15 bytes of a thread's name: "tandem-compile-".
+        if comm.contains("(tandem-compile") {
             // Fields 14 and 15 of stat(5); `rest` starts at field 3.
             let fields: Vec<&str> = rest.split_whitespace().collect();
             ticks += fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
