@@ -197,8 +197,8 @@ impl Module {
     /// engine's compile threads now, as though each had got hot, and
     /// returns at once: an embedder that knows a module will run long can
     /// so have it compiled while it starts in the interpreter. Functions
-    /// that got hot by themselves still go first. The other tiers have
-    /// nothing to do.
+    /// that run while they wait go first (the queue takes the hottest).
+    /// The other tiers have nothing to do.
     pub fn compile_in_background(&self) {
         self.inner.code.request_all();
     }
