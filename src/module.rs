@@ -179,6 +179,13 @@ impl Module {
             .map(String::as_str)
     }
 
+    /// What the tiers see of the module: for tests of a tier's internals,
+    /// not part of the embedder API.
+    #[doc(hidden)]
+    pub fn env(&self) -> &tandem_vm::ModuleEnv {
+        &self.inner.env
+    }
+
     /// The number of functions, imported ones included.
     pub fn num_funcs(&self) -> u32 {
         self.inner.env.funcs.len() as u32

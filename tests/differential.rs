@@ -2,7 +2,9 @@
 //! `wasm-smith` run in the interpreter, the JIT and tiered (every function
 //! compiled from its first call, each export called twice), and everything
 //! observable must agree — instantiation, every export's results or trap,
-//! then the final memory and globals.
+//! then the final memory and globals. The same modules check the JIT's
+//! on-stack-replacement entries: one per loop, each must build into valid
+//! SSA form and compile.
 //!
 //! CI runs a bounded number of seeds; `TANDEM_DIFF_MODULES=N` (and
 //! `TANDEM_DIFF_FIRST=S`) run more:
@@ -158,19 +160,25 @@ fn compare(bytes: &[u8]) -> Option<String> {
         .expect("the comparison panicked")
 }
 
+/// The seeds to try: `CI_MODULES` from 0, or as the environment says.
+fn seeds() -> std::ops::Range<u64> {
+    let var = |name, default| {
+        std::env::var(name)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
+    let first = var("TANDEM_DIFF_FIRST", 0);
+    first..first + var("TANDEM_DIFF_MODULES", CI_MODULES)
+}
+
 #[test]
 fn tiers_agree_on_random_modules() {
-    let first: u64 = std::env::var("TANDEM_DIFF_FIRST")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let count: u64 = std::env::var("TANDEM_DIFF_MODULES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(CI_MODULES);
+    let seeds = seeds();
+    let count = seeds.end - seeds.start;
     let mut tried = 0;
     let mut failures = Vec::new();
-    for seed in first..first + count {
+    for seed in seeds {
         let Some(bytes) = module_bytes(seed) else {
             continue;
         };
@@ -196,6 +204,63 @@ fn tiers_agree_on_random_modules() {
         failures.join("\n")
     );
     eprintln!("{tried} modules agree");
+}
+
+/// How many `loop` operators the body of `func` has.
+fn count_loops(env: &tandem_vm::ModuleEnv, func: u32) -> u32 {
+    let mut ops = env.body(func).get_operators_reader().unwrap();
+    let mut n = 0;
+    while !ops.eof() {
+        if let wasmparser::Operator::Loop { .. } = ops.read().unwrap() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Every `loop` of every function of the random modules, reachable or not:
+/// the function built entered there by on-stack replacement has valid SSA
+/// form, before and after the passes, and compiles; so has the function
+/// built as usual. An unreachable loop is refused, never miscompiled.
+#[test]
+fn osr_entries_build_for_every_loop() {
+    use tandem_jit::{build, passes, x64};
+    let engine = Engine::new(Config::new().tier(Tier::Interp)).unwrap();
+    let (mut entries, mut unreachable) = (0, 0);
+    for seed in seeds() {
+        let Some(bytes) = module_bytes(seed) else {
+            continue;
+        };
+        let module = Module::new(&engine, &bytes).unwrap();
+        let env = module.env();
+        let first = env.num_imported_funcs;
+        for func in first..first + env.bodies.len() as u32 {
+            let check = |f: Result<tandem_jit::ir::Function, build::BuildError>, at: &str| {
+                let fail = |e: &dyn std::fmt::Display| -> ! {
+                    panic!("seed {seed}, function {func} entered at {at}: {e}")
+                };
+                let mut f = f.unwrap_or_else(|e| fail(&e));
+                passes::verify(&f).unwrap_or_else(|e| fail(&e));
+                passes::optimize(&mut f);
+                passes::verify(&f).unwrap_or_else(|e| fail(&format!("after the passes, {e}")));
+                x64::lower::compile(&f, env);
+            };
+            check(build::build(env, func), "its start");
+            for loop_index in 0..count_loops(env, func) {
+                match build::build_osr(env, func, loop_index) {
+                    Err(build::BuildError::Unsupported(e)) if e.contains("never reached") => {
+                        unreachable += 1
+                    }
+                    f => {
+                        check(f, &format!("loop {loop_index}"));
+                        entries += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(entries > 100, "only {entries} loops");
+    eprintln!("{entries} OSR entries build and verify ({unreachable} loops unreachable)");
 }
 
 #[test]

@@ -66,6 +66,10 @@ struct Frame {
     label_types: Vec<Ty>,
     /// Operand-stack height below the frame's parameters.
     height: usize,
+    /// How many values from the bottom of the operand stack a branch to
+    /// the label passes before the label's own: all below the loop for a
+    /// loop built for an OSR entry (see `Operator::Loop`), else none.
+    below: usize,
     /// Whether the code after `end` can be reached.
     end_reached: bool,
 }
@@ -110,10 +114,34 @@ struct Builder<'a> {
     dead_depth: u32,
     /// How many `loop`s are open.
     loop_depth: u32,
+    /// For an on-stack-replacement entry: which `loop` it enters (see
+    /// [`build_osr`]), and its entry block.
+    osr: Option<(u32, Block)>,
+    /// How many `loop` operators came so far, reachable or not.
+    loops_seen: u32,
+    /// Whether the entry of `osr` jumps to its loop yet.
+    osr_entered: bool,
 }
 
 /// Builds the SSA form of local function `func_index`.
 pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
+    build_entered_at(env, func_index, None)
+}
+
+/// Builds local function `func_index` entered at the header of its `loop`
+/// number `loop_index` (counting every `loop` operator of the body from 0,
+/// in order) by on-stack replacement: its parameters are the values of all
+/// its locals there, then the operand stack at the loop's start (what lies
+/// below the loop, then the loop's parameters); its results are the
+/// function's. The body is the whole function's, so the rest of the
+/// running call finishes in it: code before the loop stays unreachable
+/// unless an enclosing loop comes back to it. An error if that loop is
+/// never reached.
+pub fn build_osr(env: &ModuleEnv, func_index: u32, loop_index: u32) -> Result<Function> {
+    build_entered_at(env, func_index, Some(loop_index))
+}
+
+fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Result<Function> {
     let ty = env.func_type(func_index);
     let mut b = Builder {
         env,
@@ -135,8 +163,18 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         cur: None,
         dead_depth: 0,
         loop_depth: 0,
+        osr: None,
+        loops_seen: 0,
+        osr_entered: false,
     };
     b.f.results = types(ty.results())?;
+    // Block 0 is the function's entry: the OSR entry if there is one, so
+    // the Wasm entry below has no predecessor.
+    if let Some(loop_index) = osr {
+        let at = b.new_block(&[]);
+        b.seal(at);
+        b.osr = Some((loop_index, at));
+    }
     let entry = b.new_block(&[]);
     b.seal(entry);
     b.cur = Some(entry);
@@ -165,6 +203,12 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
             b.defs.insert((index, entry), zero);
         }
     }
+    if let Some((_, at)) = b.osr {
+        for (i, &t) in b.locals.iter().enumerate() {
+            let v = b.f.add_param(at, t);
+            b.defs.insert((i as u32, at), v);
+        }
+    }
     let n = b.locals.len();
     b.cur_val = vec![Value(0); n];
     b.cur_epoch = vec![u32::MAX; n];
@@ -177,12 +221,18 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
         end,
         label_types: results,
         height: 0,
+        below: 0,
         end_reached: false,
     });
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() {
         let op = ops.read()?;
         b.op(op)?;
+    }
+    if let (Some(loop_index), false) = (osr, b.osr_entered) {
+        return Err(unsupported(&format!(
+            "an OSR entry at loop {loop_index}, which is never reached"
+        )));
     }
     // Every block is sealed, so every edge has its arguments: what is
     // left is parameters that turned out to have one incoming value.
@@ -405,7 +455,8 @@ impl Builder<'_> {
         let frame = &mut self.frames[at];
         frame.end_reached |= !matches!(frame.kind, FrameKind::Loop);
         let (block, n) = (frame.label, frame.label_types.len());
-        let args = self.stack[self.stack.len() - n..].to_vec();
+        let mut args = self.stack[..frame.below].to_vec();
+        args.extend_from_slice(&self.stack[self.stack.len() - n..]);
         Target { block, args }
     }
 
@@ -488,6 +539,7 @@ impl Builder<'_> {
             end,
             label_types,
             height,
+            below: 0,
             end_reached: false,
         });
     }
@@ -527,6 +579,9 @@ impl Builder<'_> {
 
     fn op(&mut self, op: Operator) -> Result<()> {
         use Operator as O;
+        if let O::Loop { .. } = op {
+            self.loops_seen += 1;
+        }
         if self.skip_dead(&op) {
             return Ok(());
         }
@@ -542,13 +597,41 @@ impl Builder<'_> {
                 let (params, results) = self.block_type(blockty)?;
                 let end = self.new_block(&results);
                 self.loop_depth += 1;
-                let header = self.new_block(&params);
-                let args = self.pop_n(params.len());
+                let osr = self
+                    .osr
+                    .filter(|&(index, _)| index + 1 == self.loops_seen)
+                    .map(|(_, at)| at);
+                // Built for an OSR entry, a loop header takes the whole
+                // operand stack, which the entry supplies for its loop: the
+                // values below the loop then reach its body and the code
+                // after it through the header, which dominates them, and
+                // not from the code before the loop, which the entry
+                // skips. (An outer loop must carry them too, since the
+                // entry reaches its body again through its back-edge.)
+                // Those that turn out to be the same on every edge are
+                // removed with the other trivial parameters.
+                let carried = match self.osr {
+                    Some(_) => self.stack.len(),
+                    None => params.len(),
+                };
+                let args = self.pop_n(carried);
+                let tys: Vec<Ty> = args.iter().map(|&v| self.f.ty(v)).collect();
+                let header = self.new_block(&tys);
                 self.jump(header, args);
+                if let Some(at) = osr {
+                    let args = tys.iter().map(|&t| self.f.add_param(at, t)).collect();
+                    self.cur = Some(at);
+                    self.jump(header, args);
+                    self.osr_entered = true;
+                }
                 self.enter(header);
                 let values = self.f.block(header).params.clone();
                 self.stack.extend(values);
                 self.open(FrameKind::Loop, header, end, params.clone(), params.len());
+                if self.osr.is_some() {
+                    let frame = self.frames.last_mut().expect("just opened");
+                    frame.below = frame.height;
+                }
             }
             O::If { blockty } => {
                 let (params, results) = self.block_type(blockty)?;

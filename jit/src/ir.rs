@@ -394,7 +394,8 @@ pub enum Def {
 }
 
 /// A function in SSA form. Block 0 is the entry; its parameters are the
-/// Wasm function's parameters.
+/// Wasm function's parameters (or, entered at a loop, the values of the
+/// frame there: see [`build_osr`](crate::build::build_osr)).
 #[derive(Clone, Debug, Default)]
 pub struct Function {
     pub blocks: Vec<BlockData>,

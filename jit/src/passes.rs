@@ -377,6 +377,82 @@ fn dominators(f: &Function) -> (Vec<u32>, Vec<u32>) {
     (idom, rpo)
 }
 
+/// Checks the SSA form of the code reachable from the entry: every value
+/// used is defined where it dominates the use (a parameter of a dominating
+/// block, or an instruction before it), and every edge passes one value of
+/// the right type per parameter of its target. For tests: the builders and
+/// passes must keep this.
+pub fn verify(f: &Function) -> Result<(), String> {
+    let (idom, rpo) = dominators(f);
+    let mut at = vec![(u32::MAX, 0usize); f.insts.len()];
+    for (b, data) in f.blocks.iter().enumerate() {
+        for (k, i) in data.insts.iter().enumerate() {
+            at[i.0 as usize] = (b as u32, k);
+        }
+    }
+    let dominates = |d: u32, mut u: u32| loop {
+        if u == d {
+            return true;
+        }
+        if u == 0 {
+            return false;
+        }
+        u = idom[u as usize];
+    };
+    // Whether `v` is available at position `k` of block `b` (`k` past the
+    // instructions: at the terminator).
+    let available = |v: Value, b: u32, k: usize| match f.defs[v.0 as usize] {
+        Def::Param(d, _) => f.blocks[d.0 as usize].params.contains(&v) && dominates(d.0, b),
+        Def::Result(i, _) => {
+            let (d, dk) = at[i.0 as usize];
+            d != u32::MAX && if d == b { dk < k } else { dominates(d, b) }
+        }
+    };
+    for &b in &rpo {
+        let data = &f.blocks[b as usize];
+        for (k, &i) in data.insts.iter().enumerate() {
+            let mut bad = None;
+            f.inst(i).kind.for_each_arg(|v| {
+                if !available(v, b, k) {
+                    bad = Some(v);
+                }
+            });
+            if let Some(v) = bad {
+                return Err(format!(
+                    "block {b}: instruction {k} uses {v:?} where it is not defined"
+                ));
+            }
+        }
+        let end = data.insts.len();
+        let mut bad = None;
+        data.term.for_each_arg(|v| {
+            if !available(v, b, end) {
+                bad = Some(v);
+            }
+        });
+        if let Some(v) = bad {
+            return Err(format!(
+                "block {b}: its terminator uses {v:?} where it is not defined"
+            ));
+        }
+        for t in data.term.targets() {
+            let params = &f.block(t.block).params;
+            let types_agree = params.len() == t.args.len()
+                && params
+                    .iter()
+                    .zip(&t.args)
+                    .all(|(&p, &a)| f.ty(p) == f.ty(a));
+            if !types_agree {
+                return Err(format!(
+                    "block {b}: its edge to block {} does not match the parameters",
+                    t.block.0
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Global value numbering: a pure instruction computing what one in a
 /// dominating position already computed is replaced by that one's result
 /// (a walk of the dominator tree with a scoped table).
