@@ -6,9 +6,10 @@
 # each other by tail calls, which only the optimiser turns into jumps; a
 # handler that really calls the next one makes long loops recurse on the
 # native stack. This checks the disassembly of every handler (and of
-# `call_slow`, which handlers reach by a tail call): it must dispatch with an
-# indirect jmp, and never call a handler, the dispatcher or `call_slow`, nor
-# call through a register or the stack. Direct calls to helpers that return
+# `call_slow` and `loop_slow`, which handlers reach by a tail call): it must
+# dispatch with an indirect jmp, and never call a handler, the dispatcher,
+# `call_slow` or `loop_slow`, nor call through a register or the stack.
+# Direct calls to helpers that return
 # (`raise`, `bulk`, the builtins' wrappers) and calls through the GOT (libc's
 # memmove) are fine. Exits non-zero when a handler breaks the rule, and when
 # no handler is found at all.
@@ -29,12 +30,12 @@ function finish() {
 }
 /^[0-9a-f]+ <.*>:$/ {
   finish()
-  if ($0 ~ /<tandem_interp::exec::(handler|call_slow)(<|::|>)/) {
+  if ($0 ~ /<tandem_interp::exec::(handler|call_slow|loop_slow)(<|::|>)/) {
     inh = 1; n++; jmps = 0; bad = ""; addr = $1; name = $2
   }
   next
 }
-inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::(handler|dispatch|call_slow|start_at)/) { bad = bad $0 " | " }
+inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::(handler|dispatch|call_slow|loop_slow|start_at)/) { bad = bad $0 " | " }
 inh && /\tjmp +\*/ { jmps++ }
 END {
   finish()

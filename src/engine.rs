@@ -58,6 +58,7 @@ pub struct Config {
     pub(crate) tier: Tier,
     pub(crate) tier_up_threshold: u32,
     pub(crate) compile_threads: usize,
+    pub(crate) tier_up_in_caller: bool,
     pub(crate) perf_map: bool,
 }
 
@@ -67,6 +68,7 @@ impl Default for Config {
             tier: Tier::default(),
             tier_up_threshold: 1000,
             compile_threads: 1,
+            tier_up_in_caller: false,
             perf_map: false,
         }
     }
@@ -77,16 +79,23 @@ impl Config {
         Config::default()
     }
     /// In the tiered tier, the calls and loop iterations after which a
-    /// function is compiled (1: at its first call; at most 2^31). Default
-    /// 1000.
+    /// function is compiled (1: at its first call). Default 1000.
     pub fn tier_up_threshold(&mut self, events: u32) -> &mut Config {
-        self.tier_up_threshold = events.clamp(1, tandem_interp::MAX_THRESHOLD);
+        self.tier_up_threshold = events.max(1);
         self
     }
     /// Appends every function the JIT compiles (in the jit and tiered
     /// tiers) to `/tmp/perf-<pid>.map`, so `perf report` names it.
     pub fn perf_map(&mut self, enable: bool) -> &mut Config {
         self.perf_map = enable;
+        self
+    }
+    /// In the tiered tier, compiles each function (or OSR entry) in the
+    /// thread that asks for it, which waits, instead of on a compile
+    /// thread: tier-ups then happen at the same points in every run. For
+    /// tests and debugging; it gives up what tiering is for. Default off.
+    pub fn tier_up_in_caller(&mut self, enable: bool) -> &mut Config {
+        self.tier_up_in_caller = enable;
         self
     }
     /// In the tiered tier, how many background threads compile. Default 1.
@@ -148,6 +157,7 @@ impl Engine {
                         jit,
                         config.tier_up_threshold,
                         config.compile_threads,
+                        config.tier_up_in_caller,
                     )
                     .map_err(|e| Error::Unsupported(e.0))?,
                 )

@@ -1,6 +1,8 @@
 //! Differential testing between tiers: random valid modules from
 //! `wasm-smith` run in the interpreter, the JIT and tiered (every function
-//! compiled from its first call, each export called twice), and everything
+//! compiled from its first call, each export called twice; once more
+//! compiling in the calling thread, where loops move to OSR entries from
+//! their second iteration), and everything
 //! observable must agree — instantiation, every export's results or trap,
 //! then the final memory and globals. The same modules check the JIT's
 //! on-stack-replacement entries: one per loop, each must build into valid
@@ -81,12 +83,20 @@ fn show(v: &Val) -> String {
     }
 }
 
-/// Everything observable about running `bytes` in `tier`, one line each.
-fn observe(bytes: &[u8], tier: Tier) -> Vec<String> {
+/// Everything observable about running `bytes` in `tier` (compiling
+/// tier-ups in the calling thread if `in_caller`), one line each.
+fn observe(bytes: &[u8], tier: Tier, in_caller: bool) -> Vec<String> {
     // Tiered: a function asks to be compiled at its first call, so the
-    // second round (and calls within the first) may run compiled code.
-    let engine =
-        Engine::new(Config::new().tier(tier).tier_up_threshold(1)).expect("tier available");
+    // second round (and calls within the first) may run compiled code; in
+    // the caller, it does, and a loop that iterates twice in the first
+    // call moves to its OSR entry.
+    let engine = Engine::new(
+        Config::new()
+            .tier(tier)
+            .tier_up_threshold(1)
+            .tier_up_in_caller(in_caller),
+    )
+    .expect("tier available");
     let mut out = Vec::new();
     let module = match Module::new(&engine, bytes) {
         Ok(m) => m,
@@ -136,9 +146,14 @@ fn observe(bytes: &[u8], tier: Tier) -> Vec<String> {
 fn compare(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.to_vec();
     let run = move || {
-        let interp = observe(&bytes, Tier::Interp);
-        [Tier::Jit, Tier::Tiered].into_iter().find_map(|tier| {
-            let other = observe(&bytes, tier);
+        let interp = observe(&bytes, Tier::Interp, false);
+        let others = [
+            (Tier::Jit, false, "jit"),
+            (Tier::Tiered, false, "tiered"),
+            (Tier::Tiered, true, "osr"),
+        ];
+        others.into_iter().find_map(|(tier, in_caller, label)| {
+            let other = observe(&bytes, tier, in_caller);
             if interp == other {
                 return None;
             }
@@ -146,7 +161,7 @@ fn compare(bytes: &[u8]) -> Option<String> {
                 .position(|(a, b)| a != b)
                 .unwrap_or(0);
             Some(format!(
-                "interp: {:?}\n{tier:>7}: {:?}",
+                "interp: {:?}\n{label:>7}: {:?}",
                 interp.get(at),
                 other.get(at)
             ))

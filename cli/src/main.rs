@@ -78,6 +78,10 @@ struct TierOpts {
     /// loop iterations (1: at its first call).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     tier_up_threshold: u32,
+    /// With --tier tiered: compile in the thread that asks, which waits, so
+    /// tier-ups happen at the same points in every run (for tests).
+    #[arg(long)]
+    tier_up_in_caller: bool,
     /// Append each function the JIT compiles to /tmp/perf-<pid>.map, so
     /// `perf report` names JIT code by Wasm function.
     #[arg(long)]
@@ -89,6 +93,7 @@ impl TierOpts {
         let mut config = Config::default();
         config.tier(self.tier.into());
         config.tier_up_threshold(self.tier_up_threshold);
+        config.tier_up_in_caller(self.tier_up_in_caller);
         config.perf_map(self.perfmap);
         config
     }

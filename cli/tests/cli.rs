@@ -197,6 +197,39 @@ fn a_loop_alone_makes_its_function_hot() {
 }
 
 #[test]
+fn a_long_loop_moves_to_compiled_code_while_it_runs() {
+    // `run` is called once: only an OSR entry can take its loop out of the
+    // interpreter; it must, with the interpreter's result.
+    let module = temp_file(
+        "osr.wat",
+        r#"(module
+  (func (export "run") (param i64) (result i64) (local i64 i64)
+    (loop $l
+      (local.set 2 (i64.add (local.get 2) (i64.mul (local.get 1) (local.get 1))))
+      (local.set 1 (i64.add (local.get 1) (i64.const 1)))
+      (br_if $l (i64.lt_u (local.get 1) (local.get 0))))
+    (local.get 2)))"#,
+    );
+    let n: u128 = 200_000_000;
+    let out = tandem(&[
+        "--trace",
+        "run",
+        "--invoke",
+        "run",
+        module.to_str().unwrap(),
+        &n.to_string(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    // The sum of squares below n, as an i64.
+    let expected = ((n - 1) * n * (2 * n - 1) / 6) as u64 as i64;
+    assert_eq!(stdout(&out), format!("{expected}\n"));
+    let log = stderr(&out);
+    assert!(log.contains("osr request func=0 loop=0"), "{log}");
+    assert!(log.contains("install osr entry func=0 loop=0"), "{log}");
+    assert!(log.contains("osr entry func=0 loop=0"), "{log}");
+}
+
+#[test]
 fn perfmap_names_each_installed_function() {
     let module = temp_file("perfmap.wat", TIER_UP);
     let child = Command::new(env!("CARGO_BIN_EXE_tandem"))

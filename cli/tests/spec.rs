@@ -24,15 +24,19 @@ fn suite_dir() -> PathBuf {
 }
 
 /// Runs one script in `tier` on a thread with a big stack (the suite's
-/// exhaustion tests must hit the engine's limits, not the host's).
-fn run(path: PathBuf, tier: Tier) -> Result<(), Failed> {
+/// exhaustion tests must hit the engine's limits, not the host's);
+/// `in_caller` compiles tier-ups in that thread.
+fn run(path: PathBuf, tier: Tier, in_caller: bool) -> Result<(), Failed> {
     let report = std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
             let mut config = Config::default();
             // Tiered: every function asks to be compiled at its first call,
             // so the scripts run on stacks mixing both tiers.
-            config.tier(tier).tier_up_threshold(1);
+            config
+                .tier(tier)
+                .tier_up_threshold(1)
+                .tier_up_in_caller(in_caller);
             run_file(&path, &config)
         })
         .expect("cannot spawn a test thread")
@@ -70,12 +74,16 @@ fn main() {
     );
     let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
     let mut trials = Vec::new();
+    // `osr`: tiered, compiling in the calling thread, so that every
+    // function runs compiled from its second call and every loop that
+    // iterates twice moves to its OSR entry.
     let tiers = [
-        (Tier::Interp, "interp"),
-        (Tier::Jit, "jit"),
-        (Tier::Tiered, "tiered"),
+        (Tier::Interp, "interp", false),
+        (Tier::Jit, "jit", false),
+        (Tier::Tiered, "tiered", false),
+        (Tier::Tiered, "osr", true),
     ];
-    for (tier, label) in tiers {
+    for (tier, label, in_caller) in tiers {
         for file in &files {
             if tier == Tier::Jit && name(file).starts_with("simd_") {
                 continue;
@@ -83,7 +91,7 @@ fn main() {
             let file = file.clone();
             trials.push(Trial::test(
                 format!("{label}::{}", name(&file)),
-                move || run(file, tier),
+                move || run(file, tier, in_caller),
             ));
         }
     }
@@ -91,7 +99,7 @@ fn main() {
     // (immediates wider than 32 bits, stale local reads, …); some use SIMD.
     let edge = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interp/tests/edge.wast");
     trials.push(Trial::test("interp::edge.wast", move || {
-        run(edge, Tier::Interp)
+        run(edge, Tier::Interp, false)
     }));
     libtest_mimic::run(&args, trials).exit();
 }

@@ -94,7 +94,7 @@
 //! body (at most 7,654,321 bytes) cannot produce 2^32 entries.
 
 use crate::simd::{SimdMemOp, SimdOp};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use wasmparser::ValType;
 
 /// A slot index relative to the frame pointer, as the translator computes it.
@@ -838,11 +838,13 @@ macro_rules! declare_op {
                 /// saturates, and adding 1 keeps it above any memory (at most
                 /// 2^32 bytes), so it still traps.
                 AddrOffset(S, X),
-                /// A loop header, emitted only where a faster tier listens:
-                /// counts an iteration toward the function's tier-up (see
-                /// [`FuncCode::tick`]). Every back-edge of the loop lands
-                /// here.
-                LoopHead,
+                /// `(loop)`: a loop header, emitted only where a faster tier
+                /// listens: counts an iteration toward the function's tier-up
+                /// (see [`FuncCode::tick`]), and once the countdown has run
+                /// out, enters the loop's OSR entry if it is compiled (see
+                /// [`LoopOsr`]) or asks for it. Every back-edge of the loop
+                /// lands here. `loop` numbers the body's `loop` operators.
+                LoopHead(X),
             }
         }
     };
@@ -1093,6 +1095,29 @@ pub struct FuncCode<W: Width = u16> {
     /// plain loads and stores, so a racing call may go uncounted, which only
     /// delays the request or understates the heat.
     pub countdown: AtomicU32,
+    /// How hot the function has been since it asked to be compiled (see
+    /// [`ModuleCode::heat`](crate::ModuleCode::heat)).
+    pub heat: AtomicU32,
+    /// Per `loop` operator of the body, in order, what entering its OSR
+    /// entry takes; empty unless loops are counted.
+    pub loops: Box<[LoopOsr]>,
+    /// A `Return` after the code, where a frame whose call an OSR entry
+    /// finished (its results in place) goes on.
+    pub osr_return: u32,
+}
+
+/// What on-stack replacement at one loop needs: a frame running the loop in
+/// the interpreter moves to compiled code at its header (see
+/// [`Op::LoopHead`]), passing its live slots as the arguments of the JIT's
+/// OSR entry for the loop, which finishes the call.
+#[derive(Debug, Default)]
+pub struct LoopOsr {
+    /// Slots live at the header, from the frame's first: the locals', then
+    /// the operand stack's (one slot each, v128 being refused by the JIT).
+    pub live_slots: u32,
+    /// The OSR entry's array-call entry (a `tandem_vm::ArrayCallFn`) once
+    /// installed, else null.
+    pub entry: AtomicPtr<()>,
 }
 
 /// A countdown that is not counting: nothing asks to compile the function
@@ -1125,6 +1150,7 @@ impl<W: Width> FuncCode<W> {
             + size_of_val(&*self.simd_mem)
             + size_of_val(&*self.params)
             + size_of_val(&*self.results)
+            + size_of_val(&*self.loops)
     }
 }
 
@@ -1141,6 +1167,22 @@ impl Code {
         match self {
             Code::Narrow(c) => &c.countdown,
             Code::Wide(c) => &c.countdown,
+        }
+    }
+
+    /// How hot the function has been since it asked to be compiled.
+    pub fn heat(&self) -> &AtomicU32 {
+        match self {
+            Code::Narrow(c) => &c.heat,
+            Code::Wide(c) => &c.heat,
+        }
+    }
+
+    /// Per `loop` of the body, what on-stack replacement there needs.
+    pub fn loops(&self) -> &[LoopOsr] {
+        match self {
+            Code::Narrow(c) => &c.loops,
+            Code::Wide(c) => &c.loops,
         }
     }
 

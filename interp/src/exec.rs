@@ -240,19 +240,38 @@ unsafe fn call_out(
         buf[i] = v;
         slot += k;
     }
-    let saved = stack.top.get();
-    stack.top.set(frame_end.offset_from(stack.base) as usize);
-    // The callee is not this interpreter's code: its faults are not ours.
-    let landing = fault::suspend_landing();
-    let status = ((*callee).array_call())(callee, vmctx, buf.as_mut_ptr());
-    fault::resume_landing(landing);
-    stack.top.set(saved);
+    let status = call_array(stack, (*callee).array_call(), callee, vmctx, buf, frame_end);
     if status == 0 {
         let mut slot = 0;
         for (i, &r) in ty.results().iter().enumerate() {
             slot += write_val(args.add(slot), r, buf[i]);
         }
     }
+    status
+}
+
+/// Calls array-call entry `f` of `callee` (its own, or an OSR entry into
+/// it) with `buf`, from code whose frame ends at `frame_end`, where a
+/// nested entry into the interpreter may start.
+///
+/// # Safety
+/// As for `f`, with `buf` holding its arguments and room for its results.
+#[inline(never)]
+unsafe fn call_array(
+    stack: &ValueStack,
+    f: tandem_vm::ArrayCallFn,
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+    buf: &mut [ValRaw],
+    frame_end: *mut u64,
+) -> u32 {
+    let saved = stack.top.get();
+    stack.top.set(frame_end.offset_from(stack.base) as usize);
+    // The callee is not this interpreter's code: its faults are not ours.
+    let landing = fault::suspend_landing();
+    let status = f(callee, vmctx, buf.as_mut_ptr());
+    fault::resume_landing(landing);
+    stack.top.set(saved);
     status
 }
 
@@ -399,6 +418,9 @@ struct Cx<'a, W: Width> {
     frames: Vec<Frame<W>>,
     /// The callee of the call that [`call_slow`] completes.
     callee: *const VMFunc,
+    /// Whether the running frame's call ended in its OSR entry (see
+    /// [`loop_slow`]), which trapped and so put it in the backtrace.
+    finished_by_osr: bool,
     /// Where a memory fault resumes; its `mem_base` follows the running
     /// instance's memory.
     landing: Landing,
@@ -541,6 +563,7 @@ unsafe fn execute<W: Exec>(
         mem_len,
         frames: Vec::new(),
         callee: ptr::null(),
+        finished_by_osr: false,
         landing: Landing::new(),
         #[cfg(tandem_dispatch = "loop")]
         next: (ptr::null(), ptr::null_mut(), ptr::null_mut(), 0),
@@ -561,7 +584,9 @@ unsafe fn execute<W: Exec>(
     #[cfg(feature = "op-histogram")]
     histogram::report();
     if status != 0 {
-        trap::push_frame(cx.vmctx, (*cx.code).func_index);
+        if !cx.finished_by_osr {
+            trap::push_frame(cx.vmctx, (*cx.code).func_index);
+        }
         for f in cx.frames.iter().rev() {
             trap::push_frame(f.vmctx, (*f.code).func_index);
         }
@@ -803,6 +828,92 @@ unsafe fn call_slow<W: Exec>(
     }
     (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
     dispatch(cx.ops, new_fp, mem_base, cx, acc)
+}
+
+/// A loop header (`ip`, a [`Op::LoopHead`]) whose function's countdown has
+/// run out: enters the loop's OSR entry if one is installed, which
+/// finishes the call (its results land in the frame's first slots, as a
+/// return leaves them), then returns from the frame; else asks for it (or
+/// for the function) and goes on. Has the handlers' signature, so they
+/// reach it by a tail call.
+///
+/// # Safety
+/// As for a handler; `ip` is a `LoopHead` of `cx.code`, whose frame is at
+/// `fp`.
+#[inline(never)]
+unsafe fn loop_slow<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    let (vmctx, code) = (cx.vmctx, &*cx.code);
+    let Op::LoopHead(l) = (*ip).op() else {
+        unreachable!("loop_slow on a non-loop")
+    };
+    match enter_osr(cx.stack, vmctx, code, l, fp) {
+        None => dispatch(ip.add(1), fp, mem_base, cx, acc),
+        Some(0) => {
+            // The compiled code may have grown the memory.
+            let (mem_base, mem_len) = memory(vmctx, code);
+            cx.mem_len = mem_len;
+            cx.landing.mem_base = mem_base;
+            let ret = code.ops.as_ptr().add(code.osr_return as usize);
+            dispatch(ret, fp, mem_base, cx, acc)
+        }
+        Some(status) => {
+            // The compiled frame is in the backtrace already.
+            cx.finished_by_osr = true;
+            status
+        }
+    }
+}
+
+/// Finishes the call of `code` whose frame at `fp` is at the header of loop
+/// `l` in the loop's OSR entry, if one is installed and the native stack
+/// has room: returns the entry's status, with the results in the frame's
+/// first slots. Else asks for the entry and returns `None`.
+///
+/// # Safety
+/// `vmctx` is the running instance, `code` its function running at `fp`.
+#[inline(never)]
+unsafe fn enter_osr<W: Width>(
+    stack: &ValueStack,
+    vmctx: *mut VMContext,
+    code: &FuncCode<W>,
+    l: u32,
+    fp: *mut u64,
+) -> Option<u32> {
+    let osr = &code.loops[l as usize];
+    let entry = osr.entry.load(Ordering::Acquire);
+    if entry.is_null() {
+        module_code(vmctx).ran_out_in_loop(code.func_index, l, &code.countdown);
+        return None;
+    }
+    if !callconv::native_stack_ok(vmctx) {
+        // Too deep for compiled code: the loop goes on here.
+        return None;
+    }
+    let heat = code.heat.load(Ordering::Relaxed);
+    tracing::debug!(func = code.func_index, r#loop = l, heat, "osr entry");
+    // SAFETY: installed entries are array-call entries (see `LoopOsr`).
+    let entry = std::mem::transmute::<*mut (), tandem_vm::ArrayCallFn>(entry);
+    let live = osr.live_slots as usize;
+    let mut buf = vec![ValRaw::default(); live.max(code.results.len())];
+    for (i, v) in buf.iter_mut().enumerate().take(live) {
+        *v = ValRaw(*fp.add(i) as u128);
+    }
+    let frame_end = fp.add(code.frame_slots as usize);
+    let callee = (*vmctx).func(code.func_index);
+    let status = call_array(stack, entry, callee, vmctx, &mut buf, frame_end);
+    if status == 0 {
+        let mut slot = 0;
+        for (i, &r) in code.results.iter().enumerate() {
+            slot += write_val(fp.add(slot), r, buf[i]);
+        }
+    }
+    Some(status)
 }
 
 /// A slot index in an instruction field (or computed from one).
@@ -1274,10 +1385,9 @@ unsafe fn step<W: Exec>(
                     jump!(t as i32 + entry.offset_from(ip) as i32 + 1)
                 }
                 Op::BrTarget(_) => trap!(TrapCode::Unreachable),
-                Op::LoopHead => {
-                    let c = &*code;
-                    if !c.tick() {
-                        module_code(vmctx).ran_out(c.func_index, &c.countdown);
+                Op::LoopHead(_) => {
+                    if !(*code).tick() {
+                        return loop_slow(ip.sub(1), fp, mem_base, cx, acc);
                     }
                 }
                 Op::Return => ret!(),

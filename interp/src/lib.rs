@@ -40,13 +40,16 @@ pub struct ModuleCode {
 
 /// How a module's functions ask to be compiled by a faster tier: each
 /// counts its calls and loop iterations, and after `threshold` of them (1:
-/// at the first call) calls `request` with its function index. It goes on
-/// counting, so a queue can tell the hottest of the functions waiting
-/// ([`ModuleCode::heat`]), until told to stop
+/// at the first call) calls `request` with its function index, and the
+/// loop whose iteration it was, if any, for an OSR entry into it. It goes
+/// on counting, and asks again every [`RECHECK`] calls and iterations: so
+/// the heat of a function waiting for the compiler grows
+/// ([`ModuleCode::heat`]), and a frame running a loop looks for its OSR
+/// entry at least that often, until told to stop
 /// ([`ModuleCode::stop_counting`]).
 pub struct TierUp {
     pub threshold: u32,
-    pub request: Box<dyn Fn(u32) + Send + Sync>,
+    pub request: Box<dyn Fn(u32, Option<u32>) + Send + Sync>,
 }
 
 impl ModuleCode {
@@ -69,31 +72,74 @@ impl ModuleCode {
     }
 
     /// A function whose countdown ran out: asks for it to be compiled (if
-    /// anyone listens) and counts on from [`HEAT_BASE`]. Never inlined: a
+    /// anyone listens) and counts on from [`RECHECK`]. Never inlined: a
     /// call through a pointer must not appear in the handlers or
     /// `call_slow` (see `check-tail-calls.sh`).
     #[cold]
     #[inline(never)]
     pub(crate) fn ran_out(&self, func_index: u32, countdown: &AtomicU32) {
-        match &self.tier_up {
-            Some(t) => {
-                countdown.store(HEAT_BASE, Ordering::Relaxed);
-                (t.request)(func_index);
+        self.ask(func_index, None, countdown);
+    }
+
+    /// As [`ran_out`](Self::ran_out), at an iteration of loop `l` whose
+    /// OSR entry is not there yet: asks for it too.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn ran_out_in_loop(&self, func_index: u32, l: u32, countdown: &AtomicU32) {
+        self.ask(func_index, Some(l), countdown);
+    }
+
+    fn ask(&self, func_index: u32, l: Option<u32>, countdown: &AtomicU32) {
+        let (Some(t), Some(code)) = (&self.tier_up, self.translated(func_index)) else {
+            countdown.store(bytecode::NOT_COUNTING, Ordering::Relaxed);
+            return;
+        };
+        // The first time, 1: asked, and not hot yet.
+        let heat = code.heat();
+        let h = heat.load(Ordering::Relaxed);
+        heat.store(
+            if h == 0 { 1 } else { h.saturating_add(RECHECK) },
+            Ordering::Relaxed,
+        );
+        countdown.store(RECHECK, Ordering::Relaxed);
+        (t.request)(func_index, l);
+    }
+
+    /// Installs `entry`, the array-call entry of an OSR entry into loop `l`
+    /// of `func_index`, and makes frames running the function in the
+    /// interpreter look for it (see [`look_for_osr_entries`](Self::look_for_osr_entries)).
+    ///
+    /// # Safety
+    /// `entry` must be a `tandem_vm::ArrayCallFn` of the signature
+    /// `tandem_jit::build::build_osr` gives that entry, and live as long as
+    /// the module.
+    pub unsafe fn install_osr(&self, func_index: u32, l: u32, entry: *const ()) {
+        if let Some(code) = self.translated(func_index) {
+            if let Some(osr) = code.loops().get(l as usize) {
+                osr.entry.store(entry.cast_mut(), Ordering::Release);
             }
-            None => countdown.store(bytecode::NOT_COUNTING, Ordering::Relaxed),
+        }
+        self.look_for_osr_entries(func_index);
+    }
+
+    /// Makes the countdown of `func_index` run out, so that a frame running
+    /// one of its loops in the interpreter, at the loop's next iteration,
+    /// moves to the loop's OSR entry or asks for it: for a function whose
+    /// compiled code is installed, or an OSR entry into it. (A racing
+    /// iteration may overwrite it, which only delays the move until the
+    /// countdown runs out again, within [`RECHECK`] iterations.)
+    pub fn look_for_osr_entries(&self, func_index: u32) {
+        if let Some(code) = self.translated(func_index) {
+            code.countdown().store(0, Ordering::Relaxed);
         }
     }
 
-    /// Calls and loop iterations of `func_index` counted since it asked to
-    /// be compiled (0 if it has not asked, or was told to stop counting).
+    /// Roughly the calls and loop iterations of `func_index` counted since
+    /// it asked to be compiled, in steps of [`RECHECK`] (0 if it has not
+    /// asked).
     pub fn heat(&self, func_index: u32) -> u32 {
-        match self.translated(func_index) {
-            Some(code) => match code.countdown().load(Ordering::Relaxed) {
-                n @ MAX_THRESHOLD..=HEAT_BASE => HEAT_BASE - n,
-                _ => 0,
-            },
-            None => 0,
-        }
+        self.translated(func_index)
+            .map_or(0, |code| code.heat().load(Ordering::Relaxed))
     }
 
     /// Stops counting the calls and iterations of `func_index` (compiled,
@@ -145,7 +191,7 @@ impl ModuleCode {
             let _span = tracing::debug_span!("translate", func_index).entered();
             let code = translate::translate(&self.env, func_index, self.tier_up.is_some())?;
             if let Some(t) = &self.tier_up {
-                let events = t.threshold.clamp(1, MAX_THRESHOLD) - 1;
+                let events = t.threshold.clamp(1, bytecode::NOT_COUNTING) - 1;
                 code.countdown().store(events, Ordering::Relaxed);
             }
             Ok(code)
@@ -205,15 +251,10 @@ impl TierModule for ModuleCode {
     }
 }
 
-/// Where a countdown restarts once its function has asked to be compiled:
-/// counting on down from here measures the function's heat. Far above any
-/// threshold, so the two phases never meet.
-const HEAT_BASE: u32 = bytecode::NOT_COUNTING - 1;
-
-/// The highest tier-up threshold honoured (higher ones are cut to it), so
-/// a countdown still counting toward its request is below [`HEAT_BASE`]'s
-/// range.
-pub const MAX_THRESHOLD: u32 = 1 << 31;
+/// How many calls and loop iterations pass between two requests of a
+/// function that asked to be compiled: it measures its heat in these steps
+/// (see [`TierUp`]); its frames find new OSR entries at least this often.
+pub const RECHECK: u32 = 1 << 12;
 
 static NOT_LOCAL: TranslateError =
     TranslateError(std::borrow::Cow::Borrowed("not a local function"));

@@ -190,6 +190,9 @@ struct Translator<'a> {
     fuse: bool,
     /// Whether loop headers count iterations ([`Op::LoopHead`]).
     count_loops: bool,
+    /// Per `loop` operator so far (reachable or not), the slots live at its
+    /// header (see [`LoopOsr`]).
+    loops: Vec<u32>,
     ops: Vec<Op>,
     /// The accumulator mode of each instruction (see [`Instr`]).
     modes: Vec<u8>,
@@ -284,6 +287,7 @@ impl<'a> Translator<'a> {
             narrow,
             fuse,
             count_loops,
+            loops: Vec::new(),
             ops: Vec::new(),
             modes: Vec::new(),
             aux: Vec::new(),
@@ -318,6 +322,11 @@ impl<'a> Translator<'a> {
             let op = ops.read()?;
             t.operator(op)?;
         }
+        if t.count_loops {
+            // Where a frame goes on once an OSR entry finished its call.
+            t.fence();
+            t.emit(Op::Return);
+        }
         if i32::try_from(t.ops.len()).is_err() {
             return Err(TranslateError("function too large".into()));
         }
@@ -345,6 +354,17 @@ impl<'a> Translator<'a> {
             results: ty.results().into(),
             has_memory: !self.env.memories.is_empty(),
             countdown: AtomicU32::new(NOT_COUNTING),
+            heat: AtomicU32::new(0),
+            loops: match self.count_loops {
+                true => (self.loops.iter())
+                    .map(|&live_slots| LoopOsr {
+                        live_slots,
+                        entry: Default::default(),
+                    })
+                    .collect(),
+                false => Box::default(),
+            },
+            osr_return: self.ops.len() as u32 - 1,
         })
     }
 }
@@ -1537,6 +1557,10 @@ impl Translator<'_> {
 
     fn operator(&mut self, op: Operator) -> Result<()> {
         use ValType::{F32, F64, I32, I64, V128};
+        if let Operator::Loop { .. } = op {
+            // Numbered as the JIT numbers them, dead ones too.
+            self.loops.push(0);
+        }
         if self.unreachable {
             // Skip dead code up to the `else`/`end` of the current block.
             match op {
@@ -1600,7 +1624,10 @@ impl Translator<'_> {
                 self.materialize_from(0);
                 self.push_ctrl(CtrlKind::Loop, blockty, None);
                 if self.count_loops {
-                    self.emit(Op::LoopHead);
+                    let index = self.loops.len() - 1;
+                    // The whole operand stack is in its slots (above).
+                    self.loops[index] = self.next_slot();
+                    self.emit(Op::LoopHead(index as u32));
                     // Nothing fuses across it either.
                     self.fence();
                 }

@@ -68,8 +68,11 @@ pub fn array_entry_stub(m: &mut Masm, trampoline: u64) {
     ok(m.a.jmp(rax));
 }
 
-/// Emits the trampoline `fn(*mut EnterArgs) -> u32` for a signature.
-pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty]) {
+/// Emits the trampoline `fn(*mut EnterArgs) -> u32` for a signature: it
+/// calls the callee's native entry, or the code at `target` (an OSR entry,
+/// which no `VMFunc` names; its address in full, so the trampoline's size
+/// does not depend on it).
+pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Option<u64>) {
     let multi = results.len() > 1;
     let (places, stack) = arg_places(params, multi);
     let a = &mut m.a;
@@ -100,7 +103,13 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty]) {
     }
     ok(a.mov(rdi, qword_ptr(rbx)));
     ok(a.mov(rsi, qword_ptr(rbx + 8)));
-    ok(a.call(qword_ptr(rdi + FUNC_NATIVE_CALL)));
+    match target {
+        None => ok(a.call(qword_ptr(rdi + FUNC_NATIVE_CALL))),
+        Some(addr) => {
+            ok(a.mov(rax, addr));
+            ok(a.call(rax));
+        }
+    }
     if !multi {
         if let Some(&t) = results.first() {
             match t {

@@ -106,25 +106,67 @@ impl Tier for Jit {
     }
 }
 
-/// Machine code for some of a module's local functions in one mapped image:
-/// the functions, then per signature among them an array-call trampoline
-/// and stub. The JIT tier compiles a whole module into one; the tiering
-/// engine compiles each batch of hot functions into one.
+/// What to compile of a local function: the function, entered at its
+/// start, or an entry into it at one of its loops, for on-stack
+/// replacement of a running interpreted call (see [`build::build_osr`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Unit {
+    /// In the module's function index space.
+    pub func_index: u32,
+    /// The loop an OSR entry enters, by its number among the body's
+    /// `loop` operators; `None` for the function itself.
+    pub osr_loop: Option<u32>,
+}
+
+impl Unit {
+    pub fn func(func_index: u32) -> Unit {
+        Unit {
+            func_index,
+            osr_loop: None,
+        }
+    }
+
+    pub fn osr(func_index: u32, loop_index: u32) -> Unit {
+        Unit {
+            func_index,
+            osr_loop: Some(loop_index),
+        }
+    }
+}
+
+/// `7` for function 7, `7@loop2` for its OSR entry into loop 2.
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.osr_loop {
+            None => write!(f, "{}", self.func_index),
+            Some(l) => write!(f, "{}@loop{l}", self.func_index),
+        }
+    }
+}
+
+/// Machine code for some units of a module in one mapped image: the units,
+/// then per signature among them an array-call trampoline and stub. The
+/// JIT tier compiles a whole module into one; the tiering engine compiles
+/// each batch of hot functions (and OSR entries) into one.
 pub struct JitCode {
     code: CodeMemory,
-    funcs: Vec<CompiledFunc>,
+    units: Vec<CompiledUnit>,
     stats: CodeStats,
 }
 
-/// Where one function's code lies in its image.
-struct CompiledFunc {
-    func_index: u32,
+/// Where one unit's code lies in its image.
+struct CompiledUnit {
+    unit: Unit,
     /// Offset of its native entry.
     native: usize,
     /// Offset of its array-call entry (its signature's stub).
     array: usize,
     len: usize,
 }
+
+/// The parameter and result types of a unit's entry: an OSR entry's
+/// parameters are the frame's values at its loop.
+type Signature = (Vec<Ty>, Vec<Ty>);
 
 /// Bytes of local function `func_index`'s body.
 fn body_len(env: &ModuleEnv, func_index: u32) -> usize {
@@ -141,15 +183,16 @@ fn describe(env: &ModuleEnv, func_index: u32) -> String {
 }
 
 impl JitCode {
-    /// Compiles local functions `funcs` (indices in the module's function
-    /// index space) on up to `threads` threads, and maps them executable.
-    pub fn compile(env: &ModuleEnv, funcs: &[u32], threads: usize) -> Result<JitCode, TierError> {
+    /// Compiles `units` on up to `threads` threads, and maps them
+    /// executable.
+    pub fn compile(env: &ModuleEnv, units: &[Unit], threads: usize) -> Result<JitCode, TierError> {
         let mut code = Vec::new();
         let mut ranges = Vec::new();
         let mut traps = Vec::new();
         let mut compiled = Vec::new();
+        let mut sigs = Vec::new();
         let mut wasm_bytes = 0;
-        for (&func_index, asm) in funcs.iter().zip(compile_functions(env, funcs, threads)?) {
+        for (&unit, (asm, sig)) in units.iter().zip(compile_units(env, units, threads)?) {
             align(&mut code);
             let start = code.len();
             traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
@@ -157,75 +200,99 @@ impl JitCode {
             ranges.push(FuncRange {
                 start: start as u32,
                 end: code.len() as u32,
-                func_index,
+                func_index: unit.func_index,
             });
-            compiled.push(CompiledFunc {
-                func_index,
+            compiled.push(CompiledUnit {
+                unit,
                 native: start,
                 array: 0,
                 len: asm.code.len(),
             });
-            wasm_bytes += body_len(env, func_index);
+            sigs.push(sig);
+            wasm_bytes += body_len(env, unit.func_index);
         }
         let machine_bytes = code.len();
-        // Trampolines and stubs per signature, after the functions. A stub
-        // names its trampoline by absolute address, so the code is laid
-        // out once more after mapping: first the trampolines, whose
-        // addresses the stubs need.
-        let mut sig_of = HashMap::new();
-        let mut trampolines = Vec::new();
-        for &func_index in funcs {
-            let ty_index = env.funcs[func_index as usize];
-            sig_of.entry(ty_index).or_insert_with(|| {
-                let ty = &env.types[ty_index as usize];
-                let mut m = Masm::new();
-                let (p, r) = (types(ty.params()).unwrap(), types(ty.results()).unwrap());
-                adapters::array_to_native(&mut m, &p, &r);
+        // Trampolines and stubs after the units: one trampoline per
+        // signature, which calls the callee's native entry, and one per
+        // OSR entry, which calls it by address. Addresses are known once
+        // the image is mapped, so what holds them is laid out then, in
+        // room reserved now: the OSR entries' trampolines, then the stubs,
+        // which name their trampolines.
+        let trampoline = |sig: &Signature, target: Option<u64>| {
+            let mut m = Masm::new();
+            adapters::array_to_native(&mut m, &sig.0, &sig.1, target);
+            m.finish().code
+        };
+        let mut sig_of: HashMap<&Signature, usize> = HashMap::new();
+        // Each trampoline's offset, and the unit it calls by address.
+        let mut trampolines: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut trampoline_of = Vec::with_capacity(sigs.len());
+        for (k, sig) in sigs.iter().enumerate() {
+            let t = if compiled[k].unit.osr_loop.is_some() {
+                let len = trampoline(sig, Some(FAR)).len();
                 align(&mut code);
-                let at = code.len();
-                code.extend_from_slice(&m.finish().code);
-                trampolines.push((ty_index, at));
-                at
-            });
+                trampolines.push((code.len(), Some(k)));
+                code.resize(code.len() + len, 0xcc);
+                trampolines.len() - 1
+            } else {
+                *sig_of.entry(sig).or_insert_with(|| {
+                    align(&mut code);
+                    trampolines.push((code.len(), None));
+                    code.extend_from_slice(&trampoline(sig, None));
+                    trampolines.len() - 1
+                })
+            };
+            trampoline_of.push(t);
         }
-        // The stubs name their trampolines by absolute address: reserve
-        // their room now, fill them in once the image's address is known.
         let stub_len = stub_size();
-        let mut stub_offsets = HashMap::new();
-        for &(ty_index, _) in &trampolines {
+        let mut stub_offsets = Vec::new();
+        for _ in &trampolines {
             align(&mut code);
-            stub_offsets.insert(ty_index, code.len());
+            stub_offsets.push(code.len());
             code.resize(code.len() + stub_len, 0xcc);
         }
         let mem = CodeMemory::with_patch(&code, ranges, traps, |image, base| {
-            for &(ty_index, tramp) in &trampolines {
+            let mut put = |at: usize, room: usize, bytes: Vec<u8>| {
+                assert!(bytes.len() <= room, "an adapter outgrew its room");
+                image[at..at + bytes.len()].copy_from_slice(&bytes);
+            };
+            for &(at, unit) in &trampolines {
+                if let Some(k) = unit {
+                    let target = (base + compiled[k].native) as u64;
+                    let len = trampoline(&sigs[k], Some(FAR)).len();
+                    put(at, len, trampoline(&sigs[k], Some(target)));
+                }
+            }
+            for (&(tramp, _), &at) in trampolines.iter().zip(&stub_offsets) {
                 let mut m = Masm::new();
                 adapters::array_entry_stub(&mut m, (base + tramp) as u64);
-                let stub = m.finish().code;
-                assert!(stub.len() <= stub_len, "a stub outgrew its room");
-                let at = stub_offsets[&ty_index];
-                image[at..at + stub.len()].copy_from_slice(&stub);
+                put(at, stub_len, m.finish().code);
             }
         })
         .map_err(|e| TierError(format!("cannot map code memory: {e}")))?;
-        for f in &mut compiled {
-            f.array = stub_offsets[&env.funcs[f.func_index as usize]];
+        for (u, &t) in compiled.iter_mut().zip(&trampoline_of) {
+            u.array = stub_offsets[t];
         }
-        perf_map::record(compiled.iter().map(|f| {
-            let name = match env.func_names.get(&f.func_index) {
+        perf_map::record(compiled.iter().map(|u| {
+            let f = u.unit.func_index;
+            let name = match env.func_names.get(&f) {
                 Some(name) => format!("wasm::{name}"),
-                None => format!("wasm::function[{}]", f.func_index),
+                None => format!("wasm::function[{f}]"),
             };
-            (mem.addr(f.native) as usize, f.len, name)
+            let name = match u.unit.osr_loop {
+                Some(l) => format!("{name}::osr_loop[{l}]"),
+                None => name,
+            };
+            (mem.addr(u.native) as usize, u.len, name)
         }));
         Ok(JitCode {
             stats: CodeStats {
-                funcs: funcs.len(),
+                funcs: units.len(),
                 wasm_bytes,
                 code_bytes: machine_bytes,
             },
             code: mem,
-            funcs: compiled,
+            units: compiled,
         })
     }
 
@@ -234,14 +301,14 @@ impl JitCode {
         self.stats
     }
 
-    /// The functions compiled, in the order given.
-    pub fn func_indices(&self) -> impl Iterator<Item = u32> + '_ {
-        self.funcs.iter().map(|f| f.func_index)
+    /// The units compiled, in the order given.
+    pub fn units(&self) -> impl Iterator<Item = Unit> + '_ {
+        self.units.iter().map(|u| u.unit)
     }
 
-    /// The entry points of the `k`th function compiled.
+    /// The entry points of the `k`th unit compiled.
     pub fn entry_points(&self, k: usize) -> EntryPoints {
-        let f = &self.funcs[k];
+        let f = &self.units[k];
         EntryPoints {
             // SAFETY: the stub at this address has the ArrayCallFn ABI
             // (it jumps to `adapters::enter` with its trampoline).
@@ -252,15 +319,15 @@ impl JitCode {
         }
     }
 
-    /// The machine code of the `k`th function compiled.
+    /// The machine code of the `k`th unit compiled.
     pub fn code_of(&self, k: usize) -> &[u8] {
-        let f = &self.funcs[k];
+        let f = &self.units[k];
         // SAFETY: the function's bytes lie inside the mapped region, which
         // lives as long as `self`.
         unsafe { std::slice::from_raw_parts(self.code.addr(f.native), f.len) }
     }
 
-    /// The `k`th function's code as assembly text (iced's Intel syntax),
+    /// The `k`th unit's code as assembly text (iced's Intel syntax),
     /// one line per instruction with its offset.
     pub fn disassemble(&self, k: usize) -> String {
         use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
@@ -290,9 +357,11 @@ impl JitModule {
     fn compile(env: Arc<ModuleEnv>) -> Result<JitModule, TierError> {
         let _span = tracing::debug_span!("jit_compile_module").entered();
         let first = env.num_imported_funcs;
-        let funcs: Vec<u32> = (first..first + env.bodies.len() as u32).collect();
+        let units: Vec<Unit> = (first..first + env.bodies.len() as u32)
+            .map(Unit::func)
+            .collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let code = JitCode::compile(&env, &funcs, threads)?;
+        let code = JitCode::compile(&env, &units, threads)?;
         Ok(JitModule { env, code })
     }
 
@@ -301,43 +370,52 @@ impl JitModule {
     }
 }
 
-/// Compiles one local function to machine code at offset 0.
-fn compile_function(env: &ModuleEnv, func_index: u32) -> Result<Assembled, TierError> {
+/// Compiles one unit to machine code at offset 0; returns it with its
+/// entry's signature.
+fn compile_unit(env: &ModuleEnv, unit: Unit) -> Result<(Assembled, Signature), TierError> {
+    let func_index = unit.func_index;
     let ty = env.func_type(func_index);
     if types(ty.params()).is_none() || types(ty.results()).is_none() {
         return Err(v128_error(env, func_index));
     }
-    let mut f = build::build(env, func_index).map_err(|e| match e {
+    let built = match unit.osr_loop {
+        None => build::build(env, func_index),
+        Some(l) => build::build_osr(env, func_index, l),
+    };
+    let mut f = built.map_err(|e| match e {
         build::BuildError::Unsupported(ref what) if what == "v128" => v128_error(env, func_index),
         e => TierError(format!("{}: {e}", describe(env, func_index))),
     })?;
     passes::optimize(&mut f);
-    Ok(x64::lower::compile(&f, env))
+    let entry = f.block(ir::Block(0));
+    let params = entry.params.iter().map(|&p| f.ty(p)).collect();
+    let sig = (params, f.results.clone());
+    Ok((x64::lower::compile(&f, env), sig))
 }
 
-/// Compiles local functions `funcs` on up to `threads` threads (functions
-/// are independent until they are laid out together); the first error in
-/// `funcs` order wins.
-fn compile_functions(
+/// Compiles `units` on up to `threads` threads (units are independent
+/// until they are laid out together); the first error in `units` order
+/// wins.
+fn compile_units(
     env: &ModuleEnv,
-    funcs: &[u32],
+    units: &[Unit],
     threads: usize,
-) -> Result<Vec<Assembled>, TierError> {
-    let count = funcs.len();
+) -> Result<Vec<(Assembled, Signature)>, TierError> {
+    let count = units.len();
     let threads = threads.min(count.div_ceil(16)).max(1);
     // Largest first, so that no big function is left for one thread at the end.
     let mut by_size: Vec<usize> = (0..count).collect();
-    by_size.sort_by_key(|&k| std::cmp::Reverse(body_len(env, funcs[k])));
+    by_size.sort_by_key(|&k| std::cmp::Reverse(body_len(env, units[k].func_index)));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Assembled, TierError>>>> =
-        Mutex::new((0..count).map(|_| None).collect());
+    type Compiled = Result<(Assembled, Signature), TierError>;
+    let results: Mutex<Vec<Option<Compiled>>> = Mutex::new((0..count).map(|_| None).collect());
     let work = || loop {
         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if k >= count {
             break;
         }
         let k = by_size[k];
-        let r = compile_function(env, funcs[k]);
+        let r = compile_unit(env, units[k]);
         results.lock()[k] = Some(r);
     };
     if threads <= 1 {
@@ -352,7 +430,7 @@ fn compile_functions(
     results
         .into_inner()
         .into_iter()
-        .map(|r| r.expect("every function was compiled"))
+        .map(|r| r.expect("every unit was compiled"))
         .collect()
 }
 
@@ -369,11 +447,14 @@ fn align(code: &mut Vec<u8>) {
     }
 }
 
-/// The size of an array-call stub: two `mov r64, imm64` and a `jmp`, for
-/// an address as high as mapped code gets.
+/// An address as high as mapped code gets: adapters assembled with it are
+/// as long as with any real one.
+const FAR: u64 = 0x7fff_ffff_f000;
+
+/// The size of an array-call stub: two `mov r64, imm64` and a `jmp`.
 fn stub_size() -> usize {
     let mut m = Masm::new();
-    adapters::array_entry_stub(&mut m, 0x7fff_ffff_f000);
+    adapters::array_entry_stub(&mut m, FAR);
     m.finish().code.len()
 }
 

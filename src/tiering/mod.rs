@@ -8,8 +8,11 @@
 //! once; compile threads take plans from a queue (crossbeam-channel),
 //! hottest first, compile them in batches per module, and install the new callees in every instance of the module
 //! ([`TieredModule`]). Frames already running in the interpreter finish
-//! there; the next call, from any tier, the host or a table, runs the
-//! compiled code.
+//! there, unless one is in a loop: at the loop's next iteration it asks
+//! for an OSR entry into that loop (one is compiled with the function when
+//! a loop made it hot) and, once it is installed, moves there with its
+//! values, and the compiled code finishes the call. The next call, from any
+//! tier, the host or a table, runs the compiled code.
 
 mod module;
 mod worker;
@@ -18,29 +21,37 @@ use crossbeam_channel::Sender;
 use module::TieredModule;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use tandem_jit::Jit;
+use tandem_jit::{Jit, Unit};
 use tandem_vm::{ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
 use worker::Msg;
 
-/// A request to compile one function of a module.
+/// A request to compile one function of a module, or an OSR entry into it.
 pub(crate) struct Plan {
     module: Arc<TieredModule>,
-    func_index: u32,
+    unit: Unit,
 }
 
 /// The tiered tier: the interpreter, the JIT, and the compile threads.
 pub(crate) struct Tiered {
     jit: Arc<Jit>,
     threshold: u32,
+    /// Whether the asking thread compiles (see `Config::tier_up_in_caller`).
+    in_caller: bool,
     queue: Sender<Msg>,
     workers: Vec<JoinHandle<()>>,
 }
 
 impl Tiered {
     /// Starts `threads` compile threads (at least one); functions ask to be
-    /// compiled after `threshold` calls.
-    pub(crate) fn new(jit: Jit, threshold: u32, threads: usize) -> Result<Tiered, TierError> {
+    /// compiled after `threshold` calls and loop iterations, and are
+    /// compiled by the thread that asks if `in_caller`.
+    pub(crate) fn new(
+        jit: Jit,
+        threshold: u32,
+        threads: usize,
+        in_caller: bool,
+    ) -> Result<Tiered, TierError> {
         let jit = Arc::new(jit);
         let (queue, rx) = crossbeam_channel::unbounded();
         let workers = (0..threads.max(1))
@@ -55,6 +66,7 @@ impl Tiered {
         Ok(Tiered {
             jit,
             threshold: threshold.max(1),
+            in_caller,
             queue,
             workers,
         })
@@ -85,7 +97,10 @@ impl Tier for Tiered {
             env,
             self.jit.clone(),
             self.threshold,
-            self.queue.clone(),
+            match self.in_caller {
+                true => None,
+                false => Some(self.queue.clone()),
+            },
         ))
     }
 

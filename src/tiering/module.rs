@@ -6,10 +6,11 @@ use super::worker::Msg;
 use super::Plan;
 use crossbeam_channel::Sender;
 use parking_lot::Mutex;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Weak};
 use tandem_interp::{ModuleCode, TierUp};
-use tandem_jit::{Jit, JitCode};
+use tandem_jit::{Jit, JitCode, Unit};
 use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule, VMFunc};
 
 /// Where a function stands.
@@ -25,7 +26,10 @@ pub(crate) struct TieredModule {
     jit: Arc<Jit>,
     /// This module, for the plans it queues.
     me: Weak<TieredModule>,
-    queue: Sender<Msg>,
+    /// Where plans go; `None` where the asking thread compiles them.
+    queue: Option<Sender<Msg>>,
+    /// The OSR entries asked for, as (function, loop).
+    osr_asked: Mutex<HashSet<(u32, u32)>>,
     /// Per local function, one of the states above.
     state: Box<[AtomicU8]>,
     installed: Arc<Mutex<Installed>>,
@@ -54,19 +58,20 @@ impl TieredModule {
         env: Arc<ModuleEnv>,
         jit: Arc<Jit>,
         threshold: u32,
-        queue: Sender<Msg>,
+        queue: Option<Sender<Msg>>,
     ) -> Arc<TieredModule> {
         let n = env.bodies.len();
         Arc::new_cyclic(|me: &Weak<TieredModule>| {
             let hot = me.clone();
-            let request = move |func_index: u32| {
+            let request = move |func_index: u32, l: Option<u32>| {
                 if let Some(module) = hot.upgrade() {
-                    module.request(func_index, threshold);
+                    module.request(func_index, threshold, l);
                 }
             };
             TieredModule {
                 me: me.clone(),
                 queue,
+                osr_asked: Mutex::new(HashSet::new()),
                 interp: ModuleCode::with_tier_up(
                     env.clone(),
                     TierUp {
@@ -96,33 +101,67 @@ impl TieredModule {
     }
 
     /// Queues `func_index`, once: it got hot after `count` calls and loop
-    /// iterations, or the embedder asked (`count` 0).
-    fn request(&self, func_index: u32, count: u32) {
+    /// iterations, or the embedder asked (`count` 0); and the OSR entry
+    /// into loop `l` if a running frame is there, once.
+    fn request(&self, func_index: u32, count: u32, l: Option<u32>) {
         let state = &self.state[self.local(func_index)];
         let Some(module) = self.me.upgrade() else {
             return;
         };
         if state
             .compare_exchange(INTERPRETED, QUEUED, Ordering::Relaxed, Ordering::Relaxed)
-            .is_err()
+            .is_ok()
+        {
+            tracing::debug!(func = func_index, count, "tier-up request");
+            if !self.send(&module, Unit::func(func_index)) {
+                state.store(INTERPRETED, Ordering::Relaxed);
+            }
+        }
+        let Some(l) = l else {
+            return;
+        };
+        if state.load(Ordering::Relaxed) == FAILED || !self.osr_asked.lock().insert((func_index, l))
         {
             return;
         }
-        tracing::debug!(func = func_index, count, "tier-up request");
-        let plan = Plan { module, func_index };
-        if self.queue.send(Msg::Plan(plan)).is_err() {
-            // The compile threads are gone (the engine is being dropped).
-            state.store(INTERPRETED, Ordering::Relaxed);
+        tracing::debug!(func = func_index, r#loop = l, count, "osr request");
+        if !self.send(&module, Unit::osr(func_index, l)) {
+            self.osr_asked.lock().remove(&(func_index, l));
         }
+    }
+
+    /// Queues `unit`, or compiles it now if this thread is to; false if the
+    /// compile threads are gone (the engine is being dropped).
+    fn send(&self, module: &Arc<TieredModule>, unit: Unit) -> bool {
+        let Some(queue) = &self.queue else {
+            super::worker::compile(module, &[unit]);
+            return true;
+        };
+        let plan = Plan {
+            module: module.clone(),
+            unit,
+        };
+        queue.send(Msg::Plan(plan)).is_ok()
     }
 
     /// Makes the functions of `code` the ones every instance, present and
     /// future, calls.
     pub(crate) fn install(&self, code: JitCode) {
         let mut installed = self.installed.lock();
-        for (k, func_index) in code.func_indices().enumerate() {
-            let local = self.local(func_index);
+        for (k, unit) in code.units().enumerate() {
+            let func_index = unit.func_index;
             let entry = code.entry_points(k);
+            if let Some(l) = unit.osr_loop {
+                // SAFETY: the entry is the unit's array-call entry, kept
+                // with the module's code below.
+                unsafe {
+                    self.interp
+                        .install_osr(func_index, l, entry.array_call as *const ())
+                };
+                tracing::debug!(func = func_index, r#loop = l, "install osr entry");
+                continue;
+            }
+            let local = self.local(func_index);
             installed.entries[local] = Some(entry);
             for (_, funcs) in &installed.instances {
                 // SAFETY: attached instances' functions are live (see
@@ -130,16 +169,20 @@ impl TieredModule {
                 unsafe { (*funcs[local]).install(entry) };
             }
             self.state[local].store(COMPILED, Ordering::Relaxed);
-            self.interp.stop_counting(func_index);
+            // Frames still running it in a loop may move to the new code.
+            self.interp.look_for_osr_entries(func_index);
             tracing::debug!(func = func_index, "install");
         }
         installed.code.push(code);
     }
 
-    /// The JIT cannot compile `func_index`: it stays interpreted.
-    pub(crate) fn failed(&self, func_index: u32) {
-        self.state[self.local(func_index)].store(FAILED, Ordering::Relaxed);
-        self.interp.stop_counting(func_index);
+    /// The JIT cannot compile `unit`: its function stays interpreted, or
+    /// its loop does.
+    pub(crate) fn failed(&self, unit: Unit) {
+        if unit.osr_loop.is_none() {
+            self.state[self.local(unit.func_index)].store(FAILED, Ordering::Relaxed);
+        }
+        self.interp.stop_counting(unit.func_index);
     }
 
     /// How hot queued function `func_index` has been since it asked.
@@ -184,7 +227,7 @@ impl TierModule for TieredModule {
     fn request_all(&self) {
         let first = self.env.num_imported_funcs;
         for func_index in first..first + self.state.len() as u32 {
-            self.request(func_index, 0);
+            self.request(func_index, 0, None);
         }
     }
 
@@ -199,7 +242,7 @@ impl TierModule for TieredModule {
     fn disassemble(&self, func_index: u32) -> Option<String> {
         let installed = self.installed.lock();
         installed.code.iter().find_map(|code| {
-            let k = code.func_indices().position(|f| f == func_index)?;
+            let k = code.units().position(|u| u == Unit::func(func_index))?;
             Some(code.disassemble(k))
         })
     }

@@ -8,7 +8,7 @@ use crossbeam_channel::Receiver;
 use std::cmp::Reverse;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use tandem_jit::JitCode;
+use tandem_jit::{JitCode, Unit};
 
 /// What the queue carries.
 pub(crate) enum Msg {
@@ -39,10 +39,10 @@ pub(crate) fn run(rx: &Receiver<Msg>) {
         let batch = next_batch(
             &mut pending,
             |p| Arc::as_ptr(&p.module),
-            |p| p.module.heat(p.func_index),
+            |p| p.module.heat(p.unit.func_index),
         );
-        let funcs: Vec<u32> = batch.iter().map(|p| p.func_index).collect();
-        compile(&batch[0].module, &funcs);
+        let units: Vec<Unit> = batch.iter().map(|p| p.unit).collect();
+        compile(&batch[0].module, &units);
     }
 }
 
@@ -74,47 +74,53 @@ fn next_batch<P, M: PartialEq>(
     batch
 }
 
-/// Compiles `funcs` of `module` and installs them; if the batch fails, each
-/// function on its own, so one that cannot be compiled keeps no other from
+/// Compiles `units` of `module` and installs them; if the batch fails,
+/// each unit on its own, so one that cannot be compiled keeps no other from
 /// being installed.
-fn compile(module: &super::TieredModule, funcs: &[u32]) {
+pub(super) fn compile(module: &super::TieredModule, units: &[Unit]) {
     let start = std::time::Instant::now();
-    match try_compile(module, funcs) {
+    match try_compile(module, units) {
         Ok(code) => {
             let stats = code.stats();
             module.install(code);
             tracing::debug!(
-                funcs = ?funcs,
+                funcs = %list(units),
                 wasm_bytes = stats.wasm_bytes,
                 machine_bytes = stats.code_bytes,
                 micros = start.elapsed().as_micros() as u64,
                 "jit compile"
             );
         }
-        Err(_) if funcs.len() > 1 => {
-            for &f in funcs {
-                compile(module, &[f]);
+        Err(_) if units.len() > 1 => {
+            for &u in units {
+                compile(module, &[u]);
             }
         }
         Err(reason) => {
-            tracing::info!(func = funcs[0], %reason, "stays interpreted");
-            module.failed(funcs[0]);
+            tracing::info!(func = %units[0], %reason, "stays interpreted");
+            module.failed(units[0]);
         }
     }
 }
 
-fn try_compile(module: &super::TieredModule, funcs: &[u32]) -> Result<JitCode, String> {
-    let _span = tracing::debug_span!("jit_compile", funcs = ?funcs).entered();
+fn try_compile(module: &super::TieredModule, units: &[Unit]) -> Result<JitCode, String> {
+    let _span = tracing::debug_span!("jit_compile", funcs = %list(units)).entered();
     match catch_unwind(AssertUnwindSafe(|| {
-        JitCode::compile(module.env(), funcs, 1)
+        JitCode::compile(module.env(), units, 1)
     })) {
         Ok(Ok(code)) => Ok(code),
         Ok(Err(e)) => Err(e.0),
         Err(_) => {
-            tracing::error!(funcs = ?funcs, "the JIT panicked compiling");
+            tracing::error!(funcs = %list(units), "the JIT panicked compiling");
             Err("the JIT panicked".into())
         }
     }
+}
+
+/// `[3, 7@loop0]`: units as the trace shows them.
+fn list(units: &[Unit]) -> String {
+    let names: Vec<String> = units.iter().map(Unit::to_string).collect();
+    format!("[{}]", names.join(", "))
 }
 
 #[cfg(test)]
