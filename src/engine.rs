@@ -92,7 +92,8 @@ impl Config {
     }
     /// In the tiered tier, compiles each function (or OSR entry) in the
     /// thread that asks for it, which waits, instead of on a compile
-    /// thread: tier-ups then happen at the same points in every run. For
+    /// thread: tier-ups then happen at the same points in every run (and
+    /// `Module::compile_in_background` compiles before it returns). For
     /// tests and debugging; it gives up what tiering is for. Default off.
     pub fn tier_up_in_caller(&mut self, enable: bool) -> &mut Config {
         self.tier_up_in_caller = enable;

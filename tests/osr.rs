@@ -63,6 +63,30 @@ const WAT: &str = r#"(module
     end
     i64.add)
 
+  ;; A value below an `if` that holds the loop, in an outer loop: after the
+  ;; move, the outer loop's next rounds skip the `if` and use the value.
+  (func (export "skipped") (param $n i32) (result i64)
+    (local $k i32) (local $j i32) (local $sum i64)
+    loop $outer
+      local.get $k
+      i64.extend_i32_u
+      (if (i32.eq (local.get $k) (i32.const 1))
+        (then
+          (local.set $j (i32.const 0))
+          (loop $inner
+            (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br_if $inner (i32.lt_u (local.get $j) (local.get $n))))))
+      i64.const 1000003
+      i64.mul
+      local.get $sum
+      i64.add
+      local.set $sum
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $k) (i32.const 6)))
+    end
+    local.get $sum)
+
   ;; Calls (direct, through the table) and a global and memory in the loop;
   ;; traps out of bounds once `i` reaches `$trap_at`.
   (func (export "traps") (param $n i32) (param $trap_at i32) (result i64)
@@ -193,4 +217,9 @@ fn loops_in_recursive_calls() {
 #[test]
 fn a_loop_the_jit_refuses_stays_interpreted() {
     agree("vector", |_| vec![Val::I32(1_000_000)], 1);
+}
+
+#[test]
+fn values_below_a_skipped_if_survive_the_move() {
+    agree("skipped", |_| vec![Val::I32(2_000_000)], 1);
 }

@@ -1113,7 +1113,8 @@ pub struct FuncCode<W: Width = u16> {
 #[derive(Debug, Default)]
 pub struct LoopOsr {
     /// Slots live at the header, from the frame's first: the locals', then
-    /// the operand stack's (one slot each, v128 being refused by the JIT).
+    /// the operand stack's; one per value where the JIT compiles the
+    /// function (not where a v128 takes two).
     pub live_slots: u32,
     /// The OSR entry's array-call entry (a `tandem_vm::ArrayCallFn`) once
     /// installed, else null.
@@ -1121,8 +1122,8 @@ pub struct LoopOsr {
 }
 
 /// A countdown that is not counting: nothing asks to compile the function
-/// (the interpreter alone, or the function is compiled or never will be),
-/// so calls write nothing to the shared translation.
+/// (the interpreter alone, or the JIT cannot compile it), so calls write
+/// nothing to the shared translation.
 pub const NOT_COUNTING: u32 = u32::MAX;
 
 impl<W: Width> FuncCode<W> {

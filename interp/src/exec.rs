@@ -892,7 +892,9 @@ unsafe fn enter_osr<W: Width>(
         return None;
     }
     if !callconv::native_stack_ok(vmctx) {
-        // Too deep for compiled code: the loop goes on here.
+        // Too deep for compiled code: the loop goes on here, and looks
+        // again once the countdown runs out.
+        module_code(vmctx).ran_out_in_loop(code.func_index, l, &code.countdown);
         return None;
     }
     let heat = code.heat.load(Ordering::Relaxed);

@@ -109,17 +109,32 @@ impl ModuleCode {
     /// of `func_index`, and makes frames running the function in the
     /// interpreter look for it (see [`look_for_osr_entries`](Self::look_for_osr_entries)).
     ///
+    /// Refuses (false) an entry taking `values` arguments where the frame
+    /// has another number of live slots there.
+    ///
     /// # Safety
     /// `entry` must be a `tandem_vm::ArrayCallFn` of the signature
-    /// `tandem_jit::build::build_osr` gives that entry, and live as long as
-    /// the module.
-    pub unsafe fn install_osr(&self, func_index: u32, l: u32, entry: *const ()) {
-        if let Some(code) = self.translated(func_index) {
-            if let Some(osr) = code.loops().get(l as usize) {
-                osr.entry.store(entry.cast_mut(), Ordering::Release);
-            }
+    /// `tandem_jit::build::build_osr` gives that entry, taking `values`
+    /// arguments, and live as long as the module.
+    pub unsafe fn install_osr(
+        &self,
+        func_index: u32,
+        l: u32,
+        entry: *const (),
+        values: usize,
+    ) -> bool {
+        let Some(osr) = self
+            .translated(func_index)
+            .and_then(|code| code.loops().get(l as usize))
+        else {
+            return false;
+        };
+        if osr.live_slots as usize != values {
+            return false;
         }
+        osr.entry.store(entry.cast_mut(), Ordering::Release);
         self.look_for_osr_entries(func_index);
+        true
     }
 
     /// Makes the countdown of `func_index` run out, so that a frame running

@@ -50,7 +50,8 @@ type Result<T> = std::result::Result<T, BuildError>;
 enum FrameKind {
     Block,
     Loop,
-    /// The block the `else` arm starts in, and the `if`'s parameters.
+    /// The block the `else` arm starts in, and the operand stack at the
+    /// `if` (its parameters on top), which the `else` arm starts with.
     If(Block, Vec<Value>),
     Else,
 }
@@ -67,8 +68,14 @@ struct Frame {
     /// Operand-stack height below the frame's parameters.
     height: usize,
     /// How many values from the bottom of the operand stack a branch to
-    /// the label passes before the label's own: all below the loop for a
-    /// loop built for an OSR entry (see `Operator::Loop`), else none.
+    /// the label (or to the end) passes before the label's own: none, but
+    /// in a build for an OSR entry, all below the frame. There, every loop
+    /// header and every end block takes the whole operand stack, so values
+    /// from below a construct reach its inside and what follows it through
+    /// blocks that dominate them, not from the code before the entry's
+    /// loop, which the entry skips (and an outer loop reaches again through
+    /// its back-edge). Those that turn out to be the same on every edge
+    /// are removed with the other trivial parameters.
     below: usize,
     /// Whether the code after `end` can be reached.
     end_reached: bool,
@@ -123,6 +130,11 @@ struct Builder<'a> {
     osr_entered: bool,
 }
 
+/// The most values an OSR entry takes (locals and operand stack), as many
+/// as a function may have parameters: the adapter that calls it passes
+/// them all on the native stack.
+const MAX_OSR_VALUES: usize = 1000;
+
 /// Builds the SSA form of local function `func_index`.
 pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
     build_entered_at(env, func_index, None)
@@ -136,7 +148,7 @@ pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
 /// function's. The body is the whole function's, so the rest of the
 /// running call finishes in it: code before the loop stays unreachable
 /// unless an enclosing loop comes back to it. An error if that loop is
-/// never reached.
+/// never reached, or the entry would take more than [`MAX_OSR_VALUES`].
 pub fn build_osr(env: &ModuleEnv, func_index: u32, loop_index: u32) -> Result<Function> {
     build_entered_at(env, func_index, Some(loop_index))
 }
@@ -233,6 +245,9 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         return Err(unsupported(&format!(
             "an OSR entry at loop {loop_index}, which is never reached"
         )));
+    }
+    if b.f.block(Block(0)).params.len() > MAX_OSR_VALUES {
+        return Err(unsupported("an OSR entry taking so many values"));
     }
     // Every block is sealed, so every edge has its arguments: what is
     // left is parameters that turned out to have one incoming value.
@@ -533,23 +548,41 @@ impl Builder<'_> {
         nparams: usize,
     ) {
         let height = self.stack.len() - nparams;
+        let below = match self.osr {
+            Some(_) => height,
+            None => 0,
+        };
         self.frames.push(Frame {
             kind,
             label,
             end,
             label_types,
             height,
-            below: 0,
+            below,
             end_reached: false,
         });
+    }
+
+    /// The block after the `end` of a construct with `nparams` parameters
+    /// and `results`, which takes the results (and, built for an OSR entry,
+    /// the operand stack below the construct first: see `Frame::below`).
+    fn end_block(&mut self, nparams: usize, results: &[Ty]) -> Block {
+        let below = match self.osr {
+            Some(_) => self.stack.len() - nparams,
+            None => 0,
+        };
+        let mut tys: Vec<Ty> = self.stack[..below].iter().map(|&v| self.f.ty(v)).collect();
+        tys.extend_from_slice(results);
+        self.new_block(&tys)
     }
 
     /// `end` (and the end of the `then` arm at `else`): jumps to the frame's
     /// end block with the results, if reachable.
     fn fall_into_end(&mut self, frame: &mut Frame) {
         if self.cur.is_some() {
-            let n = self.f.block(frame.end).params.len();
-            let args = self.pop_n(n);
+            let n = self.f.block(frame.end).params.len() - frame.below;
+            let mut args = self.stack[..frame.below].to_vec();
+            args.extend(self.pop_n(n));
             frame.end_reached = true;
             self.jump(frame.end, args);
         }
@@ -590,26 +623,20 @@ impl Builder<'_> {
             O::Unreachable => self.terminate(Terminator::Trap(TrapCode::Unreachable)),
             O::Block { blockty } => {
                 let (params, results) = self.block_type(blockty)?;
-                let end = self.new_block(&results);
+                let end = self.end_block(params.len(), &results);
                 self.open(FrameKind::Block, end, end, results, params.len());
             }
             O::Loop { blockty } => {
                 let (params, results) = self.block_type(blockty)?;
-                let end = self.new_block(&results);
+                let end = self.end_block(params.len(), &results);
                 self.loop_depth += 1;
                 let osr = self
                     .osr
                     .filter(|&(index, _)| index + 1 == self.loops_seen)
                     .map(|(_, at)| at);
                 // Built for an OSR entry, a loop header takes the whole
-                // operand stack, which the entry supplies for its loop: the
-                // values below the loop then reach its body and the code
-                // after it through the header, which dominates them, and
-                // not from the code before the loop, which the entry
-                // skips. (An outer loop must carry them too, since the
-                // entry reaches its body again through its back-edge.)
-                // Those that turn out to be the same on every edge are
-                // removed with the other trivial parameters.
+                // operand stack (see `Frame::below`), which the entry
+                // supplies for its loop.
                 let carried = match self.osr {
                     Some(_) => self.stack.len(),
                     None => params.len(),
@@ -628,18 +655,14 @@ impl Builder<'_> {
                 let values = self.f.block(header).params.clone();
                 self.stack.extend(values);
                 self.open(FrameKind::Loop, header, end, params.clone(), params.len());
-                if self.osr.is_some() {
-                    let frame = self.frames.last_mut().expect("just opened");
-                    frame.below = frame.height;
-                }
             }
             O::If { blockty } => {
                 let (params, results) = self.block_type(blockty)?;
                 let cond = self.pop();
                 let then = self.new_block(&[]);
                 let els = self.new_block(&[]);
-                let end = self.new_block(&results);
-                let param_values = self.stack[self.stack.len() - params.len()..].to_vec();
+                let end = self.end_block(params.len(), &results);
+                let entry_stack = self.stack.clone();
                 let to = |block| Target {
                     block,
                     args: vec![],
@@ -649,7 +672,7 @@ impl Builder<'_> {
                 self.seal(els);
                 self.cur = Some(then); // the values of locals carry over
                 self.open(
-                    FrameKind::If(els, param_values),
+                    FrameKind::If(els, entry_stack),
                     end,
                     end,
                     results,
@@ -659,24 +682,25 @@ impl Builder<'_> {
             O::Else => {
                 let mut frame = self.frames.pop().expect("validated");
                 self.fall_into_end(&mut frame);
-                let FrameKind::If(els, params) =
+                let FrameKind::If(els, entry_stack) =
                     std::mem::replace(&mut frame.kind, FrameKind::Else)
                 else {
                     unreachable!("validated: else without if")
                 };
                 self.enter(els);
-                self.stack.extend(params);
+                self.stack = entry_stack;
                 self.frames.push(frame);
             }
             O::End => {
                 let mut frame = self.frames.pop().expect("validated");
                 self.fall_into_end(&mut frame);
-                if let FrameKind::If(els, params) = &frame.kind {
-                    // An `if` without `else` passes its parameters on.
+                if let FrameKind::If(els, entry_stack) = &frame.kind {
+                    // An `if` without `else` passes its parameters on (and
+                    // what the end block takes from below them).
                     frame.end_reached = true;
-                    let (els, params) = (*els, params.clone());
-                    self.enter(els);
-                    self.jump(frame.end, params);
+                    let args = entry_stack[frame.height - frame.below..].to_vec();
+                    self.enter(*els);
+                    self.jump(frame.end, args);
                 }
                 if let FrameKind::Loop = frame.kind {
                     self.seal(frame.label);
@@ -687,6 +711,7 @@ impl Builder<'_> {
                 if frame.end_reached {
                     self.enter(frame.end);
                     let values = self.f.block(frame.end).params.clone();
+                    self.stack.truncate(frame.height - frame.below);
                     self.stack.extend(values);
                 }
                 if self.frames.is_empty() {

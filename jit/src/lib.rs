@@ -162,6 +162,8 @@ struct CompiledUnit {
     /// Offset of its array-call entry (its signature's stub).
     array: usize,
     len: usize,
+    /// How many arguments its entry takes.
+    params: usize,
 }
 
 /// The parameter and result types of a unit's entry: an OSR entry's
@@ -207,6 +209,7 @@ impl JitCode {
                 native: start,
                 array: 0,
                 len: asm.code.len(),
+                params: sig.0.len(),
             });
             sigs.push(sig);
             wasm_bytes += body_len(env, unit.func_index);
@@ -224,14 +227,15 @@ impl JitCode {
             m.finish().code
         };
         let mut sig_of: HashMap<&Signature, usize> = HashMap::new();
-        // Each trampoline's offset, and the unit it calls by address.
-        let mut trampolines: Vec<(usize, Option<usize>)> = Vec::new();
+        // Each trampoline's offset, and the unit it calls by address with
+        // the room it has.
+        let mut trampolines: Vec<(usize, Option<(usize, usize)>)> = Vec::new();
         let mut trampoline_of = Vec::with_capacity(sigs.len());
         for (k, sig) in sigs.iter().enumerate() {
             let t = if compiled[k].unit.osr_loop.is_some() {
                 let len = trampoline(sig, Some(FAR)).len();
                 align(&mut code);
-                trampolines.push((code.len(), Some(k)));
+                trampolines.push((code.len(), Some((k, len))));
                 code.resize(code.len() + len, 0xcc);
                 trampolines.len() - 1
             } else {
@@ -257,10 +261,9 @@ impl JitCode {
                 image[at..at + bytes.len()].copy_from_slice(&bytes);
             };
             for &(at, unit) in &trampolines {
-                if let Some(k) = unit {
+                if let Some((k, room)) = unit {
                     let target = (base + compiled[k].native) as u64;
-                    let len = trampoline(&sigs[k], Some(FAR)).len();
-                    put(at, len, trampoline(&sigs[k], Some(target)));
+                    put(at, room, trampoline(&sigs[k], Some(target)));
                 }
             }
             for (&(tramp, _), &at) in trampolines.iter().zip(&stub_offsets) {
@@ -304,6 +307,12 @@ impl JitCode {
     /// The units compiled, in the order given.
     pub fn units(&self) -> impl Iterator<Item = Unit> + '_ {
         self.units.iter().map(|u| u.unit)
+    }
+
+    /// How many arguments the `k`th unit's entry takes (an OSR entry's: the
+    /// values of the frame at its loop).
+    pub fn params(&self, k: usize) -> usize {
+        self.units[k].params
     }
 
     /// The entry points of the `k`th unit compiled.

@@ -5,7 +5,8 @@
 //!
 //! In JavaScriptCore's words: the interpreter counts calls and loop
 //! iterations per function and, past the threshold, asks for a [`Plan`]
-//! once; compile threads take plans from a queue (crossbeam-channel),
+//! (deduplicated here; it asks again now and then while it waits, which
+//! is how its heat grows); compile threads take plans from a queue (crossbeam-channel),
 //! hottest first, compile them in batches per module, and install the new callees in every instance of the module
 //! ([`TieredModule`]). Frames already running in the interpreter finish
 //! there, unless one is in a loop: at the loop's next iteration it asks

@@ -152,13 +152,23 @@ impl TieredModule {
             let func_index = unit.func_index;
             let entry = code.entry_points(k);
             if let Some(l) = unit.osr_loop {
-                // SAFETY: the entry is the unit's array-call entry, kept
-                // with the module's code below.
-                unsafe {
+                let values = code.params(k);
+                // SAFETY: the entry is the unit's array-call entry, which
+                // takes `values` arguments, kept with the module's code
+                // below.
+                let installed = unsafe {
                     self.interp
-                        .install_osr(func_index, l, entry.array_call as *const ())
+                        .install_osr(func_index, l, entry.array_call as *const (), values)
                 };
-                tracing::debug!(func = func_index, r#loop = l, "install osr entry");
+                match installed {
+                    true => tracing::debug!(func = func_index, r#loop = l, "install osr entry"),
+                    false => tracing::error!(
+                        func = func_index,
+                        r#loop = l,
+                        values,
+                        "an OSR entry does not take the frame's values"
+                    ),
+                }
                 continue;
             }
             let local = self.local(func_index);
@@ -177,12 +187,12 @@ impl TieredModule {
     }
 
     /// The JIT cannot compile `unit`: its function stays interpreted, or
-    /// its loop does.
+    /// frames running its loop do (its entry is never asked for again).
     pub(crate) fn failed(&self, unit: Unit) {
         if unit.osr_loop.is_none() {
             self.state[self.local(unit.func_index)].store(FAILED, Ordering::Relaxed);
+            self.interp.stop_counting(unit.func_index);
         }
-        self.interp.stop_counting(unit.func_index);
     }
 
     /// How hot queued function `func_index` has been since it asked.
