@@ -44,9 +44,9 @@ pub(crate) struct Tiered {
 }
 
 impl Tiered {
-    /// Starts `threads` compile threads (at least one); functions ask to be
-    /// compiled after `threshold` calls and loop iterations, and are
-    /// compiled by the thread that asks if `in_caller`.
+    /// Starts `threads` compile threads (at least one; none if `in_caller`,
+    /// where the thread that asks compiles); functions ask to be compiled
+    /// after `threshold` calls and loop iterations.
     pub(crate) fn new(
         jit: Jit,
         threshold: u32,
@@ -55,12 +55,14 @@ impl Tiered {
     ) -> Result<Tiered, TierError> {
         let jit = Arc::new(jit);
         let (queue, rx) = crossbeam_channel::unbounded();
-        let workers = (0..threads.max(1))
+        let threads = if in_caller { 0 } else { threads.max(1) };
+        let pending = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let workers = (0..threads)
             .map(|i| {
-                let rx = rx.clone();
+                let (rx, wake, pending) = (rx.clone(), queue.clone(), pending.clone());
                 std::thread::Builder::new()
                     .name(format!("tandem-compile-{i}"))
-                    .spawn(move || worker::run(&rx))
+                    .spawn(move || worker::run(&rx, &wake, &pending))
                     .map_err(|e| TierError(format!("cannot start a compile thread: {e}")))
             })
             .collect::<Result<_, _>>()?;

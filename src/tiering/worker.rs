@@ -1,10 +1,17 @@
 //! A compile thread: takes plans from the queue, compiles them in batches
 //! (the hottest waiting function first, with more of its module's, hottest
-//! first), and installs the code. A failure or a panic while compiling leaves the functions
-//! interpreted and is reported through `tracing`; it never stops execution.
+//! first), and installs the code. A failure or a panic while compiling
+//! leaves the functions interpreted and is reported through `tracing`; it
+//! never stops execution.
+//!
+//! The compile threads share one list of the plans taken from the channel,
+//! so "hottest first" holds across them and none keeps plans another could
+//! compile: a thread that leaves plans in the list after taking its batch
+//! wakes another.
 
 use super::Plan;
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, Sender};
+use parking_lot::Mutex;
 use std::cmp::Reverse;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -13,6 +20,8 @@ use tandem_jit::{JitCode, Unit};
 /// What the queue carries.
 pub(crate) enum Msg {
     Plan(Plan),
+    /// Plans wait in the shared list.
+    Wake,
     /// The engine is going away: exit without compiling more.
     Stop,
 }
@@ -20,29 +29,44 @@ pub(crate) enum Msg {
 /// Most functions compiled into one image (one mapping, one install).
 const BATCH: usize = 16;
 
-pub(crate) fn run(rx: &Receiver<Msg>) {
-    // Plans taken from the queue, in the order they came.
-    let mut pending: Vec<Plan> = Vec::new();
+/// A compile thread's loop, until `Stop` (or the channel closes). `pending`
+/// is the list the compile threads share, `wake` the channel's sending end.
+pub(crate) fn run(rx: &Receiver<Msg>, wake: &Sender<Msg>, pending: &Mutex<Vec<Plan>>) {
     loop {
-        if pending.is_empty() {
-            match rx.recv() {
-                Ok(Msg::Plan(p)) => pending.push(p),
+        let batch = {
+            let mut pending = pending.lock();
+            while let Ok(msg) = rx.try_recv() {
+                match msg {
+                    Msg::Plan(p) => pending.push(p),
+                    Msg::Wake => {}
+                    Msg::Stop => return,
+                }
+            }
+            if pending.is_empty() {
+                None
+            } else {
+                let batch = next_batch(
+                    &mut pending,
+                    |p| Arc::as_ptr(&p.module),
+                    |p| p.module.heat(p.unit.func_index),
+                );
+                if !pending.is_empty() {
+                    let _ = wake.send(Msg::Wake);
+                }
+                Some(batch)
+            }
+        };
+        match batch {
+            Some(batch) => {
+                let units: Vec<Unit> = batch.iter().map(|p| p.unit).collect();
+                compile(&batch[0].module, &units);
+            }
+            None => match rx.recv() {
+                Ok(Msg::Plan(p)) => pending.lock().push(p),
+                Ok(Msg::Wake) => {}
                 Ok(Msg::Stop) | Err(_) => return,
-            }
+            },
         }
-        while let Ok(msg) = rx.try_recv() {
-            match msg {
-                Msg::Plan(p) => pending.push(p),
-                Msg::Stop => return,
-            }
-        }
-        let batch = next_batch(
-            &mut pending,
-            |p| Arc::as_ptr(&p.module),
-            |p| p.module.heat(p.unit.func_index),
-        );
-        let units: Vec<Unit> = batch.iter().map(|p| p.unit).collect();
-        compile(&batch[0].module, &units);
     }
 }
 
