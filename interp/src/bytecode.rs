@@ -1099,11 +1099,10 @@ pub struct FuncCode<W: Width = u16> {
     /// [`ModuleCode::heat`](crate::ModuleCode::heat)).
     pub heat: AtomicU32,
     /// Per `loop` operator of the body, in order, what entering its OSR
-    /// entry takes; empty unless loops are counted.
+    /// entry takes; empty unless loops are counted (and then `ops` ends
+    /// with a `Return` after the code, where a frame whose call an OSR
+    /// entry finished, its results in place, goes on).
     pub loops: Box<[LoopOsr]>,
-    /// A `Return` after the code, where a frame whose call an OSR entry
-    /// finished (its results in place) goes on.
-    pub osr_return: u32,
 }
 
 /// What on-stack replacement at one loop needs: a frame running the loop in

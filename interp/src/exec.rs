@@ -730,7 +730,7 @@ unsafe fn module_code<'a>(vmctx: *mut VMContext) -> &'a ModuleCode {
 #[inline(always)]
 unsafe fn count_call<W: Width>(callee: *const VMFunc, code: &FuncCode<W>) {
     if !code.tick() {
-        module_of(callee).ran_out(code.func_index, &code.countdown);
+        module_of(callee).ran_out(code.func_index, None, &code.countdown);
     }
 }
 
@@ -859,7 +859,8 @@ unsafe fn loop_slow<W: Exec>(
             let (mem_base, mem_len) = memory(vmctx, code);
             cx.mem_len = mem_len;
             cx.landing.mem_base = mem_base;
-            let ret = code.ops.as_ptr().add(code.osr_return as usize);
+            // The `Return` a translation with loop heads ends with.
+            let ret = code.ops.as_ptr().add(code.ops.len() - 1);
             dispatch(ret, fp, mem_base, cx, acc)
         }
         Some(status) => {
@@ -887,14 +888,10 @@ unsafe fn enter_osr<W: Width>(
 ) -> Option<u32> {
     let osr = &code.loops[l as usize];
     let entry = osr.entry.load(Ordering::Acquire);
-    if entry.is_null() {
-        module_code(vmctx).ran_out_in_loop(code.func_index, l, &code.countdown);
-        return None;
-    }
-    if !callconv::native_stack_ok(vmctx) {
-        // Too deep for compiled code: the loop goes on here, and looks
-        // again once the countdown runs out.
-        module_code(vmctx).ran_out_in_loop(code.func_index, l, &code.countdown);
+    // Too deep for compiled code, the loop goes on here too, and looks
+    // again once the countdown runs out.
+    if entry.is_null() || !callconv::native_stack_ok(vmctx) {
+        module_code(vmctx).ran_out(code.func_index, Some(l), &code.countdown);
         return None;
     }
     let heat = code.heat.load(Ordering::Relaxed);

@@ -71,25 +71,14 @@ impl ModuleCode {
         }
     }
 
-    /// A function whose countdown ran out: asks for it to be compiled (if
-    /// anyone listens) and counts on from [`RECHECK`]. Never inlined: a
-    /// call through a pointer must not appear in the handlers or
-    /// `call_slow` (see `check-tail-calls.sh`).
+    /// A function whose countdown ran out, at a call or at an iteration of
+    /// loop `l` (whose OSR entry is not there yet): asks for it to be
+    /// compiled, and for that entry (if anyone listens), and counts on from
+    /// [`RECHECK`]. Never inlined: a call through a pointer must not appear
+    /// in the handlers or `call_slow` (see `check-tail-calls.sh`).
     #[cold]
     #[inline(never)]
-    pub(crate) fn ran_out(&self, func_index: u32, countdown: &AtomicU32) {
-        self.ask(func_index, None, countdown);
-    }
-
-    /// As [`ran_out`](Self::ran_out), at an iteration of loop `l` whose
-    /// OSR entry is not there yet: asks for it too.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn ran_out_in_loop(&self, func_index: u32, l: u32, countdown: &AtomicU32) {
-        self.ask(func_index, Some(l), countdown);
-    }
-
-    fn ask(&self, func_index: u32, l: Option<u32>, countdown: &AtomicU32) {
+    pub(crate) fn ran_out(&self, func_index: u32, l: Option<u32>, countdown: &AtomicU32) {
         let (Some(t), Some(code)) = (&self.tier_up, self.translated(func_index)) else {
             countdown.store(bytecode::NOT_COUNTING, Ordering::Relaxed);
             return;

@@ -336,8 +336,6 @@ impl<'a> Translator<'a> {
     /// The translation in the encoding of width `S`, if everything fits.
     fn finish<S: Width<Word = u32>>(&self) -> Option<FuncCode<S>> {
         let (ops, modes) = self.write_through();
-        // The `Return` the translation ends with for OSR (see `run`).
-        let osr_return = ops.len() as u32 - 1;
         let ops = (ops.iter().zip(&modes).enumerate())
             .map(|(at, (op, &mode))| Some(Instr::new(op.encode::<S>(at as u32)?, mode)))
             .collect::<Option<_>>()?;
@@ -366,7 +364,6 @@ impl<'a> Translator<'a> {
                     .collect(),
                 false => Box::default(),
             },
-            osr_return,
         })
     }
 }

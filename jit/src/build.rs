@@ -50,8 +50,8 @@ type Result<T> = std::result::Result<T, BuildError>;
 enum FrameKind {
     Block,
     Loop,
-    /// The block the `else` arm starts in, and the operand stack at the
-    /// `if` (its parameters on top), which the `else` arm starts with.
+    /// The block the `else` arm starts in, and what it starts with: the
+    /// `if`'s parameters (and the frame's `below` values under them).
     If(Block, Vec<Value>),
     Else,
 }
@@ -548,10 +548,7 @@ impl Builder<'_> {
         nparams: usize,
     ) {
         let height = self.stack.len() - nparams;
-        let below = match self.osr {
-            Some(_) => height,
-            None => 0,
-        };
+        let below = self.below(nparams);
         self.frames.push(Frame {
             kind,
             label,
@@ -563,14 +560,20 @@ impl Builder<'_> {
         });
     }
 
+    /// How many values under a construct with `nparams` parameters its
+    /// end block and branches carry (see `Frame::below`).
+    fn below(&self, nparams: usize) -> usize {
+        match self.osr {
+            Some(_) => self.stack.len() - nparams,
+            None => 0,
+        }
+    }
+
     /// The block after the `end` of a construct with `nparams` parameters
     /// and `results`, which takes the results (and, built for an OSR entry,
     /// the operand stack below the construct first: see `Frame::below`).
     fn end_block(&mut self, nparams: usize, results: &[Ty]) -> Block {
-        let below = match self.osr {
-            Some(_) => self.stack.len() - nparams,
-            None => 0,
-        };
+        let below = self.below(nparams);
         let mut tys: Vec<Ty> = self.stack[..below].iter().map(|&v| self.f.ty(v)).collect();
         tys.extend_from_slice(results);
         self.new_block(&tys)
@@ -662,7 +665,8 @@ impl Builder<'_> {
                 let then = self.new_block(&[]);
                 let els = self.new_block(&[]);
                 let end = self.end_block(params.len(), &results);
-                let entry_stack = self.stack.clone();
+                let from = self.stack.len() - params.len() - self.below(params.len());
+                let start_values = self.stack[from..].to_vec();
                 let to = |block| Target {
                     block,
                     args: vec![],
@@ -672,7 +676,7 @@ impl Builder<'_> {
                 self.seal(els);
                 self.cur = Some(then); // the values of locals carry over
                 self.open(
-                    FrameKind::If(els, entry_stack),
+                    FrameKind::If(els, start_values),
                     end,
                     end,
                     results,
@@ -682,24 +686,25 @@ impl Builder<'_> {
             O::Else => {
                 let mut frame = self.frames.pop().expect("validated");
                 self.fall_into_end(&mut frame);
-                let FrameKind::If(els, entry_stack) =
+                let FrameKind::If(els, start_values) =
                     std::mem::replace(&mut frame.kind, FrameKind::Else)
                 else {
                     unreachable!("validated: else without if")
                 };
                 self.enter(els);
-                self.stack = entry_stack;
+                self.stack.truncate(frame.height - frame.below);
+                self.stack.extend(start_values);
                 self.frames.push(frame);
             }
             O::End => {
                 let mut frame = self.frames.pop().expect("validated");
                 self.fall_into_end(&mut frame);
-                if let FrameKind::If(els, entry_stack) = &frame.kind {
-                    // An `if` without `else` passes its parameters on (and
-                    // what the end block takes from below them).
+                if let FrameKind::If(els, start_values) = &frame.kind {
+                    // An `if` without `else` passes on what the `else` arm
+                    // would start with.
                     frame.end_reached = true;
-                    let args = entry_stack[frame.height - frame.below..].to_vec();
-                    self.enter(*els);
+                    let (els, args) = (*els, start_values.clone());
+                    self.enter(els);
                     self.jump(frame.end, args);
                 }
                 if let FrameKind::Loop = frame.kind {

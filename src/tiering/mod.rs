@@ -6,8 +6,9 @@
 //! In JavaScriptCore's words: the interpreter counts calls and loop
 //! iterations per function and, past the threshold, asks for a [`Plan`]
 //! (deduplicated here; it asks again now and then while it waits, which
-//! is how its heat grows); compile threads take plans from a queue (crossbeam-channel),
-//! hottest first, compile them in batches per module, and install the new callees in every instance of the module
+//! is how its heat grows); compile threads take plans from a queue
+//! (crossbeam-channel), hottest first, compile them in batches per module,
+//! and install the new callees in every instance of the module
 //! ([`TieredModule`]). Frames already running in the interpreter finish
 //! there, unless one is in a loop: at the loop's next iteration it asks
 //! for an OSR entry into that loop (one is compiled with the function when
@@ -59,10 +60,11 @@ impl Tiered {
         let pending = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let workers = (0..threads)
             .map(|i| {
-                let (rx, wake, pending) = (rx.clone(), queue.clone(), pending.clone());
+                let (rx, pending) = (rx.clone(), pending.clone());
+                let wake = (threads > 1).then(|| queue.clone());
                 std::thread::Builder::new()
                     .name(format!("tandem-compile-{i}"))
-                    .spawn(move || worker::run(&rx, &wake, &pending))
+                    .spawn(move || worker::run(&rx, wake.as_ref(), &pending))
                     .map_err(|e| TierError(format!("cannot start a compile thread: {e}")))
             })
             .collect::<Result<_, _>>()?;

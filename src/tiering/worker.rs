@@ -30,8 +30,9 @@ pub(crate) enum Msg {
 const BATCH: usize = 16;
 
 /// A compile thread's loop, until `Stop` (or the channel closes). `pending`
-/// is the list the compile threads share, `wake` the channel's sending end.
-pub(crate) fn run(rx: &Receiver<Msg>, wake: &Sender<Msg>, pending: &Mutex<Vec<Plan>>) {
+/// is the list the compile threads share; `wake`, the channel's sending
+/// end where there are other threads to wake.
+pub(crate) fn run(rx: &Receiver<Msg>, wake: Option<&Sender<Msg>>, pending: &Mutex<Vec<Plan>>) {
     loop {
         let batch = {
             let mut pending = pending.lock();
@@ -50,7 +51,7 @@ pub(crate) fn run(rx: &Receiver<Msg>, wake: &Sender<Msg>, pending: &Mutex<Vec<Pl
                     |p| Arc::as_ptr(&p.module),
                     |p| p.module.heat(p.unit.func_index),
                 );
-                if !pending.is_empty() {
+                if let (false, Some(wake)) = (pending.is_empty(), wake) {
                     let _ = wake.send(Msg::Wake);
                 }
                 Some(batch)
