@@ -4,6 +4,7 @@
 use crate::{Error, FuncType, Result};
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Which tier runs Wasm functions.
@@ -60,6 +61,8 @@ pub struct Config {
     pub(crate) compile_threads: usize,
     pub(crate) tier_up_in_caller: bool,
     pub(crate) perf_map: bool,
+    pub(crate) epoch_interruption: bool,
+    pub(crate) consume_fuel: bool,
 }
 
 impl Default for Config {
@@ -70,6 +73,8 @@ impl Default for Config {
             compile_threads: 1,
             tier_up_in_caller: false,
             perf_map: false,
+            epoch_interruption: false,
+            consume_fuel: false,
         }
     }
 }
@@ -104,6 +109,33 @@ impl Config {
         self.compile_threads = threads.max(1);
         self
     }
+    /// Makes code check, at every function entry and loop header, whether
+    /// the engine's epoch ([`Engine::increment_epoch`]) has reached the
+    /// store's deadline ([`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline)),
+    /// and then trap with [`TrapCode::Interrupt`](crate::TrapCode) or call
+    /// the store's callback: how an embedder stops a guest that runs too
+    /// long, from another thread. A store's deadline starts at 0, so set
+    /// one before calling in. Default off.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Config {
+        self.epoch_interruption = enable;
+        self
+    }
+    /// Makes code consume fuel ([`Store::set_fuel`](crate::Store::set_fuel))
+    /// as it runs, one unit for most operators (see `tandem_vm::fuel`), the
+    /// same in every tier; running out traps with
+    /// [`TrapCode::OutOfFuel`](crate::TrapCode). A store starts with no
+    /// fuel. Default off.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Config {
+        self.consume_fuel = enable;
+        self
+    }
+    /// The checks code makes for the embedder.
+    pub(crate) fn checks(&self) -> tandem_vm::Checks {
+        tandem_vm::Checks {
+            epoch: self.epoch_interruption,
+            fuel: self.consume_fuel,
+        }
+    }
     /// The execution tier selected.
     pub fn tier_kind(&self) -> Tier {
         self.tier
@@ -126,6 +158,8 @@ struct EngineInner {
     /// The tier that runs every module's functions.
     tier: Arc<dyn tandem_vm::Tier>,
     signatures: Mutex<HashMap<FuncType, u32>>,
+    /// See [`Engine::increment_epoch`].
+    epoch: AtomicU64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -169,12 +203,26 @@ impl Engine {
                 config: config.clone(),
                 tier,
                 signatures: Mutex::new(HashMap::new()),
+                epoch: AtomicU64::new(0),
             }),
         })
     }
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Advances the engine's epoch by one: code running in any store whose
+    /// deadline that reaches stops at its next function entry or loop
+    /// header (with [`Config::epoch_interruption`]). Cheap, lock-free and
+    /// callable from any thread, such as a timer's.
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The epoch counter, which stores' contexts point at.
+    pub(crate) fn epoch(&self) -> &AtomicU64 {
+        &self.inner.epoch
     }
 
     /// The engine-wide id of a signature: equal signatures get equal ids, which

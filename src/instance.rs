@@ -26,6 +26,7 @@ use wasmparser::{ExternalKind, TypeRef};
 static BUILTINS: Builtins = Builtins {
     memory_grow: crate::memory::memory_grow,
     table_grow: crate::table::table_grow,
+    interrupt: crate::epoch::interrupt,
 };
 
 /// An instance, by handle.
@@ -182,6 +183,10 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
     }
 }
 
+fn num_imported(imports: &[Extern], kind: impl Fn(&Extern) -> bool) -> usize {
+    imports.iter().filter(|e| kind(e)).count()
+}
+
 pub(crate) fn instantiate(
     objs: &mut StoreObjects,
     module: &Module,
@@ -205,6 +210,11 @@ pub(crate) fn instantiate(
     for (i, item) in imports.iter().enumerate() {
         check_import(objs, module, i, item)?;
     }
+    objs.check_counts(
+        1,
+        env.tables.len() - num_imported(imports, |e| matches!(e, Extern::Table(_))),
+        env.memories.len() - num_imported(imports, |e| matches!(e, Extern::Memory(_))),
+    )?;
 
     let handle = Instance(objs.stored(objs.instances.len()));
     let mut data = Box::new(InstanceData {
@@ -269,11 +279,11 @@ pub(crate) fn instantiate(
         data.func_handles.push(f);
     }
     for ty in &env.tables[data.table_handles.len()..] {
-        let table = TableInstance::new(crate::module::table_type(ty), 0)?;
+        let table = TableInstance::new(crate::module::table_type(ty), 0, objs.hooks)?;
         data.table_handles.push(objs.push_table(table));
     }
     for ty in &env.memories[data.memory_handles.len()..] {
-        let memory = MemoryInstance::new(crate::module::memory_type(ty))?;
+        let memory = MemoryInstance::new(crate::module::memory_type(ty), objs.hooks)?;
         data.memory_handles.push(objs.push_memory(memory));
     }
     data.funcs = data

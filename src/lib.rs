@@ -27,10 +27,13 @@
 //! the `tandem-vm` crate.
 
 mod engine;
+mod epoch;
 mod error;
+mod fuel;
 mod func;
 mod global;
 mod instance;
+mod limits;
 mod linker;
 mod memory;
 mod module;
@@ -43,10 +46,12 @@ mod validate;
 mod values;
 
 pub use engine::{Config, Engine, Tier};
+pub use epoch::UpdateDeadline;
 pub use error::{Error, Result};
 pub use func::{Caller, Func};
 pub use global::Global;
 pub use instance::{Extern, Instance};
+pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::Linker;
 pub use memory::Memory;
 pub use module::Module;

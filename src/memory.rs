@@ -6,7 +6,7 @@
 //! lands inside the reservation. Pages past the current size are
 //! inaccessible; growing makes more of them readable and writable.
 
-use crate::store::Stored;
+use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
 use memmap2::{MmapMut, MmapOptions};
 use tandem_vm::VMMemory;
@@ -26,10 +26,12 @@ pub(crate) struct MemoryInstance {
     map: MmapMut,
     max_pages: u64,
     pub ty: MemoryType,
+    /// The owning store's limiter.
+    hooks: Hooks,
 }
 
 impl MemoryInstance {
-    pub fn new(ty: MemoryType) -> Result<Box<MemoryInstance>> {
+    pub fn new(ty: MemoryType, hooks: Hooks) -> Result<Box<MemoryInstance>> {
         let max_pages = ty.max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
         if ty.min > max_pages {
             return Err(Error::Limit(format!("memory of {} pages", ty.min)));
@@ -51,9 +53,13 @@ impl MemoryInstance {
             map,
             max_pages,
             ty,
+            hooks,
         });
         if mem.grow(ty.min).is_none() {
-            return Err(Error::Limit(format!("memory of {} pages", ty.min)));
+            return Err(Error::Limit(format!(
+                "a memory of {} pages is more than the store's limiter allows",
+                ty.min
+            )));
         }
         Ok(mem)
     }
@@ -62,11 +68,17 @@ impl MemoryInstance {
         (self.vm.len / PAGE_SIZE) as u64
     }
 
-    /// Grows by `delta` pages; returns the old size, or `None` past the maximum.
+    /// Grows by `delta` pages; returns the old size, or `None` past the
+    /// maximum or where the store's limiter refuses.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta).filter(|&n| n <= self.max_pages)?;
         if delta > 0 {
+            let bytes = |pages: u64| pages as usize * PAGE_SIZE;
+            let max = self.ty.max.map(|m| bytes(m.min(MAX_PAGES)));
+            if !self.hooks.memory_growing(self.vm.len, bytes(new), max) {
+                return None;
+            }
             let new_len = new as usize * PAGE_SIZE;
             // SAFETY: [len, new_len) lies inside our reservation (new ≤ 4 GiB).
             unsafe {
@@ -108,7 +120,9 @@ pub struct Memory(pub(crate) Stored);
 impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let objs = store.objects_mut();
-        Ok(objs.push_memory(MemoryInstance::new(ty)?))
+        objs.check_counts(0, 0, 1)?;
+        let memory = MemoryInstance::new(ty, objs.hooks)?;
+        Ok(objs.push_memory(memory))
     }
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
         store.objects().memory(self).ty

@@ -5,12 +5,14 @@
 //! pointers to them through each instance's `VMContext`. Handles such as
 //! [`Func`] and [`Memory`] are indices into these lists.
 
+use crate::epoch::{call_epoch_callback, EpochCallback, UpdateDeadline};
 use crate::func::FuncSlot;
 use crate::global::GlobalInstance;
 use crate::instance::InstanceData;
+use crate::limits::{call_limiter, GetLimiter, ResourceLimiter};
 use crate::memory::MemoryInstance;
 use crate::table::TableInstance;
-use crate::{Engine, ExternRef, Func, Global, Instance, Memory, Table};
+use crate::{Engine, Error, ExternRef, Func, Global, Instance, Memory, Result, Table};
 use std::any::Any;
 use std::borrow::Borrow;
 use std::cell::UnsafeCell;
@@ -40,12 +42,94 @@ pub struct StoreObjects {
     /// The store's state that running code reads (boxed: instances point
     /// at it; written through that pointer while Wasm runs).
     pub(crate) vm_store: Box<UnsafeCell<VMStoreContext>>,
+    pub(crate) hooks: Hooks,
 }
 
 impl StoreObjects {
+    /// Checks the store's limiter lets it take `instances`, `tables` and
+    /// `memories` more.
+    pub(crate) fn check_counts(
+        &self,
+        instances: usize,
+        tables: usize,
+        memories: usize,
+    ) -> Result<()> {
+        let Some([max_instances, max_tables, max_memories]) = self.hooks.counts() else {
+            return Ok(());
+        };
+        use crate::limits::check_count;
+        check_count(self.instances.len(), instances, max_instances, "instances")?;
+        check_count(self.tables.len(), tables, max_tables, "tables")?;
+        check_count(self.memories.len(), memories, max_memories, "memories")
+    }
+
     /// The store's context, as instances and calls into Wasm see it.
     pub(crate) fn vm_store(&self) -> *mut VMStoreContext {
         self.vm_store.get()
+    }
+}
+
+/// What the runtime does with a store's limiter.
+pub(crate) type WithLimiter<'a> = dyn FnMut(&mut dyn ResourceLimiter) + 'a;
+
+/// The embedder's controls over running code (its resource limiter, its
+/// epoch deadline callback), which live with the typed store: reached
+/// from the runtime's untyped parts (instantiation, builtins), which know
+/// the store only as its objects, through functions made for its `T`.
+#[derive(Clone, Copy)]
+pub(crate) struct Hooks {
+    /// The `StoreInner<T>`.
+    inner: *mut (),
+    limiter: unsafe fn(*mut (), &mut WithLimiter),
+    epoch: unsafe fn(*mut ()) -> Option<Result<UpdateDeadline>>,
+}
+
+impl Hooks {
+    /// `f` applied to the store's limiter, if it has one; `panicked` if
+    /// the limiter panicked (which must not unwind into Wasm frames).
+    fn limit<R>(&self, panicked: R, f: impl FnOnce(&mut dyn ResourceLimiter) -> R) -> Option<R> {
+        let (mut f, mut out) = (Some(f), None);
+        let mut apply = |l: &mut dyn ResourceLimiter| {
+            if let Some(f) = f.take() {
+                out = Some(f(l));
+            }
+        };
+        // SAFETY: `inner` is the store these hooks were made for, which
+        // owns the objects that reach them; see `call_limiter`.
+        let call = || unsafe { (self.limiter)(self.inner, &mut apply) };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
+            Ok(()) => out,
+            Err(_) => Some(panicked),
+        }
+    }
+
+    /// Whether a memory may grow from `current` to `desired` bytes.
+    pub fn memory_growing(&self, current: usize, desired: usize, max: Option<usize>) -> bool {
+        self.limit(false, |l| l.memory_growing(current, desired, max))
+            .unwrap_or(true)
+    }
+
+    /// Whether a table may grow from `current` to `desired` elements.
+    pub fn table_growing(&self, current: u32, desired: u32, max: Option<u32>) -> bool {
+        self.limit(false, |l| l.table_growing(current, desired, max))
+            .unwrap_or(true)
+    }
+
+    /// The most instances, tables and memories the store may hold, if
+    /// limited.
+    pub fn counts(&self) -> Option<[usize; 3]> {
+        self.limit([0; 3], |l| [l.instances(), l.tables(), l.memories()])
+    }
+
+    /// What the store's epoch deadline callback says, if it has one.
+    pub fn epoch_reached(&self) -> Option<Result<UpdateDeadline>> {
+        // SAFETY: as for `limit`; see `call_epoch_callback`.
+        let call = || unsafe { (self.epoch)(self.inner) };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).unwrap_or_else(|_| {
+            Some(Err(Error::Host(
+                "the epoch deadline callback panicked".into(),
+            )))
+        })
     }
 }
 
@@ -147,6 +231,8 @@ pub struct Store<T> {
 pub struct StoreInner<T> {
     pub(crate) objects: StoreObjects,
     pub(crate) data: T,
+    pub(crate) limiter: Option<GetLimiter<T>>,
+    pub(crate) epoch_callback: Option<EpochCallback<T>>,
 }
 
 // SAFETY: the raw pointers a store holds point into objects the store itself
@@ -158,7 +244,7 @@ unsafe impl<T: Send> Send for Store<T> {}
 
 impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Store<T> {
-        Store {
+        let mut store = Store {
             inner: Box::new(StoreInner {
                 objects: StoreObjects {
                     id: {
@@ -175,11 +261,30 @@ impl<T> Store<T> {
                     instances: Vec::new(),
                     externs: Vec::new(),
                     host_data: Vec::new(),
-                    vm_store: Box::new(UnsafeCell::new(VMStoreContext { stack_limit: 0 })),
+                    vm_store: Box::new(UnsafeCell::new(VMStoreContext {
+                        stack_limit: 0,
+                        fuel: 0,
+                        epoch: engine.epoch(),
+                        epoch_deadline: 0,
+                        runtime: std::ptr::null_mut(),
+                    })),
+                    hooks: Hooks {
+                        inner: std::ptr::null_mut(),
+                        limiter: call_limiter::<T>,
+                        epoch: call_epoch_callback::<T>,
+                    },
                 },
                 data,
+                limiter: None,
+                epoch_callback: None,
             }),
-        }
+        };
+        // The box never moves: the hooks and the context may point into it.
+        let inner: *mut StoreInner<T> = &mut *store.inner;
+        store.inner.objects.hooks.inner = inner.cast();
+        let objects: *mut StoreObjects = &mut store.inner.objects;
+        store.inner.objects.vm_store.get_mut().runtime = objects.cast();
+        store
     }
     pub fn engine(&self) -> &Engine {
         &self.inner.objects.engine

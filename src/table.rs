@@ -1,6 +1,6 @@
 //! Tables of references.
 
-use crate::store::Stored;
+use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, Result, TableType, Val};
 use tandem_vm::{RefRaw, VMTable};
 
@@ -14,12 +14,20 @@ pub(crate) struct TableInstance {
     pub vm: VMTable,
     elems: Vec<RefRaw>,
     pub ty: TableType,
+    /// The owning store's limiter.
+    hooks: Hooks,
 }
 
 impl TableInstance {
-    pub fn new(ty: TableType, init: RefRaw) -> Result<Box<TableInstance>> {
+    pub fn new(ty: TableType, init: RefRaw, hooks: Hooks) -> Result<Box<TableInstance>> {
         if ty.min > MAX_ELEMENTS {
             return Err(Error::Limit(format!("table of {} elements", ty.min)));
+        }
+        if !hooks.table_growing(0, ty.min, ty.max) {
+            return Err(Error::Limit(format!(
+                "a table of {} elements is more than the store's limiter allows",
+                ty.min
+            )));
         }
         let mut elems = vec![init; ty.min as usize];
         Ok(Box::new(TableInstance {
@@ -29,6 +37,7 @@ impl TableInstance {
             },
             elems,
             ty,
+            hooks,
         }))
     }
 
@@ -37,6 +46,9 @@ impl TableInstance {
         let old = self.vm.len;
         let max = self.ty.max.unwrap_or(u32::MAX).min(MAX_ELEMENTS);
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
+        if delta > 0 && !self.hooks.table_growing(old, new, self.ty.max) {
+            return None;
+        }
         self.elems.resize(new as usize, init);
         self.vm = VMTable {
             base: self.elems.as_mut_ptr(),
@@ -72,7 +84,9 @@ impl Table {
         let objs = store.objects_mut();
         check_elem(ty, &init)?;
         let init = init.to_raw(objs).get_ref();
-        Ok(objs.push_table(TableInstance::new(ty, init)?))
+        objs.check_counts(0, 1, 0)?;
+        let table = TableInstance::new(ty, init, objs.hooks)?;
+        Ok(objs.push_table(table))
     }
     pub fn ty(&self, store: impl AsContext) -> TableType {
         store.objects().table(self).ty

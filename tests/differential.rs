@@ -4,7 +4,12 @@
 //! compiling in the calling thread, where loops move to OSR entries from
 //! their second iteration), and everything
 //! observable must agree — instantiation, every export's results or trap,
-//! then the final memory and globals. The same modules check the JIT's
+//! then the final memory and globals. Every tier runs them once more with
+//! the embedder's checks on: each call with the same fuel, where running
+//! out must happen at the same point and leave the same fuel, and with an
+//! epoch deadline always reached, whose callback (counting its calls) lets
+//! code go on: every epoch check calls out, and the tiers must make the
+//! same number of them. The same modules check the JIT's
 //! on-stack-replacement entries: one per loop, each must build into valid
 //! SSA form and compile.
 //!
@@ -17,7 +22,7 @@
 
 use arbitrary::Unstructured;
 use std::path::Path;
-use tandem::{Config, Engine, Extern, Linker, Module, Store, Tier, Val};
+use tandem::{Config, Engine, Extern, Linker, Module, Store, Tier, UpdateDeadline, Val};
 
 /// Modules per CI run.
 const CI_MODULES: u64 = 300;
@@ -83,9 +88,14 @@ fn show(v: &Val) -> String {
     }
 }
 
+/// Fuel for each call where the checks are on: enough for most calls, not
+/// for all (loops run up to 1000 iterations).
+const FUEL: u64 = 20_000;
+
 /// Everything observable about running `bytes` in `tier` (compiling
-/// tier-ups in the calling thread if `in_caller`), one line each.
-fn observe(bytes: &[u8], tier: Tier, in_caller: bool) -> Vec<String> {
+/// tier-ups in the calling thread if `in_caller`), one line each; with
+/// `checks`, under fuel and epoch checks (see the module's doc).
+fn observe(bytes: &[u8], tier: Tier, in_caller: bool, checks: bool) -> Vec<String> {
     // Tiered: a function asks to be compiled at its first call, so the
     // second round (and calls within the first) may run compiled code; in
     // the caller, it does, and a loop that iterates twice in the first
@@ -94,7 +104,9 @@ fn observe(bytes: &[u8], tier: Tier, in_caller: bool) -> Vec<String> {
         Config::new()
             .tier(tier)
             .tier_up_threshold(1)
-            .tier_up_in_caller(in_caller),
+            .tier_up_in_caller(in_caller)
+            .consume_fuel(checks)
+            .epoch_interruption(checks),
     )
     .expect("tier available");
     let mut out = Vec::new();
@@ -102,7 +114,15 @@ fn observe(bytes: &[u8], tier: Tier, in_caller: bool) -> Vec<String> {
         Ok(m) => m,
         Err(e) => return vec![format!("compile: {e}")],
     };
-    let mut store = Store::new(&engine, ());
+    // The store counts the epoch checks that called out.
+    let mut store = Store::new(&engine, 0u64);
+    if checks {
+        store.epoch_deadline_callback(|calls| {
+            *calls += 1;
+            Ok(UpdateDeadline::Continue(0))
+        });
+        store.set_fuel(FUEL).unwrap();
+    }
     let instance = match Linker::new(&engine).instantiate(&mut store, &module) {
         Ok(i) => i,
         Err(e) => return vec![format!("instantiate: {e}")],
@@ -113,12 +133,19 @@ fn observe(bytes: &[u8], tier: Tier, in_caller: bool) -> Vec<String> {
             let ty = f.ty(&store);
             let params: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
             let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+            if checks {
+                store.set_fuel(FUEL).unwrap();
+            }
             match f.call(&mut store, &params, &mut results) {
                 Ok(()) => out.push(format!(
                     "{name} ({round}): {}",
                     results.iter().map(show).collect::<Vec<_>>().join(" ")
                 )),
                 Err(e) => out.push(format!("{name} ({round}): {e}")),
+            }
+            if checks {
+                let fuel = store.get_fuel().unwrap();
+                out.push(format!("fuel left {fuel}, epoch checks {}", store.data()));
             }
         }
     }
@@ -146,25 +173,28 @@ fn observe(bytes: &[u8], tier: Tier, in_caller: bool) -> Vec<String> {
 fn compare(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.to_vec();
     let run = move || {
-        let interp = observe(&bytes, Tier::Interp, false);
-        let others = [
-            (Tier::Jit, false, "jit"),
-            (Tier::Tiered, false, "tiered"),
-            (Tier::Tiered, true, "osr"),
-        ];
-        others.into_iter().find_map(|(tier, in_caller, label)| {
-            let other = observe(&bytes, tier, in_caller);
-            if interp == other {
-                return None;
-            }
-            let at = (interp.iter().zip(&other))
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
-            Some(format!(
-                "interp: {:?}\n{label:>7}: {:?}",
-                interp.get(at),
-                other.get(at)
-            ))
+        [false, true].into_iter().find_map(|checks| {
+            let interp = observe(&bytes, Tier::Interp, false, checks);
+            let others = [
+                (Tier::Jit, false, "jit"),
+                (Tier::Tiered, false, "tiered"),
+                (Tier::Tiered, true, "osr"),
+            ];
+            others.into_iter().find_map(|(tier, in_caller, label)| {
+                let other = observe(&bytes, tier, in_caller, checks);
+                if interp == other {
+                    return None;
+                }
+                let at = (interp.iter().zip(&other))
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
+                let label = format!("{label}{}", if checks { " (checks)" } else { "" });
+                Some(format!(
+                    "interp: {:?}\n{label}: {:?}",
+                    interp.get(at),
+                    other.get(at)
+                ))
+            })
         })
     };
     std::thread::Builder::new()
@@ -209,14 +239,14 @@ fn tiers_agree_on_random_modules() {
         }
     }
     assert!(
-        tried > count / 2,
-        "wasm-smith made only {tried} modules of {count}"
-    );
-    assert!(
         failures.is_empty(),
         "{} disagreements:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+    assert!(
+        tried > count / 2,
+        "wasm-smith made only {tried} modules of {count}"
     );
     eprintln!("{tried} modules agree");
 }

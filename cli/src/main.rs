@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 use tandem::{Config, Engine, Error, Instance, Linker, Module, Store, Tier, Val, ValType};
+use tandem::{StoreLimits, StoreLimitsBuilder};
 use tandem_cli::wast;
 use tandem_wasi::{self as wasi, WasiCtx};
 
@@ -125,6 +127,18 @@ struct RunArgs {
     /// only FUNC's, by index or name) on stdout before running.
     #[arg(long, value_name = "FUNC", num_args = 0..=1, default_missing_value = "")]
     print_asm: Option<String>,
+    /// Give the program N units of fuel (about one per Wasm instruction,
+    /// the same in every tier); running out traps.
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Interrupt the program (a trap) once it has run this long, e.g.
+    /// `500ms`, `1s`, `2m`, `1h` (plain numbers are seconds).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+    /// Refuse to grow any linear memory past BYTES: `memory.grow` returns
+    /// -1, and a module whose memory starts bigger does not instantiate.
+    #[arg(long, value_name = "BYTES")]
+    max_memory_size: Option<usize>,
     /// The module to run.
     module: PathBuf,
     /// Arguments: to the program (WASI), or to the function (--invoke).
@@ -223,8 +237,28 @@ fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R 
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn make_engine(tier: TierOpts) -> Result<Engine, ExitCode> {
-    Engine::new(&tier.config()).map_err(|e| {
+/// `--timeout`'s argument: a number and a unit (`ms`, `s`, `m`, `h`;
+/// seconds without one).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 500ms, 1s or 2m"))?;
+    let seconds = match unit {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("unknown unit `{unit}` (expected ms, s, m or h)")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
+}
+
+fn make_engine(config: &Config) -> Result<Engine, ExitCode> {
+    Engine::new(config).map_err(|e| {
         eprintln!("error: {e}");
         match e {
             Error::Unsupported(_) => ExitCode::from(2),
@@ -234,7 +268,10 @@ fn make_engine(tier: TierOpts) -> Result<Engine, ExitCode> {
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let engine = match make_engine(args.tier) {
+    let mut config = args.tier.config();
+    config.consume_fuel(args.fuel.is_some());
+    config.epoch_interruption(args.timeout.is_some());
+    let engine = match make_engine(&config) {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -254,7 +291,7 @@ fn run(args: RunArgs) -> ExitCode {
 }
 
 fn compile(args: CompileArgs) -> ExitCode {
-    let engine = match make_engine(args.tier) {
+    let engine = match make_engine(&args.tier.config()) {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -308,6 +345,13 @@ fn exit_status(code: i32) -> Result<i32, Error> {
     }
 }
 
+/// What `tandem run`'s store holds: the program's WASI state, and the
+/// limits `--max-memory-size` sets.
+struct Host {
+    wasi: WasiCtx,
+    limits: StoreLimits,
+}
+
 /// Runs the module; returns the process exit status, or the error that ended it.
 fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
     let program = args.module.display().to_string();
@@ -331,19 +375,40 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
             .map_err(|e| Error::Host(format!("--dir {host}: {e}")))?;
     }
 
-    let mut store = Store::new(engine, wasi_ctx);
+    let mut limits = StoreLimitsBuilder::new();
+    if let Some(bytes) = args.max_memory_size {
+        limits = limits.memory_size(bytes);
+    }
+    let host = Host {
+        wasi: wasi_ctx,
+        limits: limits.build(),
+    };
+    let mut store = Store::new(engine, host);
+    store.limiter(|host| &mut host.limits);
+    if let Some(fuel) = args.fuel {
+        store.set_fuel(fuel)?;
+    }
+    if let Some(timeout) = args.timeout {
+        // The deadline is the next epoch, which a timer thread starts.
+        store.set_epoch_deadline(1);
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            engine.increment_epoch();
+        });
+    }
     let mut linker = Linker::new(engine);
-    wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+    wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
 
     // How a run ended: `proc_exit`, a `proc_raise` that ended the program
     // (its status is 128 + the signal), a trap or another error, or the
     // return of `_start`/the invoked function.
-    let finish = |result: Result<i32, Error>, store: &Store<WasiCtx>| -> Result<i32, Error> {
+    let finish = |result: Result<i32, Error>, store: &Store<Host>| -> Result<i32, Error> {
         match result {
             Err(Error::Exit(code)) => exit_status(code),
-            Err(e) if store.data().raised.is_some() => {
+            Err(e) if store.data().wasi.raised.is_some() => {
                 eprintln!("error: {e}");
-                Ok(store.data().exit_code.unwrap_or(1))
+                Ok(store.data().wasi.exit_code.unwrap_or(1))
             }
             ok => ok,
         }
@@ -420,10 +485,10 @@ fn print_asm(module: &Module, which: &str) -> Result<(), Error> {
 
 /// Calls the export named by `--invoke` (printing its results) or `_start`.
 fn execute(
-    store: &mut Store<WasiCtx>,
+    store: &mut Store<Host>,
     instance: Instance,
     args: &RunArgs,
-    finish: impl Fn(Result<i32, Error>, &Store<WasiCtx>) -> Result<i32, Error>,
+    finish: impl Fn(Result<i32, Error>, &Store<Host>) -> Result<i32, Error>,
 ) -> Result<i32, Error> {
     // The run itself, as a span on the executing thread's track.
     let export = args.invoke.as_deref().unwrap_or("_start");

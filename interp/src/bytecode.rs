@@ -845,6 +845,15 @@ macro_rules! declare_op {
                 /// [`LoopOsr`]) or asks for it. Every back-edge of the loop
                 /// lands here. `loop` numbers the body's `loop` operators.
                 LoopHead(X),
+                /// `(cost)`: starts a block of code and charges its fuel
+                /// (see `tandem_vm::fuel`), trapping if that leaves the
+                /// store's fuel below zero. Only where the engine meters
+                /// fuel.
+                Fuel(X),
+                /// At a function's entry and each loop header (after its
+                /// `LoopHead`), where the engine checks epochs: stops, or
+                /// asks the embedder, once the store's deadline is reached.
+                Epoch,
             }
         }
     };

@@ -393,6 +393,18 @@ unsafe fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
     }
 }
 
+/// An epoch check that found the deadline reached: the runtime's verdict
+/// (0, or a raised trap's status). Out of line: handlers make no calls
+/// through pointers (see `check-tail-calls.sh`).
+///
+/// # Safety
+/// `vmctx` must be live.
+#[cold]
+#[inline(never)]
+unsafe fn interrupt(vmctx: *mut VMContext) -> u32 {
+    ((*(*vmctx).builtins).interrupt)(vmctx)
+}
+
 /// `table.grow` of table `t` through the runtime's builtin: the old size,
 /// or `u32::MAX`.
 ///
@@ -1387,6 +1399,22 @@ unsafe fn step<W: Exec>(
                 Op::LoopHead(_) => {
                     if !(*code).tick() {
                         return loop_slow(ip.sub(1), fp, mem_base, cx, acc);
+                    }
+                }
+                Op::Fuel(cost) => {
+                    let store = (*vmctx).store;
+                    let left = (*store).fuel - cost as i64;
+                    (*store).fuel = left;
+                    if left < 0 {
+                        trap!(TrapCode::OutOfFuel);
+                    }
+                }
+                Op::Epoch => {
+                    if (*(*vmctx).store).epoch_reached() {
+                        let status = interrupt(vmctx);
+                        if status != 0 {
+                            return status;
+                        }
                     }
                 }
                 Op::Return => ret!(),

@@ -13,6 +13,7 @@ use crate::bytecode::*;
 use crate::simd::{SimdMemOp, SimdOp};
 use std::borrow::Cow;
 use std::sync::atomic::AtomicU32;
+use tandem_vm::fuel::{ends_block, Meter};
 use tandem_vm::ModuleEnv;
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
@@ -193,6 +194,8 @@ struct Translator<'a> {
     /// Per `loop` operator so far (reachable or not), the slots live at its
     /// header (see [`LoopOsr`]).
     loops: Vec<u32>,
+    /// The block whose [`Op::Fuel`] awaits its cost, where fuel is metered.
+    meter: Meter<usize>,
     ops: Vec<Op>,
     /// The accumulator mode of each instruction (see [`Instr`]).
     modes: Vec<u8>,
@@ -288,6 +291,7 @@ impl<'a> Translator<'a> {
             fuse,
             count_loops,
             loops: Vec::new(),
+            meter: Meter::default(),
             ops: Vec::new(),
             modes: Vec::new(),
             aux: Vec::new(),
@@ -317,10 +321,20 @@ impl<'a> Translator<'a> {
             patches: Vec::new(),
             else_patch: None,
         });
+        t.start_block(true);
         let mut ops = body.get_operators_reader()?;
         while !t.ctrls.is_empty() {
             let op = ops.read()?;
+            if !t.unreachable {
+                if let Some((at, cost)) = t.meter.count(&op) {
+                    t.ops[at] = Op::Fuel(cost as u32);
+                }
+            }
+            let (ends, is_loop) = (ends_block(&op), matches!(op, Operator::Loop { .. }));
             t.operator(op)?;
+            if ends && !t.unreachable && !t.ctrls.is_empty() {
+                t.start_block(is_loop);
+            }
         }
         if t.count_loops {
             // Where a frame goes on once an OSR entry finished its call.
@@ -331,6 +345,21 @@ impl<'a> Translator<'a> {
             return Err(TranslateError("function too large".into()));
         }
         Ok(t)
+    }
+
+    /// Where code goes on after an operator that ended a block (see
+    /// `tandem_vm::fuel`), or starts: the checks the engine wants there,
+    /// an epoch check at a function's entry and loop headers (`entry`)
+    /// and the new block's fuel, its cost filled in once its end is known.
+    fn start_block(&mut self, entry: bool) {
+        let checks = self.env.checks;
+        if checks.epoch && entry {
+            self.emit(Op::Epoch);
+        }
+        if checks.fuel {
+            let at = self.emit(Op::Fuel(0));
+            self.meter.start(at);
+        }
     }
 
     /// The translation in the encoding of width `S`, if everything fits.

@@ -17,6 +17,7 @@
 use crate::ir::*;
 use crate::passes::resolve;
 use rustc_hash::FxHashMap;
+use tandem_vm::fuel::{ends_block, Meter};
 use tandem_vm::{ModuleEnv, TrapCode};
 use wasmparser::{BlockType, FuncType, Operator};
 
@@ -128,6 +129,9 @@ struct Builder<'a> {
     loops_seen: u32,
     /// Whether the entry of `osr` jumps to its loop yet.
     osr_entered: bool,
+    /// The block whose [`InstKind::Fuel`] awaits its cost, where fuel is
+    /// metered.
+    meter: Meter<Inst>,
 }
 
 /// The most values an OSR entry takes (locals and operand stack), as many
@@ -178,6 +182,7 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         osr: None,
         loops_seen: 0,
         osr_entered: false,
+        meter: Meter::default(),
     };
     b.f.results = types(ty.results())?;
     // Block 0 is the function's entry: the OSR entry if there is one, so
@@ -236,10 +241,20 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         below: 0,
         end_reached: false,
     });
+    b.start_block(true);
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() {
         let op = ops.read()?;
+        if b.cur.is_some() {
+            if let Some((at, cost)) = b.meter.count(&op) {
+                b.f.inst_mut(at).kind = InstKind::Fuel(cost);
+            }
+        }
+        let (ends, is_loop) = (ends_block(&op), matches!(op, Operator::Loop { .. }));
         b.op(op)?;
+        if ends && b.cur.is_some() && !b.frames.is_empty() {
+            b.start_block(is_loop);
+        }
     }
     if let (Some(loop_index), false) = (osr, b.osr_entered) {
         return Err(unsupported(&format!(
@@ -538,6 +553,22 @@ impl Builder<'_> {
     }
 
     // --- control ---
+
+    /// Where code goes on after an operator that ended a block (see
+    /// `tandem_vm::fuel`), or starts: the checks the engine wants there,
+    /// as the interpreter makes them: an epoch check at a function's entry
+    /// and loop headers (`entry`), and the new block's fuel, its cost
+    /// filled in once its end is known.
+    fn start_block(&mut self, entry: bool) {
+        let checks = self.env.checks;
+        if checks.epoch && entry {
+            self.push_inst(InstKind::CheckEpoch, &[]);
+        }
+        if checks.fuel {
+            let at = self.push_inst(InstKind::Fuel(0), &[]);
+            self.meter.start(at);
+        }
+    }
 
     fn open(
         &mut self,

@@ -231,6 +231,15 @@ pub fn entry(b: Builtin) -> (usize, u32, u32) {
     (f as usize, a, c)
 }
 
+/// An epoch check found the deadline reached: the runtime's verdict (0,
+/// or the status of the trap it raised).
+///
+/// # Safety
+/// `vmctx` must be the live instance of the calling compiled code.
+pub(crate) unsafe extern "sysv64" fn interrupt(vmctx: *mut VMContext) -> u32 {
+    ((*(*vmctx).builtins).interrupt)(vmctx)
+}
+
 /// Whether `b` may return a trap status.
 pub fn may_trap(b: Builtin) -> bool {
     matches!(

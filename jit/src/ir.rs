@@ -206,6 +206,13 @@ pub enum InstKind {
         args: Vec<Value>,
     },
     Builtin(Builtin, Vec<Value>),
+    /// Starts a block of code: charges its fuel (`tandem_vm::fuel`) and
+    /// traps if that leaves none.
+    Fuel(u64),
+    /// At a function's entry and loop headers: asks the runtime what to
+    /// do once the store's epoch deadline is reached (an out-of-line call
+    /// that preserves every register, so values live across it stay put).
+    CheckEpoch,
     /// Already removed by a pass.
     Nop,
 }
@@ -215,7 +222,7 @@ impl InstKind {
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalAddr(_) | Nop => {}
+            Const(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
             Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 f(*a);
                 f(*b);
@@ -236,7 +243,7 @@ impl InstKind {
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalAddr(_) | Nop => {}
+            Const(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
             Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 *a = f(*a);
                 *b = f(*b);
@@ -263,6 +270,7 @@ impl InstKind {
             Un(op, _) => matches!(op, UnOp::TruncS | UnOp::TruncU),
             // A load may trap out of bounds.
             Load(..) | Store(..) | GlobalSet(..) | Call(..) | CallIndirect { .. } => true,
+            Fuel(_) | CheckEpoch => true,
             Builtin(b, _) => !matches!(
                 b,
                 crate::ir::Builtin::MemorySize(_)
@@ -460,6 +468,10 @@ impl Function {
 
     pub fn inst(&self, i: Inst) -> &InstData {
         &self.insts[i.0 as usize]
+    }
+
+    pub fn inst_mut(&mut self, i: Inst) -> &mut InstData {
+        &mut self.insts[i.0 as usize]
     }
 
     /// The single result of `inst`.

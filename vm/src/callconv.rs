@@ -60,6 +60,10 @@ pub struct Builtins {
     pub memory_grow: unsafe extern "C" fn(memory: *mut VMMemory, delta_pages: u64) -> u64,
     /// `table.grow`: returns the old size, or `u32::MAX` on failure.
     pub table_grow: unsafe extern "C" fn(table: *mut VMTable, delta: u32, init: RefRaw) -> u32,
+    /// An epoch check found the store's deadline reached: runs the
+    /// embedder's callback, which may set a later deadline (0: go on), or
+    /// raises [`TrapCode::Interrupt`](crate::TrapCode) (its status).
+    pub interrupt: unsafe extern "C" fn(vmctx: *mut VMContext) -> u32,
 }
 
 /// How much native stack Wasm may use below the outermost host entry.

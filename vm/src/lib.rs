@@ -17,7 +17,8 @@
 //!   becomes an out-of-bounds trap; [`code_registry`] and [`unwind`]: how a
 //!   trap in compiled code is recognised by its address and unwound;
 //! - [`value`]: the raw bit form of Wasm values;
-//! - [`module`]: the decoded module metadata a tier translates from.
+//! - [`module`]: the decoded module metadata a tier translates from, and
+//!   the [`Checks`] its code makes (epoch interruption, [`fuel`]).
 //!
 //! A tier never sees the embedder API, and the runtime never looks inside a
 //! tier's code: a function runs by calling an entry point of its [`VMFunc`].
@@ -25,6 +26,7 @@
 pub mod callconv;
 pub mod code_registry;
 pub mod fault;
+pub mod fuel;
 pub mod module;
 pub mod offsets;
 pub mod ops;
@@ -35,7 +37,7 @@ pub mod value;
 pub mod vmctx;
 
 pub use callconv::{ArrayCallFn, Builtins, EntryPoints};
-pub use module::ModuleEnv;
+pub use module::{Checks, ModuleEnv};
 pub use tier::{CodeStats, Tier, TierError, TierModule};
 pub use trap::{BacktraceFrame, TrapCode, TrapRecord};
 pub use value::{RefRaw, ValRaw};

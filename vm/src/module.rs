@@ -27,6 +27,20 @@ pub struct ModuleEnv {
     pub bodies: Vec<Range<usize>>,
     /// Function names from the name section, by function index.
     pub func_names: std::collections::HashMap<u32, String>,
+    /// What the code must check as it runs (the engine's configuration).
+    pub checks: Checks,
+}
+
+/// Checks an engine's code makes for its embedder, which both tiers make
+/// at the same points; with neither, code carries no trace of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// At every function entry and loop header: whether the engine's epoch
+    /// has reached the store's deadline
+    /// ([`VMStoreContext::epoch_reached`](crate::VMStoreContext::epoch_reached)).
+    pub epoch: bool,
+    /// At the start of every block: charge its [fuel](crate::fuel).
+    pub fuel: bool,
 }
 
 impl ModuleEnv {
@@ -43,6 +57,7 @@ impl ModuleEnv {
             bytes,
             bodies: Vec::new(),
             func_names: Default::default(),
+            checks: Checks::default(),
         }
     }
 

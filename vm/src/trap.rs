@@ -32,6 +32,11 @@ pub enum TrapCode {
     StackOverflow,
     /// A host function returned an error; see [`TrapRecord::host_error`].
     Host,
+    /// The store's epoch deadline was reached (and its callback, if any,
+    /// did not extend it).
+    Interrupt,
+    /// The store's fuel ran out.
+    OutOfFuel,
 }
 
 impl TrapCode {
@@ -50,6 +55,8 @@ impl TrapCode {
             9 => BadConversionToInteger,
             10 => StackOverflow,
             11 => Host,
+            12 => Interrupt,
+            13 => OutOfFuel,
             _ => return None,
         })
     }
@@ -69,6 +76,8 @@ impl TrapCode {
             BadConversionToInteger => "invalid conversion to integer",
             StackOverflow => "call stack exhausted",
             Host => "host function error",
+            Interrupt => "interrupt",
+            OutOfFuel => "all fuel consumed",
         }
     }
 }

@@ -54,7 +54,17 @@ unsafe fn push_compiled_frames(pc: Option<usize>, mut fp: usize) {
 /// Only the fault handler calls it, for a registered trap site.
 pub unsafe extern "sysv64" fn trap_in_compiled_code(code: u32, pc: usize, fp: usize) -> ! {
     let code = TrapCode::from_u32(code).unwrap_or(TrapCode::Unreachable);
-    let status = trap::raise(code);
+    raised_in_compiled_code(trap::raise(code), pc, fp)
+}
+
+/// Continues a trap that the runtime raised for compiled code at `pc`,
+/// whose frame pointer is `fp` (a runtime service it called): adds its
+/// frames to the pending record and returns from the innermost landing.
+///
+/// # Safety
+/// As for [`trap_in_compiled_code`], from a call the code made; `status`
+/// a trap status whose record is pending.
+pub unsafe extern "sysv64" fn raised_in_compiled_code(status: u32, pc: usize, fp: usize) -> ! {
     push_compiled_frames(Some(pc), fp);
     fault::resume_at_landing(status)
 }

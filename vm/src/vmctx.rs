@@ -9,7 +9,7 @@
 
 use crate::callconv::EntryPoints;
 use crate::{ArrayCallFn, RefRaw, ValRaw};
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 /// One function instance: the callee that its entrypoint-table slot names.
 ///
@@ -105,6 +105,30 @@ pub struct VMStoreContext {
     /// (0 outside a call): compiled code compares its stack pointer with it
     /// in every prologue, the interpreter before every native call.
     pub stack_limit: usize,
+    /// Fuel left, where the engine meters it ([`Checks::fuel`](crate::Checks)):
+    /// each block of code subtracts its [cost](crate::fuel) as it starts,
+    /// and traps with [`TrapCode::OutOfFuel`](crate::TrapCode) if that
+    /// leaves it negative. Written by running code.
+    pub fuel: i64,
+    /// The engine's epoch counter, which any thread may increment.
+    pub epoch: *const AtomicU64,
+    /// Where the engine checks epochs ([`Checks::epoch`](crate::Checks)),
+    /// code compares the counter with this at function entries and loop
+    /// headers, and calls [`Builtins::interrupt`](crate::Builtins) once
+    /// the counter has reached it.
+    pub epoch_deadline: u64,
+    /// The runtime's view of the store; opaque to tiers.
+    pub runtime: *mut (),
+}
+
+impl VMStoreContext {
+    /// Whether the epoch counter has reached the deadline.
+    #[inline(always)]
+    pub fn epoch_reached(&self) -> bool {
+        // SAFETY: `epoch` points at the counter of the engine that the
+        // store, and so this context, keeps alive.
+        unsafe { (*self.epoch).load(Ordering::Relaxed) >= self.epoch_deadline }
+    }
 }
 
 /// An instance, as code sees it. All arrays are indexed by the module's own
@@ -114,8 +138,8 @@ pub struct VMContext {
     /// Memory 0 (null if the module has no memory), so that its base and
     /// length are two loads away.
     pub memory0: *mut VMMemory,
-    /// The store's state that running code reads.
-    pub store: *const VMStoreContext,
+    /// The store's state that running code reads (and, for fuel, writes).
+    pub store: *mut VMStoreContext,
     /// The entrypoint table: one callee per function index.
     pub funcs: *const *const VMFunc,
     pub memories: *const *mut VMMemory,

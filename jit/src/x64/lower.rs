@@ -85,6 +85,7 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
         labels,
         folded,
         builtin_trap: None,
+        epoch_checks: Vec::new(),
         dest: Vec::new(),
         out_ret_area: 0,
         zf_of: None,
@@ -302,6 +303,8 @@ struct Gen<'a> {
     folded: Vec<bool>,
     /// Where a builtin that returned a trap status goes (made on first use).
     builtin_trap: Option<CodeLabel>,
+    /// Per epoch check, where its slow path starts and where it goes back.
+    epoch_checks: Vec<(CodeLabel, CodeLabel)>,
     /// The callee-saved registers the prologue saves, in push order.
     saved: Vec<Gpr>,
     /// Where a jump to each block goes (itself, or past empty blocks).
@@ -595,6 +598,8 @@ impl Gen<'_> {
             let next = emitted.get(k + 1).copied();
             self.terminator(b, next);
         }
+
+        self.epoch_slow_paths();
 
         // A builtin returned a trap status in rdx.
         let Some(mut label) = self.builtin_trap else {
@@ -1002,7 +1007,91 @@ impl Gen<'_> {
                 self.call(&ft, args, &results(), Callee::InSlot);
             }
             InstKind::Builtin(b, ref args) => self.builtin(b, args, r0),
+            InstKind::Fuel(0) => {}
+            InstKind::Fuel(cost) => {
+                ok(self.a().mov(rax, qword_ptr(r15 + VMCTX_STORE)));
+                let fuel = qword_ptr(rax + STORE_FUEL);
+                match i32::try_from(cost) {
+                    Ok(k) => ok(self.a().sub(fuel, k)),
+                    Err(_) => {
+                        ok(self.a().mov(rcx, cost));
+                        ok(self.a().sub(fuel, rcx));
+                    }
+                }
+                let out = self.m.trap_label(TrapCode::OutOfFuel);
+                ok(self.a().jl(out));
+            }
+            InstKind::CheckEpoch => {
+                let a = &mut self.m.a;
+                ok(a.mov(rax, qword_ptr(r15 + VMCTX_STORE)));
+                ok(a.mov(rcx, qword_ptr(rax + STORE_EPOCH)));
+                ok(a.mov(rcx, qword_ptr(rcx)));
+                ok(a.cmp(rcx, qword_ptr(rax + STORE_EPOCH_DEADLINE)));
+                let (slow, mut back) = (self.m.label(), self.m.label());
+                ok(self.a().jae(slow));
+                self.m.bind(&mut back);
+                self.epoch_checks.push((slow, back));
+            }
         }
+    }
+
+    /// The out-of-line halves of the function's epoch checks: each pushes
+    /// where it goes back to and jumps to one shared path, which calls
+    /// the runtime with every allocatable caller-saved register saved (so
+    /// a check costs its values no registers) and returns there, or
+    /// continues the trap the runtime raised.
+    fn epoch_slow_paths(&mut self) {
+        if self.epoch_checks.is_empty() {
+            return;
+        }
+        let mut shared = self.m.label();
+        for (mut slow, back) in std::mem::take(&mut self.epoch_checks) {
+            self.m.bind(&mut slow);
+            let a = &mut self.m.a;
+            ok(a.lea(rax, ptr(back)));
+            ok(a.push(rax));
+            ok(a.jmp(shared));
+        }
+        self.m.bind(&mut shared);
+        // The pushed address and these five keep `rsp` 16-byte aligned, as
+        // it is in the body.
+        const GPRS: [Gpr; 5] = [RSI, RDI, R8, R9, R10];
+        const XMMS: i32 = 14;
+        let a = &mut self.m.a;
+        for r in GPRS {
+            ok(a.push(r.q()));
+        }
+        ok(a.sub(rsp, 16 * XMMS));
+        for i in 0..XMMS {
+            ok(a.movdqu(xmmword_ptr(rsp + 16 * i), Xmm(i as u8).x()));
+        }
+        ok(a.mov(rdi, r15));
+        ok(a.mov(rax, builtins::interrupt as *const () as u64));
+        ok(a.call(rax));
+        ok(a.test(eax, eax));
+        let mut trapped = a.create_label();
+        ok(a.jne(trapped));
+        for i in 0..XMMS {
+            ok(a.movdqu(Xmm(i as u8).x(), xmmword_ptr(rsp + 16 * i)));
+        }
+        ok(a.add(rsp, 16 * XMMS));
+        for r in GPRS.iter().rev() {
+            ok(a.pop(r.q()));
+        }
+        ok(a.ret());
+        self.m.bind(&mut trapped);
+        let a = &mut self.m.a;
+        ok(a.mov(edi, eax));
+        let mut here = a.create_label();
+        ok(a.set_label(&mut here));
+        ok(a.lea(rsi, ptr(here)));
+        ok(a.mov(rdx, rbp));
+        ok(a.and(rsp, -16));
+        ok(a.mov(
+            rax,
+            tandem_vm::unwind::raised_in_compiled_code as *const () as u64,
+        ));
+        ok(a.call(rax));
     }
 
     fn load_const(&mut self, d: Gpr, bits: u64) {
