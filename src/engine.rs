@@ -129,6 +129,10 @@ impl Config {
         self.consume_fuel = enable;
         self
     }
+    /// Whether code consumes fuel ([`Config::consume_fuel`]).
+    pub fn consumes_fuel(&self) -> bool {
+        self.consume_fuel
+    }
     /// The checks code makes for the embedder.
     pub(crate) fn checks(&self) -> tandem_vm::Checks {
         tandem_vm::Checks {

@@ -120,7 +120,8 @@ struct RunArgs {
     #[arg(long, value_name = "NAME=VAL")]
     env: Vec<String>,
     /// After the run, print on stderr how much of MODULE the interpreter
-    /// translated: functions, their Wasm bytes and their bytecode bytes.
+    /// translated: functions, their Wasm bytes and their bytecode bytes
+    /// (and, with --fuel, the fuel left).
     #[arg(long)]
     stats: bool,
     /// With --tier jit: print each compiled function's machine code (or
@@ -441,6 +442,9 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
     };
 
     let status = execute(&mut store, instance, &args, finish);
+    if let (true, Ok(fuel)) = (args.stats, store.get_fuel()) {
+        eprintln!("fuel left: {fuel}");
+    }
     if args.stats {
         let stats = module.code_stats();
         eprintln!(

@@ -498,3 +498,120 @@ fn compile_translates_everything_and_runs_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("invalid module"), "{}", stderr(&out));
 }
+
+/// A module for the embedder controls: an endless loop, a counting loop,
+/// and memory growth.
+const CONTROLS_WAT: &str = r#"(module
+  (memory 1)
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+
+#[test]
+fn timeout_interrupts_an_endless_loop_in_every_tier() {
+    let wat = temp_file("controls-timeout.wat", CONTROLS_WAT);
+    let wat = wat.to_str().unwrap();
+    for tier in ["interp", "jit", "tiered"] {
+        let started = std::time::Instant::now();
+        let out = tandem(&[
+            "run",
+            "--tier",
+            tier,
+            "--timeout",
+            "1s",
+            "--invoke",
+            "spin",
+            wat,
+        ]);
+        let took = started.elapsed();
+        assert_eq!(out.status.code(), Some(134), "{tier}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("wasm trap: interrupt"),
+            "{tier}: {}",
+            stderr(&out)
+        );
+        assert!(
+            took >= std::time::Duration::from_secs(1),
+            "{tier}: {took:?}"
+        );
+        // Within 2 s on a quiet machine; tests share the cores.
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{tier}: {took:?}"
+        );
+    }
+}
+
+#[test]
+fn fuel_runs_out_or_is_left_the_same_in_every_tier() {
+    let wat = temp_file("controls-fuel.wat", CONTROLS_WAT);
+    let wat = wat.to_str().unwrap();
+    for tier in ["interp", "jit", "tiered"] {
+        let run = |n| {
+            tandem(&[
+                "run", "--tier", tier, "--fuel", "1000", "--stats", "--invoke", "count", wat, n,
+            ])
+        };
+        let out = run("100");
+        assert!(out.status.success(), "{tier}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "100\n");
+        // 8 per iteration, 1 after the loop.
+        assert!(
+            stderr(&out).contains("fuel left: 199\n"),
+            "{tier}: {}",
+            stderr(&out)
+        );
+        let out = run("1000");
+        assert_eq!(out.status.code(), Some(134), "{tier}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("wasm trap: all fuel consumed"),
+            "{tier}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("fuel left: 0\n"),
+            "{tier}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn max_memory_size_makes_growth_past_it_fail() {
+    let wat = temp_file("controls-memory.wat", CONTROLS_WAT);
+    let wat = wat.to_str().unwrap();
+    for tier in ["interp", "jit", "tiered"] {
+        let grow = |pages| {
+            let out = tandem(&[
+                "run",
+                "--tier",
+                tier,
+                "--max-memory-size",
+                "131072",
+                "--invoke",
+                "grow",
+                wat,
+                pages,
+            ]);
+            assert!(out.status.success(), "{tier}: {}", stderr(&out));
+            stdout(&out)
+        };
+        assert_eq!(grow("1"), "1\n", "{tier}");
+        assert_eq!(grow("2"), "-1\n", "{tier}");
+    }
+    let out = tandem(&[
+        "run",
+        "--max-memory-size",
+        "65535",
+        "--invoke",
+        "grow",
+        wat,
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("limit"), "{}", stderr(&out));
+}

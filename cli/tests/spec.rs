@@ -25,8 +25,9 @@ fn suite_dir() -> PathBuf {
 
 /// Runs one script in `tier` on a thread with a big stack (the suite's
 /// exhaustion tests must hit the engine's limits, not the host's);
-/// `in_caller` compiles tier-ups in that thread.
-fn run(path: PathBuf, tier: Tier, in_caller: bool) -> Result<(), Failed> {
+/// `in_caller` compiles tier-ups in that thread; `checks` turns fuel and
+/// epoch interruption on (see `Runner::new`).
+fn run(path: PathBuf, tier: Tier, in_caller: bool, checks: bool) -> Result<(), Failed> {
     let report = std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
@@ -36,7 +37,9 @@ fn run(path: PathBuf, tier: Tier, in_caller: bool) -> Result<(), Failed> {
             config
                 .tier(tier)
                 .tier_up_threshold(1)
-                .tier_up_in_caller(in_caller);
+                .tier_up_in_caller(in_caller)
+                .consume_fuel(checks)
+                .epoch_interruption(checks);
             run_file(&path, &config)
         })
         .expect("cannot spawn a test thread")
@@ -76,14 +79,18 @@ fn main() {
     let mut trials = Vec::new();
     // `osr`: tiered, compiling in the calling thread, so that every
     // function runs compiled from its second call and every loop that
-    // iterates twice moves to its OSR entry.
+    // iterates twice moves to its OSR entry. `+checks`: with the
+    // embedder's checks in the code, which must change no result.
     let tiers = [
-        (Tier::Interp, "interp", false),
-        (Tier::Jit, "jit", false),
-        (Tier::Tiered, "tiered", false),
-        (Tier::Tiered, "osr", true),
+        (Tier::Interp, "interp", false, false),
+        (Tier::Jit, "jit", false, false),
+        (Tier::Tiered, "tiered", false, false),
+        (Tier::Tiered, "osr", true, false),
+        (Tier::Interp, "interp+checks", false, true),
+        (Tier::Jit, "jit+checks", false, true),
+        (Tier::Tiered, "osr+checks", true, true),
     ];
-    for (tier, label, in_caller) in tiers {
+    for (tier, label, in_caller, checks) in tiers {
         for file in &files {
             if tier == Tier::Jit && name(file).starts_with("simd_") {
                 continue;
@@ -91,7 +98,7 @@ fn main() {
             let file = file.clone();
             trials.push(Trial::test(
                 format!("{label}::{}", name(&file)),
-                move || run(file, tier, in_caller),
+                move || run(file, tier, in_caller, checks),
             ));
         }
     }
@@ -99,7 +106,7 @@ fn main() {
     // (immediates wider than 32 bits, stale local reads, …); some use SIMD.
     let edge = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interp/tests/edge.wast");
     trials.push(Trial::test("interp::edge.wast", move || {
-        run(edge, Tier::Interp, false)
+        run(edge, Tier::Interp, false, false)
     }));
     libtest_mimic::run(&args, trials).exit();
 }
