@@ -4,7 +4,7 @@
 use crate::{Error, FuncType, Result};
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::epoch::Epoch;
 use std::sync::Arc;
 
 /// Which tier runs Wasm functions.
@@ -163,7 +163,7 @@ struct EngineInner {
     tier: Arc<dyn tandem_vm::Tier>,
     signatures: Mutex<HashMap<FuncType, u32>>,
     /// See [`Engine::increment_epoch`].
-    epoch: AtomicU64,
+    epoch: Epoch,
 }
 
 impl std::fmt::Debug for Engine {
@@ -207,7 +207,7 @@ impl Engine {
                 config: config.clone(),
                 tier,
                 signatures: Mutex::new(HashMap::new()),
-                epoch: AtomicU64::new(0),
+                epoch: Epoch::default(),
             }),
         })
     }
@@ -218,14 +218,16 @@ impl Engine {
 
     /// Advances the engine's epoch by one: code running in any store whose
     /// deadline that reaches stops at its next function entry or loop
-    /// header (with [`Config::epoch_interruption`]). Cheap, lock-free and
-    /// callable from any thread, such as a timer's.
+    /// header (with [`Config::epoch_interruption`]). Callable from any
+    /// thread, such as a timer's; it takes a lock the engine's stores take
+    /// only to set their deadlines, and raises the flags of the stores it
+    /// stops.
     pub fn increment_epoch(&self) {
-        self.inner.epoch.fetch_add(1, Ordering::Relaxed);
+        self.inner.epoch.increment();
     }
 
-    /// The epoch counter, which stores' contexts point at.
-    pub(crate) fn epoch(&self) -> &AtomicU64 {
+    /// The epoch and the stores that watch it.
+    pub(crate) fn epoch(&self) -> &Epoch {
         &self.inner.epoch
     }
 

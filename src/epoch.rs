@@ -3,16 +3,98 @@
 //! The engine keeps an epoch counter that any thread may advance
 //! ([`Engine::increment_epoch`](crate::Engine::increment_epoch)); each
 //! store has a deadline. With
-//! [`Config::epoch_interruption`](crate::Config::epoch_interruption), code
-//! in every tier compares the two at every function entry and loop header
-//! (a load and a compare), so a guest that loops or recurses forever meets
+//! [`Config::epoch_interruption`](crate::Config::epoch_interruption), the
+//! engine records each store's deadline and its instances, and the thread
+//! that advances the epoch to a store's deadline raises a flag in each of
+//! its instances' contexts. Code in every tier tests that flag at every
+//! function entry and loop header (one compare with a field of the
+//! context: comparing the counter itself with the deadline there cost
+//! loops measurably more), so a guest that loops or recurses forever meets
 //! a check soon after the deadline passes. There, the store's callback
 //! decides, or else the guest traps with [`TrapCode::Interrupt`].
 
 use crate::store::StoreInner;
 use crate::{Error, Result, Store, StoreObjects};
-use std::sync::atomic::Ordering;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use tandem_vm::{trap, TrapCode, VMContext};
+
+/// An engine's epoch: the counter, and the stores that check it (by store
+/// id), for the threads that advance it.
+#[derive(Default)]
+pub(crate) struct Epoch {
+    counter: AtomicU64,
+    stores: Mutex<HashMap<u64, Watcher>>,
+}
+
+/// A store that checks the epoch: its deadline, and its instances' flags
+/// ([`VMContext::epoch_flag`]).
+struct Watcher {
+    deadline: u64,
+    flags: Vec<Flag>,
+}
+
+struct Flag(*const AtomicU32);
+
+// SAFETY: a flag is an atomic in an instance's context, which its store
+// keeps alive until it drops, and a store forgets its entry (under the
+// lock every use of the flags takes) before that.
+unsafe impl Send for Flag {}
+
+impl Watcher {
+    fn raise(&self, reached: bool) {
+        for f in &self.flags {
+            // SAFETY: see `Flag`.
+            unsafe { (*f.0).store(reached as u32, Ordering::Relaxed) };
+        }
+    }
+}
+
+impl Epoch {
+    pub fn increment(&self) {
+        let stores = self.stores.lock();
+        let now = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        for w in stores.values().filter(|w| now >= w.deadline) {
+            w.raise(true);
+        }
+    }
+
+    /// Starts recording store `id`, whose deadline is 0 (reached).
+    pub fn watch(&self, id: u64) {
+        let w = Watcher {
+            deadline: 0,
+            flags: Vec::new(),
+        };
+        self.stores.lock().insert(id, w);
+    }
+
+    /// Stops recording store `id`, before its instances go.
+    pub fn forget(&self, id: u64) {
+        self.stores.lock().remove(&id);
+    }
+
+    /// Records `flag`, of a new instance of store `id`, and raises it if
+    /// the store's deadline is reached.
+    pub fn add_instance(&self, id: u64, flag: &AtomicU32) {
+        let mut stores = self.stores.lock();
+        if let Some(w) = stores.get_mut(&id) {
+            let reached = self.counter.load(Ordering::Relaxed) >= w.deadline;
+            flag.store(reached as u32, Ordering::Relaxed);
+            w.flags.push(Flag(flag));
+        }
+    }
+
+    /// Sets store `id`'s deadline `delta` epochs from now.
+    fn set_deadline(&self, id: u64, delta: u64) {
+        let mut stores = self.stores.lock();
+        if let Some(w) = stores.get_mut(&id) {
+            let now = self.counter.load(Ordering::Relaxed);
+            w.deadline = now.saturating_add(delta);
+            w.raise(now >= w.deadline);
+        }
+    }
+}
 
 /// What the epoch deadline callback wants once the deadline is reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +111,8 @@ pub(crate) type EpochCallback<T> = Box<dyn FnMut(&mut T) -> Result<UpdateDeadlin
 impl<T> Store<T> {
     /// Sets the deadline `delta` epochs after the engine's current epoch.
     pub fn set_epoch_deadline(&mut self, delta: u64) {
-        set_deadline(&self.inner.objects, delta);
+        let objs = &self.inner.objects;
+        objs.engine.epoch().set_deadline(objs.id, delta);
     }
 
     /// Calls `callback` with the store's data whenever running code finds
@@ -48,13 +131,6 @@ impl<T> Store<T> {
     pub fn epoch_deadline_trap(&mut self) {
         self.inner.epoch_callback = None;
     }
-}
-
-fn set_deadline(objs: &StoreObjects, delta: u64) {
-    let current = objs.engine.epoch().load(Ordering::Relaxed);
-    // SAFETY: the store's context, which only this store's (running or
-    // not) thread writes.
-    unsafe { (*objs.vm_store()).epoch_deadline = current.saturating_add(delta) };
 }
 
 /// What the store's callback says, if it has one.
@@ -78,10 +154,11 @@ pub(crate) unsafe extern "C" fn interrupt(vmctx: *mut VMContext) -> u32 {
     // SAFETY: tiers pass a live instance, whose store context points at
     // the store's objects.
     let objs = unsafe { &*((*(*vmctx).store).runtime as *const StoreObjects) };
+    // Not under the epoch's lock: the callback may advance the epoch.
     match objs.hooks.epoch_reached() {
         None | Some(Ok(UpdateDeadline::Interrupt)) => trap::raise(TrapCode::Interrupt),
         Some(Ok(UpdateDeadline::Continue(delta))) => {
-            set_deadline(objs, delta);
+            objs.engine.epoch().set_deadline(objs.id, delta);
             0
         }
         Some(Err(e)) => trap::raise_host(Box::new(e)),

@@ -16,7 +16,7 @@ use crate::store::Stored;
 use crate::table::TableInstance;
 use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
 use crate::{Result, Table, Trap, TypedFunc, ValType};
-use std::sync::atomic::AtomicPtr;
+use std::sync::atomic::{AtomicPtr, AtomicU32};
 use tandem_vm::{
     Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, ValRaw,
 };
@@ -231,6 +231,7 @@ pub(crate) fn instantiate(
             builtins: &BUILTINS,
             interp: inner.code.interp_state(),
             runtime: std::ptr::null_mut(),
+            epoch_flag: AtomicU32::new(0),
         },
         module: module.clone(),
         handle,
@@ -359,6 +360,10 @@ pub(crate) fn instantiate(
     data.vmctx.elems = data.elems.as_mut_ptr();
     data.vmctx.data = data.data.as_mut_ptr();
     objs.push_instance(data);
+    if objs.engine.config().epoch_interruption {
+        let flag = &objs.instance(handle).vmctx.epoch_flag;
+        objs.engine.epoch().add_instance(objs.id, flag);
+    }
 
     // Element segments, then data segments, in order.
     for (i, seg) in inner.elems.iter().enumerate() {

@@ -45,6 +45,15 @@ pub struct StoreObjects {
     pub(crate) hooks: Hooks,
 }
 
+impl Drop for StoreObjects {
+    /// Before the instances (and their epoch flags) go.
+    fn drop(&mut self) {
+        if self.engine.config().epoch_interruption {
+            self.engine.epoch().forget(self.id);
+        }
+    }
+}
+
 impl StoreObjects {
     /// Checks the store's limiter lets it take `instances`, `tables` and
     /// `memories` more.
@@ -264,8 +273,6 @@ impl<T> Store<T> {
                     vm_store: Box::new(UnsafeCell::new(VMStoreContext {
                         stack_limit: 0,
                         fuel: 0,
-                        epoch: engine.epoch(),
-                        epoch_deadline: 0,
                         runtime: std::ptr::null_mut(),
                     })),
                     hooks: Hooks {
@@ -284,6 +291,9 @@ impl<T> Store<T> {
         store.inner.objects.hooks.inner = inner.cast();
         let objects: *mut StoreObjects = &mut store.inner.objects;
         store.inner.objects.vm_store.get_mut().runtime = objects.cast();
+        if engine.config().epoch_interruption {
+            engine.epoch().watch(store.inner.objects.id);
+        }
         store
     }
     pub fn engine(&self) -> &Engine {

@@ -1410,7 +1410,7 @@ unsafe fn step<W: Exec>(
                     }
                 }
                 Op::Epoch => {
-                    if (*(*vmctx).store).epoch_reached() {
+                    if (*vmctx).epoch_reached() {
                         let status = interrupt(vmctx);
                         if status != 0 {
                             return status;

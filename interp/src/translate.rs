@@ -321,7 +321,7 @@ impl<'a> Translator<'a> {
             patches: Vec::new(),
             else_patch: None,
         });
-        t.start_block(true);
+        t.start_block(env.checks.epoch && env.makes_calls(func_index));
         let mut ops = body.get_operators_reader()?;
         while !t.ctrls.is_empty() {
             let op = ops.read()?;
@@ -349,11 +349,12 @@ impl<'a> Translator<'a> {
 
     /// Where code goes on after an operator that ended a block (see
     /// `tandem_vm::fuel`), or starts: the checks the engine wants there,
-    /// an epoch check at a function's entry and loop headers (`entry`)
-    /// and the new block's fuel, its cost filled in once its end is known.
-    fn start_block(&mut self, entry: bool) {
+    /// an epoch check at a loop header or a calling function's entry
+    /// (`epoch`) and the new block's fuel, its cost filled in once its end
+    /// is known.
+    fn start_block(&mut self, epoch: bool) {
         let checks = self.env.checks;
-        if checks.epoch && entry {
+        if checks.epoch && epoch {
             self.emit(Op::Epoch);
         }
         if checks.fuel {

@@ -241,7 +241,7 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         below: 0,
         end_reached: false,
     });
-    b.start_block(true);
+    b.start_block(env.checks.epoch && env.makes_calls(func_index));
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() {
         let op = ops.read()?;
@@ -556,12 +556,12 @@ impl Builder<'_> {
 
     /// Where code goes on after an operator that ended a block (see
     /// `tandem_vm::fuel`), or starts: the checks the engine wants there,
-    /// as the interpreter makes them: an epoch check at a function's entry
-    /// and loop headers (`entry`), and the new block's fuel, its cost
-    /// filled in once its end is known.
-    fn start_block(&mut self, entry: bool) {
+    /// as the interpreter makes them: an epoch check at a loop header or a
+    /// calling function's entry (`epoch`), and the new block's fuel, its
+    /// cost filled in once its end is known.
+    fn start_block(&mut self, epoch: bool) {
         let checks = self.env.checks;
-        if checks.epoch && entry {
+        if checks.epoch && epoch {
             self.push_inst(InstKind::CheckEpoch, &[]);
         }
         if checks.fuel {

@@ -35,9 +35,10 @@ pub struct ModuleEnv {
 /// at the same points; with neither, code carries no trace of them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Checks {
-    /// At every function entry and loop header: whether the engine's epoch
+    /// At every loop header, and the entry of every function that calls:
+    /// whether the engine's epoch
     /// has reached the store's deadline
-    /// ([`VMStoreContext::epoch_reached`](crate::VMStoreContext::epoch_reached)).
+    /// ([`VMContext::epoch_reached`](crate::VMContext::epoch_reached)).
     pub epoch: bool,
     /// At the start of every block: charge its [fuel](crate::fuel).
     pub fuel: bool,
@@ -64,6 +65,26 @@ impl ModuleEnv {
     /// The signature of function `func_index`.
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    /// Whether local function `func_index` calls anything: where it does
+    /// not, its entry needs no epoch check ([`Checks::epoch`]), since
+    /// code that neither calls nor loops ends soon, and its loops have
+    /// their own checks.
+    pub fn makes_calls(&self, func_index: u32) -> bool {
+        let Ok(mut ops) = self.body(func_index).get_operators_reader() else {
+            return true;
+        };
+        while !ops.eof() {
+            match ops.read() {
+                Ok(wasmparser::Operator::Call { .. } | wasmparser::Operator::CallIndirect { .. }) => {
+                    return true
+                }
+                Ok(_) => {}
+                Err(_) => return true,
+            }
+        }
+        false
     }
 
     /// The body of function `func_index`, which must not be imported.

@@ -23,15 +23,13 @@ pub const VMCTX_DATA: i32 = 56;
 pub const VMCTX_ELEMS: i32 = 64;
 /// [`VMContext::builtins`](crate::VMContext::builtins).
 pub const VMCTX_BUILTINS: i32 = 72;
+/// [`VMContext::epoch_flag`](crate::VMContext::epoch_flag).
+pub const VMCTX_EPOCH_FLAG: i32 = 96;
 
 /// [`VMStoreContext::stack_limit`](crate::VMStoreContext::stack_limit).
 pub const STORE_STACK_LIMIT: i32 = 0;
 /// [`VMStoreContext::fuel`](crate::VMStoreContext::fuel).
 pub const STORE_FUEL: i32 = 8;
-/// [`VMStoreContext::epoch`](crate::VMStoreContext::epoch).
-pub const STORE_EPOCH: i32 = 16;
-/// [`VMStoreContext::epoch_deadline`](crate::VMStoreContext::epoch_deadline).
-pub const STORE_EPOCH_DEADLINE: i32 = 24;
 
 /// [`VMMemory::base`](crate::VMMemory::base).
 pub const MEMORY_BASE: i32 = 0;
@@ -74,13 +72,9 @@ mod tests {
             (VMCTX_DATA, offset_of!(VMContext, data)),
             (VMCTX_ELEMS, offset_of!(VMContext, elems)),
             (VMCTX_BUILTINS, offset_of!(VMContext, builtins)),
+            (VMCTX_EPOCH_FLAG, offset_of!(VMContext, epoch_flag)),
             (STORE_STACK_LIMIT, offset_of!(VMStoreContext, stack_limit)),
             (STORE_FUEL, offset_of!(VMStoreContext, fuel)),
-            (STORE_EPOCH, offset_of!(VMStoreContext, epoch)),
-            (
-                STORE_EPOCH_DEADLINE,
-                offset_of!(VMStoreContext, epoch_deadline),
-            ),
             (MEMORY_BASE, offset_of!(VMMemory, base)),
             (MEMORY_LEN, offset_of!(VMMemory, len)),
             (TABLE_BASE, offset_of!(VMTable, base)),

@@ -9,7 +9,7 @@
 
 use crate::callconv::EntryPoints;
 use crate::{ArrayCallFn, RefRaw, ValRaw};
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 /// One function instance: the callee that its entrypoint-table slot names.
 ///
@@ -110,26 +110,10 @@ pub struct VMStoreContext {
     /// and traps with [`TrapCode::OutOfFuel`](crate::TrapCode) if that
     /// leaves it negative. Written by running code.
     pub fuel: i64,
-    /// The engine's epoch counter, which any thread may increment.
-    pub epoch: *const AtomicU64,
-    /// Where the engine checks epochs ([`Checks::epoch`](crate::Checks)),
-    /// code compares the counter with this at function entries and loop
-    /// headers, and calls [`Builtins::interrupt`](crate::Builtins) once
-    /// the counter has reached it.
-    pub epoch_deadline: u64,
     /// The runtime's view of the store; opaque to tiers.
     pub runtime: *mut (),
 }
 
-impl VMStoreContext {
-    /// Whether the epoch counter has reached the deadline.
-    #[inline(always)]
-    pub fn epoch_reached(&self) -> bool {
-        // SAFETY: `epoch` points at the counter of the engine that the
-        // store, and so this context, keeps alive.
-        unsafe { (*self.epoch).load(Ordering::Relaxed) >= self.epoch_deadline }
-    }
-}
 
 /// An instance, as code sees it. All arrays are indexed by the module's own
 /// index spaces (imports first).
@@ -159,9 +143,23 @@ pub struct VMContext {
     pub interp: *const (),
     /// The runtime's own view of the instance and its store; opaque to tiers.
     pub runtime: *mut (),
+    /// Non-zero once the store's epoch deadline is reached: set by the
+    /// thread that advances the engine's epoch past it, in every instance
+    /// of the store, so that a check is one compare with a field of the
+    /// context compiled code keeps in a register. Where the engine checks
+    /// epochs ([`Checks::epoch`](crate::Checks)), code tests it at function
+    /// entries and loop headers, and calls
+    /// [`Builtins::interrupt`](crate::Builtins) once it is set.
+    pub epoch_flag: AtomicU32,
 }
 
 impl VMContext {
+    /// Whether the store's epoch deadline is reached.
+    #[inline(always)]
+    pub fn epoch_reached(&self) -> bool {
+        self.epoch_flag.load(Ordering::Relaxed) != 0
+    }
+
     /// # Safety
     /// `index` must be a valid function index of the instance.
     #[inline(always)]

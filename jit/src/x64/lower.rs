@@ -1022,13 +1022,9 @@ impl Gen<'_> {
                 ok(self.a().jl(out));
             }
             InstKind::CheckEpoch => {
-                let a = &mut self.m.a;
-                ok(a.mov(rax, qword_ptr(r15 + VMCTX_STORE)));
-                ok(a.mov(rcx, qword_ptr(rax + STORE_EPOCH)));
-                ok(a.mov(rcx, qword_ptr(rcx)));
-                ok(a.cmp(rcx, qword_ptr(rax + STORE_EPOCH_DEADLINE)));
+                ok(self.a().cmp(byte_ptr(r15 + VMCTX_EPOCH_FLAG), 0));
                 let (slow, mut back) = (self.m.label(), self.m.label());
-                ok(self.a().jae(slow));
+                ok(self.a().jne(slow));
                 self.m.bind(&mut back);
                 self.epoch_checks.push((slow, back));
             }
