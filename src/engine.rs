@@ -1,10 +1,10 @@
 //! The engine: configuration shared by modules and stores, and the registry
 //! that gives every distinct signature one id across all modules.
 
+use crate::epoch::Epoch;
 use crate::{Error, FuncType, Result};
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use crate::epoch::Epoch;
 use std::sync::Arc;
 
 /// Which tier runs Wasm functions.

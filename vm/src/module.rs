@@ -77,9 +77,9 @@ impl ModuleEnv {
         };
         while !ops.eof() {
             match ops.read() {
-                Ok(wasmparser::Operator::Call { .. } | wasmparser::Operator::CallIndirect { .. }) => {
-                    return true
-                }
+                Ok(
+                    wasmparser::Operator::Call { .. } | wasmparser::Operator::CallIndirect { .. },
+                ) => return true,
                 Ok(_) => {}
                 Err(_) => return true,
             }

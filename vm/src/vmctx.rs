@@ -114,7 +114,6 @@ pub struct VMStoreContext {
     pub runtime: *mut (),
 }
 
-
 /// An instance, as code sees it. All arrays are indexed by the module's own
 /// index spaces (imports first).
 #[repr(C)]
