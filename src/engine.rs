@@ -109,7 +109,8 @@ impl Config {
         self.compile_threads = threads.max(1);
         self
     }
-    /// Makes code check, at every function entry and loop header, whether
+    /// Makes code check, at every loop header and at the entry of every
+    /// function that calls, whether
     /// the engine's epoch ([`Engine::increment_epoch`]) has reached the
     /// store's deadline ([`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline)),
     /// and then trap with [`TrapCode::Interrupt`](crate::TrapCode) or call
@@ -217,11 +218,12 @@ impl Engine {
     }
 
     /// Advances the engine's epoch by one: code running in any store whose
-    /// deadline that reaches stops at its next function entry or loop
-    /// header (with [`Config::epoch_interruption`]). Callable from any
-    /// thread, such as a timer's; it takes a lock the engine's stores take
-    /// only to set their deadlines, and raises the flags of the stores it
-    /// stops.
+    /// deadline that reaches stops at its next check (a loop header or a
+    /// calling function's entry; with [`Config::epoch_interruption`]).
+    /// Callable from any thread, such as a timer's; it takes the lock the
+    /// engine's stores take to set their deadlines and to record or forget
+    /// themselves and their instances, and raises the flags of the
+    /// instances of the stores it stops.
     pub fn increment_epoch(&self) {
         self.inner.epoch.increment();
     }

@@ -7,14 +7,15 @@
 //! engine records each store's deadline and its instances, and the thread
 //! that advances the epoch to a store's deadline raises a flag in each of
 //! its instances' contexts. Code in every tier tests that flag at every
-//! function entry and loop header (one compare with a field of the
+//! loop header and at the entry of every function that calls (code that
+//! does neither ends soon; one compare with a field of the
 //! context: comparing the counter itself with the deadline there cost
 //! loops measurably more), so a guest that loops or recurses forever meets
 //! a check soon after the deadline passes. There, the store's callback
 //! decides, or else the guest traps with [`TrapCode::Interrupt`].
 
 use crate::store::StoreInner;
-use crate::{Error, Result, Store, StoreObjects};
+use crate::{Result, Store, StoreObjects};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -38,8 +39,9 @@ struct Watcher {
 struct Flag(*const AtomicU32);
 
 // SAFETY: a flag is an atomic in an instance's context, which its store
-// keeps alive until it drops, and a store forgets its entry (under the
-// lock every use of the flags takes) before that.
+// keeps alive (and never borrows mutably once the flag is recorded) until
+// it drops, and a store forgets its entry (under the lock every use of the
+// flags takes) before that.
 unsafe impl Send for Flag {}
 
 impl Watcher {
@@ -162,12 +164,5 @@ pub(crate) unsafe extern "C" fn interrupt(vmctx: *mut VMContext) -> u32 {
             0
         }
         Some(Err(e)) => trap::raise_host(Box::new(e)),
-    }
-}
-
-impl Error {
-    /// Whether this is a trap with code `code` (an interrupt, say).
-    pub fn is_trap(&self, code: TrapCode) -> bool {
-        self.as_trap().is_some_and(|t| t.code() == code)
     }
 }

@@ -45,6 +45,11 @@ impl Error {
         Error::Host(message.into())
     }
 
+    /// Whether this is a trap with code `code` (an interrupt, say).
+    pub fn is_trap(&self, code: crate::TrapCode) -> bool {
+        self.as_trap().is_some_and(|t| t.code() == code)
+    }
+
     /// The trap, if this error is one.
     pub fn as_trap(&self) -> Option<&Trap> {
         match self {

@@ -186,6 +186,10 @@ pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw
     if status == 0 {
         Ok(())
     } else {
+        // A block that ran out of fuel left it below zero: none is left,
+        // whatever the next code costs (a block that costs nothing must
+        // not trap in one tier and not in the other).
+        objs.vm_store.get_mut().fuel = objs.vm_store.get_mut().fuel.max(0);
         Err(trap_error(objs, status))
     }
 }

@@ -385,7 +385,7 @@ pub(crate) fn instantiate(
                 dst.copy_from_slice(&items);
             }
         }
-        objs.instance_mut(handle).elems[i] = VMSegment::EMPTY;
+        drop_segment(objs.instance(handle).vmctx.elems, i);
     }
     for (i, seg) in inner.data.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
@@ -398,7 +398,7 @@ pub(crate) fn instantiate(
                 .and_then(|end| memory.bytes_mut().get_mut(offset..end))
                 .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
             dst.copy_from_slice(bytes);
-            objs.instance_mut(handle).data[i] = VMSegment::EMPTY;
+            drop_segment(objs.instance(handle).vmctx.data, i);
         }
     }
     if let Some(start) = inner.start {
@@ -406,6 +406,17 @@ pub(crate) fn instantiate(
         crate::func::call_raw(objs, f, &mut [])?;
     }
     Ok(handle)
+}
+
+/// Drops segment `i` of `segments` (the instance's element or data
+/// segments), as `elem.drop`/`data.drop` do: through the context, so that
+/// once pushed, the instance is never borrowed mutably (other threads
+/// write its epoch flag).
+fn drop_segment(segments: *mut VMSegment, i: usize) {
+    // SAFETY: `segments` points at the instance's segments, which live as
+    // long as it, and `i` is one of them; running code writes them the
+    // same way.
+    unsafe { *segments.add(i) = VMSegment::EMPTY };
 }
 
 fn trap(code: TrapCode) -> Error {

@@ -11,10 +11,12 @@
 use crate::store::{StoreInner, WithLimiter};
 use crate::{Error, Result, Store};
 
-/// The instances, tables and memories a store may hold by default, as in
-/// wasmtime.
+/// The instances a store with a limiter may hold unless it says (as in
+/// wasmtime; a store without one has no such limit).
 pub const DEFAULT_INSTANCE_LIMIT: usize = 10_000;
+/// The tables a store with a limiter may hold unless it says.
 pub const DEFAULT_TABLE_LIMIT: usize = 10_000;
+/// The memories a store with a limiter may hold unless it says.
 pub const DEFAULT_MEMORY_LIMIT: usize = 10_000;
 
 /// Decides how far a store's memories and tables may grow, and how many

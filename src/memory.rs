@@ -48,6 +48,14 @@ impl MemoryInstance {
             rustix::mm::mprotect(base.cast(), RESERVATION, rustix::mm::MprotectFlags::empty())
                 .map_err(|e| Error::Limit(format!("cannot protect linear memory: {e}")))?;
         }
+        let bytes = |pages: u64| pages as usize * PAGE_SIZE;
+        let max = ty.max.map(|m| bytes(m.min(MAX_PAGES)));
+        if !hooks.memory_growing(0, bytes(ty.min), max) {
+            return Err(Error::Limit(format!(
+                "a memory of {} pages is more than the store's limiter allows",
+                ty.min
+            )));
+        }
         let mut mem = Box::new(MemoryInstance {
             vm: VMMemory { base, len: 0 },
             map,
@@ -55,12 +63,8 @@ impl MemoryInstance {
             ty,
             hooks,
         });
-        if mem.grow(ty.min).is_none() {
-            return Err(Error::Limit(format!(
-                "a memory of {} pages is more than the store's limiter allows",
-                ty.min
-            )));
-        }
+        mem.resize(ty.min)
+            .map_err(|e| Error::Limit(format!("cannot make linear memory accessible: {e}")))?;
         Ok(mem)
     }
 
@@ -79,20 +83,28 @@ impl MemoryInstance {
             if !self.hooks.memory_growing(self.vm.len, bytes(new), max) {
                 return None;
             }
-            let new_len = new as usize * PAGE_SIZE;
+            self.resize(new).ok()?;
+        }
+        Some(old)
+    }
+
+    /// Makes the first `pages` pages (at least the current ones, at most
+    /// the maximum) accessible.
+    fn resize(&mut self, pages: u64) -> rustix::io::Result<()> {
+        let new_len = pages as usize * PAGE_SIZE;
+        if new_len > self.vm.len {
             // SAFETY: [len, new_len) lies inside our reservation (new ≤ 4 GiB).
             unsafe {
                 rustix::mm::mprotect(
                     self.vm.base.add(self.vm.len).cast(),
                     new_len - self.vm.len,
                     rustix::mm::MprotectFlags::READ | rustix::mm::MprotectFlags::WRITE,
-                )
-                .ok()?;
+                )?;
             }
             self.vm.len = new_len;
         }
-        self.ty.min = new;
-        Some(old)
+        self.ty.min = pages;
+        Ok(())
     }
 
     pub fn bytes(&self) -> &[u8] {

@@ -181,7 +181,7 @@ accessors! {
     memories: Memory => Box<MemoryInstance>, get memory, get_mut memory_mut, push push_memory;
     tables: Table => Box<TableInstance>, get table, get_mut table_mut, push push_table;
     globals: Global => Box<GlobalInstance>, get global, get_mut global_mut, push push_global;
-    instances: Instance => Box<InstanceData>, get instance, get_mut instance_mut, push push_instance;
+    instances: Instance => Box<InstanceData>, get instance, push push_instance;
     externs: ExternRef => Box<dyn Any + Send + Sync>, get extern_data, push push_extern;
 }
 

@@ -23,6 +23,8 @@ const WAT: &str = r#"(module
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $i))
+  ;; Nothing to pay for.
+  (func (export "free") (nop))
   ;; Three operators that cost 1 each.
   (func (export "three") (result i32) (i32.add (i32.const 1) (i32.const 2)))
   ;; Grows memory by `pages`, then goes on using the memory it has.
@@ -161,6 +163,9 @@ fn fuel_stops_an_endless_loop_and_endless_recursion() {
         store.set_fuel(100_000).unwrap();
         expect_trap(spin.call(&mut store, ()), TrapCode::OutOfFuel, mode);
         assert_eq!(store.get_fuel().unwrap(), 0, "{mode}");
+        // Without fuel, code that costs nothing still runs, in every tier.
+        let free = i.get_typed_func::<(), ()>(&store, "free").unwrap();
+        free.call(&mut store, ()).unwrap();
         // Each call costs 1: far fewer frames than the stack holds.
         let recurse = i.get_typed_func::<(), ()>(&store, "recurse").unwrap();
         store.set_fuel(1000).unwrap();

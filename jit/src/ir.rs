@@ -207,7 +207,7 @@ pub enum InstKind {
     },
     Builtin(Builtin, Vec<Value>),
     /// Starts a block of code: charges its fuel (`tandem_vm::fuel`) and
-    /// traps if that leaves none.
+    /// traps if that leaves it below zero. Emits nothing for a cost of 0.
     Fuel(u64),
     /// At a function's entry and loop headers: asks the runtime what to
     /// do once the store's epoch deadline is reached (an out-of-line call
