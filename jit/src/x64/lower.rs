@@ -606,17 +606,21 @@ impl Gen<'_> {
             return;
         };
         self.m.bind(&mut label);
+        let unwinder = tandem_vm::unwind::trap_in_compiled_code;
+        self.unwind(edx, unwinder as *const () as u64);
+    }
+
+    /// Leaves the function for the innermost landing, calling `unwinder`
+    /// (`fn(status, pc, fp) -> !`) with the trap status in `status`.
+    fn unwind(&mut self, status: AsmRegister32, unwinder: u64) {
         let a = &mut self.m.a;
-        ok(a.mov(edi, edx));
+        ok(a.mov(edi, status));
         let mut here = a.create_label();
         ok(a.set_label(&mut here));
         ok(a.lea(rsi, ptr(here)));
         ok(a.mov(rdx, rbp));
         ok(a.and(rsp, -16));
-        ok(a.mov(
-            rax,
-            tandem_vm::unwind::trap_in_compiled_code as *const () as u64,
-        ));
+        ok(a.mov(rax, unwinder));
         ok(a.call(rax));
     }
 
@@ -1076,18 +1080,8 @@ impl Gen<'_> {
         }
         ok(a.ret());
         self.m.bind(&mut trapped);
-        let a = &mut self.m.a;
-        ok(a.mov(edi, eax));
-        let mut here = a.create_label();
-        ok(a.set_label(&mut here));
-        ok(a.lea(rsi, ptr(here)));
-        ok(a.mov(rdx, rbp));
-        ok(a.and(rsp, -16));
-        ok(a.mov(
-            rax,
-            tandem_vm::unwind::raised_in_compiled_code as *const () as u64,
-        ));
-        ok(a.call(rax));
+        let unwinder = tandem_vm::unwind::raised_in_compiled_code;
+        self.unwind(eax, unwinder as *const () as u64);
     }
 
     fn load_const(&mut self, d: Gpr, bits: u64) {
