@@ -86,6 +86,8 @@ pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
         folded,
         builtin_trap: None,
         epoch_checks: Vec::new(),
+        near_check: None,
+        epoch_shared: None,
         dest: Vec::new(),
         out_ret_area: 0,
         zf_of: None,
@@ -303,8 +305,15 @@ struct Gen<'a> {
     folded: Vec<bool>,
     /// Where a builtin that returned a trap status goes (made on first use).
     builtin_trap: Option<CodeLabel>,
-    /// Per epoch check, where its slow path starts and where it goes back.
+    /// Per epoch check whose slow path starts at the end, where that
+    /// starts and where it goes back.
     epoch_checks: Vec<(CodeLabel, CodeLabel)>,
+    /// The slow path of the epoch check the block being emitted starts
+    /// with, emitted just before it (see `starts_with_check`), and where
+    /// it goes back.
+    near_check: Option<(CodeLabel, CodeLabel)>,
+    /// The slow path every epoch check of the function goes through.
+    epoch_shared: Option<CodeLabel>,
     /// The callee-saved registers the prologue saves, in push order.
     saved: Vec<Gpr>,
     /// Where a jump to each block goes (itself, or past empty blocks).
@@ -588,7 +597,21 @@ impl Gen<'_> {
             let l = self.label_of(Block(0));
             ok(self.a().jmp(l));
         }
+        // A block after the first that starts with an epoch check (a loop
+        // header) has the check's slow path just before it, which nothing
+        // falls into: the check's branch to it is short, so the loop
+        // carries 7 bytes for it, not 11.
+        let starts_with_check = |b: Block| {
+            let first = f.block(b).insts.first();
+            first.is_some_and(|&i| f.inst(i).kind == InstKind::CheckEpoch)
+        };
         for (k, &b) in emitted.iter().enumerate() {
+            if k > 0 && starts_with_check(b) {
+                let (mut slow, back) = (self.m.label(), self.m.label());
+                self.m.bind(&mut slow);
+                self.epoch_slow_path(back);
+                self.near_check = Some((slow, back));
+            }
             let mut label = self.labels[b.0 as usize];
             self.m.bind(&mut label);
             self.labels[b.0 as usize] = label;
@@ -596,7 +619,7 @@ impl Gen<'_> {
                 self.inst(i);
             }
             let next = emitted.get(k + 1).copied();
-            self.terminator(b, next);
+            self.terminator(b, next.filter(|&n| !starts_with_check(n)));
         }
 
         self.epoch_slow_paths();
@@ -1027,12 +1050,31 @@ impl Gen<'_> {
             }
             InstKind::CheckEpoch => {
                 ok(self.a().cmp(byte_ptr(r15 + VMCTX_EPOCH_FLAG), 0));
-                let (slow, mut back) = (self.m.label(), self.m.label());
+                let (slow, mut back) = match self.near_check.take() {
+                    Some(near) => near,
+                    None => {
+                        let far = (self.m.label(), self.m.label());
+                        self.epoch_checks.push(far);
+                        far
+                    }
+                };
                 ok(self.a().jne(slow));
                 self.m.bind(&mut back);
-                self.epoch_checks.push((slow, back));
             }
         }
+    }
+
+    /// One epoch check's slow path: pushes where it goes back to and jumps
+    /// to the shared path (see `epoch_slow_paths`).
+    fn epoch_slow_path(&mut self, back: CodeLabel) {
+        let shared = match self.epoch_shared {
+            Some(l) => l,
+            None => *self.epoch_shared.insert(self.m.label()),
+        };
+        let a = &mut self.m.a;
+        ok(a.lea(rax, ptr(back)));
+        ok(a.push(rax));
+        ok(a.jmp(shared));
     }
 
     /// The out-of-line halves of the function's epoch checks: each pushes
@@ -1041,17 +1083,13 @@ impl Gen<'_> {
     /// a check costs its values no registers) and returns there, or
     /// continues the trap the runtime raised.
     fn epoch_slow_paths(&mut self) {
-        if self.epoch_checks.is_empty() {
-            return;
-        }
-        let mut shared = self.m.label();
         for (mut slow, back) in std::mem::take(&mut self.epoch_checks) {
             self.m.bind(&mut slow);
-            let a = &mut self.m.a;
-            ok(a.lea(rax, ptr(back)));
-            ok(a.push(rax));
-            ok(a.jmp(shared));
+            self.epoch_slow_path(back);
         }
+        let Some(mut shared) = self.epoch_shared else {
+            return;
+        };
         self.m.bind(&mut shared);
         // The pushed address and these five keep `rsp` 16-byte aligned, as
         // it is in the body.
