@@ -209,26 +209,27 @@ unsafe extern "sysv64" fn ref_func(
     done(Ok((*vmctx).func(f as u32) as u64))
 }
 
-/// The function implementing `b`, and its two immediates.
-pub fn entry(b: Builtin) -> (usize, u32, u32) {
-    let (f, a, c): (BuiltinFn, u32, u32) = match b {
-        Builtin::MemorySize(m) => (memory_size, m, 0),
-        Builtin::MemoryGrow(m) => (memory_grow, m, 0),
-        Builtin::MemoryFill(m) => (memory_fill, m, 0),
-        Builtin::MemoryCopy(d, s) => (memory_copy, d, s),
-        Builtin::MemoryInit(m, seg) => (memory_init, m, seg),
-        Builtin::DataDrop(seg) => (data_drop, seg, 0),
-        Builtin::TableGet(t) => (table_get, t, 0),
-        Builtin::TableSet(t) => (table_set, t, 0),
-        Builtin::TableSize(t) => (table_size, t, 0),
-        Builtin::TableGrow(t) => (table_grow, t, 0),
-        Builtin::TableFill(t) => (table_fill, t, 0),
-        Builtin::TableCopy(d, s) => (table_copy, d, s),
-        Builtin::TableInit(t, seg) => (table_init, t, seg),
-        Builtin::ElemDrop(seg) => (elem_drop, seg, 0),
-        Builtin::RefFunc(f) => (ref_func, f, 0),
+/// The name and address of the function implementing `b`, and its two
+/// immediates.
+pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
+    let (name, f, a, c): (_, BuiltinFn, u32, u32) = match b {
+        Builtin::MemorySize(m) => ("memory_size", memory_size, m, 0),
+        Builtin::MemoryGrow(m) => ("memory_grow", memory_grow, m, 0),
+        Builtin::MemoryFill(m) => ("memory_fill", memory_fill, m, 0),
+        Builtin::MemoryCopy(d, s) => ("memory_copy", memory_copy, d, s),
+        Builtin::MemoryInit(m, seg) => ("memory_init", memory_init, m, seg),
+        Builtin::DataDrop(seg) => ("data_drop", data_drop, seg, 0),
+        Builtin::TableGet(t) => ("table_get", table_get, t, 0),
+        Builtin::TableSet(t) => ("table_set", table_set, t, 0),
+        Builtin::TableSize(t) => ("table_size", table_size, t, 0),
+        Builtin::TableGrow(t) => ("table_grow", table_grow, t, 0),
+        Builtin::TableFill(t) => ("table_fill", table_fill, t, 0),
+        Builtin::TableCopy(d, s) => ("table_copy", table_copy, d, s),
+        Builtin::TableInit(t, seg) => ("table_init", table_init, t, seg),
+        Builtin::ElemDrop(seg) => ("elem_drop", elem_drop, seg, 0),
+        Builtin::RefFunc(f) => ("ref_func", ref_func, f, 0),
     };
-    (f as usize, a, c)
+    (name, f as usize, a, c)
 }
 
 /// An epoch check found the deadline reached: the runtime's verdict (0,
@@ -282,18 +283,19 @@ extern "sysv64" fn sat_f64_u64(b: u64) -> u64 {
     f64::from_bits(b) as u64
 }
 
-/// The saturating conversion from a float (`src64`: f64) to an integer
-/// (`dst64`: i64), taking the float's bits in `rdi`.
-pub fn trunc_sat(signed: bool, src64: bool, dst64: bool) -> usize {
-    let f: extern "sysv64" fn(u64) -> u64 = match (signed, src64, dst64) {
-        (true, false, false) => sat_f32_i32,
-        (false, false, false) => sat_f32_u32,
-        (true, true, false) => sat_f64_i32,
-        (false, true, false) => sat_f64_u32,
-        (true, false, true) => sat_f32_i64,
-        (false, false, true) => sat_f32_u64,
-        (true, true, true) => sat_f64_i64,
-        (false, true, true) => sat_f64_u64,
+/// The name and address of the saturating conversion from a float
+/// (`src64`: f64) to an integer (`dst64`: i64), taking the float's bits
+/// in `rdi`.
+pub fn trunc_sat(signed: bool, src64: bool, dst64: bool) -> (&'static str, usize) {
+    let (name, f): (_, extern "sysv64" fn(u64) -> u64) = match (signed, src64, dst64) {
+        (true, false, false) => ("sat_f32_i32", sat_f32_i32),
+        (false, false, false) => ("sat_f32_u32", sat_f32_u32),
+        (true, true, false) => ("sat_f64_i32", sat_f64_i32),
+        (false, true, false) => ("sat_f64_u32", sat_f64_u32),
+        (true, false, true) => ("sat_f32_i64", sat_f32_i64),
+        (false, false, true) => ("sat_f32_u64", sat_f32_u64),
+        (true, true, true) => ("sat_f64_i64", sat_f64_i64),
+        (false, true, true) => ("sat_f64_u64", sat_f64_u64),
     };
-    f as usize
+    (name, f as usize)
 }

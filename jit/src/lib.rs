@@ -152,6 +152,8 @@ pub struct JitCode {
     code: CodeMemory,
     units: Vec<CompiledUnit>,
     stats: CodeStats,
+    /// The runtime functions the code calls by address, by name.
+    symbols: HashMap<u64, &'static str>,
 }
 
 /// Where one unit's code lies in its image.
@@ -194,7 +196,9 @@ impl JitCode {
         let mut compiled = Vec::new();
         let mut sigs = Vec::new();
         let mut wasm_bytes = 0;
+        let mut symbols = HashMap::new();
         for (&unit, (asm, sig)) in units.iter().zip(compile_units(env, units, threads)?) {
+            symbols.extend(asm.symbols.iter().copied());
             align(&mut code);
             let start = code.len();
             traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
@@ -296,6 +300,7 @@ impl JitCode {
             },
             code: mem,
             units: compiled,
+            symbols,
         })
     }
 
@@ -337,13 +342,18 @@ impl JitCode {
     }
 
     /// The `k`th unit's code as assembly text (iced's Intel syntax),
-    /// one line per instruction with its offset.
+    /// one line per instruction with its offset; the runtime functions it
+    /// calls by address appear by name.
     pub fn disassemble(&self, k: usize) -> String {
         use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
         let code = self.code_of(k);
         let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
-        let mut formatter = IntelFormatter::new();
-        formatter.options_mut().set_first_operand_char_index(8);
+        let names = Symbols(self.symbols.clone());
+        let mut formatter = IntelFormatter::with_options(Some(Box::new(names)), None);
+        let options = formatter.options_mut();
+        options.set_first_operand_char_index(8);
+        options.set_show_branch_size(false);
+        options.set_branch_leading_zeros(false);
         let mut out = String::new();
         let mut text = String::new();
         for instr in &mut decoder {
@@ -352,6 +362,23 @@ impl JitCode {
             out.push_str(&format!("  {:6x}  {text}\n", instr.ip()));
         }
         out
+    }
+}
+
+/// Names 64-bit immediates that are the addresses of runtime functions.
+struct Symbols(HashMap<u64, &'static str>);
+
+impl iced_x86::SymbolResolver for Symbols {
+    fn symbol(
+        &mut self,
+        _: &iced_x86::Instruction,
+        _: u32,
+        _: Option<u32>,
+        address: u64,
+        size: u32,
+    ) -> Option<iced_x86::SymbolResult<'_>> {
+        let name = self.0.get(&address).filter(|_| size == 8)?;
+        Some(iced_x86::SymbolResult::with_str(address, name))
     }
 }
 

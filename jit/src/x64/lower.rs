@@ -630,12 +630,12 @@ impl Gen<'_> {
         };
         self.m.bind(&mut label);
         let unwinder = tandem_vm::unwind::trap_in_compiled_code;
-        self.unwind(edx, unwinder as *const () as u64);
+        self.unwind(edx, "trap_in_compiled_code", unwinder as *const () as u64);
     }
 
     /// Leaves the function for the innermost landing, calling `unwinder`
     /// (`fn(status, pc, fp) -> !`) with the trap status in `status`.
-    fn unwind(&mut self, status: AsmRegister32, unwinder: u64) {
+    fn unwind(&mut self, status: AsmRegister32, name: &'static str, unwinder: u64) {
         let a = &mut self.m.a;
         ok(a.mov(edi, status));
         let mut here = a.create_label();
@@ -643,8 +643,7 @@ impl Gen<'_> {
         ok(a.lea(rsi, ptr(here)));
         ok(a.mov(rdx, rbp));
         ok(a.and(rsp, -16));
-        ok(a.mov(rax, unwinder));
-        ok(a.call(rax));
+        self.m.call_fn(name, unwinder);
     }
 
     fn epilogue(&mut self) {
@@ -1104,8 +1103,9 @@ impl Gen<'_> {
             ok(a.movdqu(xmmword_ptr(rsp + 16 * i), Xmm(i as u8).x()));
         }
         ok(a.mov(rdi, r15));
-        ok(a.mov(rax, builtins::interrupt as *const () as u64));
-        ok(a.call(rax));
+        self.m
+            .call_fn("interrupt", builtins::interrupt as *const () as u64);
+        let a = &mut self.m.a;
         ok(a.test(eax, eax));
         let mut trapped = a.create_label();
         ok(a.jne(trapped));
@@ -1119,7 +1119,7 @@ impl Gen<'_> {
         ok(a.ret());
         self.m.bind(&mut trapped);
         let unwinder = tandem_vm::unwind::raised_in_compiled_code;
-        self.unwind(eax, unwinder as *const () as u64);
+        self.unwind(eax, "raised_in_compiled_code", unwinder as *const () as u64);
     }
 
     fn load_const(&mut self, d: Gpr, bits: u64) {
@@ -1200,7 +1200,7 @@ impl Gen<'_> {
     /// A call to a runtime builtin: `fn(vmctx, imm_a, imm_b, x, y, z)`,
     /// returning a value in `rax` and a trap status in `rdx`.
     fn builtin(&mut self, b: Builtin, args: &[Value], result: Option<Value>) {
-        let (func, imm_a, imm_b) = builtins::entry(b);
+        let (name, func, imm_a, imm_b) = builtins::entry(b);
         let places = [Place::Gpr(RCX), Place::Gpr(R8), Place::Gpr(R9)];
         let moves = args
             .iter()
@@ -1212,10 +1212,9 @@ impl Gen<'_> {
         ok(a.mov(rdi, r15));
         ok(a.mov(rsi, imm_a as u64));
         ok(a.mov(rdx, imm_b as u64));
-        ok(a.mov(rax, func as u64));
-        ok(a.call(rax));
+        self.m.call_fn(name, func as u64);
         if builtins::may_trap(b) {
-            ok(a.test(rdx, rdx));
+            ok(self.a().test(rdx, rdx));
             let l = match self.builtin_trap {
                 Some(l) => l,
                 None => *self.builtin_trap.insert(self.m.label()),
@@ -1795,9 +1794,9 @@ impl Gen<'_> {
             UnOp::TruncSatS | UnOp::TruncSatU => {
                 let x = self.xmm(a, Xmm(15));
                 ok(self.a().movq(rdi, x.x()));
-                let f = builtins::trunc_sat(op == UnOp::TruncSatS, src.is_64(), dst.is_64());
-                ok(self.a().mov(rax, f as u64));
-                ok(self.a().call(rax));
+                let (name, f) =
+                    builtins::trunc_sat(op == UnOp::TruncSatS, src.is_64(), dst.is_64());
+                self.m.call_fn(name, f as u64);
                 self.store_gpr(v, RAX);
             }
         }

@@ -81,12 +81,17 @@ pub struct Masm {
     /// The instruction index a label was last bound at, so that two labels
     /// never share an instruction.
     last_bound: Option<usize>,
+    /// The runtime functions the code calls by address, by name.
+    symbols: Vec<(u64, &'static str)>,
 }
 
 /// Code assembled at offset 0, and the offsets of its trap sites.
 pub struct Assembled {
     pub code: Vec<u8>,
     pub traps: Vec<(u32, TrapCode)>,
+    /// The addresses of the runtime functions the code calls, with their
+    /// names, for disassembly.
+    pub symbols: Vec<(u64, &'static str)>,
 }
 
 /// iced reports errors only for programming mistakes in the code
@@ -108,7 +113,17 @@ impl Masm {
             trap_sites: Vec::new(),
             trap_labels: HashMap::new(),
             last_bound: None,
+            symbols: Vec::new(),
         }
+    }
+
+    /// Calls the runtime function `name` at `addr` through `rax`.
+    pub fn call_fn(&mut self, name: &'static str, addr: u64) {
+        if !self.symbols.contains(&(addr, name)) {
+            self.symbols.push((addr, name));
+        }
+        ok(self.a.mov(rax, addr));
+        ok(self.a.call(rax));
     }
 
     pub fn label(&mut self) -> CodeLabel {
@@ -281,7 +296,11 @@ impl Masm {
             .map(|&(i, code)| (offsets[i], code))
             .collect();
         traps.sort_by_key(|t| t.0);
-        Assembled { code, traps }
+        Assembled {
+            code,
+            traps,
+            symbols: self.symbols,
+        }
     }
 }
 

@@ -1,0 +1,21 @@
+;; direct calls: two register arguments and a used result; more int and float arguments than registers (stack-passed args)
+(module
+  (func $add2 (export "add2") (param $a i32) (param $b i32) (result i32)
+    (i32.add (local.get $a) (local.get $b)))
+  (func $caller (export "caller") (param $x i32) (result i32)
+    (i32.add (call $add2 (local.get $x) (i32.const 10)) (i32.const 1)))
+  (func $many (export "many")
+    (param $i0 i32) (param $i1 i32) (param $i2 i32) (param $i3 i32)
+    (param $i4 i32) (param $i5 i32) (param $i6 i32) (param $i7 i32)
+    (param $f0 f64) (param $f1 f64) (param $f2 f64) (param $f3 f64) (param $f4 f64)
+    (param $f5 f64) (param $f6 f64) (param $f7 f64) (param $f8 f64) (param $f9 f64)
+    (result f64)
+    (f64.add
+      (f64.convert_i32_s (i32.add (local.get $i0) (local.get $i7)))
+      (f64.add (local.get $f0) (local.get $f9))))
+  (func $call_many (export "call_many") (param $x i32) (param $y f64) (result f64)
+    (call $many
+      (local.get $x) (i32.const 1) (i32.const 2) (i32.const 3)
+      (i32.const 4) (i32.const 5) (i32.const 6) (local.get $x)
+      (local.get $y) (f64.const 1) (f64.const 2) (f64.const 3) (f64.const 4)
+      (f64.const 5) (f64.const 6) (f64.const 7) (f64.const 8) (local.get $y))))

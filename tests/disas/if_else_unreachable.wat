@@ -1,0 +1,15 @@
+;; if/else producing a value, a block result carried by br_if, and unreachable as a trap
+(module
+  (func $max (export "max") (param $a i32) (param $b i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $a) (local.get $b))
+      (then (local.get $b))
+      (else (local.get $a))))
+  (func $pick (export "pick") (param $a i32) (param $b i32) (result i32)
+    (block $b (result i32)
+      (br_if $b (i32.const 7) (i32.eqz (local.get $a)))
+      (drop)
+      (i32.add (local.get $a) (local.get $b))))
+  (func $check (export "check") (param $a i32) (result i32)
+    (if (i32.lt_s (local.get $a) (i32.const 0))
+      (then (unreachable)))
+    (local.get $a)))

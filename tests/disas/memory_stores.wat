@@ -1,0 +1,17 @@
+;; memory stores of every width, a store of a constant value, and a load at a constant address
+(module
+  (memory 1)
+  (func $stores_i32 (export "stores_i32") (param $p i32) (param $v i32)
+    (i32.store8 offset=1 (local.get $p) (local.get $v))
+    (i32.store16 offset=2 (local.get $p) (local.get $v))
+    (i32.store offset=4 (local.get $p) (local.get $v)))
+  (func $stores_i64 (export "stores_i64") (param $p i32) (param $v i64)
+    (i64.store8 offset=8 (local.get $p) (local.get $v))
+    (i64.store16 offset=10 (local.get $p) (local.get $v))
+    (i64.store32 offset=12 (local.get $p) (local.get $v))
+    (i64.store offset=16 (local.get $p) (local.get $v)))
+  (func $stores_misc (export "stores_misc") (param $p i32) (param $f f32) (param $d f64) (result i32)
+    (f32.store offset=24 (local.get $p) (local.get $f))
+    (f64.store offset=32 (local.get $p) (local.get $d))
+    (i32.store offset=40 (local.get $p) (i32.const 0x12345678))
+    (i32.load (i32.const 1024))))
