@@ -288,7 +288,7 @@ fn osr_entries_build_for_every_loop() {
                 passes::verify(&f).unwrap_or_else(|e| fail(&e));
                 passes::optimize(&mut f);
                 passes::verify(&f).unwrap_or_else(|e| fail(&format!("after the passes, {e}")));
-                x64::lower::compile(&f, env);
+                x64::compile(&f, env);
             };
             check(build::build(env, func), "its start");
             for loop_index in 0..count_loops(env, func) {

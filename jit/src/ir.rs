@@ -415,6 +415,30 @@ pub struct Function {
 }
 
 impl Function {
+    /// For tests of the passes over the control-flow graph: a function of
+    /// empty blocks whose terminators jump where `succ` says (none for a
+    /// return, one, two, or a table).
+    #[cfg(test)]
+    pub(crate) fn from_successors(succ: &[Vec<u32>]) -> Function {
+        let mut f = Function::default();
+        for _ in succ {
+            f.new_block();
+        }
+        let to = |b: u32| Target {
+            block: Block(b),
+            args: vec![],
+        };
+        for (b, s) in succ.iter().enumerate() {
+            f.blocks[b].term = match s[..] {
+                [] => Terminator::Return(vec![]),
+                [t] => Terminator::Jump(to(t)),
+                [t, e] => Terminator::Branch(Value(0), [to(t), to(e)]),
+                _ => Terminator::Table(Value(0), s.iter().map(|&t| to(t)).collect()),
+            };
+        }
+        f
+    }
+
     pub fn ty(&self, v: Value) -> Ty {
         self.types[v.0 as usize]
     }

@@ -5,13 +5,12 @@
 //!
 //! Compiled functions call each other through the native entry of their
 //! callee's `VMFunc` (see `tandem_vm::callconv`), so a later swap of that
-//! entry is seen by the next call; [`adapters`] connect the native
-//! convention with the array convention of the host and the interpreter.
+//! entry is seen by the next call; [`x64::trampolines`] connect the
+//! native convention with the array convention of the host and the interpreter.
 //! Traps in compiled code are recognised by their address in the code
 //! registry and unwound to the innermost array-call entry (see
 //! `tandem_vm::unwind`).
 
-pub mod adapters;
 pub mod build;
 pub mod builtins;
 pub mod code_memory;
@@ -30,6 +29,7 @@ use tandem_vm::code_registry::FuncRange;
 use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
 use x64::masm::{Assembled, Masm};
+use x64::trampolines;
 
 /// The JIT, as the runtime sees a tier.
 pub struct Jit {
@@ -95,7 +95,7 @@ impl Tier for Jit {
             return std::ptr::null();
         };
         let mut m = Masm::new();
-        adapters::native_to_array(&mut m, &params, &results);
+        trampolines::native_to_array(&mut m, &params, &results);
         let code = m.finish();
         let Ok(mem) = CodeMemory::new(&code.code, Vec::new(), Vec::new()) else {
             return std::ptr::null();
@@ -227,7 +227,7 @@ impl JitCode {
         // which name their trampolines.
         let trampoline = |sig: &Signature, target: Option<u64>| {
             let mut m = Masm::new();
-            adapters::array_to_native(&mut m, &sig.0, &sig.1, target);
+            trampolines::array_to_native(&mut m, &sig.0, &sig.1, target);
             m.finish().code
         };
         let mut sig_of: HashMap<&Signature, usize> = HashMap::new();
@@ -272,7 +272,7 @@ impl JitCode {
             }
             for (&(tramp, _), &at) in trampolines.iter().zip(&stub_offsets) {
                 let mut m = Masm::new();
-                adapters::array_entry_stub(&mut m, (base + tramp) as u64);
+                trampolines::array_entry_stub(&mut m, (base + tramp) as u64);
                 put(at, stub_len, m.finish().code);
             }
         })
@@ -325,7 +325,7 @@ impl JitCode {
         let f = &self.units[k];
         EntryPoints {
             // SAFETY: the stub at this address has the ArrayCallFn ABI
-            // (it jumps to `adapters::enter` with its trampoline).
+            // (it jumps to `trampolines::enter` with its trampoline).
             array_call: unsafe {
                 std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(self.code.addr(f.array))
             },
@@ -426,7 +426,7 @@ fn compile_unit(env: &ModuleEnv, unit: Unit) -> Result<(Assembled, Signature), T
     let entry = f.block(ir::Block(0));
     let params = entry.params.iter().map(|&p| f.ty(p)).collect();
     let sig = (params, f.results.clone());
-    Ok((x64::lower::compile(&f, env), sig))
+    Ok((x64::compile(&f, env), sig))
 }
 
 /// Compiles `units` on up to `threads` threads (units are independent
@@ -483,14 +483,14 @@ fn align(code: &mut Vec<u8>) {
     }
 }
 
-/// An address as high as mapped code gets: adapters assembled with it are
+/// An address as high as mapped code gets: trampolines assembled with it are
 /// as long as with any real one.
 const FAR: u64 = 0x7fff_ffff_f000;
 
 /// The size of an array-call stub: two `mov r64, imm64` and a `jmp`.
 fn stub_size() -> usize {
     let mut m = Masm::new();
-    adapters::array_entry_stub(&mut m, FAR);
+    trampolines::array_entry_stub(&mut m, FAR);
     m.finish().code.len()
 }
 

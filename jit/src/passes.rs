@@ -518,28 +518,6 @@ pub fn number_values(f: &mut Function) {
 mod tests {
     use super::*;
 
-    /// A function of empty blocks whose terminators jump where `succ`
-    /// says (none for a return, one, two, or a table).
-    fn cfg(succ: &[Vec<u32>]) -> Function {
-        let mut f = Function::default();
-        for _ in succ {
-            f.new_block();
-        }
-        let to = |b: u32| Target {
-            block: Block(b),
-            args: vec![],
-        };
-        for (b, s) in succ.iter().enumerate() {
-            f.blocks[b].term = match s[..] {
-                [] => Terminator::Return(vec![]),
-                [t] => Terminator::Jump(to(t)),
-                [t, e] => Terminator::Branch(Value(0), [to(t), to(e)]),
-                _ => Terminator::Table(Value(0), s.iter().map(|&t| to(t)).collect()),
-            };
-        }
-        f
-    }
-
     /// Dominator sets by the textbook data flow, then each block's
     /// immediate dominator: the strict dominator the others dominate.
     fn naive_idoms(succ: &[Vec<u32>]) -> Vec<u32> {
@@ -608,7 +586,7 @@ mod tests {
             let succ: Vec<Vec<u32>> = (0..n)
                 .map(|_| (0..rand(4)).map(|_| rand(n)).collect())
                 .collect();
-            let (idom, rpo) = dominators(&cfg(&succ));
+            let (idom, rpo) = dominators(&Function::from_successors(&succ));
             assert_eq!(idom, naive_idoms(&succ), "successors {succ:?}");
             let reachable = idom.iter().filter(|&&d| d != u32::MAX).count();
             assert_eq!(rpo.len(), reachable);

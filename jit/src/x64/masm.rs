@@ -1,37 +1,184 @@
-//! The seam between code generation and iced-x86: registers chosen at run
-//! time, labels, trap sites, and assembly into bytes with the offsets of
-//! the instructions that trap. Everything that encodes an instruction goes
-//! through iced's `CodeAssembler`; no byte is patched by hand.
+//! The macro assembler: the one seam between code generation and iced-x86.
+//!
+//! Lowering speaks in sized operations (`alu(op, dst, src, size)`, as
+//! Winch's `MacroAssembler` does), so it never picks an encoding by hand;
+//! registers come as [`Gpr`]/[`Xmm`] numbers and memory as [`Mem`]. The
+//! `CodeAssembler` stays private: every instruction goes through a method
+//! here, and no byte is patched by hand. [`Masm::finish`] assembles at
+//! offset 0 through [`relax`](super::relax), which sizes the branches.
 
+use super::regs::*;
 use iced_x86::code_asm::*;
-use iced_x86::{Code, Encoder, OpKind};
 use std::collections::HashMap;
 use tandem_vm::TrapCode;
 
-/// A general-purpose register, by its hardware number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Gpr(pub u8);
+pub use super::relax::Assembled;
 
-/// An SSE register, by its number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Xmm(pub u8);
+/// An operation's width: of an integer operation, of a memory access, or
+/// (`S32`/`S64`) of a scalar float operation (single or double).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    S8,
+    S16,
+    S32,
+    S64,
+}
 
-pub const RAX: Gpr = Gpr(0);
-pub const RCX: Gpr = Gpr(1);
-pub const RDX: Gpr = Gpr(2);
-pub const RBX: Gpr = Gpr(3);
-pub const RSP: Gpr = Gpr(4);
-pub const RBP: Gpr = Gpr(5);
-pub const RSI: Gpr = Gpr(6);
-pub const RDI: Gpr = Gpr(7);
-pub const R8: Gpr = Gpr(8);
-pub const R9: Gpr = Gpr(9);
-pub const R10: Gpr = Gpr(10);
-pub const R11: Gpr = Gpr(11);
-pub const R12: Gpr = Gpr(12);
-pub const R13: Gpr = Gpr(13);
-pub const R14: Gpr = Gpr(14);
-pub const R15: Gpr = Gpr(15);
+impl Size {
+    /// 64 bits if `wide`, else 32.
+    pub fn of(wide: bool) -> Size {
+        if wide {
+            Size::S64
+        } else {
+            Size::S32
+        }
+    }
+}
+
+/// A memory operand: `[base + index * scale + disp]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mem {
+    base: Gpr,
+    index: Option<(Gpr, u32)>,
+    disp: i32,
+}
+
+impl Mem {
+    pub fn base(base: Gpr, disp: i32) -> Mem {
+        Mem {
+            base,
+            index: None,
+            disp,
+        }
+    }
+
+    pub fn indexed(base: Gpr, index: Gpr, scale: u32, disp: i32) -> Mem {
+        Mem {
+            base,
+            index: Some((index, scale)),
+            disp,
+        }
+    }
+
+    fn op(self) -> AsmMemoryOperand {
+        match self.index {
+            None => self.base.q() + self.disp,
+            Some((i, 1)) => self.base.q() + i.q() + self.disp,
+            Some((i, scale)) => self.base.q() + i.q() * scale + self.disp,
+        }
+    }
+
+    fn sized(self, size: Size) -> AsmMemoryOperand {
+        match size {
+            Size::S8 => byte_ptr(self.op()),
+            Size::S16 => word_ptr(self.op()),
+            Size::S32 => dword_ptr(self.op()),
+            Size::S64 => qword_ptr(self.op()),
+        }
+    }
+}
+
+/// A condition code, for `jcc`, `setcc` and `cmov`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cc {
+    E,
+    Ne,
+    L,
+    B,
+    G,
+    A,
+    Le,
+    Be,
+    Ge,
+    Ae,
+    /// Parity: an unordered float comparison.
+    P,
+    Np,
+    /// Sign.
+    S,
+}
+
+/// The opposite condition.
+impl std::ops::Not for Cc {
+    type Output = Cc;
+
+    fn not(self) -> Cc {
+        use Cc::*;
+        match self {
+            E => Ne,
+            Ne => E,
+            L => Ge,
+            Ge => L,
+            B => Ae,
+            Ae => B,
+            G => Le,
+            Le => G,
+            A => Be,
+            Be => A,
+            P => Np,
+            Np => P,
+            S => unreachable!("no branch tests for a clear sign"),
+        }
+    }
+}
+
+/// Two-operand integer operations with the same forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alu {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Cmp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift {
+    Shl,
+    Sar,
+    Shr,
+    Rol,
+    Ror,
+}
+
+/// Bit counts (`lzcnt` and `tzcnt` need LZCNT and BMI1, which the JIT
+/// requires).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Lzcnt,
+    Tzcnt,
+    Popcnt,
+}
+
+/// Scalar float operations `d = d op s` (`Sqrt`: `d = sqrt(s)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    Sqrt,
+}
+
+/// Bitwise operations on whole SSE registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bits {
+    And,
+    Or,
+    Xor,
+}
+
+/// A rounding mode of `roundss`/`roundsd` (inexact results not signalled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Round {
+    Nearest = 8,
+    Floor = 9,
+    Ceil = 10,
+    Trunc = 11,
+}
 
 const R64: [AsmRegister64; 16] = [
     rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15,
@@ -51,33 +198,42 @@ const XMMS: [AsmRegisterXmm; 16] = [
 ];
 
 impl Gpr {
-    pub fn q(self) -> AsmRegister64 {
+    fn q(self) -> AsmRegister64 {
         R64[self.0 as usize]
     }
-    pub fn d(self) -> AsmRegister32 {
+    fn d(self) -> AsmRegister32 {
         R32[self.0 as usize]
     }
-    pub fn w(self) -> AsmRegister16 {
+    fn w(self) -> AsmRegister16 {
         R16[self.0 as usize]
     }
-    pub fn b(self) -> AsmRegister8 {
+    fn b(self) -> AsmRegister8 {
         R8B[self.0 as usize]
     }
 }
 
 impl Xmm {
-    pub fn x(self) -> AsmRegisterXmm {
+    fn x(self) -> AsmRegisterXmm {
         XMMS[self.0 as usize]
     }
 }
 
-/// The assembler for one function or adapter.
+/// A label: a position in the code, bound once.
+pub type Label = CodeLabel;
+
+/// iced reports errors only for programming mistakes in the code
+/// generator (an operand combination that does not exist).
+fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
+    r.expect("the code generator built a valid instruction")
+}
+
+/// The assembler for one function or trampoline.
 pub struct Masm {
-    pub a: CodeAssembler,
+    a: CodeAssembler,
     /// `(instruction index, trap)` for each instruction that may trap.
     trap_sites: Vec<(usize, TrapCode)>,
     /// One out-of-line `ud2` per trap code, bound at the end.
-    trap_labels: HashMap<TrapCode, CodeLabel>,
+    trap_labels: HashMap<TrapCode, Label>,
     /// The instruction index a label was last bound at, so that two labels
     /// never share an instruction.
     last_bound: Option<usize>,
@@ -85,25 +241,33 @@ pub struct Masm {
     symbols: Vec<(u64, &'static str)>,
 }
 
-/// Code assembled at offset 0, and the offsets of its trap sites.
-pub struct Assembled {
-    pub code: Vec<u8>,
-    pub traps: Vec<(u32, TrapCode)>,
-    /// The addresses of the runtime functions the code calls, with their
-    /// names, for disassembly.
-    pub symbols: Vec<(u64, &'static str)>,
-}
-
-/// iced reports errors only for programming mistakes in the code
-/// generator (an operand combination that does not exist).
-pub fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
-    r.expect("the code generator built a valid instruction")
-}
-
 impl Default for Masm {
     fn default() -> Masm {
         Masm::new()
     }
+}
+
+/// Calls iced's method for an integer operation of 32 or 64 bits: `d`
+/// the sized register, then the other operands as given.
+macro_rules! wide {
+    ($size:expr, $a:ident . $op:ident ( $d:expr $(, $rest:expr)* )) => {
+        ok(match $size {
+            Size::S32 => $a.$op($d.d() $(, $rest)*),
+            Size::S64 => $a.$op($d.q() $(, $rest)*),
+            s => unreachable!("no {s:?} {}", stringify!($op)),
+        })
+    };
+}
+
+/// As [`wide!`], with a second register of the same size.
+macro_rules! wide2 {
+    ($size:expr, $a:ident . $op:ident ( $d:expr, $s:expr $(, $rest:expr)* )) => {
+        ok(match $size {
+            Size::S32 => $a.$op($d.d(), $s.d() $(, $rest)*),
+            Size::S64 => $a.$op($d.q(), $s.q() $(, $rest)*),
+            s => unreachable!("no {s:?} {}", stringify!($op)),
+        })
+    };
 }
 
 impl Masm {
@@ -117,27 +281,26 @@ impl Masm {
         }
     }
 
-    /// Calls the runtime function `name` at `addr` through `rax`.
-    pub fn call_fn(&mut self, name: &'static str, addr: u64) {
-        if !self.symbols.contains(&(addr, name)) {
-            self.symbols.push((addr, name));
-        }
-        ok(self.a.mov(rax, addr));
-        ok(self.a.call(rax));
-    }
+    // --- labels, traps, assembly ---
 
-    pub fn label(&mut self) -> CodeLabel {
+    pub fn label(&mut self) -> Label {
         self.a.create_label()
     }
 
     /// Binds `label` to the next instruction.
-    pub fn bind(&mut self, label: &mut CodeLabel) {
+    pub fn bind(&mut self, label: &mut Label) {
         let next = self.a.instructions().len();
         if self.last_bound == Some(next) {
             ok(self.a.nop());
         }
         ok(self.a.set_label(label));
         self.last_bound = Some(self.a.instructions().len());
+    }
+
+    /// How many instructions have been emitted: a position that changes
+    /// with every one.
+    pub fn position(&self) -> usize {
+        self.a.instructions().len()
     }
 
     /// Marks the next instruction as one that may trap with `code` (a
@@ -147,7 +310,7 @@ impl Masm {
     }
 
     /// The label of the out-of-line trap for `code`.
-    pub fn trap_label(&mut self, code: TrapCode) -> CodeLabel {
+    pub fn trap_label(&mut self, code: TrapCode) -> Label {
         if let Some(l) = self.trap_labels.get(&code) {
             return *l;
         }
@@ -157,17 +320,8 @@ impl Masm {
     }
 
     /// Emits the out-of-line traps and assembles everything at offset 0.
-    ///
-    /// iced's `BlockEncoder` boxes every instruction and encodes it twice;
-    /// for a function compiler that was a quarter of the compile time.
-    /// Here an instruction that refers to no label encodes the same
-    /// wherever it lands, so it is encoded once. The others (branches to
-    /// labels, and `rip`-relative operands naming one) are fixups: the
-    /// branches are sized (short where the distance fits a byte, grown
-    /// until nothing changes), then iced encodes each fixup at its final
-    /// address.
     pub fn finish(mut self) -> Assembled {
-        let mut traps: Vec<(TrapCode, CodeLabel)> = self.trap_labels.drain().collect();
+        let mut traps: Vec<(TrapCode, Label)> = self.trap_labels.drain().collect();
         traps.sort_by_key(|t| t.0 as u32);
         for (code, mut label) in traps {
             self.bind(&mut label);
@@ -175,182 +329,490 @@ impl Masm {
             ok(self.a.ud2());
         }
         let instrs = self.a.take_instructions();
-        let n = instrs.len();
+        super::relax::assemble(&instrs, &self.trap_sites, self.symbols)
+    }
 
-        // Pass 1: encode everything but fixups; `fixed[i]` is where
-        // instruction i starts in `body`.
-        let mut enc = ok(Encoder::try_with_capacity(64, n * 4));
-        let mut fixed = Vec::with_capacity(n + 1);
-        let mut fixups: Vec<Fixup> = Vec::new();
-        let mut max_label = 0;
-        let mut position = 0;
-        for (i, ins) in instrs.iter().enumerate() {
-            fixed.push(position);
-            max_label = max_label.max(ins.ip());
-            let (target, kind) = if ins.op0_kind() == OpKind::NearBranch64 {
-                let forms = BRANCH_FORMS
-                    .iter()
-                    .find(|f| f.0 == ins.code() || f.1 == ins.code())
-                    .expect("the code generator branches with jmp and jcc only");
-                let kind = FixupKind::Branch {
-                    forms: *forms,
-                    near: false,
-                };
-                (ins.near_branch64(), kind)
-            } else if ins.is_ip_rel_memory_operand() {
-                // A 32-bit displacement whatever the distance: the length
-                // is known now.
-                let mut probe = *ins;
-                probe.set_memory_displacement64(0);
-                let len = ok(Encoder::new(64).encode(&probe, 0)) as u32;
-                (ins.memory_displacement64(), FixupKind::RipRelative { len })
-            } else {
-                position += ok(enc.encode(ins, 0)) as u32;
-                continue;
-            };
-            max_label = max_label.max(target);
-            fixups.push(Fixup {
-                index: i as u32,
-                target: target as u32,
-                kind,
-            });
-        }
-        fixed.push(position);
-        let body = enc.take_buffer();
+    // --- integer moves ---
 
-        // Label ids become instruction indices.
-        let mut label_at = vec![u32::MAX; max_label as usize + 1];
-        for (i, ins) in instrs.iter().enumerate() {
-            if ins.ip() != 0 {
-                label_at[ins.ip() as usize] = i as u32;
-            }
-        }
-        for x in &mut fixups {
-            x.target = label_at[x.target as usize];
-        }
+    /// `dst = src`, 32-bit (zero-extending) or 64-bit.
+    pub fn mov(&mut self, dst: Gpr, src: Gpr, size: Size) {
+        let a = &mut self.a;
+        wide2!(size, a.mov(dst, src))
+    }
 
-        // Pass 2: size the branches. Growing one only moves others apart,
-        // so the loop ends; in case growth cascades through many rounds,
-        // the fourth round makes every branch still short near.
-        let mut offsets = vec![0u32; n + 1];
-        for round in 0.. {
-            let mut extra = 0;
-            let mut next = 0;
-            for (i, off) in offsets.iter_mut().enumerate() {
-                *off = fixed[i] + extra;
-                if next < fixups.len() && fixups[next].index as usize == i {
-                    extra += fixups[next].len();
-                    next += 1;
-                }
-            }
-            let mut grown = false;
-            for x in &mut fixups {
-                let end = offsets[x.index as usize] + x.len();
-                let rel = offsets[x.target as usize] as i64 - end as i64;
-                if let FixupKind::Branch {
-                    near: near @ false, ..
-                } = &mut x.kind
-                {
-                    if round >= 3 || i8::try_from(rel).is_err() {
-                        *near = true;
-                        grown = true;
-                    }
-                }
-            }
-            if !grown {
-                break;
-            }
-        }
-
-        // Pass 3: lay out the bytes, iced encoding each fixup at its final
-        // address.
-        let total = offsets[n] as usize;
-        let mut enc = ok(Encoder::try_with_capacity(64, 0));
-        enc.set_buffer(Vec::with_capacity(total));
-        let mut copied = 0;
-        for x in &fixups {
-            let i = x.index as usize;
-            let mut code = enc.take_buffer();
-            code.extend_from_slice(&body[fixed[copied] as usize..fixed[i] as usize]);
-            enc.set_buffer(code);
-            let mut ins = instrs[i];
-            let target = offsets[x.target as usize] as u64;
-            match x.kind {
-                FixupKind::Branch { forms, near } => {
-                    ins.set_code(if near { forms.1 } else { forms.0 });
-                    ins.set_near_branch64(target);
-                }
-                FixupKind::RipRelative { .. } => ins.set_memory_displacement64(target),
-            }
-            let len = ok(enc.encode(&ins, offsets[i] as u64));
-            assert_eq!(len as u32, x.len(), "a fixup encodes to its size");
-            copied = i + 1;
-        }
-        let mut code = enc.take_buffer();
-        code.extend_from_slice(&body[fixed[copied] as usize..]);
-        debug_assert_eq!(code.len(), total);
-
-        let mut traps: Vec<(u32, TrapCode)> = self
-            .trap_sites
-            .iter()
-            .map(|&(i, code)| (offsets[i], code))
-            .collect();
-        traps.sort_by_key(|t| t.0);
-        Assembled {
-            code,
-            traps,
-            symbols: self.symbols,
+    /// `dst = bits` in the shortest form: `xor` for 0, a 32-bit `mov`
+    /// (which zero-extends) where the upper half is 0.
+    pub fn mov_imm(&mut self, dst: Gpr, bits: u64) {
+        if bits == 0 {
+            ok(self.a.xor(dst.d(), dst.d()));
+        } else if bits <= u32::MAX as u64 {
+            ok(self.a.mov(dst.d(), bits as u32));
+        } else {
+            ok(self.a.mov(dst.q(), bits));
         }
     }
-}
 
-/// An instruction whose encoding depends on where a label lands.
-struct Fixup {
-    index: u32,
-    /// A label id until resolved, then the target's instruction index.
-    target: u32,
-    kind: FixupKind,
-}
+    /// `dst = imm` as a 32-bit `mov` (zero-extending; unlike
+    /// [`Self::mov_imm`], it leaves the flags alone and has one size).
+    pub fn mov_imm32(&mut self, dst: Gpr, imm: i32) {
+        ok(self.a.mov(dst.d(), imm));
+    }
 
-enum FixupKind {
-    /// `jmp` or `jcc` (its short and near forms), and whether it needs a
-    /// 32-bit displacement.
-    Branch { forms: (Code, Code), near: bool },
-    /// An instruction addressing the label `rip`-relative, and its length.
-    RipRelative { len: u32 },
-}
+    /// `dst = bits` as a 64-bit immediate whatever its value, so that the
+    /// instruction's length does not depend on it.
+    pub fn mov_imm64(&mut self, dst: Gpr, bits: u64) {
+        ok(self.a.mov(dst.q(), bits));
+    }
 
-impl Fixup {
-    /// Encoded size: `jmp` and `jcc` with an 8-bit displacement take two
-    /// bytes; with a 32-bit one, `jmp` takes five and `jcc` six.
-    fn len(&self) -> u32 {
-        match self.kind {
-            FixupKind::Branch { near: false, .. } => 2,
-            FixupKind::Branch { forms, near: true } if forms.0 == Code::Jmp_rel8_64 => 5,
-            FixupKind::Branch { near: true, .. } => 6,
-            FixupKind::RipRelative { len } => len,
+    /// `dst = [m]` of `size` (32 bits zero-extend).
+    pub fn load(&mut self, dst: Gpr, m: Mem, size: Size) {
+        let a = &mut self.a;
+        match size {
+            Size::S32 => ok(a.mov(dst.d(), dword_ptr(m.op()))),
+            Size::S64 => ok(a.mov(dst.q(), qword_ptr(m.op()))),
+            _ => unreachable!("narrow loads extend: load_extend"),
         }
     }
-}
 
-/// Each branch's short and near forms (iced's conversions between them
-/// need its instruction-info tables, which tandem does not otherwise use).
-const BRANCH_FORMS: [(Code, Code); 17] = [
-    (Code::Jmp_rel8_64, Code::Jmp_rel32_64),
-    (Code::Jo_rel8_64, Code::Jo_rel32_64),
-    (Code::Jno_rel8_64, Code::Jno_rel32_64),
-    (Code::Jb_rel8_64, Code::Jb_rel32_64),
-    (Code::Jae_rel8_64, Code::Jae_rel32_64),
-    (Code::Je_rel8_64, Code::Je_rel32_64),
-    (Code::Jne_rel8_64, Code::Jne_rel32_64),
-    (Code::Jbe_rel8_64, Code::Jbe_rel32_64),
-    (Code::Ja_rel8_64, Code::Ja_rel32_64),
-    (Code::Js_rel8_64, Code::Js_rel32_64),
-    (Code::Jns_rel8_64, Code::Jns_rel32_64),
-    (Code::Jp_rel8_64, Code::Jp_rel32_64),
-    (Code::Jnp_rel8_64, Code::Jnp_rel32_64),
-    (Code::Jl_rel8_64, Code::Jl_rel32_64),
-    (Code::Jge_rel8_64, Code::Jge_rel32_64),
-    (Code::Jle_rel8_64, Code::Jle_rel32_64),
-    (Code::Jg_rel8_64, Code::Jg_rel32_64),
-];
+    /// `dst = [m]`, `from` bits extended to `to` bits.
+    pub fn load_extend(&mut self, dst: Gpr, m: Mem, from: Size, to: Size, signed: bool) {
+        let a = &mut self.a;
+        let src = m.sized(from);
+        ok(match (from, signed, to) {
+            (Size::S8 | Size::S16, false, _) => a.movzx(dst.d(), src),
+            (Size::S8 | Size::S16, true, Size::S32) => a.movsx(dst.d(), src),
+            (Size::S8 | Size::S16, true, _) => a.movsx(dst.q(), src),
+            (Size::S32, false, _) => a.mov(dst.d(), src),
+            (Size::S32, true, _) => a.movsxd(dst.q(), src),
+            (Size::S64, ..) => a.mov(dst.q(), src),
+        })
+    }
+
+    /// `[m] = src` of `size`.
+    pub fn store(&mut self, m: Mem, src: Gpr, size: Size) {
+        let (a, dst) = (&mut self.a, m.sized(size));
+        ok(match size {
+            Size::S8 => a.mov(dst, src.b()),
+            Size::S16 => a.mov(dst, src.w()),
+            Size::S32 => a.mov(dst, src.d()),
+            Size::S64 => a.mov(dst, src.q()),
+        })
+    }
+
+    /// `[m] = imm` of `size` (64 bits: sign-extended).
+    pub fn store_imm(&mut self, m: Mem, imm: i32, size: Size) {
+        ok(self.a.mov(m.sized(size), imm));
+    }
+
+    /// `dst = src` of `from` bits extended to `to` bits (32-bit results
+    /// zero-extend to 64).
+    pub fn extend(&mut self, dst: Gpr, src: Gpr, from: Size, to: Size, signed: bool) {
+        let a = &mut self.a;
+        ok(match (from, signed, to) {
+            (Size::S32, false, _) => a.mov(dst.d(), src.d()),
+            (Size::S32, true, _) => a.movsxd(dst.q(), src.d()),
+            (Size::S8, true, Size::S32) => a.movsx(dst.d(), src.b()),
+            (Size::S8, true, _) => a.movsx(dst.q(), src.b()),
+            (Size::S16, true, Size::S32) => a.movsx(dst.d(), src.w()),
+            (Size::S16, true, _) => a.movsx(dst.q(), src.w()),
+            (Size::S8, false, _) => a.movzx(dst.d(), src.b()),
+            (Size::S16, false, _) => a.movzx(dst.d(), src.w()),
+            (Size::S64, ..) => a.mov(dst.q(), src.q()),
+        })
+    }
+
+    /// `dst = &m` (`size` is the result's: a 32-bit one is the low half).
+    pub fn lea(&mut self, dst: Gpr, m: Mem, size: Size) {
+        let a = &mut self.a;
+        let m = qword_ptr(m.op());
+        wide!(size, a.lea(dst, m))
+    }
+
+    /// `dst` = the address `label` is bound at.
+    pub fn lea_label(&mut self, dst: Gpr, label: Label) {
+        ok(self.a.lea(dst.q(), ptr(label)));
+    }
+
+    // --- integer arithmetic ---
+
+    /// `dst = dst op src` (`Cmp`: the flags of `dst - src`).
+    pub fn alu(&mut self, op: Alu, dst: Gpr, src: Gpr, size: Size) {
+        let a = &mut self.a;
+        match op {
+            Alu::Add => wide2!(size, a.add(dst, src)),
+            Alu::Sub => wide2!(size, a.sub(dst, src)),
+            Alu::And => wide2!(size, a.and(dst, src)),
+            Alu::Or => wide2!(size, a.or(dst, src)),
+            Alu::Xor => wide2!(size, a.xor(dst, src)),
+            Alu::Cmp => wide2!(size, a.cmp(dst, src)),
+        }
+    }
+
+    /// `dst = dst op imm` (64 bits: `imm` sign-extended).
+    pub fn alu_imm(&mut self, op: Alu, dst: Gpr, imm: i32, size: Size) {
+        let a = &mut self.a;
+        match op {
+            Alu::Add => wide!(size, a.add(dst, imm)),
+            Alu::Sub => wide!(size, a.sub(dst, imm)),
+            Alu::And => wide!(size, a.and(dst, imm)),
+            Alu::Or => wide!(size, a.or(dst, imm)),
+            Alu::Xor => wide!(size, a.xor(dst, imm)),
+            Alu::Cmp => wide!(size, a.cmp(dst, imm)),
+        }
+    }
+
+    /// `dst = dst op [m]`.
+    pub fn alu_load(&mut self, op: Alu, dst: Gpr, m: Mem, size: Size) {
+        let a = &mut self.a;
+        let m = m.sized(size);
+        match op {
+            Alu::Add => wide!(size, a.add(dst, m)),
+            Alu::Sub => wide!(size, a.sub(dst, m)),
+            Alu::And => wide!(size, a.and(dst, m)),
+            Alu::Or => wide!(size, a.or(dst, m)),
+            Alu::Xor => wide!(size, a.xor(dst, m)),
+            Alu::Cmp => wide!(size, a.cmp(dst, m)),
+        }
+    }
+
+    /// `[m] = [m] op src`.
+    pub fn alu_store(&mut self, op: Alu, m: Mem, src: Gpr, size: Size) {
+        let a = &mut self.a;
+        let m = m.sized(size);
+        ok(match (op, size) {
+            (Alu::Add, Size::S64) => a.add(m, src.q()),
+            (Alu::Sub, Size::S64) => a.sub(m, src.q()),
+            (Alu::Cmp, Size::S64) => a.cmp(m, src.q()),
+            _ => unreachable!("no use of {op:?} {size:?} into memory"),
+        })
+    }
+
+    /// `[m] = [m] op imm`.
+    pub fn alu_store_imm(&mut self, op: Alu, m: Mem, imm: i32, size: Size) {
+        let a = &mut self.a;
+        let m = m.sized(size);
+        ok(match op {
+            Alu::Add => a.add(m, imm),
+            Alu::Sub => a.sub(m, imm),
+            Alu::And => a.and(m, imm),
+            Alu::Or => a.or(m, imm),
+            Alu::Xor => a.xor(m, imm),
+            Alu::Cmp => a.cmp(m, imm),
+        })
+    }
+
+    /// The flags of `a & b`.
+    pub fn test(&mut self, a_: Gpr, b: Gpr, size: Size) {
+        let a = &mut self.a;
+        wide2!(size, a.test(a_, b))
+    }
+
+    /// `dst = dst * src`.
+    pub fn imul(&mut self, dst: Gpr, src: Gpr, size: Size) {
+        let a = &mut self.a;
+        wide2!(size, a.imul_2(dst, src))
+    }
+
+    /// `dst = src * imm`.
+    pub fn imul_imm(&mut self, dst: Gpr, src: Gpr, imm: i32, size: Size) {
+        let a = &mut self.a;
+        wide2!(size, a.imul_3(dst, src, imm))
+    }
+
+    /// `dst = dst op count` (the count masked to the width, as the
+    /// hardware does).
+    pub fn shift_imm(&mut self, op: Shift, dst: Gpr, count: i32, size: Size) {
+        let a = &mut self.a;
+        match op {
+            Shift::Shl => wide!(size, a.shl(dst, count)),
+            Shift::Sar => wide!(size, a.sar(dst, count)),
+            Shift::Shr => wide!(size, a.shr(dst, count)),
+            Shift::Rol => wide!(size, a.rol(dst, count)),
+            Shift::Ror => wide!(size, a.ror(dst, count)),
+        }
+    }
+
+    /// `dst = dst op cl`.
+    pub fn shift_cl(&mut self, op: Shift, dst: Gpr, size: Size) {
+        let a = &mut self.a;
+        match op {
+            Shift::Shl => wide!(size, a.shl(dst, cl)),
+            Shift::Sar => wide!(size, a.sar(dst, cl)),
+            Shift::Shr => wide!(size, a.shr(dst, cl)),
+            Shift::Rol => wide!(size, a.rol(dst, cl)),
+            Shift::Ror => wide!(size, a.ror(dst, cl)),
+        }
+    }
+
+    /// Sign-extends `rax` into `rdx` (`cdq`/`cqo`), for a signed division.
+    pub fn sign_extend_rax(&mut self, size: Size) {
+        ok(match size {
+            Size::S64 => self.a.cqo(),
+            _ => self.a.cdq(),
+        })
+    }
+
+    /// Divides `rdx:rax` by `divisor`: the quotient in `rax`, the
+    /// remainder in `rdx`.
+    pub fn div(&mut self, divisor: Gpr, signed: bool, size: Size) {
+        let a = &mut self.a;
+        if signed {
+            wide!(size, a.idiv(divisor))
+        } else {
+            wide!(size, a.div(divisor))
+        }
+    }
+
+    pub fn count(&mut self, op: Count, dst: Gpr, src: Gpr, size: Size) {
+        let a = &mut self.a;
+        match op {
+            Count::Lzcnt => wide2!(size, a.lzcnt(dst, src)),
+            Count::Tzcnt => wide2!(size, a.tzcnt(dst, src)),
+            Count::Popcnt => wide2!(size, a.popcnt(dst, src)),
+        }
+    }
+
+    /// Clears (`complement` false) or flips bit `bit` of `dst`.
+    pub fn bit(&mut self, dst: Gpr, bit: i32, complement: bool) {
+        ok(if complement {
+            self.a.btc(dst.q(), bit)
+        } else {
+            self.a.btr(dst.q(), bit)
+        });
+    }
+
+    /// `dst` (its low byte) = 1 if `cc` holds, else 0.
+    pub fn setcc(&mut self, cc: Cc, dst: Gpr) {
+        let a = &mut self.a;
+        let b = dst.b();
+        ok(match cc {
+            Cc::E => a.sete(b),
+            Cc::Ne => a.setne(b),
+            Cc::L => a.setl(b),
+            Cc::B => a.setb(b),
+            Cc::G => a.setg(b),
+            Cc::A => a.seta(b),
+            Cc::Le => a.setle(b),
+            Cc::Be => a.setbe(b),
+            Cc::Ge => a.setge(b),
+            Cc::Ae => a.setae(b),
+            Cc::P => a.setp(b),
+            Cc::Np => a.setnp(b),
+            Cc::S => a.sets(b),
+        })
+    }
+
+    /// `dst = src` (64 bits) if `cc` holds.
+    pub fn cmov(&mut self, cc: Cc, dst: Gpr, src: Gpr) {
+        let (a, d, s) = (&mut self.a, dst.q(), src.q());
+        ok(match cc {
+            Cc::E => a.cmove(d, s),
+            Cc::Ne => a.cmovne(d, s),
+            _ => unreachable!("select tests for zero only"),
+        })
+    }
+
+    /// `dst = dst op src` on the low bytes (combining two `setcc`s).
+    pub fn alu8(&mut self, op: Alu, dst: Gpr, src: Gpr) {
+        ok(match op {
+            Alu::And => self.a.and(dst.b(), src.b()),
+            Alu::Or => self.a.or(dst.b(), src.b()),
+            _ => unreachable!("no use of {op:?} on bytes"),
+        })
+    }
+
+    /// `dst = zero-extended low byte of src`.
+    pub fn zero_extend_byte(&mut self, dst: Gpr, src: Gpr) {
+        ok(self.a.movzx(dst.d(), src.b()));
+    }
+
+    // --- control ---
+
+    pub fn jmp(&mut self, label: Label) {
+        ok(self.a.jmp(label));
+    }
+
+    pub fn jmp_reg(&mut self, target: Gpr) {
+        ok(self.a.jmp(target.q()));
+    }
+
+    pub fn jcc(&mut self, cc: Cc, l: Label) {
+        let a = &mut self.a;
+        ok(match cc {
+            Cc::E => a.je(l),
+            Cc::Ne => a.jne(l),
+            Cc::L => a.jl(l),
+            Cc::B => a.jb(l),
+            Cc::G => a.jg(l),
+            Cc::A => a.ja(l),
+            Cc::Le => a.jle(l),
+            Cc::Be => a.jbe(l),
+            Cc::Ge => a.jge(l),
+            Cc::Ae => a.jae(l),
+            Cc::P => a.jp(l),
+            Cc::Np => a.jnp(l),
+            Cc::S => a.js(l),
+        })
+    }
+
+    pub fn call_reg(&mut self, target: Gpr) {
+        ok(self.a.call(target.q()));
+    }
+
+    /// Calls the address in `[m]`.
+    pub fn call_mem(&mut self, m: Mem) {
+        ok(self.a.call(qword_ptr(m.op())));
+    }
+
+    /// Calls the runtime function `name` at `addr` through `rax`.
+    pub fn call_fn(&mut self, name: &'static str, addr: u64) {
+        if !self.symbols.contains(&(addr, name)) {
+            self.symbols.push((addr, name));
+        }
+        ok(self.a.mov(rax, addr));
+        ok(self.a.call(rax));
+    }
+
+    pub fn push(&mut self, r: Gpr) {
+        ok(self.a.push(r.q()));
+    }
+
+    pub fn pop(&mut self, r: Gpr) {
+        ok(self.a.pop(r.q()));
+    }
+
+    /// `mov rsp, rbp; pop rbp`.
+    pub fn leave(&mut self) {
+        ok(self.a.leave());
+    }
+
+    pub fn ret(&mut self) {
+        ok(self.a.ret());
+    }
+
+    pub fn nop(&mut self) {
+        ok(self.a.nop());
+    }
+
+    // --- floats ---
+
+    pub fn movaps(&mut self, dst: Xmm, src: Xmm) {
+        ok(self.a.movaps(dst.x(), src.x()));
+    }
+
+    /// `dst = src`'s low 32 or 64 bits (zeroing the rest of `dst`).
+    pub fn gpr_to_xmm(&mut self, dst: Xmm, src: Gpr, size: Size) {
+        ok(match size {
+            Size::S64 => self.a.movq(dst.x(), src.q()),
+            _ => self.a.movd(dst.x(), src.d()),
+        });
+    }
+
+    /// `dst = src`'s low 32 (zero-extended) or 64 bits.
+    pub fn xmm_to_gpr(&mut self, dst: Gpr, src: Xmm, size: Size) {
+        ok(match size {
+            Size::S64 => self.a.movq(dst.q(), src.x()),
+            _ => self.a.movd(dst.d(), src.x()),
+        });
+    }
+
+    /// `dst = [m]`, a float of `size` (the rest of `dst` zeroed).
+    pub fn load_float(&mut self, dst: Xmm, m: Mem, size: Size) {
+        ok(match size {
+            Size::S64 => self.a.movsd_2(dst.x(), qword_ptr(m.op())),
+            _ => self.a.movss(dst.x(), dword_ptr(m.op())),
+        });
+    }
+
+    pub fn store_float(&mut self, m: Mem, src: Xmm, size: Size) {
+        ok(match size {
+            Size::S64 => self.a.movsd_2(qword_ptr(m.op()), src.x()),
+            _ => self.a.movss(dword_ptr(m.op()), src.x()),
+        });
+    }
+
+    /// `dst = [m]`, all 128 bits, unaligned.
+    pub fn load_v128(&mut self, dst: Xmm, m: Mem) {
+        ok(self.a.movdqu(dst.x(), xmmword_ptr(m.op())));
+    }
+
+    pub fn store_v128(&mut self, m: Mem, src: Xmm) {
+        ok(self.a.movdqu(xmmword_ptr(m.op()), src.x()));
+    }
+
+    /// `dst = dst op src` on all 128 bits.
+    pub fn bits(&mut self, op: Bits, dst: Xmm, src: Xmm) {
+        let (a, d, s) = (&mut self.a, dst.x(), src.x());
+        ok(match op {
+            Bits::And => a.andps(d, s),
+            Bits::Or => a.orps(d, s),
+            Bits::Xor => a.xorps(d, s),
+        });
+    }
+
+    /// `dst = dst op src` on the low float of `size`.
+    pub fn float(&mut self, op: FloatOp, dst: Xmm, src: Xmm, size: Size) {
+        let (a, d, s) = (&mut self.a, dst.x(), src.x());
+        ok(match (op, size == Size::S64) {
+            (FloatOp::Add, false) => a.addss(d, s),
+            (FloatOp::Add, true) => a.addsd(d, s),
+            (FloatOp::Sub, false) => a.subss(d, s),
+            (FloatOp::Sub, true) => a.subsd(d, s),
+            (FloatOp::Mul, false) => a.mulss(d, s),
+            (FloatOp::Mul, true) => a.mulsd(d, s),
+            (FloatOp::Div, false) => a.divss(d, s),
+            (FloatOp::Div, true) => a.divsd(d, s),
+            (FloatOp::Min, false) => a.minss(d, s),
+            (FloatOp::Min, true) => a.minsd(d, s),
+            (FloatOp::Max, false) => a.maxss(d, s),
+            (FloatOp::Max, true) => a.maxsd(d, s),
+            (FloatOp::Sqrt, false) => a.sqrtss(d, s),
+            (FloatOp::Sqrt, true) => a.sqrtsd(d, s),
+        });
+    }
+
+    /// The flags of comparing floats `a` and `b` (unordered: ZF, PF and
+    /// CF set).
+    pub fn ucomi(&mut self, a_: Xmm, b: Xmm, size: Size) {
+        ok(match size {
+            Size::S64 => self.a.ucomisd(a_.x(), b.x()),
+            _ => self.a.ucomiss(a_.x(), b.x()),
+        });
+    }
+
+    pub fn round(&mut self, dst: Xmm, src: Xmm, mode: Round, size: Size) {
+        let (a, d, s) = (&mut self.a, dst.x(), src.x());
+        ok(match size {
+            Size::S64 => a.roundsd(d, s, mode as u32),
+            _ => a.roundss(d, s, mode as u32),
+        });
+    }
+
+    /// `dst = src` converted to a float of `to` (from the other size).
+    pub fn float_to_float(&mut self, dst: Xmm, src: Xmm, to: Size) {
+        ok(match to {
+            Size::S64 => self.a.cvtss2sd(dst.x(), src.x()),
+            _ => self.a.cvtsd2ss(dst.x(), src.x()),
+        });
+    }
+
+    /// `dst` = signed integer `src` of `from` bits as a float of `to`.
+    pub fn int_to_float(&mut self, dst: Xmm, src: Gpr, from: Size, to: Size) {
+        let (a, d) = (&mut self.a, dst.x());
+        ok(match (from, to) {
+            (Size::S64, Size::S64) => a.cvtsi2sd(d, src.q()),
+            (Size::S64, _) => a.cvtsi2ss(d, src.q()),
+            (_, Size::S64) => a.cvtsi2sd(d, src.d()),
+            (_, _) => a.cvtsi2ss(d, src.d()),
+        });
+    }
+
+    /// `dst` (64 bits) = float `src` of `from` truncated toward zero
+    /// (`0x8000_0000_0000_0000` where out of range).
+    pub fn float_to_int(&mut self, dst: Gpr, src: Xmm, from: Size) {
+        ok(match from {
+            Size::S64 => self.a.cvttsd2si(dst.q(), src.x()),
+            _ => self.a.cvttss2si(dst.q(), src.x()),
+        });
+    }
+}

@@ -1,7 +1,37 @@
-//! The x86-64 backend: [`lower`] selects and emits instructions for the
-//! SSA form through the [`masm`] seam over iced-x86, in the registers that
-//! [`regalloc`] chose.
+//! The x86-64 backend. [`compile`] runs it on one function:
+//!
+//! 1. [`blockorder`] lays the blocks out;
+//! 2. [`analysis`] finds the values folded into their users (comparisons
+//!    into branches, constants into immediates);
+//! 3. [`regalloc`] gives every other value a register or a stack slot;
+//! 4. [`emit`] selects instructions, family by family, in the [`frame`]
+//!    the function needs, calling others by the convention in [`abi`];
+//! 5. [`masm`] hands them to iced-x86, and [`relax`] assembles them with
+//!    every branch as short as it can be.
+//!
+//! [`regs`] says which register plays which role; [`trampolines`] connect
+//! the native convention with the runtime's array convention.
 
-pub mod lower;
+pub mod abi;
+pub mod analysis;
+pub mod blockorder;
+mod emit;
+pub mod frame;
 pub mod masm;
 pub mod regalloc;
+pub mod regs;
+mod relax;
+pub mod trampolines;
+
+use crate::ir::Function;
+use masm::Assembled;
+use tandem_vm::ModuleEnv;
+
+/// Machine code for one function, at offset 0.
+pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
+    let order = blockorder::layout(f);
+    let folded = analysis::folded(f, &order);
+    let numbering = regalloc::number(f, &order);
+    let alloc = regalloc::allocate(f, &order, &numbering, &folded);
+    emit::emit(f, env, &order, folded, alloc)
+}

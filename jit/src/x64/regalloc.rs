@@ -9,7 +9,7 @@
 //! live through. A value live across a call gets a callee-saved register
 //! or a stack slot; stack slots are reused once their value is dead.
 
-use super::masm::*;
+use super::regs::*;
 use crate::ir::*;
 use crate::lists::Lists;
 use std::cmp::Reverse;
@@ -26,32 +26,30 @@ pub enum Loc {
     Slot(u32),
 }
 
-// `rax`, `rcx`, `rdx` and `r11` are the code generator's scratch
-// registers, `r14` holds memory 0's base and `r15` the VMContext.
-/// SSE registers handed out (all caller-saved); `xmm14`, `xmm15` are
-/// scratch.
-const XMM_POOL: [Loc; 14] = {
-    let mut pool = [Loc::None; 14];
+/// The allocatable registers of each kind, as locations (see
+/// [`super::regs`] for the others' roles).
+const XMM_POOL: [Loc; XMM_ALLOCATABLE.len()] = {
+    let mut pool = [Loc::None; XMM_ALLOCATABLE.len()];
     let mut i = 0;
-    while i < 14 {
-        pool[i] = Loc::Xmm(Xmm(i as u8));
+    while i < pool.len() {
+        pool[i] = Loc::Xmm(XMM_ALLOCATABLE[i]);
         i += 1;
     }
     pool
 };
-/// Integer registers for values that live across a call, and for others
-/// (caller-saved first, so the callee-saved ones stay for the former).
-const INT_ACROSS_CALLS: [Loc; 3] = [Loc::Gpr(RBX), Loc::Gpr(R12), Loc::Gpr(R13)];
-const INT_POOL: [Loc; 8] = [
-    Loc::Gpr(RSI),
-    Loc::Gpr(RDI),
-    Loc::Gpr(R8),
-    Loc::Gpr(R9),
-    Loc::Gpr(R10),
-    Loc::Gpr(RBX),
-    Loc::Gpr(R12),
-    Loc::Gpr(R13),
-];
+/// Integer registers for values that live across a call.
+const INT_ACROSS_CALLS: [Loc; CALLEE_SAVED.len()] = gprs(CALLEE_SAVED);
+const INT_POOL: [Loc; ALLOCATABLE.len()] = gprs(ALLOCATABLE);
+
+const fn gprs<const N: usize>(regs: [Gpr; N]) -> [Loc; N] {
+    let mut locs = [Loc::None; N];
+    let mut i = 0;
+    while i < N {
+        locs[i] = Loc::Gpr(regs[i]);
+        i += 1;
+    }
+    locs
+}
 
 impl Loc {
     /// The register's bit in a set of registers (none for the others).

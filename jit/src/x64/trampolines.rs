@@ -1,4 +1,5 @@
-//! Adapters between the two calling conventions, generated per signature.
+//! Trampolines between the two calling conventions, generated per
+//! signature.
 //!
 //! *Into* compiled code: a function's array-call entry is a stub that
 //! names its signature's trampoline and jumps to [`enter`], which checks
@@ -11,10 +12,10 @@
 //! calls the callee's array-call entry, and either loads the results or,
 //! on a trap status, continues the trap through the compiled frames.
 
+use super::abi::{self, arg_places, Place};
+use super::masm::*;
+use super::regs::*;
 use crate::ir::Ty;
-use crate::x64::lower::{arg_places, Place};
-use crate::x64::masm::*;
-use iced_x86::code_asm::*;
 use tandem_vm::fault::{self, Landing};
 use tandem_vm::offsets::{FUNC_ARRAY_CALL, FUNC_NATIVE_CALL};
 use tandem_vm::{callconv, trap, TrapCode, VMContext, VMFunc, ValRaw};
@@ -63,9 +64,9 @@ unsafe extern "C" fn enter(
 /// Emits the stub that is a compiled function's array-call entry for a
 /// signature whose trampoline is at `trampoline`.
 pub fn array_entry_stub(m: &mut Masm, trampoline: u64) {
-    ok(m.a.mov(rcx, trampoline));
-    ok(m.a.mov(rax, enter as *const () as u64));
-    ok(m.a.jmp(rax));
+    m.mov_imm64(RCX, trampoline);
+    m.mov_imm64(RAX, enter as *const () as u64);
+    m.jmp_reg(RAX);
 }
 
 /// Emits the trampoline `fn(*mut EnterArgs) -> u32` for a signature: it
@@ -75,62 +76,62 @@ pub fn array_entry_stub(m: &mut Masm, trampoline: u64) {
 pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Option<u64>) {
     let multi = results.len() > 1;
     let (places, stack) = arg_places(params, multi);
-    let a = &mut m.a;
-    ok(a.push(rbp));
-    ok(a.mov(rbp, rsp));
-    ok(a.push(rbx));
-    ok(a.push(r12));
-    ok(a.mov(rbx, rdi));
-    ok(a.mov(r12, qword_ptr(rbx + 16)));
+    // rbx: the EnterArgs; r12: the buffer of values.
+    m.push(RBP);
+    m.mov(RBP, RSP, Size::S64);
+    m.push(RBX);
+    m.push(R12);
+    m.mov(RBX, RDI, Size::S64);
+    m.load(R12, Mem::base(RBX, 16), Size::S64);
     let area = (8 * stack as i32 + 15) & !15;
     if area > 0 {
-        ok(a.sub(rsp, area));
+        m.alu_imm(Alu::Sub, RSP, area, Size::S64);
     }
     for (i, p) in places.iter().enumerate() {
-        let src = qword_ptr(r12 + 16 * i as i32);
+        let src = Mem::base(R12, 16 * i as i32);
         match *p {
-            Place::Gpr(r) => ok(a.mov(r.q(), src)),
-            Place::Xmm(x) => ok(a.movsd_2(x.x(), src)),
+            Place::Gpr(r) => m.load(r, src, Size::S64),
+            Place::Xmm(x) => m.load_float(x, src, Size::S64),
             Place::Mem(_, off) => {
-                ok(a.mov(rax, src));
-                ok(a.mov(qword_ptr(rsp + off), rax));
+                m.load(RAX, src, Size::S64);
+                m.store(Mem::base(RSP, off), RAX, Size::S64);
             }
         }
     }
     if multi {
         // The buffer is the return area: results land in their ValRaws.
-        ok(a.mov(rdx, r12));
+        m.mov(abi::RET_AREA, R12, Size::S64);
     }
-    ok(a.mov(rdi, qword_ptr(rbx)));
-    ok(a.mov(rsi, qword_ptr(rbx + 8)));
+    m.load(abi::CALLEE, Mem::base(RBX, 0), Size::S64);
+    m.load(abi::CALLER_VMCTX, Mem::base(RBX, 8), Size::S64);
     match target {
-        None => ok(a.call(qword_ptr(rdi + FUNC_NATIVE_CALL))),
+        None => m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL)),
         Some(addr) => {
-            ok(a.mov(rax, addr));
-            ok(a.call(rax));
+            m.mov_imm64(RAX, addr);
+            m.call_reg(RAX);
         }
     }
     if !multi {
         if let Some(&t) = results.first() {
             match t {
-                Ty::I32 | Ty::I64 => ok(a.mov(qword_ptr(r12), rax)),
+                Ty::I32 | Ty::I64 => m.store(Mem::base(R12, 0), RAX, Size::S64),
                 Ty::F32 => {
-                    ok(a.movd(eax, xmm0));
-                    ok(a.mov(qword_ptr(r12), rax));
+                    m.xmm_to_gpr(RAX, abi::FLOAT_RESULT, Size::S32);
+                    m.store(Mem::base(R12, 0), RAX, Size::S64);
                 }
-                Ty::F64 => ok(a.movsd_2(qword_ptr(r12), xmm0)),
+                Ty::F64 => m.store_float(Mem::base(R12, 0), abi::FLOAT_RESULT, Size::S64),
             }
         }
     }
     for i in 0..results.len() {
-        ok(a.mov(qword_ptr(r12 + (16 * i as i32 + 8)), 0));
+        m.store_imm(Mem::base(R12, 16 * i as i32 + 8), 0, Size::S64);
     }
-    ok(a.xor(eax, eax));
-    ok(a.lea(rsp, qword_ptr(rbp - 16)));
-    ok(a.pop(r12));
-    ok(a.pop(rbx));
-    ok(a.pop(rbp));
-    ok(a.ret());
+    m.alu(Alu::Xor, RAX, RAX, Size::S32);
+    m.lea(RSP, Mem::base(RBP, -16), Size::S64);
+    m.pop(R12);
+    m.pop(RBX);
+    m.pop(RBP);
+    m.ret();
 }
 
 /// Emits a native entry for a signature that calls the callee's array-call
@@ -139,60 +140,58 @@ pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
     let multi = results.len() > 1;
     let (places, _) = arg_places(params, multi);
     let n = params.len().max(results.len());
-    let a = &mut m.a;
-    ok(a.push(rbp));
-    ok(a.mov(rbp, rsp));
+    m.push(RBP);
+    m.mov(RBP, RSP, Size::S64);
     // [rbp - 8]: the return area; the buffer below, 16 bytes a value.
-    ok(a.sub(rsp, 16 + 16 * n as i32));
+    m.alu_imm(Alu::Sub, RSP, 16 + 16 * n as i32, Size::S64);
     if multi {
-        ok(a.mov(qword_ptr(rbp - 8), rdx));
+        m.store(Mem::base(RBP, -8), abi::RET_AREA, Size::S64);
     }
     for (i, (p, t)) in places.iter().zip(params).enumerate() {
-        let dst = qword_ptr(rsp + 16 * i as i32);
+        let dst = Mem::base(RSP, 16 * i as i32);
         match (*p, t) {
-            (Place::Gpr(r), _) => ok(a.mov(dst, r.q())),
+            (Place::Gpr(r), _) => m.store(dst, r, Size::S64),
             (Place::Xmm(x), Ty::F32) => {
-                ok(a.movd(eax, x.x()));
-                ok(a.mov(dst, rax));
+                m.xmm_to_gpr(RAX, x, Size::S32);
+                m.store(dst, RAX, Size::S64);
             }
-            (Place::Xmm(x), _) => ok(a.movsd_2(dst, x.x())),
+            (Place::Xmm(x), _) => m.store_float(dst, x, Size::S64),
             (Place::Mem(_, off), _) => {
-                ok(a.mov(rax, qword_ptr(rbp + (16 + off))));
-                ok(a.mov(dst, rax));
+                m.load(RAX, Mem::base(RBP, 16 + off), Size::S64);
+                m.store(dst, RAX, Size::S64);
             }
         }
-        ok(a.mov(qword_ptr(rsp + (16 * i as i32 + 8)), 0));
+        m.store_imm(Mem::base(RSP, 16 * i as i32 + 8), 0, Size::S64);
     }
     for i in params.len()..n {
-        ok(a.xor(eax, eax));
-        ok(a.mov(qword_ptr(rsp + 16 * i as i32), rax));
-        ok(a.mov(qword_ptr(rsp + (16 * i as i32 + 8)), rax));
+        m.alu(Alu::Xor, RAX, RAX, Size::S32);
+        m.store(Mem::base(RSP, 16 * i as i32), RAX, Size::S64);
+        m.store(Mem::base(RSP, 16 * i as i32 + 8), RAX, Size::S64);
     }
-    ok(a.mov(rdx, rsp));
-    ok(a.call(qword_ptr(rdi + FUNC_ARRAY_CALL)));
-    ok(a.test(eax, eax));
-    let mut trapped = a.create_label();
-    ok(a.jne(trapped));
+    m.mov(RDX, RSP, Size::S64);
+    m.call_mem(Mem::base(abi::CALLEE, FUNC_ARRAY_CALL));
+    m.test(RAX, RAX, Size::S32);
+    let mut trapped = m.label();
+    m.jcc(Cc::Ne, trapped);
     if multi {
-        ok(a.mov(rcx, qword_ptr(rbp - 8)));
+        m.load(RCX, Mem::base(RBP, -8), Size::S64);
         for i in 0..results.len() {
-            ok(a.mov(rax, qword_ptr(rsp + 16 * i as i32)));
-            ok(a.mov(qword_ptr(rcx + 16 * i as i32), rax));
+            m.load(RAX, Mem::base(RSP, 16 * i as i32), Size::S64);
+            m.store(Mem::base(RCX, 16 * i as i32), RAX, Size::S64);
         }
     } else if let Some(&t) = results.first() {
         if t.is_float() {
-            ok(a.movsd_2(xmm0, qword_ptr(rsp)));
+            m.load_float(abi::FLOAT_RESULT, Mem::base(RSP, 0), Size::S64);
         } else {
-            ok(a.mov(rax, qword_ptr(rsp)));
+            m.load(RAX, Mem::base(RSP, 0), Size::S64);
         }
     }
-    ok(a.leave());
-    ok(a.ret());
+    m.leave();
+    m.ret();
     m.bind(&mut trapped);
-    let a = &mut m.a;
-    ok(a.mov(edi, eax));
-    ok(a.mov(rsi, rbp));
-    ok(a.and(rsp, -16));
-    ok(a.mov(rax, tandem_vm::unwind::continue_trap as *const () as u64));
-    ok(a.call(rax));
+    m.mov(RDI, RAX, Size::S32);
+    m.mov(RSI, RBP, Size::S64);
+    m.alu_imm(Alu::And, RSP, -16, Size::S64);
+    let unwinder = tandem_vm::unwind::continue_trap;
+    m.call_fn("continue_trap", unwinder as *const () as u64);
 }

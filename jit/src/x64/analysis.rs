@@ -1,0 +1,124 @@
+//! Analyses before register allocation: which values are never
+//! materialised in a register because their one user takes them another
+//! way, a comparison as the flags of the branch after it, a constant as
+//! an immediate operand.
+
+use crate::ir::*;
+
+/// Per value, whether it is folded into its users (and gets no location).
+pub fn folded(f: &Function, order: &[Block]) -> Vec<bool> {
+    let mut folded = fold_conditions(f, order);
+    inline_constants(f, order, &mut folded);
+    folded
+}
+
+/// Integer comparisons (and `eqz`) whose only use is the branch that ends
+/// their block right after them: they set the flags for the branch and
+/// are never materialised (compare+branch fusion).
+fn fold_conditions(f: &Function, order: &[Block]) -> Vec<bool> {
+    let mut uses = vec![0u32; f.types.len()];
+    for &b in order {
+        for &i in &f.block(b).insts {
+            f.inst(i).kind.for_each_arg(|a| uses[a.0 as usize] += 1);
+        }
+        f.block(b).term.for_each_arg(|a| uses[a.0 as usize] += 1);
+    }
+    let mut folded = vec![false; f.types.len()];
+    for &b in order {
+        let block = f.block(b);
+        let (Terminator::Branch(c, _), Some(&last)) = (&block.term, block.insts.last()) else {
+            continue;
+        };
+        let inst = f.inst(last);
+        if inst.first_result() != Some(*c) || uses[c.0 as usize] != 1 {
+            continue;
+        }
+        let fusable = match inst.kind {
+            InstKind::Cmp(op, a, _) => {
+                !f.ty(a).is_float()
+                    && !matches!(op, CmpOp::FLt | CmpOp::FGt | CmpOp::FLe | CmpOp::FGe)
+            }
+            InstKind::Un(UnOp::Eqz, a) => !f.ty(a).is_float(),
+            _ => false,
+        };
+        folded[c.0 as usize] = fusable;
+    }
+    folded
+}
+
+pub fn fits_i32(bits: u64) -> bool {
+    bits as i64 >= i32::MIN as i64 && bits as i64 <= i32::MAX as i64
+}
+
+/// Whether operand `k` of `inst`, the integer constant `bits`, can be an
+/// immediate of the instruction the backend emits for it.
+fn takes_immediate(f: &Function, inst: &InstKind, k: usize, bits: u64) -> bool {
+    match *inst {
+        InstKind::Bin(op, a, _) if k == 1 && !f.ty(a).is_float() => {
+            let wide = f.ty(a).is_64();
+            matches!(
+                op,
+                BinOp::Add
+                    | BinOp::Sub
+                    | BinOp::Mul
+                    | BinOp::And
+                    | BinOp::Or
+                    | BinOp::Xor
+                    | BinOp::Shl
+                    | BinOp::ShrS
+                    | BinOp::ShrU
+                    | BinOp::Rotl
+                    | BinOp::Rotr
+            ) && (!wide || fits_i32(bits))
+        }
+        InstKind::Cmp(_, a, _) if k == 1 && !f.ty(a).is_float() => {
+            !f.ty(a).is_64() || fits_i32(bits)
+        }
+        InstKind::Store(m, _, v) if k == 1 && !f.ty(v).is_float() => m.bytes < 8 || fits_i32(bits),
+        InstKind::Load(m, _) | InstKind::Store(m, ..) if k == 0 => {
+            (bits as u32 as u64).saturating_add(m.offset) <= i32::MAX as u64
+        }
+        _ => false,
+    }
+}
+
+/// Integer constants every use of which takes them as an immediate: they
+/// are never materialised in a register (marked in `folded`).
+fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
+    let mut ok = vec![false; f.types.len()];
+    for &b in order {
+        for &i in &f.block(b).insts {
+            if let (InstKind::Const(_), Some(r)) = (&f.inst(i).kind, f.inst(i).first_result()) {
+                ok[r.0 as usize] = !f.ty(r).is_float();
+            }
+        }
+    }
+    let bits_of = |v: Value| match f.defs[v.0 as usize] {
+        Def::Result(i, _) => match f.inst(i).kind {
+            InstKind::Const(bits) => Some(bits),
+            _ => None,
+        },
+        Def::Param(..) => None,
+    };
+    for &b in order {
+        for &i in &f.block(b).insts {
+            let kind = &f.inst(i).kind;
+            let mut k = 0;
+            kind.for_each_arg(|v| {
+                if ok[v.0 as usize] {
+                    let bits = bits_of(v).expect("a constant");
+                    if !takes_immediate(f, kind, k, bits) {
+                        ok[v.0 as usize] = false;
+                    }
+                }
+                k += 1;
+            });
+        }
+        f.block(b).term.for_each_arg(|v| ok[v.0 as usize] = false);
+    }
+    for (v, ok) in ok.into_iter().enumerate() {
+        if ok {
+            folded[v] = true;
+        }
+    }
+}

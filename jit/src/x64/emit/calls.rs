@@ -1,0 +1,153 @@
+//! Calls: to other Wasm functions under the native convention (direct, or
+//! through a table after its checks), and to the runtime's builtins.
+
+use super::Emitter;
+use crate::builtins;
+use crate::ir::*;
+use crate::x64::abi::{self, Place};
+use crate::x64::frame;
+use crate::x64::masm::*;
+use crate::x64::regs::*;
+use tandem_vm::offsets::*;
+use tandem_vm::TrapCode;
+
+/// Where a call finds its callee's `VMFunc`.
+#[derive(Clone, Copy)]
+pub(super) enum Callee {
+    /// Function `index` of the instance's entrypoint table.
+    Direct(u32),
+    /// Already loaded into the frame's callee slot (`call_indirect`, whose
+    /// checks need the element index before the arguments move).
+    InSlot,
+}
+
+impl Emitter<'_> {
+    /// A call under the native convention.
+    pub(super) fn call(
+        &mut self,
+        ty: &wasmparser::FuncType,
+        args: &[Value],
+        results: &[Value],
+        callee: Callee,
+    ) {
+        let (params, n_results) = frame::signature(ty);
+        let multi = n_results > 1;
+        let (places, _) = abi::arg_places(&params, multi);
+        let moves = args
+            .iter()
+            .zip(places)
+            .map(|(&a, p)| (self.place(a), p))
+            .collect();
+        self.parallel_move(moves);
+        let area = self.frame.out_ret_area();
+        if multi {
+            self.m.lea(abi::RET_AREA, Mem::base(RSP, area), Size::S64);
+        }
+        // The arguments are in place, and none is in rdi or rsi.
+        match callee {
+            Callee::Direct(func) => {
+                self.m
+                    .load(abi::CALLEE, Mem::base(VMCTX, VMCTX_FUNCS), Size::S64);
+                self.m.load(
+                    abi::CALLEE,
+                    Mem::base(abi::CALLEE, 8 * func as i32),
+                    Size::S64,
+                );
+            }
+            Callee::InSlot => self
+                .m
+                .load(abi::CALLEE, self.frame.callee_slot(), Size::S64),
+        }
+        self.m.mov(abi::CALLER_VMCTX, VMCTX, Size::S64);
+        self.m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
+        if multi {
+            for (i, &r) in results.iter().enumerate() {
+                if !self.is_live(r) {
+                    continue;
+                }
+                let src = Place::Mem(RSP, area + 16 * i as i32);
+                let tmp = if self.f.ty(r).is_float() {
+                    Place::Xmm(XMM_SCRATCH[1])
+                } else {
+                    Place::Gpr(RAX)
+                };
+                self.mov(src, tmp);
+                let d = self.place(r);
+                self.mov(tmp, d);
+            }
+        } else if let Some(&r) = results.first() {
+            if self.is_live(r) {
+                let d = self.place(r);
+                self.mov(abi::result_place(self.f.ty(r)), d);
+            }
+        }
+    }
+
+    /// `call_indirect`: the element must be in the table, set, and of the
+    /// expected type; then a call like any other.
+    pub(super) fn call_indirect(&mut self, ty: u32, table: u32, args: &[Value], results: &[Value]) {
+        let (index, args) = args.split_last().expect("the element index");
+        let r = self.gpr(*index, RCX);
+        let m = &mut self.m;
+        m.mov(RCX, r, Size::S32);
+        m.load(RAX, Mem::base(VMCTX, VMCTX_TABLES), Size::S64);
+        m.load(RAX, Mem::base(RAX, 8 * table as i32), Size::S64);
+        m.alu_load(Alu::Cmp, RCX, Mem::base(RAX, TABLE_LEN), Size::S32);
+        let undefined = m.trap_label(TrapCode::UndefinedElement);
+        m.jcc(Cc::Ae, undefined);
+        m.load(RAX, Mem::base(RAX, TABLE_BASE), Size::S64);
+        m.load(RAX, Mem::indexed(RAX, RCX, 8, 0), Size::S64);
+        m.test(RAX, RAX, Size::S64);
+        let uninit = m.trap_label(TrapCode::UninitializedElement);
+        m.jcc(Cc::E, uninit);
+        m.load(RCX, Mem::base(VMCTX, VMCTX_TYPE_IDS), Size::S64);
+        m.load(RCX, Mem::base(RCX, 4 * ty as i32), Size::S32);
+        m.alu_load(Alu::Cmp, RCX, Mem::base(RAX, FUNC_TYPE_ID), Size::S32);
+        let bad = m.trap_label(TrapCode::BadSignature);
+        m.jcc(Cc::Ne, bad);
+        m.store(self.frame.callee_slot(), RAX, Size::S64);
+        let ft = self.env.types[ty as usize].clone();
+        self.call(&ft, args, results, Callee::InSlot);
+    }
+
+    /// A call to a runtime builtin: `fn(vmctx, imm_a, imm_b, x, y, z)`,
+    /// returning a value in `rax` and a trap status in `rdx`.
+    pub(super) fn builtin(&mut self, b: Builtin, args: &[Value], result: Option<Value>) {
+        let (name, func, imm_a, imm_b) = builtins::entry(b);
+        let places = [Place::Gpr(RCX), Place::Gpr(R8), Place::Gpr(R9)];
+        let moves = args
+            .iter()
+            .zip(places)
+            .map(|(&a, p)| (self.place(a), p))
+            .collect();
+        self.parallel_move(moves);
+        self.m.mov(RDI, VMCTX, Size::S64);
+        self.m.mov_imm64(RSI, imm_a as u64);
+        self.m.mov_imm64(RDX, imm_b as u64);
+        self.m.call_fn(name, func as u64);
+        if builtins::may_trap(b) {
+            self.m.test(RDX, RDX, Size::S64);
+            let l = match self.builtin_trap {
+                Some(l) => l,
+                None => *self.builtin_trap.insert(self.m.label()),
+            };
+            self.m.jcc(Cc::Ne, l);
+        }
+        if let Some(v) = result {
+            if self.is_live(v) {
+                self.store_gpr(v, RAX);
+            }
+        }
+    }
+
+    /// Where builtins that returned a trap status (in `rdx`) go: the trap
+    /// continues through the compiled frames.
+    pub(super) fn builtin_trap_path(&mut self) {
+        let Some(mut label) = self.builtin_trap else {
+            return;
+        };
+        self.m.bind(&mut label);
+        let unwinder = tandem_vm::unwind::trap_in_compiled_code;
+        self.unwind(RDX, "trap_in_compiled_code", unwinder as *const () as u64);
+    }
+}

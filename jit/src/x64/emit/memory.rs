@@ -1,0 +1,120 @@
+//! Linear memory accesses and globals.
+//!
+//! A memory access is one instruction on `[heap + address + offset]`: the
+//! memory's guard region turns an out-of-bounds access into a fault, which
+//! the instruction's trap site makes a Wasm trap.
+
+use super::Emitter;
+use crate::ir::*;
+use crate::x64::masm::*;
+use crate::x64::regs::*;
+use tandem_vm::offsets::VMCTX_GLOBALS;
+use tandem_vm::TrapCode;
+
+impl Emitter<'_> {
+    /// The address `heap + index + offset` of a memory access, with the
+    /// offset folded into the displacement when it fits.
+    fn address(&mut self, m: MemArg, addr: Value) -> Mem {
+        if let Some(k) = self.imm(addr) {
+            return Mem::base(HEAP, (k as u32 as u64 + m.offset) as i32);
+        }
+        let ra = self.gpr(addr, RCX);
+        if m.offset <= i32::MAX as u64 {
+            Mem::indexed(HEAP, ra, 1, m.offset as i32)
+        } else {
+            self.m.mov_imm64(RCX, m.offset);
+            self.m.alu(Alu::Add, RCX, ra, Size::S64);
+            Mem::indexed(HEAP, RCX, 1, 0)
+        }
+    }
+
+    pub(super) fn load(&mut self, v: Value, m: MemArg, addr: Value) {
+        let at = self.address(m, addr);
+        let ty = self.f.ty(v);
+        let size = access_size(m.bytes);
+        if ty.is_float() {
+            let d = self.dst_xmm(v);
+            self.m.trap_site(TrapCode::MemoryOutOfBounds);
+            self.m.load_float(d, at, size);
+            self.store_xmm(v, d);
+            return;
+        }
+        let d = self.dst_gpr(v);
+        self.m.trap_site(TrapCode::MemoryOutOfBounds);
+        self.m
+            .load_extend(d, at, size, Size::of(ty.is_64()), m.signed);
+        self.store_gpr(v, d);
+    }
+
+    pub(super) fn store(&mut self, m: MemArg, addr: Value, value: Value) {
+        let size = access_size(m.bytes);
+        if self.f.ty(value).is_float() {
+            let x = self.xmm(value, XMM_SCRATCH[1]);
+            let at = self.address(m, addr);
+            self.m.trap_site(TrapCode::MemoryOutOfBounds);
+            self.m.store_float(at, x, size);
+            return;
+        }
+        if let Some(k) = self.imm(value) {
+            let at = self.address(m, addr);
+            self.m.trap_site(TrapCode::MemoryOutOfBounds);
+            let k = match size {
+                Size::S8 => k as u8 as i32,
+                Size::S16 => k as u16 as i32,
+                _ => k as i32,
+            };
+            self.m.store_imm(at, k, size);
+            return;
+        }
+        let r = self.gpr(value, R11);
+        let at = self.address(m, addr);
+        self.m.trap_site(TrapCode::MemoryOutOfBounds);
+        self.m.store(at, r, size);
+    }
+
+    /// The address of global `g`'s cell.
+    pub(super) fn global_addr(&mut self, v: Value, g: u32) {
+        let d = self.dst_gpr(v);
+        self.m.load(d, Mem::base(VMCTX, VMCTX_GLOBALS), Size::S64);
+        self.m.load(d, Mem::base(d, 8 * g as i32), Size::S64);
+        self.store_gpr(v, d);
+    }
+
+    pub(super) fn global_get(&mut self, v: Value, addr: Value) {
+        let ra = self.gpr(addr, RCX);
+        // The whole cell: a 32-bit value's upper bits are zero there.
+        if self.f.ty(v).is_float() {
+            let d = self.dst_xmm(v);
+            self.m.load_float(d, Mem::base(ra, 0), Size::S64);
+            self.store_xmm(v, d);
+        } else {
+            let d = self.dst_gpr(v);
+            self.m.load(d, Mem::base(ra, 0), Size::S64);
+            self.store_gpr(v, d);
+        }
+    }
+
+    pub(super) fn global_set(&mut self, addr: Value, value: Value) {
+        let ra = self.gpr(addr, RCX);
+        // The whole cell, an f32 zero-extended.
+        let r = match self.f.ty(value) {
+            ty @ (Ty::F32 | Ty::F64) => {
+                let x = self.xmm(value, XMM_SCRATCH[1]);
+                self.m.xmm_to_gpr(RAX, x, Size::of(ty.is_64()));
+                RAX
+            }
+            _ => self.gpr(value, RAX),
+        };
+        self.m.store(Mem::base(ra, 0), r, Size::S64);
+    }
+}
+
+/// The width of an access of `bytes`.
+fn access_size(bytes: u8) -> Size {
+    match bytes {
+        1 => Size::S8,
+        2 => Size::S16,
+        4 => Size::S32,
+        _ => Size::S64,
+    }
+}

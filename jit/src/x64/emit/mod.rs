@@ -1,0 +1,334 @@
+//! Instruction selection and emission: walks the blocks in layout order and
+//! turns each IR instruction into x86-64 through [`Masm`], reading
+//! operands from the locations the register allocator chose. One file per
+//! family: [`int`], [`float`], [`memory`], [`calls`], [`control`].
+
+mod calls;
+mod control;
+mod float;
+mod int;
+mod memory;
+
+use super::abi::{self, Place};
+use super::blockorder;
+use super::frame::Frame;
+use super::masm::*;
+use super::regalloc::{Allocation, Loc};
+use super::regs::*;
+use crate::ir::*;
+use tandem_vm::ModuleEnv;
+
+/// Machine code for `f`, its blocks laid out in `order`, its values in the
+/// locations `alloc` chose (`folded` ones in none).
+pub fn emit(
+    f: &Function,
+    env: &ModuleEnv,
+    order: &[Block],
+    folded: Vec<bool>,
+    alloc: Allocation,
+) -> Assembled {
+    let mut m = Masm::new();
+    let labels = (0..f.blocks.len()).map(|_| m.label()).collect();
+    let frame = Frame::new(f, env, &alloc.locs, alloc.slots);
+    let mut e = Emitter {
+        f,
+        env,
+        m,
+        frame,
+        locs: alloc.locs,
+        labels,
+        folded,
+        builtin_trap: None,
+        epoch: control::EpochChecks::default(),
+        dest: Vec::new(),
+        zf_of: None,
+    };
+    e.function(order);
+    e.m.finish()
+}
+
+struct Emitter<'a> {
+    f: &'a Function,
+    env: &'a ModuleEnv,
+    m: Masm,
+    frame: Frame,
+    locs: Vec<Loc>,
+    labels: Vec<Label>,
+    folded: Vec<bool>,
+    /// Where a builtin that returned a trap status goes (made on first use).
+    builtin_trap: Option<Label>,
+    epoch: control::EpochChecks,
+    /// Where a jump to each block goes (itself, or past empty blocks).
+    dest: Vec<Block>,
+    /// A value whose register the last instruction emitted computed with
+    /// an ALU operation, and the assembler's position then: while nothing
+    /// else has been emitted, the zero flag says whether the value is 0.
+    zf_of: Option<(Value, usize)>,
+}
+
+impl Emitter<'_> {
+    fn place(&self, v: Value) -> Place {
+        match self.locs[v.0 as usize] {
+            Loc::Gpr(r) => Place::Gpr(r),
+            Loc::Xmm(x) => Place::Xmm(x),
+            Loc::Slot(n) => self.frame.slot(n),
+            Loc::None => unreachable!("value {v:?} has no location"),
+        }
+    }
+
+    /// Whether `v` has a location (it is used, and not folded).
+    fn is_live(&self, v: Value) -> bool {
+        self.locs[v.0 as usize] != Loc::None
+    }
+
+    // --- moves ---
+
+    fn mov(&mut self, src: Place, dst: Place) {
+        if src == dst {
+            return;
+        }
+        let m = &mut self.m;
+        match (src, dst) {
+            (Place::Gpr(s), Place::Gpr(d)) => m.mov(d, s, Size::S64),
+            (Place::Gpr(s), Place::Mem(b, o)) => m.store(Mem::base(b, o), s, Size::S64),
+            (Place::Mem(b, o), Place::Gpr(d)) => m.load(d, Mem::base(b, o), Size::S64),
+            (Place::Xmm(s), Place::Xmm(d)) => m.movaps(d, s),
+            (Place::Xmm(s), Place::Mem(b, o)) => m.store_float(Mem::base(b, o), s, Size::S64),
+            (Place::Mem(b, o), Place::Xmm(d)) => m.load_float(d, Mem::base(b, o), Size::S64),
+            (Place::Mem(sb, so), Place::Mem(db, dof)) => {
+                m.load(RAX, Mem::base(sb, so), Size::S64);
+                m.store(Mem::base(db, dof), RAX, Size::S64);
+            }
+            (Place::Gpr(s), Place::Xmm(d)) => m.gpr_to_xmm(d, s, Size::S64),
+            (Place::Xmm(s), Place::Gpr(d)) => m.xmm_to_gpr(d, s, Size::S64),
+        }
+    }
+
+    /// Moves several values at once (no destination is read after it is
+    /// written): ready moves first, cycles broken through `r11`/`xmm15`.
+    fn parallel_move(&mut self, moves: Vec<(Place, Place)>) {
+        let mut pending: Vec<(Place, Place)> = moves.into_iter().filter(|(s, d)| s != d).collect();
+        while !pending.is_empty() {
+            let ready =
+                (0..pending.len()).find(|&i| !pending.iter().any(|&(s, _)| s == pending[i].1));
+            match ready {
+                Some(i) => {
+                    let (s, d) = pending.remove(i);
+                    self.mov(s, d);
+                }
+                None => {
+                    let (s, _) = pending[0];
+                    let temp = match s {
+                        Place::Xmm(_) => Place::Xmm(XMM_SCRATCH[1]),
+                        _ => Place::Gpr(R11),
+                    };
+                    self.mov(s, temp);
+                    for p in &mut pending {
+                        if p.0 == s {
+                            p.0 = temp;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The constant `v` is, if it is an immediate of its uses (never in a
+    /// register).
+    fn imm(&self, v: Value) -> Option<u64> {
+        if !self.folded[v.0 as usize] {
+            return None;
+        }
+        match self.f.defs[v.0 as usize] {
+            Def::Result(i, _) => match self.f.inst(i).kind {
+                InstKind::Const(bits) => Some(bits),
+                _ => None,
+            },
+            Def::Param(..) => None,
+        }
+    }
+
+    /// The register holding integer `v` (loaded into `scratch` if spilled).
+    fn gpr(&mut self, v: Value, scratch: Gpr) -> Gpr {
+        match self.place(v) {
+            Place::Gpr(r) => r,
+            p => {
+                self.mov(p, Place::Gpr(scratch));
+                scratch
+            }
+        }
+    }
+
+    fn xmm(&mut self, v: Value, scratch: Xmm) -> Xmm {
+        match self.place(v) {
+            Place::Xmm(x) => x,
+            p => {
+                self.mov(p, Place::Xmm(scratch));
+                scratch
+            }
+        }
+    }
+
+    /// The register to compute integer result `v` in (`rax` if spilled);
+    /// [`Self::store_gpr`] puts it in place afterwards.
+    fn dst_gpr(&self, v: Value) -> Gpr {
+        match self.place(v) {
+            Place::Gpr(r) => r,
+            _ => RAX,
+        }
+    }
+
+    fn dst_xmm(&self, v: Value) -> Xmm {
+        match self.place(v) {
+            Place::Xmm(x) => x,
+            _ => XMM_SCRATCH[0],
+        }
+    }
+
+    fn store_gpr(&mut self, v: Value, r: Gpr) {
+        let p = self.place(v);
+        self.mov(Place::Gpr(r), p);
+    }
+
+    fn store_xmm(&mut self, v: Value, x: Xmm) {
+        let p = self.place(v);
+        self.mov(Place::Xmm(x), p);
+    }
+
+    /// `d = s` for integers, 32- or 64-bit.
+    fn copy_gpr(&mut self, d: Gpr, s: Gpr) {
+        if d != s {
+            self.m.mov(d, s, Size::S64);
+        }
+    }
+
+    // --- the function ---
+
+    fn function(&mut self, order: &[Block]) {
+        let f = self.f;
+        let multi = f.results.len() > 1;
+        self.frame
+            .prologue(&mut self.m, !self.env.memories.is_empty(), multi);
+        let entry = f.block(Block(0));
+        let tys: Vec<Ty> = entry.params.iter().map(|&p| f.ty(p)).collect();
+        let (places, _) = abi::arg_places(&tys, multi);
+        let moves = entry
+            .params
+            .iter()
+            .zip(places)
+            .filter(|(&p, _)| self.is_live(p))
+            .map(|(&p, place)| {
+                let src = match place {
+                    Place::Mem(_, o) => Place::Mem(RBP, 16 + o),
+                    other => other,
+                };
+                (src, self.place(p))
+            })
+            .collect();
+        self.parallel_move(moves);
+
+        let dest = blockorder::thread_jumps(f, order, |t| self.moves_of(t).is_empty());
+        self.dest = dest;
+        let emitted: Vec<Block> = order
+            .iter()
+            .copied()
+            .filter(|&b| self.dest[b.0 as usize] == b)
+            .collect();
+        if emitted.first() != Some(&self.dest[0]) {
+            let l = self.label_of(Block(0));
+            self.m.jmp(l);
+        }
+        for (k, &b) in emitted.iter().enumerate() {
+            if k > 0 && self.starts_with_check(b) {
+                self.near_epoch_slow_path();
+            }
+            let mut label = self.labels[b.0 as usize];
+            self.m.bind(&mut label);
+            self.labels[b.0 as usize] = label;
+            for &i in &f.block(b).insts {
+                self.inst(i);
+            }
+            let next = emitted.get(k + 1).copied();
+            self.terminator(b, next.filter(|&n| !self.starts_with_check(n)));
+        }
+        self.epoch_slow_paths();
+        self.builtin_trap_path();
+    }
+
+    // --- instructions ---
+
+    fn inst(&mut self, i: Inst) {
+        let f = self.f;
+        let data = f.inst(i);
+        if data.results().any(|r| self.folded[r.0 as usize]) {
+            return;
+        }
+        let results = || data.results().collect::<Vec<Value>>();
+        let r0 = data.first_result();
+        match data.kind {
+            InstKind::Nop => {}
+            InstKind::Const(bits) => {
+                let v = r0.expect("a constant has a result");
+                if self.f.ty(v).is_float() {
+                    self.float_const(v, bits);
+                } else {
+                    let d = self.dst_gpr(v);
+                    self.m.mov_imm(d, bits);
+                    self.store_gpr(v, d);
+                }
+            }
+            InstKind::Bin(op, a, b) => {
+                let v = r0.expect("result");
+                match self.f.ty(v) {
+                    Ty::I32 | Ty::I64 => self.int_bin(op, v, a, b),
+                    _ => self.float_bin(op, v, a, b),
+                }
+            }
+            InstKind::Un(op, a) => self.unary(op, r0.expect("result"), a),
+            InstKind::Cmp(op, a, b) => {
+                let v = r0.expect("result");
+                if self.f.ty(a).is_float() {
+                    self.float_compare(op, v, a, b);
+                } else {
+                    self.int_compare_value(op, v, a, b);
+                }
+            }
+            InstKind::Select(c, a, b) => self.select(r0.expect("result"), c, a, b),
+            InstKind::Load(m, addr) => self.load(r0.expect("result"), m, addr),
+            InstKind::Store(m, addr, value) => self.store(m, addr, value),
+            InstKind::GlobalAddr(g) => self.global_addr(r0.expect("result"), g),
+            InstKind::GlobalGet(addr) => self.global_get(r0.expect("result"), addr),
+            InstKind::GlobalSet(addr, value) => self.global_set(addr, value),
+            InstKind::Call(func, ref args) => {
+                let ty = self.env.func_type(func).clone();
+                self.call(&ty, args, &results(), calls::Callee::Direct(func));
+            }
+            InstKind::CallIndirect {
+                ty,
+                table,
+                ref args,
+            } => self.call_indirect(ty, table, args, &results()),
+            InstKind::Builtin(b, ref args) => self.builtin(b, args, r0),
+            InstKind::Fuel(cost) => self.fuel(cost),
+            InstKind::CheckEpoch => self.check_epoch(),
+        }
+    }
+
+    /// The unary operations, by family.
+    fn unary(&mut self, op: UnOp, v: Value, a: Value) {
+        match op {
+            UnOp::Clz
+            | UnOp::Ctz
+            | UnOp::Popcnt
+            | UnOp::Eqz
+            | UnOp::Wrap
+            | UnOp::ExtendU32
+            | UnOp::ExtendS32
+            | UnOp::Extend8S
+            | UnOp::Extend16S
+            | UnOp::Extend32S => self.int_unary(op, v, a),
+            UnOp::Reinterpret => self.reinterpret(v, a),
+            _ => self.float_unary(op, v, a),
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Assembly at offset 0 with branch relaxation: every branch as short as
+//! its distance allows.
+//!
+//! iced's `BlockEncoder` boxes every instruction and encodes it twice; for
+//! a function compiler that was a large part of the compile time. Here an
+//! instruction that refers to no label encodes the same wherever it lands,
+//! so it is encoded once. The others (branches to labels, and
+//! `rip`-relative operands naming one) are fixups: the branches are sized
+//! (short where the distance fits a byte, grown until nothing changes),
+//! then iced encodes each fixup at its final address.
+
+use iced_x86::{Code, Encoder, Instruction, OpKind};
+use tandem_vm::TrapCode;
+
+/// Code assembled at offset 0, and the offsets of its trap sites.
+pub struct Assembled {
+    pub code: Vec<u8>,
+    pub traps: Vec<(u32, TrapCode)>,
+    /// The addresses of the runtime functions the code calls, with their
+    /// names, for disassembly.
+    pub symbols: Vec<(u64, &'static str)>,
+}
+
+/// Encoding errors are programming mistakes of the code generator.
+fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
+    r.expect("the code generator built a valid instruction")
+}
+
+/// Assembles `instrs` (labels are instruction `ip`s, as iced's
+/// `CodeAssembler` leaves them); `trap_sites` are `(instruction index,
+/// trap)`.
+pub fn assemble(
+    instrs: &[Instruction],
+    trap_sites: &[(usize, TrapCode)],
+    symbols: Vec<(u64, &'static str)>,
+) -> Assembled {
+    let n = instrs.len();
+
+    // Pass 1: encode everything but fixups; `fixed[i]` is where
+    // instruction i starts in `body`.
+    let mut enc = ok(Encoder::try_with_capacity(64, n * 4));
+    let mut fixed = Vec::with_capacity(n + 1);
+    let mut fixups: Vec<Fixup> = Vec::new();
+    let mut max_label = 0;
+    let mut position = 0;
+    for (i, ins) in instrs.iter().enumerate() {
+        fixed.push(position);
+        max_label = max_label.max(ins.ip());
+        let (target, kind) = if ins.op0_kind() == OpKind::NearBranch64 {
+            let forms = BRANCH_FORMS
+                .iter()
+                .find(|f| f.0 == ins.code() || f.1 == ins.code())
+                .expect("the code generator branches with jmp and jcc only");
+            let kind = FixupKind::Branch {
+                forms: *forms,
+                near: false,
+            };
+            (ins.near_branch64(), kind)
+        } else if ins.is_ip_rel_memory_operand() {
+            // A 32-bit displacement whatever the distance: the length is
+            // known now.
+            let mut probe = *ins;
+            probe.set_memory_displacement64(0);
+            let len = ok(Encoder::new(64).encode(&probe, 0)) as u32;
+            (ins.memory_displacement64(), FixupKind::RipRelative { len })
+        } else {
+            position += ok(enc.encode(ins, 0)) as u32;
+            continue;
+        };
+        max_label = max_label.max(target);
+        fixups.push(Fixup {
+            index: i as u32,
+            target: target as u32,
+            kind,
+        });
+    }
+    fixed.push(position);
+    let body = enc.take_buffer();
+
+    // Label ids become instruction indices.
+    let mut label_at = vec![u32::MAX; max_label as usize + 1];
+    for (i, ins) in instrs.iter().enumerate() {
+        if ins.ip() != 0 {
+            label_at[ins.ip() as usize] = i as u32;
+        }
+    }
+    for x in &mut fixups {
+        x.target = label_at[x.target as usize];
+        assert_ne!(x.target, u32::MAX, "a branch to a label never bound");
+    }
+
+    // Pass 2: size the branches. Growing one only moves others apart, so
+    // the loop ends; in case growth cascades through many rounds, the
+    // fourth round makes every branch still short near.
+    let mut offsets = vec![0u32; n + 1];
+    for round in 0.. {
+        let mut extra = 0;
+        let mut next = 0;
+        for (i, off) in offsets.iter_mut().enumerate() {
+            *off = fixed[i] + extra;
+            if next < fixups.len() && fixups[next].index as usize == i {
+                extra += fixups[next].len();
+                next += 1;
+            }
+        }
+        let mut grown = false;
+        for x in &mut fixups {
+            let end = offsets[x.index as usize] + x.len();
+            let rel = offsets[x.target as usize] as i64 - end as i64;
+            if let FixupKind::Branch {
+                near: near @ false, ..
+            } = &mut x.kind
+            {
+                if round >= 3 || i8::try_from(rel).is_err() {
+                    *near = true;
+                    grown = true;
+                }
+            }
+        }
+        if !grown {
+            break;
+        }
+    }
+
+    // Pass 3: lay out the bytes, iced encoding each fixup at its final
+    // address.
+    let total = offsets[n] as usize;
+    let mut enc = ok(Encoder::try_with_capacity(64, 0));
+    enc.set_buffer(Vec::with_capacity(total));
+    let mut copied = 0;
+    for x in &fixups {
+        let i = x.index as usize;
+        let mut code = enc.take_buffer();
+        code.extend_from_slice(&body[fixed[copied] as usize..fixed[i] as usize]);
+        enc.set_buffer(code);
+        let mut ins = instrs[i];
+        let target = offsets[x.target as usize] as u64;
+        match x.kind {
+            FixupKind::Branch { forms, near } => {
+                ins.set_code(if near { forms.1 } else { forms.0 });
+                ins.set_near_branch64(target);
+            }
+            FixupKind::RipRelative { .. } => ins.set_memory_displacement64(target),
+        }
+        let len = ok(enc.encode(&ins, offsets[i] as u64));
+        assert_eq!(len as u32, x.len(), "a fixup encodes to its size");
+        copied = i + 1;
+    }
+    let mut code = enc.take_buffer();
+    code.extend_from_slice(&body[fixed[copied] as usize..]);
+    debug_assert_eq!(code.len(), total);
+
+    let mut traps: Vec<(u32, TrapCode)> = trap_sites
+        .iter()
+        .map(|&(i, code)| (offsets[i], code))
+        .collect();
+    traps.sort_by_key(|t| t.0);
+    Assembled {
+        code,
+        traps,
+        symbols,
+    }
+}
+
+/// An instruction whose encoding depends on where a label lands.
+struct Fixup {
+    index: u32,
+    /// A label id until resolved, then the target's instruction index.
+    target: u32,
+    kind: FixupKind,
+}
+
+enum FixupKind {
+    /// `jmp` or `jcc` (its short and near forms), and whether it needs a
+    /// 32-bit displacement.
+    Branch { forms: (Code, Code), near: bool },
+    /// An instruction addressing the label `rip`-relative, and its length.
+    RipRelative { len: u32 },
+}
+
+impl Fixup {
+    /// Encoded size: `jmp` and `jcc` with an 8-bit displacement take two
+    /// bytes; with a 32-bit one, `jmp` takes five and `jcc` six.
+    fn len(&self) -> u32 {
+        match self.kind {
+            FixupKind::Branch { near: false, .. } => 2,
+            FixupKind::Branch { forms, near: true } if forms.0 == Code::Jmp_rel8_64 => 5,
+            FixupKind::Branch { near: true, .. } => 6,
+            FixupKind::RipRelative { len } => len,
+        }
+    }
+}
+
+/// Each branch's short and near forms (iced's conversions between them
+/// need its instruction-info tables, which tandem does not otherwise use).
+const BRANCH_FORMS: [(Code, Code); 17] = [
+    (Code::Jmp_rel8_64, Code::Jmp_rel32_64),
+    (Code::Jo_rel8_64, Code::Jo_rel32_64),
+    (Code::Jno_rel8_64, Code::Jno_rel32_64),
+    (Code::Jb_rel8_64, Code::Jb_rel32_64),
+    (Code::Jae_rel8_64, Code::Jae_rel32_64),
+    (Code::Je_rel8_64, Code::Je_rel32_64),
+    (Code::Jne_rel8_64, Code::Jne_rel32_64),
+    (Code::Jbe_rel8_64, Code::Jbe_rel32_64),
+    (Code::Ja_rel8_64, Code::Ja_rel32_64),
+    (Code::Js_rel8_64, Code::Js_rel32_64),
+    (Code::Jns_rel8_64, Code::Jns_rel32_64),
+    (Code::Jp_rel8_64, Code::Jp_rel32_64),
+    (Code::Jnp_rel8_64, Code::Jnp_rel32_64),
+    (Code::Jl_rel8_64, Code::Jl_rel32_64),
+    (Code::Jge_rel8_64, Code::Jge_rel32_64),
+    (Code::Jle_rel8_64, Code::Jle_rel32_64),
+    (Code::Jg_rel8_64, Code::Jg_rel32_64),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::masm::{Cc, Masm, Mem};
+    use super::super::regs::*;
+    use iced_x86::{Decoder, DecoderOptions, Instruction};
+    use tandem_vm::TrapCode;
+
+    fn decode(code: &[u8]) -> Vec<Instruction> {
+        Decoder::with_ip(64, code, 0, DecoderOptions::NONE)
+            .into_iter()
+            .collect()
+    }
+
+    /// `k` bytes of code that refers to no label: `k / 3` three-byte moves.
+    fn filler(m: &mut Masm, k: usize) {
+        assert_eq!(k % 3, 0);
+        for _ in 0..k / 3 {
+            m.mov(RAX, RCX, super::super::masm::Size::S64);
+        }
+    }
+
+    /// The offset each instruction starts at.
+    fn starts(code: &[u8]) -> Vec<u64> {
+        decode(code).iter().map(|i| i.ip()).collect()
+    }
+
+    #[test]
+    fn a_branch_is_short_exactly_while_its_distance_fits_a_byte() {
+        // jmp forward over `k` bytes: rel8 reaches 127 bytes past its end.
+        for (k, len) in [(126, 2), (129, 5)] {
+            let mut m = Masm::new();
+            let mut l = m.label();
+            m.jmp(l);
+            filler(&mut m, k);
+            m.bind(&mut l);
+            m.ret();
+            let code = m.finish().code;
+            let first = decode(&code)[0];
+            assert_eq!(first.len(), len, "over {k} bytes");
+            assert_eq!(first.near_branch64(), (len + k) as u64);
+        }
+        // A conditional branch backwards: rel8 reaches 128 bytes before
+        // its end.
+        for (k, len) in [(126, 2), (129, 6)] {
+            let mut m = Masm::new();
+            let mut l = m.label();
+            m.bind(&mut l);
+            filler(&mut m, k);
+            m.jcc(Cc::Ne, l);
+            let code = m.finish().code;
+            let last = *decode(&code).last().unwrap();
+            assert_eq!(last.len(), len, "back over {k} bytes");
+            assert_eq!(last.near_branch64(), 0);
+        }
+    }
+
+    #[test]
+    fn growing_one_branch_can_grow_another() {
+        // The outer jump spans 123 bytes of filler and the inner branch,
+        // which spans those and `after` more: with 3 both are short; with
+        // 6 the inner one is near, and its 4 extra bytes put the outer
+        // one out of a byte's reach too.
+        for (after, lens) in [(3, (2, 2)), (6, (5, 6))] {
+            let mut m = Masm::new();
+            let (mut outer, mut inner) = (m.label(), m.label());
+            m.jmp(outer);
+            m.jcc(Cc::E, inner);
+            filler(&mut m, 123);
+            m.bind(&mut outer);
+            filler(&mut m, after);
+            m.bind(&mut inner);
+            m.ret();
+            let code = m.finish().code;
+            let ins = decode(&code);
+            assert_eq!((ins[0].len(), ins[1].len()), lens, "{after} bytes after");
+            let s = starts(&code);
+            assert_eq!(ins[0].near_branch64(), s[2 + 123 / 3]);
+            assert_eq!(ins[1].near_branch64(), *s.last().unwrap());
+        }
+    }
+
+    #[test]
+    fn rip_relative_operands_and_trap_sites_land_on_their_instructions() {
+        let mut m = Masm::new();
+        let mut here = m.label();
+        let mut far = m.label();
+        m.jcc(Cc::B, far);
+        m.bind(&mut here);
+        m.lea_label(RSI, here);
+        m.trap_site(TrapCode::MemoryOutOfBounds);
+        m.load(RAX, Mem::base(R14, 8), super::super::masm::Size::S64);
+        filler(&mut m, 150);
+        m.bind(&mut far);
+        let overflow = m.trap_label(TrapCode::StackOverflow);
+        m.jmp(overflow);
+        let asm = m.finish();
+        let ins = decode(&asm.code);
+        let s = starts(&asm.code);
+        assert_eq!(ins[0].len(), 6);
+        // lea rsi, [rip + d] names its own start.
+        assert_eq!(ins[1].memory_displacement64(), s[1]);
+        // The load traps; so does the ud2 the trap label put at the end.
+        assert_eq!(
+            asm.traps,
+            vec![
+                (s[2] as u32, TrapCode::MemoryOutOfBounds),
+                (*s.last().unwrap() as u32, TrapCode::StackOverflow)
+            ]
+        );
+        assert_eq!(ins.last().unwrap().code(), iced_x86::Code::Ud2);
+        assert_eq!(ins[ins.len() - 2].near_branch64(), *s.last().unwrap());
+    }
+
+    #[test]
+    fn two_labels_never_share_an_instruction() {
+        let mut m = Masm::new();
+        let (mut a, mut b) = (m.label(), m.label());
+        m.jmp(a);
+        m.jmp(b);
+        m.bind(&mut a);
+        m.bind(&mut b);
+        m.ret();
+        let ins = decode(&m.finish().code);
+        assert_eq!(ins.len(), 4, "a nop between the two labels");
+        assert_eq!(ins[0].near_branch64(), ins[2].ip());
+        assert_eq!(ins[1].near_branch64(), ins[3].ip());
+    }
+}
