@@ -30,12 +30,12 @@ function finish() {
 }
 /^[0-9a-f]+ <.*>:$/ {
   finish()
-  if ($0 ~ /<tandem_interp::exec::(handler|call_slow|loop_slow)(<|::|>)/) {
+  if ($0 ~ /<tandem_interp::exec::([a-z_]+::)*(handler|call_slow|loop_slow)(<|::|>)/) {
     inh = 1; n++; jmps = 0; bad = ""; addr = $1; name = $2
   }
   next
 }
-inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::(handler|dispatch|call_slow|loop_slow|start_at)/) { bad = bad $0 " | " }
+inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::([a-z_]+::)*(handler|dispatch|call_slow|loop_slow|start_at)/) { bad = bad $0 " | " }
 inh && /\tjmp +\*/ { jmps++ }
 END {
   finish()

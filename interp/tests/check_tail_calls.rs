@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A handler that dispatches by a tail jump.
-const GOOD: &str = "0000000000001000 <tandem_interp::exec::handler>:
+const GOOD: &str = "0000000000001000 <tandem_interp::exec::dispatch::threaded::handler>:
     1000:\tmov    (%rdi),%eax
     1004:\tcall   *0x10(%rip)        # 2000 <memmove@GLIBC>
     100a:\tlea    0x1000(%rip),%rcx
@@ -62,8 +62,8 @@ fn a_handler_that_calls_the_next_fails_wherever_it_stands() {
 #[test]
 fn a_direct_call_to_a_handler_or_call_slow_fails() {
     for callee in [
-        "tandem_interp::exec::handler",
-        "tandem_interp::exec::call_slow",
+        "tandem_interp::exec::dispatch::threaded::handler",
+        "tandem_interp::exec::calls::call_slow",
     ] {
         let bad = format!(
             "0000000000004000 <tandem_interp::exec::handler>:

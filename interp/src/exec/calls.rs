@@ -1,0 +1,247 @@
+//! Calls out of the running frame: to code the interpreter does not run
+//! itself (through the array convention), and the slow path of calls
+//! between interpreted functions; finding a callee's translation.
+
+use super::*;
+
+/// Calls a callee that the interpreter does not run itself, through the
+/// calling convention. `args` are the caller's slots holding the arguments,
+/// which receive the results; `frame_end` is the first slot above the
+/// caller's frame, where a nested entry into the interpreter may start.
+///
+/// # Safety
+/// `callee` must be live, of signature `ty`, and `args` must have room for
+/// the parameters and results.
+#[inline(never)]
+pub(super) unsafe fn call_out(
+    stack: &ValueStack,
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+    ty: &wasmparser::FuncType,
+    args: *mut u64,
+    frame_end: *mut u64,
+) -> u32 {
+    if !callconv::native_stack_ok(vmctx) {
+        return trap::raise(TrapCode::StackOverflow);
+    }
+    let n = ty.params().len().max(ty.results().len());
+    let mut small = [ValRaw::default(); 8];
+    let mut big = Vec::new();
+    let buf: &mut [ValRaw] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        big.resize(n, ValRaw::default());
+        &mut big
+    };
+    let mut slot = 0;
+    for (i, &p) in ty.params().iter().enumerate() {
+        let (v, k) = read_val(args.add(slot), p);
+        buf[i] = v;
+        slot += k;
+    }
+    let status = call_array(stack, (*callee).array_call(), callee, vmctx, buf, frame_end);
+    if status == 0 {
+        let mut slot = 0;
+        for (i, &r) in ty.results().iter().enumerate() {
+            slot += write_val(args.add(slot), r, buf[i]);
+        }
+    }
+    status
+}
+
+/// Calls array-call entry `f` of `callee` (its own, or an OSR entry into
+/// it) with `buf`, from code whose frame ends at `frame_end`, where a
+/// nested entry into the interpreter may start.
+///
+/// # Safety
+/// As for `f`, with `buf` holding its arguments and room for its results.
+#[inline(never)]
+pub(super) unsafe fn call_array(
+    stack: &ValueStack,
+    f: tandem_vm::ArrayCallFn,
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+    buf: &mut [ValRaw],
+    frame_end: *mut u64,
+) -> u32 {
+    let saved = stack.top.get();
+    stack.top.set(frame_end.offset_from(stack.base) as usize);
+    // The callee is not this interpreter's code: its faults are not ours.
+    let landing = fault::suspend_landing();
+    let status = f(callee, vmctx, buf.as_mut_ptr());
+    fault::resume_landing(landing);
+    stack.top.set(saved);
+    status
+}
+
+/// The signature of type `type_index` of the module of `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be a live interpreted instance.
+pub(super) unsafe fn func_type<'a>(
+    vmctx: *mut VMContext,
+    type_index: u32,
+) -> &'a wasmparser::FuncType {
+    &module_code(vmctx).env().types[type_index as usize]
+}
+
+/// The type index of function `func` of the module of `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be a live interpreted instance.
+pub(super) unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
+    module_code(vmctx).env().funcs[func as usize]
+}
+
+/// Locals the call fast path zeroes itself (more go through [`call_slow`]).
+pub(super) const INLINE_ZEROED: usize = 16;
+
+/// The translation of `callee` if the interpreter runs it in width `W`
+/// (`Ok(None)`: another width or tier); an error if it cannot be translated.
+///
+/// # Safety
+/// `callee` must be live.
+#[inline(always)]
+pub(super) unsafe fn interpreted<'a, W: Exec>(
+    callee: *const VMFunc,
+) -> Result<Option<&'a FuncCode<W>>, ()> {
+    if !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn) {
+        return Ok(None);
+    }
+    Ok(W::code_of(translation(callee).map_err(|_| ())?))
+}
+
+/// The translation of interpreted function `callee` (translating it on its
+/// first call), also recorded in its [`interp_code`](VMFunc::interp_code) for
+/// [`translated`].
+///
+/// # Safety
+/// `callee` must be live and interpreted; its translation lives as long as
+/// its instance's module code.
+pub(super) unsafe fn translation<'a>(
+    callee: *const VMFunc,
+) -> Result<&'a Code, &'a TranslateError> {
+    let code = module_of(callee).func((*callee).func_index)?;
+    (*callee)
+        .interp_code
+        .store(code as *const Code as *mut (), Ordering::Relaxed);
+    Ok(code)
+}
+
+/// The translation cache of interpreted function `callee`'s module.
+///
+/// # Safety
+/// `callee` must be live and interpreted; the cache lives as long as its
+/// instance.
+pub(super) unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
+    module_code((*callee).vmctx)
+}
+
+/// The translation cache of interpreted instance `vmctx`'s module.
+///
+/// # Safety
+/// `vmctx` must be a live interpreted instance.
+pub(super) unsafe fn module_code<'a>(vmctx: *mut VMContext) -> &'a ModuleCode {
+    &*((*vmctx).interp as *const ModuleCode)
+}
+
+/// Counts a call of interpreted function `callee`, whose translation is
+/// `code`; asks for a tier-up when its countdown has run out.
+///
+/// # Safety
+/// As for [`module_of`].
+#[inline(always)]
+pub(super) unsafe fn count_call<W: Width>(callee: *const VMFunc, code: &FuncCode<W>) {
+    if !code.tick() {
+        module_of(callee).ran_out(code.func_index, None, &code.countdown);
+    }
+}
+
+/// The translation of `callee` if it is a function of instance `vmctx`
+/// that the interpreter runs in width `W` and has translated already.
+///
+/// # Safety
+/// `callee` and `vmctx` must be live.
+#[inline(always)]
+pub(super) unsafe fn translated<'a, W: Exec>(
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+) -> Option<&'a FuncCode<W>> {
+    if (*callee).vmctx != vmctx
+        || !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn)
+    {
+        return None;
+    }
+    // SAFETY: an interpreted function's `interp_code` is null or its
+    // translation (see `remember`).
+    let code = (*callee).interp_code.load(Ordering::Relaxed) as *const Code;
+    W::code_of(code.as_ref()?)
+}
+
+/// Completes the call at `ip` to `cx.callee` that the handler's fast path
+/// does not make: to another instance, to code of another width or tier, or to a function that
+/// is not translated yet, or with a frame push that allocates or traps, or
+/// many locals. Then goes on running (the callee, or the caller after it).
+/// Has the handlers' signature, so they reach it by a tail call.
+///
+/// # Safety
+/// As for a handler; `ip` is a `Call` or `CallIndirect` whose callee (of
+/// the right signature) is `cx.callee`.
+#[inline(never)]
+pub(super) unsafe fn call_slow<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
+    let (base, type_index) = match (*ip).op() {
+        Op::Call(base, func) => (base, func_type_index(vmctx, func)),
+        Op::CallIndirect(base, at) => (base, (*code).aux[at as usize]),
+        _ => unreachable!("call_slow on a non-call"),
+    };
+    let new_fp = fp.add(base.idx());
+    let Ok(here) = interpreted::<W>(callee) else {
+        return raise(TrapCode::Unreachable);
+    };
+    let Some(ccode) = here else {
+        let ty = func_type(vmctx, type_index);
+        let frame_end = fp.add((*code).frame_slots as usize);
+        let status = call_out(cx.stack, callee, vmctx, ty, new_fp, frame_end);
+        if status != 0 {
+            return status;
+        }
+        // The callee may have grown the memory.
+        let (mem_base, mem_len) = memory(vmctx, code);
+        cx.mem_len = mem_len;
+        return dispatch(ip.add(1), fp, mem_base, cx, acc);
+    };
+    count_call(callee, ccode);
+    if cx.frames.len() >= MAX_FRAMES || !frame_fits(cx.stack, new_fp, ccode) {
+        return raise(TrapCode::StackOverflow);
+    }
+    if cx.frames.len() == cx.frames.capacity() {
+        let grown = (cx.frames.capacity() * 2).clamp(16, MAX_FRAMES);
+        cx.frames.reserve_exact(grown - cx.frames.len());
+    }
+    cx.frames.push(Frame {
+        ret: ip.add(1),
+        fp,
+        vmctx,
+        code,
+    });
+    ptr::write_bytes(
+        new_fp.add(ccode.param_slots as usize),
+        0,
+        ccode.local_slots as usize,
+    );
+    let cvm = (*callee).vmctx;
+    let mut mem_base = mem_base;
+    if cvm != vmctx {
+        (mem_base, cx.mem_len) = memory(cvm, ccode);
+        cx.landing.mem_base = mem_base;
+    }
+    (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
+    dispatch(cx.ops, new_fp, mem_base, cx, acc)
+}

@@ -1,0 +1,51 @@
+//! The loop dispatch: each instruction's [`step`] returns to one loop that
+//! runs the next.
+
+use crate::exec::*;
+
+/// The status [`step`] returns to the loop dispatch to run the next
+/// instruction, distinct from 0 (returned) and every trap status.
+pub(in crate::exec) const CONTINUE: u32 = u32::MAX - 1;
+const _: () = assert!(CONTINUE != fault::FAULT && TrapCode::from_u32(CONTINUE).is_none());
+
+/// The loop dispatch needs nothing of a width.
+pub(in crate::exec) trait Backend {}
+
+impl<W> Backend for W {}
+
+/// Runs from `cx.ops` with the frame at `fp` until the outermost frame
+/// returns, for [`fault::catch_memory_faults`]: `arg` points at `(cx, fp)`.
+///
+/// # Safety
+/// As for [`dispatch`].
+pub(in crate::exec) unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
+    let (cx, fp) = *arg.cast::<(*mut Cx<W>, *mut u64)>();
+    let cx = &mut *cx;
+    cx.next = (cx.ops, fp, cx.landing.mem_base, 0);
+    loop {
+        let (ip, fp, mem_base, acc) = cx.next;
+        #[cfg(feature = "op-histogram")]
+        crate::exec::histogram::count(ip, cx);
+        let status = step((*ip).tag() as u32, ip, fp, mem_base, cx, acc);
+        if status != CONTINUE {
+            return status;
+        }
+    }
+}
+
+/// Continues with the instruction at `ip`: leaves it for the loop.
+///
+/// # Safety
+/// `ip` points at an instruction of `cx.code`, `fp` and `mem_base` belong to
+/// the running frame.
+#[inline(always)]
+pub(in crate::exec) unsafe fn dispatch<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    cx.next = (ip, fp, mem_base, acc);
+    CONTINUE
+}

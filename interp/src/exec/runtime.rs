@@ -1,0 +1,162 @@
+//! What handlers leave to out-of-line helpers: the running instance's
+//! memory, bulk memory and table operations, SIMD, and the runtime's
+//! builtins (`memory.grow`, `table.grow`, epoch interrupts).
+
+use super::*;
+
+/// The base and length of memory 0 of `vmctx`, if its module has one.
+///
+/// # Safety
+/// `vmctx` must be live and `code` one of its module's functions.
+#[inline(always)]
+pub(super) unsafe fn memory<W: Width>(
+    vmctx: *mut VMContext,
+    code: *const FuncCode<W>,
+) -> (*mut u8, usize) {
+    if (*code).has_memory {
+        let m = (*vmctx).memory(0);
+        ((*m).base, (*m).len)
+    } else {
+        (ptr::null_mut(), 0)
+    }
+}
+
+/// Bulk memory and table operations, kept out of the dispatch loop (but
+/// for `memory.fill` and `memory.copy`, which handlers make themselves).
+/// The instruction at `ip` has its three operands in consecutive slots of
+/// the frame at `fp`. Everything comes in registers: a handler that passed
+/// an operand through its stack frame (an array, the decoded instruction)
+/// could not tail-call the next one once this helper lives in another
+/// codegen unit, which cannot vouch that the pointer does not escape.
+///
+/// # Safety
+/// `ip` is a bulk instruction of `code`, running in instance `vmctx` with
+/// its frame at `fp`.
+#[inline(never)]
+pub(super) unsafe fn bulk<W: Exec>(
+    ip: *const Instr<W>,
+    code: *const FuncCode<W>,
+    vmctx: *mut VMContext,
+    fp: *mut u64,
+) -> Result<(), TrapCode> {
+    let op = (*ip).op();
+    let base = match op {
+        Op::MemoryInit(base, _)
+        | Op::TableFill(base, _)
+        | Op::TableCopy(base, ..)
+        | Op::TableInit(base, _) => base.idx(),
+        _ => unreachable!("bulk on {op:?}"),
+    };
+    let s = fp.add(base);
+    let (d, x, n) = (*s as u32, *s.add(1), *s.add(2) as u32);
+    match op {
+        Op::MemoryInit(_, seg) => ops::memory_init(vmctx, 0, seg, d, x as u32, n),
+        Op::TableFill(_, t) => ops::table_fill(vmctx, t, d, x, n),
+        Op::TableCopy(_, dt, st) => {
+            ops::table_copy(vmctx, dt.idx() as u32, st.idx() as u32, d, x as u32, n)
+        }
+        Op::TableInit(_, at) => {
+            let aux = &(*code).aux;
+            let (seg, t) = (aux[at as usize], aux[at as usize + 1]);
+            ops::table_init(vmctx, t, seg, d, x as u32, n)
+        }
+        _ => Ok(()),
+    }
+}
+
+// The helpers below are out of line for the threaded dispatch's sake: a
+// handler must keep nothing on its native stack frame (no local arrays, no
+// spilled `u128`s) past its dispatch, or LLVM makes that dispatch a real call
+// and every such instruction keeps a native frame until the interpreter
+// returns. (Inlined, the SIMD evaluation did just that.)
+
+/// Runs SIMD instruction `s` of the frame at `fp`.
+///
+/// # Safety
+/// `s` belongs to the running function, whose frame is at `fp`.
+#[inline(never)]
+pub(super) unsafe fn simd(s: &crate::bytecode::SimdInstr, fp: *mut u64) {
+    let (params, result) = s.op.signature();
+    // Scalar operands and results take one slot, in the low bits.
+    let read = |k: usize, slot: Slot| match params.get(k) {
+        Some(&ValType::V128) => ptr::read_unaligned(fp.add(slot.idx()).cast::<u128>()),
+        Some(_) => *fp.add(slot.idx()) as u128,
+        None => 0,
+    };
+    let v = crate::simd::eval(s.op, read(0, s.a), read(1, s.b), read(2, s.c));
+    if result == ValType::V128 {
+        ptr::write_unaligned(fp.add(s.dst.idx()).cast::<u128>(), v);
+    } else {
+        *fp.add(s.dst.idx()) = v as u64;
+    }
+}
+
+/// Runs SIMD memory instruction `m` of the frame at `fp` against memory 0
+/// (`mem_base`, `mem_len`), bounds-checked.
+///
+/// # Safety
+/// `m` belongs to the running function, whose frame is at `fp`; the memory is live.
+#[inline(never)]
+pub(super) unsafe fn simd_mem(
+    m: &crate::bytecode::SimdMemInstr,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    mem_len: usize,
+) -> Result<(), TrapCode> {
+    let size = m.op.access_size();
+    let ea = *fp.add(m.addr.idx()) as u32 as u64 + m.offset as u64;
+    if ea + size as u64 > mem_len as u64 {
+        return Err(TrapCode::MemoryOutOfBounds);
+    }
+    // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
+    let bytes = std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size);
+    let vector = fp.add(m.vector.idx()).cast::<u128>();
+    if m.op.is_store() {
+        m.op.store(ptr::read_unaligned(vector), bytes);
+    } else {
+        let old = if m.op.has_vector_operand() {
+            ptr::read_unaligned(vector)
+        } else {
+            0
+        };
+        ptr::write_unaligned(fp.add(m.dst.idx()).cast::<u128>(), m.op.load(bytes, old));
+    }
+    Ok(())
+}
+
+/// `memory.grow` of memory 0 by `delta` pages through the runtime's builtin:
+/// the old size in pages, or `u32::MAX`.
+///
+/// # Safety
+/// `vmctx` must be live and have a memory.
+#[inline(never)]
+pub(super) unsafe fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
+    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(0), delta as u64);
+    if old == u64::MAX {
+        u32::MAX
+    } else {
+        old as u32
+    }
+}
+
+/// An epoch check that found the deadline reached: the runtime's verdict
+/// (0, or a raised trap's status). Out of line: handlers make no calls
+/// through pointers (see `check-tail-calls.sh`).
+///
+/// # Safety
+/// `vmctx` must be live.
+#[cold]
+#[inline(never)]
+pub(super) unsafe fn interrupt(vmctx: *mut VMContext) -> u32 {
+    ((*(*vmctx).builtins).interrupt)(vmctx)
+}
+
+/// `table.grow` of table `t` through the runtime's builtin: the old size,
+/// or `u32::MAX`.
+///
+/// # Safety
+/// `vmctx` must be live and have table `t`.
+#[inline(never)]
+pub(super) unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw) -> u32 {
+    ((*(*vmctx).builtins).table_grow)((*vmctx).table(t), delta, init)
+}
