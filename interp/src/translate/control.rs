@@ -1,0 +1,385 @@
+//! Structured control flow: blocks, loops and `if`s, branches (fused with
+//! the comparison before them where possible), `br_table`, returns and
+//! calls.
+
+use super::*;
+
+/// The condition of a `br_if`/`if`, after peeking at the instruction that
+/// computed it so compares fuse with the branch.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Cond {
+    Const(bool),
+    Nez(Slot),
+    Eqz(Slot),
+    Eqz64(Slot),
+    /// A removed integer comparison (value form), to fuse.
+    Cmp(Op),
+}
+
+macro_rules! cmp_helpers {
+    ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
+        /// The compare-and-branch form of the value comparison `op`, on the
+        /// opposite condition if `negate`.
+        fn fused_branch(op: Op, negate: bool, target: Target) -> Option<Op> {
+            Some(match (op, negate) {
+                $(
+                    (Op::$V(_, a, b), false) => Op::$B(a, b, target),
+                    (Op::$V(_, a, b), true) => Op::$NB(a, b, target),
+                    (Op::$VI(_, a, i), false) => Op::$BI(a, i, target),
+                    (Op::$VI(_, a, i), true) => Op::$NBI(a, i, target),
+                )*
+                _ => return None,
+            })
+        }
+    };
+}
+for_each_int_cmp!(cmp_helpers);
+
+impl Cond {
+    /// The instruction that jumps to `target` when the condition holds (or
+    /// fails, if `negate`); `None` if it never jumps.
+    fn branch(self, negate: bool, target: Target) -> Option<Op> {
+        Some(match self {
+            Cond::Const(c) if c != negate => Op::Br(target),
+            Cond::Const(_) => return None,
+            Cond::Nez(s) if negate => Op::BrIfEqz(s, target),
+            Cond::Nez(s) => Op::BrIfNez(s, target),
+            Cond::Eqz(s) if negate => Op::BrIfNez(s, target),
+            Cond::Eqz(s) => Op::BrIfEqz(s, target),
+            Cond::Eqz64(s) if negate => Op::BrIfNez64(s, target),
+            Cond::Eqz64(s) => Op::BrIfEqz64(s, target),
+            Cond::Cmp(op) => fused_branch(op, negate, target)?,
+        })
+    }
+}
+
+impl Translator<'_> {
+    pub(super) fn block_type(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Type(t) => (Vec::new(), vec![t]),
+            BlockType::FuncType(i) => {
+                let ft = &self.env.types[i as usize];
+                (ft.params().to_vec(), ft.results().to_vec())
+            }
+        }
+    }
+
+    pub(super) fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType, else_patch: Option<usize>) {
+        let (params, results) = self.block_type(bt);
+        let height = self.stack.len() - params.len();
+        let base = self.stack.get(height).map_or(self.next_slot(), |e| e.slot);
+        // A block boundary is a label: nothing before it may be fused with
+        // what follows.
+        self.fence();
+        self.last_global_set = None;
+        self.ctrls.push(Ctrl {
+            kind,
+            height,
+            base,
+            params,
+            results,
+            start: self.here(),
+            patches: Vec::new(),
+            else_patch,
+        });
+    }
+
+    pub(super) fn ctrl_index(&self, depth: u32) -> Result<usize> {
+        (self.ctrls.len())
+            .checked_sub(depth as usize + 1)
+            .ok_or_else(|| TranslateError("bad branch depth".into()))
+    }
+
+    /// Points a branch instruction at its label: a loop's start now, a
+    /// block's end when it is reached.
+    pub(super) fn link(&mut self, patch: usize, depth: u32) -> Result<()> {
+        let i = self.ctrl_index(depth)?;
+        let ctrl = &mut self.ctrls[i];
+        if ctrl.kind == CtrlKind::Loop {
+            let start = ctrl.start;
+            self.patch(patch, start);
+        } else {
+            ctrl.patches.push(patch);
+        }
+        Ok(())
+    }
+
+    /// Points the branch instruction (or `br_table` entry) at `at` to `target`.
+    pub(super) fn patch(&mut self, at: usize, target: Target) {
+        if let Some(t) = self.ops[at].target_mut() {
+            *t = target;
+        }
+    }
+
+    /// Whether a branch to `depth` must copy values (or return) first.
+    pub(super) fn branch_needs_moves(&self, depth: u32) -> Result<bool> {
+        let ctrl = &self.ctrls[self.ctrl_index(depth)?];
+        if ctrl.kind == CtrlKind::Func {
+            return Ok(true);
+        }
+        let n = ctrl.label_types().len();
+        let mut dst = ctrl.base;
+        for e in &self.stack[self.stack.len() - n..] {
+            if e.val != Val::Temp || e.slot != dst {
+                return Ok(true);
+            }
+            dst += slots_of(e.ty);
+        }
+        Ok(false)
+    }
+
+    /// Emits an unconditional branch to `depth`, moving the carried values
+    /// into the label's slots (or returning, for the function label).
+    pub(super) fn branch_to(&mut self, depth: u32) -> Result<()> {
+        let i = self.ctrl_index(depth)?;
+        if self.ctrls[i].kind == CtrlKind::Func {
+            return self.emit_return();
+        }
+        let n = self.ctrls[i].label_types().len();
+        let mut dst = self.ctrls[i].base;
+        // Sources sit at or above their destinations (canonical slots of the
+        // same values, or locals below all temporaries), so copying in order
+        // never clobbers a value not yet copied.
+        for k in self.stack.len() - n..self.stack.len() {
+            let e = self.stack[k];
+            self.emit_move(e, dst);
+            dst += slots_of(e.ty);
+        }
+        let at = self.emit(Op::Br(0));
+        self.link(at, depth)
+    }
+
+    pub(super) fn emit_return(&mut self) -> Result<()> {
+        let n = self.results.len();
+        let len = self.stack.len();
+        if n == 1 && self.results[0] != ValType::V128 {
+            let e = self.pop()?;
+            let src = self.operand(e);
+            // Emitted while the result is popped, so that it may come from
+            // the accumulator: code after a return that is not on the
+            // taken path of a `br_if` is unreachable, and on that path a
+            // branch, not the producer, comes right before the return.
+            self.emit(Op::Return1(src));
+            self.stack.push(e);
+            return Ok(());
+        }
+        // Results go to the first slots, which hold parameters and locals
+        // that a result may still be reading: move them to their canonical
+        // slots first. (The virtual stack is left as is: after a `br_if`
+        // these moves only happen on the taken path.)
+        for k in len - n..len {
+            let e = self.stack[k];
+            if e.val != Val::Temp {
+                self.emit_move(e, e.slot);
+            }
+        }
+        let mut dst = 0;
+        for k in len - n..len {
+            let e = self.stack[k];
+            self.emit_copy(e.ty, dst, e.slot);
+            dst += slots_of(e.ty);
+        }
+        self.emit(Op::Return);
+        Ok(())
+    }
+
+    /// Pops the condition of a `br_if`/`if`, taking back the comparison that
+    /// computed it (if it was the last instruction) so the branch can fuse
+    /// it; with the accumulator mode the branch inherits from it.
+    pub(super) fn pop_cond(&mut self) -> Result<(Cond, u8)> {
+        let e = self.pop()?;
+        if let Val::Const(c) = e.val {
+            return Ok((Cond::Const(c as u32 != 0), 0));
+        }
+        if let Some(at) = self.producer_of(&e) {
+            let op = self.ops[at];
+            let cond = match op {
+                Op::I32Eqz(_, s) => Some(Cond::Eqz(s)),
+                Op::I64Eqz(_, s) => Some(Cond::Eqz64(s)),
+                _ if !self.fuse => None,
+                _ => difference_compare(op, false)
+                    .or(fused_branch(op, false, 0).map(|_| op))
+                    .map(Cond::Cmp),
+            };
+            if let Some(cond) = cond {
+                // The branch reads the operands of the comparison in the
+                // same roles, so it inherits its accumulator mode.
+                let (_, mode) = self.take_last().expect("the producer");
+                return Ok((cond, mode));
+            }
+        }
+        Ok((Cond::Nez(self.operand(e)), 0))
+    }
+
+    /// Emits a conditional branch that jumps when `cond` holds (or fails,
+    /// with `negate`) to a target patched later; returns its index.
+    pub(super) fn emit_cond_branch(
+        &mut self,
+        (cond, mode): (Cond, u8),
+        negate: bool,
+    ) -> Option<usize> {
+        let op = cond.branch(negate, 0)?;
+        if let Some(fused) = self.fuse_with_last(op, mode) {
+            self.take_last();
+            let fused = match fused {
+                Op::CopyBrNez(c, l, t) if self.retarget_last(l, c) => {
+                    // A counter stepped in the label's slot fuses further.
+                    let step = match (self.ops.last(), self.modes.last()) {
+                        (Some(&Op::I32AddImm(x, y, i)), Some(0)) if x == c && y == c => {
+                            i8::try_from(i as i32).ok()
+                        }
+                        _ => None,
+                    };
+                    match step.and_then(|i| pack_slots(l, i as u8 as u32)) {
+                        Some(p) => {
+                            self.take_last();
+                            Op::I32AddImmCopyBrNez(c, p, t)
+                        }
+                        None => Op::CopyBrNez(l, c, t),
+                    }
+                }
+                _ => fused,
+            };
+            return Some(self.emit(fused));
+        }
+        Some(if mode != 0 {
+            self.emit_with_mode(op, mode)
+        } else {
+            self.emit(op)
+        })
+    }
+
+    /// Whether a branch to `depth` carries values into their own canonical
+    /// slots (the label's results sit right at the top of the stack).
+    pub(super) fn carries_to_own_slots(&self, depth: u32) -> Result<bool> {
+        let ctrl = &self.ctrls[self.ctrl_index(depth)?];
+        let n = ctrl.label_types().len();
+        let len = self.stack.len();
+        Ok(ctrl.kind != CtrlKind::Func
+            && n > 0
+            && len >= n
+            && self.stack[len - n].slot == ctrl.base)
+    }
+
+    pub(super) fn br_if(&mut self, depth: u32) -> Result<()> {
+        let cond = self.pop_cond()?;
+        if self.carries_to_own_slots(depth)? {
+            // Writing the carried values to their canonical slots is harmless
+            // when the branch is not taken (those slots are theirs on both
+            // paths), and it lets the branch itself jump straight to the
+            // label. The condition reads no canonical slot below its own.
+            let n = self.ctrls[self.ctrl_index(depth)?].label_types().len();
+            self.materialize_from(self.stack.len() - n);
+        }
+        if !self.branch_needs_moves(depth)? {
+            if let Some(at) = self.emit_cond_branch(cond, false) {
+                self.link(at, depth)?;
+            }
+        } else {
+            let skip = self.emit_cond_branch(cond, true);
+            self.branch_to(depth)?;
+            if let Some(at) = skip {
+                let here = self.here();
+                self.patch(at, here);
+            }
+            self.fence();
+        }
+        Ok(())
+    }
+
+    pub(super) fn br_table(&mut self, targets: &wasmparser::BrTable) -> Result<()> {
+        let index = self.pop_operand()?;
+        let mut depths = targets
+            .targets()
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        depths.push(targets.default());
+        self.emit(Op::BrTable(index, depths.len() as u32));
+        let first = self.ops.len();
+        for _ in &depths {
+            self.emit(Op::BrTarget(0));
+        }
+        // Targets that need values moved get a trampoline (one per label).
+        let mut trampolines: Vec<(u32, Target)> = Vec::new();
+        for (k, &depth) in depths.iter().enumerate() {
+            if !self.branch_needs_moves(depth)? {
+                self.link(first + k, depth)?;
+            } else if let Some(&(_, t)) = trampolines.iter().find(|(d, _)| *d == depth) {
+                self.patch(first + k, t);
+            } else {
+                let t = self.here();
+                trampolines.push((depth, t));
+                self.patch(first + k, t);
+                self.branch_to(depth)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn else_(&mut self) -> Result<()> {
+        let i = self.ctrls.len() - 1;
+        if !self.unreachable {
+            let height = self.ctrls[i].height;
+            self.materialize_from(height);
+            let at = self.emit(Op::Br(0));
+            self.ctrls[i].patches.push(at);
+        }
+        if let Some(at) = self.ctrls[i].else_patch.take() {
+            let here = self.here();
+            self.patch(at, here);
+        }
+        let ctrl = &mut self.ctrls[i];
+        ctrl.kind = CtrlKind::Else;
+        let height = ctrl.height;
+        let params = ctrl.params.clone();
+        self.truncate(height);
+        for ty in params {
+            self.push(ty, Val::Temp);
+        }
+        self.unreachable = false;
+        self.fence();
+        self.last_global_set = None;
+        Ok(())
+    }
+
+    pub(super) fn end(&mut self) -> Result<()> {
+        let Some(ctrl) = self.ctrls.pop() else {
+            return Err(TranslateError("unbalanced end".into()));
+        };
+        if ctrl.kind == CtrlKind::Func {
+            if !self.unreachable {
+                self.emit_return()?;
+            }
+            return Ok(());
+        }
+        if !self.unreachable {
+            self.materialize_from(ctrl.height);
+        }
+        let here = self.here();
+        for p in ctrl.else_patch.into_iter().chain(ctrl.patches) {
+            self.patch(p, here);
+        }
+        self.truncate(ctrl.height);
+        for ty in ctrl.results {
+            self.push(ty, Val::Temp);
+        }
+        self.unreachable = false;
+        self.fence();
+        self.last_global_set = None;
+        Ok(())
+    }
+
+    pub(super) fn call(
+        &mut self,
+        params: usize,
+        results: &[ValType],
+        make: impl FnOnce(Slot) -> Op,
+    ) -> Result<()> {
+        let base = self.pop_in_place(params)?;
+        self.emit(make(base));
+        for &ty in results {
+            self.push(ty, Val::Temp);
+        }
+        Ok(())
+    }
+}
