@@ -235,7 +235,7 @@ pub(crate) fn new_host_func<T: 'static>(
             host: host.cast(),
             type_id,
             func_index: 0,
-            interp_code: AtomicPtr::new(std::ptr::null_mut()),
+            tier_code: AtomicPtr::new(std::ptr::null_mut()),
         },
         handle,
         ty,

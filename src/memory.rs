@@ -11,7 +11,7 @@ use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
 use memmap2::{MmapMut, MmapOptions};
 use tandem_vm::VMMemory;
 
-pub(crate) const PAGE_SIZE: usize = 1 << 16;
+use tandem_vm::WASM_PAGE_SIZE as PAGE_SIZE;
 /// Pages a 32-bit memory can have at most.
 const MAX_PAGES: u64 = 1 << 16;
 /// 4 GiB addressable + 4 GiB guard (a fault there is a trap, see

@@ -269,6 +269,7 @@ fn count_loops(env: &tandem_vm::ModuleEnv, func: u32) -> u32 {
 /// built as usual. An unreachable loop is refused, never miscompiled.
 #[test]
 fn osr_entries_build_for_every_loop() {
+    use tandem_jit::ir::Block;
     use tandem_jit::{build, passes, x64};
     let engine = Engine::new(Config::new().tier(Tier::Interp)).unwrap();
     let (mut entries, mut unreachable) = (0, 0);
@@ -291,13 +292,27 @@ fn osr_entries_build_for_every_loop() {
                 x64::compile(&f, env);
             };
             check(build::build(env, func), "its start");
+            // What the interpreter's frame holds at each loop header.
+            let frames = tandem_interp::osr_frames(env, func).unwrap();
+            assert_eq!(frames.len() as u32, count_loops(env, func));
             for loop_index in 0..count_loops(env, func) {
                 match build::build_osr(env, func, loop_index) {
                     Err(build::BuildError::Unsupported(e)) if e.contains("never reached") => {
                         unreachable += 1
                     }
                     f => {
+                        let values = f.as_ref().map_or(0, |f| f.block(Block(0)).params.len());
                         check(f, &format!("loop {loop_index}"));
+                        // The entry takes exactly the frame the interpreter
+                        // has there (tandem_vm::osr).
+                        let frame = tandem_vm::osr::OsrFrame {
+                            loop_index,
+                            values: values as u32,
+                        };
+                        assert_eq!(
+                            frames[loop_index as usize], frame,
+                            "seed {seed}, function {func}"
+                        );
                         entries += 1;
                     }
                 }

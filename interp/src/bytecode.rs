@@ -1122,11 +1122,21 @@ pub struct FuncCode<W: Width = u16> {
 pub struct LoopOsr {
     /// Slots live at the header, from the frame's first: the locals', then
     /// the operand stack's; one per value where the JIT compiles the
-    /// function (not where a v128 takes two).
+    /// function (not where a v128 takes two). See [`tandem_vm::osr`].
     pub live_slots: u32,
     /// The OSR entry's array-call entry (a `tandem_vm::ArrayCallFn`) once
     /// installed, else null.
     pub entry: AtomicPtr<()>,
+}
+
+impl LoopOsr {
+    /// The frame an entry into this loop, loop `loop_index`, takes over.
+    pub fn frame(&self, loop_index: u32) -> tandem_vm::osr::OsrFrame {
+        tandem_vm::osr::OsrFrame {
+            loop_index,
+            values: self.live_slots,
+        }
+    }
 }
 
 /// A countdown that is not counting: nothing asks to compile the function

@@ -24,10 +24,28 @@ mod translate;
 use bytecode::Code;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
+use tandem_vm::osr::OsrFrame;
 use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 
 pub use exec::entry;
 pub use translate::TranslateError;
+
+/// The frame an OSR entry into each loop of local function `func_index`
+/// would take over from the interpreter, by loop number (see
+/// [`tandem_vm::osr`]).
+pub fn osr_frames(env: &ModuleEnv, func_index: u32) -> Result<Vec<OsrFrame>, TranslateError> {
+    let frames = match translate::translate(env, func_index, true)? {
+        Code::Narrow(code) => frames_of(&code),
+        Code::Wide(code) => frames_of(&code),
+    };
+    Ok(frames)
+}
+
+fn frames_of<W: bytecode::Width>(code: &bytecode::FuncCode<W>) -> Vec<OsrFrame> {
+    (code.loops.iter().enumerate())
+        .map(|(l, osr)| osr.frame(l as u32))
+        .collect()
+}
 
 /// The per-module translation cache, shared by all instances of the module
 /// (and all threads running them).
@@ -94,31 +112,26 @@ impl ModuleCode {
         (t.request)(func_index, l);
     }
 
-    /// Installs `entry`, the array-call entry of an OSR entry into loop `l`
-    /// of `func_index`, and makes frames running the function in the
-    /// interpreter look for it (see [`look_for_osr_entries`](Self::look_for_osr_entries)).
+    /// Installs `entry`, the array-call entry of an OSR entry into the loop
+    /// `frame` names in `func_index`, and makes frames running the function
+    /// in the interpreter look for it (see
+    /// [`look_for_osr_entries`](Self::look_for_osr_entries)).
     ///
-    /// Refuses (false) an entry taking `values` arguments where the frame
-    /// has another number of live slots there.
+    /// Refuses (false) an entry whose frame is not the one the interpreter
+    /// has at that loop (see [`tandem_vm::osr`]).
     ///
     /// # Safety
-    /// `entry` must be a `tandem_vm::ArrayCallFn` of the signature
-    /// `tandem_jit::build::build_osr` gives that entry, taking `values`
-    /// arguments, and live as long as the module.
-    pub unsafe fn install_osr(
-        &self,
-        func_index: u32,
-        l: u32,
-        entry: *const (),
-        values: usize,
-    ) -> bool {
+    /// `entry` must be a `tandem_vm::ArrayCallFn` taking `frame`'s values,
+    /// as `tandem_vm::osr` says, and live as long as the module.
+    pub unsafe fn install_osr(&self, func_index: u32, entry: *const (), frame: OsrFrame) -> bool {
+        let l = frame.loop_index;
         let Some(osr) = self
             .translated(func_index)
             .and_then(|code| code.loops().get(l as usize))
         else {
             return false;
         };
-        if osr.live_slots as usize != values {
+        if osr.frame(l) != frame {
             return false;
         }
         osr.entry.store(entry.cast_mut(), Ordering::Release);
@@ -229,7 +242,7 @@ impl TierModule for ModuleCode {
         }
     }
 
-    fn interp_state(&self) -> *const () {
+    fn tier_state(&self) -> *const () {
         (self as *const ModuleCode).cast()
     }
 

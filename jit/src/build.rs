@@ -17,7 +17,8 @@
 use crate::ir::*;
 use crate::passes::resolve;
 use rustc_hash::FxHashMap;
-use tandem_vm::fuel::{ends_block, Meter};
+use tandem_vm::osr::MAX_OSR_VALUES;
+use tandem_vm::walk::{walk, Translate};
 use tandem_vm::{ModuleEnv, TrapCode};
 use wasmparser::{BlockType, FuncType, Operator};
 
@@ -118,26 +119,14 @@ struct Builder<'a> {
     frames: Vec<Frame>,
     /// The block instructions go to; `None` in unreachable code.
     cur: Option<Block>,
-    /// Nesting depth of constructs opened in unreachable code.
-    dead_depth: u32,
     /// How many `loop`s are open.
     loop_depth: u32,
     /// For an on-stack-replacement entry: which `loop` it enters (see
     /// [`build_osr`]), and its entry block.
     osr: Option<(u32, Block)>,
-    /// How many `loop` operators came so far, reachable or not.
-    loops_seen: u32,
     /// Whether the entry of `osr` jumps to its loop yet.
     osr_entered: bool,
-    /// The block whose [`InstKind::Fuel`] awaits its cost, where fuel is
-    /// metered.
-    meter: Meter<Inst>,
 }
-
-/// The most values an OSR entry takes (locals and operand stack), as many
-/// as a function may have parameters: the adapter that calls it passes
-/// them all on the native stack.
-const MAX_OSR_VALUES: usize = 1000;
 
 /// Builds the SSA form of local function `func_index`.
 pub fn build(env: &ModuleEnv, func_index: u32) -> Result<Function> {
@@ -177,12 +166,9 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         stack: Vec::new(),
         frames: Vec::new(),
         cur: None,
-        dead_depth: 0,
         loop_depth: 0,
         osr: None,
-        loops_seen: 0,
         osr_entered: false,
-        meter: Meter::default(),
     };
     b.f.results = types(ty.results())?;
     // Block 0 is the function's entry: the OSR entry if there is one, so
@@ -241,27 +227,13 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         below: 0,
         end_reached: false,
     });
-    b.start_block(env.checks.epoch && env.makes_calls(func_index));
-    let mut ops = body.get_operators_reader()?;
-    while !ops.eof() {
-        let op = ops.read()?;
-        if b.cur.is_some() {
-            if let Some((at, cost)) = b.meter.count(&op) {
-                b.f.inst_mut(at).kind = InstKind::Fuel(cost);
-            }
-        }
-        let (ends, is_loop) = (ends_block(&op), matches!(op, Operator::Loop { .. }));
-        b.op(op)?;
-        if ends && b.cur.is_some() && !b.frames.is_empty() {
-            b.start_block(is_loop);
-        }
-    }
+    walk(env, func_index, &mut b)?;
     if let (Some(loop_index), false) = (osr, b.osr_entered) {
         return Err(unsupported(&format!(
             "an OSR entry at loop {loop_index}, which is never reached"
         )));
     }
-    if b.f.block(Block(0)).params.len() > MAX_OSR_VALUES {
+    if b.f.block(Block(0)).params.len() > MAX_OSR_VALUES as usize {
         return Err(unsupported("an OSR entry taking so many values"));
     }
     // Every block is sealed, so every edge has its arguments: what is
@@ -554,22 +526,6 @@ impl Builder<'_> {
 
     // --- control ---
 
-    /// Where code goes on after an operator that ended a block (see
-    /// `tandem_vm::fuel`), or starts: the checks the engine wants there,
-    /// as the interpreter makes them: an epoch check at a loop header or a
-    /// calling function's entry (`epoch`), and the new block's fuel, its
-    /// cost filled in once its end is known.
-    fn start_block(&mut self, epoch: bool) {
-        let checks = self.env.checks;
-        if checks.epoch && epoch {
-            self.push_inst(InstKind::CheckEpoch, &[]);
-        }
-        if checks.fuel {
-            let at = self.push_inst(InstKind::Fuel(0), &[]);
-            self.meter.start(at);
-        }
-    }
-
     fn open(
         &mut self,
         kind: FrameKind,
@@ -623,35 +579,10 @@ impl Builder<'_> {
         self.stack.truncate(frame.height);
     }
 
-    /// Skips an operator in unreachable code, tracking nesting; returns
-    /// whether the operator was consumed.
-    fn skip_dead(&mut self, op: &Operator) -> bool {
-        if self.cur.is_some() {
-            return false;
-        }
-        match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.dead_depth += 1;
-                true
-            }
-            Operator::Else if self.dead_depth == 0 => false,
-            Operator::End if self.dead_depth == 0 => false,
-            Operator::End => {
-                self.dead_depth -= 1;
-                true
-            }
-            _ => true,
-        }
-    }
-
-    fn op(&mut self, op: Operator) -> Result<()> {
+    /// Builds `op` (the walk skips unreachable code); `loop_index` numbers
+    /// a `loop`.
+    fn op(&mut self, op: Operator, loop_index: Option<u32>) -> Result<()> {
         use Operator as O;
-        if let O::Loop { .. } = op {
-            self.loops_seen += 1;
-        }
-        if self.skip_dead(&op) {
-            return Ok(());
-        }
         match op {
             O::Nop => {}
             O::Unreachable => self.terminate(Terminator::Trap(TrapCode::Unreachable)),
@@ -666,7 +597,7 @@ impl Builder<'_> {
                 self.loop_depth += 1;
                 let osr = self
                     .osr
-                    .filter(|&(index, _)| index + 1 == self.loops_seen)
+                    .filter(|&(index, _)| Some(index) == loop_index)
                     .map(|(_, at)| at);
                 // Built for an OSR entry, a loop header takes the whole
                 // operand stack (see `Frame::below`), which the entry
@@ -743,7 +674,6 @@ impl Builder<'_> {
                     self.loop_depth -= 1;
                 }
                 self.seal(frame.end);
-                self.dead_depth = 0;
                 if frame.end_reached {
                     self.enter(frame.end);
                     let values = self.f.block(frame.end).params.clone();
@@ -1017,5 +947,36 @@ impl Builder<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The shared walk drives the builder: it skips unreachable code, numbers
+/// loops, and asks for the checks at the points both tiers make them.
+impl Translate for Builder<'_> {
+    type Error = BuildError;
+    type Charge = Inst;
+
+    fn unreachable(&self) -> bool {
+        self.cur.is_none()
+    }
+
+    fn finished(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    fn operator(&mut self, op: Operator<'_>, loop_index: Option<u32>) -> Result<()> {
+        self.op(op, loop_index)
+    }
+
+    fn epoch_check(&mut self) {
+        self.push_inst(InstKind::CheckEpoch, &[]);
+    }
+
+    fn fuel_charge(&mut self) -> Inst {
+        self.push_inst(InstKind::Fuel(0), &[])
+    }
+
+    fn set_fuel(&mut self, at: Inst, cost: u64) {
+        self.f.inst_mut(at).kind = InstKind::Fuel(cost);
     }
 }

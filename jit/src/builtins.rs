@@ -29,8 +29,6 @@ fn done(r: Result<u64, TrapCode>) -> Ret {
     }
 }
 
-const PAGE: usize = 65536;
-
 // SAFETY (for every builtin below): compiled code passes its own live
 // VMContext and indices the validated module declares; operands are Wasm
 // values of the instruction's types.
@@ -43,7 +41,7 @@ unsafe extern "sysv64" fn memory_size(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(Ok(((*(*vmctx).memory(mem as u32)).len / PAGE) as u64))
+    done(Ok(ops::memory_size(vmctx, mem as u32) as u64))
 }
 
 unsafe extern "sysv64" fn memory_grow(
@@ -54,12 +52,7 @@ unsafe extern "sysv64" fn memory_grow(
     _: u64,
     _: u64,
 ) -> Ret {
-    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem as u32), delta as u32 as u64);
-    done(Ok(if old == u64::MAX {
-        u32::MAX as u64
-    } else {
-        old
-    }))
+    done(Ok(ops::memory_grow(vmctx, mem as u32, delta as u32) as u64))
 }
 
 unsafe extern "sysv64" fn memory_fill(
@@ -103,7 +96,7 @@ unsafe extern "sysv64" fn data_drop(
     _: u64,
     _: u64,
 ) -> Ret {
-    (*(*vmctx).data.add(seg as usize)).len = 0;
+    ops::data_drop(vmctx, seg as u32);
     done(Ok(0))
 }
 
@@ -137,7 +130,7 @@ unsafe extern "sysv64" fn table_size(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(Ok((*(*vmctx).table(t as u32)).len as u64))
+    done(Ok(ops::table_size(vmctx, t as u32) as u64))
 }
 
 unsafe extern "sysv64" fn table_grow(
@@ -149,7 +142,7 @@ unsafe extern "sysv64" fn table_grow(
     _: u64,
 ) -> Ret {
     done(Ok(
-        ((*(*vmctx).builtins).table_grow)((*vmctx).table(t as u32), delta as u32, init) as u64,
+        ops::table_grow(vmctx, t as u32, delta as u32, init) as u64
     ))
 }
 
@@ -194,7 +187,7 @@ unsafe extern "sysv64" fn elem_drop(
     _: u64,
     _: u64,
 ) -> Ret {
-    (*(*vmctx).elems.add(seg as usize)).len = 0;
+    ops::elem_drop(vmctx, seg as u32);
     done(Ok(0))
 }
 
@@ -238,7 +231,7 @@ pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
 /// # Safety
 /// `vmctx` must be the live instance of the calling compiled code.
 pub(crate) unsafe extern "sysv64" fn interrupt(vmctx: *mut VMContext) -> u32 {
-    ((*(*vmctx).builtins).interrupt)(vmctx)
+    ops::interrupt(vmctx)
 }
 
 /// Whether `b` may return a trap status.

@@ -26,6 +26,7 @@ use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tandem_vm::code_registry::FuncRange;
+use tandem_vm::osr::OsrFrame;
 use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
 use x64::masm::{Assembled, Masm};
@@ -314,10 +315,13 @@ impl JitCode {
         self.units.iter().map(|u| u.unit)
     }
 
-    /// How many arguments the `k`th unit's entry takes (an OSR entry's: the
-    /// values of the frame at its loop).
-    pub fn params(&self, k: usize) -> usize {
-        self.units[k].params
+    /// What the `k`th unit takes over, if it is an OSR entry.
+    pub fn osr_frame(&self, k: usize) -> Option<OsrFrame> {
+        let u = &self.units[k];
+        Some(OsrFrame {
+            loop_index: u.unit.osr_loop?,
+            values: u.params as u32,
+        })
     }
 
     /// The entry points of the `k`th unit compiled.
@@ -499,7 +503,7 @@ impl TierModule for JitModule {
         self.code.entry_points(self.local(func_index))
     }
 
-    fn interp_state(&self) -> *const () {
+    fn tier_state(&self) -> *const () {
         std::ptr::null()
     }
 

@@ -151,21 +151,21 @@ impl TieredModule {
         for (k, unit) in code.units().enumerate() {
             let func_index = unit.func_index;
             let entry = code.entry_points(k);
-            if let Some(l) = unit.osr_loop {
-                let values = code.params(k);
+            if let Some(frame) = code.osr_frame(k) {
+                let l = frame.loop_index;
                 // SAFETY: the entry is the unit's array-call entry, which
-                // takes `values` arguments, kept with the module's code
+                // takes `frame`'s values, kept with the module's code
                 // below.
                 let installed = unsafe {
                     self.interp
-                        .install_osr(func_index, l, entry.array_call as *const (), values)
+                        .install_osr(func_index, entry.array_call as *const (), frame)
                 };
                 match installed {
                     true => tracing::debug!(func = func_index, r#loop = l, "install osr entry"),
                     false => tracing::error!(
                         func = func_index,
                         r#loop = l,
-                        values,
+                        values = frame.values,
                         "an OSR entry does not take the frame's values"
                     ),
                 }
@@ -230,8 +230,8 @@ impl TierModule for TieredModule {
         }
     }
 
-    fn interp_state(&self) -> *const () {
-        self.interp.interp_state()
+    fn tier_state(&self) -> *const () {
+        self.interp.tier_state()
     }
 
     fn request_all(&self) {

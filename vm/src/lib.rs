@@ -30,15 +30,17 @@ pub mod fuel;
 pub mod module;
 pub mod offsets;
 pub mod ops;
+pub mod osr;
 pub mod tier;
 pub mod trap;
 pub mod unwind;
 pub mod value;
 pub mod vmctx;
+pub mod walk;
 
 pub use callconv::{ArrayCallFn, Builtins, EntryPoints};
 pub use module::{Checks, ModuleEnv};
 pub use tier::{CodeStats, Tier, TierError, TierModule};
 pub use trap::{BacktraceFrame, TrapCode, TrapRecord};
 pub use value::{RefRaw, ValRaw};
-pub use vmctx::{VMContext, VMFunc, VMMemory, VMSegment, VMStoreContext, VMTable};
+pub use vmctx::{VMContext, VMFunc, VMMemory, VMSegment, VMStoreContext, VMTable, WASM_PAGE_SIZE};

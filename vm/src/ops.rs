@@ -1,9 +1,10 @@
 //! Operations on memories, tables and segments that every tier performs
-//! the same way: the bulk-memory and table instructions. The interpreter
-//! calls them from its handlers, compiled code through its builtins, so
-//! their bounds checks and traps are written once.
+//! the same way: sizes and growth, the bulk-memory and table instructions,
+//! segment drops, and the epoch interrupt. The interpreter calls them from
+//! its handlers, compiled code through its builtins, so their bounds
+//! checks, traps and results are written once.
 
-use crate::{RefRaw, TrapCode, VMContext};
+use crate::{RefRaw, TrapCode, VMContext, WASM_PAGE_SIZE};
 use std::ptr;
 
 /// Whether `[start, start + len)` lies within `size`.
@@ -188,4 +189,69 @@ pub unsafe fn table_init(
         );
     }
     Ok(())
+}
+
+/// `memory.size` of memory `mem`, in pages.
+///
+/// # Safety
+/// `vmctx` must be live with memory `mem`.
+pub unsafe fn memory_size(vmctx: *mut VMContext, mem: u32) -> u32 {
+    ((*(*vmctx).memory(mem)).len / WASM_PAGE_SIZE) as u32
+}
+
+/// `memory.grow` of memory `mem` by `delta` pages, through the runtime
+/// (which asks the store's limiter): the old size in pages, or `u32::MAX`
+/// (-1) if the memory cannot grow so.
+///
+/// # Safety
+/// `vmctx` must be live with memory `mem`.
+pub unsafe fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
+    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem), delta as u64);
+    if old == u64::MAX {
+        u32::MAX
+    } else {
+        old as u32
+    }
+}
+
+/// `table.size` of table `t`.
+///
+/// # Safety
+/// `vmctx` must be live with table `t`.
+pub unsafe fn table_size(vmctx: *mut VMContext, t: u32) -> u32 {
+    (*(*vmctx).table(t)).len
+}
+
+/// `table.grow` of table `t` by `delta` elements of `init`, through the
+/// runtime: the old size, or `u32::MAX` (-1).
+///
+/// # Safety
+/// `vmctx` must be live with table `t`; `init` must be of its type.
+pub unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw) -> u32 {
+    ((*(*vmctx).builtins).table_grow)((*vmctx).table(t), delta, init)
+}
+
+/// `data.drop`: data segment `seg` becomes empty.
+///
+/// # Safety
+/// `vmctx` must be live with data segment `seg`.
+pub unsafe fn data_drop(vmctx: *mut VMContext, seg: u32) {
+    (*(*vmctx).data.add(seg as usize)).len = 0;
+}
+
+/// `elem.drop`: element segment `seg` becomes empty.
+///
+/// # Safety
+/// `vmctx` must be live with element segment `seg`.
+pub unsafe fn elem_drop(vmctx: *mut VMContext, seg: u32) {
+    (*(*vmctx).elems.add(seg as usize)).len = 0;
+}
+
+/// An epoch check that found the deadline reached: the runtime's verdict
+/// (0 to go on, or the status of the trap it raised).
+///
+/// # Safety
+/// `vmctx` must be the live instance of the code making the check.
+pub unsafe fn interrupt(vmctx: *mut VMContext) -> u32 {
+    ((*(*vmctx).builtins).interrupt)(vmctx)
 }

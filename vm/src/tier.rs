@@ -54,9 +54,10 @@ pub trait TierModule: Send + Sync {
     /// The entry points of local function `func_index`.
     fn entry_points(&self, func_index: u32) -> EntryPoints;
 
-    /// What [`VMContext::interp`](crate::VMContext::interp) of an instance
-    /// run by this tier points at (null if the tier needs nothing there).
-    fn interp_state(&self) -> *const ();
+    /// What [`VMContext::tier_state`](crate::VMContext::tier_state) of an
+    /// instance run by this tier points at (null if the tier needs nothing
+    /// there).
+    fn tier_state(&self) -> *const ();
 
     /// Translates or compiles every function now (what lazy tiers do on
     /// first calls), for `tandem compile`.

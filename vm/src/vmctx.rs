@@ -37,10 +37,11 @@ pub struct VMFunc {
     pub type_id: u32,
     /// Index in the defining module's function index space.
     pub func_index: u32,
-    /// The interpreter's translation of this function, cached here so an
-    /// interpreted call finds it without a lookup. Only the interpreter
-    /// reads or writes it; the runtime initializes it to null.
-    pub interp_code: AtomicPtr<()>,
+    /// The running tier's own code for this function, cached here so a
+    /// call finds it without a lookup (the interpreter keeps its
+    /// translation here). Opaque to the runtime, which initializes it to
+    /// null; only the tier that runs the function reads or writes it.
+    pub tier_code: AtomicPtr<()>,
 }
 
 impl VMFunc {
@@ -64,12 +65,15 @@ impl VMFunc {
     }
 }
 
+/// The size of a Wasm page, the unit memories grow by.
+pub const WASM_PAGE_SIZE: usize = 1 << 16;
+
 /// A linear memory. The base never moves: the runtime reserves the address
 /// space for the largest possible memory plus a guard region up front.
 #[repr(C)]
 pub struct VMMemory {
     pub base: *mut u8,
-    /// Current size in bytes (a multiple of 64 KiB).
+    /// Current size in bytes (a multiple of [`WASM_PAGE_SIZE`]).
     pub len: usize,
 }
 
@@ -137,9 +141,12 @@ pub struct VMContext {
     pub elems: *mut VMSegment,
     /// Runtime services for what allocates.
     pub builtins: *const crate::Builtins,
-    /// The interpreter's per-module state (its translation cache), read
-    /// only by the interpreter; the runtime keeps it alive.
-    pub interp: *const (),
+    /// The tier's per-module state ([`TierModule::tier_state`]: the
+    /// interpreter's translation cache), opaque to the runtime, which keeps
+    /// it alive.
+    ///
+    /// [`TierModule::tier_state`]: crate::TierModule::tier_state
+    pub tier_state: *const (),
     /// The runtime's own view of the instance and its store; opaque to tiers.
     pub runtime: *mut (),
     /// Non-zero once the store's epoch deadline is reached: set by the

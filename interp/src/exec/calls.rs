@@ -112,7 +112,7 @@ pub(super) unsafe fn interpreted<'a, W: Exec>(
 }
 
 /// The translation of interpreted function `callee` (translating it on its
-/// first call), also recorded in its [`interp_code`](VMFunc::interp_code) for
+/// first call), also recorded in its [`tier_code`](VMFunc::tier_code) for
 /// [`translated`].
 ///
 /// # Safety
@@ -123,7 +123,7 @@ pub(super) unsafe fn translation<'a>(
 ) -> Result<&'a Code, &'a TranslateError> {
     let code = module_of(callee).func((*callee).func_index)?;
     (*callee)
-        .interp_code
+        .tier_code
         .store(code as *const Code as *mut (), Ordering::Relaxed);
     Ok(code)
 }
@@ -142,7 +142,7 @@ pub(super) unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 pub(super) unsafe fn module_code<'a>(vmctx: *mut VMContext) -> &'a ModuleCode {
-    &*((*vmctx).interp as *const ModuleCode)
+    &*((*vmctx).tier_state as *const ModuleCode)
 }
 
 /// Counts a call of interpreted function `callee`, whose translation is
@@ -172,9 +172,9 @@ pub(super) unsafe fn translated<'a, W: Exec>(
     {
         return None;
     }
-    // SAFETY: an interpreted function's `interp_code` is null or its
+    // SAFETY: an interpreted function's `tier_code` is null or its
     // translation (see `remember`).
-    let code = (*callee).interp_code.load(Ordering::Relaxed) as *const Code;
+    let code = (*callee).tier_code.load(Ordering::Relaxed) as *const Code;
     W::code_of(code.as_ref()?)
 }
 

@@ -50,13 +50,12 @@ use std::cell::Cell;
 use std::ptr;
 use std::sync::atomic::Ordering;
 use tandem_vm::fault::{self, Landing};
-use tandem_vm::ops::{self, in_bounds};
-use tandem_vm::{callconv, trap, RefRaw, TrapCode, VMContext, VMFunc, ValRaw};
+use tandem_vm::ops;
+use tandem_vm::{callconv, trap, TrapCode, VMContext, VMFunc, ValRaw, WASM_PAGE_SIZE};
 use wasmparser::ValType;
 
 /// Interpreted frames one entry into the interpreter may nest.
 const MAX_FRAMES: usize = 100_000;
-const PAGE_SIZE: usize = 65536;
 
 /// A suspended interpreted caller.
 struct Frame<W: Width> {

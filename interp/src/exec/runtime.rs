@@ -1,6 +1,6 @@
 //! What handlers leave to out-of-line helpers: the running instance's
-//! memory, bulk memory and table operations, SIMD, and the runtime's
-//! builtins (`memory.grow`, `table.grow`, epoch interrupts).
+//! memory, bulk memory and table operations, and SIMD. (Growth, segment
+//! drops and epoch interrupts are `tandem_vm::ops`, as in every tier.)
 
 use super::*;
 
@@ -124,39 +124,21 @@ pub(super) unsafe fn simd_mem(
     Ok(())
 }
 
-/// `memory.grow` of memory 0 by `delta` pages through the runtime's builtin:
-/// the old size in pages, or `u32::MAX`.
+/// `table.get` of element `index` of table `t` into the slot at `dst`.
+/// `tandem_vm::ops::table_get` returns its result through memory, which,
+/// in a handler's stack frame, would keep the handler from tail-calling
+/// the next one (see [`bulk`]); here it goes straight to the slot.
 ///
 /// # Safety
-/// `vmctx` must be live and have a memory.
+/// `vmctx` must be live with table `t`; `dst` is a slot of the running
+/// frame.
 #[inline(never)]
-pub(super) unsafe fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
-    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(0), delta as u64);
-    if old == u64::MAX {
-        u32::MAX
-    } else {
-        old as u32
-    }
-}
-
-/// An epoch check that found the deadline reached: the runtime's verdict
-/// (0, or a raised trap's status). Out of line: handlers make no calls
-/// through pointers (see `check-tail-calls.sh`).
-///
-/// # Safety
-/// `vmctx` must be live.
-#[cold]
-#[inline(never)]
-pub(super) unsafe fn interrupt(vmctx: *mut VMContext) -> u32 {
-    ((*(*vmctx).builtins).interrupt)(vmctx)
-}
-
-/// `table.grow` of table `t` through the runtime's builtin: the old size,
-/// or `u32::MAX`.
-///
-/// # Safety
-/// `vmctx` must be live and have table `t`.
-#[inline(never)]
-pub(super) unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw) -> u32 {
-    ((*(*vmctx).builtins).table_grow)((*vmctx).table(t), delta, init)
+pub(super) unsafe fn table_get(
+    vmctx: *mut VMContext,
+    t: u32,
+    index: u32,
+    dst: *mut u64,
+) -> Result<(), TrapCode> {
+    *dst = ops::table_get(vmctx, t, index)?;
+    Ok(())
 }

@@ -436,7 +436,7 @@ pub(super) unsafe fn step<W: Exec>(
                 }
                 Op::Epoch => {
                     if (*vmctx).epoch_reached() {
-                        let status = interrupt(vmctx);
+                        let status = ops::interrupt(vmctx);
                         if status != 0 {
                             return status;
                         }
@@ -675,51 +675,44 @@ pub(super) unsafe fn step<W: Exec>(
                 Op::Store32(a, v, o) => store!(a, v, o, u32),
                 Op::Store64(a, v, o) => store!(a, v, o, u64),
 
-                Op::MemorySize(d) => put_d!(u32, d, (mem_len / PAGE_SIZE) as u32),
+                Op::MemorySize(d) => put_d!(u32, d, (mem_len / WASM_PAGE_SIZE) as u32),
                 Op::MemoryGrow(s) => {
-                    put_d!(u32, s, memory_grow(vmctx, get!(u32, s)));
+                    put_d!(u32, s, ops::memory_grow(vmctx, 0, get!(u32, s)));
                     (mem_base, mem_len) = memory(vmctx, code);
                     cx.mem_len = mem_len;
                 }
-                Op::MemoryFill(d, x, n) | Op::MemoryCopy(d, x, n) => {
-                    let (d, x, n) = (get!(u32, d), r64!(x), get!(u32, n));
-                    let fill = matches!(op, Op::MemoryFill(..));
-                    if !in_bounds(d, n, mem_len) || !fill && !in_bounds(x as u32, n, mem_len) {
-                        trap!(TrapCode::MemoryOutOfBounds);
+                Op::MemoryFill(d, x, n) => {
+                    let (d, x, n) = (get!(u32, d), get!(u32, x), get!(u32, n));
+                    if let Err(c) = ops::memory_fill(vmctx, 0, d, x as u8, n) {
+                        trap!(c);
                     }
-                    // SAFETY: both ranges are inside the memory (checked above).
-                    let dst = mem_base.add(d as usize);
-                    if fill {
-                        ptr::write_bytes(dst, x as u8, n as usize);
-                    } else {
-                        ptr::copy(mem_base.add(x as u32 as usize), dst, n as usize);
+                }
+                Op::MemoryCopy(d, s, n) => {
+                    let (d, s, n) = (get!(u32, d), get!(u32, s), get!(u32, n));
+                    if let Err(c) = ops::memory_copy(vmctx, 0, 0, d, s, n) {
+                        trap!(c);
                     }
                 }
                 Op::MemoryInit(..) => bulk!(),
-                Op::DataDrop(seg) => (*(*vmctx).data.add(seg as usize)).len = 0,
+                Op::DataDrop(seg) => ops::data_drop(vmctx, seg),
                 Op::TableGet(d, index, t) => {
-                    let table = (*vmctx).table(t.idx() as u32);
-                    let i = get!(u32, index);
-                    if i >= (*table).len {
-                        trap!(TrapCode::TableOutOfBounds);
+                    let dst = fp.add(d.idx());
+                    if let Err(c) = table_get(vmctx, t.idx() as u32, get!(u32, index), dst) {
+                        trap!(c);
                     }
-                    w64!(d, *(*table).base.add(i as usize));
                 }
                 Op::TableSet(index, v, t) => {
-                    let table = (*vmctx).table(t.idx() as u32);
-                    let i = get!(u32, index);
-                    if i >= (*table).len {
-                        trap!(TrapCode::TableOutOfBounds);
+                    if let Err(c) = ops::table_set(vmctx, t.idx() as u32, get!(u32, index), r64!(v)) {
+                        trap!(c);
                     }
-                    *(*table).base.add(i as usize) = r64!(v);
                 }
-                Op::TableSize(d, t) => put_d!(u32, d, (*(*vmctx).table(t)).len),
+                Op::TableSize(d, t) => put_d!(u32, d, ops::table_size(vmctx, t)),
                 Op::TableGrow(base, t) => {
-                    let old = table_grow(vmctx, t, get!(u32, base.idx() + 1), r64!(base));
+                    let old = ops::table_grow(vmctx, t, get!(u32, base.idx() + 1), r64!(base));
                     put_d!(u32, base, old);
                 }
                 Op::TableFill(..) | Op::TableCopy(..) | Op::TableInit(..) => bulk!(),
-                Op::ElemDrop(seg) => (*(*vmctx).elems.add(seg as usize)).len = 0,
+                Op::ElemDrop(seg) => ops::elem_drop(vmctx, seg),
 
                 Op::Simd(i) => simd(&(*code).simd[i as usize], fp),
                 Op::SimdMem(i) => {

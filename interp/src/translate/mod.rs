@@ -26,7 +26,7 @@ use crate::bytecode::*;
 use crate::simd::{SimdMemOp, SimdOp};
 use std::borrow::Cow;
 use std::sync::atomic::AtomicU32;
-use tandem_vm::fuel::{ends_block, Meter};
+use tandem_vm::walk::{walk, Translate};
 use tandem_vm::ModuleEnv;
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
@@ -133,8 +133,6 @@ struct Translator<'a> {
     /// Per `loop` operator so far (reachable or not), the slots live at its
     /// header (see [`LoopOsr`]).
     loops: Vec<u32>,
-    /// The block whose [`Op::Fuel`] awaits its cost, where fuel is metered.
-    meter: Meter<usize>,
     ops: Vec<Op>,
     /// The accumulator mode of each instruction (see [`Instr`]).
     modes: Vec<u8>,
@@ -156,8 +154,6 @@ struct Translator<'a> {
     results: Vec<ValType>,
     /// Whether the current code is unreachable (after br, return, ...).
     unreachable: bool,
-    /// Blocks opened inside unreachable code, skipped without translation.
-    dead_depth: u32,
     /// The last instruction, if it wrote the value on top of the virtual
     /// stack into its canonical slot and nothing (no label) came after it:
     /// a following `local.set` may retarget it, a `br_if` may fuse it.
@@ -230,7 +226,6 @@ impl<'a> Translator<'a> {
             fuse,
             count_loops,
             loops: Vec::new(),
-            meter: Meter::default(),
             ops: Vec::new(),
             modes: Vec::new(),
             aux: Vec::new(),
@@ -244,7 +239,6 @@ impl<'a> Translator<'a> {
             max_slot: next,
             results: ty.results().to_vec(),
             unreachable: false,
-            dead_depth: 0,
             last_producer: None,
             acc_producer: None,
             label_at: 0,
@@ -260,21 +254,8 @@ impl<'a> Translator<'a> {
             patches: Vec::new(),
             else_patch: None,
         });
-        t.start_block(env.checks.epoch && env.makes_calls(func_index));
-        let mut ops = body.get_operators_reader()?;
-        while !t.ctrls.is_empty() {
-            let op = ops.read()?;
-            if !t.unreachable {
-                if let Some((at, cost)) = t.meter.count(&op) {
-                    t.ops[at] = Op::Fuel(cost as u32);
-                }
-            }
-            let (ends, is_loop) = (ends_block(&op), matches!(op, Operator::Loop { .. }));
-            t.operator(op)?;
-            if ends && !t.unreachable && !t.ctrls.is_empty() {
-                t.start_block(is_loop);
-            }
-        }
+        let loops = walk(env, func_index, &mut t)?;
+        t.loops.resize(loops as usize, 0);
         if t.count_loops {
             // Where a frame goes on once an OSR entry finished its call.
             t.fence();
@@ -284,22 +265,6 @@ impl<'a> Translator<'a> {
             return Err(TranslateError("function too large".into()));
         }
         Ok(t)
-    }
-
-    /// Where code goes on after an operator that ended a block (see
-    /// `tandem_vm::fuel`), or starts: the checks the engine wants there,
-    /// an epoch check at a loop header or a calling function's entry
-    /// (`epoch`) and the new block's fuel, its cost filled in once its end
-    /// is known.
-    fn start_block(&mut self, epoch: bool) {
-        let checks = self.env.checks;
-        if checks.epoch && epoch {
-            self.emit(Op::Epoch);
-        }
-        if checks.fuel {
-            let at = self.emit(Op::Fuel(0));
-            self.meter.start(at);
-        }
     }
 
     /// The translation in the encoding of width `S`, if everything fits.
@@ -376,5 +341,37 @@ impl Translator<'_> {
         let at = self.aux.len() as u32;
         self.aux.extend_from_slice(words);
         at
+    }
+}
+
+/// The shared walk drives the translator: it skips unreachable code,
+/// numbers loops, and asks for the checks at the points both tiers make
+/// them.
+impl Translate for Translator<'_> {
+    type Error = TranslateError;
+    type Charge = usize;
+
+    fn unreachable(&self) -> bool {
+        self.unreachable
+    }
+
+    fn finished(&self) -> bool {
+        self.ctrls.is_empty()
+    }
+
+    fn operator(&mut self, op: Operator<'_>, loop_index: Option<u32>) -> Result<()> {
+        Translator::operator(self, op, loop_index)
+    }
+
+    fn epoch_check(&mut self) {
+        self.emit(Op::Epoch);
+    }
+
+    fn fuel_charge(&mut self) -> usize {
+        self.emit(Op::Fuel(0))
+    }
+
+    fn set_fuel(&mut self, at: usize, cost: u64) {
+        self.ops[at] = Op::Fuel(cost as u32);
     }
 }

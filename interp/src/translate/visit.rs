@@ -10,27 +10,10 @@ pub(super) fn mem_offset(memarg: MemArg) -> Result<u32> {
 }
 
 impl Translator<'_> {
-    pub(super) fn operator(&mut self, op: Operator) -> Result<()> {
+    /// Translates `op` (the walk skips unreachable code); `loop_index`
+    /// numbers a `loop`.
+    pub(super) fn operator(&mut self, op: Operator, loop_index: Option<u32>) -> Result<()> {
         use ValType::{F32, F64, I32, I64, V128};
-        if let Operator::Loop { .. } = op {
-            // Numbered as the JIT numbers them, dead ones too.
-            self.loops.push(0);
-        }
-        if self.unreachable {
-            // Skip dead code up to the `else`/`end` of the current block.
-            match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                    self.dead_depth += 1;
-                    return Ok(());
-                }
-                Operator::End if self.dead_depth > 0 => {
-                    self.dead_depth -= 1;
-                    return Ok(());
-                }
-                Operator::Else | Operator::End if self.dead_depth == 0 => {}
-                _ => return Ok(()),
-            }
-        }
         macro_rules! un {
             ($ty:expr, $op:ident) => {
                 self.unary($ty, Op::$op)?
@@ -79,7 +62,10 @@ impl Translator<'_> {
                 self.materialize_from(0);
                 self.push_ctrl(CtrlKind::Loop, blockty, None);
                 if self.count_loops {
-                    let index = self.loops.len() - 1;
+                    let index = loop_index.expect("the walk numbers loops") as usize;
+                    if self.loops.len() <= index {
+                        self.loops.resize(index + 1, 0);
+                    }
                     // The whole operand stack is in its slots (above).
                     self.loops[index] = self.next_slot();
                     self.emit(Op::LoopHead(index as u32));
