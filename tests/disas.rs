@@ -1,8 +1,8 @@
 //! Golden disassembly, as wasmtime's `tests/disas`: each `tests/disas/*.wat`
-//! is compiled by the JIT and its code compared with the `.asm` file beside
+//! is compiled by the JIT and its code compared with the `.disas` file beside
 //! it, so every change to the code the JIT emits shows in review.
 //!
-//! `TANDEM_BLESS=1 cargo test --test disas` rewrites the `.asm` files from
+//! `TANDEM_BLESS=1 cargo test --test disas` rewrites the `.disas` files from
 //! what the JIT emits now.
 //!
 //! Directives at the top of a `.wat` file:
@@ -84,7 +84,7 @@ fn golden_disassembly() {
     assert!(cases.len() >= 30, "only {} cases", cases.len());
     let mut differ = Vec::new();
     for wat in &cases {
-        let asm = wat.with_extension("asm");
+        let asm = wat.with_extension("disas");
         let got = disassemble(wat);
         if bless {
             std::fs::write(&asm, &got).unwrap();
