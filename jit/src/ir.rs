@@ -439,6 +439,17 @@ impl Function {
         f
     }
 
+    /// The constant `v` is, if an instruction defines it as one.
+    pub fn constant(&self, v: Value) -> Option<u64> {
+        match self.defs[v.0 as usize] {
+            Def::Result(i, _) => match self.inst(i).kind {
+                InstKind::Const(bits) => Some(bits),
+                _ => None,
+            },
+            Def::Param(..) => None,
+        }
+    }
+
     pub fn ty(&self, v: Value) -> Ty {
         self.types[v.0 as usize]
     }

@@ -144,17 +144,6 @@ pub fn eliminate_dead_code(f: &mut Function) {
     }
 }
 
-/// The constant a value is, if an instruction defines it as one.
-fn constant(f: &Function, v: Value) -> Option<u64> {
-    match f.defs[v.0 as usize] {
-        Def::Result(i, _) => match f.inst(i).kind {
-            InstKind::Const(bits) => Some(bits),
-            _ => None,
-        },
-        Def::Param(..) => None,
-    }
-}
-
 /// Integer operations on constants, with Wasm's semantics (`None`: leave
 /// it, e.g. a division that may trap).
 fn fold_bin(op: BinOp, ty: Ty, a: u64, b: u64) -> Option<u64> {
@@ -245,14 +234,14 @@ pub fn fold_constants(f: &mut Function) {
             None => continue,
         };
         let new = match f.insts[i].kind {
-            InstKind::Bin(op, a, b) if !ty.is_float() => match (constant(f, a), constant(f, b)) {
+            InstKind::Bin(op, a, b) if !ty.is_float() => match (f.constant(a), f.constant(b)) {
                 (Some(x), Some(y)) => fold_bin(op, ty, x, y).map(InstKind::Const),
                 (Some(_), None) if op.commutative() => Some(InstKind::Bin(op, b, a)),
                 _ => None,
             },
             InstKind::Cmp(op, a, b) if !f.ty(a).is_float() => {
                 let wide = f.ty(a).is_64();
-                match (constant(f, a), constant(f, b)) {
+                match (f.constant(a), f.constant(b)) {
                     (Some(x), Some(y)) => {
                         fold_cmp(op, wide, x, y).map(|c| InstKind::Const(c as u64))
                     }
@@ -260,8 +249,8 @@ pub fn fold_constants(f: &mut Function) {
                     _ => None,
                 }
             }
-            InstKind::Un(op, a) if !f.ty(a).is_float() && !ty.is_float() => constant(f, a)
-                .and_then(|x| {
+            InstKind::Un(op, a) if !f.ty(a).is_float() && !ty.is_float() => {
+                f.constant(a).and_then(|x| {
                     let wide = f.ty(a).is_64();
                     let r = match op {
                         UnOp::Eqz => (if wide { x == 0 } else { x as u32 == 0 }) as u64,
@@ -271,8 +260,9 @@ pub fn fold_constants(f: &mut Function) {
                         _ => return None,
                     };
                     Some(InstKind::Const(r))
-                }),
-            InstKind::Select(c, a, b) => constant(f, c).map(|x| {
+                })
+            }
+            InstKind::Select(c, a, b) => f.constant(c).map(|x| {
                 // A select on a constant is a copy: a one-operand `or`
                 // would do, but a copy is what GVN merges; keep it as a
                 // select of equal operands.

@@ -12,6 +12,7 @@
 
 use super::regs::*;
 use crate::ir::Ty;
+use wasmparser::FuncType;
 
 /// Where an argument or parameter goes under the native convention, or
 /// where a value lives in a frame.
@@ -32,6 +33,12 @@ pub const RET_AREA: Gpr = RDX;
 pub const INT_RESULT: Gpr = RAX;
 /// A single float result.
 pub const FLOAT_RESULT: Xmm = Xmm(0);
+
+/// Where a builtin (`fn(vmctx, imm_a, imm_b, x, y, z)` under the C
+/// convention, see `crate::builtins`) takes the VMContext and its two
+/// immediates, and its operands.
+pub const BUILTIN_CONTEXT: [Gpr; 3] = [RDI, RSI, RDX];
+pub const BUILTIN_OPERANDS: [Place; 3] = [Place::Gpr(RCX), Place::Gpr(R8), Place::Gpr(R9)];
 
 /// Integer argument registers after the two contexts.
 const INT_ARGS: [Gpr; 4] = [RDX, RCX, R8, R9];
@@ -73,6 +80,16 @@ pub fn arg_places(params: &[Ty], multi_result: bool) -> (Vec<Place>, u32) {
         })
         .collect();
     (places, ns)
+}
+
+/// A callee's parameter types and how many results it has.
+pub fn signature(ty: &FuncType) -> (Vec<Ty>, usize) {
+    let params = ty
+        .params()
+        .iter()
+        .map(|&t| Ty::of(t).expect("no v128"))
+        .collect();
+    (params, ty.results().len())
 }
 
 #[cfg(test)]

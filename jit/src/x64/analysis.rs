@@ -46,7 +46,7 @@ fn fold_conditions(f: &Function, order: &[Block]) -> Vec<bool> {
     folded
 }
 
-pub fn fits_i32(bits: u64) -> bool {
+fn fits_i32(bits: u64) -> bool {
     bits as i64 >= i32::MIN as i64 && bits as i64 <= i32::MAX as i64
 }
 
@@ -93,20 +93,13 @@ fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
             }
         }
     }
-    let bits_of = |v: Value| match f.defs[v.0 as usize] {
-        Def::Result(i, _) => match f.inst(i).kind {
-            InstKind::Const(bits) => Some(bits),
-            _ => None,
-        },
-        Def::Param(..) => None,
-    };
     for &b in order {
         for &i in &f.block(b).insts {
             let kind = &f.inst(i).kind;
             let mut k = 0;
             kind.for_each_arg(|v| {
                 if ok[v.0 as usize] {
-                    let bits = bits_of(v).expect("a constant");
+                    let bits = f.constant(v).expect("a constant");
                     if !takes_immediate(f, kind, k, bits) {
                         ok[v.0 as usize] = false;
                     }
@@ -121,4 +114,11 @@ fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
             folded[v] = true;
         }
     }
+}
+
+/// Instructions the code generator implements with a call to a helper
+/// (see `Emitter::float_unary`): values live across them need registers
+/// a call keeps.
+pub fn needs_call(kind: &InstKind) -> bool {
+    matches!(kind, InstKind::Un(UnOp::TruncSatS | UnOp::TruncSatU, _))
 }

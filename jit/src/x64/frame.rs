@@ -18,6 +18,9 @@
 //! The `VMContext` slot and the saved `rbp` chain are what
 //! `tandem_vm::unwind` walks to build a trap's backtrace.
 
+// The slot the prologue pushes the VMContext into, first below `rbp`.
+const _: () = assert!(tandem_vm::unwind::FRAME_VMCTX == -8);
+
 use super::abi::{self, Place};
 use super::masm::{Alu, Cc, Masm, Mem, Size};
 use super::regalloc::Loc;
@@ -48,7 +51,7 @@ impl Frame {
                 InstKind::CallIndirect { ty, .. } => &env.types[*ty as usize],
                 _ => continue,
             };
-            let (params, results) = signature(ty);
+            let (params, results) = abi::signature(ty);
             let (_, stack) = abi::arg_places(&params, results > 1);
             out_args = out_args.max(stack);
             if results > 1 {
@@ -114,7 +117,7 @@ impl Frame {
         m.mov(VMCTX, RAX, Size::S64);
         m.alu_imm(Alu::Sub, RSP, self.below - self.pushed(), Size::S64);
         m.load(RAX, Mem::base(VMCTX, VMCTX_STORE), Size::S64);
-        m.alu_load(Alu::Cmp, RSP, Mem::base(RAX, STORE_STACK_LIMIT), Size::S64);
+        m.cmp_load(RSP, Mem::base(RAX, STORE_STACK_LIMIT), Size::S64);
         let overflow = m.trap_label(TrapCode::StackOverflow);
         m.jcc(Cc::B, overflow);
         if has_memory {
@@ -135,14 +138,4 @@ impl Frame {
         m.leave();
         m.ret();
     }
-}
-
-/// A callee's parameter types and how many results it has.
-pub fn signature(ty: &wasmparser::FuncType) -> (Vec<Ty>, usize) {
-    let params = ty
-        .params()
-        .iter()
-        .map(|&t| Ty::of(t).expect("no v128"))
-        .collect();
-    (params, ty.results().len())
 }

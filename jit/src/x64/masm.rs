@@ -1,6 +1,6 @@
 //! The macro assembler: the one seam between code generation and iced-x86.
 //!
-//! Lowering speaks in sized operations (`alu(op, dst, src, size)`, as
+//! Emission speaks in sized operations (`alu(op, dst, src, size)`, as
 //! Winch's `MacroAssembler` does), so it never picks an encoding by hand;
 //! registers come as [`Gpr`]/[`Xmm`] numbers and memory as [`Mem`]. The
 //! `CodeAssembler` stays private: every instruction goes through a method
@@ -241,12 +241,6 @@ pub struct Masm {
     symbols: Vec<(u64, &'static str)>,
 }
 
-impl Default for Masm {
-    fn default() -> Masm {
-        Masm::new()
-    }
-}
-
 /// Calls iced's method for an integer operation of 32 or 64 bits: `d`
 /// the sized register, then the other operands as given.
 macro_rules! wide {
@@ -415,9 +409,7 @@ impl Masm {
             (Size::S8, true, _) => a.movsx(dst.q(), src.b()),
             (Size::S16, true, Size::S32) => a.movsx(dst.d(), src.w()),
             (Size::S16, true, _) => a.movsx(dst.q(), src.w()),
-            (Size::S8, false, _) => a.movzx(dst.d(), src.b()),
-            (Size::S16, false, _) => a.movzx(dst.d(), src.w()),
-            (Size::S64, ..) => a.mov(dst.q(), src.q()),
+            (from, ..) => unreachable!("Wasm has no {from:?} zero extension of a register"),
         })
     }
 
@@ -461,44 +453,26 @@ impl Masm {
         }
     }
 
-    /// `dst = dst op [m]`.
-    pub fn alu_load(&mut self, op: Alu, dst: Gpr, m: Mem, size: Size) {
+    /// The flags of `dst - [m]`.
+    pub fn cmp_load(&mut self, dst: Gpr, m: Mem, size: Size) {
         let a = &mut self.a;
         let m = m.sized(size);
-        match op {
-            Alu::Add => wide!(size, a.add(dst, m)),
-            Alu::Sub => wide!(size, a.sub(dst, m)),
-            Alu::And => wide!(size, a.and(dst, m)),
-            Alu::Or => wide!(size, a.or(dst, m)),
-            Alu::Xor => wide!(size, a.xor(dst, m)),
-            Alu::Cmp => wide!(size, a.cmp(dst, m)),
-        }
+        wide!(size, a.cmp(dst, m))
     }
 
-    /// `[m] = [m] op src`.
-    pub fn alu_store(&mut self, op: Alu, m: Mem, src: Gpr, size: Size) {
-        let a = &mut self.a;
-        let m = m.sized(size);
-        ok(match (op, size) {
-            (Alu::Add, Size::S64) => a.add(m, src.q()),
-            (Alu::Sub, Size::S64) => a.sub(m, src.q()),
-            (Alu::Cmp, Size::S64) => a.cmp(m, src.q()),
-            _ => unreachable!("no use of {op:?} {size:?} into memory"),
-        })
+    /// `[m] = [m] - src`, 64-bit.
+    pub fn sub_store(&mut self, m: Mem, src: Gpr) {
+        ok(self.a.sub(qword_ptr(m.op()), src.q()));
     }
 
-    /// `[m] = [m] op imm`.
-    pub fn alu_store_imm(&mut self, op: Alu, m: Mem, imm: i32, size: Size) {
-        let a = &mut self.a;
-        let m = m.sized(size);
-        ok(match op {
-            Alu::Add => a.add(m, imm),
-            Alu::Sub => a.sub(m, imm),
-            Alu::And => a.and(m, imm),
-            Alu::Or => a.or(m, imm),
-            Alu::Xor => a.xor(m, imm),
-            Alu::Cmp => a.cmp(m, imm),
-        })
+    /// `[m] = [m] - imm`.
+    pub fn sub_store_imm(&mut self, m: Mem, imm: i32, size: Size) {
+        ok(self.a.sub(m.sized(size), imm));
+    }
+
+    /// The flags of `[m] - imm`.
+    pub fn cmp_mem_imm(&mut self, m: Mem, imm: i32, size: Size) {
+        ok(self.a.cmp(m.sized(size), imm));
     }
 
     /// The flags of `a & b`.

@@ -12,19 +12,19 @@
 //! [`regs`] says which register plays which role; [`trampolines`] connect
 //! the native convention with the runtime's array convention.
 
-pub mod abi;
-pub mod analysis;
-pub mod blockorder;
+pub(crate) mod abi;
+mod analysis;
+mod blockorder;
 mod emit;
-pub mod frame;
-pub mod masm;
-pub mod regalloc;
-pub mod regs;
+mod frame;
+pub(crate) mod masm;
+mod regalloc;
+pub(crate) mod regs;
 mod relax;
-pub mod trampolines;
+pub(crate) mod trampolines;
 
 use crate::ir::Function;
-use masm::Assembled;
+pub use relax::Assembled;
 use tandem_vm::ModuleEnv;
 
 /// Machine code for one function, at offset 0.

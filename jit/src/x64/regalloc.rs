@@ -9,6 +9,7 @@
 //! live through. A value live across a call gets a callee-saved register
 //! or a stack slot; stack slots are reused once their value is dead.
 
+use super::analysis;
 use super::regs::*;
 use crate::ir::*;
 use crate::lists::Lists;
@@ -26,30 +27,24 @@ pub enum Loc {
     Slot(u32),
 }
 
-/// The allocatable registers of each kind, as locations (see
-/// [`super::regs`] for the others' roles).
-const XMM_POOL: [Loc; XMM_ALLOCATABLE.len()] = {
-    let mut pool = [Loc::None; XMM_ALLOCATABLE.len()];
-    let mut i = 0;
-    while i < pool.len() {
-        pool[i] = Loc::Xmm(XMM_ALLOCATABLE[i]);
-        i += 1;
-    }
-    pool
-};
-/// Integer registers for values that live across a call.
-const INT_ACROSS_CALLS: [Loc; CALLEE_SAVED.len()] = gprs(CALLEE_SAVED);
-const INT_POOL: [Loc; ALLOCATABLE.len()] = gprs(ALLOCATABLE);
-
-const fn gprs<const N: usize>(regs: [Gpr; N]) -> [Loc; N] {
-    let mut locs = [Loc::None; N];
-    let mut i = 0;
-    while i < N {
-        locs[i] = Loc::Gpr(regs[i]);
-        i += 1;
-    }
-    locs
+/// Each register of a list as a location.
+macro_rules! locs {
+    ($regs:expr, $loc:path) => {{
+        let mut locs = [Loc::None; $regs.len()];
+        let mut i = 0;
+        while i < locs.len() {
+            locs[i] = $loc($regs[i]);
+            i += 1;
+        }
+        locs
+    }};
 }
+// The allocatable registers of each kind, as locations (see
+// [`super::regs`] for the others' roles).
+const XMM_POOL: [Loc; XMM_ALLOCATABLE.len()] = locs!(XMM_ALLOCATABLE, Loc::Xmm);
+/// Integer registers for values that live across a call.
+const INT_ACROSS_CALLS: [Loc; CALLEE_SAVED.len()] = locs!(CALLEE_SAVED, Loc::Gpr);
+const INT_POOL: [Loc; ALLOCATABLE.len()] = locs!(ALLOCATABLE, Loc::Gpr);
 
 impl Loc {
     /// The register's bit in a set of registers (none for the others).
@@ -97,7 +92,7 @@ pub fn number(f: &Function, order: &[Block]) -> Numbering {
 
 /// Calls `f` on each value a block's terminator reads, including the
 /// operands of a comparison folded into it.
-pub fn terminator_uses(f: &Function, b: Block, folded: &[bool], mut visit: impl FnMut(Value)) {
+fn terminator_uses(f: &Function, b: Block, folded: &[bool], mut visit: impl FnMut(Value)) {
     let term = &f.block(b).term;
     term.for_each_arg(&mut visit);
     if let Terminator::Branch(c, _) = term {
@@ -159,7 +154,7 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             if inst.results().any(|r| folded[r.0 as usize]) {
                 continue;
             }
-            if inst.kind.is_call() || needs_call(&inst.kind) {
+            if inst.kind.is_call() || analysis::needs_call(&inst.kind) {
                 calls.push(pos);
             }
             let w = 8f32.powi(block.loop_depth.min(4) as i32);
@@ -317,9 +312,4 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         }
     }
     Allocation { locs, slots }
-}
-
-/// Instructions the code generator implements with a call to a helper.
-pub fn needs_call(kind: &InstKind) -> bool {
-    matches!(kind, InstKind::Un(UnOp::TruncSatS | UnOp::TruncSatU, _))
 }

@@ -16,6 +16,7 @@ use super::abi::{self, arg_places, Place};
 use super::masm::*;
 use super::regs::*;
 use crate::ir::Ty;
+use std::mem::offset_of;
 use tandem_vm::fault::{self, Landing};
 use tandem_vm::offsets::{FUNC_ARRAY_CALL, FUNC_NATIVE_CALL};
 use tandem_vm::{callconv, trap, TrapCode, VMContext, VMFunc, ValRaw};
@@ -82,7 +83,11 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
     m.push(RBX);
     m.push(R12);
     m.mov(RBX, RDI, Size::S64);
-    m.load(R12, Mem::base(RBX, 16), Size::S64);
+    m.load(
+        R12,
+        Mem::base(RBX, offset_of!(EnterArgs, values) as i32),
+        Size::S64,
+    );
     let area = (8 * stack as i32 + 15) & !15;
     if area > 0 {
         m.alu_imm(Alu::Sub, RSP, area, Size::S64);
@@ -102,8 +107,16 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
         // The buffer is the return area: results land in their ValRaws.
         m.mov(abi::RET_AREA, R12, Size::S64);
     }
-    m.load(abi::CALLEE, Mem::base(RBX, 0), Size::S64);
-    m.load(abi::CALLER_VMCTX, Mem::base(RBX, 8), Size::S64);
+    m.load(
+        abi::CALLEE,
+        Mem::base(RBX, offset_of!(EnterArgs, callee) as i32),
+        Size::S64,
+    );
+    m.load(
+        abi::CALLER_VMCTX,
+        Mem::base(RBX, offset_of!(EnterArgs, caller) as i32),
+        Size::S64,
+    );
     match target {
         None => m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL)),
         Some(addr) => {
@@ -114,7 +127,7 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
     if !multi {
         if let Some(&t) = results.first() {
             match t {
-                Ty::I32 | Ty::I64 => m.store(Mem::base(R12, 0), RAX, Size::S64),
+                Ty::I32 | Ty::I64 => m.store(Mem::base(R12, 0), abi::INT_RESULT, Size::S64),
                 Ty::F32 => {
                     m.xmm_to_gpr(RAX, abi::FLOAT_RESULT, Size::S32);
                     m.store(Mem::base(R12, 0), RAX, Size::S64);
@@ -183,7 +196,7 @@ pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
         if t.is_float() {
             m.load_float(abi::FLOAT_RESULT, Mem::base(RSP, 0), Size::S64);
         } else {
-            m.load(RAX, Mem::base(RSP, 0), Size::S64);
+            m.load(abi::INT_RESULT, Mem::base(RSP, 0), Size::S64);
         }
     }
     m.leave();

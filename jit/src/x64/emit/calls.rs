@@ -5,7 +5,6 @@ use super::Emitter;
 use crate::builtins;
 use crate::ir::*;
 use crate::x64::abi::{self, Place};
-use crate::x64::frame;
 use crate::x64::masm::*;
 use crate::x64::regs::*;
 use tandem_vm::offsets::*;
@@ -30,15 +29,10 @@ impl Emitter<'_> {
         results: &[Value],
         callee: Callee,
     ) {
-        let (params, n_results) = frame::signature(ty);
+        let (params, n_results) = abi::signature(ty);
         let multi = n_results > 1;
         let (places, _) = abi::arg_places(&params, multi);
-        let moves = args
-            .iter()
-            .zip(places)
-            .map(|(&a, p)| (self.place(a), p))
-            .collect();
-        self.parallel_move(moves);
+        self.move_args(args, &places);
         let area = self.frame.out_ret_area();
         if multi {
             self.m.lea(abi::RET_AREA, Mem::base(RSP, area), Size::S64);
@@ -92,7 +86,7 @@ impl Emitter<'_> {
         m.mov(RCX, r, Size::S32);
         m.load(RAX, Mem::base(VMCTX, VMCTX_TABLES), Size::S64);
         m.load(RAX, Mem::base(RAX, 8 * table as i32), Size::S64);
-        m.alu_load(Alu::Cmp, RCX, Mem::base(RAX, TABLE_LEN), Size::S32);
+        m.cmp_load(RCX, Mem::base(RAX, TABLE_LEN), Size::S32);
         let undefined = m.trap_label(TrapCode::UndefinedElement);
         m.jcc(Cc::Ae, undefined);
         m.load(RAX, Mem::base(RAX, TABLE_BASE), Size::S64);
@@ -102,7 +96,7 @@ impl Emitter<'_> {
         m.jcc(Cc::E, uninit);
         m.load(RCX, Mem::base(VMCTX, VMCTX_TYPE_IDS), Size::S64);
         m.load(RCX, Mem::base(RCX, 4 * ty as i32), Size::S32);
-        m.alu_load(Alu::Cmp, RCX, Mem::base(RAX, FUNC_TYPE_ID), Size::S32);
+        m.cmp_load(RCX, Mem::base(RAX, FUNC_TYPE_ID), Size::S32);
         let bad = m.trap_label(TrapCode::BadSignature);
         m.jcc(Cc::Ne, bad);
         m.store(self.frame.callee_slot(), RAX, Size::S64);
@@ -114,16 +108,11 @@ impl Emitter<'_> {
     /// returning a value in `rax` and a trap status in `rdx`.
     pub(super) fn builtin(&mut self, b: Builtin, args: &[Value], result: Option<Value>) {
         let (name, func, imm_a, imm_b) = builtins::entry(b);
-        let places = [Place::Gpr(RCX), Place::Gpr(R8), Place::Gpr(R9)];
-        let moves = args
-            .iter()
-            .zip(places)
-            .map(|(&a, p)| (self.place(a), p))
-            .collect();
-        self.parallel_move(moves);
-        self.m.mov(RDI, VMCTX, Size::S64);
-        self.m.mov_imm64(RSI, imm_a as u64);
-        self.m.mov_imm64(RDX, imm_b as u64);
+        self.move_args(args, &abi::BUILTIN_OPERANDS);
+        let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
+        self.m.mov(vmctx, VMCTX, Size::S64);
+        self.m.mov_imm64(first, imm_a as u64);
+        self.m.mov_imm64(second, imm_b as u64);
         self.m.call_fn(name, func as u64);
         if builtins::may_trap(b) {
             self.m.test(RDX, RDX, Size::S64);
@@ -138,6 +127,16 @@ impl Emitter<'_> {
                 self.store_gpr(v, RAX);
             }
         }
+    }
+
+    /// Moves `args` into `places`, all at once.
+    fn move_args(&mut self, args: &[Value], places: &[Place]) {
+        let moves = args
+            .iter()
+            .zip(places)
+            .map(|(&a, &p)| (self.place(a), p))
+            .collect();
+        self.parallel_move(moves);
     }
 
     /// Where builtins that returned a trap status (in `rdx`) go: the trap

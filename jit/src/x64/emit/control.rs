@@ -247,10 +247,10 @@ impl Emitter<'_> {
         self.m.load(RAX, Mem::base(VMCTX, VMCTX_STORE), Size::S64);
         let fuel = Mem::base(RAX, STORE_FUEL);
         match i32::try_from(cost) {
-            Ok(k) => self.m.alu_store_imm(Alu::Sub, fuel, k, Size::S64),
+            Ok(k) => self.m.sub_store_imm(fuel, k, Size::S64),
             Err(_) => {
                 self.m.mov_imm64(RCX, cost);
-                self.m.alu_store(Alu::Sub, fuel, RCX, Size::S64);
+                self.m.sub_store(fuel, RCX);
             }
         }
         let out = self.m.trap_label(TrapCode::OutOfFuel);
@@ -267,7 +267,7 @@ impl Emitter<'_> {
     /// a slow path out of line.
     pub(super) fn check_epoch(&mut self) {
         self.m
-            .alu_store_imm(Alu::Cmp, Mem::base(VMCTX, VMCTX_EPOCH_FLAG), 0, Size::S8);
+            .cmp_mem_imm(Mem::base(VMCTX, VMCTX_EPOCH_FLAG), 0, Size::S8);
         let (slow, mut back) = match self.epoch.near.take() {
             Some(near) => near,
             None => {

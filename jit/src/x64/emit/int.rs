@@ -30,6 +30,15 @@ fn shift(op: BinOp) -> Option<Shift> {
     })
 }
 
+/// Constant `k` (inlined where it fits, see `analysis::takes_immediate`)
+/// as the 32-bit immediate of an operation of `size`.
+fn imm32(k: u64, size: Size) -> i32 {
+    match size {
+        Size::S64 => k as i32,
+        _ => k as u32 as i32,
+    }
+}
+
 /// The condition an integer comparison tests.
 pub(super) fn cc_of(op: CmpOp) -> Cc {
     match op {
@@ -74,11 +83,7 @@ impl Emitter<'_> {
         let d = self.dst_gpr(v);
         if let Some(k) = self.imm(b) {
             let ra = self.gpr(a, d);
-            let k = if size == Size::S64 {
-                k as i32
-            } else {
-                k as u32 as i32
-            };
+            let k = imm32(k, size);
             let lea_disp = match op {
                 BinOp::Add => Some(k),
                 BinOp::Sub => k.checked_neg(),
@@ -187,12 +192,7 @@ impl Emitter<'_> {
         let size = Size::of(self.f.ty(a).is_64());
         let ra = self.gpr(a, R11);
         if let Some(k) = self.imm(b) {
-            let k = if size == Size::S64 {
-                k as i32
-            } else {
-                k as u32 as i32
-            };
-            self.m.alu_imm(Alu::Cmp, ra, k, size);
+            self.m.alu_imm(Alu::Cmp, ra, imm32(k, size), size);
             return;
         }
         let rb = self.gpr(b, RCX);

@@ -136,15 +136,9 @@ impl Emitter<'_> {
     /// The constant `v` is, if it is an immediate of its uses (never in a
     /// register).
     fn imm(&self, v: Value) -> Option<u64> {
-        if !self.folded[v.0 as usize] {
-            return None;
-        }
-        match self.f.defs[v.0 as usize] {
-            Def::Result(i, _) => match self.f.inst(i).kind {
-                InstKind::Const(bits) => Some(bits),
-                _ => None,
-            },
-            Def::Param(..) => None,
+        match self.folded[v.0 as usize] {
+            true => self.f.constant(v),
+            false => None,
         }
     }
 
