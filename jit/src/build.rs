@@ -135,7 +135,7 @@ struct Builder<'a> {
 }
 
 /// The most values an OSR entry takes (locals and operand stack), as many
-/// as a function may have parameters: the adapter that calls it passes
+/// as a function may have parameters: the trampoline that calls it passes
 /// them all on the native stack.
 const MAX_OSR_VALUES: usize = 1000;
 
