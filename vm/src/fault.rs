@@ -172,10 +172,12 @@ mod imp {
     }
 
     /// The handler. It reads a thread-local `Cell` (constant-initialized, no
-    /// destructor: a plain TLS load) and the landing it points at, and
-    /// rewrites the context; nothing here allocates, and the only lock is
-    /// the code registry's read lock (see
-    /// [`code_registry::trap_at`](crate::code_registry::trap_at)).
+    /// destructor: a plain TLS load) and the landing it points at, looks
+    /// the program counter up in the code registry, and rewrites the
+    /// context. Nothing here allocates or takes a lock: the registry's
+    /// lookup only loads atomics and reads an immutable snapshot (see
+    /// [`code_registry::trap_at`](crate::code_registry::trap_at)), so the
+    /// handler may interrupt anything, a registration included.
     ///
     /// # Safety
     /// Only the kernel calls it, as an `SA_SIGINFO` handler: `info` and
