@@ -29,9 +29,12 @@ fn done(r: Result<u64, TrapCode>) -> Ret {
     }
 }
 
-// SAFETY (for every builtin below): compiled code passes its own live
-// VMContext and indices the validated module declares; operands are Wasm
-// values of the instruction's types.
+// The builtins' contract: compiled code calls each builtin below (through
+// `entry`) with its own live VMContext, immediates that are indices the
+// validated module declares for the instruction (a memory, table, data or
+// element segment, or function of the instance), and operands that are
+// Wasm values of the instruction's types. The SAFETY comment in each says
+// which part it relies on.
 
 unsafe extern "sysv64" fn memory_size(
     vmctx: *mut VMContext,
@@ -41,7 +44,9 @@ unsafe extern "sysv64" fn memory_size(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(Ok(ops::memory_size(vmctx, mem as u32) as u64))
+    // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`,
+    // so the lookup yields that memory's live `VMMemory`.
+    done(Ok(unsafe { ops::memory_size(vmctx, mem as u32) as u64 }))
 }
 
 unsafe extern "sysv64" fn memory_grow(
@@ -52,7 +57,12 @@ unsafe extern "sysv64" fn memory_grow(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(Ok(ops::memory_grow(vmctx, mem as u32, delta as u32) as u64))
+    // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`;
+    // a live instance's `builtins` is the runtime's table, whose
+    // `memory_grow` takes one of the store's memories.
+    done(Ok(unsafe {
+        ops::memory_grow(vmctx, mem as u32, delta as u32) as u64
+    }))
 }
 
 unsafe extern "sysv64" fn memory_fill(
@@ -63,7 +73,9 @@ unsafe extern "sysv64" fn memory_fill(
     v: u64,
     n: u64,
 ) -> Ret {
-    done(ops::memory_fill(vmctx, mem as u32, d as u32, v as u8, n as u32).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`.
+    let r = unsafe { ops::memory_fill(vmctx, mem as u32, d as u32, v as u8, n as u32) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn memory_copy(
@@ -74,7 +86,10 @@ unsafe extern "sysv64" fn memory_copy(
     s: u64,
     n: u64,
 ) -> Ret {
-    done(ops::memory_copy(vmctx, dm as u32, sm as u32, d as u32, s as u32, n as u32).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with memories `dm`
+    // and `sm`.
+    let r = unsafe { ops::memory_copy(vmctx, dm as u32, sm as u32, d as u32, s as u32, n as u32) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn memory_init(
@@ -85,7 +100,11 @@ unsafe extern "sysv64" fn memory_init(
     s: u64,
     n: u64,
 ) -> Ret {
-    done(ops::memory_init(vmctx, mem as u32, seg as u32, d as u32, s as u32, n as u32).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`
+    // and data segment `seg`.
+    let r =
+        unsafe { ops::memory_init(vmctx, mem as u32, seg as u32, d as u32, s as u32, n as u32) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn data_drop(
@@ -96,7 +115,10 @@ unsafe extern "sysv64" fn data_drop(
     _: u64,
     _: u64,
 ) -> Ret {
-    ops::data_drop(vmctx, seg as u32);
+    // SAFETY: by the builtins' contract, `vmctx` is live with data segment
+    // `seg`; zeroing its length is how running code drops it (see
+    // `VMSegment`).
+    unsafe { ops::data_drop(vmctx, seg as u32) };
     done(Ok(0))
 }
 
@@ -108,7 +130,8 @@ unsafe extern "sysv64" fn table_get(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(ops::table_get(vmctx, t as u32, i as u32))
+    // SAFETY: by the builtins' contract, `vmctx` is live with table `t`.
+    done(unsafe { ops::table_get(vmctx, t as u32, i as u32) })
 }
 
 unsafe extern "sysv64" fn table_set(
@@ -119,7 +142,10 @@ unsafe extern "sysv64" fn table_set(
     v: u64,
     _: u64,
 ) -> Ret {
-    done(ops::table_set(vmctx, t as u32, i as u32, v).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with table `t`, and
+    // the operand `v` is a reference of the table's type.
+    let r = unsafe { ops::table_set(vmctx, t as u32, i as u32, v) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn table_size(
@@ -130,7 +156,9 @@ unsafe extern "sysv64" fn table_size(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(Ok(ops::table_size(vmctx, t as u32) as u64))
+    // SAFETY: by the builtins' contract, `vmctx` is live with table `t`, so
+    // the lookup yields that table's live `VMTable`.
+    done(Ok(unsafe { ops::table_size(vmctx, t as u32) as u64 }))
 }
 
 unsafe extern "sysv64" fn table_grow(
@@ -141,9 +169,13 @@ unsafe extern "sysv64" fn table_grow(
     delta: u64,
     _: u64,
 ) -> Ret {
-    done(Ok(
+    // SAFETY: by the builtins' contract, `vmctx` is live with table `t`, and
+    // the operand `init` is a reference of its type; a live instance's
+    // `builtins` is the runtime's table, whose `table_grow` takes one of
+    // the store's tables.
+    done(Ok(unsafe {
         ops::table_grow(vmctx, t as u32, delta as u32, init) as u64
-    ))
+    }))
 }
 
 unsafe extern "sysv64" fn table_fill(
@@ -154,7 +186,10 @@ unsafe extern "sysv64" fn table_fill(
     v: u64,
     n: u64,
 ) -> Ret {
-    done(ops::table_fill(vmctx, t as u32, d as u32, v, n as u32).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with table `t`, and
+    // the operand `v` is a reference of the table's type.
+    let r = unsafe { ops::table_fill(vmctx, t as u32, d as u32, v, n as u32) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn table_copy(
@@ -165,7 +200,10 @@ unsafe extern "sysv64" fn table_copy(
     s: u64,
     n: u64,
 ) -> Ret {
-    done(ops::table_copy(vmctx, dt as u32, st as u32, d as u32, s as u32, n as u32).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with tables `dt`
+    // and `st`.
+    let r = unsafe { ops::table_copy(vmctx, dt as u32, st as u32, d as u32, s as u32, n as u32) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn table_init(
@@ -176,7 +214,10 @@ unsafe extern "sysv64" fn table_init(
     s: u64,
     n: u64,
 ) -> Ret {
-    done(ops::table_init(vmctx, t as u32, seg as u32, d as u32, s as u32, n as u32).map(|()| 0))
+    // SAFETY: by the builtins' contract, `vmctx` is live with table `t` and
+    // element segment `seg`.
+    let r = unsafe { ops::table_init(vmctx, t as u32, seg as u32, d as u32, s as u32, n as u32) };
+    done(r.map(|()| 0))
 }
 
 unsafe extern "sysv64" fn elem_drop(
@@ -187,7 +228,10 @@ unsafe extern "sysv64" fn elem_drop(
     _: u64,
     _: u64,
 ) -> Ret {
-    ops::elem_drop(vmctx, seg as u32);
+    // SAFETY: by the builtins' contract, `vmctx` is live with element
+    // segment `seg`; zeroing its length is how running code drops it (see
+    // `VMSegment`).
+    unsafe { ops::elem_drop(vmctx, seg as u32) };
     done(Ok(0))
 }
 
@@ -199,7 +243,10 @@ unsafe extern "sysv64" fn ref_func(
     _: u64,
     _: u64,
 ) -> Ret {
-    done(Ok((*vmctx).func(f as u32) as u64))
+    // SAFETY: by the builtins' contract, `vmctx` is live and `f` is one of
+    // its function indices.
+    let func = unsafe { (*vmctx).func(f as u32) };
+    done(Ok(func as u64))
 }
 
 /// The name and address of the function implementing `b`, and its two
@@ -231,7 +278,8 @@ pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
 /// # Safety
 /// `vmctx` must be the live instance of the calling compiled code.
 pub(crate) unsafe extern "sysv64" fn interrupt(vmctx: *mut VMContext) -> u32 {
-    ops::interrupt(vmctx)
+    // SAFETY: the caller guarantees `vmctx` is live.
+    unsafe { ops::interrupt(vmctx) }
 }
 
 /// Whether `b` may return a trap status.

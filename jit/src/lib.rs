@@ -11,6 +11,9 @@
 //! registry and unwound to the innermost array-call entry (see
 //! `tandem_vm::unwind`).
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod build;
 pub mod builtins;
 pub mod code_memory;
@@ -34,19 +37,19 @@ use x64::trampolines;
 
 /// The JIT, as the runtime sees a tier.
 pub struct Jit {
-    /// Native entries of host functions, by signature (they call the
-    /// host's array-call entry); kept as long as the engine.
-    host_adapters: Mutex<HashMap<FuncType, CodeMemory>>,
+    /// Native entries of host functions, by signature (trampolines that
+    /// call the host's array-call entry); kept as long as the engine.
+    host_trampolines: Mutex<HashMap<FuncType, CodeMemory>>,
 }
 
 impl Jit {
-    /// The JIT for this machine; an error where it cannot run (it needs
-    /// x86-64 Linux with SSE4.1, POPCNT, LZCNT and BMI1).
     /// Whether this machine can run the JIT.
     pub fn is_supported() -> bool {
         supported()
     }
 
+    /// The JIT for this machine; an error where it cannot run (it needs
+    /// x86-64 Linux with SSE4.1, POPCNT, LZCNT and BMI1).
     pub fn new() -> Result<Jit, TierError> {
         if !supported() {
             return Err(TierError(
@@ -54,7 +57,7 @@ impl Jit {
             ));
         }
         Ok(Jit {
-            host_adapters: Mutex::new(HashMap::new()),
+            host_trampolines: Mutex::new(HashMap::new()),
         })
     }
 }
@@ -86,8 +89,8 @@ impl Tier for Jit {
     }
 
     fn host_native_call(&self, ty: &FuncType) -> *const () {
-        let mut adapters = self.host_adapters.lock();
-        if let Some(mem) = adapters.get(ty) {
+        let mut host_trampolines = self.host_trampolines.lock();
+        if let Some(mem) = host_trampolines.get(ty) {
             return mem.addr(0).cast();
         }
         // A signature the JIT cannot call (v128) gets no native entry; no
@@ -102,7 +105,7 @@ impl Tier for Jit {
             return std::ptr::null();
         };
         let addr = mem.addr(0).cast();
-        adapters.insert(ty.clone(), mem);
+        host_trampolines.insert(ty.clone(), mem);
         addr
     }
 }
@@ -234,44 +237,44 @@ impl JitCode {
         let mut sig_of: HashMap<&Signature, usize> = HashMap::new();
         // Each trampoline's offset, and the unit it calls by address with
         // the room it has.
-        let mut trampolines: Vec<(usize, Option<(usize, usize)>)> = Vec::new();
+        let mut tramp_slots: Vec<(usize, Option<(usize, usize)>)> = Vec::new();
         let mut trampoline_of = Vec::with_capacity(sigs.len());
         for (k, sig) in sigs.iter().enumerate() {
             let t = if compiled[k].unit.osr_loop.is_some() {
                 let len = trampoline(sig, Some(FAR)).len();
                 align(&mut code);
-                trampolines.push((code.len(), Some((k, len))));
+                tramp_slots.push((code.len(), Some((k, len))));
                 code.resize(code.len() + len, 0xcc);
-                trampolines.len() - 1
+                tramp_slots.len() - 1
             } else {
                 *sig_of.entry(sig).or_insert_with(|| {
                     align(&mut code);
-                    trampolines.push((code.len(), None));
+                    tramp_slots.push((code.len(), None));
                     code.extend_from_slice(&trampoline(sig, None));
-                    trampolines.len() - 1
+                    tramp_slots.len() - 1
                 })
             };
             trampoline_of.push(t);
         }
         let stub_len = stub_size();
         let mut stub_offsets = Vec::new();
-        for _ in &trampolines {
+        for _ in &tramp_slots {
             align(&mut code);
             stub_offsets.push(code.len());
             code.resize(code.len() + stub_len, 0xcc);
         }
         let mem = CodeMemory::with_patch(&code, ranges, traps, |image, base| {
             let mut put = |at: usize, room: usize, bytes: Vec<u8>| {
-                assert!(bytes.len() <= room, "an adapter outgrew its room");
+                assert!(bytes.len() <= room, "a trampoline outgrew its room");
                 image[at..at + bytes.len()].copy_from_slice(&bytes);
             };
-            for &(at, unit) in &trampolines {
+            for &(at, unit) in &tramp_slots {
                 if let Some((k, room)) = unit {
                     let target = (base + compiled[k].native) as u64;
                     put(at, room, trampoline(&sigs[k], Some(target)));
                 }
             }
-            for (&(tramp, _), &at) in trampolines.iter().zip(&stub_offsets) {
+            for (&(tramp, _), &at) in tramp_slots.iter().zip(&stub_offsets) {
                 let mut m = Masm::new();
                 trampolines::array_entry_stub(&mut m, (base + tramp) as u64);
                 put(at, stub_len, m.finish().code);
@@ -328,8 +331,12 @@ impl JitCode {
     pub fn entry_points(&self, k: usize) -> EntryPoints {
         let f = &self.units[k];
         EntryPoints {
-            // SAFETY: the stub at this address has the ArrayCallFn ABI
-            // (it jumps to `trampolines::enter` with its trampoline).
+            // SAFETY: a code address and a function pointer have the same
+            // size, and the stub at this address follows the `ArrayCallFn`
+            // ABI: it puts its trampoline in the fourth argument register
+            // and jumps to `trampolines::enter`, an `extern "C"` function
+            // whose first three parameters are `ArrayCallFn`'s. The stub
+            // lives in `self.code`, mapped executable for as long as `self`.
             array_call: unsafe {
                 std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(self.code.addr(f.array))
             },
@@ -340,8 +347,9 @@ impl JitCode {
     /// The machine code of the `k`th unit compiled.
     pub fn code_of(&self, k: usize) -> &[u8] {
         let f = &self.units[k];
-        // SAFETY: the function's bytes lie inside the mapped region, which
-        // lives as long as `self`.
+        // SAFETY: the unit's `len` bytes from its native entry lie inside
+        // the mapped region, which lives as long as `self` and is never
+        // written once mapped executable.
         unsafe { std::slice::from_raw_parts(self.code.addr(f.native), f.len) }
     }
 

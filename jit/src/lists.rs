@@ -1,7 +1,6 @@
 //! Lists per node (predecessors per block, children per dominator-tree
 //! node) in two flat vectors: a compiler builds such lists for every
-//! function, and one vector per node made allocation a visible share of
-//! compile time.
+//! function, and one vector per node would cost an allocation per node.
 
 /// The items of node `i` are `items[start[i]..start[i + 1]]`, in the
 /// order they were given.

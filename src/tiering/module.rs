@@ -224,7 +224,7 @@ impl TierModule for TieredModule {
         let ty = self.env.func_type(func_index);
         EntryPoints {
             array_call: tandem_interp::entry,
-            // Compiled callers reach it through the JIT's adapter to the
+            // Compiled callers reach it through the JIT's trampoline to the
             // array-call entry.
             native_call: self.jit.host_native_call(ty),
         }

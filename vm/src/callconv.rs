@@ -10,7 +10,7 @@
 //! **Native call**: how compiled code calls compiled code, with everything
 //! in registers. It is the System V x86-64 C convention (`extern "sysv64"`)
 //! of the function `fn(callee: *const VMFunc, caller_vmctx, params...) ->
-//! result`: the callee's `VMFunc` (not only its instance: an adapter for a
+//! result`: the callee's `VMFunc` (not only its instance: a trampoline for a
 //! host function needs the function itself, and a compiled callee finds its
 //! VMContext one load away) and the calling instance, then `i32`, `i64` and
 //! references in the remaining integer argument registers (`rdx`, `rcx`,
@@ -22,7 +22,7 @@
 //! A native callee never returns a trap: it unwinds to the innermost
 //! array-call entry (see [`unwind`](crate::unwind)).
 //!
-//! A tier that compiles code provides, per signature, an adapter each way:
+//! A tier that compiles code provides, per signature, a trampoline each way:
 //! an array-call entry that loads the buffer into registers and calls the
 //! native code, and a native entry that spills registers into a buffer and
 //! calls the array entry (for host and interpreted callees of compiled
@@ -87,7 +87,9 @@ fn stack_pointer() -> usize {
 /// `vmctx` must be a live instance.
 #[inline]
 pub unsafe fn native_stack_ok(vmctx: *const VMContext) -> bool {
-    let limit = (*(*vmctx).store).stack_limit;
+    // SAFETY: the caller guarantees `vmctx` is live, and a live instance's
+    // `store` points at its store's context.
+    let limit = unsafe { (*(*vmctx).store).stack_limit };
     stack_pointer() > limit
 }
 
@@ -104,10 +106,14 @@ pub unsafe fn with_native_stack_budget<R>(store: *mut VMStoreContext, f: impl Fn
         let limit = stack_pointer().saturating_sub(NATIVE_STACK_BUDGET);
         THREAD_LIMIT.with(|l| l.set(limit.max(1)));
     }
-    let saved = (*store).stack_limit;
-    (*store).stack_limit = THREAD_LIMIT.with(|l| l.get());
+    // SAFETY: the caller guarantees `store` is valid for the call and used
+    // by no other thread, so nothing reads or writes it concurrently.
+    let saved = unsafe { (*store).stack_limit };
+    // SAFETY: as above.
+    unsafe { (*store).stack_limit = THREAD_LIMIT.with(|l| l.get()) };
     let r = f();
-    (*store).stack_limit = saved;
+    // SAFETY: as above; `f` has returned, and `store` is still valid.
+    unsafe { (*store).stack_limit = saved };
     if outermost {
         THREAD_LIMIT.with(|l| l.set(0));
     }

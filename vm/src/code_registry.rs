@@ -6,10 +6,23 @@
 //! The fault handler recognises a fault in compiled code by its program
 //! counter here, and the unwinder names compiled frames by their return
 //! addresses. Regions unregister when their code is freed.
+//!
+//! Lookups take no lock, so that the fault handler can make them whatever
+//! the thread it interrupted was doing. Registration does not wait for
+//! Wasm execution to stop: with in-caller tiering, a thread running Wasm
+//! compiles and registers code in the middle of it, inside the landing of
+//! its interpreted frames, so a fault on that thread during a registration
+//! (its stack's guard page, say) reaches the handler, which must not wait
+//! for a lock the thread itself holds. Readers therefore load the current
+//! snapshot of all regions through an atomic pointer and never block;
+//! writers serialise on a mutex, build a new snapshot, publish it, and free
+//! a superseded one only once no reader can still be using it.
 
 use crate::TrapCode;
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// One function's code in a region, as offsets from the region's start.
 #[derive(Clone, Copy, Debug)]
@@ -28,7 +41,7 @@ pub struct CodeRegion {
     /// Its length in bytes.
     pub len: usize,
     /// The Wasm functions in it, sorted by start; code between them
-    /// (adapters) is not a Wasm frame.
+    /// (trampolines and stubs) is not a Wasm frame.
     pub funcs: Vec<FuncRange>,
     /// `(offset, trap)` for each instruction that may trap, sorted.
     pub traps: Vec<(u32, TrapCode)>,
@@ -48,11 +61,58 @@ impl CodeRegion {
 }
 
 /// Regions by their end address, so the region holding `pc` is the first
-/// whose end lies above it.
-static REGIONS: RwLock<BTreeMap<usize, Arc<CodeRegion>>> = RwLock::new(BTreeMap::new());
+/// whose end lies above it. Never changed once published.
+type Snapshot = BTreeMap<usize, Arc<CodeRegion>>;
+
+/// The current snapshot; null until the first registration.
+static CURRENT: AtomicPtr<Snapshot> = AtomicPtr::new(ptr::null_mut());
+
+/// How many lookups are between announcing themselves (before they load
+/// [`CURRENT`]) and finishing with the snapshot they loaded.
+static READERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Serialises writers, and holds the snapshots they superseded that a
+/// reader may still be using.
+static WRITER: Mutex<Retired> = Mutex::new(Retired(Vec::new()));
+
+/// Superseded snapshots, from `Box::into_raw`, not yet freed.
+struct Retired(Vec<*mut Snapshot>);
+
+// SAFETY: the pointers are owned boxes of `Snapshot`s, which are `Send`
+// (`Arc<CodeRegion>` is); only the writer holding `WRITER` touches them.
+unsafe impl Send for Retired {}
+
+/// Counts a lookup in [`READERS`] while it lives.
+struct Reading;
+
+impl Reading {
+    fn start() -> Reading {
+        READERS.fetch_add(1, Ordering::SeqCst);
+        Reading
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        READERS.fetch_sub(1, Ordering::Release);
+    }
+}
 
 fn with_region<R>(pc: usize, f: impl FnOnce(&CodeRegion, u32) -> Option<R>) -> Option<R> {
-    let regions = REGIONS.read().unwrap_or_else(|e| e.into_inner());
+    let _reading = Reading::start();
+    let snapshot = CURRENT.load(Ordering::SeqCst);
+    if snapshot.is_null() {
+        return None;
+    }
+    // SAFETY: `snapshot` came from `Box::into_raw` in `update`. A writer
+    // frees a snapshot only after replacing it in `CURRENT` and then seeing
+    // `READERS` at zero (all `SeqCst`, like this lookup's increment and
+    // load). If that zero came before this lookup's increment, so did the
+    // replacement, and the load above cannot have returned the snapshot;
+    // if after, the count includes this lookup until `_reading` drops. So
+    // the snapshot stays allocated while it is used here, and published
+    // snapshots are never changed.
+    let regions = unsafe { &*snapshot };
     let (_, region) = regions.range(pc + 1..).next()?;
     if pc < region.start {
         return None;
@@ -60,24 +120,56 @@ fn with_region<R>(pc: usize, f: impl FnOnce(&CodeRegion, u32) -> Option<R>) -> O
     f(region, (pc - region.start) as u32)
 }
 
+/// Publishes a copy of the current snapshot with `change` made to it, and
+/// frees the superseded snapshots if no lookup is running.
+fn update(change: impl FnOnce(&mut Snapshot)) {
+    let mut retired = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    let old = CURRENT.load(Ordering::SeqCst);
+    let mut next = if old.is_null() {
+        Snapshot::new()
+    } else {
+        // SAFETY: only writers, which hold `WRITER`, replace or free the
+        // current snapshot; this one holds it.
+        unsafe { (*old).clone() }
+    };
+    change(&mut next);
+    CURRENT.store(Box::into_raw(Box::new(next)), Ordering::SeqCst);
+    if !old.is_null() {
+        retired.0.push(old);
+    }
+    // Zero here means every lookup counted before this load has finished
+    // (its decrement is acquired here), and every lookup counted after it
+    // loads `CURRENT` after the store above: none can be using a retired
+    // snapshot.
+    if READERS.load(Ordering::SeqCst) == 0 {
+        for snapshot in retired.0.drain(..) {
+            // SAFETY: `snapshot` came from `Box::into_raw` and is no longer
+            // in `CURRENT`, and no lookup that may have loaded it is running
+            // (see `with_region`).
+            drop(unsafe { Box::from_raw(snapshot) });
+        }
+    }
+}
+
 /// Makes a region's addresses known to the fault handler and unwinder.
 pub fn register(region: Arc<CodeRegion>) {
-    let mut regions = REGIONS.write().unwrap_or_else(|e| e.into_inner());
-    regions.insert(region.start + region.len, region);
+    update(|regions| {
+        regions.insert(region.start + region.len, region);
+    });
 }
 
 /// Forgets the region that starts at `start` (its code is being freed).
 pub fn unregister(start: usize, len: usize) {
-    let mut regions = REGIONS.write().unwrap_or_else(|e| e.into_inner());
-    regions.remove(&(start + len));
+    update(|regions| {
+        regions.remove(&(start + len));
+    });
 }
 
 /// The trap that the instruction at `pc` stands for, if it is a trap site
 /// of compiled code.
 ///
-/// Called from the fault handler: it takes a read lock, which cannot
-/// deadlock there, because the faulting thread is running compiled code,
-/// which never holds the lock (a writer on another thread finishes first).
+/// Async-signal-safe, for the fault handler: it takes no lock and does not
+/// allocate (it loads and counts with atomics, and searches a snapshot).
 pub fn trap_at(pc: usize) -> Option<TrapCode> {
     with_region(pc, |r, off| r.trap_at(off))
 }
@@ -114,7 +206,11 @@ mod tests {
                 (0x44, TrapCode::MemoryOutOfBounds),
             ],
         }));
-        assert_eq!(func_at(start + 0x8), None, "adapter code is no Wasm frame");
+        assert_eq!(
+            func_at(start + 0x8),
+            None,
+            "trampoline code is no Wasm frame"
+        );
         assert_eq!(func_at(start + 0x10), Some(3));
         assert_eq!(func_at(start + 0x40), Some(4));
         assert_eq!(func_at(start + 0x90), None);
@@ -124,5 +220,41 @@ mod tests {
         assert_eq!(trap_at(start + 0x44), Some(TrapCode::MemoryOutOfBounds));
         unregister(start, 0x100);
         assert_eq!(func_at(start + 0x10), None);
+    }
+
+    #[test]
+    fn lookups_while_regions_come_and_go() {
+        let region = |start: usize, func_index: u32| {
+            Arc::new(CodeRegion {
+                start,
+                len: 0x100,
+                funcs: vec![FuncRange {
+                    start: 0,
+                    end: 0x100,
+                    func_index,
+                }],
+                traps: Vec::new(),
+            })
+        };
+        let stable = 0x7100_0000_0000;
+        register(region(stable, 7));
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    while !done.load(Ordering::Relaxed) {
+                        assert_eq!(func_at(stable + 0x10), Some(7));
+                    }
+                });
+            }
+            for k in 0..1000 {
+                let start = 0x7200_0000_0000 + 0x1000 * (k % 8);
+                register(region(start, k as u32));
+                assert_eq!(func_at(start + 0x10), Some(k as u32));
+                unregister(start, 0x100);
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        unregister(stable, 0x100);
     }
 }

@@ -5,10 +5,10 @@
 //! past the memory's current size are inaccessible, so an access at `base +
 //! index + offset` (a `u32` index, an offset below 4 GiB) either lands in the
 //! memory or faults. Code that relies on this (the interpreter's loads and
-//! stores with narrow offsets, the JIT's code later) runs inside
-//! [`catch_memory_faults`]: a fault whose address lies in the reservation of
-//! the memory the code is using makes that call return [`FAULT`] at once,
-//! and the caller turns it into a `MemoryOutOfBounds` trap.
+//! stores with narrow offsets) runs inside [`catch_memory_faults`]: a fault
+//! whose address lies in the reservation of the memory the code is using
+//! makes that call return [`FAULT`] at once, and the caller turns it into a
+//! `MemoryOutOfBounds` trap.
 //!
 //! How it unwinds: [`catch_memory_faults`] saves the callee-saved registers
 //! and the stack pointer (in a [`Landing`]) before calling the code; the
@@ -150,8 +150,11 @@ mod imp {
 
     pub fn init() {
         PREVIOUS.get_or_init(|| {
-            // SAFETY: plain sigaction calls with zero-initialized structs;
-            // the handler is async-signal-safe (see `on_fault`).
+            // SAFETY: `sigaction` is a plain C struct of integers, pointers
+            // and a signal set, for which all zeroes is a valid value;
+            // `sigemptyset` and `sigaction` get pointers to live ones. The
+            // handler installed has the `SA_SIGINFO` signature and is
+            // async-signal-safe (see `on_fault`).
             unsafe {
                 let mut previous: [libc::sigaction; 4] = std::mem::zeroed();
                 for (k, &sig) in SIGNALS.iter().enumerate() {
@@ -169,10 +172,16 @@ mod imp {
     }
 
     /// The handler. It reads a thread-local `Cell` (constant-initialized, no
-    /// destructor: a plain TLS load) and the landing it points at, and
-    /// rewrites the context; nothing here allocates, and the only lock is
-    /// the code registry's read lock (see
-    /// [`code_registry::trap_at`](crate::code_registry::trap_at)).
+    /// destructor: a plain TLS load) and the landing it points at, looks
+    /// the program counter up in the code registry, and rewrites the
+    /// context. Nothing here allocates or takes a lock: the registry's
+    /// lookup only loads atomics and reads an immutable snapshot (see
+    /// [`code_registry::trap_at`](crate::code_registry::trap_at)), so the
+    /// handler may interrupt anything, a registration included.
+    ///
+    /// # Safety
+    /// Only the kernel calls it, as an `SA_SIGINFO` handler: `info` and
+    /// `ctx` point at the signal's `siginfo_t` and interrupted `ucontext_t`.
     unsafe extern "C" fn on_fault(
         sig: libc::c_int,
         info: *mut libc::siginfo_t,
@@ -180,16 +189,24 @@ mod imp {
     ) {
         let landing = CURRENT.with(Cell::get);
         if !landing.is_null() {
-            let base = (*landing).mem_base as usize;
-            let addr = (*info).si_addr() as usize;
+            // SAFETY: a non-null `CURRENT` is the landing of a `catch` call
+            // still running on this thread, which its caller keeps valid and
+            // in place: `catch` installs it and restores the outer one before
+            // it returns, and `resume_landing` reinstates only what
+            // `suspend_landing` took (its documented contract). `info` is
+            // the kernel's (see # Safety).
+            let (base, addr) =
+                unsafe { ((*landing).mem_base as usize, (*info).si_addr() as usize) };
+            // SAFETY: `ctx` is the kernel's `ucontext_t` of the interrupted
+            // thread, which nothing else references while the handler runs.
+            let gregs = unsafe { &mut (*ctx.cast::<libc::ucontext_t>()).uc_mcontext.gregs };
             if base != 0 && addr >= base && addr - base < MEMORY_RESERVATION {
-                let gregs = &mut (*ctx.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
-                gregs[libc::REG_RSP as usize] = (*landing).sp as i64;
+                // SAFETY: `landing` is live (above).
+                gregs[libc::REG_RSP as usize] = unsafe { (*landing).sp } as i64;
                 gregs[libc::REG_RIP as usize] = tandem_vm_fault_resume as *const () as usize as i64;
                 gregs[libc::REG_RAX as usize] = FAULT as i64;
                 return;
             }
-            let gregs = &mut (*ctx.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
             let pc = gregs[libc::REG_RIP as usize] as usize;
             if let Some(code) = crate::code_registry::trap_at(pc) {
                 // Resume in the unwinder as if the trapping instruction had
@@ -205,10 +222,14 @@ mod imp {
                 return;
             }
         }
-        forward(sig, info, ctx);
+        // SAFETY: `info` and `ctx` are the kernel's, for signal `sig`.
+        unsafe { forward(sig, info, ctx) };
     }
 
     /// Hands a fault that is not ours to the handler installed before.
+    ///
+    /// # Safety
+    /// As for [`on_fault`], with its arguments.
     unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
         let Some(previous) = PREVIOUS.get() else {
             return;
@@ -221,24 +242,45 @@ mod imp {
             // Reinstate it and return: the access faults again, and the
             // default action (a core dump) or the ignoring happens then.
             libc::SIG_DFL | libc::SIG_IGN => {
-                libc::sigaction(sig, prev, std::ptr::null_mut());
+                // SAFETY: `prev` is the action `sigaction` reported for
+                // `sig` in `init`, a valid one to install again.
+                unsafe { libc::sigaction(sig, prev, std::ptr::null_mut()) };
             }
             f if prev.sa_flags & libc::SA_SIGINFO != 0 => {
-                let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-                    std::mem::transmute(f);
+                // SAFETY: neither `SIG_DFL` nor `SIG_IGN`, and installed with
+                // `SA_SIGINFO`: `f` is the address of a handler of this
+                // three-argument signature (as `sigaction(2)` defines
+                // `sa_sigaction`), and a `usize` and a function pointer have
+                // the same size.
+                let f = unsafe {
+                    std::mem::transmute::<
+                        usize,
+                        extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void),
+                    >(f)
+                };
                 f(sig, info, ctx)
             }
             f => {
-                let f: extern "C" fn(libc::c_int) = std::mem::transmute(f);
+                // SAFETY: neither `SIG_DFL` nor `SIG_IGN`, and installed
+                // without `SA_SIGINFO`: `f` is the address of a handler
+                // `fn(c_int)` (`sa_handler`), and a `usize` and a function
+                // pointer have the same size.
+                let f = unsafe { std::mem::transmute::<usize, extern "C" fn(libc::c_int)>(f) };
                 f(sig)
             }
         }
     }
 
+    /// # Safety
+    /// As for [`catch_memory_faults`](super::catch_memory_faults).
     pub unsafe fn catch(f: Catchable, arg: *mut u8, landing: *mut Landing) -> u32 {
         init();
         let outer = CURRENT.with(|c| c.replace(landing));
-        let status = tandem_vm_catch(f, arg, landing);
+        // SAFETY: `tandem_vm_catch` saves the callee-saved registers and
+        // the stack pointer in `landing`, then calls `f(arg)`: the caller
+        // guarantees that call is sound, that `landing` stays valid and in
+        // place for it, and that `f`'s frames may be abandoned at a fault.
+        let status = unsafe { tandem_vm_catch(f, arg, landing) };
         CURRENT.with(|c| c.set(outer));
         status
     }
@@ -251,20 +293,31 @@ mod imp {
         CURRENT.with(|c| c.set(landing));
     }
 
+    /// # Safety
+    /// As for [`resume_at_landing`](super::resume_at_landing).
     pub unsafe fn resume_at_landing(status: u32) -> ! {
         let landing = CURRENT.with(Cell::get);
         assert!(
             !landing.is_null(),
             "a trap in compiled code outside any landing"
         );
-        std::arch::asm!(
-            "mov rsp, {sp}",
-            "jmp {resume}",
-            sp = in(reg) (*landing).sp,
-            resume = sym tandem_vm_fault_resume,
-            in("eax") status,
-            options(noreturn),
-        )
+        // SAFETY: `landing` is the innermost running landing of this thread
+        // (see `on_fault`), so its `sp` is the stack pointer its
+        // `tandem_vm_catch` call saved, in a frame still live (this code
+        // runs inside that call); resuming there with `status` in `eax`
+        // returns from the call, and `catch` then restores the outer
+        // landing. The frames in between are abandoned, which the caller
+        // guarantees is sound.
+        unsafe {
+            std::arch::asm!(
+                "mov rsp, {sp}",
+                "jmp {resume}",
+                sp = in(reg) (*landing).sp,
+                resume = sym tandem_vm_fault_resume,
+                in("eax") status,
+                options(noreturn),
+            )
+        }
     }
 }
 
@@ -272,8 +325,11 @@ mod imp {
 mod imp {
     use super::{Catchable, Landing};
 
+    /// # Safety
+    /// As for [`catch_memory_faults`](super::catch_memory_faults).
     pub unsafe fn catch(f: Catchable, arg: *mut u8, _landing: *mut Landing) -> u32 {
-        f(arg)
+        // SAFETY: the caller guarantees `f` may be called with `arg`.
+        unsafe { f(arg) }
     }
 
     pub fn suspend() -> *const Landing {
@@ -282,6 +338,8 @@ mod imp {
 
     pub fn resume(_landing: *const Landing) {}
 
+    /// # Safety
+    /// As for [`resume_at_landing`](super::resume_at_landing).
     pub unsafe fn resume_at_landing(_status: u32) -> ! {
         unreachable!("no compiled code runs on this platform")
     }
@@ -293,11 +351,13 @@ mod imp {
 /// after it.
 ///
 /// # Safety
-/// `landing` must stay valid and in place during the call, and `f`'s frames
-/// (everything it calls that may be running at a fault) must not own
-/// anything that needs dropping: they are abandoned.
+/// `f(arg)` must be sound to call; `landing` must stay valid and in place
+/// during the call, and `f`'s frames (everything it calls that may be
+/// running at a fault) must not own anything that needs dropping: they are
+/// abandoned.
 pub unsafe fn catch_memory_faults(f: Catchable, arg: *mut u8, landing: *mut Landing) -> u32 {
-    imp::catch(f, arg, landing)
+    // SAFETY: the caller's contract is `imp::catch`'s.
+    unsafe { imp::catch(f, arg, landing) }
 }
 
 /// Leaves the running landing while code that does not rely on it runs (a
@@ -308,6 +368,11 @@ pub fn suspend_landing() -> *const Landing {
 }
 
 /// Makes the landing [`suspend_landing`] returned the running one again.
+///
+/// Pass only what `suspend_landing` returned on this thread, while the
+/// [`catch_memory_faults`] call that landing belongs to is still running:
+/// the fault handler dereferences the running landing. (This function is
+/// safe to call, so that contract is upheld by its callers' care alone.)
 pub fn resume_landing(landing: *const Landing) {
     imp::resume(landing)
 }
@@ -319,5 +384,6 @@ pub fn resume_landing(landing: *const Landing) {
 /// A landing must be running on this thread, and the frames above it must
 /// own nothing that needs dropping (compiled code and the unwinder only).
 pub unsafe fn resume_at_landing(status: u32) -> ! {
-    imp::resume_at_landing(status)
+    // SAFETY: the caller's contract is `imp::resume_at_landing`'s.
+    unsafe { imp::resume_at_landing(status) }
 }

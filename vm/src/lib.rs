@@ -1,9 +1,9 @@
 //! The contract between tandem's runtime and its execution tiers.
 //!
 //! The runtime (the `tandem` crate) owns modules, instances, memories, tables,
-//! globals and the embedder API. A tier (the interpreter in `tandem-interp`, the
-//! JIT later) only turns validated function bodies into something that runs.
-//! The two meet here, and nowhere else:
+//! globals and the embedder API. A tier (the interpreter in `tandem-interp`,
+//! the JIT in `tandem-jit`) only turns validated function bodies into
+//! something that runs. The two meet here, and nowhere else:
 //!
 //! - [`vmctx`]: the `#[repr(C)]` layout of an instance as running code sees it —
 //!   the entrypoint table of [`VMFunc`]s, memories, tables, globals, segments —
@@ -22,6 +22,9 @@
 //!
 //! A tier never sees the embedder API, and the runtime never looks inside a
 //! tier's code: a function runs by calling an entry point of its [`VMFunc`].
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod callconv;
 pub mod code_registry;

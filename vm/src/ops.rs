@@ -32,9 +32,15 @@ pub unsafe fn memory_fill(
     value: u8,
     n: u32,
 ) -> Result<(), TrapCode> {
-    let m = (*vmctx).memory(mem);
-    check(in_bounds(dst, n, (*m).len), TrapCode::MemoryOutOfBounds)?;
-    ptr::write_bytes((*m).base.add(dst as usize), value, n as usize);
+    // SAFETY: the caller guarantees `vmctx` is live with memory `mem`, so
+    // the lookup is in bounds and `m` is that memory's live `VMMemory`.
+    let m = unsafe { (*vmctx).memory(mem) };
+    // SAFETY: `m` is live (above).
+    let len = unsafe { (*m).len };
+    check(in_bounds(dst, n, len), TrapCode::MemoryOutOfBounds)?;
+    // SAFETY: `[dst, dst + n)` was checked to lie within the memory's `len`
+    // bytes, which are accessible from `base`.
+    unsafe { ptr::write_bytes((*m).base.add(dst as usize), value, n as usize) };
     Ok(())
 }
 
@@ -50,16 +56,24 @@ pub unsafe fn memory_copy(
     src: u32,
     n: u32,
 ) -> Result<(), TrapCode> {
-    let (d, s) = ((*vmctx).memory(dst_mem), (*vmctx).memory(src_mem));
+    // SAFETY: the caller guarantees `vmctx` is live with both memories, so
+    // the lookups are in bounds and yield their live `VMMemory`s.
+    let (d, s) = unsafe { ((*vmctx).memory(dst_mem), (*vmctx).memory(src_mem)) };
+    // SAFETY: `d` and `s` are live (above).
+    let (d_len, s_len) = unsafe { ((*d).len, (*s).len) };
     check(
-        in_bounds(dst, n, (*d).len) && in_bounds(src, n, (*s).len),
+        in_bounds(dst, n, d_len) && in_bounds(src, n, s_len),
         TrapCode::MemoryOutOfBounds,
     )?;
-    ptr::copy(
-        (*s).base.add(src as usize),
-        (*d).base.add(dst as usize),
-        n as usize,
-    );
+    // SAFETY: both ranges were checked to lie within their memories' `len`
+    // bytes; `ptr::copy` allows them to overlap (the same memory).
+    unsafe {
+        ptr::copy(
+            (*s).base.add(src as usize),
+            (*d).base.add(dst as usize),
+            n as usize,
+        )
+    };
     Ok(())
 }
 
@@ -75,18 +89,29 @@ pub unsafe fn memory_init(
     src: u32,
     n: u32,
 ) -> Result<(), TrapCode> {
-    let m = (*vmctx).memory(mem);
-    let seg = (*vmctx).data.add(seg as usize);
+    // SAFETY: the caller guarantees `vmctx` is live with memory `mem` and
+    // data segment `seg`, so both lookups are in bounds and yield live
+    // structures.
+    let (m, seg) = unsafe { ((*vmctx).memory(mem), (*vmctx).data.add(seg as usize)) };
+    // SAFETY: `m` and `seg` are live (above).
+    let (m_len, seg_len) = unsafe { ((*m).len, (*seg).len) };
     check(
-        in_bounds(dst, n, (*m).len) && in_bounds(src, n, (*seg).len),
+        in_bounds(dst, n, m_len) && in_bounds(src, n, seg_len),
         TrapCode::MemoryOutOfBounds,
     )?;
     if n > 0 {
-        ptr::copy_nonoverlapping(
-            (*seg).base.add(src as usize),
-            (*m).base.add(dst as usize),
-            n as usize,
-        );
+        // SAFETY: both ranges were checked against their lengths; with `n > 0`
+        // the segment is not empty, so its base points at its `len` bytes (an
+        // empty or dropped segment's base may be null). A data segment's
+        // bytes are the module's, never a memory's, so the ranges do not
+        // overlap.
+        unsafe {
+            ptr::copy_nonoverlapping(
+                (*seg).base.add(src as usize),
+                (*m).base.add(dst as usize),
+                n as usize,
+            )
+        };
     }
     Ok(())
 }
@@ -96,9 +121,14 @@ pub unsafe fn memory_init(
 /// # Safety
 /// `vmctx` must be live with table `t`.
 pub unsafe fn table_get(vmctx: *mut VMContext, t: u32, index: u32) -> Result<RefRaw, TrapCode> {
-    let table = (*vmctx).table(t);
-    check(index < (*table).len, TrapCode::TableOutOfBounds)?;
-    Ok(*(*table).base.add(index as usize))
+    // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
+    // lookup is in bounds and `table` is that table's live `VMTable`.
+    let table = unsafe { (*vmctx).table(t) };
+    // SAFETY: `table` is live (above).
+    let len = unsafe { (*table).len };
+    check(index < len, TrapCode::TableOutOfBounds)?;
+    // SAFETY: `index` was checked to be below the table's length.
+    Ok(unsafe { *(*table).base.add(index as usize) })
 }
 
 /// `table.set`.
@@ -111,9 +141,15 @@ pub unsafe fn table_set(
     index: u32,
     value: RefRaw,
 ) -> Result<(), TrapCode> {
-    let table = (*vmctx).table(t);
-    check(index < (*table).len, TrapCode::TableOutOfBounds)?;
-    *(*table).base.add(index as usize) = value;
+    // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
+    // lookup is in bounds and `table` is that table's live `VMTable`.
+    let table = unsafe { (*vmctx).table(t) };
+    // SAFETY: `table` is live (above).
+    let len = unsafe { (*table).len };
+    check(index < len, TrapCode::TableOutOfBounds)?;
+    // SAFETY: `index` was checked to be below the table's length; the caller
+    // guarantees `value` is of the table's type.
+    unsafe { *(*table).base.add(index as usize) = value };
     Ok(())
 }
 
@@ -128,12 +164,17 @@ pub unsafe fn table_fill(
     value: RefRaw,
     n: u32,
 ) -> Result<(), TrapCode> {
-    let table = (*vmctx).table(t);
-    check(
-        in_bounds(dst, n, (*table).len as usize),
-        TrapCode::TableOutOfBounds,
-    )?;
-    std::slice::from_raw_parts_mut((*table).base.add(dst as usize), n as usize).fill(value);
+    // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
+    // lookup is in bounds and `table` is that table's live `VMTable`.
+    let table = unsafe { (*vmctx).table(t) };
+    // SAFETY: `table` is live (above).
+    let len = unsafe { (*table).len };
+    check(in_bounds(dst, n, len as usize), TrapCode::TableOutOfBounds)?;
+    // SAFETY: `[dst, dst + n)` was checked to lie within the table's
+    // elements, which nothing else references during the call; the caller
+    // guarantees `value` is of the table's type.
+    unsafe { std::slice::from_raw_parts_mut((*table).base.add(dst as usize), n as usize) }
+        .fill(value);
     Ok(())
 }
 
@@ -149,16 +190,24 @@ pub unsafe fn table_copy(
     src: u32,
     n: u32,
 ) -> Result<(), TrapCode> {
-    let (d, s) = ((*vmctx).table(dst_t), (*vmctx).table(src_t));
+    // SAFETY: the caller guarantees `vmctx` is live with both tables, so the
+    // lookups are in bounds and yield their live `VMTable`s.
+    let (d, s) = unsafe { ((*vmctx).table(dst_t), (*vmctx).table(src_t)) };
+    // SAFETY: `d` and `s` are live (above).
+    let (d_len, s_len) = unsafe { ((*d).len, (*s).len) };
     check(
-        in_bounds(dst, n, (*d).len as usize) && in_bounds(src, n, (*s).len as usize),
+        in_bounds(dst, n, d_len as usize) && in_bounds(src, n, s_len as usize),
         TrapCode::TableOutOfBounds,
     )?;
-    ptr::copy(
-        (*s).base.add(src as usize),
-        (*d).base.add(dst as usize),
-        n as usize,
-    );
+    // SAFETY: both ranges were checked to lie within their tables;
+    // `ptr::copy` allows them to overlap (the same table).
+    unsafe {
+        ptr::copy(
+            (*s).base.add(src as usize),
+            (*d).base.add(dst as usize),
+            n as usize,
+        )
+    };
     Ok(())
 }
 
@@ -174,19 +223,30 @@ pub unsafe fn table_init(
     src: u32,
     n: u32,
 ) -> Result<(), TrapCode> {
-    let table = (*vmctx).table(t);
-    let seg = (*vmctx).elems.add(seg as usize);
+    // SAFETY: the caller guarantees `vmctx` is live with table `t` and
+    // element segment `seg`, so both lookups are in bounds and yield live
+    // structures.
+    let (table, seg) = unsafe { ((*vmctx).table(t), (*vmctx).elems.add(seg as usize)) };
+    // SAFETY: `table` and `seg` are live (above).
+    let (table_len, seg_len) = unsafe { ((*table).len, (*seg).len) };
     check(
-        in_bounds(dst, n, (*table).len as usize) && in_bounds(src, n, (*seg).len),
+        in_bounds(dst, n, table_len as usize) && in_bounds(src, n, seg_len),
         TrapCode::TableOutOfBounds,
     )?;
     if n > 0 {
-        let elems = (*seg).base.cast::<RefRaw>();
-        ptr::copy_nonoverlapping(
-            elems.add(src as usize),
-            (*table).base.add(dst as usize),
-            n as usize,
-        );
+        // SAFETY: both ranges were checked against their lengths; with `n > 0`
+        // the segment is not empty, so its base points at its `len` resolved
+        // `RefRaw`s (see `VMSegment`; an empty or dropped segment's base may
+        // be null). The instance owns those apart from any table's elements,
+        // so the ranges do not overlap.
+        unsafe {
+            let elems = (*seg).base.cast::<RefRaw>();
+            ptr::copy_nonoverlapping(
+                elems.add(src as usize),
+                (*table).base.add(dst as usize),
+                n as usize,
+            )
+        };
     }
     Ok(())
 }
@@ -196,7 +256,10 @@ pub unsafe fn table_init(
 /// # Safety
 /// `vmctx` must be live with memory `mem`.
 pub unsafe fn memory_size(vmctx: *mut VMContext, mem: u32) -> u32 {
-    ((*(*vmctx).memory(mem)).len / WASM_PAGE_SIZE) as u32
+    // SAFETY: the caller guarantees `vmctx` is live with memory `mem`, so
+    // the lookup yields that memory's live `VMMemory`.
+    let len = unsafe { (*(*vmctx).memory(mem)).len };
+    (len / WASM_PAGE_SIZE) as u32
 }
 
 /// `memory.grow` of memory `mem` by `delta` pages, through the runtime
@@ -206,7 +269,10 @@ pub unsafe fn memory_size(vmctx: *mut VMContext, mem: u32) -> u32 {
 /// # Safety
 /// `vmctx` must be live with memory `mem`.
 pub unsafe fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
-    let old = ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem), delta as u64);
+    // SAFETY: the caller guarantees `vmctx` is live with memory `mem`; a
+    // live instance's `builtins` is the runtime's table, whose
+    // `memory_grow` takes one of the store's memories.
+    let old = unsafe { ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem), delta as u64) };
     if old == u64::MAX {
         u32::MAX
     } else {
@@ -219,7 +285,9 @@ pub unsafe fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
 /// # Safety
 /// `vmctx` must be live with table `t`.
 pub unsafe fn table_size(vmctx: *mut VMContext, t: u32) -> u32 {
-    (*(*vmctx).table(t)).len
+    // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
+    // lookup yields that table's live `VMTable`.
+    unsafe { (*(*vmctx).table(t)).len }
 }
 
 /// `table.grow` of table `t` by `delta` elements of `init`, through the
@@ -228,7 +296,10 @@ pub unsafe fn table_size(vmctx: *mut VMContext, t: u32) -> u32 {
 /// # Safety
 /// `vmctx` must be live with table `t`; `init` must be of its type.
 pub unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw) -> u32 {
-    ((*(*vmctx).builtins).table_grow)((*vmctx).table(t), delta, init)
+    // SAFETY: the caller guarantees `vmctx` is live with table `t` and
+    // `init` of its type; a live instance's `builtins` is the runtime's
+    // table, whose `table_grow` takes one of the store's tables.
+    unsafe { ((*(*vmctx).builtins).table_grow)((*vmctx).table(t), delta, init) }
 }
 
 /// `data.drop`: data segment `seg` becomes empty.
@@ -236,7 +307,10 @@ pub unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw
 /// # Safety
 /// `vmctx` must be live with data segment `seg`.
 pub unsafe fn data_drop(vmctx: *mut VMContext, seg: u32) {
-    (*(*vmctx).data.add(seg as usize)).len = 0;
+    // SAFETY: the caller guarantees `vmctx` is live with data segment
+    // `seg`, an index into its `data` array; zeroing the length is how
+    // running code drops a segment (see `VMSegment`).
+    unsafe { (*(*vmctx).data.add(seg as usize)).len = 0 };
 }
 
 /// `elem.drop`: element segment `seg` becomes empty.
@@ -244,7 +318,10 @@ pub unsafe fn data_drop(vmctx: *mut VMContext, seg: u32) {
 /// # Safety
 /// `vmctx` must be live with element segment `seg`.
 pub unsafe fn elem_drop(vmctx: *mut VMContext, seg: u32) {
-    (*(*vmctx).elems.add(seg as usize)).len = 0;
+    // SAFETY: the caller guarantees `vmctx` is live with element segment
+    // `seg`, an index into its `elems` array; zeroing the length is how
+    // running code drops a segment (see `VMSegment`).
+    unsafe { (*(*vmctx).elems.add(seg as usize)).len = 0 };
 }
 
 /// An epoch check that found the deadline reached: the runtime's verdict
@@ -253,5 +330,7 @@ pub unsafe fn elem_drop(vmctx: *mut VMContext, seg: u32) {
 /// # Safety
 /// `vmctx` must be the live instance of the code making the check.
 pub unsafe fn interrupt(vmctx: *mut VMContext) -> u32 {
-    ((*(*vmctx).builtins).interrupt)(vmctx)
+    // SAFETY: the caller guarantees `vmctx` is live; a live instance's
+    // `builtins` is the runtime's table, whose `interrupt` takes it.
+    unsafe { ((*(*vmctx).builtins).interrupt)(vmctx) }
 }

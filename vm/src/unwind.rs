@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The walk stops at the first return address that is not inside a Wasm
-//! function's code (an adapter from the array convention, where the
+//! function's code (a trampoline from the array convention, where the
 //! landing is): frames further out are the interpreter's or the host's,
 //! and they report themselves when the status reaches them.
 
@@ -28,33 +28,52 @@ pub const FRAME_VMCTX: i32 = -8;
 /// return address lies in a Wasm function.
 ///
 /// # Safety
-/// `fp` must be the frame pointer of a compiled frame (or of an adapter
-/// called from one) with the layout above.
+/// `fp` must be the frame pointer of a live compiled frame on this thread,
+/// with the layout above; if `pc` lies in a Wasm function, `fp` must be
+/// that function's frame, past its prologue. With `pc` `None`, `fp` may
+/// also be the frame of a trampoline called from compiled code, which
+/// keeps `[rbp + 8]` and `[rbp]` as above.
 unsafe fn push_compiled_frames(pc: Option<usize>, mut fp: usize) {
     if let Some(func) = pc.and_then(code_registry::func_at) {
-        let vmctx = *((fp as isize + FRAME_VMCTX as isize) as *const *const VMContext);
+        // SAFETY: the caller guarantees `fp` is the frame of the function at
+        // `pc`, past its prologue, so its VMContext slot is written.
+        let vmctx = unsafe { *((fp as isize + FRAME_VMCTX as isize) as *const *const VMContext) };
         trap::push_frame(vmctx, func);
     }
     loop {
-        let ret = *((fp + 8) as *const usize);
+        // SAFETY: `fp` is a live frame with the layout above: the caller's
+        // (first iteration), or one reached through saved `rbp`s of compiled
+        // frames (below), which their callees keep intact.
+        let ret = unsafe { *((fp + 8) as *const usize) };
         let Some(func) = code_registry::func_at(ret) else {
             break;
         };
-        fp = *(fp as *const usize);
-        let vmctx = *((fp as isize + FRAME_VMCTX as isize) as *const *const VMContext);
+        // SAFETY: as for `ret`; the saved `rbp` is the frame pointer of the
+        // caller, a Wasm function (its return address lies in one), which
+        // was past its prologue when it made the call.
+        fp = unsafe { *(fp as *const usize) };
+        // SAFETY: `fp` is now that compiled caller's frame, whose VMContext
+        // slot its prologue wrote.
+        let vmctx = unsafe { *((fp as isize + FRAME_VMCTX as isize) as *const *const VMContext) };
         trap::push_frame(vmctx, func);
     }
 }
 
-/// Where the fault handler resumes a trap at `pc`, a trap site of compiled
-/// code whose frame pointer is `fp`: records the trap, its frames, and
-/// returns from the innermost landing.
+/// Starts a trap `code` at `pc` in compiled code whose frame pointer is
+/// `fp`: records the trap, its frames, and returns from the innermost
+/// landing. The fault handler resumes here for a registered trap site;
+/// compiled code calls it for a trap status a builtin returned.
 ///
 /// # Safety
-/// Only the fault handler calls it, for a registered trap site.
+/// `pc` must lie in a compiled function past its prologue (every trap site
+/// does) and `fp` be that function's frame, on this thread, inside a
+/// landing; the frames above the landing must own nothing that needs
+/// dropping (compiled code, and builtins that have returned).
 pub unsafe extern "sysv64" fn trap_in_compiled_code(code: u32, pc: usize, fp: usize) -> ! {
     let code = TrapCode::from_u32(code).unwrap_or(TrapCode::Unreachable);
-    raised_in_compiled_code(trap::raise(code), pc, fp)
+    // SAFETY: the caller's contract is `raised_in_compiled_code`'s, and the
+    // record it needs pending was raised just now.
+    unsafe { raised_in_compiled_code(trap::raise(code), pc, fp) }
 }
 
 /// Continues a trap that the runtime raised for compiled code at `pc`,
@@ -62,22 +81,31 @@ pub unsafe extern "sysv64" fn trap_in_compiled_code(code: u32, pc: usize, fp: us
 /// frames to the pending record and returns from the innermost landing.
 ///
 /// # Safety
-/// As for [`trap_in_compiled_code`], from a call the code made; `status`
-/// a trap status whose record is pending.
+/// As for [`trap_in_compiled_code`]; `status` a trap status whose record
+/// is pending.
 pub unsafe extern "sysv64" fn raised_in_compiled_code(status: u32, pc: usize, fp: usize) -> ! {
-    push_compiled_frames(Some(pc), fp);
-    fault::resume_at_landing(status)
+    // SAFETY: the caller guarantees `fp` is the frame of the compiled
+    // function at `pc`, past its prologue.
+    unsafe { push_compiled_frames(Some(pc), fp) };
+    // SAFETY: the caller guarantees a landing is running and the frames
+    // above it own nothing that needs dropping.
+    unsafe { fault::resume_at_landing(status) }
 }
 
 /// Continues a trap that an array-convention callee returned to compiled
-/// code (through an adapter whose frame pointer is `fp`): its record
+/// code (through a trampoline whose frame pointer is `fp`): its record
 /// already holds the callee's frames; this adds the compiled ones and
 /// returns from the innermost landing.
 ///
 /// # Safety
-/// `fp` must be the frame of an adapter called from compiled code, inside
-/// a landing; `status` a trap status whose record is pending.
+/// `fp` must be the frame of a trampoline called from compiled code,
+/// inside a landing; `status` a trap status whose record is pending.
 pub unsafe extern "sysv64" fn continue_trap(status: u32, fp: usize) -> ! {
-    push_compiled_frames(None, fp);
-    fault::resume_at_landing(status)
+    // SAFETY: the caller guarantees `fp` is a trampoline's frame, which has
+    // the layout above up to `[rbp + 8]` (its VMContext slot is not read
+    // without a `pc`).
+    unsafe { push_compiled_frames(None, fp) };
+    // SAFETY: the caller guarantees a landing is running; the frames above
+    // it are the trampoline's and compiled code's, which own nothing.
+    unsafe { fault::resume_at_landing(status) }
 }

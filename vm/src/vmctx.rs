@@ -25,7 +25,7 @@ pub struct VMFunc {
     /// The buffer-convention entry, an [`ArrayCallFn`]: how the host and the
     /// interpreter call.
     pub array_call: AtomicPtr<()>,
-    /// The register-convention entry ([`NativeCall`](crate::callconv)): how
+    /// The register-convention entry ([native call](crate::callconv)): how
     /// compiled code calls. Null while no tier of the engine compiles code
     /// (then nothing calls it).
     pub native_call: AtomicPtr<()>,
@@ -49,8 +49,10 @@ impl VMFunc {
     #[inline(always)]
     pub fn array_call(&self) -> ArrayCallFn {
         let p = self.array_call.load(Ordering::Acquire);
-        // SAFETY: `array_call` only ever holds `ArrayCallFn`s: the runtime
-        // initializes it with one and `install` stores one.
+        // SAFETY: `array_call` only ever holds an `ArrayCallFn` cast to a
+        // pointer (the runtime initializes it with one and `install` stores
+        // one), and a function pointer and `*mut ()` have the same size and
+        // representation, so this gives back that function pointer.
         unsafe { std::mem::transmute::<*mut (), ArrayCallFn>(p) }
     }
 
@@ -167,27 +169,43 @@ impl VMContext {
     }
 
     /// # Safety
-    /// `index` must be a valid function index of the instance.
+    /// `self` must be an instance the runtime set up (its arrays live), and
+    /// `index` a valid function index of it.
     #[inline(always)]
     pub unsafe fn func(&self, index: u32) -> *const VMFunc {
-        *self.funcs.add(index as usize)
+        // SAFETY: the caller guarantees `self` is a set-up instance, whose
+        // `funcs` is a live array with one entry per function index, and that
+        // `index` is one of them.
+        unsafe { *self.funcs.add(index as usize) }
     }
     /// # Safety
-    /// `index` must be a valid memory index of the instance.
+    /// `self` must be an instance the runtime set up (its arrays live), and
+    /// `index` a valid memory index of it.
     #[inline(always)]
     pub unsafe fn memory(&self, index: u32) -> *mut VMMemory {
-        *self.memories.add(index as usize)
+        // SAFETY: the caller guarantees `self` is a set-up instance, whose
+        // `memories` is a live array with one entry per memory index, and that
+        // `index` is one of them.
+        unsafe { *self.memories.add(index as usize) }
     }
     /// # Safety
-    /// `index` must be a valid table index of the instance.
+    /// `self` must be an instance the runtime set up (its arrays live), and
+    /// `index` a valid table index of it.
     #[inline(always)]
     pub unsafe fn table(&self, index: u32) -> *mut VMTable {
-        *self.tables.add(index as usize)
+        // SAFETY: the caller guarantees `self` is a set-up instance, whose
+        // `tables` is a live array with one entry per table index, and that
+        // `index` is one of them.
+        unsafe { *self.tables.add(index as usize) }
     }
     /// # Safety
-    /// `index` must be a valid global index of the instance.
+    /// `self` must be an instance the runtime set up (its arrays live), and
+    /// `index` a valid global index of it.
     #[inline(always)]
     pub unsafe fn global(&self, index: u32) -> *mut ValRaw {
-        *self.globals.add(index as usize)
+        // SAFETY: the caller guarantees `self` is a set-up instance, whose
+        // `globals` is a live array with one entry per global index, and that
+        // `index` is one of them.
+        unsafe { *self.globals.add(index as usize) }
     }
 }

@@ -33,18 +33,22 @@ struct EnterArgs {
 /// per-signature stub that passes the signature's trampoline in `rcx`.
 ///
 /// # Safety
-/// As for any [`ArrayCallFn`](tandem_vm::ArrayCallFn); `trampoline` must be
-/// the trampoline of the callee's signature.
+/// As for any [`ArrayCallFn`](tandem_vm::ArrayCallFn) (`callee` a live
+/// compiled function, `values` its argument and result buffer);
+/// `trampoline` must be the trampoline of the callee's signature.
 unsafe extern "C" fn enter(
     callee: *const VMFunc,
     caller: *mut VMContext,
     values: *mut ValRaw,
     trampoline: fault::Catchable,
 ) -> u32 {
-    let vmctx = (*callee).vmctx;
-    if !callconv::native_stack_ok(vmctx) {
+    // SAFETY: the caller guarantees `callee` is a live `VMFunc`.
+    let vmctx = unsafe { (*callee).vmctx };
+    // SAFETY: a compiled function's `vmctx` is its live defining instance.
+    if !unsafe { callconv::native_stack_ok(vmctx) } {
         let status = trap::raise(TrapCode::StackOverflow);
-        trap::push_frame(vmctx, (*callee).func_index);
+        // SAFETY: `callee` is live (above).
+        trap::push_frame(vmctx, unsafe { (*callee).func_index });
         return status;
     }
     let mut args = EnterArgs {
@@ -55,11 +59,18 @@ unsafe extern "C" fn enter(
     // Faults of compiled code are recognised by their address, so the
     // landing names no memory.
     let mut landing = Landing::new();
-    fault::catch_memory_faults(
-        trampoline,
-        (&mut args as *mut EnterArgs).cast(),
-        &mut landing,
-    )
+    // SAFETY: `trampoline` is the callee's signature's (as the caller
+    // guarantees), which takes the `EnterArgs` given, and `args` and
+    // `landing` live on this frame until the call returns. The frames a
+    // trap abandons are the trampoline's and compiled code's, which own
+    // nothing that needs dropping.
+    unsafe {
+        fault::catch_memory_faults(
+            trampoline,
+            (&mut args as *mut EnterArgs).cast(),
+            &mut landing,
+        )
+    }
 }
 
 /// Emits the stub that is a compiled function's array-call entry for a

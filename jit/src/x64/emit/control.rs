@@ -281,8 +281,10 @@ impl Emitter<'_> {
     }
 
     /// Emits the slow path of the epoch check the next block starts with,
-    /// here, where nothing falls into it: the check's branch to it is
-    /// short, so a loop carries 7 bytes for its check, not 11.
+    /// here, where nothing falls into it: just before the loop header, the
+    /// check's branch to it can be short (an 8-bit displacement), which
+    /// keeps the check inside the loop smaller than a branch to the end of
+    /// the function would.
     pub(super) fn near_epoch_slow_path(&mut self) {
         let (mut slow, back) = (self.m.label(), self.m.label());
         self.m.bind(&mut slow);
