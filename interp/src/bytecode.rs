@@ -964,31 +964,37 @@ impl<W: Width> Instr<W> {
         let t = tag as u16;
         // SAFETY: `Op` is `repr(u16)`, so each variant is laid out as the
         // `repr(C)` struct of its shape; the fields at `ip` are those of the
-        // variant with tag `tag`, and each shape fits in an `Op`.
-        match SHAPES[tag] {
-            Shape::S0 => dst.cast::<u16>().write(t),
-            Shape::S1 => {
-                let s = read(src.cast::<S1<W>>());
-                dst.cast::<S1<W>>().write(S1 { tag: t, ..s })
-            }
-            Shape::S2 => {
-                let s = read(src.cast::<S2<W>>());
-                dst.cast::<S2<W>>().write(S2 { tag: t, ..s })
-            }
-            Shape::S3 => {
-                let s = read(src.cast::<S3<W>>());
-                dst.cast::<S3<W>>().write(S3 { tag: t, ..s })
-            }
-            Shape::SX => {
-                let s = read(src.cast::<SX>());
-                dst.cast::<SX>().write(SX { tag: t, ..s })
-            }
-            Shape::S1X => {
-                let s = read(src.cast::<S1X<W>>());
-                dst.cast::<S1X<W>>().write(S1X { tag: t, ..s })
+        // variant with tag `tag` (the contract), and each shape fits in an
+        // `Op`, so both the read at `ip` and the write into `raw` stay inside
+        // an `Op`.
+        unsafe {
+            match SHAPES[tag] {
+                Shape::S0 => dst.cast::<u16>().write(t),
+                Shape::S1 => {
+                    let s = read(src.cast::<S1<W>>());
+                    dst.cast::<S1<W>>().write(S1 { tag: t, ..s })
+                }
+                Shape::S2 => {
+                    let s = read(src.cast::<S2<W>>());
+                    dst.cast::<S2<W>>().write(S2 { tag: t, ..s })
+                }
+                Shape::S3 => {
+                    let s = read(src.cast::<S3<W>>());
+                    dst.cast::<S3<W>>().write(S3 { tag: t, ..s })
+                }
+                Shape::SX => {
+                    let s = read(src.cast::<SX>());
+                    dst.cast::<SX>().write(SX { tag: t, ..s })
+                }
+                Shape::S1X => {
+                    let s = read(src.cast::<S1X<W>>());
+                    dst.cast::<S1X<W>>().write(S1X { tag: t, ..s })
+                }
             }
         }
-        raw.assume_init()
+        // SAFETY: the match wrote the tag and every field of the variant with
+        // tag `tag`, which makes `raw` that `Op`.
+        unsafe { raw.assume_init() }
     }
 }
 

@@ -13,7 +13,11 @@
 //!
 //! The runtime reaches it through [`Interp`], its
 //! [`Tier`](tandem_vm::Tier): every local function's array-call entry is
-//! [`entry`], and `VMContext::interp` points at the module's [`ModuleCode`].
+//! [`entry`], and `VMContext::tier_state` points at the module's
+//! [`ModuleCode`].
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod bytecode;
 mod exec;

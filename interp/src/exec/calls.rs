@@ -10,8 +10,9 @@ use super::*;
 /// caller's frame, where a nested entry into the interpreter may start.
 ///
 /// # Safety
-/// `callee` must be live, of signature `ty`, and `args` must have room for
-/// the parameters and results.
+/// `callee` must be live, of signature `ty`, `vmctx` the live calling
+/// instance, `args` must have room for the parameters and results, and
+/// `frame_end` must lie in (or just past) `stack`'s slots.
 #[inline(never)]
 pub(super) unsafe fn call_out(
     stack: &ValueStack,
@@ -21,7 +22,8 @@ pub(super) unsafe fn call_out(
     args: *mut u64,
     frame_end: *mut u64,
 ) -> u32 {
-    if !callconv::native_stack_ok(vmctx) {
+    // SAFETY: `vmctx` is a live instance (the contract).
+    if !unsafe { callconv::native_stack_ok(vmctx) } {
         return trap::raise(TrapCode::StackOverflow);
     }
     let n = ty.params().len().max(ty.results().len());
@@ -35,15 +37,21 @@ pub(super) unsafe fn call_out(
     };
     let mut slot = 0;
     for (i, &p) in ty.params().iter().enumerate() {
-        let (v, k) = read_val(args.add(slot), p);
+        // SAFETY: `args` holds the parameters (the contract), slot by slot.
+        let (v, k) = unsafe { read_val(args.add(slot), p) };
         buf[i] = v;
         slot += k;
     }
-    let status = call_array(stack, (*callee).array_call(), callee, vmctx, buf, frame_end);
+    // SAFETY: `callee` is live and of signature `ty` (the contract), so its
+    // array-call entry takes `buf`, which holds the arguments and has room
+    // for the results (`n` values); `frame_end` is as `call_array` needs.
+    let status =
+        unsafe { call_array(stack, (*callee).array_call(), callee, vmctx, buf, frame_end) };
     if status == 0 {
         let mut slot = 0;
         for (i, &r) in ty.results().iter().enumerate() {
-            slot += write_val(args.add(slot), r, buf[i]);
+            // SAFETY: `args` has room for the results (the contract).
+            slot += unsafe { write_val(args.add(slot), r, buf[i]) };
         }
     }
     status
@@ -54,7 +62,8 @@ pub(super) unsafe fn call_out(
 /// nested entry into the interpreter may start.
 ///
 /// # Safety
-/// As for `f`, with `buf` holding its arguments and room for its results.
+/// As for `f`, with `buf` holding its arguments and room for its results;
+/// `frame_end` must lie in (or just past) `stack`'s slots.
 #[inline(never)]
 pub(super) unsafe fn call_array(
     stack: &ValueStack,
@@ -65,10 +74,16 @@ pub(super) unsafe fn call_array(
     frame_end: *mut u64,
 ) -> u32 {
     let saved = stack.top.get();
-    stack.top.set(frame_end.offset_from(stack.base) as usize);
+    // SAFETY: `frame_end` lies in (or just past) the value stack (the
+    // contract), one allocation with `stack.base`.
+    stack
+        .top
+        .set(unsafe { frame_end.offset_from(stack.base) } as usize);
     // The callee is not this interpreter's code: its faults are not ours.
     let landing = fault::suspend_landing();
-    let status = f(callee, vmctx, buf.as_mut_ptr());
+    // SAFETY: `f` may be called so, with `buf` holding its arguments and
+    // room for its results (the contract).
+    let status = unsafe { f(callee, vmctx, buf.as_mut_ptr()) };
     fault::resume_landing(landing);
     stack.top.set(saved);
     status
@@ -82,7 +97,8 @@ pub(super) unsafe fn func_type<'a>(
     vmctx: *mut VMContext,
     type_index: u32,
 ) -> &'a wasmparser::FuncType {
-    &module_code(vmctx).env().types[type_index as usize]
+    // SAFETY: `vmctx` is a live interpreted instance (the contract).
+    &unsafe { module_code(vmctx) }.env().types[type_index as usize]
 }
 
 /// The type index of function `func` of the module of `vmctx`.
@@ -90,7 +106,8 @@ pub(super) unsafe fn func_type<'a>(
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 pub(super) unsafe fn func_type_index(vmctx: *mut VMContext, func: u32) -> u32 {
-    module_code(vmctx).env().funcs[func as usize]
+    // SAFETY: `vmctx` is a live interpreted instance (the contract).
+    unsafe { module_code(vmctx) }.env().funcs[func as usize]
 }
 
 /// Locals the call fast path zeroes itself (more go through [`call_slow`]).
@@ -105,10 +122,13 @@ pub(super) const INLINE_ZEROED: usize = 16;
 pub(super) unsafe fn interpreted<'a, W: Exec>(
     callee: *const VMFunc,
 ) -> Result<Option<&'a FuncCode<W>>, ()> {
-    if !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn) {
+    // SAFETY: `callee` is live (the contract).
+    if !unsafe { ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn) } {
         return Ok(None);
     }
-    Ok(W::code_of(translation(callee).map_err(|_| ())?))
+    // SAFETY: `callee` is live (the contract), and interpreted: its array-call
+    // entry is `entry`.
+    Ok(W::code_of(unsafe { translation(callee) }.map_err(|_| ())?))
 }
 
 /// The translation of interpreted function `callee` (translating it on its
@@ -121,10 +141,14 @@ pub(super) unsafe fn interpreted<'a, W: Exec>(
 pub(super) unsafe fn translation<'a>(
     callee: *const VMFunc,
 ) -> Result<&'a Code, &'a TranslateError> {
-    let code = module_of(callee).func((*callee).func_index)?;
-    (*callee)
-        .tier_code
-        .store(code as *const Code as *mut (), Ordering::Relaxed);
+    // SAFETY: `callee` is live and interpreted (the contract).
+    let code = unsafe { module_of(callee).func((*callee).func_index) }?;
+    // SAFETY: `callee` is live (the contract).
+    unsafe {
+        (*callee)
+            .tier_code
+            .store(code as *const Code as *mut (), Ordering::Relaxed)
+    };
     Ok(code)
 }
 
@@ -134,7 +158,9 @@ pub(super) unsafe fn translation<'a>(
 /// `callee` must be live and interpreted; the cache lives as long as its
 /// instance.
 pub(super) unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
-    module_code((*callee).vmctx)
+    // SAFETY: `callee` is live and interpreted (the contract), so its
+    // instance is a live interpreted one.
+    unsafe { module_code((*callee).vmctx) }
 }
 
 /// The translation cache of interpreted instance `vmctx`'s module.
@@ -142,7 +168,10 @@ pub(super) unsafe fn module_of<'a>(callee: *const VMFunc) -> &'a ModuleCode {
 /// # Safety
 /// `vmctx` must be a live interpreted instance.
 pub(super) unsafe fn module_code<'a>(vmctx: *mut VMContext) -> &'a ModuleCode {
-    &*((*vmctx).tier_state as *const ModuleCode)
+    // SAFETY: `vmctx` is live (the contract), and the `tier_state` of an
+    // interpreted instance is its module's `ModuleCode` (what its
+    // `TierModule::tier_state` gives), which outlives the instance.
+    unsafe { &*((*vmctx).tier_state as *const ModuleCode) }
 }
 
 /// Counts a call of interpreted function `callee`, whose translation is
@@ -153,7 +182,8 @@ pub(super) unsafe fn module_code<'a>(vmctx: *mut VMContext) -> &'a ModuleCode {
 #[inline(always)]
 pub(super) unsafe fn count_call<W: Width>(callee: *const VMFunc, code: &FuncCode<W>) {
     if !code.tick() {
-        module_of(callee).ran_out(code.func_index, None, &code.countdown);
+        // SAFETY: as required of `count_call`.
+        unsafe { module_of(callee) }.ran_out(code.func_index, None, &code.countdown);
     }
 }
 
@@ -167,15 +197,19 @@ pub(super) unsafe fn translated<'a, W: Exec>(
     callee: *const VMFunc,
     vmctx: *mut VMContext,
 ) -> Option<&'a FuncCode<W>> {
-    if (*callee).vmctx != vmctx
-        || !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn)
-    {
+    // SAFETY: `callee` is live (the contract).
+    if unsafe {
+        (*callee).vmctx != vmctx
+            || !ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn)
+    } {
         return None;
     }
-    // SAFETY: an interpreted function's `tier_code` is null or its
-    // translation (see `remember`).
-    let code = (*callee).tier_code.load(Ordering::Relaxed) as *const Code;
-    W::code_of(code.as_ref()?)
+    // SAFETY: `callee` is live (the contract).
+    let code = unsafe { (*callee).tier_code.load(Ordering::Relaxed) } as *const Code;
+    // SAFETY: `callee` is interpreted (its array-call entry is `entry`), and
+    // an interpreted function's `tier_code` is null or its translation (as
+    // [`translation`] stores it), which lives as long as its module's code.
+    W::code_of(unsafe { code.as_ref() }?)
 }
 
 /// Completes the call at `ip` to `cx.callee` that the handler's fast path
@@ -196,28 +230,50 @@ pub(super) unsafe fn call_slow<W: Exec>(
     acc: u64,
 ) -> u32 {
     let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
-    let (base, type_index) = match (*ip).op() {
-        Op::Call(base, func) => (base, func_type_index(vmctx, func)),
-        Op::CallIndirect(base, at) => (base, (*code).aux[at as usize]),
+    // SAFETY: `ip` points at an instruction (as for a handler).
+    let (base, type_index) = match unsafe { (*ip).op() } {
+        // SAFETY: `vmctx` is the live interpreted instance running the call,
+        // and `func` one of its functions (the module invariants).
+        Op::Call(base, func) => (base, unsafe { func_type_index(vmctx, func) }),
+        // SAFETY: `code` is the running function's translation, which is
+        // live (the module invariants).
+        Op::CallIndirect(base, at) => (base, unsafe { (*code).aux[at as usize] }),
         _ => unreachable!("call_slow on a non-call"),
     };
-    let new_fp = fp.add(base.idx());
-    let Ok(here) = interpreted::<W>(callee) else {
+    // SAFETY: the call's base slot lies in the running frame (the module
+    // invariants).
+    let new_fp = unsafe { fp.add(base.idx()) };
+    // SAFETY: `callee` is live: a function of a live instance, or a table
+    // element the handler checked (the contract).
+    let Ok(here) = (unsafe { interpreted::<W>(callee) }) else {
         return raise(TrapCode::Unreachable);
     };
     let Some(ccode) = here else {
-        let ty = func_type(vmctx, type_index);
-        let frame_end = fp.add((*code).frame_slots as usize);
-        let status = call_out(cx.stack, callee, vmctx, ty, new_fp, frame_end);
+        // SAFETY: `vmctx` is a live interpreted instance, and `type_index` one
+        // of its module's types (the module invariants).
+        let ty = unsafe { func_type(vmctx, type_index) };
+        // SAFETY: the running frame lies in the value stack (the module
+        // invariants), so its end lies in or just past the stack's slots.
+        let frame_end = unsafe { fp.add((*code).frame_slots as usize) };
+        // SAFETY: `callee` is live and of signature `ty` (the contract); the
+        // translator leaves room for the call's parameters and results from
+        // its base slot on, inside the running frame.
+        let status = unsafe { call_out(cx.stack, callee, vmctx, ty, new_fp, frame_end) };
         if status != 0 {
             return status;
         }
         // The callee may have grown the memory.
-        let (mem_base, mem_len) = memory(vmctx, code);
+        // SAFETY: `vmctx` is live and `code` one of its module's functions.
+        let (mem_base, mem_len) = unsafe { memory(vmctx, code) };
         cx.mem_len = mem_len;
-        return dispatch(ip.add(1), fp, mem_base, cx, acc);
+        // SAFETY: a call is never a function's last instruction (that is a
+        // branch or a return), so `ip.add(1)` is the caller's next
+        // instruction, whose frame is at `fp`; `mem_base` is its memory.
+        return unsafe { dispatch(ip.add(1), fp, mem_base, cx, acc) };
     };
-    count_call(callee, ccode);
+    // SAFETY: `callee` is live and interpreted (`interpreted` found its
+    // translation).
+    unsafe { count_call(callee, ccode) };
     if cx.frames.len() >= MAX_FRAMES || !frame_fits(cx.stack, new_fp, ccode) {
         return raise(TrapCode::StackOverflow);
     }
@@ -226,22 +282,34 @@ pub(super) unsafe fn call_slow<W: Exec>(
         cx.frames.reserve_exact(grown - cx.frames.len());
     }
     cx.frames.push(Frame {
-        ret: ip.add(1),
+        // SAFETY: a call is never a function's last instruction, so
+        // `ip.add(1)` is the caller's next one.
+        ret: unsafe { ip.add(1) },
         fp,
         vmctx,
         code,
     });
-    ptr::write_bytes(
-        new_fp.add(ccode.param_slots as usize),
-        0,
-        ccode.local_slots as usize,
-    );
-    let cvm = (*callee).vmctx;
+    // SAFETY: the callee's frame fits in the value stack (checked above),
+    // and its locals follow its parameters.
+    unsafe {
+        ptr::write_bytes(
+            new_fp.add(ccode.param_slots as usize),
+            0,
+            ccode.local_slots as usize,
+        )
+    };
+    // SAFETY: `callee` is live.
+    let cvm = unsafe { (*callee).vmctx };
     let mut mem_base = mem_base;
     if cvm != vmctx {
-        (mem_base, cx.mem_len) = memory(cvm, ccode);
+        // SAFETY: `cvm` is the callee's live instance, and `ccode` one of its
+        // module's functions.
+        (mem_base, cx.mem_len) = unsafe { memory(cvm, ccode) };
         cx.landing.mem_base = mem_base;
     }
     (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
-    dispatch(cx.ops, new_fp, mem_base, cx, acc)
+    // SAFETY: `cx` now runs the callee: `cx.ops` is its first instruction,
+    // its frame is at `new_fp` (parameters in place, locals zeroed) and
+    // `mem_base` is its instance's memory.
+    unsafe { dispatch(cx.ops, new_fp, mem_base, cx, acc) }
 }

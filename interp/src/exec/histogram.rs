@@ -37,8 +37,11 @@ thread_local! {
 /// # Safety
 /// `ip` points into `cx.code`'s instructions.
 pub(super) unsafe fn count<W: super::Exec>(ip: *const Instr<W>, cx: &super::Cx<W>) {
-    let code = &*cx.code;
-    count_at(&*ip, code, ip.offset_from(code.ops.as_ptr()) as usize);
+    // SAFETY: `cx.code` is the running function's translation, which is
+    // live (the executor's invariants).
+    let code = unsafe { &*cx.code };
+    // SAFETY: `ip` points at one of `code`'s instructions (the contract).
+    unsafe { count_at(&*ip, code, ip.offset_from(code.ops.as_ptr()) as usize) };
 }
 
 /// Out of line, so that the handlers keep their tail calls.

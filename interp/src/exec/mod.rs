@@ -18,10 +18,10 @@
 //!   which turns the fault into the trap. The handlers hold no owned values
 //!   for it to drop.
 //!
-//! One concept a file: [`stack`] (the value stack), [`step`] (what each
-//! instruction does), [`dispatch`] (how the next one is reached, in one of
-//! two ways), [`calls`] and [`osr`] (leaving the running frame), [`runtime`]
-//! (the helpers handlers call out of line).
+//! One concept a file: [`stack`] (the value stack), [`step`](mod@step)
+//! (what each instruction does), [`dispatch`](mod@dispatch) (how the next
+//! one is reached, in one of two ways), [`calls`] and [`osr`] (leaving the
+//! running frame), [`runtime`] (the helpers handlers call out of line).
 
 mod calls;
 mod dispatch;
@@ -69,7 +69,7 @@ struct Frame<W: Width> {
 ///
 /// # Safety
 /// `callee` must be a live local function of an instance whose
-/// `interp` is its module's [`ModuleCode`], and `values` must hold
+/// `tier_state` is its module's [`ModuleCode`], and `values` must hold
 /// `max(params, results)` values with the arguments.
 pub unsafe extern "C" fn entry(
     callee: *const VMFunc,
@@ -164,7 +164,7 @@ struct Cx<'a, W: Width> {
     /// instance's memory.
     landing: Landing,
     /// The next instruction's `ip`, `fp`, `mem_base` and accumulator, as
-    /// [`dispatch`] leaves them for the loop in [`start_at`].
+    /// [`dispatch()`] leaves them for the loop in [`start_at`].
     #[cfg(tandem_dispatch = "loop")]
     next: (*const Instr<W>, *mut u64, *mut u8, u64),
 }
@@ -210,7 +210,9 @@ unsafe fn execute<W: Exec>(
     code: &FuncCode<W>,
     fp: *mut u64,
 ) -> u32 {
-    let (mem_base, mem_len) = memory(vmctx, code);
+    // SAFETY: `vmctx` is live and `code` one of its module's functions (the
+    // contract).
+    let (mem_base, mem_len) = unsafe { memory(vmctx, code) };
     let mut cx = Cx {
         stack,
         vmctx,
@@ -227,11 +229,19 @@ unsafe fn execute<W: Exec>(
     cx.landing.mem_base = mem_base;
     let cxp: *mut Cx<W> = &mut cx;
     let mut start = (cxp, fp);
-    let status = fault::catch_memory_faults(
-        start_at::<W>,
-        (&mut start as *mut (*mut Cx<W>, *mut u64)).cast(),
-        ptr::addr_of_mut!((*cxp).landing),
-    );
+    // SAFETY: `start_at` gets the `(cx, fp)` pair it reads, with `cx.ops` the
+    // first instruction of `code` and its frame at `fp` (the contract), and
+    // nothing else touches `cx` until it returns; `cx.landing` stays in place
+    // on this frame meanwhile; the frames that may be running at a fault (the
+    // handlers and their helpers) own nothing that needs dropping, and
+    // `call_array` suspends the landing around code that may.
+    let status = unsafe {
+        fault::catch_memory_faults(
+            start_at::<W>,
+            (&mut start as *mut (*mut Cx<W>, *mut u64)).cast(),
+            ptr::addr_of_mut!((*cxp).landing),
+        )
+    };
     let status = if status == fault::FAULT {
         trap::raise(TrapCode::MemoryOutOfBounds)
     } else {
@@ -241,10 +251,14 @@ unsafe fn execute<W: Exec>(
     histogram::report();
     if status != 0 {
         if !cx.finished_by_osr {
-            trap::push_frame(cx.vmctx, (*cx.code).func_index);
+            // SAFETY: `cx.code` is the translation of the function that was
+            // running, which lives as long as its module's code (the module
+            // invariants).
+            trap::push_frame(cx.vmctx, unsafe { (*cx.code).func_index });
         }
         for f in cx.frames.iter().rev() {
-            trap::push_frame(f.vmctx, (*f.code).func_index);
+            // SAFETY: as above, for a suspended caller's translation.
+            trap::push_frame(f.vmctx, unsafe { (*f.code).func_index });
         }
     }
     status

@@ -22,20 +22,33 @@ pub(super) unsafe fn loop_slow<W: Exec>(
     cx: &mut Cx<W>,
     acc: u64,
 ) -> u32 {
-    let (vmctx, code) = (cx.vmctx, &*cx.code);
-    let Op::LoopHead(l) = (*ip).op() else {
+    // SAFETY: `cx.code` is the running function's translation, which is
+    // live (the module invariants).
+    let (vmctx, code) = (cx.vmctx, unsafe { &*cx.code });
+    // SAFETY: `ip` points at an instruction (the contract).
+    let Op::LoopHead(l) = (unsafe { (*ip).op() }) else {
         unreachable!("loop_slow on a non-loop")
     };
-    match enter_osr(cx.stack, vmctx, code, l, fp) {
-        None => dispatch(ip.add(1), fp, mem_base, cx, acc),
+    // SAFETY: `vmctx` is the running instance, `code` its function running
+    // at `fp` (the contract).
+    match unsafe { enter_osr(cx.stack, vmctx, code, l, fp) } {
+        // SAFETY: a loop head is never a function's last instruction (that
+        // is a branch or a return), so `ip.add(1)` is the next one, in the
+        // same frame.
+        None => unsafe { dispatch(ip.add(1), fp, mem_base, cx, acc) },
         Some(0) => {
             // The compiled code may have grown the memory.
-            let (mem_base, mem_len) = memory(vmctx, code);
+            // SAFETY: `vmctx` is live and `code` one of its module's functions.
+            let (mem_base, mem_len) = unsafe { memory(vmctx, code) };
             cx.mem_len = mem_len;
             cx.landing.mem_base = mem_base;
             // The `Return` a translation with loop heads ends with.
-            let ret = code.ops.as_ptr().add(code.ops.len() - 1);
-            dispatch(ret, fp, mem_base, cx, acc)
+            // SAFETY: `ops` is not empty (it ends with that `Return`).
+            let ret = unsafe { code.ops.as_ptr().add(code.ops.len() - 1) };
+            // SAFETY: `ret` is an instruction of `cx.code`, whose frame is at
+            // `fp` (with the results in its first slots, as `Return` expects),
+            // and `mem_base` is its memory.
+            unsafe { dispatch(ret, fp, mem_base, cx, acc) }
         }
         Some(status) => {
             // The compiled frame is in the backtrace already.
@@ -64,26 +77,43 @@ pub(super) unsafe fn enter_osr<W: Width>(
     let entry = osr.entry.load(Ordering::Acquire);
     // Too deep for compiled code, the loop goes on here too, and looks
     // again once the countdown runs out.
-    if entry.is_null() || !callconv::native_stack_ok(vmctx) {
-        module_code(vmctx).ran_out(code.func_index, Some(l), &code.countdown);
+    // SAFETY: `vmctx` is the live running instance (the contract).
+    if entry.is_null() || !unsafe { callconv::native_stack_ok(vmctx) } {
+        // SAFETY: `vmctx` is a live interpreted instance (the contract).
+        unsafe { module_code(vmctx) }.ran_out(code.func_index, Some(l), &code.countdown);
         return None;
     }
     let heat = code.heat.load(Ordering::Relaxed);
     tracing::debug!(func = code.func_index, r#loop = l, heat, "osr entry");
-    // SAFETY: installed entries are array-call entries (see `LoopOsr`).
-    let entry = std::mem::transmute::<*mut (), tandem_vm::ArrayCallFn>(entry);
+    // SAFETY: a non-null installed entry is a `tandem_vm::ArrayCallFn` (the
+    // contract of `ModuleCode::install_osr`; see `LoopOsr::entry`), stored
+    // as a data pointer: a function pointer of the same size.
+    let entry = unsafe { std::mem::transmute::<*mut (), tandem_vm::ArrayCallFn>(entry) };
     let live = osr.live_slots as usize;
     let mut buf = vec![ValRaw::default(); live.max(code.results.len())];
     for (i, v) in buf.iter_mut().enumerate().take(live) {
-        *v = ValRaw(*fp.add(i) as u128);
+        // SAFETY: the slots live at the loop's header are the frame's first
+        // `live` ones (by construction in the translator), inside the frame
+        // at `fp` (the contract).
+        *v = ValRaw(unsafe { *fp.add(i) } as u128);
     }
-    let frame_end = fp.add(code.frame_slots as usize);
-    let callee = (*vmctx).func(code.func_index);
-    let status = call_array(stack, entry, callee, vmctx, &mut buf, frame_end);
+    // SAFETY: the frame at `fp` lies in the value stack (the module
+    // invariants), so its end lies in or just past the stack's slots.
+    let frame_end = unsafe { fp.add(code.frame_slots as usize) };
+    // SAFETY: `vmctx` is live and `code.func_index` one of its functions.
+    let callee = unsafe { (*vmctx).func(code.func_index) };
+    // SAFETY: `entry` finishes the call of `callee` from the loop's header,
+    // taking the `live` values `buf` holds (as `install_osr` checked) and
+    // leaving the function's results there, for which `buf` has room;
+    // `frame_end` is as `call_array` needs.
+    let status = unsafe { call_array(stack, entry, callee, vmctx, &mut buf, frame_end) };
     if status == 0 {
         let mut slot = 0;
         for (i, &r) in code.results.iter().enumerate() {
-            slot += write_val(fp.add(slot), r, buf[i]);
+            // SAFETY: the results fit in the frame's first slots, where a
+            // `Return` leaves them too (the translator counts them in
+            // `frame_slots`).
+            slot += unsafe { write_val(fp.add(slot), r, buf[i]) };
         }
     }
     Some(status)

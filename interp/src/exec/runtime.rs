@@ -13,11 +13,15 @@ pub(super) unsafe fn memory<W: Width>(
     vmctx: *mut VMContext,
     code: *const FuncCode<W>,
 ) -> (*mut u8, usize) {
-    if (*code).has_memory {
-        let m = (*vmctx).memory(0);
-        ((*m).base, (*m).len)
-    } else {
-        (ptr::null_mut(), 0)
+    // SAFETY: `vmctx` and `code` are live (the contract); a module with a
+    // memory (`has_memory`) has a memory 0, live with its instance.
+    unsafe {
+        if (*code).has_memory {
+            let m = (*vmctx).memory(0);
+            ((*m).base, (*m).len)
+        } else {
+            (ptr::null_mut(), 0)
+        }
     }
 }
 
@@ -39,7 +43,8 @@ pub(super) unsafe fn bulk<W: Exec>(
     vmctx: *mut VMContext,
     fp: *mut u64,
 ) -> Result<(), TrapCode> {
-    let op = (*ip).op();
+    // SAFETY: `ip` points at an instruction (the contract).
+    let op = unsafe { (*ip).op() };
     let base = match op {
         Op::MemoryInit(base, _)
         | Op::TableFill(base, _)
@@ -47,20 +52,30 @@ pub(super) unsafe fn bulk<W: Exec>(
         | Op::TableInit(base, _) => base.idx(),
         _ => unreachable!("bulk on {op:?}"),
     };
-    let s = fp.add(base);
-    let (d, x, n) = (*s as u32, *s.add(1), *s.add(2) as u32);
-    match op {
-        Op::MemoryInit(_, seg) => ops::memory_init(vmctx, 0, seg, d, x as u32, n),
-        Op::TableFill(_, t) => ops::table_fill(vmctx, t, d, x, n),
-        Op::TableCopy(_, dt, st) => {
-            ops::table_copy(vmctx, dt.idx() as u32, st.idx() as u32, d, x as u32, n)
+    // SAFETY: the instruction's three operand slots, from `base` on, lie
+    // in the frame at `fp` (the contract, and the module invariants).
+    let s = unsafe { fp.add(base) };
+    // SAFETY: as above.
+    let (d, x, n) = unsafe { (*s as u32, *s.add(1), *s.add(2) as u32) };
+    // SAFETY: `vmctx` is the live instance running `code` (the contract),
+    // and the memory, table and segment indices of the instruction (and its
+    // `aux` entries) are valid for its validated module (the module
+    // invariants); a `table.fill`'s value is of the table's type, as
+    // validation requires; the operations check their bounds.
+    unsafe {
+        match op {
+            Op::MemoryInit(_, seg) => ops::memory_init(vmctx, 0, seg, d, x as u32, n),
+            Op::TableFill(_, t) => ops::table_fill(vmctx, t, d, x, n),
+            Op::TableCopy(_, dt, st) => {
+                ops::table_copy(vmctx, dt.idx() as u32, st.idx() as u32, d, x as u32, n)
+            }
+            Op::TableInit(_, at) => {
+                let aux = &(*code).aux;
+                let (seg, t) = (aux[at as usize], aux[at as usize + 1]);
+                ops::table_init(vmctx, t, seg, d, x as u32, n)
+            }
+            _ => Ok(()),
         }
-        Op::TableInit(_, at) => {
-            let aux = &(*code).aux;
-            let (seg, t) = (aux[at as usize], aux[at as usize + 1]);
-            ops::table_init(vmctx, t, seg, d, x as u32, n)
-        }
-        _ => Ok(()),
     }
 }
 
@@ -78,16 +93,24 @@ pub(super) unsafe fn bulk<W: Exec>(
 pub(super) unsafe fn simd(s: &crate::bytecode::SimdInstr, fp: *mut u64) {
     let (params, result) = s.op.signature();
     // Scalar operands and results take one slot, in the low bits.
-    let read = |k: usize, slot: Slot| match params.get(k) {
-        Some(&ValType::V128) => ptr::read_unaligned(fp.add(slot.idx()).cast::<u128>()),
-        Some(_) => *fp.add(slot.idx()) as u128,
-        None => 0,
+    // SAFETY: the operand slots of `s` lie in the frame at `fp` (the
+    // contract), two of them for a `v128` (read unaligned).
+    let read = |k: usize, slot: Slot| unsafe {
+        match params.get(k) {
+            Some(&ValType::V128) => ptr::read_unaligned(fp.add(slot.idx()).cast::<u128>()),
+            Some(_) => *fp.add(slot.idx()) as u128,
+            None => 0,
+        }
     };
     let v = crate::simd::eval(s.op, read(0, s.a), read(1, s.b), read(2, s.c));
-    if result == ValType::V128 {
-        ptr::write_unaligned(fp.add(s.dst.idx()).cast::<u128>(), v);
-    } else {
-        *fp.add(s.dst.idx()) = v as u64;
+    // SAFETY: the result slot of `s` lies in the frame at `fp` (the
+    // contract), two of them for a `v128` (written unaligned).
+    unsafe {
+        if result == ValType::V128 {
+            ptr::write_unaligned(fp.add(s.dst.idx()).cast::<u128>(), v);
+        } else {
+            *fp.add(s.dst.idx()) = v as u64;
+        }
     }
 }
 
@@ -104,22 +127,31 @@ pub(super) unsafe fn simd_mem(
     mem_len: usize,
 ) -> Result<(), TrapCode> {
     let size = m.op.access_size();
-    let ea = *fp.add(m.addr.idx()) as u32 as u64 + m.offset as u64;
+    // SAFETY: the address slot of `m` lies in the frame at `fp` (the
+    // contract).
+    let ea = unsafe { *fp.add(m.addr.idx()) } as u32 as u64 + m.offset as u64;
     if ea + size as u64 > mem_len as u64 {
         return Err(TrapCode::MemoryOutOfBounds);
     }
-    // SAFETY: `[ea, ea + size)` is inside the memory (checked above).
-    let bytes = std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size);
-    let vector = fp.add(m.vector.idx()).cast::<u128>();
+    // SAFETY: `[ea, ea + size)` is inside the live memory (checked above),
+    // which nothing else accesses during the instruction.
+    let bytes = unsafe { std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size) };
+    // SAFETY: the vector operand's slots of `m` (slot 0 when it has none) lie
+    // in the frame at `fp` (the contract).
+    let vector = unsafe { fp.add(m.vector.idx()) }.cast::<u128>();
     if m.op.is_store() {
-        m.op.store(ptr::read_unaligned(vector), bytes);
+        // SAFETY: `vector` points at two slots of the frame (read unaligned).
+        m.op.store(unsafe { ptr::read_unaligned(vector) }, bytes);
     } else {
         let old = if m.op.has_vector_operand() {
-            ptr::read_unaligned(vector)
+            // SAFETY: as above.
+            unsafe { ptr::read_unaligned(vector) }
         } else {
             0
         };
-        ptr::write_unaligned(fp.add(m.dst.idx()).cast::<u128>(), m.op.load(bytes, old));
+        // SAFETY: the result slots of `m` lie in the frame at `fp` (the
+        // contract), two of them (written unaligned).
+        unsafe { ptr::write_unaligned(fp.add(m.dst.idx()).cast::<u128>(), m.op.load(bytes, old)) };
     }
     Ok(())
 }
@@ -139,6 +171,8 @@ pub(super) unsafe fn table_get(
     index: u32,
     dst: *mut u64,
 ) -> Result<(), TrapCode> {
-    *dst = ops::table_get(vmctx, t, index)?;
+    // SAFETY: `vmctx` is live with table `t`, and `dst` a slot of the running
+    // frame (the contract).
+    unsafe { *dst = ops::table_get(vmctx, t, index)? };
     Ok(())
 }

@@ -39,20 +39,24 @@ thread_local! {
 /// Scalars are normalized to the slot invariant (32-bit values zero-extended).
 ///
 /// # Safety
-/// `p` must point at enough writable slots.
+/// `p` must point at enough writable slots: two for a `v128`, else one.
 #[inline]
 pub(super) unsafe fn write_val(p: *mut u64, ty: ValType, v: ValRaw) -> usize {
     match ty {
         ValType::V128 => {
-            ptr::write_unaligned(p.cast::<u128>(), v.0);
+            // SAFETY: `p` has two writable slots for a `v128` (the contract);
+            // the write is unaligned.
+            unsafe { ptr::write_unaligned(p.cast::<u128>(), v.0) };
             2
         }
         ValType::I32 | ValType::F32 => {
-            *p = v.0 as u32 as u64;
+            // SAFETY: `p` has a writable slot (the contract).
+            unsafe { *p = v.0 as u32 as u64 };
             1
         }
         _ => {
-            *p = v.0 as u64;
+            // SAFETY: `p` has a writable slot (the contract).
+            unsafe { *p = v.0 as u64 };
             1
         }
     }
@@ -61,13 +65,16 @@ pub(super) unsafe fn write_val(p: *mut u64, ty: ValType, v: ValRaw) -> usize {
 /// Reads a value of type `ty` from slots at `p`; returns it and the slots used.
 ///
 /// # Safety
-/// `p` must point at enough readable slots.
+/// `p` must point at enough readable slots: two for a `v128`, else one.
 #[inline]
 pub(super) unsafe fn read_val(p: *const u64, ty: ValType) -> (ValRaw, usize) {
     if ty == ValType::V128 {
-        (ValRaw(ptr::read_unaligned(p.cast::<u128>())), 2)
+        // SAFETY: `p` has two readable slots for a `v128` (the contract); the
+        // read is unaligned.
+        (ValRaw(unsafe { ptr::read_unaligned(p.cast::<u128>()) }), 2)
     } else {
-        (ValRaw(*p as u128), 1)
+        // SAFETY: `p` has a readable slot (the contract).
+        (ValRaw(unsafe { *p } as u128), 1)
     }
 }
 

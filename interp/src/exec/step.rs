@@ -1,4 +1,4 @@
-//! One instruction's semantics: [`step`], the whole instruction `match`,
+//! One instruction's semantics: [`step()`], the whole instruction `match`,
 //! with the macros its arms are written in. Both dispatches run it: the
 //! threaded one instantiates it once per encoded tag (a handler), the
 //! loop one calls it from its loop.
@@ -6,12 +6,12 @@
 use super::*;
 
 /// Runs the instruction at `ip`, whose encoded tag is `tag`, then continues
-/// with [`dispatch`]: its body is the whole instruction `match`. Every path
+/// with [`dispatch()`]: its body is the whole instruction `match`. Every path
 /// ends in a `return`: of a trap status, of 0 when the outermost frame
 /// returns, or of the next dispatch.
 ///
 /// # Safety
-/// As for [`dispatch`]; `tag` is the encoded tag of the instruction at `ip`.
+/// As for [`dispatch()`]; `tag` is the encoded tag of the instruction at `ip`.
 #[inline(always)]
 pub(super) unsafe fn step<W: Exec>(
     tag: u32,
@@ -34,696 +34,725 @@ pub(super) unsafe fn step<W: Exec>(
     let mut mem_len = cx.mem_len;
     let stack = cx.stack;
 
-    // Slot access. Every slot named by an instruction is inside the frame.
-    macro_rules! r64 {
-        ($s:expr) => {
-            *fp.add(SlotIndex::at($s))
-        };
-    }
-    macro_rules! w64 {
-        ($s:expr, $v:expr) => {
-            *fp.add(SlotIndex::at($s)) = $v
-        };
-    }
-    macro_rules! r128 {
-        ($s:expr) => {
-            ptr::read_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>())
-        };
-    }
-    macro_rules! w128 {
-        ($s:expr, $v:expr) => {
-            ptr::write_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>(), $v)
-        };
-    }
-    // The fields with accumulator roles: operand `A` / `B` and result `D`
-    // are the accumulator instead of their slot in the modes that say so
-    // (constant per handler).
-    macro_rules! read {
-        ($in_acc:expr, $s:expr) => {
-            if $in_acc {
-                acc
-            } else {
-                r64!($s)
-            }
-        };
-    }
-    macro_rules! ra {
-        ($s:expr) => {
-            read!(acc_a, $s)
-        };
-    }
-    macro_rules! rb {
-        ($s:expr) => {
-            read!(acc_b, $s)
-        };
-    }
-    macro_rules! wd {
-        ($s:expr, $v:expr) => {{
-            let v = $v;
-            if acc_d {
-                acc = v
-            } else {
-                w64!($s, v);
-                if acc_w {
+    // SAFETY: the arms below rely on `step`'s contract (as for `dispatch`,
+    // with `tag` the encoded tag of the instruction at `ip`) and on the module
+    // invariants (see `exec/mod.rs`):
+    // - every slot an instruction names (through `r64!`, `w64!`, `r128!`,
+    //   `w128!`, and the operand slots of calls, bulk, table and SIMD
+    //   instructions) lies in the running frame at `fp`, which lies in the
+    //   value stack; a callee's frame is checked to fit (`frame_fits`) before
+    //   `call!` switches to it, and `ret!` returns to a suspended frame;
+    // - `ip` points at an instruction of `code` whose encoded tag is `tag`,
+    //   so `decode` reads the right variant; every path of a translation
+    //   ends with a branch or a return, and branches (`br_table` entries
+    //   included, of which there are `n >= 1`, each a `BrTarget`) land on
+    //   instructions of the same function, so `ip` stays inside its `ops`;
+    // - `vmctx` and `code` (and those of the frames in `cx.frames`) are the
+    //   live instance and translation of the functions they run, and the
+    //   indices in instructions (functions, globals, tables, types,
+    //   segments, `aux`, `simd` and `simd_mem` entries) are valid for them;
+    //   a `call_indirect` checks the table bounds, the element and its
+    //   signature before the call;
+    // - `mem_base` and `mem_len` are those of the running instance's memory
+    //   0, reloaded after `memory.grow` and where a call or return changes
+    //   the instance; `addr!` checks each access against `mem_len`, except
+    //   where `W::GUARDED`, where the address lies in the memory's
+    //   reservation and a fault past its end becomes the trap;
+    // - the slow paths reached by a tail call (`call_slow`, `loop_slow`) and
+    //   `dispatch` get the state their contracts ask for: `ip` back at the
+    //   call or loop head, the running frame, and `cx.callee` set first.
+    unsafe {
+        // Slot access. Every slot named by an instruction is inside the frame.
+        macro_rules! r64 {
+            ($s:expr) => {
+                *fp.add(SlotIndex::at($s))
+            };
+        }
+        macro_rules! w64 {
+            ($s:expr, $v:expr) => {
+                *fp.add(SlotIndex::at($s)) = $v
+            };
+        }
+        macro_rules! r128 {
+            ($s:expr) => {
+                ptr::read_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>())
+            };
+        }
+        macro_rules! w128 {
+            ($s:expr, $v:expr) => {
+                ptr::write_unaligned(fp.add(SlotIndex::at($s)).cast::<u128>(), $v)
+            };
+        }
+        // The fields with accumulator roles: operand `A` / `B` and result `D`
+        // are the accumulator instead of their slot in the modes that say so
+        // (constant per handler).
+        macro_rules! read {
+            ($in_acc:expr, $s:expr) => {
+                if $in_acc {
+                    acc
+                } else {
+                    r64!($s)
+                }
+            };
+        }
+        macro_rules! ra {
+            ($s:expr) => {
+                read!(acc_a, $s)
+            };
+        }
+        macro_rules! rb {
+            ($s:expr) => {
+                read!(acc_b, $s)
+            };
+        }
+        macro_rules! wd {
+            ($s:expr, $v:expr) => {{
+                let v = $v;
+                if acc_d {
                     acc = v
+                } else {
+                    w64!($s, v);
+                    if acc_w {
+                        acc = v
+                    }
                 }
-            }
-        }};
-    }
-    // Typed values from and to slot bits; 32-bit values are zero-extended.
-    macro_rules! from_bits {
-        (f32, $v:expr) => {
-            f32::from_bits($v as u32)
-        };
-        (f64, $v:expr) => {
-            f64::from_bits($v)
-        };
-        ($t:ident, $v:expr) => {
-            $v as $t
-        };
-    }
-    macro_rules! to_bits {
-        (i32, $v:expr) => {
-            $v as u32 as u64
-        };
-        (f32, $v:expr) => {
-            ($v).to_bits() as u64
-        };
-        (f64, $v:expr) => {
-            ($v).to_bits()
-        };
-        ($t:ident, $v:expr) => {
-            $v as u64
-        };
-    }
-    // Typed reads of a plain slot or of operand `A` / `B`, and writes of result `D`.
-    macro_rules! get {
-        ($t:ident, $s:expr) => {
-            from_bits!($t, r64!($s))
-        };
-    }
-    macro_rules! get_a {
-        ($t:ident, $s:expr) => {
-            from_bits!($t, ra!($s))
-        };
-    }
-    macro_rules! get_b {
-        ($t:ident, $s:expr) => {
-            from_bits!($t, rb!($s))
-        };
-    }
-    macro_rules! put_d {
-        ($t:ident, $s:expr, $v:expr) => {
-            wd!($s, to_bits!($t, $v))
-        };
-    }
-    macro_rules! trap {
-        ($code:expr) => {
-            return raise($code)
-        };
-    }
-    macro_rules! un {
-        ($d:expr, $a:expr, $ti:ident => $to:ident, $f:expr) => {{
-            let x = get_a!($ti, $a);
-            put_d!($to, $d, ($f)(x))
-        }};
-    }
-    macro_rules! bin {
-        ($d:expr, $a:expr, $b:expr, $ti:ident => $to:ident, $f:expr) => {{
-            let x = get_a!($ti, $a);
-            let y = get_b!($ti, $b);
-            put_d!($to, $d, ($f)(x, y))
-        }};
-    }
-    // An `i32` immediate, sign-extended to the operation's type.
-    macro_rules! imm {
-        ($d:expr, $a:expr, $i:expr, $t:ident, $f:expr) => {{
-            let x = get_a!($t, $a);
-            put_d!($t, $d, ($f)(x, $i.sext() as $t))
-        }};
-    }
-    macro_rules! fallible {
-        ($d:expr, $v:expr, $to:ident) => {
-            match $v {
-                Ok(v) => put_d!($to, $d, v),
-                Err(c) => trap!(c),
-            }
-        };
-    }
-    // The address of an access of a `$t` at `$index + $off`: bounds-checked
-    // here, or by the guard region (see the module docs).
-    macro_rules! addr {
-        ($index:expr, $off:expr, $t:ty) => {{
-            let ea = $index as u32 as u64 + $off as u64;
-            if !W::GUARDED && ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
-                trap!(TrapCode::MemoryOutOfBounds);
-            }
-            mem_base.add(ea as usize).cast::<$t>()
-        }};
-    }
-    macro_rules! load {
-        ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
-            // SAFETY: inside the memory, or in its guard region (see `addr!`).
-            let v = <$t>::from_le(ptr::read_unaligned(addr!(ra!($addr), $off.idx(), $t)));
-            wd!($d, ($conv)(v))
-        }};
-    }
-    // A pointer loaded at `$addr + o1`, then a `$t` at it + `o2`.
-    macro_rules! load_via {
-        ($d:expr, $addr:expr, $offs:expr, $t:ty) => {{
-            let (o1, o2) = unpack_slots($offs.idx());
-            // SAFETY: inside the memory, or in its guard region (see `addr!`).
-            let p = u32::from_le(ptr::read_unaligned(addr!(ra!($addr), o1, u32)));
-            // SAFETY: as above.
-            let v = <$t>::from_le(ptr::read_unaligned(addr!(p, o2, $t)));
-            wd!($d, v as u64)
-        }};
-    }
-    macro_rules! store {
-        ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
-            // SAFETY: inside the memory, or in its guard region (see `addr!`).
-            ptr::write_unaligned(addr!(ra!($addr), $off.idx(), $t), (rb!($val) as $t).to_le())
-        }};
-    }
-    // Continues at `$ip`. `$tag` is an empty instruction sequence (at most
-    // a comment), different at each site: LLVM cannot see through it, so it
-    // does not merge the dispatch of a taken branch with the fall-through one
-    // (or the self-loop's with the general branch's), and each stays a site
-    // the branch predictor learns on its own. (Not `dispatch` after the
-    // barrier: with the barrier before the table load, LLVM merged 113 more
-    // dispatch sites and CoreMark lost 1.5%.)
-    macro_rules! dispatch_at {
-        ($ip:expr, $tag:literal) => {{
-            let ip = $ip;
-            #[cfg(tandem_dispatch = "threaded")]
-            {
-                let next = handler_of(ip);
-                // SAFETY: an empty instruction sequence.
-                std::arch::asm!($tag, options(nomem, nostack, preserves_flags));
-                return next(ip, fp, mem_base, cx, acc);
-            }
-            #[cfg(tandem_dispatch = "loop")]
-            {
-                return dispatch(ip, fp, mem_base, cx, acc);
-            }
-        }};
-    }
-    // Relative branches (from the branch, which `ip` has already passed).
-    // A taken branch dispatches on its own: a conditional branch then stays
-    // a branch with two dispatch sites (each predicted on its own) instead
-    // of the `cmov` LLVM would pick for so cheap a target, which makes the
-    // next dispatch wait for the condition.
-    macro_rules! jump {
-        ($off:expr) => {
-            dispatch_at!(ip.offset($off as isize - 1), "")
-        };
-    }
-    // The branch of an instruction that may be a loop on its own (a counter
-    // step, a list walk): jumping to itself, it has its `ip` at hand, so the
-    // next iteration need not wait for the offset's load, a dependency that
-    // no prediction breaks (counting down: 3x faster). Only where it was
-    // measured not to cost: in every branch the test cost CoreMark 3%, in
-    // the `i64` counter step fibonacci-iter 5%.
-    macro_rules! loop_jump {
-        ($off:expr) => {{
-            if $off == 0 {
-                dispatch_at!(ip.sub(1), "/* self */");
-            }
-            jump!($off)
-        }};
-    }
-    // Switches to the frame of `$callee` (arguments at `$base`), running it
-    // in this loop: here if it is a function of this instance, interpreted
-    // in this width, and the frame push needs no allocation and few locals
-    // to zero, so that this path
-    // makes no calls (and the handler saves no registers); in `call_slow`
-    // (reached by a tail call) otherwise.
-    macro_rules! call {
-        ($callee:expr, $base:expr) => {{
-            let callee: *const VMFunc = $callee;
-            let new_fp = fp.add($base.idx());
-            let fast = match translated::<W>(callee, vmctx) {
-                Some(c)
-                    if cx.frames.len() < cx.frames.capacity()
-                        && c.local_slots as usize <= INLINE_ZEROED
-                        && frame_fits(stack, new_fp, c)
-                        && c.tick() =>
+            }};
+        }
+        // Typed values from and to slot bits; 32-bit values are zero-extended.
+        macro_rules! from_bits {
+            (f32, $v:expr) => {
+                f32::from_bits($v as u32)
+            };
+            (f64, $v:expr) => {
+                f64::from_bits($v)
+            };
+            ($t:ident, $v:expr) => {
+                $v as $t
+            };
+        }
+        macro_rules! to_bits {
+            (i32, $v:expr) => {
+                $v as u32 as u64
+            };
+            (f32, $v:expr) => {
+                ($v).to_bits() as u64
+            };
+            (f64, $v:expr) => {
+                ($v).to_bits()
+            };
+            ($t:ident, $v:expr) => {
+                $v as u64
+            };
+        }
+        // Typed reads of a plain slot or of operand `A` / `B`, and writes of result `D`.
+        macro_rules! get {
+            ($t:ident, $s:expr) => {
+                from_bits!($t, r64!($s))
+            };
+        }
+        macro_rules! get_a {
+            ($t:ident, $s:expr) => {
+                from_bits!($t, ra!($s))
+            };
+        }
+        macro_rules! get_b {
+            ($t:ident, $s:expr) => {
+                from_bits!($t, rb!($s))
+            };
+        }
+        macro_rules! put_d {
+            ($t:ident, $s:expr, $v:expr) => {
+                wd!($s, to_bits!($t, $v))
+            };
+        }
+        macro_rules! trap {
+            ($code:expr) => {
+                return raise($code)
+            };
+        }
+        macro_rules! un {
+            ($d:expr, $a:expr, $ti:ident => $to:ident, $f:expr) => {{
+                let x = get_a!($ti, $a);
+                put_d!($to, $d, ($f)(x))
+            }};
+        }
+        macro_rules! bin {
+            ($d:expr, $a:expr, $b:expr, $ti:ident => $to:ident, $f:expr) => {{
+                let x = get_a!($ti, $a);
+                let y = get_b!($ti, $b);
+                put_d!($to, $d, ($f)(x, y))
+            }};
+        }
+        // An `i32` immediate, sign-extended to the operation's type.
+        macro_rules! imm {
+            ($d:expr, $a:expr, $i:expr, $t:ident, $f:expr) => {{
+                let x = get_a!($t, $a);
+                put_d!($t, $d, ($f)(x, $i.sext() as $t))
+            }};
+        }
+        macro_rules! fallible {
+            ($d:expr, $v:expr, $to:ident) => {
+                match $v {
+                    Ok(v) => put_d!($to, $d, v),
+                    Err(c) => trap!(c),
+                }
+            };
+        }
+        // The address of an access of a `$t` at `$index + $off`: bounds-checked
+        // here, or by the guard region (see the module docs).
+        macro_rules! addr {
+            ($index:expr, $off:expr, $t:ty) => {{
+                let ea = $index as u32 as u64 + $off as u64;
+                if !W::GUARDED && ea + std::mem::size_of::<$t>() as u64 > mem_len as u64 {
+                    trap!(TrapCode::MemoryOutOfBounds);
+                }
+                mem_base.add(ea as usize).cast::<$t>()
+            }};
+        }
+        macro_rules! load {
+            ($d:expr, $addr:expr, $off:expr, $t:ty, $conv:expr) => {{
+                // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                let v = <$t>::from_le(ptr::read_unaligned(addr!(ra!($addr), $off.idx(), $t)));
+                wd!($d, ($conv)(v))
+            }};
+        }
+        // A pointer loaded at `$addr + o1`, then a `$t` at it + `o2`.
+        macro_rules! load_via {
+            ($d:expr, $addr:expr, $offs:expr, $t:ty) => {{
+                let (o1, o2) = unpack_slots($offs.idx());
+                // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                let p = u32::from_le(ptr::read_unaligned(addr!(ra!($addr), o1, u32)));
+                // SAFETY: as above.
+                let v = <$t>::from_le(ptr::read_unaligned(addr!(p, o2, $t)));
+                wd!($d, v as u64)
+            }};
+        }
+        macro_rules! store {
+            ($addr:expr, $val:expr, $off:expr, $t:ty) => {{
+                // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                ptr::write_unaligned(addr!(ra!($addr), $off.idx(), $t), (rb!($val) as $t).to_le())
+            }};
+        }
+        // Continues at `$ip`. `$tag` is an empty instruction sequence (at most
+        // a comment), different at each site: LLVM cannot see through it, so it
+        // does not merge the dispatch of a taken branch with the fall-through one
+        // (or the self-loop's with the general branch's), and each stays a site
+        // the branch predictor learns on its own. (Not `dispatch` after the
+        // barrier: with the barrier before the table load, LLVM still merged
+        // many dispatch sites, and the interpreter ran slower.)
+        macro_rules! dispatch_at {
+            ($ip:expr, $tag:literal) => {{
+                let ip = $ip;
+                #[cfg(tandem_dispatch = "threaded")]
                 {
+                    let next = handler_of(ip);
+                    // SAFETY: an empty instruction sequence.
+                    std::arch::asm!($tag, options(nomem, nostack, preserves_flags));
+                    return next(ip, fp, mem_base, cx, acc);
+                }
+                #[cfg(tandem_dispatch = "loop")]
+                {
+                    return dispatch(ip, fp, mem_base, cx, acc);
+                }
+            }};
+        }
+        // Relative branches (from the branch, which `ip` has already passed).
+        // A taken branch dispatches on its own: a conditional branch then stays
+        // a branch with two dispatch sites (each predicted on its own) instead
+        // of the `cmov` LLVM would pick for so cheap a target, which makes the
+        // next dispatch wait for the condition.
+        macro_rules! jump {
+            ($off:expr) => {
+                dispatch_at!(ip.offset($off as isize - 1), "")
+            };
+        }
+        // The branch of an instruction that may be a loop on its own (a counter
+        // step, a list walk): jumping to itself, it has its `ip` at hand, so the
+        // next iteration need not wait for the offset's load, a dependency that
+        // no prediction breaks, so such a one-instruction loop runs much faster.
+        // Only where the extra test was measured not to slow other code down:
+        // not in every branch, nor in the `i64` counter step.
+        macro_rules! loop_jump {
+            ($off:expr) => {{
+                if $off == 0 {
+                    dispatch_at!(ip.sub(1), "/* self */");
+                }
+                jump!($off)
+            }};
+        }
+        // Switches to the frame of `$callee` (arguments at `$base`), running it
+        // in this loop: here if it is a function of this instance, interpreted
+        // in this width, and the frame push needs no allocation and few locals
+        // to zero, so that this path
+        // makes no calls (and the handler saves no registers); in `call_slow`
+        // (reached by a tail call) otherwise.
+        macro_rules! call {
+            ($callee:expr, $base:expr) => {{
+                let callee: *const VMFunc = $callee;
+                let new_fp = fp.add($base.idx());
+                let fast = match translated::<W>(callee, vmctx) {
                     Some(c)
-                }
-                _ => None,
-            };
-            let Some(ccode) = fast else {
-                cx.callee = callee;
-                return call_slow(ip.sub(1), fp, mem_base, cx, acc);
-            };
-            cx.frames.push(Frame {
-                ret: ip,
-                fp,
-                vmctx,
-                code,
-            });
-            let (locals, n) = (
-                new_fp.add(ccode.param_slots as usize),
-                ccode.local_slots as usize,
-            );
-            for k in 0..n {
-                // Volatile, so that LLVM keeps the loop rather than calling memset.
-                ptr::write_volatile(locals.add(k), 0);
-            }
-            // Within the instance, the memory stays the same (and
-            // `cx.mem_len` current).
-            fp = new_fp;
-            code = ccode;
-            let ops = ccode.ops.as_ptr();
-            ip = ops;
-            (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
-        }};
-    }
-    macro_rules! ret {
-        () => {
-            match cx.frames.pop() {
-                None => return 0,
-                Some(f) => {
-                    ip = f.ret;
-                    fp = f.fp;
-                    if f.vmctx != vmctx {
-                        (mem_base, mem_len) = memory(f.vmctx, f.code);
-                        cx.mem_len = mem_len;
-                        cx.landing.mem_base = mem_base;
+                        if cx.frames.len() < cx.frames.capacity()
+                            && c.local_slots as usize <= INLINE_ZEROED
+                            && frame_fits(stack, new_fp, c)
+                            && c.tick() =>
+                    {
+                        Some(c)
                     }
-                    vmctx = f.vmctx;
-                    code = f.code;
-                    let ops = (*code).ops.as_ptr();
-                    (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
+                    _ => None,
+                };
+                let Some(ccode) = fast else {
+                    cx.callee = callee;
+                    return call_slow(ip.sub(1), fp, mem_base, cx, acc);
+                };
+                cx.frames.push(Frame {
+                    ret: ip,
+                    fp,
+                    vmctx,
+                    code,
+                });
+                let (locals, n) = (
+                    new_fp.add(ccode.param_slots as usize),
+                    ccode.local_slots as usize,
+                );
+                for k in 0..n {
+                    // Volatile, so that LLVM keeps the loop rather than calling memset.
+                    ptr::write_volatile(locals.add(k), 0);
                 }
-            }
-        };
-    }
-    macro_rules! bulk {
-        () => {{
-            if let Err(c) = bulk(ip.sub(1), code, vmctx, fp) {
-                trap!(c);
-            }
-        }};
-    }
+                // Within the instance, the memory stays the same (and
+                // `cx.mem_len` current).
+                fp = new_fp;
+                code = ccode;
+                let ops = ccode.ops.as_ptr();
+                ip = ops;
+                (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
+            }};
+        }
+        macro_rules! ret {
+            () => {
+                match cx.frames.pop() {
+                    None => return 0,
+                    Some(f) => {
+                        ip = f.ret;
+                        fp = f.fp;
+                        if f.vmctx != vmctx {
+                            (mem_base, mem_len) = memory(f.vmctx, f.code);
+                            cx.mem_len = mem_len;
+                            cx.landing.mem_base = mem_base;
+                        }
+                        vmctx = f.vmctx;
+                        code = f.code;
+                        let ops = (*code).ops.as_ptr();
+                        (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
+                    }
+                }
+            };
+        }
+        macro_rules! bulk {
+            () => {{
+                if let Err(c) = bulk(ip.sub(1), code, vmctx, fp) {
+                    trap!(c);
+                }
+            }};
+        }
 
-    macro_rules! arms {
-        ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
-            // SAFETY: the translator ends every path with a branch or return,
-            // so `ip` stays inside the current function's `ops`.
-            // In a handler, the decoded instruction has a constant tag, so
-            // LLVM keeps only its arm.
-            let op = Instr::decode(ip, tag as usize >> MODE_BITS);
-            ip = ip.add(1);
-            match op {
-                $(
-                    Op::$V(d, a, b) => put_d!(bool, d, get_a!($t, a) $o get_b!($t, b)),
-                    Op::$VI(d, a, i) => put_d!(bool, d, get_a!($t, a) $o (i.sext() as $t)),
-                    Op::$B(a, b, t) => if get_a!($t, a) $o get_b!($t, b) { jump!(t.sext()) },
-                    Op::$BI(a, i, t) => if get_a!($t, a) $o (i.sext() as $t) { jump!(t.sext()) },
-                )*
-                Op::Unreachable => trap!(TrapCode::Unreachable),
-                Op::Br(t) => jump!(t as i32),
-                Op::BrIfNez(c, t) => if get_a!(u32, c) != 0 { jump!(t as i32) },
-                Op::BrIfEqz(c, t) => if get_a!(u32, c) == 0 { jump!(t as i32) },
-                Op::BrIfNez64(c, t) => if ra!(c) != 0 { jump!(t as i32) },
-                Op::BrIfEqz64(c, t) => if ra!(c) == 0 { jump!(t as i32) },
-                Op::I32AddImmBrNez(x, i, t) | Op::I32AddImmBrEqz(x, i, t) => {
-                    let v = get_a!(u32, x).wrapping_add(i.sext() as u32);
-                    wd!(x, v as u64);
-                    if (v != 0) == matches!(op, Op::I32AddImmBrNez(..)) {
-                        loop_jump!(t.sext())
+        macro_rules! arms {
+            ($($V:ident $VI:ident $B:ident $BI:ident $NB:ident $NBI:ident : $t:ident $o:tt;)*) => {
+                // SAFETY: the translator ends every path with a branch or return,
+                // so `ip` stays inside the current function's `ops`.
+                // In a handler, the decoded instruction has a constant tag, so
+                // LLVM keeps only its arm.
+                let op = Instr::decode(ip, tag as usize >> MODE_BITS);
+                ip = ip.add(1);
+                match op {
+                    $(
+                        Op::$V(d, a, b) => put_d!(bool, d, get_a!($t, a) $o get_b!($t, b)),
+                        Op::$VI(d, a, i) => put_d!(bool, d, get_a!($t, a) $o (i.sext() as $t)),
+                        Op::$B(a, b, t) => if get_a!($t, a) $o get_b!($t, b) { jump!(t.sext()) },
+                        Op::$BI(a, i, t) => if get_a!($t, a) $o (i.sext() as $t) { jump!(t.sext()) },
+                    )*
+                    Op::Unreachable => trap!(TrapCode::Unreachable),
+                    Op::Br(t) => jump!(t as i32),
+                    Op::BrIfNez(c, t) => if get_a!(u32, c) != 0 { jump!(t as i32) },
+                    Op::BrIfEqz(c, t) => if get_a!(u32, c) == 0 { jump!(t as i32) },
+                    Op::BrIfNez64(c, t) => if ra!(c) != 0 { jump!(t as i32) },
+                    Op::BrIfEqz64(c, t) => if ra!(c) == 0 { jump!(t as i32) },
+                    Op::I32AddImmBrNez(x, i, t) | Op::I32AddImmBrEqz(x, i, t) => {
+                        let v = get_a!(u32, x).wrapping_add(i.sext() as u32);
+                        wd!(x, v as u64);
+                        if (v != 0) == matches!(op, Op::I32AddImmBrNez(..)) {
+                            loop_jump!(t.sext())
+                        }
                     }
-                }
-                Op::I64AddImmBrNez(x, i, t) | Op::I64AddImmBrEqz(x, i, t) => {
-                    let v = ra!(x).wrapping_add(i.sext() as i64 as u64);
-                    wd!(x, v);
-                    if (v != 0) == matches!(op, Op::I64AddImmBrNez(..)) {
-                        jump!(t.sext())
+                    Op::I64AddImmBrNez(x, i, t) | Op::I64AddImmBrEqz(x, i, t) => {
+                        let v = ra!(x).wrapping_add(i.sext() as i64 as u64);
+                        wd!(x, v);
+                        if (v != 0) == matches!(op, Op::I64AddImmBrNez(..)) {
+                            jump!(t.sext())
+                        }
                     }
-                }
-                Op::CopyBrNez(d, s, t) => {
-                    let v = r64!(s);
-                    w64!(d, v);
-                    if v as u32 != 0 {
-                        jump!(t.sext())
+                    Op::CopyBrNez(d, s, t) => {
+                        let v = r64!(s);
+                        w64!(d, v);
+                        if v as u32 != 0 {
+                            jump!(t.sext())
+                        }
                     }
-                }
-                Op::CopyBrIfNez(p, c, t) => {
-                    let (d, s) = unpack_slots(p.idx());
-                    w64!(d, r64!(s));
-                    if get!(u32, c) != 0 {
-                        jump!(t.sext())
+                    Op::CopyBrIfNez(p, c, t) => {
+                        let (d, s) = unpack_slots(p.idx());
+                        w64!(d, r64!(s));
+                        if get!(u32, c) != 0 {
+                            jump!(t.sext())
+                        }
                     }
-                }
-                Op::I32AddImmCopyBrNez(x, p, t) => {
-                    let (y, i) = unpack_slots(p.idx());
-                    let v = get_a!(u32, x).wrapping_add(i as u8 as i8 as u32);
-                    wd!(x, v as u64);
-                    w64!(y, v as u64);
-                    if v != 0 {
-                        loop_jump!(t.sext())
+                    Op::I32AddImmCopyBrNez(x, p, t) => {
+                        let (y, i) = unpack_slots(p.idx());
+                        let v = get_a!(u32, x).wrapping_add(i as u8 as i8 as u32);
+                        wd!(x, v as u64);
+                        w64!(y, v as u64);
+                        if v != 0 {
+                            loop_jump!(t.sext())
+                        }
                     }
-                }
-                Op::I32AddImm2(p, i, j) => {
-                    let (x, y) = unpack_slots(p.idx());
-                    w64!(x, get!(u32, x).wrapping_add(i.sext() as u32) as u64);
-                    w64!(y, get!(u32, y).wrapping_add(j.sext() as u32) as u64);
-                }
-                Op::I32AddImmAdd(p, i, z) => {
-                    let (x, y) = unpack_slots(p.idx());
-                    w64!(x, get!(u32, x).wrapping_add(i.sext() as u32) as u64);
-                    w64!(y, get!(u32, y).wrapping_add(get!(u32, z)) as u64);
-                }
-                Op::Load32Keep(p, a, o) => {
-                    let (d, keep) = unpack_slots(p.idx());
-                    let x = r64!(a);
-                    w64!(keep, x);
-                    // SAFETY: inside the memory, or in its guard region (see `addr!`).
-                    let v = u32::from_le(ptr::read_unaligned(addr!(x, o.idx(), u32)));
-                    w64!(d, v as u64);
-                }
-                Op::Load32BrNez(d, a, t) => {
-                    // SAFETY: inside the memory, or in its guard region (see `addr!`).
-                    let v = u32::from_le(ptr::read_unaligned(addr!(r64!(a), 0, u32)));
-                    w64!(d, v as u64);
-                    if v != 0 {
-                        loop_jump!(t.sext())
+                    Op::I32AddImm2(p, i, j) => {
+                        let (x, y) = unpack_slots(p.idx());
+                        w64!(x, get!(u32, x).wrapping_add(i.sext() as u32) as u64);
+                        w64!(y, get!(u32, y).wrapping_add(j.sext() as u32) as u64);
                     }
-                }
-                Op::BrTable(index, n) => {
-                    // `ip` is at the first entry; the translator emits `n >= 1`.
-                    let entry = ip.add(get_a!(u32, index).min(n - 1) as usize);
-                    let Op::BrTarget(t) = Instr::decode(entry, Op::<W>::BrTarget(0).tag()) else {
-                        std::hint::unreachable_unchecked()
-                    };
-                    jump!(t as i32 + entry.offset_from(ip) as i32 + 1)
-                }
-                Op::BrTarget(_) => trap!(TrapCode::Unreachable),
-                Op::LoopHead(_) => {
-                    if !(*code).tick() {
-                        return loop_slow(ip.sub(1), fp, mem_base, cx, acc);
+                    Op::I32AddImmAdd(p, i, z) => {
+                        let (x, y) = unpack_slots(p.idx());
+                        w64!(x, get!(u32, x).wrapping_add(i.sext() as u32) as u64);
+                        w64!(y, get!(u32, y).wrapping_add(get!(u32, z)) as u64);
                     }
-                }
-                Op::Fuel(cost) => {
-                    let store = (*vmctx).store;
-                    let left = (*store).fuel - cost as i64;
-                    (*store).fuel = left;
-                    if left < 0 {
-                        trap!(TrapCode::OutOfFuel);
+                    Op::Load32Keep(p, a, o) => {
+                        let (d, keep) = unpack_slots(p.idx());
+                        let x = r64!(a);
+                        w64!(keep, x);
+                        // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                        let v = u32::from_le(ptr::read_unaligned(addr!(x, o.idx(), u32)));
+                        w64!(d, v as u64);
                     }
-                }
-                Op::Epoch => {
-                    if (*vmctx).epoch_reached() {
-                        let status = ops::interrupt(vmctx);
-                        if status != 0 {
-                            return status;
+                    Op::Load32BrNez(d, a, t) => {
+                        // SAFETY: inside the memory, or in its guard region (see `addr!`).
+                        let v = u32::from_le(ptr::read_unaligned(addr!(r64!(a), 0, u32)));
+                        w64!(d, v as u64);
+                        if v != 0 {
+                            loop_jump!(t.sext())
+                        }
+                    }
+                    Op::BrTable(index, n) => {
+                        // `ip` is at the first entry; the translator emits `n >= 1`.
+                        let entry = ip.add(get_a!(u32, index).min(n - 1) as usize);
+                        let Op::BrTarget(t) = Instr::decode(entry, Op::<W>::BrTarget(0).tag()) else {
+                            std::hint::unreachable_unchecked()
+                        };
+                        jump!(t as i32 + entry.offset_from(ip) as i32 + 1)
+                    }
+                    Op::BrTarget(_) => trap!(TrapCode::Unreachable),
+                    Op::LoopHead(_) => {
+                        if !(*code).tick() {
+                            return loop_slow(ip.sub(1), fp, mem_base, cx, acc);
+                        }
+                    }
+                    Op::Fuel(cost) => {
+                        let store = (*vmctx).store;
+                        let left = (*store).fuel - cost as i64;
+                        (*store).fuel = left;
+                        if left < 0 {
+                            trap!(TrapCode::OutOfFuel);
+                        }
+                    }
+                    Op::Epoch => {
+                        if (*vmctx).epoch_reached() {
+                            let status = ops::interrupt(vmctx);
+                            if status != 0 {
+                                return status;
+                            }
+                        }
+                    }
+                    Op::Return => ret!(),
+                    Op::Return1(s) => {
+                        *fp = ra!(s);
+                        ret!()
+                    }
+                    Op::Call(base, func) => call!((*vmctx).func(func), base),
+                    Op::CallIndirect(base, at) => {
+                        let aux = &(*code).aux;
+                        let (type_index, table_index, index) =
+                            (aux[at as usize], aux[at as usize + 1], aux[at as usize + 2]);
+                        let table = (*vmctx).table(table_index);
+                        let i = get!(u32, index);
+                        if i >= (*table).len {
+                            trap!(TrapCode::UndefinedElement);
+                        }
+                        let callee = *(*table).base.add(i as usize) as *const VMFunc;
+                        if callee.is_null() {
+                            trap!(TrapCode::UninitializedElement);
+                        }
+                        if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
+                            trap!(TrapCode::BadSignature);
+                        }
+                        call!(callee, base)
+                    }
+                    Op::Copy(d, s) => wd!(d, ra!(s)),
+                    Op::Copy128(d, s) => w128!(d, r128!(s)),
+                    Op::Copy2(p, d, s) => {
+                        let (d1, s1) = unpack_slots(p.idx());
+                        w64!(d1, r64!(s1));
+                        wd!(d, ra!(s));
+                    }
+                    Op::Const32(d, v) => w64!(d, v as u64),
+                    Op::Const32S(d, v) => w64!(d, v as i32 as u64),
+                    Op::Const64(d, at) => {
+                        let aux = &(*code).aux;
+                        w64!(d, (aux[at as usize + 1] as u64) << 32 | aux[at as usize] as u64)
+                    }
+                    Op::ConstV128(d, at) => {
+                        let w = &(&(*code).aux)[at as usize..][..4];
+                        w128!(d, (0..4).fold(0, |v, k| v | (w[k] as u128) << (32 * k)))
+                    }
+                    Op::AddrOffset(s, o) => w64!(s, (get!(u32, s) as u64 + o as u64).min(u32::MAX as u64)),
+                    Op::Select(d, c, s) => if get!(u32, c) == 0 { w64!(d, r64!(s)) },
+                    Op::SelectAcc(d, a, b) => {
+                        // Both loaded, so that LLVM picks with a `cmov` rather
+                        // than a branch on the (often unpredictable) condition.
+                        let (x, y) = (r64!(a), r64!(b));
+                        wd!(d, if acc as u32 != 0 { x } else { y })
+                    }
+                    Op::SelectAccOdd(d, a, b) => {
+                        let (x, y) = (r64!(a), r64!(b));
+                        wd!(d, if acc & 1 != 0 { x } else { y })
+                    }
+                    Op::SelectOddXor(d, p, s) => {
+                        let (a, b) = unpack_slots(p.idx());
+                        let (x, y) = (r64!(a), r64!(b));
+                        wd!(d, if (acc ^ r64!(s)) & 1 != 0 { x } else { y })
+                    }
+                    Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
+                    Op::GlobalGet(d, g) => wd!(d, *(*vmctx).global(g).cast::<u64>()),
+                    Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = ra!(s),
+                    Op::GlobalGet128(d, g) => w128!(d, (*(*vmctx).global(g)).0),
+                    Op::GlobalSet128(s, g) => (*(*vmctx).global(g)).0 = r128!(s),
+                    Op::RefFunc(d, f) => w64!(d, (*vmctx).func(f) as u64),
+
+                    Op::I32Eqz(d, a) => put_d!(bool, d, get_a!(u32, a) == 0),
+                    Op::I64Eqz(d, a) => put_d!(bool, d, ra!(a) == 0),
+                    Op::I32Clz(d, a) => un!(d, a, u32 => u32, u32::leading_zeros),
+                    Op::I32Ctz(d, a) => un!(d, a, u32 => u32, u32::trailing_zeros),
+                    Op::I32Popcnt(d, a) => un!(d, a, u32 => u32, u32::count_ones),
+                    Op::I64Clz(d, a) => un!(d, a, u64 => u64, |x: u64| x.leading_zeros() as u64),
+                    Op::I64Ctz(d, a) => un!(d, a, u64 => u64, |x: u64| x.trailing_zeros() as u64),
+                    Op::I64Popcnt(d, a) => un!(d, a, u64 => u64, |x: u64| x.count_ones() as u64),
+                    Op::I32Extend8S(d, a) => un!(d, a, i32 => i32, |x: i32| x as i8 as i32),
+                    Op::I32Extend16S(d, a) => un!(d, a, i32 => i32, |x: i32| x as i16 as i32),
+                    Op::I64Extend8S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i8 as i64),
+                    Op::I64Extend16S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i16 as i64),
+                    Op::I64Extend32S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i32 as i64),
+                    Op::I32WrapI64(d, a) => un!(d, a, u32 => u32, |x: u32| x),
+                    Op::I64ExtendI32S(d, a) => un!(d, a, i32 => i64, |x: i32| x as i64),
+
+                    Op::I32Add(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_add),
+                    Op::I32Sub(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_sub),
+                    Op::I32Mul(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_mul),
+                    Op::I32MulAdd(d, a, b) => {
+                        put_d!(u32, d, get!(u32, a).wrapping_add(get!(u32, b).wrapping_mul(acc as u32)))
+                    }
+                    Op::I32DivS(d, a, b) => fallible!(d, num::i32_div_s(get_a!(i32, a), get_b!(i32, b)), i32),
+                    Op::I32DivU(d, a, b) => fallible!(d, num::i32_div_u(get_a!(u32, a), get_b!(u32, b)), u32),
+                    Op::I32RemS(d, a, b) => fallible!(d, num::i32_rem_s(get_a!(i32, a), get_b!(i32, b)), i32),
+                    Op::I32RemU(d, a, b) => fallible!(d, num::i32_rem_u(get_a!(u32, a), get_b!(u32, b)), u32),
+                    Op::I32And(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x & y),
+                    Op::I32Or(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x | y),
+                    Op::I32Xor(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x ^ y),
+                    Op::I32Shl(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_shl),
+                    Op::I32ShrS(d, a, b) => bin!(d, a, b, i32 => i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
+                    Op::I32ShrU(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_shr),
+                    Op::I32Rotl(d, a, b) => bin!(d, a, b, u32 => u32, u32::rotate_left),
+                    Op::I32Rotr(d, a, b) => bin!(d, a, b, u32 => u32, u32::rotate_right),
+                    Op::I64Add(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_add),
+                    Op::I64Sub(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_sub),
+                    Op::I64Mul(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_mul),
+                    Op::I64DivS(d, a, b) => fallible!(d, num::i64_div_s(get_a!(i64, a), get_b!(i64, b)), i64),
+                    Op::I64DivU(d, a, b) => fallible!(d, num::i64_div_u(get_a!(u64, a), get_b!(u64, b)), u64),
+                    Op::I64RemS(d, a, b) => fallible!(d, num::i64_rem_s(get_a!(i64, a), get_b!(i64, b)), i64),
+                    Op::I64RemU(d, a, b) => fallible!(d, num::i64_rem_u(get_a!(u64, a), get_b!(u64, b)), u64),
+                    Op::I64And(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x & y),
+                    Op::I64Or(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x | y),
+                    Op::I64Xor(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x ^ y),
+                    Op::I64Shl(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.wrapping_shl(y as u32)),
+                    Op::I64ShrS(d, a, b) => bin!(d, a, b, i64 => i64, |x: i64, y: i64| x.wrapping_shr(y as u32)),
+                    Op::I64ShrU(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.wrapping_shr(y as u32)),
+                    Op::I64Rotl(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.rotate_left((y & 63) as u32)),
+                    Op::I64Rotr(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.rotate_right((y & 63) as u32)),
+
+                    Op::I32AddImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_add),
+                    Op::I32MulImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_mul),
+                    Op::I32AndImm(d, a, i) => imm!(d, a, i, u32, |x, y| x & y),
+                    Op::I32OrImm(d, a, i) => imm!(d, a, i, u32, |x, y| x | y),
+                    Op::I32XorImm(d, a, i) => imm!(d, a, i, u32, |x, y| x ^ y),
+                    Op::I32ShlImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shl),
+                    Op::I32ShrSImm(d, a, i) => imm!(d, a, i, i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
+                    Op::I32ShrUImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shr),
+                    Op::I32ShrUMask(d, a, i) => {
+                        let (s, sh) = (i.idx() as u32 & 31, i.idx() as u32 >> 8);
+                        put_d!(u32, d, get_a!(u32, a) >> s << sh >> sh)
+                    }
+                    Op::I32AddMask(d, a, i) => {
+                        let (k, sh) = (i.idx() as u8 as i8 as u32, i.idx() as u32 >> 8);
+                        put_d!(u32, d, get_a!(u32, a).wrapping_add(k) << sh >> sh)
+                    }
+                    Op::SelectImmA(d, p, i) | Op::SelectImmB(d, p, i) => {
+                        let (c, s) = unpack_slots(p.idx());
+                        let (k, v) = (i.sext() as u32 as u64, r64!(s));
+                        let first = matches!(op, Op::SelectImmA(..));
+                        wd!(d, if (get!(u32, c) != 0) == first { k } else { v })
+                    }
+                    Op::I64AddImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_add),
+                    Op::I64MulImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_mul),
+                    Op::I64AndImm(d, a, i) => imm!(d, a, i, u64, |x, y| x & y),
+                    Op::I64OrImm(d, a, i) => imm!(d, a, i, u64, |x, y| x | y),
+                    Op::I64XorImm(d, a, i) => imm!(d, a, i, u64, |x, y| x ^ y),
+                    Op::I64ShlImm(d, a, i) => imm!(d, a, i, u64, |x: u64, y: u64| x.wrapping_shl(y as u32)),
+                    Op::I64ShrSImm(d, a, i) => imm!(d, a, i, i64, |x: i64, y: i64| x.wrapping_shr(y as u32)),
+                    Op::I64ShrUImm(d, a, i) => imm!(d, a, i, u64, |x: u64, y: u64| x.wrapping_shr(y as u32)),
+
+                    Op::F32Eq(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x == y),
+                    Op::F32Ne(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x != y),
+                    Op::F32Lt(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x < y),
+                    Op::F32Gt(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x > y),
+                    Op::F32Le(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x <= y),
+                    Op::F32Ge(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x >= y),
+                    Op::F64Eq(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x == y),
+                    Op::F64Ne(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x != y),
+                    Op::F64Lt(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x < y),
+                    Op::F64Gt(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x > y),
+                    Op::F64Le(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x <= y),
+                    Op::F64Ge(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x >= y),
+                    // abs/neg/copysign are bit operations (NaN payloads untouched).
+                    Op::F32Abs(d, a) => un!(d, a, u32 => u32, |x: u32| x & 0x7fff_ffff),
+                    Op::F32Neg(d, a) => un!(d, a, u32 => u32, |x: u32| x ^ 0x8000_0000),
+                    Op::F32Ceil(d, a) => un!(d, a, f32 => f32, f32::wasm_ceil),
+                    Op::F32Floor(d, a) => un!(d, a, f32 => f32, f32::wasm_floor),
+                    Op::F32Trunc(d, a) => un!(d, a, f32 => f32, f32::wasm_trunc),
+                    Op::F32Nearest(d, a) => un!(d, a, f32 => f32, f32::wasm_nearest),
+                    Op::F32Sqrt(d, a) => un!(d, a, f32 => f32, f32::sqrt),
+                    Op::F64Abs(d, a) => un!(d, a, u64 => u64, |x: u64| x & 0x7fff_ffff_ffff_ffff),
+                    Op::F64Neg(d, a) => un!(d, a, u64 => u64, |x: u64| x ^ 0x8000_0000_0000_0000),
+                    Op::F64Ceil(d, a) => un!(d, a, f64 => f64, f64::wasm_ceil),
+                    Op::F64Floor(d, a) => un!(d, a, f64 => f64, f64::wasm_floor),
+                    Op::F64Trunc(d, a) => un!(d, a, f64 => f64, f64::wasm_trunc),
+                    Op::F64Nearest(d, a) => un!(d, a, f64 => f64, f64::wasm_nearest),
+                    Op::F64Sqrt(d, a) => un!(d, a, f64 => f64, f64::sqrt),
+                    Op::F32Add(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x + y),
+                    Op::F32Sub(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x - y),
+                    Op::F32Mul(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x * y),
+                    Op::F32Div(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x / y),
+                    Op::F32Min(d, a, b) => bin!(d, a, b, f32 => f32, f32::wasm_min),
+                    Op::F32Max(d, a, b) => bin!(d, a, b, f32 => f32, f32::wasm_max),
+                    Op::F32Copysign(d, a, b) => bin!(d, a, b, u32 => u32, num::copysign32),
+                    Op::F64Add(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x + y),
+                    Op::F64Sub(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x - y),
+                    Op::F64Mul(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x * y),
+                    Op::F64Div(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x / y),
+                    Op::F64Min(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_min),
+                    Op::F64Max(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_max),
+                    Op::F64Copysign(d, a, b) => bin!(d, a, b, u64 => u64, num::copysign64),
+
+                    Op::I32TruncF32S(d, a) => fallible!(d, num::i32_trunc_f32_s(get_a!(f32, a)), i32),
+                    Op::I32TruncF32U(d, a) => fallible!(d, num::i32_trunc_f32_u(get_a!(f32, a)), u32),
+                    Op::I32TruncF64S(d, a) => fallible!(d, num::i32_trunc_f64_s(get_a!(f64, a)), i32),
+                    Op::I32TruncF64U(d, a) => fallible!(d, num::i32_trunc_f64_u(get_a!(f64, a)), u32),
+                    Op::I64TruncF32S(d, a) => fallible!(d, num::i64_trunc_f32_s(get_a!(f32, a)), i64),
+                    Op::I64TruncF32U(d, a) => fallible!(d, num::i64_trunc_f32_u(get_a!(f32, a)), u64),
+                    Op::I64TruncF64S(d, a) => fallible!(d, num::i64_trunc_f64_s(get_a!(f64, a)), i64),
+                    Op::I64TruncF64U(d, a) => fallible!(d, num::i64_trunc_f64_u(get_a!(f64, a)), u64),
+                    // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
+                    Op::I32TruncSatF32S(d, a) => un!(d, a, f32 => i32, |x: f32| x as i32),
+                    Op::I32TruncSatF32U(d, a) => un!(d, a, f32 => u32, |x: f32| x as u32),
+                    Op::I32TruncSatF64S(d, a) => un!(d, a, f64 => i32, |x: f64| x as i32),
+                    Op::I32TruncSatF64U(d, a) => un!(d, a, f64 => u32, |x: f64| x as u32),
+                    Op::I64TruncSatF32S(d, a) => un!(d, a, f32 => i64, |x: f32| x as i64),
+                    Op::I64TruncSatF32U(d, a) => un!(d, a, f32 => u64, |x: f32| x as u64),
+                    Op::I64TruncSatF64S(d, a) => un!(d, a, f64 => i64, |x: f64| x as i64),
+                    Op::I64TruncSatF64U(d, a) => un!(d, a, f64 => u64, |x: f64| x as u64),
+                    Op::F32ConvertI32S(d, a) => un!(d, a, i32 => f32, |x: i32| x as f32),
+                    Op::F32ConvertI32U(d, a) => un!(d, a, u32 => f32, |x: u32| x as f32),
+                    Op::F32ConvertI64S(d, a) => un!(d, a, i64 => f32, |x: i64| x as f32),
+                    Op::F32ConvertI64U(d, a) => un!(d, a, u64 => f32, |x: u64| x as f32),
+                    Op::F32DemoteF64(d, a) => un!(d, a, f64 => f32, |x: f64| x as f32),
+                    Op::F64ConvertI32S(d, a) => un!(d, a, i32 => f64, |x: i32| x as f64),
+                    Op::F64ConvertI32U(d, a) => un!(d, a, u32 => f64, |x: u32| x as f64),
+                    Op::F64ConvertI64S(d, a) => un!(d, a, i64 => f64, |x: i64| x as f64),
+                    Op::F64ConvertI64U(d, a) => un!(d, a, u64 => f64, |x: u64| x as f64),
+                    Op::F64PromoteF32(d, a) => un!(d, a, f32 => f64, |x: f32| x as f64),
+
+                    Op::Load8S32(d, a, o) => load!(d, a, o, i8, |v: i8| v as i32 as u32 as u64),
+                    Op::Load8S64(d, a, o) => load!(d, a, o, i8, |v: i8| v as i64 as u64),
+                    Op::Load8U(d, a, o) => load!(d, a, o, u8, |v: u8| v as u64),
+                    Op::Load16S32(d, a, o) => load!(d, a, o, i16, |v: i16| v as i32 as u32 as u64),
+                    Op::Load16S64(d, a, o) => load!(d, a, o, i16, |v: i16| v as i64 as u64),
+                    Op::Load16U(d, a, o) => load!(d, a, o, u16, |v: u16| v as u64),
+                    Op::Load32(d, a, o) => load!(d, a, o, u32, |v: u32| v as u64),
+                    Op::Load32Load32(d, a, o) => load_via!(d, a, o, u32),
+                    Op::Load32Load16U(d, a, o) => load_via!(d, a, o, u16),
+                    Op::Load32Load8U(d, a, o) => load_via!(d, a, o, u8),
+                    Op::Load32S64(d, a, o) => load!(d, a, o, i32, |v: i32| v as i64 as u64),
+                    Op::Load64(d, a, o) => load!(d, a, o, u64, |v: u64| v),
+                    Op::Store8(a, v, o) => store!(a, v, o, u8),
+                    Op::Store16(a, v, o) => store!(a, v, o, u16),
+                    Op::Store32(a, v, o) => store!(a, v, o, u32),
+                    Op::Store64(a, v, o) => store!(a, v, o, u64),
+
+                    Op::MemorySize(d) => put_d!(u32, d, (mem_len / WASM_PAGE_SIZE) as u32),
+                    Op::MemoryGrow(s) => {
+                        put_d!(u32, s, ops::memory_grow(vmctx, 0, get!(u32, s)));
+                        (mem_base, mem_len) = memory(vmctx, code);
+                        cx.mem_len = mem_len;
+                    }
+                    Op::MemoryFill(d, x, n) => {
+                        let (d, x, n) = (get!(u32, d), get!(u32, x), get!(u32, n));
+                        if let Err(c) = ops::memory_fill(vmctx, 0, d, x as u8, n) {
+                            trap!(c);
+                        }
+                    }
+                    Op::MemoryCopy(d, s, n) => {
+                        let (d, s, n) = (get!(u32, d), get!(u32, s), get!(u32, n));
+                        if let Err(c) = ops::memory_copy(vmctx, 0, 0, d, s, n) {
+                            trap!(c);
+                        }
+                    }
+                    Op::MemoryInit(..) => bulk!(),
+                    Op::DataDrop(seg) => ops::data_drop(vmctx, seg),
+                    Op::TableGet(d, index, t) => {
+                        let dst = fp.add(d.idx());
+                        if let Err(c) = table_get(vmctx, t.idx() as u32, get!(u32, index), dst) {
+                            trap!(c);
+                        }
+                    }
+                    Op::TableSet(index, v, t) => {
+                        if let Err(c) = ops::table_set(vmctx, t.idx() as u32, get!(u32, index), r64!(v)) {
+                            trap!(c);
+                        }
+                    }
+                    Op::TableSize(d, t) => put_d!(u32, d, ops::table_size(vmctx, t)),
+                    Op::TableGrow(base, t) => {
+                        let old = ops::table_grow(vmctx, t, get!(u32, base.idx() + 1), r64!(base));
+                        put_d!(u32, base, old);
+                    }
+                    Op::TableFill(..) | Op::TableCopy(..) | Op::TableInit(..) => bulk!(),
+                    Op::ElemDrop(seg) => ops::elem_drop(vmctx, seg),
+
+                    Op::Simd(i) => simd(&(*code).simd[i as usize], fp),
+                    Op::SimdMem(i) => {
+                        if let Err(c) = simd_mem(&(*code).simd_mem[i as usize], fp, mem_base, mem_len) {
+                            trap!(c);
                         }
                     }
                 }
-                Op::Return => ret!(),
-                Op::Return1(s) => {
-                    *fp = ra!(s);
-                    ret!()
-                }
-                Op::Call(base, func) => call!((*vmctx).func(func), base),
-                Op::CallIndirect(base, at) => {
-                    let aux = &(*code).aux;
-                    let (type_index, table_index, index) =
-                        (aux[at as usize], aux[at as usize + 1], aux[at as usize + 2]);
-                    let table = (*vmctx).table(table_index);
-                    let i = get!(u32, index);
-                    if i >= (*table).len {
-                        trap!(TrapCode::UndefinedElement);
-                    }
-                    let callee = *(*table).base.add(i as usize) as *const VMFunc;
-                    if callee.is_null() {
-                        trap!(TrapCode::UninitializedElement);
-                    }
-                    if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
-                        trap!(TrapCode::BadSignature);
-                    }
-                    call!(callee, base)
-                }
-                Op::Copy(d, s) => wd!(d, ra!(s)),
-                Op::Copy128(d, s) => w128!(d, r128!(s)),
-                Op::Copy2(p, d, s) => {
-                    let (d1, s1) = unpack_slots(p.idx());
-                    w64!(d1, r64!(s1));
-                    wd!(d, ra!(s));
-                }
-                Op::Const32(d, v) => w64!(d, v as u64),
-                Op::Const32S(d, v) => w64!(d, v as i32 as u64),
-                Op::Const64(d, at) => {
-                    let aux = &(*code).aux;
-                    w64!(d, (aux[at as usize + 1] as u64) << 32 | aux[at as usize] as u64)
-                }
-                Op::ConstV128(d, at) => {
-                    let w = &(&(*code).aux)[at as usize..][..4];
-                    w128!(d, (0..4).fold(0, |v, k| v | (w[k] as u128) << (32 * k)))
-                }
-                Op::AddrOffset(s, o) => w64!(s, (get!(u32, s) as u64 + o as u64).min(u32::MAX as u64)),
-                Op::Select(d, c, s) => if get!(u32, c) == 0 { w64!(d, r64!(s)) },
-                Op::SelectAcc(d, a, b) => {
-                    // Both loaded, so that LLVM picks with a `cmov` rather
-                    // than a branch on the (often unpredictable) condition.
-                    let (x, y) = (r64!(a), r64!(b));
-                    wd!(d, if acc as u32 != 0 { x } else { y })
-                }
-                Op::SelectAccOdd(d, a, b) => {
-                    let (x, y) = (r64!(a), r64!(b));
-                    wd!(d, if acc & 1 != 0 { x } else { y })
-                }
-                Op::SelectOddXor(d, p, s) => {
-                    let (a, b) = unpack_slots(p.idx());
-                    let (x, y) = (r64!(a), r64!(b));
-                    wd!(d, if (acc ^ r64!(s)) & 1 != 0 { x } else { y })
-                }
-                Op::Select128(d, c, s) => if get!(u32, c) == 0 { w128!(d, r128!(s)) },
-                Op::GlobalGet(d, g) => wd!(d, *(*vmctx).global(g).cast::<u64>()),
-                Op::GlobalSet(s, g) => *(*vmctx).global(g).cast::<u64>() = ra!(s),
-                Op::GlobalGet128(d, g) => w128!(d, (*(*vmctx).global(g)).0),
-                Op::GlobalSet128(s, g) => (*(*vmctx).global(g)).0 = r128!(s),
-                Op::RefFunc(d, f) => w64!(d, (*vmctx).func(f) as u64),
+            };
+        }
 
-                Op::I32Eqz(d, a) => put_d!(bool, d, get_a!(u32, a) == 0),
-                Op::I64Eqz(d, a) => put_d!(bool, d, ra!(a) == 0),
-                Op::I32Clz(d, a) => un!(d, a, u32 => u32, u32::leading_zeros),
-                Op::I32Ctz(d, a) => un!(d, a, u32 => u32, u32::trailing_zeros),
-                Op::I32Popcnt(d, a) => un!(d, a, u32 => u32, u32::count_ones),
-                Op::I64Clz(d, a) => un!(d, a, u64 => u64, |x: u64| x.leading_zeros() as u64),
-                Op::I64Ctz(d, a) => un!(d, a, u64 => u64, |x: u64| x.trailing_zeros() as u64),
-                Op::I64Popcnt(d, a) => un!(d, a, u64 => u64, |x: u64| x.count_ones() as u64),
-                Op::I32Extend8S(d, a) => un!(d, a, i32 => i32, |x: i32| x as i8 as i32),
-                Op::I32Extend16S(d, a) => un!(d, a, i32 => i32, |x: i32| x as i16 as i32),
-                Op::I64Extend8S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i8 as i64),
-                Op::I64Extend16S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i16 as i64),
-                Op::I64Extend32S(d, a) => un!(d, a, i64 => i64, |x: i64| x as i32 as i64),
-                Op::I32WrapI64(d, a) => un!(d, a, u32 => u32, |x: u32| x),
-                Op::I64ExtendI32S(d, a) => un!(d, a, i32 => i64, |x: i32| x as i64),
-
-                Op::I32Add(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_add),
-                Op::I32Sub(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_sub),
-                Op::I32Mul(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_mul),
-                Op::I32MulAdd(d, a, b) => {
-                    put_d!(u32, d, get!(u32, a).wrapping_add(get!(u32, b).wrapping_mul(acc as u32)))
-                }
-                Op::I32DivS(d, a, b) => fallible!(d, num::i32_div_s(get_a!(i32, a), get_b!(i32, b)), i32),
-                Op::I32DivU(d, a, b) => fallible!(d, num::i32_div_u(get_a!(u32, a), get_b!(u32, b)), u32),
-                Op::I32RemS(d, a, b) => fallible!(d, num::i32_rem_s(get_a!(i32, a), get_b!(i32, b)), i32),
-                Op::I32RemU(d, a, b) => fallible!(d, num::i32_rem_u(get_a!(u32, a), get_b!(u32, b)), u32),
-                Op::I32And(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x & y),
-                Op::I32Or(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x | y),
-                Op::I32Xor(d, a, b) => bin!(d, a, b, u32 => u32, |x, y| x ^ y),
-                Op::I32Shl(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_shl),
-                Op::I32ShrS(d, a, b) => bin!(d, a, b, i32 => i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
-                Op::I32ShrU(d, a, b) => bin!(d, a, b, u32 => u32, u32::wrapping_shr),
-                Op::I32Rotl(d, a, b) => bin!(d, a, b, u32 => u32, u32::rotate_left),
-                Op::I32Rotr(d, a, b) => bin!(d, a, b, u32 => u32, u32::rotate_right),
-                Op::I64Add(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_add),
-                Op::I64Sub(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_sub),
-                Op::I64Mul(d, a, b) => bin!(d, a, b, u64 => u64, u64::wrapping_mul),
-                Op::I64DivS(d, a, b) => fallible!(d, num::i64_div_s(get_a!(i64, a), get_b!(i64, b)), i64),
-                Op::I64DivU(d, a, b) => fallible!(d, num::i64_div_u(get_a!(u64, a), get_b!(u64, b)), u64),
-                Op::I64RemS(d, a, b) => fallible!(d, num::i64_rem_s(get_a!(i64, a), get_b!(i64, b)), i64),
-                Op::I64RemU(d, a, b) => fallible!(d, num::i64_rem_u(get_a!(u64, a), get_b!(u64, b)), u64),
-                Op::I64And(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x & y),
-                Op::I64Or(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x | y),
-                Op::I64Xor(d, a, b) => bin!(d, a, b, u64 => u64, |x, y| x ^ y),
-                Op::I64Shl(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.wrapping_shl(y as u32)),
-                Op::I64ShrS(d, a, b) => bin!(d, a, b, i64 => i64, |x: i64, y: i64| x.wrapping_shr(y as u32)),
-                Op::I64ShrU(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.wrapping_shr(y as u32)),
-                Op::I64Rotl(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.rotate_left((y & 63) as u32)),
-                Op::I64Rotr(d, a, b) => bin!(d, a, b, u64 => u64, |x: u64, y: u64| x.rotate_right((y & 63) as u32)),
-
-                Op::I32AddImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_add),
-                Op::I32MulImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_mul),
-                Op::I32AndImm(d, a, i) => imm!(d, a, i, u32, |x, y| x & y),
-                Op::I32OrImm(d, a, i) => imm!(d, a, i, u32, |x, y| x | y),
-                Op::I32XorImm(d, a, i) => imm!(d, a, i, u32, |x, y| x ^ y),
-                Op::I32ShlImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shl),
-                Op::I32ShrSImm(d, a, i) => imm!(d, a, i, i32, |x: i32, y: i32| x.wrapping_shr(y as u32)),
-                Op::I32ShrUImm(d, a, i) => imm!(d, a, i, u32, u32::wrapping_shr),
-                Op::I32ShrUMask(d, a, i) => {
-                    let (s, sh) = (i.idx() as u32 & 31, i.idx() as u32 >> 8);
-                    put_d!(u32, d, get_a!(u32, a) >> s << sh >> sh)
-                }
-                Op::I32AddMask(d, a, i) => {
-                    let (k, sh) = (i.idx() as u8 as i8 as u32, i.idx() as u32 >> 8);
-                    put_d!(u32, d, get_a!(u32, a).wrapping_add(k) << sh >> sh)
-                }
-                Op::SelectImmA(d, p, i) | Op::SelectImmB(d, p, i) => {
-                    let (c, s) = unpack_slots(p.idx());
-                    let (k, v) = (i.sext() as u32 as u64, r64!(s));
-                    let first = matches!(op, Op::SelectImmA(..));
-                    wd!(d, if (get!(u32, c) != 0) == first { k } else { v })
-                }
-                Op::I64AddImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_add),
-                Op::I64MulImm(d, a, i) => imm!(d, a, i, u64, u64::wrapping_mul),
-                Op::I64AndImm(d, a, i) => imm!(d, a, i, u64, |x, y| x & y),
-                Op::I64OrImm(d, a, i) => imm!(d, a, i, u64, |x, y| x | y),
-                Op::I64XorImm(d, a, i) => imm!(d, a, i, u64, |x, y| x ^ y),
-                Op::I64ShlImm(d, a, i) => imm!(d, a, i, u64, |x: u64, y: u64| x.wrapping_shl(y as u32)),
-                Op::I64ShrSImm(d, a, i) => imm!(d, a, i, i64, |x: i64, y: i64| x.wrapping_shr(y as u32)),
-                Op::I64ShrUImm(d, a, i) => imm!(d, a, i, u64, |x: u64, y: u64| x.wrapping_shr(y as u32)),
-
-                Op::F32Eq(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x == y),
-                Op::F32Ne(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x != y),
-                Op::F32Lt(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x < y),
-                Op::F32Gt(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x > y),
-                Op::F32Le(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x <= y),
-                Op::F32Ge(d, a, b) => bin!(d, a, b, f32 => bool, |x, y| x >= y),
-                Op::F64Eq(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x == y),
-                Op::F64Ne(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x != y),
-                Op::F64Lt(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x < y),
-                Op::F64Gt(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x > y),
-                Op::F64Le(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x <= y),
-                Op::F64Ge(d, a, b) => bin!(d, a, b, f64 => bool, |x, y| x >= y),
-                // abs/neg/copysign are bit operations (NaN payloads untouched).
-                Op::F32Abs(d, a) => un!(d, a, u32 => u32, |x: u32| x & 0x7fff_ffff),
-                Op::F32Neg(d, a) => un!(d, a, u32 => u32, |x: u32| x ^ 0x8000_0000),
-                Op::F32Ceil(d, a) => un!(d, a, f32 => f32, f32::wasm_ceil),
-                Op::F32Floor(d, a) => un!(d, a, f32 => f32, f32::wasm_floor),
-                Op::F32Trunc(d, a) => un!(d, a, f32 => f32, f32::wasm_trunc),
-                Op::F32Nearest(d, a) => un!(d, a, f32 => f32, f32::wasm_nearest),
-                Op::F32Sqrt(d, a) => un!(d, a, f32 => f32, f32::sqrt),
-                Op::F64Abs(d, a) => un!(d, a, u64 => u64, |x: u64| x & 0x7fff_ffff_ffff_ffff),
-                Op::F64Neg(d, a) => un!(d, a, u64 => u64, |x: u64| x ^ 0x8000_0000_0000_0000),
-                Op::F64Ceil(d, a) => un!(d, a, f64 => f64, f64::wasm_ceil),
-                Op::F64Floor(d, a) => un!(d, a, f64 => f64, f64::wasm_floor),
-                Op::F64Trunc(d, a) => un!(d, a, f64 => f64, f64::wasm_trunc),
-                Op::F64Nearest(d, a) => un!(d, a, f64 => f64, f64::wasm_nearest),
-                Op::F64Sqrt(d, a) => un!(d, a, f64 => f64, f64::sqrt),
-                Op::F32Add(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x + y),
-                Op::F32Sub(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x - y),
-                Op::F32Mul(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x * y),
-                Op::F32Div(d, a, b) => bin!(d, a, b, f32 => f32, |x, y| x / y),
-                Op::F32Min(d, a, b) => bin!(d, a, b, f32 => f32, f32::wasm_min),
-                Op::F32Max(d, a, b) => bin!(d, a, b, f32 => f32, f32::wasm_max),
-                Op::F32Copysign(d, a, b) => bin!(d, a, b, u32 => u32, num::copysign32),
-                Op::F64Add(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x + y),
-                Op::F64Sub(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x - y),
-                Op::F64Mul(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x * y),
-                Op::F64Div(d, a, b) => bin!(d, a, b, f64 => f64, |x, y| x / y),
-                Op::F64Min(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_min),
-                Op::F64Max(d, a, b) => bin!(d, a, b, f64 => f64, f64::wasm_max),
-                Op::F64Copysign(d, a, b) => bin!(d, a, b, u64 => u64, num::copysign64),
-
-                Op::I32TruncF32S(d, a) => fallible!(d, num::i32_trunc_f32_s(get_a!(f32, a)), i32),
-                Op::I32TruncF32U(d, a) => fallible!(d, num::i32_trunc_f32_u(get_a!(f32, a)), u32),
-                Op::I32TruncF64S(d, a) => fallible!(d, num::i32_trunc_f64_s(get_a!(f64, a)), i32),
-                Op::I32TruncF64U(d, a) => fallible!(d, num::i32_trunc_f64_u(get_a!(f64, a)), u32),
-                Op::I64TruncF32S(d, a) => fallible!(d, num::i64_trunc_f32_s(get_a!(f32, a)), i64),
-                Op::I64TruncF32U(d, a) => fallible!(d, num::i64_trunc_f32_u(get_a!(f32, a)), u64),
-                Op::I64TruncF64S(d, a) => fallible!(d, num::i64_trunc_f64_s(get_a!(f64, a)), i64),
-                Op::I64TruncF64U(d, a) => fallible!(d, num::i64_trunc_f64_u(get_a!(f64, a)), u64),
-                // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
-                Op::I32TruncSatF32S(d, a) => un!(d, a, f32 => i32, |x: f32| x as i32),
-                Op::I32TruncSatF32U(d, a) => un!(d, a, f32 => u32, |x: f32| x as u32),
-                Op::I32TruncSatF64S(d, a) => un!(d, a, f64 => i32, |x: f64| x as i32),
-                Op::I32TruncSatF64U(d, a) => un!(d, a, f64 => u32, |x: f64| x as u32),
-                Op::I64TruncSatF32S(d, a) => un!(d, a, f32 => i64, |x: f32| x as i64),
-                Op::I64TruncSatF32U(d, a) => un!(d, a, f32 => u64, |x: f32| x as u64),
-                Op::I64TruncSatF64S(d, a) => un!(d, a, f64 => i64, |x: f64| x as i64),
-                Op::I64TruncSatF64U(d, a) => un!(d, a, f64 => u64, |x: f64| x as u64),
-                Op::F32ConvertI32S(d, a) => un!(d, a, i32 => f32, |x: i32| x as f32),
-                Op::F32ConvertI32U(d, a) => un!(d, a, u32 => f32, |x: u32| x as f32),
-                Op::F32ConvertI64S(d, a) => un!(d, a, i64 => f32, |x: i64| x as f32),
-                Op::F32ConvertI64U(d, a) => un!(d, a, u64 => f32, |x: u64| x as f32),
-                Op::F32DemoteF64(d, a) => un!(d, a, f64 => f32, |x: f64| x as f32),
-                Op::F64ConvertI32S(d, a) => un!(d, a, i32 => f64, |x: i32| x as f64),
-                Op::F64ConvertI32U(d, a) => un!(d, a, u32 => f64, |x: u32| x as f64),
-                Op::F64ConvertI64S(d, a) => un!(d, a, i64 => f64, |x: i64| x as f64),
-                Op::F64ConvertI64U(d, a) => un!(d, a, u64 => f64, |x: u64| x as f64),
-                Op::F64PromoteF32(d, a) => un!(d, a, f32 => f64, |x: f32| x as f64),
-
-                Op::Load8S32(d, a, o) => load!(d, a, o, i8, |v: i8| v as i32 as u32 as u64),
-                Op::Load8S64(d, a, o) => load!(d, a, o, i8, |v: i8| v as i64 as u64),
-                Op::Load8U(d, a, o) => load!(d, a, o, u8, |v: u8| v as u64),
-                Op::Load16S32(d, a, o) => load!(d, a, o, i16, |v: i16| v as i32 as u32 as u64),
-                Op::Load16S64(d, a, o) => load!(d, a, o, i16, |v: i16| v as i64 as u64),
-                Op::Load16U(d, a, o) => load!(d, a, o, u16, |v: u16| v as u64),
-                Op::Load32(d, a, o) => load!(d, a, o, u32, |v: u32| v as u64),
-                Op::Load32Load32(d, a, o) => load_via!(d, a, o, u32),
-                Op::Load32Load16U(d, a, o) => load_via!(d, a, o, u16),
-                Op::Load32Load8U(d, a, o) => load_via!(d, a, o, u8),
-                Op::Load32S64(d, a, o) => load!(d, a, o, i32, |v: i32| v as i64 as u64),
-                Op::Load64(d, a, o) => load!(d, a, o, u64, |v: u64| v),
-                Op::Store8(a, v, o) => store!(a, v, o, u8),
-                Op::Store16(a, v, o) => store!(a, v, o, u16),
-                Op::Store32(a, v, o) => store!(a, v, o, u32),
-                Op::Store64(a, v, o) => store!(a, v, o, u64),
-
-                Op::MemorySize(d) => put_d!(u32, d, (mem_len / WASM_PAGE_SIZE) as u32),
-                Op::MemoryGrow(s) => {
-                    put_d!(u32, s, ops::memory_grow(vmctx, 0, get!(u32, s)));
-                    (mem_base, mem_len) = memory(vmctx, code);
-                    cx.mem_len = mem_len;
-                }
-                Op::MemoryFill(d, x, n) => {
-                    let (d, x, n) = (get!(u32, d), get!(u32, x), get!(u32, n));
-                    if let Err(c) = ops::memory_fill(vmctx, 0, d, x as u8, n) {
-                        trap!(c);
-                    }
-                }
-                Op::MemoryCopy(d, s, n) => {
-                    let (d, s, n) = (get!(u32, d), get!(u32, s), get!(u32, n));
-                    if let Err(c) = ops::memory_copy(vmctx, 0, 0, d, s, n) {
-                        trap!(c);
-                    }
-                }
-                Op::MemoryInit(..) => bulk!(),
-                Op::DataDrop(seg) => ops::data_drop(vmctx, seg),
-                Op::TableGet(d, index, t) => {
-                    let dst = fp.add(d.idx());
-                    if let Err(c) = table_get(vmctx, t.idx() as u32, get!(u32, index), dst) {
-                        trap!(c);
-                    }
-                }
-                Op::TableSet(index, v, t) => {
-                    if let Err(c) = ops::table_set(vmctx, t.idx() as u32, get!(u32, index), r64!(v)) {
-                        trap!(c);
-                    }
-                }
-                Op::TableSize(d, t) => put_d!(u32, d, ops::table_size(vmctx, t)),
-                Op::TableGrow(base, t) => {
-                    let old = ops::table_grow(vmctx, t, get!(u32, base.idx() + 1), r64!(base));
-                    put_d!(u32, base, old);
-                }
-                Op::TableFill(..) | Op::TableCopy(..) | Op::TableInit(..) => bulk!(),
-                Op::ElemDrop(seg) => ops::elem_drop(vmctx, seg),
-
-                Op::Simd(i) => simd(&(*code).simd[i as usize], fp),
-                Op::SimdMem(i) => {
-                    if let Err(c) = simd_mem(&(*code).simd_mem[i as usize], fp, mem_base, mem_len) {
-                        trap!(c);
-                    }
-                }
-            }
-        };
+        for_each_int_cmp!(arms);
+        dispatch(ip, fp, mem_base, cx, acc)
     }
-
-    for_each_int_cmp!(arms);
-    dispatch(ip, fp, mem_base, cx, acc)
 }

@@ -1,9 +1,9 @@
-//! The loop dispatch: each instruction's [`step`] returns to one loop that
+//! The loop dispatch: each instruction's [`step()`] returns to one loop that
 //! runs the next.
 
 use crate::exec::*;
 
-/// The status [`step`] returns to the loop dispatch to run the next
+/// The status [`step()`] returns to the loop dispatch to run the next
 /// instruction, distinct from 0 (returned) and every trap status.
 pub(in crate::exec) const CONTINUE: u32 = u32::MAX - 1;
 const _: () = assert!(CONTINUE != fault::FAULT && TrapCode::from_u32(CONTINUE).is_none());
@@ -17,16 +17,27 @@ impl<W> Backend for W {}
 /// returns, for [`fault::catch_memory_faults`]: `arg` points at `(cx, fp)`.
 ///
 /// # Safety
-/// As for [`dispatch`].
+/// `arg` points at a `(*mut Cx<W>, *mut u64)` pair: a valid executor state,
+/// borrowed by nobody else during the call, and the frame of its function,
+/// whose first instruction `cx.ops` is; then as for [`dispatch()`].
 pub(in crate::exec) unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
-    let (cx, fp) = *arg.cast::<(*mut Cx<W>, *mut u64)>();
-    let cx = &mut *cx;
+    // SAFETY: `arg` points at the `(cx, fp)` pair (the contract).
+    let (cx, fp) = unsafe { *arg.cast::<(*mut Cx<W>, *mut u64)>() };
+    // SAFETY: `cx` is valid and borrowed by nobody else (the contract).
+    let cx = unsafe { &mut *cx };
     cx.next = (cx.ops, fp, cx.landing.mem_base, 0);
     loop {
         let (ip, fp, mem_base, acc) = cx.next;
         #[cfg(feature = "op-histogram")]
-        crate::exec::histogram::count(ip, cx);
-        let status = step((*ip).tag() as u32, ip, fp, mem_base, cx, acc);
+        // SAFETY: `ip` points into `cx.code`'s instructions (as below).
+        unsafe {
+            crate::exec::histogram::count(ip, cx)
+        };
+        // SAFETY: `cx.next` is the state `dispatch` left for the next
+        // instruction (or the first one's, from the contract): `ip` points at
+        // an instruction of `cx.code`, whose encoded tag is passed, and `fp`
+        // and `mem_base` belong to the running frame, as `step` requires.
+        let status = unsafe { step((*ip).tag() as u32, ip, fp, mem_base, cx, acc) };
         if status != CONTINUE {
             return status;
         }

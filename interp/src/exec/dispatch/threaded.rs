@@ -7,13 +7,15 @@ use crate::exec::*;
 /// An instruction handler: runs the instruction at `ip` and everything after
 /// it (each handler ends by tail-calling the next instruction's handler);
 /// returns 0 when the outermost frame returns, or a trap status. The last
-/// argument is the accumulator (see [`Instr`]).
+/// argument is the accumulator (see [`Instr`]). Calling one is unsafe: its
+/// arguments must be as for [`dispatch()`], on an instruction whose handler
+/// it is.
 ///
 /// The handler table is not an argument: its address is a constant, formed
-/// by one `lea` where a handler dispatches. Passed along, it held a sixth
-/// argument register for good, leaving the handlers three scratch
-/// registers; with four, 164 of 1397 handlers save a callee-saved register
-/// (push/pop) instead of 373 of 1396, and CoreMark runs 1.2-1.6% faster.
+/// by one `lea` where a handler dispatches. Passed along, it would hold a
+/// sixth argument register for good; left out, that register stays free as
+/// scratch for the handlers, so fewer of them save and restore a
+/// callee-saved register (a push and a pop).
 pub(in crate::exec) type Handler<W> =
     unsafe fn(*const Instr<W>, *mut u64, *mut u8, &mut Cx<W>, u64) -> u32;
 
@@ -48,7 +50,7 @@ pub(in crate::exec) const fn handler_table<W: Exec>() -> [Handler<W>; TAGS] {
             }
         };
     }
-    // Calls `fill!` with every index below `MAX_OPS`.
+    // Calls `fill!` with every index below `MAX_TAGS`.
     macro_rules! indices {
         ($base:expr;) => { fill!($base) };
         ($base:expr; $bit:literal $($rest:literal)*) => {
@@ -72,18 +74,19 @@ pub(in crate::exec) const fn handler_table<W: Exec>() -> [Handler<W>; TAGS] {
 /// `ip` points at an instruction.
 #[inline(always)]
 pub(in crate::exec) unsafe fn handler_of<W: Exec>(ip: *const Instr<W>) -> Handler<W> {
-    // SAFETY: the encoded tag of an instruction of width `W` is below `TAGS`
-    // and valid for it (see `Instr` and `valid_tag`), so within `W::HANDLERS`.
-    *const { &W::HANDLERS }.as_ptr().add((*ip).tag() as usize)
+    // SAFETY: `ip` points at an instruction (the contract), whose encoded
+    // tag, as for every instruction of width `W`, is below `TAGS` and valid
+    // for it (see `Instr` and `valid_tag`), so within `W::HANDLERS`.
+    unsafe { *const { &W::HANDLERS }.as_ptr().add((*ip).tag() as usize) }
 }
 
 /// The handler of the instruction with tag `TAG` in the threaded dispatch:
-/// [`step`] with the tag a constant, so that LLVM keeps only that
+/// [`step()`] with the tag a constant, so that LLVM keeps only that
 /// instruction's arm. Each instantiation is one instruction's code followed
 /// by the dispatch of the next.
 ///
 /// # Safety
-/// As for [`dispatch`]; the handler table only calls it on an instruction
+/// As for [`dispatch()`]; the handler table only calls it on an instruction
 /// with tag `TAG`.
 pub(in crate::exec) unsafe fn handler<const TAG: u32, W: Exec>(
     ip: *const Instr<W>,
@@ -94,12 +97,20 @@ pub(in crate::exec) unsafe fn handler<const TAG: u32, W: Exec>(
 ) -> u32 {
     // Before the tag is relied on: the call could write `*ip` as far as LLVM knows.
     #[cfg(feature = "op-histogram")]
-    histogram::count(ip, cx);
-    // SAFETY: `dispatch` picked this handler by the encoded tag.
-    if (*ip).tag() as u32 != TAG {
-        std::hint::unreachable_unchecked();
+    // SAFETY: `ip` points into `cx.code`'s instructions (as for `dispatch`).
+    unsafe {
+        histogram::count(ip, cx)
+    };
+    // SAFETY: `ip` points at an instruction (as for `dispatch`), and
+    // `dispatch` picked this handler by its encoded tag, so that tag is `TAG`.
+    unsafe {
+        if (*ip).tag() as u32 != TAG {
+            std::hint::unreachable_unchecked();
+        }
     }
-    step(TAG, ip, fp, mem_base, cx, acc)
+    // SAFETY: as required of this handler: `step`'s contract, with the
+    // encoded tag of the instruction at `ip` being `TAG` (checked above).
+    unsafe { step(TAG, ip, fp, mem_base, cx, acc) }
 }
 
 /// The handler table of a width, and whether its instructions use the
@@ -128,12 +139,19 @@ impl Backend for u32 {
 /// [`fault::catch_memory_faults`]: `arg` points at `(cx, fp)`.
 ///
 /// # Safety
-/// As for [`dispatch`].
+/// `arg` points at a `(*mut Cx<W>, *mut u64)` pair: a valid executor state,
+/// borrowed by nobody else during the call, and the frame of its function,
+/// whose first instruction `cx.ops` is; then as for [`dispatch()`].
 pub(in crate::exec) unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
-    let (cx, fp) = *arg.cast::<(*mut Cx<W>, *mut u64)>();
-    let cx = &mut *cx;
+    // SAFETY: `arg` points at the `(cx, fp)` pair (the contract).
+    let (cx, fp) = unsafe { *arg.cast::<(*mut Cx<W>, *mut u64)>() };
+    // SAFETY: `cx` is valid and borrowed by nobody else (the contract).
+    let cx = unsafe { &mut *cx };
     let (ip, mem_base) = (cx.ops, cx.landing.mem_base);
-    dispatch(ip, fp, mem_base, cx, 0)
+    // SAFETY: `ip` is the first instruction of `cx.code`, whose frame is at
+    // `fp`, and `cx.landing.mem_base` the running instance's memory (the
+    // contract).
+    unsafe { dispatch(ip, fp, mem_base, cx, 0) }
 }
 
 /// Continues with the instruction at `ip`: calls its handler.
@@ -149,5 +167,8 @@ pub(in crate::exec) unsafe fn dispatch<W: Exec>(
     cx: &mut Cx<W>,
     acc: u64,
 ) -> u32 {
-    handler_of(ip)(ip, fp, mem_base, cx, acc)
+    // SAFETY: `ip` points at an instruction of `cx.code` (the contract), so
+    // `handler_of` finds the handler of its encoded tag, which asks no more
+    // than this function's contract of its arguments.
+    unsafe { handler_of(ip)(ip, fp, mem_base, cx, acc) }
 }
