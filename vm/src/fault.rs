@@ -369,11 +369,11 @@ pub fn suspend_landing() -> *const Landing {
 
 /// Makes the landing [`suspend_landing`] returned the running one again.
 ///
-/// Pass only what `suspend_landing` returned on this thread, while the
-/// [`catch_memory_faults`] call that landing belongs to is still running:
-/// the fault handler dereferences the running landing. (This function is
-/// safe to call, so that contract is upheld by its callers' care alone.)
-pub fn resume_landing(landing: *const Landing) {
+/// # Safety
+/// `landing` must be what `suspend_landing` returned on this thread, while
+/// the [`catch_memory_faults`] call that landing belongs to is still
+/// running: the fault handler dereferences the running landing.
+pub unsafe fn resume_landing(landing: *const Landing) {
     imp::resume(landing)
 }
 

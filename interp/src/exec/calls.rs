@@ -84,7 +84,10 @@ pub(super) unsafe fn call_array(
     // SAFETY: `f` may be called so, with `buf` holding its arguments and
     // room for its results (the contract).
     let status = unsafe { f(callee, vmctx, buf.as_mut_ptr()) };
-    fault::resume_landing(landing);
+    // SAFETY: `landing` is what `suspend_landing` returned just above, on
+    // this thread, inside the `catch_memory_faults` call of `execute` that
+    // is running this frame.
+    unsafe { fault::resume_landing(landing) };
     stack.top.set(saved);
     status
 }
