@@ -2,7 +2,7 @@
 //!
 //! The specification wants a module's every function body validated before
 //! the module is used, and that validation is nearly all of `Module::new`'s
-//! time (over 90% for the 4 MB spidermonkey). So a large code section is
+//! time for a large module. So a large code section is
 //! validated on every core: the decoder queues each body as it reads it,
 //! worker threads validate queued bodies while decoding goes on, and the
 //! decoding thread joins them once it has read the whole module. Threads
@@ -10,8 +10,7 @@
 //! none sits idle while another still has work: a worker that starts late
 //! or shares its core with another process leaves more bodies to the rest.
 //! With one core busy elsewhere, start-up then comes close to
-//! single-threaded validation (22-26 ms for spidermonkey, against 24-26 ms
-//! on one thread) instead of waiting on the slowed half.
+//! single-threaded validation instead of waiting on the slowed half.
 
 use crate::Error;
 use crossbeam_channel::{Receiver, Sender};
@@ -34,8 +33,9 @@ type Batch<'a> = Vec<(usize, FuncBody<'a>)>;
 const PARALLEL_BYTES: u32 = 256 << 10;
 
 /// Bodies are queued in batches of about this many bytes of code: large
-/// enough that threads rarely meet at the queue (one body at a time cost
-/// spidermonkey 5% more time), small enough to share out the last of the work.
+/// enough that threads rarely meet at the queue (handing over one body at a
+/// time costs measurably more), small enough to share out the last of the
+/// work.
 const BATCH_BYTES: usize = 16 << 10;
 
 /// Validates the bodies the decoder hands it, on this thread or on workers
