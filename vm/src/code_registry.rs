@@ -106,7 +106,8 @@ fn with_region<R>(pc: usize, f: impl FnOnce(&CodeRegion, u32) -> Option<R>) -> O
     }
     // SAFETY: `snapshot` came from `Box::into_raw` in `update`. A writer
     // frees a snapshot only after replacing it in `CURRENT` and then seeing
-    // `READERS` at zero (all `SeqCst`, like this lookup's increment and
+    // `READERS` at zero (the store and that load `SeqCst`, like this
+    // lookup's increment and load; a lookup's decrement releases to that
     // load). If that zero came before this lookup's increment, so did the
     // replacement, and the load above cannot have returned the snapshot;
     // if after, the count includes this lookup until `_reading` drops. So
@@ -121,7 +122,8 @@ fn with_region<R>(pc: usize, f: impl FnOnce(&CodeRegion, u32) -> Option<R>) -> O
 }
 
 /// Publishes a copy of the current snapshot with `change` made to it, and
-/// frees the superseded snapshots if no lookup is running.
+/// frees the superseded snapshots if no lookup is running (else a later
+/// update frees them: lookups run only while a trap is being handled).
 fn update(change: impl FnOnce(&mut Snapshot)) {
     let mut retired = WRITER.lock().unwrap_or_else(|e| e.into_inner());
     let old = CURRENT.load(Ordering::SeqCst);
