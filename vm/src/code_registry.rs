@@ -123,7 +123,8 @@ fn with_region<R>(pc: usize, f: impl FnOnce(&CodeRegion, u32) -> Option<R>) -> O
 
 /// Publishes a copy of the current snapshot with `change` made to it, and
 /// frees the superseded snapshots if no lookup is running (else a later
-/// update frees them: lookups run only while a trap is being handled).
+/// update frees them: lookups run only in the fault handler and while a
+/// trap unwinds).
 fn update(change: impl FnOnce(&mut Snapshot)) {
     let mut retired = WRITER.lock().unwrap_or_else(|e| e.into_inner());
     let old = CURRENT.load(Ordering::SeqCst);
