@@ -264,6 +264,33 @@ macro_rules! wide2 {
     };
 }
 
+/// Calls `$w!` with iced's method for [`Alu`] `$op` in place of `_`.
+macro_rules! by_alu {
+    ($op:expr, $w:ident!($size:expr, $a:ident._($($arg:expr),*))) => {
+        match $op {
+            Alu::Add => $w!($size, $a.add($($arg),*)),
+            Alu::Sub => $w!($size, $a.sub($($arg),*)),
+            Alu::And => $w!($size, $a.and($($arg),*)),
+            Alu::Or => $w!($size, $a.or($($arg),*)),
+            Alu::Xor => $w!($size, $a.xor($($arg),*)),
+            Alu::Cmp => $w!($size, $a.cmp($($arg),*)),
+        }
+    };
+}
+
+/// Calls `$w!` with iced's method for [`Shift`] `$op` in place of `_`.
+macro_rules! by_shift {
+    ($op:expr, $w:ident!($size:expr, $a:ident._($($arg:expr),*))) => {
+        match $op {
+            Shift::Shl => $w!($size, $a.shl($($arg),*)),
+            Shift::Sar => $w!($size, $a.sar($($arg),*)),
+            Shift::Shr => $w!($size, $a.shr($($arg),*)),
+            Shift::Rol => $w!($size, $a.rol($($arg),*)),
+            Shift::Ror => $w!($size, $a.ror($($arg),*)),
+        }
+    };
+}
+
 impl Masm {
     pub fn new() -> Masm {
         Masm {
@@ -430,27 +457,13 @@ impl Masm {
     /// `dst = dst op src` (`Cmp`: the flags of `dst - src`).
     pub fn alu(&mut self, op: Alu, dst: Gpr, src: Gpr, size: Size) {
         let a = &mut self.a;
-        match op {
-            Alu::Add => wide2!(size, a.add(dst, src)),
-            Alu::Sub => wide2!(size, a.sub(dst, src)),
-            Alu::And => wide2!(size, a.and(dst, src)),
-            Alu::Or => wide2!(size, a.or(dst, src)),
-            Alu::Xor => wide2!(size, a.xor(dst, src)),
-            Alu::Cmp => wide2!(size, a.cmp(dst, src)),
-        }
+        by_alu!(op, wide2!(size, a._(dst, src)))
     }
 
     /// `dst = dst op imm` (64 bits: `imm` sign-extended).
     pub fn alu_imm(&mut self, op: Alu, dst: Gpr, imm: i32, size: Size) {
         let a = &mut self.a;
-        match op {
-            Alu::Add => wide!(size, a.add(dst, imm)),
-            Alu::Sub => wide!(size, a.sub(dst, imm)),
-            Alu::And => wide!(size, a.and(dst, imm)),
-            Alu::Or => wide!(size, a.or(dst, imm)),
-            Alu::Xor => wide!(size, a.xor(dst, imm)),
-            Alu::Cmp => wide!(size, a.cmp(dst, imm)),
-        }
+        by_alu!(op, wide!(size, a._(dst, imm)))
     }
 
     /// The flags of `dst - [m]`.
@@ -497,25 +510,13 @@ impl Masm {
     /// hardware does).
     pub fn shift_imm(&mut self, op: Shift, dst: Gpr, count: i32, size: Size) {
         let a = &mut self.a;
-        match op {
-            Shift::Shl => wide!(size, a.shl(dst, count)),
-            Shift::Sar => wide!(size, a.sar(dst, count)),
-            Shift::Shr => wide!(size, a.shr(dst, count)),
-            Shift::Rol => wide!(size, a.rol(dst, count)),
-            Shift::Ror => wide!(size, a.ror(dst, count)),
-        }
+        by_shift!(op, wide!(size, a._(dst, count)))
     }
 
     /// `dst = dst op cl`.
     pub fn shift_cl(&mut self, op: Shift, dst: Gpr, size: Size) {
         let a = &mut self.a;
-        match op {
-            Shift::Shl => wide!(size, a.shl(dst, cl)),
-            Shift::Sar => wide!(size, a.sar(dst, cl)),
-            Shift::Shr => wide!(size, a.shr(dst, cl)),
-            Shift::Rol => wide!(size, a.rol(dst, cl)),
-            Shift::Ror => wide!(size, a.ror(dst, cl)),
-        }
+        by_shift!(op, wide!(size, a._(dst, cl)))
     }
 
     /// Sign-extends `rax` into `rdx` (`cdq`/`cqo`), for a signed division.
