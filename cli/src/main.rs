@@ -84,7 +84,7 @@ struct TierOpts {
     /// tier-ups happen at the same points in every run (for tests).
     #[arg(long)]
     tier_up_in_caller: bool,
-    /// Append each function the JIT compiles to /tmp/perf-<pid>.map, so
+    /// Append each function the JIT compiles to `/tmp/perf-<pid>.map`, so
     /// `perf report` names JIT code by Wasm function.
     #[arg(long)]
     perfmap: bool,

@@ -12,10 +12,13 @@
 //! reached through the shared calling convention.
 //!
 //! The runtime reaches it through [`Interp`], its
-//! [`Tier`](tandem_vm::Tier): every local function's array-call entry is
+//! [`tandem_vm::Tier`]: every local function's array-call entry is
 //! [`entry`], and `VMContext::tier_state` points at the module's
 //! [`ModuleCode`].
 
+// The docs are read with `--document-private-items`: the module docs link
+// to the private modules that hold each concept.
+#![allow(rustdoc::private_intra_doc_links)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 

@@ -11,6 +11,9 @@
 //! registry and unwound to the innermost array-call entry (see
 //! `tandem_vm::unwind`).
 
+// The docs are read with `--document-private-items`: the module docs link
+// to the private modules that hold each concept.
+#![allow(rustdoc::private_intra_doc_links)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 

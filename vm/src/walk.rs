@@ -9,7 +9,7 @@
 //! `else` or `end` that ends unreachable code; operators in unreachable
 //! code (and whole constructs opened there) are skipped. At the start of
 //! the body and after each operator that ends a block (see
-//! [`fuel::ends_block`]), where code goes on, it asks for the checks the
+//! [`crate::fuel::ends_block`]), where code goes on, it asks for the checks the
 //! engine's [`Checks`](crate::Checks) want: an epoch check at a loop
 //! header or at the entry of a function that calls, and the block's fuel
 //! charge, whose cost it fills in once the block's end is known.
