@@ -116,7 +116,8 @@ const WAT: &str = r#"(module
     (local.get $acc))
   (func (export "recurse") (param i64) (result i64) (call $recurse (local.get 0)))
 
-  ;; A v128 local: the JIT refuses the function, which stays interpreted.
+  ;; A v128 live at the loop: the JIT compiles the function, but makes no
+  ;; OSR entry into the loop (the interpreter keeps a v128 in two slots).
   (func (export "vector") (param $n i32) (result i64)
     (local $i i32) (local $v v128)
     (loop $l

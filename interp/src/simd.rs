@@ -5,188 +5,12 @@
 //! `u128::from_le_bytes` from linear memory already has its lanes in place.
 //!
 //! The module is deliberately self-contained and portable (no intrinsics): the
-//! interpreter decodes an [`Operator`] into a compact [`SimdOp`] / [`SimdMemOp`]
-//! once, at translation time, and calls [`eval`] / [`SimdMemOp::load`] /
-//! [`SimdMemOp::store`] when executing.
+//! interpreter decodes an operator into a compact [`SimdOp`] / [`SimdMemOp`]
+//! (the vocabulary `tandem_vm::simd` shares with the JIT) once, at
+//! translation time, and calls [`eval`] / [`load`] / [`store`] when executing.
 
 use crate::num::WasmFloat;
-use wasmparser::{MemArg, Operator, ValType};
-
-// ---------------------------------------------------------------------------
-// Signatures
-// ---------------------------------------------------------------------------
-
-/// A SIMD operator's type: operands (first pushed first) and its single result.
-type Sig = (&'static [ValType], ValType);
-
-/// Named signature classes, referenced by the operator table below so that each
-/// operator's type is stated once, next to its name.
-mod sig {
-    use super::Sig;
-    use wasmparser::ValType::{F32, F64, I32, I64, V128};
-
-    pub const V_V: Sig = (&[V128], V128);
-    pub const VV_V: Sig = (&[V128, V128], V128);
-    pub const VVV_V: Sig = (&[V128, V128, V128], V128);
-    pub const V_I32: Sig = (&[V128], I32);
-    pub const V_I64: Sig = (&[V128], I64);
-    pub const V_F32: Sig = (&[V128], F32);
-    pub const V_F64: Sig = (&[V128], F64);
-    pub const I32_V: Sig = (&[I32], V128);
-    pub const I64_V: Sig = (&[I64], V128);
-    pub const F32_V: Sig = (&[F32], V128);
-    pub const F64_V: Sig = (&[F64], V128);
-    pub const VI32_V: Sig = (&[V128, I32], V128);
-    pub const VI64_V: Sig = (&[V128, I64], V128);
-    pub const VF32_V: Sig = (&[V128, F32], V128);
-    pub const VF64_V: Sig = (&[V128, F64], V128);
-}
-
-/// Declares [`SimdOp`] from one table so the enum, the decoder and the type
-/// table cannot drift apart. Variant names and immediate field names are
-/// exactly those of [`wasmparser::Operator`], which lets the decoder be a
-/// mechanical field-for-field copy.
-macro_rules! simd_ops {
-    ($( $name:ident $({ $($field:ident : $ty:ty),* })? => $sig:ident, )*) => {
-        /// Every non-memory v128 operator of Wasm 2.0 except `v128.const`, with
-        /// its immediates (lane indices, shuffle pattern) inside. Variant names
-        /// follow [`wasmparser::Operator`].
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum SimdOp {
-            $( $name $({ $($field: $ty),* })?, )*
-        }
-
-        impl SimdOp {
-            /// Decodes a wasmparser operator; `None` if it is not a (non-memory,
-            /// non-const) SIMD operator.
-            pub fn from_operator(op: &Operator) -> Option<SimdOp> {
-                Some(match *op {
-                    $( Operator::$name $({ $($field),* })? => SimdOp::$name $({ $($field),* })?, )*
-                    _ => return None,
-                })
-            }
-
-            /// Operand types consumed (in stack order, first pushed first) and the result type.
-            pub fn signature(self) -> (&'static [ValType], ValType) {
-                match self {
-                    $( SimdOp::$name { .. } => sig::$sig, )*
-                }
-            }
-        }
-    };
-}
-
-simd_ops! {
-    // Lane access and permutation.
-    I8x16Shuffle { lanes: [u8; 16] } => VV_V,
-    I8x16Swizzle => VV_V,
-    I8x16ExtractLaneS { lane: u8 } => V_I32,
-    I8x16ExtractLaneU { lane: u8 } => V_I32,
-    I8x16ReplaceLane { lane: u8 } => VI32_V,
-    I16x8ExtractLaneS { lane: u8 } => V_I32,
-    I16x8ExtractLaneU { lane: u8 } => V_I32,
-    I16x8ReplaceLane { lane: u8 } => VI32_V,
-    I32x4ExtractLane { lane: u8 } => V_I32,
-    I32x4ReplaceLane { lane: u8 } => VI32_V,
-    I64x2ExtractLane { lane: u8 } => V_I64,
-    I64x2ReplaceLane { lane: u8 } => VI64_V,
-    F32x4ExtractLane { lane: u8 } => V_F32,
-    F32x4ReplaceLane { lane: u8 } => VF32_V,
-    F64x2ExtractLane { lane: u8 } => V_F64,
-    F64x2ReplaceLane { lane: u8 } => VF64_V,
-    I8x16Splat => I32_V,
-    I16x8Splat => I32_V,
-    I32x4Splat => I32_V,
-    I64x2Splat => I64_V,
-    F32x4Splat => F32_V,
-    F64x2Splat => F64_V,
-    // Comparisons.
-    I8x16Eq => VV_V, I8x16Ne => VV_V,
-    I8x16LtS => VV_V, I8x16LtU => VV_V, I8x16GtS => VV_V, I8x16GtU => VV_V,
-    I8x16LeS => VV_V, I8x16LeU => VV_V, I8x16GeS => VV_V, I8x16GeU => VV_V,
-    I16x8Eq => VV_V, I16x8Ne => VV_V,
-    I16x8LtS => VV_V, I16x8LtU => VV_V, I16x8GtS => VV_V, I16x8GtU => VV_V,
-    I16x8LeS => VV_V, I16x8LeU => VV_V, I16x8GeS => VV_V, I16x8GeU => VV_V,
-    I32x4Eq => VV_V, I32x4Ne => VV_V,
-    I32x4LtS => VV_V, I32x4LtU => VV_V, I32x4GtS => VV_V, I32x4GtU => VV_V,
-    I32x4LeS => VV_V, I32x4LeU => VV_V, I32x4GeS => VV_V, I32x4GeU => VV_V,
-    I64x2Eq => VV_V, I64x2Ne => VV_V,
-    I64x2LtS => VV_V, I64x2GtS => VV_V, I64x2LeS => VV_V, I64x2GeS => VV_V,
-    F32x4Eq => VV_V, F32x4Ne => VV_V, F32x4Lt => VV_V, F32x4Gt => VV_V,
-    F32x4Le => VV_V, F32x4Ge => VV_V,
-    F64x2Eq => VV_V, F64x2Ne => VV_V, F64x2Lt => VV_V, F64x2Gt => VV_V,
-    F64x2Le => VV_V, F64x2Ge => VV_V,
-    // Whole-vector bitwise.
-    V128Not => V_V,
-    V128And => VV_V,
-    V128AndNot => VV_V,
-    V128Or => VV_V,
-    V128Xor => VV_V,
-    V128Bitselect => VVV_V,
-    V128AnyTrue => V_I32,
-    // i8x16.
-    I8x16Abs => V_V, I8x16Neg => V_V, I8x16Popcnt => V_V,
-    I8x16AllTrue => V_I32, I8x16Bitmask => V_I32,
-    I8x16NarrowI16x8S => VV_V, I8x16NarrowI16x8U => VV_V,
-    I8x16Shl => VI32_V, I8x16ShrS => VI32_V, I8x16ShrU => VI32_V,
-    I8x16Add => VV_V, I8x16AddSatS => VV_V, I8x16AddSatU => VV_V,
-    I8x16Sub => VV_V, I8x16SubSatS => VV_V, I8x16SubSatU => VV_V,
-    I8x16MinS => VV_V, I8x16MinU => VV_V, I8x16MaxS => VV_V, I8x16MaxU => VV_V,
-    I8x16AvgrU => VV_V,
-    // i16x8.
-    I16x8ExtAddPairwiseI8x16S => V_V, I16x8ExtAddPairwiseI8x16U => V_V,
-    I16x8Abs => V_V, I16x8Neg => V_V,
-    I16x8Q15MulrSatS => VV_V,
-    I16x8AllTrue => V_I32, I16x8Bitmask => V_I32,
-    I16x8NarrowI32x4S => VV_V, I16x8NarrowI32x4U => VV_V,
-    I16x8ExtendLowI8x16S => V_V, I16x8ExtendHighI8x16S => V_V,
-    I16x8ExtendLowI8x16U => V_V, I16x8ExtendHighI8x16U => V_V,
-    I16x8Shl => VI32_V, I16x8ShrS => VI32_V, I16x8ShrU => VI32_V,
-    I16x8Add => VV_V, I16x8AddSatS => VV_V, I16x8AddSatU => VV_V,
-    I16x8Sub => VV_V, I16x8SubSatS => VV_V, I16x8SubSatU => VV_V,
-    I16x8Mul => VV_V,
-    I16x8MinS => VV_V, I16x8MinU => VV_V, I16x8MaxS => VV_V, I16x8MaxU => VV_V,
-    I16x8AvgrU => VV_V,
-    I16x8ExtMulLowI8x16S => VV_V, I16x8ExtMulHighI8x16S => VV_V,
-    I16x8ExtMulLowI8x16U => VV_V, I16x8ExtMulHighI8x16U => VV_V,
-    // i32x4.
-    I32x4ExtAddPairwiseI16x8S => V_V, I32x4ExtAddPairwiseI16x8U => V_V,
-    I32x4Abs => V_V, I32x4Neg => V_V,
-    I32x4AllTrue => V_I32, I32x4Bitmask => V_I32,
-    I32x4ExtendLowI16x8S => V_V, I32x4ExtendHighI16x8S => V_V,
-    I32x4ExtendLowI16x8U => V_V, I32x4ExtendHighI16x8U => V_V,
-    I32x4Shl => VI32_V, I32x4ShrS => VI32_V, I32x4ShrU => VI32_V,
-    I32x4Add => VV_V, I32x4Sub => VV_V, I32x4Mul => VV_V,
-    I32x4MinS => VV_V, I32x4MinU => VV_V, I32x4MaxS => VV_V, I32x4MaxU => VV_V,
-    I32x4DotI16x8S => VV_V,
-    I32x4ExtMulLowI16x8S => VV_V, I32x4ExtMulHighI16x8S => VV_V,
-    I32x4ExtMulLowI16x8U => VV_V, I32x4ExtMulHighI16x8U => VV_V,
-    // i64x2.
-    I64x2Abs => V_V, I64x2Neg => V_V,
-    I64x2AllTrue => V_I32, I64x2Bitmask => V_I32,
-    I64x2ExtendLowI32x4S => V_V, I64x2ExtendHighI32x4S => V_V,
-    I64x2ExtendLowI32x4U => V_V, I64x2ExtendHighI32x4U => V_V,
-    I64x2Shl => VI32_V, I64x2ShrS => VI32_V, I64x2ShrU => VI32_V,
-    I64x2Add => VV_V, I64x2Sub => VV_V, I64x2Mul => VV_V,
-    I64x2ExtMulLowI32x4S => VV_V, I64x2ExtMulHighI32x4S => VV_V,
-    I64x2ExtMulLowI32x4U => VV_V, I64x2ExtMulHighI32x4U => VV_V,
-    // f32x4.
-    F32x4Ceil => V_V, F32x4Floor => V_V, F32x4Trunc => V_V, F32x4Nearest => V_V,
-    F32x4Abs => V_V, F32x4Neg => V_V, F32x4Sqrt => V_V,
-    F32x4Add => VV_V, F32x4Sub => VV_V, F32x4Mul => VV_V, F32x4Div => VV_V,
-    F32x4Min => VV_V, F32x4Max => VV_V, F32x4PMin => VV_V, F32x4PMax => VV_V,
-    // f64x2.
-    F64x2Ceil => V_V, F64x2Floor => V_V, F64x2Trunc => V_V, F64x2Nearest => V_V,
-    F64x2Abs => V_V, F64x2Neg => V_V, F64x2Sqrt => V_V,
-    F64x2Add => VV_V, F64x2Sub => VV_V, F64x2Mul => VV_V, F64x2Div => VV_V,
-    F64x2Min => VV_V, F64x2Max => VV_V, F64x2PMin => VV_V, F64x2PMax => VV_V,
-    // Conversions.
-    I32x4TruncSatF32x4S => V_V, I32x4TruncSatF32x4U => V_V,
-    F32x4ConvertI32x4S => V_V, F32x4ConvertI32x4U => V_V,
-    I32x4TruncSatF64x2SZero => V_V, I32x4TruncSatF64x2UZero => V_V,
-    F64x2ConvertLowI32x4S => V_V, F64x2ConvertLowI32x4U => V_V,
-    F32x4DemoteF64x2Zero => V_V, F64x2PromoteLowF32x4 => V_V,
-}
+pub use tandem_vm::simd::{SimdMemOp, SimdOp};
 
 // ---------------------------------------------------------------------------
 // Lane plumbing
@@ -703,143 +527,60 @@ pub fn eval(op: SimdOp, a: u128, b: u128, c: u128) -> u128 {
 // Memory operators
 // ---------------------------------------------------------------------------
 
-/// Declares [`SimdMemOp`] from one table: wasmparser variant name, immediate
-/// fields, and bytes accessed.
-macro_rules! simd_mem_ops {
-    ($( $name:ident $({ $($field:ident : $ty:ty),* })? => $size:expr, )*) => {
-        /// The v128 memory operators. Variant names follow [`wasmparser::Operator`].
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum SimdMemOp {
-            $( $name $({ $($field: $ty),* })?, )*
-        }
+/// What load `op` reads: `bytes` has exactly access_size() bytes (little-endian memory); `old` is the vector
+/// operand of lane loads (ignored otherwise).
+///
+/// Stores return `old` unchanged (they produce no value); calling this on
+/// them is harmless but pointless.
+pub fn load(op: SimdMemOp, bytes: &[u8], old: u128) -> u128 {
+    use SimdMemOp::*;
+    // Every load is "read N little-endian bytes, zero-extended", followed
+    // by a reshaping of that value.
+    let n = op.access_size().min(bytes.len());
+    let mut buf = [0u8; 16];
+    buf[..n].copy_from_slice(&bytes[..n]);
+    let x = u128::from_le_bytes(buf);
+    match op {
+        // The zero-extension already is `load32_zero`/`load64_zero`.
+        V128Load | V128Load32Zero | V128Load64Zero => x,
+        V128Load8x8S => widen::<i8, i16>(x, 0, false, |v, _| v as i16),
+        V128Load8x8U => widen::<u8, u16>(x, 0, false, |v, _| v as u16),
+        V128Load16x4S => widen::<i16, i32>(x, 0, false, |v, _| v as i32),
+        V128Load16x4U => widen::<u16, u32>(x, 0, false, |v, _| v as u32),
+        V128Load32x2S => widen::<i32, i64>(x, 0, false, |v, _| v as i64),
+        V128Load32x2U => widen::<u32, u64>(x, 0, false, |v, _| v as u64),
+        V128Load8Splat => splat(x as u8),
+        V128Load16Splat => splat(x as u16),
+        V128Load32Splat => splat(x as u32),
+        V128Load64Splat => splat(x as u64),
+        V128Load8Lane { lane } => replace(old, lane as usize, x as u8),
+        V128Load16Lane { lane } => replace(old, lane as usize, x as u16),
+        V128Load32Lane { lane } => replace(old, lane as usize, x as u32),
+        V128Load64Lane { lane } => replace(old, lane as usize, x as u64),
+        V128Store
+        | V128Store8Lane { .. }
+        | V128Store16Lane { .. }
+        | V128Store32Lane { .. }
+        | V128Store64Lane { .. } => old,
+    }
+}
 
-        impl SimdMemOp {
-            /// Decodes a wasmparser operator into the op and its memory immediate.
-            pub fn from_operator(op: &Operator) -> Option<(SimdMemOp, MemArg)> {
-                Some(match *op {
-                    $( Operator::$name { memarg $(, $($field),*)? } =>
-                        (SimdMemOp::$name $({ $($field),* })?, memarg), )*
-                    _ => return None,
-                })
-            }
-
-            /// Bytes read or written in memory.
-            pub fn access_size(self) -> usize {
-                match self {
-                    $( SimdMemOp::$name { .. } => $size, )*
-                }
-            }
-        }
+/// What store `op` writes: exactly access_size() bytes.
+///
+/// Loads write nothing.
+pub fn store(op: SimdMemOp, v: u128, out: &mut [u8]) {
+    use SimdMemOp::*;
+    // The stored bytes are the low bytes of the selected lane shifted down.
+    let x = match op {
+        V128Store => v,
+        V128Store8Lane { lane: l } => lane::<u8>(v, l as usize) as u128,
+        V128Store16Lane { lane: l } => lane::<u16>(v, l as usize) as u128,
+        V128Store32Lane { lane: l } => lane::<u32>(v, l as usize) as u128,
+        V128Store64Lane { lane: l } => lane::<u64>(v, l as usize) as u128,
+        _ => return,
     };
-}
-
-simd_mem_ops! {
-    V128Load => 16,
-    V128Load8x8S => 8,
-    V128Load8x8U => 8,
-    V128Load16x4S => 8,
-    V128Load16x4U => 8,
-    V128Load32x2S => 8,
-    V128Load32x2U => 8,
-    V128Load8Splat => 1,
-    V128Load16Splat => 2,
-    V128Load32Splat => 4,
-    V128Load64Splat => 8,
-    V128Load32Zero => 4,
-    V128Load64Zero => 8,
-    V128Load8Lane { lane: u8 } => 1,
-    V128Load16Lane { lane: u8 } => 2,
-    V128Load32Lane { lane: u8 } => 4,
-    V128Load64Lane { lane: u8 } => 8,
-    V128Store => 16,
-    V128Store8Lane { lane: u8 } => 1,
-    V128Store16Lane { lane: u8 } => 2,
-    V128Store32Lane { lane: u8 } => 4,
-    V128Store64Lane { lane: u8 } => 8,
-}
-
-impl SimdMemOp {
-    /// Whether the op writes memory (and so pushes no result).
-    pub fn is_store(self) -> bool {
-        use SimdMemOp::*;
-        matches!(
-            self,
-            V128Store
-                | V128Store8Lane { .. }
-                | V128Store16Lane { .. }
-                | V128Store32Lane { .. }
-                | V128Store64Lane { .. }
-        )
-    }
-
-    /// Lane loads/stores and v128.store take a v128 operand after the i32 address.
-    pub fn has_vector_operand(self) -> bool {
-        use SimdMemOp::*;
-        self.is_store()
-            || matches!(
-                self,
-                V128Load8Lane { .. }
-                    | V128Load16Lane { .. }
-                    | V128Load32Lane { .. }
-                    | V128Load64Lane { .. }
-            )
-    }
-
-    /// `bytes` has exactly access_size() bytes (little-endian memory); `old` is the vector
-    /// operand of lane loads (ignored otherwise).
-    ///
-    /// Stores return `old` unchanged (they produce no value); calling this on
-    /// them is harmless but pointless.
-    pub fn load(self, bytes: &[u8], old: u128) -> u128 {
-        use SimdMemOp::*;
-        // Every load is "read N little-endian bytes, zero-extended", followed
-        // by a reshaping of that value.
-        let n = self.access_size().min(bytes.len());
-        let mut buf = [0u8; 16];
-        buf[..n].copy_from_slice(&bytes[..n]);
-        let x = u128::from_le_bytes(buf);
-        match self {
-            // The zero-extension already is `load32_zero`/`load64_zero`.
-            V128Load | V128Load32Zero | V128Load64Zero => x,
-            V128Load8x8S => widen::<i8, i16>(x, 0, false, |v, _| v as i16),
-            V128Load8x8U => widen::<u8, u16>(x, 0, false, |v, _| v as u16),
-            V128Load16x4S => widen::<i16, i32>(x, 0, false, |v, _| v as i32),
-            V128Load16x4U => widen::<u16, u32>(x, 0, false, |v, _| v as u32),
-            V128Load32x2S => widen::<i32, i64>(x, 0, false, |v, _| v as i64),
-            V128Load32x2U => widen::<u32, u64>(x, 0, false, |v, _| v as u64),
-            V128Load8Splat => splat(x as u8),
-            V128Load16Splat => splat(x as u16),
-            V128Load32Splat => splat(x as u32),
-            V128Load64Splat => splat(x as u64),
-            V128Load8Lane { lane } => replace(old, lane as usize, x as u8),
-            V128Load16Lane { lane } => replace(old, lane as usize, x as u16),
-            V128Load32Lane { lane } => replace(old, lane as usize, x as u32),
-            V128Load64Lane { lane } => replace(old, lane as usize, x as u64),
-            V128Store
-            | V128Store8Lane { .. }
-            | V128Store16Lane { .. }
-            | V128Store32Lane { .. }
-            | V128Store64Lane { .. } => old,
-        }
-    }
-
-    /// Writes exactly access_size() bytes.
-    ///
-    /// Loads write nothing.
-    pub fn store(self, v: u128, out: &mut [u8]) {
-        use SimdMemOp::*;
-        // The stored bytes are the low bytes of the selected lane shifted down.
-        let x = match self {
-            V128Store => v,
-            V128Store8Lane { lane: l } => lane::<u8>(v, l as usize) as u128,
-            V128Store16Lane { lane: l } => lane::<u16>(v, l as usize) as u128,
-            V128Store32Lane { lane: l } => lane::<u32>(v, l as usize) as u128,
-            V128Store64Lane { lane: l } => lane::<u64>(v, l as usize) as u128,
-            _ => return,
-        };
-        let n = self.access_size().min(out.len());
-        out[..n].copy_from_slice(&x.to_le_bytes()[..n]);
-    }
+    let n = op.access_size().min(out.len());
+    out[..n].copy_from_slice(&x.to_le_bytes()[..n]);
 }
 
 #[cfg(test)]
@@ -1063,77 +804,36 @@ mod tests {
     fn memory_ops() {
         let bytes: Vec<u8> = (0..16).map(|i| 0xf0 | i).collect();
         let old = u128::MAX;
-        let r = SimdMemOp::V128Load16Lane { lane: 3 }.load(&bytes[..2], old);
+        let r = load(SimdMemOp::V128Load16Lane { lane: 3 }, &bytes[..2], old);
         let l: [u16; 8] = to_lanes(r);
         assert_eq!(
             l,
             [0xffff, 0xffff, 0xffff, 0xf1f0, 0xffff, 0xffff, 0xffff, 0xffff]
         );
-        let r = SimdMemOp::V128Load8x8S.load(&bytes[..8], 0);
+        let r = load(SimdMemOp::V128Load8x8S, &bytes[..8], 0);
         assert_eq!(to_lanes::<i16, 8>(r)[1], -15);
-        let r = SimdMemOp::V128Load32x2U.load(&bytes[..8], 0);
+        let r = load(SimdMemOp::V128Load32x2U, &bytes[..8], 0);
         assert_eq!(to_lanes::<u64, 2>(r), [0xf3f2_f1f0, 0xf7f6_f5f4]);
         assert_eq!(
-            SimdMemOp::V128Load32Zero.load(&bytes[..4], old),
+            load(SimdMemOp::V128Load32Zero, &bytes[..4], old),
             0xf3f2_f1f0
         );
         assert_eq!(
-            SimdMemOp::V128Load16Splat.load(&bytes[..2], 0),
+            load(SimdMemOp::V128Load16Splat, &bytes[..2], 0),
             splat(0xf1f0u16)
         );
         let v = u128::from_le_bytes(bytes.clone().try_into().unwrap());
-        assert_eq!(SimdMemOp::V128Load.load(&bytes, 0), v);
+        assert_eq!(load(SimdMemOp::V128Load, &bytes, 0), v);
         let mut out = [0u8; 4];
-        SimdMemOp::V128Store32Lane { lane: 2 }.store(v, &mut out);
+        store(SimdMemOp::V128Store32Lane { lane: 2 }, v, &mut out);
         assert_eq!(out, [0xf8, 0xf9, 0xfa, 0xfb]);
         let mut out = [0u8; 16];
-        SimdMemOp::V128Store.store(v, &mut out);
+        store(SimdMemOp::V128Store, v, &mut out);
         assert_eq!(out[..], bytes[..]);
         assert!(SimdMemOp::V128Load8Lane { lane: 0 }.has_vector_operand());
         assert!(!SimdMemOp::V128Load8Lane { lane: 0 }.is_store());
         assert!(SimdMemOp::V128Store.has_vector_operand());
         assert!(!SimdMemOp::V128Load64Splat.has_vector_operand());
         assert_eq!(SimdMemOp::V128Load64Lane { lane: 1 }.access_size(), 8);
-    }
-
-    #[test]
-    fn decode_and_signature() {
-        let lanes = [1; 16];
-        let op = SimdOp::from_operator(&Operator::I8x16Shuffle { lanes }).unwrap();
-        assert_eq!(op, SimdOp::I8x16Shuffle { lanes });
-        assert_eq!(
-            op.signature(),
-            (&[ValType::V128, ValType::V128][..], ValType::V128)
-        );
-        let op = SimdOp::from_operator(&Operator::F64x2ReplaceLane { lane: 1 }).unwrap();
-        assert_eq!(
-            op.signature(),
-            (&[ValType::V128, ValType::F64][..], ValType::V128)
-        );
-        assert_eq!(
-            SimdOp::I8x16Shl.signature().0,
-            &[ValType::V128, ValType::I32]
-        );
-        assert_eq!(
-            SimdOp::I64x2ExtractLane { lane: 0 }.signature().1,
-            ValType::I64
-        );
-        assert!(SimdOp::from_operator(&Operator::I32Add).is_none());
-        assert!(SimdOp::from_operator(&Operator::V128Const {
-            value: 0u128.into()
-        })
-        .is_none());
-        let memarg = MemArg {
-            align: 0,
-            max_align: 0,
-            offset: 8,
-            target: Default::default(),
-            ordering: None,
-        };
-        let (op, m) =
-            SimdMemOp::from_operator(&Operator::V128Store8Lane { memarg, lane: 15 }).unwrap();
-        assert_eq!((op, m), (SimdMemOp::V128Store8Lane { lane: 15 }, memarg));
-        assert!(SimdMemOp::from_operator(&Operator::I8x16Add).is_none());
-        assert!(std::mem::size_of::<SimdOp>() <= 17);
     }
 }

@@ -18,6 +18,7 @@ use crate::ir::*;
 use crate::passes::resolve;
 use rustc_hash::FxHashMap;
 use tandem_vm::osr::MAX_OSR_VALUES;
+use tandem_vm::simd::{SimdMemOp, SimdOp};
 use tandem_vm::walk::{walk, Translate};
 use tandem_vm::{ModuleEnv, TrapCode};
 use wasmparser::{BlockType, FuncType, Operator};
@@ -170,7 +171,7 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         osr: None,
         osr_entered: false,
     };
-    b.f.results = types(ty.results())?;
+    b.f.results = types(ty.results());
     // Block 0 is the function's entry: the OSR entry if there is one, so
     // the Wasm entry below has no predecessor.
     if let Some(loop_index) = osr {
@@ -182,7 +183,7 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
     b.seal(entry);
     b.cur = Some(entry);
     for (i, &p) in ty.params().iter().enumerate() {
-        let t = Ty::of(p).ok_or_else(|| unsupported("v128"))?;
+        let t = Ty::of(p);
         let v = b.f.add_param(entry, t);
         b.locals.push(t);
         b.defs.insert((i as u32, entry), v);
@@ -197,8 +198,12 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
     b.f.defs.reserve(size / 2);
     for local in body.get_locals_reader()? {
         let (count, t) = local?;
-        let t = Ty::of(t).ok_or_else(|| unsupported("v128"))?;
-        let zero = b.f.push(entry, InstKind::Const(0), &[t]);
+        let t = Ty::of(t);
+        let zero = match t {
+            Ty::V128 => InstKind::VConst(0),
+            _ => InstKind::Const(0),
+        };
+        let zero = b.f.push(entry, zero, &[t]);
         let zero = b.f.result(zero);
         for _ in 0..count {
             let index = b.locals.len() as u32;
@@ -233,8 +238,14 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
             "an OSR entry at loop {loop_index}, which is never reached"
         )));
     }
-    if b.f.block(Block(0)).params.len() > MAX_OSR_VALUES as usize {
+    let osr_params = &b.f.block(Block(0)).params;
+    if osr_params.len() > MAX_OSR_VALUES as usize {
         return Err(unsupported("an OSR entry taking so many values"));
+    }
+    // The interpreter keeps a `v128` in two slots, which its OSR frames do
+    // not describe yet (see `tandem_vm::osr`).
+    if osr.is_some() && osr_params.iter().any(|&p| b.f.ty(p) == Ty::V128) {
+        return Err(unsupported("an OSR entry taking a v128"));
     }
     // Every block is sealed, so every edge has its arguments: what is
     // left is parameters that turned out to have one incoming value.
@@ -253,10 +264,8 @@ fn unsupported(what: &str) -> BuildError {
     BuildError::Unsupported(what.to_string())
 }
 
-fn types(list: &[wasmparser::ValType]) -> Result<Vec<Ty>> {
-    list.iter()
-        .map(|&t| Ty::of(t).ok_or_else(|| unsupported("v128")))
-        .collect()
+fn types(list: &[wasmparser::ValType]) -> Vec<Ty> {
+    list.iter().map(|&t| Ty::of(t)).collect()
 }
 
 impl Builder<'_> {
@@ -319,10 +328,10 @@ impl Builder<'_> {
     fn block_type(&self, bt: BlockType) -> Result<(Vec<Ty>, Vec<Ty>)> {
         match bt {
             BlockType::Empty => Ok((vec![], vec![])),
-            BlockType::Type(t) => Ok((vec![], vec![Ty::of(t).ok_or_else(|| unsupported("v128"))?])),
+            BlockType::Type(t) => Ok((vec![], vec![Ty::of(t)])),
             BlockType::FuncType(i) => {
                 let ft: &FuncType = &self.env.types[i as usize];
-                Ok((types(ft.params())?, types(ft.results())?))
+                Ok((types(ft.params()), types(ft.results())))
             }
         }
     }
@@ -503,7 +512,7 @@ impl Builder<'_> {
     }
 
     fn call(&mut self, kind: InstKind, ty: &FuncType) -> Result<()> {
-        let results = types(ty.results())?;
+        let results = types(ty.results());
         let i = self.push_inst(kind, &results);
         let values = self.f.inst(i).results();
         self.stack.extend(values);
@@ -518,6 +527,37 @@ impl Builder<'_> {
             let v = self.f.result(i);
             self.stack.push(v);
         }
+    }
+
+    /// A SIMD operator, if the backend compiles it.
+    fn simd(&mut self, op: SimdOp) -> Result<()> {
+        if !crate::x64::compiles_simd(op) {
+            return Err(unsupported(&format!("{op:?}")));
+        }
+        let (params, result) = op.signature();
+        let args = self.pop_n(params.len());
+        self.emit(InstKind::Simd(op, args), Ty::of(result));
+        Ok(())
+    }
+
+    /// A SIMD load or store, if the backend compiles it.
+    fn simd_mem(&mut self, op: SimdMemOp, m: wasmparser::MemArg) -> Result<()> {
+        if !crate::x64::compiles_simd_mem(op) {
+            return Err(unsupported(&format!("{op:?}")));
+        }
+        let args = self.pop_n(if op.has_vector_operand() { 2 } else { 1 });
+        let arg = MemArg {
+            bytes: op.access_size() as u8,
+            signed: false,
+            offset: m.offset,
+            memory: memory_index(&m),
+        };
+        if op.is_store() {
+            self.push_inst(InstKind::SimdMem(op, arg, args), &[]);
+        } else {
+            self.emit(InstKind::SimdMem(op, arg, args), Ty::V128);
+        }
+        Ok(())
     }
 
     fn constant(&mut self, bits: u64, ty: Ty) {
@@ -762,8 +802,7 @@ impl Builder<'_> {
                 self.write_local(local_index, v);
             }
             O::GlobalGet { global_index } => {
-                let ty = Ty::of(self.env.globals[global_index as usize].content_type)
-                    .ok_or_else(|| unsupported("v128"))?;
+                let ty = Ty::of(self.env.globals[global_index as usize].content_type);
                 let addr = self.push_inst(InstKind::GlobalAddr(global_index), &[Ty::I64]);
                 let addr = self.f.result(addr);
                 self.emit(InstKind::GlobalGet(addr), ty);
@@ -937,13 +976,17 @@ impl Builder<'_> {
             O::I64ReinterpretF64 => self.un(UnOp::Reinterpret, Ty::I64),
             O::F32ReinterpretI32 => self.un(UnOp::Reinterpret, Ty::F32),
             O::F64ReinterpretI64 => self.un(UnOp::Reinterpret, Ty::F64),
+            O::V128Const { value } => {
+                self.emit(InstKind::VConst(value.i128() as u128), Ty::V128);
+            }
             other => {
-                let name = format!("{other:?}");
-                let simd = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
-                if simd.iter().any(|p| name.starts_with(p)) {
-                    return Err(unsupported("v128"));
+                if let Some(op) = SimdOp::from_operator(&other) {
+                    return self.simd(op);
                 }
-                return Err(BuildError::Unsupported(name));
+                if let Some((op, memarg)) = SimdMemOp::from_operator(&other) {
+                    return self.simd_mem(op, memarg);
+                }
+                return Err(BuildError::Unsupported(format!("{other:?}")));
             }
         }
         Ok(())

@@ -3,11 +3,12 @@
 //! terminator each.
 //!
 //! Values are numbered densely; each is defined once, by a block parameter
-//! or by an instruction, and has one of four machine types (references are
+//! or by an instruction, and has one of five machine types (references are
 //! `I64`: a funcref is a `VMFunc` address, an externref a handle). Passes
 //! rewrite instructions in place and leave dead ones to dead-code
 //! elimination; the backend reads blocks in layout order.
 
+use tandem_vm::simd::{SimdMemOp, SimdOp};
 use tandem_vm::TrapCode;
 
 /// An SSA value.
@@ -29,24 +30,30 @@ pub enum Ty {
     I64,
     F32,
     F64,
+    V128,
 }
 
 impl Ty {
     pub fn is_float(self) -> bool {
         matches!(self, Ty::F32 | Ty::F64)
     }
+    /// Whether values of the type live in SSE registers (floats and
+    /// vectors).
+    pub fn in_xmm(self) -> bool {
+        matches!(self, Ty::F32 | Ty::F64 | Ty::V128)
+    }
     pub fn is_64(self) -> bool {
         matches!(self, Ty::I64 | Ty::F64)
     }
-    pub fn of(ty: wasmparser::ValType) -> Option<Ty> {
+    pub fn of(ty: wasmparser::ValType) -> Ty {
         use wasmparser::ValType as W;
-        Some(match ty {
+        match ty {
             W::I32 => Ty::I32,
             W::I64 | W::Ref(_) => Ty::I64,
             W::F32 => Ty::F32,
             W::F64 => Ty::F64,
-            W::V128 => return None,
-        })
+            W::V128 => Ty::V128,
+        }
     }
 }
 
@@ -182,6 +189,13 @@ pub enum Builtin {
 pub enum InstKind {
     /// A constant's bits (floats as their bit patterns).
     Const(u64),
+    /// A `v128` constant.
+    VConst(u128),
+    /// A SIMD operator on its operands (in stack order).
+    Simd(SimdOp, Vec<Value>),
+    /// A SIMD load or store: the address, then the vector operand of lane
+    /// loads and of stores.
+    SimdMem(SimdMemOp, MemArg, Vec<Value>),
     Bin(BinOp, Value, Value),
     Un(UnOp, Value),
     Cmp(CmpOp, Value, Value),
@@ -222,7 +236,7 @@ impl InstKind {
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
+            Const(_) | VConst(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
             Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 f(*a);
                 f(*b);
@@ -233,9 +247,11 @@ impl InstKind {
                 f(*a);
                 f(*b);
             }
-            Call(_, args) | CallIndirect { args, .. } | Builtin(_, args) => {
-                args.iter().for_each(|&a| f(a))
-            }
+            Call(_, args)
+            | CallIndirect { args, .. }
+            | Builtin(_, args)
+            | Simd(_, args)
+            | SimdMem(_, _, args) => args.iter().for_each(|&a| f(a)),
         }
     }
 
@@ -243,7 +259,7 @@ impl InstKind {
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         use InstKind::*;
         match self {
-            Const(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
+            Const(_) | VConst(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
             Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 *a = f(*a);
                 *b = f(*b);
@@ -254,9 +270,11 @@ impl InstKind {
                 *a = f(*a);
                 *b = f(*b);
             }
-            Call(_, args) | CallIndirect { args, .. } | Builtin(_, args) => {
-                args.iter_mut().for_each(|a| *a = f(*a))
-            }
+            Call(_, args)
+            | CallIndirect { args, .. }
+            | Builtin(_, args)
+            | Simd(_, args)
+            | SimdMem(_, _, args) => args.iter_mut().for_each(|a| *a = f(*a)),
         }
     }
 
@@ -265,7 +283,12 @@ impl InstKind {
     pub fn has_effects(&self) -> bool {
         use InstKind::*;
         match self {
-            Const(_) | Cmp(..) | Select(..) | GlobalAddr(_) | GlobalGet(_) | Nop => false,
+            Const(_) | VConst(_) | Cmp(..) | Select(..) | GlobalAddr(_) | GlobalGet(_) | Nop => {
+                false
+            }
+            // No SIMD operator traps; every memory one may.
+            Simd(..) => false,
+            SimdMem(..) => true,
             Bin(op, ..) => matches!(op, BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU),
             Un(op, _) => matches!(op, UnOp::TruncS | UnOp::TruncU),
             // A load may trap out of bounds.
@@ -285,7 +308,7 @@ impl InstKind {
     pub fn is_pure(&self) -> bool {
         use InstKind::*;
         match self {
-            Const(_) | Cmp(..) | Select(..) | GlobalAddr(_) => true,
+            Const(_) | VConst(_) | Cmp(..) | Select(..) | GlobalAddr(_) | Simd(..) => true,
             Bin(..) | Un(..) => !self.has_effects(),
             _ => false,
         }

@@ -78,7 +78,7 @@ fn supported() -> bool {
     false
 }
 
-fn types(list: &[wasmparser::ValType]) -> Option<Vec<Ty>> {
+fn types(list: &[wasmparser::ValType]) -> Vec<Ty> {
     list.iter().map(|&t| Ty::of(t)).collect()
 }
 
@@ -96,11 +96,7 @@ impl Tier for Jit {
         if let Some(mem) = host_trampolines.get(ty) {
             return mem.addr(0).cast();
         }
-        // A signature the JIT cannot call (v128) gets no native entry; no
-        // compiled code calls it.
-        let (Some(params), Some(results)) = (types(ty.params()), types(ty.results())) else {
-            return std::ptr::null();
-        };
+        let (params, results) = (types(ty.params()), types(ty.results()));
         let mut m = Masm::new();
         trampolines::native_to_array(&mut m, &params, &results);
         let code = m.finish();
@@ -425,18 +421,11 @@ impl JitModule {
 /// entry's signature.
 fn compile_unit(env: &ModuleEnv, unit: Unit) -> Result<(Assembled, Signature), TierError> {
     let func_index = unit.func_index;
-    let ty = env.func_type(func_index);
-    if types(ty.params()).is_none() || types(ty.results()).is_none() {
-        return Err(v128_error(env, func_index));
-    }
     let built = match unit.osr_loop {
         None => build::build(env, func_index),
         Some(l) => build::build_osr(env, func_index, l),
     };
-    let mut f = built.map_err(|e| match e {
-        build::BuildError::Unsupported(ref what) if what == "v128" => v128_error(env, func_index),
-        e => TierError(format!("{}: {e}", describe(env, func_index))),
-    })?;
+    let mut f = built.map_err(|e| TierError(format!("{}: {e}", describe(env, func_index))))?;
     passes::optimize(&mut f);
     let entry = f.block(ir::Block(0));
     let params = entry.params.iter().map(|&p| f.ty(p)).collect();
@@ -483,13 +472,6 @@ fn compile_units(
         .into_iter()
         .map(|r| r.expect("every unit was compiled"))
         .collect()
-}
-
-fn v128_error(env: &ModuleEnv, func_index: u32) -> TierError {
-    TierError(format!(
-        "{} uses v128 (SIMD), which --tier jit does not compile yet",
-        describe(env, func_index)
-    ))
 }
 
 fn align(code: &mut Vec<u8>) {

@@ -34,6 +34,7 @@ pub mod module;
 pub mod offsets;
 pub mod ops;
 pub mod osr;
+pub mod simd;
 pub mod tier;
 pub mod trap;
 pub mod unwind;

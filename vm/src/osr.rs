@@ -10,8 +10,8 @@
 //!   (parameters first), then the operand stack there, bottom first (the
 //!   values below the loop, then the loop's parameters); one `ValRaw`
 //!   each. The interpreter keeps exactly these in its frame's first slots,
-//!   one a slot (the JIT compiles no function with a `v128`, the one type
-//!   that takes two).
+//!   one a slot (the JIT makes no entry where a `v128`, the one type that
+//!   takes two, is live).
 //! - **Results**: the entry finishes the call, returning the function's
 //!   results as a call of the function would.
 //!

@@ -141,7 +141,7 @@ pub(super) unsafe fn simd_mem(
     let vector = unsafe { fp.add(m.vector.idx()) }.cast::<u128>();
     if m.op.is_store() {
         // SAFETY: `vector` points at two slots of the frame (read unaligned).
-        m.op.store(unsafe { ptr::read_unaligned(vector) }, bytes);
+        crate::simd::store(m.op, unsafe { ptr::read_unaligned(vector) }, bytes);
     } else {
         let old = if m.op.has_vector_operand() {
             // SAFETY: as above.
@@ -151,7 +151,12 @@ pub(super) unsafe fn simd_mem(
         };
         // SAFETY: the result slots of `m` lie in the frame at `fp` (the
         // contract), two of them (written unaligned).
-        unsafe { ptr::write_unaligned(fp.add(m.dst.idx()).cast::<u128>(), m.op.load(bytes, old)) };
+        unsafe {
+            ptr::write_unaligned(
+                fp.add(m.dst.idx()).cast::<u128>(),
+                crate::simd::load(m.op, bytes, old),
+            )
+        };
     }
     Ok(())
 }

@@ -4,8 +4,9 @@
 //!
 //! - `rdi` holds the callee's `VMFunc`, `rsi` the caller's `VMContext`;
 //! - integer arguments follow in `rdx`, `rcx`, `r8`, `r9` (from `rcx` on
-//!   when `rdx` carries a return area), floats in `xmm0`–`xmm7`, the rest
-//!   on the stack, 8 bytes each, in order;
+//!   when `rdx` carries a return area), floats and vectors in
+//!   `xmm0`–`xmm7`, the rest on the stack, in order, 8 bytes each (16 a
+//!   vector);
 //! - one result comes back in `rax` or `xmm0`; a function with two or
 //!   more writes them into the caller's return area, 16 bytes a value (a
 //!   `ValRaw` each), whose address the caller passes in `rdx`.
@@ -20,7 +21,20 @@ use wasmparser::FuncType;
 pub enum Place {
     Gpr(Gpr),
     Xmm(Xmm),
+    /// 8 bytes at `base + offset`: an integer or a float.
     Mem(Gpr, i32),
+    /// 16 bytes at `base + offset`: a vector.
+    Mem128(Gpr, i32),
+}
+
+impl Place {
+    /// The place of a value of type `ty` in memory at `base + offset`.
+    pub fn mem(ty: Ty, base: Gpr, offset: i32) -> Place {
+        match ty {
+            Ty::V128 => Place::Mem128(base, offset),
+            _ => Place::Mem(base, offset),
+        }
+    }
 }
 
 /// The callee's `VMFunc` at a call.
@@ -31,7 +45,7 @@ pub const CALLER_VMCTX: Gpr = RSI;
 pub const RET_AREA: Gpr = RDX;
 /// A single integer result.
 pub const INT_RESULT: Gpr = RAX;
-/// A single float result.
+/// A single float or vector result.
 pub const FLOAT_RESULT: Xmm = Xmm(0);
 
 /// Where a builtin (`fn(vmctx, imm_a, imm_b, x, y, z)` under the C
@@ -42,12 +56,12 @@ pub const BUILTIN_OPERANDS: [Place; 3] = [Place::Gpr(RCX), Place::Gpr(R8), Place
 
 /// Integer argument registers after the two contexts.
 const INT_ARGS: [Gpr; 4] = [RDX, RCX, R8, R9];
-/// Float argument registers.
+/// Float and vector argument registers.
 const FLOAT_ARGS: usize = 8;
 
 /// The place of a single result of type `ty`.
 pub fn result_place(ty: Ty) -> Place {
-    if ty.is_float() {
+    if ty.in_xmm() {
         Place::Xmm(FLOAT_RESULT)
     } else {
         Place::Gpr(INT_RESULT)
@@ -67,15 +81,16 @@ pub fn arg_places(params: &[Ty], multi_result: bool) -> (Vec<Place>, u32) {
     let places = params
         .iter()
         .map(|t| {
-            if t.is_float() && nf < FLOAT_ARGS {
+            if t.in_xmm() && nf < FLOAT_ARGS {
                 nf += 1;
                 Place::Xmm(Xmm(nf as u8 - 1))
-            } else if !t.is_float() && ni < ints.len() {
+            } else if !t.in_xmm() && ni < ints.len() {
                 ni += 1;
                 Place::Gpr(ints[ni - 1])
             } else {
-                ns += 1;
-                Place::Mem(RSP, 8 * (ns as i32 - 1))
+                let at = 8 * ns as i32;
+                ns += if *t == Ty::V128 { 2 } else { 1 };
+                Place::mem(*t, RSP, at)
             }
         })
         .collect();
@@ -84,11 +99,7 @@ pub fn arg_places(params: &[Ty], multi_result: bool) -> (Vec<Place>, u32) {
 
 /// A callee's parameter types and how many results it has.
 pub fn signature(ty: &FuncType) -> (Vec<Ty>, usize) {
-    let params = ty
-        .params()
-        .iter()
-        .map(|&t| Ty::of(t).expect("no v128"))
-        .collect();
+    let params = ty.params().iter().map(|&t| Ty::of(t)).collect();
     (params, ty.results().len())
 }
 
@@ -123,6 +134,18 @@ mod tests {
         // Nine floats: the ninth on the stack.
         let (places, stack) = arg_places(&[F32; 9], false);
         assert_eq!((places[8], stack), (Place::Mem(RSP, 0), 1));
+        // Vectors share the float registers, and take 16 bytes on the stack.
+        let mut vectors = [V128; 10];
+        vectors[8] = I64;
+        let (places, stack) = arg_places(&vectors, false);
+        assert_eq!(places[7], Place::Xmm(Xmm(7)));
+        assert_eq!(places[8], Place::Gpr(RDX));
+        assert_eq!((places[9], stack), (Place::Mem128(RSP, 0), 2));
+        let (places, stack) = arg_places(&[&[V128; 10][..], &[I32; 5]].concat(), false);
+        assert_eq!(
+            (places[9], places[14], stack),
+            (Place::Mem128(RSP, 16), Place::Mem(RSP, 32), 5)
+        );
         for r in [CALLEE, CALLER_VMCTX] {
             assert!(!places.contains(&Place::Gpr(r)));
         }

@@ -11,7 +11,7 @@
 //!                  with a memory, r14 always), `saved` of them
 //! then             the callee of the call being made,
 //!                  the caller's return area (functions with 2+ results),
-//!                  spill slots
+//!                  spill slots (8 bytes each), vector spill slots (16)
 //! [rsp + 8k]       outgoing stack argument k, then the callees' return area
 //! ```
 //!
@@ -37,12 +37,20 @@ pub struct Frame {
     out_ret_area: i32,
     /// Bytes from `rbp` down to `rsp` in the body, 16-byte aligned.
     below: i32,
+    /// How many 8-byte spill slots there are.
+    slots: u32,
 }
 
 impl Frame {
     /// The frame of `f`, whose values the register allocator put in
-    /// `locs` and `slots` spill slots.
-    pub fn new(f: &Function, env: &ModuleEnv, locs: &[Loc], slots: u32) -> Frame {
+    /// `locs`, `slots` spill slots and `vector_slots` vector ones.
+    pub fn new(
+        f: &Function,
+        env: &ModuleEnv,
+        locs: &[Loc],
+        slots: u32,
+        vector_slots: u32,
+    ) -> Frame {
         // The outgoing area: stack arguments, then a return area.
         let (mut out_args, mut out_rets) = (0u32, 0u32);
         for inst in &f.insts {
@@ -70,9 +78,14 @@ impl Frame {
             saved,
             out_ret_area: (8 * out_args as i32 + 15) & !15,
             below: 0,
+            slots,
         };
-        let below =
-            frame.pushed() + 24 + 8 * slots as i32 + frame.out_ret_area + 16 * out_rets as i32;
+        let below = frame.pushed()
+            + 24
+            + 8 * slots as i32
+            + 16 * vector_slots as i32
+            + frame.out_ret_area
+            + 16 * out_rets as i32;
         frame.below = (below + 15) & !15;
         frame
     }
@@ -93,9 +106,15 @@ impl Frame {
         Mem::base(RBP, -self.pushed() - 16)
     }
 
-    /// Spill slot `n`.
-    pub fn slot(&self, n: u32) -> Place {
-        Place::Mem(RBP, -self.pushed() - 24 - 8 * n as i32)
+    /// Spill slot `n` for a value of type `ty`.
+    pub fn slot(&self, n: u32, ty: Ty) -> Place {
+        match ty {
+            Ty::V128 => Place::Mem128(
+                RBP,
+                -self.pushed() - 24 - 8 * self.slots as i32 - 16 * (n as i32 + 1),
+            ),
+            _ => Place::Mem(RBP, -self.pushed() - 24 - 8 * n as i32),
+        }
     }
 
     /// The return area this function's callees with 2+ results write.

@@ -13,6 +13,9 @@ use std::collections::HashMap;
 use tandem_vm::TrapCode;
 
 pub use super::relax::Assembled;
+pub use simd::{MaskOf, VecImm, VecLoad, VecOp, VecShift};
+
+mod simd;
 
 /// An operation's width: of an integer operation, of a memory access, or
 /// (`S32`/`S64`) of a scalar float operation (single or double).

@@ -8,6 +8,7 @@
 //! from its definition to its last use, stretched over every block it is
 //! live through. A value live across a call gets a callee-saved register
 //! or a stack slot; stack slots are reused once their value is dead.
+//! Vectors have slots of their own, of 16 bytes.
 
 use super::analysis;
 use super::regs::*;
@@ -23,7 +24,8 @@ pub enum Loc {
     None,
     Gpr(Gpr),
     Xmm(Xmm),
-    /// A spill slot in the frame.
+    /// A spill slot in the frame: of 8 bytes, or of 16 for a vector (the
+    /// two are numbered apart).
     Slot(u32),
 }
 
@@ -59,7 +61,39 @@ impl Loc {
 
 pub struct Allocation {
     pub locs: Vec<Loc>,
+    /// How many 8-byte spill slots the frame needs.
     pub slots: u32,
+    /// How many 16-byte spill slots (for vectors) the frame needs.
+    pub vector_slots: u32,
+}
+
+/// The spill slots of one size: each is given to intervals that do not
+/// overlap. A slot may go to an interval only if the end of the last one
+/// given it lies before the interval's start: a value spilled after the
+/// fact has lived since before the current position.
+#[derive(Default)]
+struct Slots {
+    /// Per slot, the end of the last interval given it, earliest first.
+    ends: BinaryHeap<Reverse<(u32, u32)>>,
+    count: u32,
+}
+
+impl Slots {
+    /// A slot for the interval `from..=to`.
+    fn take(&mut self, from: u32, to: u32) -> u32 {
+        let k = match self.ends.peek() {
+            Some(&Reverse((e, k))) if e < from => {
+                self.ends.pop();
+                k
+            }
+            _ => {
+                self.count += 1;
+                self.count - 1
+            }
+        };
+        self.ends.push(Reverse((to, k)));
+        k
+    }
 }
 
 /// Numbers positions: per block, its start, then two per instruction, then
@@ -223,31 +257,16 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     let mut locs = vec![Loc::None; nv];
     // Active values in registers: (end, value).
     let mut active: Vec<(u32, usize)> = Vec::new();
-    // Per slot, the end of the last interval given it. A slot may go to an
-    // interval only if that end lies before the interval's start: a value
-    // spilled after the fact has lived since before the current position.
-    // The slots by that end, earliest first.
-    let mut slot_ends: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
-    let mut slots = 0u32;
-    let mut take_slot = |from: u32, to: u32| {
-        let k = match slot_ends.peek() {
-            Some(&Reverse((e, k))) if e < from => {
-                slot_ends.pop();
-                k
-            }
-            _ => {
-                slots += 1;
-                slots - 1
-            }
-        };
-        slot_ends.push(Reverse((to, k)));
-        k
+    let (mut slots, mut vector_slots) = (Slots::default(), Slots::default());
+    let mut take_slot = |v: usize, from: u32, to: u32| match f.types[v] {
+        Ty::V128 => vector_slots.take(from, to),
+        _ => slots.take(from, to),
     };
     for v in order_by_start {
         let s = start[v];
         active.retain(|&(e, _)| e >= s);
         let busy = active.iter().fold(0, |m, &(_, a)| m | locs[a].bit());
-        let float = f.types[v].is_float();
+        let float = f.types[v].in_xmm();
         let across = crosses_call(v);
         let taken = |loc: Loc| busy & loc.bit() != 0;
         let candidates: &[Loc] = match (float, across) {
@@ -300,10 +319,10 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         match victim {
             Some((k, e, a)) if density(a) < density(v) => {
                 locs[v] = locs[a];
-                locs[a] = Loc::Slot(take_slot(start[a], e));
+                locs[a] = Loc::Slot(take_slot(a, start[a], e));
                 active[k] = (end[v], v);
             }
-            _ => locs[v] = Loc::Slot(take_slot(s, end[v])),
+            _ => locs[v] = Loc::Slot(take_slot(v, s, end[v])),
         }
     }
     for (v, loc) in locs.iter_mut().enumerate() {
@@ -311,5 +330,9 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             *loc = Loc::None;
         }
     }
-    Allocation { locs, slots }
+    Allocation {
+        locs,
+        slots: slots.count,
+        vector_slots: vector_slots.count,
+    }
 }

@@ -103,14 +103,19 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
     if area > 0 {
         m.alu_imm(Alu::Sub, RSP, area, Size::S64);
     }
-    for (i, p) in places.iter().enumerate() {
+    for (i, (p, t)) in places.iter().zip(params).enumerate() {
         let src = Mem::base(R12, 16 * i as i32);
-        match *p {
-            Place::Gpr(r) => m.load(r, src, Size::S64),
-            Place::Xmm(x) => m.load_float(x, src, Size::S64),
-            Place::Mem(_, off) => {
+        match (*p, t) {
+            (Place::Gpr(r), _) => m.load(r, src, Size::S64),
+            (Place::Xmm(x), Ty::V128) => m.load_v128(x, src),
+            (Place::Xmm(x), _) => m.load_float(x, src, Size::S64),
+            (Place::Mem(_, off), _) => {
                 m.load(RAX, src, Size::S64);
                 m.store(Mem::base(RSP, off), RAX, Size::S64);
+            }
+            (Place::Mem128(_, off), _) => {
+                m.load_v128(XMM_SCRATCH[0], src);
+                m.store_v128(Mem::base(RSP, off), XMM_SCRATCH[0]);
             }
         }
     }
@@ -144,11 +149,15 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
                     m.store(Mem::base(R12, 0), RAX, Size::S64);
                 }
                 Ty::F64 => m.store_float(Mem::base(R12, 0), abi::FLOAT_RESULT, Size::S64),
+                Ty::V128 => m.store_v128(Mem::base(R12, 0), abi::FLOAT_RESULT),
             }
         }
     }
-    for i in 0..results.len() {
-        m.store_imm(Mem::base(R12, 16 * i as i32 + 8), 0, Size::S64);
+    // A scalar's `ValRaw` is its bits zero-extended.
+    for (i, &t) in results.iter().enumerate() {
+        if t != Ty::V128 {
+            m.store_imm(Mem::base(R12, 16 * i as i32 + 8), 0, Size::S64);
+        }
     }
     m.alu(Alu::Xor, RAX, RAX, Size::S32);
     m.lea(RSP, Mem::base(RBP, -16), Size::S64);
@@ -179,10 +188,19 @@ pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
                 m.xmm_to_gpr(RAX, x, Size::S32);
                 m.store(dst, RAX, Size::S64);
             }
+            (Place::Xmm(x), Ty::V128) => {
+                m.store_v128(dst, x);
+                continue;
+            }
             (Place::Xmm(x), _) => m.store_float(dst, x, Size::S64),
             (Place::Mem(_, off), _) => {
                 m.load(RAX, Mem::base(RBP, 16 + off), Size::S64);
                 m.store(dst, RAX, Size::S64);
+            }
+            (Place::Mem128(_, off), _) => {
+                m.load_v128(XMM_SCRATCH[0], Mem::base(RBP, 16 + off));
+                m.store_v128(dst, XMM_SCRATCH[0]);
+                continue;
             }
         }
         m.store_imm(Mem::base(RSP, 16 * i as i32 + 8), 0, Size::S64);
@@ -199,12 +217,20 @@ pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
     m.jcc(Cc::Ne, trapped);
     if multi {
         m.load(RCX, Mem::base(RBP, -8), Size::S64);
-        for i in 0..results.len() {
-            m.load(RAX, Mem::base(RSP, 16 * i as i32), Size::S64);
-            m.store(Mem::base(RCX, 16 * i as i32), RAX, Size::S64);
+        for (i, &t) in results.iter().enumerate() {
+            let (src, dst) = (Mem::base(RSP, 16 * i as i32), Mem::base(RCX, 16 * i as i32));
+            if t == Ty::V128 {
+                m.load_v128(XMM_SCRATCH[0], src);
+                m.store_v128(dst, XMM_SCRATCH[0]);
+            } else {
+                m.load(RAX, src, Size::S64);
+                m.store(dst, RAX, Size::S64);
+            }
         }
     } else if let Some(&t) = results.first() {
-        if t.is_float() {
+        if t == Ty::V128 {
+            m.load_v128(abi::FLOAT_RESULT, Mem::base(RSP, 0));
+        } else if t.is_float() {
             m.load_float(abi::FLOAT_RESULT, Mem::base(RSP, 0), Size::S64);
         } else {
             m.load(abi::INT_RESULT, Mem::base(RSP, 0), Size::S64);

@@ -59,8 +59,8 @@ impl Emitter<'_> {
                 if !self.is_live(r) {
                     continue;
                 }
-                let src = Place::Mem(RSP, area + 16 * i as i32);
-                let tmp = if self.f.ty(r).is_float() {
+                let src = Place::mem(self.f.ty(r), RSP, area + 16 * i as i32);
+                let tmp = if self.f.ty(r).in_xmm() {
                     Place::Xmm(XMM_SCRATCH[1])
                 } else {
                     Place::Gpr(RAX)

@@ -115,6 +115,11 @@ impl Emitter<'_> {
                     self.m.load(RAX, area, Size::S64);
                     for (i, &v) in values.iter().enumerate() {
                         match f.ty(v) {
+                            Ty::V128 => {
+                                let x = self.xmm(v, XMM_SCRATCH[1]);
+                                self.m.store_v128(Mem::base(RAX, 16 * i as i32), x);
+                                continue;
+                            }
                             ty @ (Ty::F32 | Ty::F64) => {
                                 let x = self.xmm(v, XMM_SCRATCH[1]);
                                 self.m.xmm_to_gpr(RCX, x, Size::of(ty.is_64()));
@@ -202,7 +207,7 @@ impl Emitter<'_> {
     pub(super) fn select(&mut self, v: Value, c: Value, a: Value, b: Value) {
         let rc = self.gpr(c, R11);
         self.m.test(rc, rc, Size::S32);
-        if self.f.ty(v).is_float() {
+        if self.f.ty(v).in_xmm() {
             let d = self.dst_xmm(v);
             let ra = self.xmm(a, XMM_SCRATCH[0]);
             let rb = self.xmm(b, XMM_SCRATCH[1]);

@@ -14,7 +14,7 @@ use tandem_vm::TrapCode;
 impl Emitter<'_> {
     /// The address `heap + index + offset` of a memory access, with the
     /// offset folded into the displacement when it fits.
-    fn address(&mut self, m: MemArg, addr: Value) -> Mem {
+    pub(super) fn address(&mut self, m: MemArg, addr: Value) -> Mem {
         if let Some(k) = self.imm(addr) {
             return Mem::base(HEAP, (k as u32 as u64 + m.offset) as i32);
         }
@@ -83,7 +83,11 @@ impl Emitter<'_> {
     pub(super) fn global_get(&mut self, v: Value, addr: Value) {
         let ra = self.gpr(addr, RCX);
         // The whole cell: a 32-bit value's upper bits are zero there.
-        if self.f.ty(v).is_float() {
+        if self.f.ty(v) == Ty::V128 {
+            let d = self.dst_xmm(v);
+            self.m.load_v128(d, Mem::base(ra, 0));
+            self.store_xmm(v, d);
+        } else if self.f.ty(v).is_float() {
             let d = self.dst_xmm(v);
             self.m.load_float(d, Mem::base(ra, 0), Size::S64);
             self.store_xmm(v, d);
@@ -102,6 +106,11 @@ impl Emitter<'_> {
                 let x = self.xmm(value, XMM_SCRATCH[1]);
                 self.m.xmm_to_gpr(RAX, x, Size::of(ty.is_64()));
                 RAX
+            }
+            Ty::V128 => {
+                let x = self.xmm(value, XMM_SCRATCH[1]);
+                self.m.store_v128(Mem::base(ra, 0), x);
+                return;
             }
             _ => self.gpr(value, RAX),
         };

@@ -1,13 +1,16 @@
 //! Instruction selection and emission: walks the blocks in layout order and
 //! turns each IR instruction into x86-64 through [`Masm`], reading
 //! operands from the locations the register allocator chose. One file per
-//! family: [`int`], [`float`], [`memory`], [`calls`], [`control`].
+//! family: [`int`], [`float`], [`simd`], [`memory`], [`calls`], [`control`].
 
 mod calls;
 mod control;
 mod float;
 mod int;
 mod memory;
+mod simd;
+
+pub use simd::{compiles_simd, compiles_simd_mem};
 
 use super::abi::{self, Place};
 use super::blockorder;
@@ -29,7 +32,7 @@ pub fn emit(
 ) -> Assembled {
     let mut m = Masm::new();
     let labels = (0..f.blocks.len()).map(|_| m.label()).collect();
-    let frame = Frame::new(f, env, &alloc.locs, alloc.slots);
+    let frame = Frame::new(f, env, &alloc.locs, alloc.slots, alloc.vector_slots);
     let mut e = Emitter {
         f,
         env,
@@ -71,7 +74,7 @@ impl Emitter<'_> {
         match self.locs[v.0 as usize] {
             Loc::Gpr(r) => Place::Gpr(r),
             Loc::Xmm(x) => Place::Xmm(x),
-            Loc::Slot(n) => self.frame.slot(n),
+            Loc::Slot(n) => self.frame.slot(n, self.f.ty(v)),
             Loc::None => unreachable!("value {v:?} has no location"),
         }
     }
@@ -101,6 +104,15 @@ impl Emitter<'_> {
             }
             (Place::Gpr(s), Place::Xmm(d)) => m.gpr_to_xmm(d, s, Size::S64),
             (Place::Xmm(s), Place::Gpr(d)) => m.xmm_to_gpr(d, s, Size::S64),
+            (Place::Xmm(s), Place::Mem128(b, o)) => m.store_v128(Mem::base(b, o), s),
+            (Place::Mem128(b, o), Place::Xmm(d)) => m.load_v128(d, Mem::base(b, o)),
+            (Place::Mem128(sb, so), Place::Mem128(db, dof)) => {
+                m.load_v128(XMM_SCRATCH[0], Mem::base(sb, so));
+                m.store_v128(Mem::base(db, dof), XMM_SCRATCH[0]);
+            }
+            (Place::Mem128(..), _) | (_, Place::Mem128(..)) => {
+                unreachable!("a vector moves between xmm registers and 16-byte places only")
+            }
         }
     }
 
@@ -119,7 +131,7 @@ impl Emitter<'_> {
                 None => {
                     let (s, _) = pending[0];
                     let temp = match s {
-                        Place::Xmm(_) => Place::Xmm(XMM_SCRATCH[1]),
+                        Place::Xmm(_) | Place::Mem128(..) => Place::Xmm(XMM_SCRATCH[1]),
                         _ => Place::Gpr(R11),
                     };
                     self.mov(s, temp);
@@ -214,6 +226,7 @@ impl Emitter<'_> {
             .map(|(&p, place)| {
                 let src = match place {
                     Place::Mem(_, o) => Place::Mem(RBP, 16 + o),
+                    Place::Mem128(_, o) => Place::Mem128(RBP, 16 + o),
                     other => other,
                 };
                 (src, self.place(p))
@@ -271,6 +284,9 @@ impl Emitter<'_> {
                     self.store_gpr(v, d);
                 }
             }
+            InstKind::VConst(bits) => self.vector_const(r0.expect("result"), bits),
+            InstKind::Simd(op, ref args) => self.simd(op, r0, args),
+            InstKind::SimdMem(op, m, ref args) => self.simd_mem(op, m, r0, args),
             InstKind::Bin(op, a, b) => {
                 let v = r0.expect("result");
                 match self.f.ty(v) {

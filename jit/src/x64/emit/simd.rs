@@ -1,0 +1,588 @@
+//! Vectors (`v128`): constants, SIMD operators and SIMD memory accesses on
+//! SSE4.1, with Wasm's semantics where x86 has no instruction of its own
+//! (unsigned comparisons, negation, lane splats and masks).
+//!
+//! Each operator the backend compiles has a [`Shape`], the pattern of
+//! instructions it becomes; an operator without one leaves its function to
+//! the interpreter ([`compiles_simd`]).
+
+use super::Emitter;
+use crate::ir::*;
+use crate::x64::abi::Place;
+use crate::x64::masm::*;
+use crate::x64::regs::*;
+use tandem_vm::simd::{SimdMemOp, SimdOp};
+use tandem_vm::TrapCode;
+
+const X14: Xmm = XMM_SCRATCH[0];
+const X15: Xmm = XMM_SCRATCH[1];
+
+/// The `cmpps` / `cmppd` predicates.
+const CMP_EQ: u8 = 0;
+const CMP_LT: u8 = 1;
+const CMP_LE: u8 = 2;
+const CMP_NEQ: u8 = 4;
+
+/// The `roundps` / `roundpd` modes, inexact results not signalled.
+const ROUND_NEAREST: u8 = 8;
+const ROUND_FLOOR: u8 = 9;
+const ROUND_CEIL: u8 = 10;
+const ROUND_TRUNC: u8 = 11;
+
+/// The instructions an operator becomes.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// `a op b`.
+    Bin(VecOp),
+    /// `b op a`.
+    Swapped(VecOp),
+    /// `!(a op b)`, or `!(b op a)` if swapped.
+    NotOf(VecOp, bool),
+    /// An unsigned comparison: `(minmax(a, b) == a)`, negated if `not`.
+    CmpU(VecOp, VecOp, bool),
+    /// A float comparison by predicate, the operands swapped or not.
+    CmpF(VecImm, u8, bool),
+    /// `op(a)`.
+    Un(VecOp),
+    /// `op` of the high half of `a`, moved to the low one.
+    UnHigh(VecOp),
+    /// Rounding of each float lane, by mode.
+    Round(VecImm, u8),
+    /// `0 - a`, by the subtraction of the lane width.
+    Neg(VecOp),
+    /// `a` with each lane's sign bit cleared (`ShrU*` of all-ones makes the
+    /// mask) or flipped (`Shl*`).
+    SignBit(VecShift, u8, VecOp),
+    Not,
+    Bitselect,
+    AnyTrue,
+    /// Whether no lane is zero: equality with zero, by lane width.
+    AllTrue(VecOp),
+    /// The lanes' top bits: of bytes, of 16-bit lanes, of 32 or 64.
+    Bitmask(Option<MaskOf>),
+    /// A shift by a scalar count modulo the lane width (in bits).
+    Shift(VecOp, u8),
+    Splat(Size, bool),
+    Extract(Size, bool, u8, bool),
+    Replace(Size, bool, u8),
+}
+
+/// The shape of `op`, if the backend compiles it.
+fn shape(op: SimdOp) -> Option<Shape> {
+    use Shape::*;
+    use SimdOp as S;
+    use VecOp as V;
+    Some(match op {
+        S::V128Not => Not,
+        S::V128And => Bin(V::And),
+        S::V128AndNot => Swapped(V::AndNot),
+        S::V128Or => Bin(V::Or),
+        S::V128Xor => Bin(V::Xor),
+        S::V128Bitselect => Bitselect,
+        S::V128AnyTrue => AnyTrue,
+
+        S::I8x16Splat => Splat(Size::S8, false),
+        S::I16x8Splat => Splat(Size::S16, false),
+        S::I32x4Splat => Splat(Size::S32, false),
+        S::I64x2Splat => Splat(Size::S64, false),
+        S::F32x4Splat => Splat(Size::S32, true),
+        S::F64x2Splat => Splat(Size::S64, true),
+        S::I8x16ExtractLaneS { lane } => Extract(Size::S8, false, lane, true),
+        S::I8x16ExtractLaneU { lane } => Extract(Size::S8, false, lane, false),
+        S::I16x8ExtractLaneS { lane } => Extract(Size::S16, false, lane, true),
+        S::I16x8ExtractLaneU { lane } => Extract(Size::S16, false, lane, false),
+        S::I32x4ExtractLane { lane } => Extract(Size::S32, false, lane, false),
+        S::I64x2ExtractLane { lane } => Extract(Size::S64, false, lane, false),
+        S::F32x4ExtractLane { lane } => Extract(Size::S32, true, lane, false),
+        S::F64x2ExtractLane { lane } => Extract(Size::S64, true, lane, false),
+        S::I8x16ReplaceLane { lane } => Replace(Size::S8, false, lane),
+        S::I16x8ReplaceLane { lane } => Replace(Size::S16, false, lane),
+        S::I32x4ReplaceLane { lane } => Replace(Size::S32, false, lane),
+        S::I64x2ReplaceLane { lane } => Replace(Size::S64, false, lane),
+        S::F32x4ReplaceLane { lane } => Replace(Size::S32, true, lane),
+        S::F64x2ReplaceLane { lane } => Replace(Size::S64, true, lane),
+
+        S::I8x16Eq => Bin(V::EqI8),
+        S::I8x16Ne => NotOf(V::EqI8, false),
+        S::I8x16GtS => Bin(V::GtS8),
+        S::I8x16LtS => Swapped(V::GtS8),
+        S::I8x16LeS => NotOf(V::GtS8, false),
+        S::I8x16GeS => NotOf(V::GtS8, true),
+        S::I8x16GeU => CmpU(V::MaxU8, V::EqI8, false),
+        S::I8x16LeU => CmpU(V::MinU8, V::EqI8, false),
+        S::I8x16LtU => CmpU(V::MaxU8, V::EqI8, true),
+        S::I8x16GtU => CmpU(V::MinU8, V::EqI8, true),
+        S::I16x8Eq => Bin(V::EqI16),
+        S::I16x8Ne => NotOf(V::EqI16, false),
+        S::I16x8GtS => Bin(V::GtS16),
+        S::I16x8LtS => Swapped(V::GtS16),
+        S::I16x8LeS => NotOf(V::GtS16, false),
+        S::I16x8GeS => NotOf(V::GtS16, true),
+        S::I16x8GeU => CmpU(V::MaxU16, V::EqI16, false),
+        S::I16x8LeU => CmpU(V::MinU16, V::EqI16, false),
+        S::I16x8LtU => CmpU(V::MaxU16, V::EqI16, true),
+        S::I16x8GtU => CmpU(V::MinU16, V::EqI16, true),
+        S::I32x4Eq => Bin(V::EqI32),
+        S::I32x4Ne => NotOf(V::EqI32, false),
+        S::I32x4GtS => Bin(V::GtS32),
+        S::I32x4LtS => Swapped(V::GtS32),
+        S::I32x4LeS => NotOf(V::GtS32, false),
+        S::I32x4GeS => NotOf(V::GtS32, true),
+        S::I32x4GeU => CmpU(V::MaxU32, V::EqI32, false),
+        S::I32x4LeU => CmpU(V::MinU32, V::EqI32, false),
+        S::I32x4LtU => CmpU(V::MaxU32, V::EqI32, true),
+        S::I32x4GtU => CmpU(V::MinU32, V::EqI32, true),
+        S::I64x2Eq => Bin(V::EqI64),
+        S::I64x2Ne => NotOf(V::EqI64, false),
+        S::F32x4Eq => CmpF(VecImm::CmpF32, CMP_EQ, false),
+        S::F32x4Ne => CmpF(VecImm::CmpF32, CMP_NEQ, false),
+        S::F32x4Lt => CmpF(VecImm::CmpF32, CMP_LT, false),
+        S::F32x4Gt => CmpF(VecImm::CmpF32, CMP_LT, true),
+        S::F32x4Le => CmpF(VecImm::CmpF32, CMP_LE, false),
+        S::F32x4Ge => CmpF(VecImm::CmpF32, CMP_LE, true),
+        S::F64x2Eq => CmpF(VecImm::CmpF64, CMP_EQ, false),
+        S::F64x2Ne => CmpF(VecImm::CmpF64, CMP_NEQ, false),
+        S::F64x2Lt => CmpF(VecImm::CmpF64, CMP_LT, false),
+        S::F64x2Gt => CmpF(VecImm::CmpF64, CMP_LT, true),
+        S::F64x2Le => CmpF(VecImm::CmpF64, CMP_LE, false),
+        S::F64x2Ge => CmpF(VecImm::CmpF64, CMP_LE, true),
+
+        S::I8x16Abs => Un(V::AbsI8),
+        S::I8x16Neg => Neg(V::SubI8),
+        S::I8x16AllTrue => AllTrue(V::EqI8),
+        S::I8x16Bitmask => Bitmask(Some(MaskOf::I8)),
+        S::I8x16NarrowI16x8S => Bin(V::NarrowS16),
+        S::I8x16NarrowI16x8U => Bin(V::NarrowU16),
+        S::I8x16Add => Bin(V::AddI8),
+        S::I8x16AddSatS => Bin(V::AddSatS8),
+        S::I8x16AddSatU => Bin(V::AddSatU8),
+        S::I8x16Sub => Bin(V::SubI8),
+        S::I8x16SubSatS => Bin(V::SubSatS8),
+        S::I8x16SubSatU => Bin(V::SubSatU8),
+        S::I8x16MinS => Bin(V::MinS8),
+        S::I8x16MinU => Bin(V::MinU8),
+        S::I8x16MaxS => Bin(V::MaxS8),
+        S::I8x16MaxU => Bin(V::MaxU8),
+        S::I8x16AvgrU => Bin(V::AvgU8),
+
+        S::I16x8Abs => Un(V::AbsI16),
+        S::I16x8Neg => Neg(V::SubI16),
+        S::I16x8AllTrue => AllTrue(V::EqI16),
+        S::I16x8Bitmask => Bitmask(None),
+        S::I16x8NarrowI32x4S => Bin(V::NarrowS32),
+        S::I16x8NarrowI32x4U => Bin(V::NarrowU32),
+        S::I16x8ExtendLowI8x16S => Un(V::ExtendS8),
+        S::I16x8ExtendHighI8x16S => UnHigh(V::ExtendS8),
+        S::I16x8ExtendLowI8x16U => Un(V::ExtendU8),
+        S::I16x8ExtendHighI8x16U => UnHigh(V::ExtendU8),
+        S::I16x8Shl => Shift(V::ShlI16, 16),
+        S::I16x8ShrS => Shift(V::ShrSI16, 16),
+        S::I16x8ShrU => Shift(V::ShrUI16, 16),
+        S::I16x8Add => Bin(V::AddI16),
+        S::I16x8AddSatS => Bin(V::AddSatS16),
+        S::I16x8AddSatU => Bin(V::AddSatU16),
+        S::I16x8Sub => Bin(V::SubI16),
+        S::I16x8SubSatS => Bin(V::SubSatS16),
+        S::I16x8SubSatU => Bin(V::SubSatU16),
+        S::I16x8Mul => Bin(V::MulI16),
+        S::I16x8MinS => Bin(V::MinS16),
+        S::I16x8MinU => Bin(V::MinU16),
+        S::I16x8MaxS => Bin(V::MaxS16),
+        S::I16x8MaxU => Bin(V::MaxU16),
+        S::I16x8AvgrU => Bin(V::AvgU16),
+
+        S::I32x4Abs => Un(V::AbsI32),
+        S::I32x4Neg => Neg(V::SubI32),
+        S::I32x4AllTrue => AllTrue(V::EqI32),
+        S::I32x4Bitmask => Bitmask(Some(MaskOf::F32)),
+        S::I32x4ExtendLowI16x8S => Un(V::ExtendS16),
+        S::I32x4ExtendHighI16x8S => UnHigh(V::ExtendS16),
+        S::I32x4ExtendLowI16x8U => Un(V::ExtendU16),
+        S::I32x4ExtendHighI16x8U => UnHigh(V::ExtendU16),
+        S::I32x4Shl => Shift(V::ShlI32, 32),
+        S::I32x4ShrS => Shift(V::ShrSI32, 32),
+        S::I32x4ShrU => Shift(V::ShrUI32, 32),
+        S::I32x4Add => Bin(V::AddI32),
+        S::I32x4Sub => Bin(V::SubI32),
+        S::I32x4Mul => Bin(V::MulI32),
+        S::I32x4MinS => Bin(V::MinS32),
+        S::I32x4MinU => Bin(V::MinU32),
+        S::I32x4MaxS => Bin(V::MaxS32),
+        S::I32x4MaxU => Bin(V::MaxU32),
+        S::I32x4DotI16x8S => Bin(V::DotS16),
+
+        S::I64x2Neg => Neg(V::SubI64),
+        S::I64x2AllTrue => AllTrue(V::EqI64),
+        S::I64x2Bitmask => Bitmask(Some(MaskOf::F64)),
+        S::I64x2ExtendLowI32x4S => Un(V::ExtendS32),
+        S::I64x2ExtendHighI32x4S => UnHigh(V::ExtendS32),
+        S::I64x2ExtendLowI32x4U => Un(V::ExtendU32),
+        S::I64x2ExtendHighI32x4U => UnHigh(V::ExtendU32),
+        S::I64x2Shl => Shift(V::ShlI64, 64),
+        S::I64x2ShrU => Shift(V::ShrUI64, 64),
+        S::I64x2Add => Bin(V::AddI64),
+        S::I64x2Sub => Bin(V::SubI64),
+
+        S::F32x4Ceil => Round(VecImm::RoundF32, ROUND_CEIL),
+        S::F32x4Floor => Round(VecImm::RoundF32, ROUND_FLOOR),
+        S::F32x4Trunc => Round(VecImm::RoundF32, ROUND_TRUNC),
+        S::F32x4Nearest => Round(VecImm::RoundF32, ROUND_NEAREST),
+        S::F32x4Abs => SignBit(VecShift::ShrUI32, 1, V::AndF),
+        S::F32x4Neg => SignBit(VecShift::ShlI32, 31, V::XorF),
+        S::F32x4Sqrt => Un(V::SqrtF32),
+        S::F32x4Add => Bin(V::AddF32),
+        S::F32x4Sub => Bin(V::SubF32),
+        S::F32x4Mul => Bin(V::MulF32),
+        S::F32x4Div => Bin(V::DivF32),
+        // `b < a ? b : a`: what `minps b, a` computes, NaNs included.
+        S::F32x4PMin => Swapped(V::MinF32),
+        S::F32x4PMax => Swapped(V::MaxF32),
+        S::F64x2Ceil => Round(VecImm::RoundF64, ROUND_CEIL),
+        S::F64x2Floor => Round(VecImm::RoundF64, ROUND_FLOOR),
+        S::F64x2Trunc => Round(VecImm::RoundF64, ROUND_TRUNC),
+        S::F64x2Nearest => Round(VecImm::RoundF64, ROUND_NEAREST),
+        S::F64x2Abs => SignBit(VecShift::ShrUI64, 1, V::AndF),
+        S::F64x2Neg => SignBit(VecShift::ShlI64, 63, V::XorF),
+        S::F64x2Sqrt => Un(V::SqrtF64),
+        S::F64x2Add => Bin(V::AddF64),
+        S::F64x2Sub => Bin(V::SubF64),
+        S::F64x2Mul => Bin(V::MulF64),
+        S::F64x2Div => Bin(V::DivF64),
+        S::F64x2PMin => Swapped(V::MinF64),
+        S::F64x2PMax => Swapped(V::MaxF64),
+
+        S::F32x4ConvertI32x4S => Un(V::I32ToF32),
+        S::F64x2ConvertLowI32x4S => Un(V::I32ToF64),
+        S::F32x4DemoteF64x2Zero => Un(V::F64ToF32),
+        S::F64x2PromoteLowF32x4 => Un(V::F32ToF64),
+        _ => return None,
+    })
+}
+
+/// Whether the backend compiles SIMD operator `op`.
+pub fn compiles_simd(op: SimdOp) -> bool {
+    shape(op).is_some()
+}
+
+/// Whether the backend compiles SIMD memory operator `op` (all of them).
+pub fn compiles_simd_mem(_: SimdMemOp) -> bool {
+    true
+}
+
+impl Emitter<'_> {
+    pub(super) fn vector_const(&mut self, v: Value, bits: u128) {
+        let d = self.dst_xmm(v);
+        if bits == 0 {
+            self.m.vec(VecOp::Xor, d, d);
+        } else if bits == u128::MAX {
+            self.m.vec(VecOp::EqI32, d, d);
+        } else {
+            self.m.mov_imm64(RAX, bits as u64);
+            self.m.gpr_to_xmm(d, RAX, Size::S64);
+            self.m.mov_imm64(RAX, (bits >> 64) as u64);
+            self.m.insert_lane(d, RAX, 1, Size::S64);
+        }
+        self.store_xmm(v, d);
+    }
+
+    /// Operand `y` in a register other than `d` (unless `x` is `y`), for an
+    /// operation that writes `d` before it reads `y`.
+    fn second(&mut self, d: Xmm, x: Value, y: Value) -> Xmm {
+        match self.place(y) {
+            Place::Xmm(r) if r != d || x == y => r,
+            p => {
+                self.mov(p, Place::Xmm(X15));
+                X15
+            }
+        }
+    }
+
+    /// `d = x`.
+    fn first_into(&mut self, d: Xmm, x: Value) {
+        let r = self.xmm(x, d);
+        if r != d {
+            self.m.movaps(d, r);
+        }
+    }
+
+    /// `v = x op y`.
+    fn vec_bin(&mut self, op: VecOp, v: Value, x: Value, y: Value) -> Xmm {
+        let d = self.dst_xmm(v);
+        let ry = self.second(d, x, y);
+        self.first_into(d, x);
+        self.m.vec(op, d, ry);
+        d
+    }
+
+    /// Flips every bit of `d` (through `X15`).
+    fn not(&mut self, d: Xmm) {
+        self.m.vec(VecOp::EqI32, X15, X15);
+        self.m.vec(VecOp::Xor, d, X15);
+    }
+
+    pub(super) fn simd(&mut self, op: SimdOp, r: Option<Value>, args: &[Value]) {
+        let v = r.expect("every SIMD operator has a result");
+        let a = args[0];
+        let shape = shape(op).expect("the builder only emits operators with a shape");
+        let d = match shape {
+            Shape::Bin(op) => self.vec_bin(op, v, a, args[1]),
+            Shape::Swapped(op) => self.vec_bin(op, v, args[1], a),
+            Shape::NotOf(op, swapped) => {
+                let (x, y) = if swapped { (args[1], a) } else { (a, args[1]) };
+                let d = self.vec_bin(op, v, x, y);
+                self.not(d);
+                d
+            }
+            Shape::CmpU(minmax, eq, not) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, X14);
+                let rb = self.xmm(args[1], X15);
+                // X15 = minmax(b, a), then == a.
+                if rb != X15 {
+                    self.m.movaps(X15, rb);
+                }
+                self.m.vec(minmax, X15, ra);
+                self.m.vec(eq, X15, ra);
+                if not {
+                    self.m.vec(VecOp::EqI32, X14, X14);
+                    self.m.vec(VecOp::Xor, X15, X14);
+                }
+                self.m.movaps(d, X15);
+                d
+            }
+            Shape::CmpF(cmp, pred, swapped) => {
+                let (x, y) = if swapped { (args[1], a) } else { (a, args[1]) };
+                let d = self.dst_xmm(v);
+                let ry = self.second(d, x, y);
+                self.first_into(d, x);
+                self.m.vec_imm(cmp, d, ry, pred);
+                d
+            }
+            Shape::Un(op) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, X15);
+                self.m.vec(op, d, ra);
+                d
+            }
+            Shape::UnHigh(op) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, X15);
+                self.m.vec_imm(VecImm::Shuffle32, X15, ra, 0xee);
+                self.m.vec(op, d, X15);
+                d
+            }
+            Shape::Round(round, mode) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, X15);
+                self.m.vec_imm(round, d, ra, mode);
+                d
+            }
+            Shape::Neg(sub) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, X15);
+                self.m.vec(VecOp::Xor, X14, X14);
+                self.m.vec(sub, X14, ra);
+                if d != X14 {
+                    self.m.movaps(d, X14);
+                }
+                d
+            }
+            Shape::SignBit(shift, count, apply) => {
+                let d = self.dst_xmm(v);
+                self.first_into(d, a);
+                self.m.vec(VecOp::EqI32, X15, X15);
+                self.m.vec_shift(shift, X15, count);
+                self.m.vec(apply, d, X15);
+                d
+            }
+            Shape::Not => {
+                let d = self.dst_xmm(v);
+                self.first_into(d, a);
+                self.not(d);
+                d
+            }
+            Shape::Bitselect => {
+                // b ^ ((a ^ b) & c) in X15, with X14 for whichever operand
+                // is spilled (b loaded again if it is).
+                let (b, c) = (args[1], args[2]);
+                let d = self.dst_xmm(v);
+                self.first_into(X15, a);
+                let rb = self.xmm(b, X14);
+                self.m.vec(VecOp::Xor, X15, rb);
+                let rc = self.xmm(c, X14);
+                self.m.vec(VecOp::And, X15, rc);
+                let rb = self.xmm(b, X14);
+                self.m.vec(VecOp::Xor, X15, rb);
+                self.m.movaps(d, X15);
+                d
+            }
+            Shape::AnyTrue | Shape::AllTrue(_) | Shape::Bitmask(_) => {
+                self.vector_to_int(shape, v, a);
+                return;
+            }
+            Shape::Shift(op, bits) => {
+                let d = self.dst_xmm(v);
+                let count = self.gpr(args[1], RCX);
+                self.m.mov(RAX, count, Size::S32);
+                self.m.alu_imm(Alu::And, RAX, bits as i32 - 1, Size::S32);
+                self.m.gpr_to_xmm(X15, RAX, Size::S32);
+                self.first_into(d, a);
+                self.m.vec(op, d, X15);
+                d
+            }
+            Shape::Splat(size, float) => {
+                let d = self.dst_xmm(v);
+                if float {
+                    self.first_into(d, a);
+                } else {
+                    let r = self.gpr(a, RAX);
+                    let wide = size == Size::S64;
+                    self.m.gpr_to_xmm(d, r, Size::of(wide));
+                }
+                match size {
+                    Size::S8 => {
+                        self.m.vec(VecOp::Xor, X15, X15);
+                        self.m.vec(VecOp::Shuffle8, d, X15);
+                    }
+                    Size::S16 => {
+                        self.m.vec_imm(VecImm::ShuffleLow16, d, d, 0);
+                        self.m.vec_imm(VecImm::Shuffle32, d, d, 0);
+                    }
+                    Size::S32 => self.m.vec_imm(VecImm::Shuffle32, d, d, 0),
+                    Size::S64 => self.m.vec(VecOp::InterleaveLow64, d, d),
+                }
+                d
+            }
+            Shape::Extract(size, float, lane, signed) => {
+                let ra = self.xmm(a, X15);
+                if float {
+                    let d = self.dst_xmm(v);
+                    match (size, lane) {
+                        (_, 0) if d != ra => self.m.movaps(d, ra),
+                        (_, 0) => {}
+                        (Size::S32, _) => self.m.vec_imm(VecImm::Shuffle32, d, ra, lane),
+                        _ => self.m.vec_imm(VecImm::Shuffle32, d, ra, 0xee),
+                    }
+                    d
+                } else {
+                    let d = self.dst_gpr(v);
+                    self.m.extract_lane(d, ra, lane, size);
+                    if signed {
+                        self.m.extend(d, d, size, Size::S32, true);
+                    }
+                    self.store_gpr(v, d);
+                    return;
+                }
+            }
+            Shape::Replace(size, float, lane) => {
+                let d = self.dst_xmm(v);
+                if float {
+                    let rx = self.second(d, a, args[1]);
+                    self.first_into(d, a);
+                    match size {
+                        Size::S32 => self.m.vec_imm(VecImm::InsertF32, d, rx, lane << 4),
+                        _ if lane == 0 => self.m.vec_imm(VecImm::BlendF64, d, rx, 1),
+                        _ => self.m.vec(VecOp::InterleaveLow64, d, rx),
+                    }
+                } else {
+                    let r = self.gpr(args[1], RAX);
+                    self.first_into(d, a);
+                    self.m.insert_lane(d, r, lane, size);
+                }
+                d
+            }
+        };
+        self.store_xmm(v, d);
+    }
+
+    /// The operators with a scalar result computed from a vector's lanes.
+    fn vector_to_int(&mut self, shape: Shape, v: Value, a: Value) {
+        let d = self.dst_gpr(v);
+        let ra = self.xmm(a, X15);
+        match shape {
+            Shape::AnyTrue => {
+                self.m.ptest(ra, ra);
+                self.m.setcc(Cc::Ne, d);
+                self.m.zero_extend_byte(d, d);
+            }
+            Shape::AllTrue(eq) => {
+                self.m.vec(VecOp::Xor, X14, X14);
+                self.m.vec(eq, X14, ra);
+                self.m.ptest(X14, X14);
+                self.m.setcc(Cc::E, d);
+                self.m.zero_extend_byte(d, d);
+            }
+            Shape::Bitmask(Some(of)) => self.m.movmsk(of, d, ra),
+            Shape::Bitmask(None) => {
+                // Each 16-bit lane saturated to a byte keeps its sign.
+                if ra != X15 {
+                    self.m.movaps(X15, ra);
+                }
+                self.m.vec(VecOp::NarrowS16, X15, X15);
+                self.m.movmsk(MaskOf::I8, d, X15);
+                self.m.zero_extend_byte(d, d);
+            }
+            _ => unreachable!("not a vector-to-integer shape"),
+        }
+        self.store_gpr(v, d);
+    }
+
+    pub(super) fn simd_mem(&mut self, op: SimdMemOp, m: MemArg, r: Option<Value>, args: &[Value]) {
+        use SimdMemOp as M;
+        let addr = args[0];
+        if op.is_store() {
+            let x = self.xmm(args[1], X15);
+            let at = self.address(m, addr);
+            self.m.trap_site(TrapCode::MemoryOutOfBounds);
+            match op {
+                M::V128Store => self.m.store_v128(at, x),
+                M::V128Store8Lane { lane } => self.m.extract_lane_mem(at, x, lane, Size::S8),
+                M::V128Store16Lane { lane } => self.m.extract_lane_mem(at, x, lane, Size::S16),
+                M::V128Store32Lane { lane } => self.m.extract_lane_mem(at, x, lane, Size::S32),
+                M::V128Store64Lane { lane } => self.m.extract_lane_mem(at, x, lane, Size::S64),
+                _ => unreachable!("a store"),
+            }
+            return;
+        }
+        let v = r.expect("a load has a result");
+        let d = self.dst_xmm(v);
+        if op.has_vector_operand() {
+            self.first_into(d, args[1]);
+        }
+        let at = self.address(m, addr);
+        self.m.trap_site(TrapCode::MemoryOutOfBounds);
+        let load = |e: &mut Self, l: VecLoad| e.m.vec_load(l, d, at);
+        match op {
+            M::V128Load => load(self, VecLoad::Full),
+            M::V128Load8x8S => load(self, VecLoad::ExtendS8),
+            M::V128Load8x8U => load(self, VecLoad::ExtendU8),
+            M::V128Load16x4S => load(self, VecLoad::ExtendS16),
+            M::V128Load16x4U => load(self, VecLoad::ExtendU16),
+            M::V128Load32x2S => load(self, VecLoad::ExtendS32),
+            M::V128Load32x2U => load(self, VecLoad::ExtendU32),
+            M::V128Load32Zero => load(self, VecLoad::Zero32),
+            M::V128Load64Zero => load(self, VecLoad::Zero64),
+            M::V128Load64Splat => load(self, VecLoad::Splat64),
+            M::V128Load32Splat => {
+                load(self, VecLoad::Zero32);
+                self.m.vec_imm(VecImm::Shuffle32, d, d, 0);
+            }
+            M::V128Load16Splat => {
+                self.m.insert_lane_mem(d, at, 0, Size::S16);
+                self.m.vec_imm(VecImm::ShuffleLow16, d, d, 0);
+                self.m.vec_imm(VecImm::Shuffle32, d, d, 0);
+            }
+            M::V128Load8Splat => {
+                self.m.insert_lane_mem(d, at, 0, Size::S8);
+                self.m.vec(VecOp::Xor, X15, X15);
+                self.m.vec(VecOp::Shuffle8, d, X15);
+            }
+            M::V128Load8Lane { lane } => self.m.insert_lane_mem(d, at, lane, Size::S8),
+            M::V128Load16Lane { lane } => self.m.insert_lane_mem(d, at, lane, Size::S16),
+            M::V128Load32Lane { lane } => self.m.insert_lane_mem(d, at, lane, Size::S32),
+            M::V128Load64Lane { lane } => self.m.insert_lane_mem(d, at, lane, Size::S64),
+            _ => unreachable!("a load"),
+        }
+        self.store_xmm(v, d);
+    }
+}
