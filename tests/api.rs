@@ -186,54 +186,6 @@ fn bad_modules_are_errors() {
     ));
 }
 
-#[test]
-fn tiered_keeps_what_the_jit_cannot_compile_interpreted() {
-    let engine = Engine::new(Config::new().tier(Tier::Tiered).tier_up_threshold(1)).unwrap();
-    let module = Module::new(
-        &engine,
-        r#"(module
-             (func (export "scalar") (result i32) (i32.const 1))
-             (func (export "vector") (result i32)
-               (i8x16.extract_lane_u 0 (i8x16.popcnt (v128.const i32x4 0x7f 2 3 4)))))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let vector = instance
-        .get_typed_func::<(), i32>(&store, "vector")
-        .unwrap();
-    let scalar = instance
-        .get_typed_func::<(), i32>(&store, "scalar")
-        .unwrap();
-    // Asked to be compiled at the first call; the JIT does not compile
-    // `i8x16.popcnt` yet, so the function stays interpreted, and keeps
-    // working.
-    for _ in 0..1000 {
-        assert_eq!(vector.call(&mut store, ()).unwrap(), 7);
-        assert_eq!(scalar.call(&mut store, ()).unwrap(), 1);
-    }
-}
-
-#[test]
-fn jit_refuses_what_it_cannot_compile_naming_the_function_and_operator() {
-    let engine = Engine::new(Config::new().tier(Tier::Jit)).unwrap();
-    let err = Module::new(
-        &engine,
-        r#"(module
-             (func $scalar (result i32) (i32.const 1))
-             (func $vector (result i32)
-               (i8x16.extract_lane_u 0 (i8x16.popcnt (v128.const i32x4 1 2 3 4)))))"#,
-    )
-    .unwrap_err();
-    let msg = err.to_string();
-    assert!(
-        msg.contains("function 1 (vector): uses I8x16Popcnt"),
-        "{msg}"
-    );
-}
-
 /// A trap's code and backtrace (function indices), or the result.
 fn trap_path(tier: Tier, export: &str, arg: i32) -> std::result::Result<i32, (TrapCode, Vec<u32>)> {
     let engine = Engine::new(Config::new().tier(tier)).unwrap();

@@ -29,7 +29,7 @@ const CI_MODULES: u64 = 300;
 
 fn smith_config() -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
+        simd_enabled: true,
         relaxed_simd_enabled: false,
         threads_enabled: false,
         exceptions_enabled: false,
@@ -55,6 +55,14 @@ fn smith_config() -> wasm_smith::Config {
         allow_start_export: false,
         ..Default::default()
     }
+}
+
+/// Whether the module needs SIMD: it is invalid without it.
+fn uses_simd(bytes: &[u8]) -> bool {
+    let features = wasmparser::WasmFeatures::WASM2 - wasmparser::WasmFeatures::SIMD;
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(bytes)
+        .is_err()
 }
 
 /// The module for `seed`: random bytes (SplitMix64) shaped by wasm-smith,
@@ -222,12 +230,14 @@ fn tiers_agree_on_random_modules() {
     let seeds = seeds();
     let count = seeds.end - seeds.start;
     let mut tried = 0;
+    let mut simd = 0;
     let mut failures = Vec::new();
     for seed in seeds {
         let Some(bytes) = module_bytes(seed) else {
             continue;
         };
         tried += 1;
+        simd += uses_simd(&bytes) as u64;
         if let Some(diff) = compare(&bytes) {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
             std::fs::create_dir_all(&dir).unwrap();
@@ -248,7 +258,8 @@ fn tiers_agree_on_random_modules() {
         tried > count / 2,
         "wasm-smith made only {tried} modules of {count}"
     );
-    eprintln!("{tried} modules agree");
+    assert!(simd > tried / 10, "only {simd} of {tried} modules use SIMD");
+    eprintln!("{tried} modules agree ({simd} using SIMD)");
 }
 
 /// How many `loop` operators the body of `func` has.

@@ -6,8 +6,7 @@
 //!
 //! The suite is found at `$TANDEM_TESTSUITE/wasm-2.0`, else at
 //! `<workspace>/../shared/testsuite/wasm-2.0`. A missing suite fails the
-//! run. The JIT compiles part of SIMD so far: it runs every file but those
-//! in [`JIT_LACKS`].
+//! run.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
@@ -15,31 +14,6 @@ use tandem::{Config, Tier};
 use tandem_cli::wast::run_file;
 
 const EXPECTED_FILES: usize = 148;
-
-/// The files with modules that use SIMD operators the JIT does not compile
-/// yet (it refuses those modules, naming the operator); the other tiers run
-/// them, the JIT's share of them included in tiered mode.
-const JIT_LACKS: &[&str] = &[
-    "simd_bit_shift.wast",
-    "simd_conversions.wast",
-    "simd_f32x4.wast",
-    "simd_f64x2.wast",
-    "simd_i16x8_extadd_pairwise_i8x16.wast",
-    "simd_i16x8_extmul_i8x16.wast",
-    "simd_i16x8_q15mulr_sat_s.wast",
-    "simd_i32x4_extadd_pairwise_i16x8.wast",
-    "simd_i32x4_extmul_i16x8.wast",
-    "simd_i32x4_trunc_sat_f32x4.wast",
-    "simd_i32x4_trunc_sat_f64x2.wast",
-    "simd_i64x2_arith.wast",
-    "simd_i64x2_arith2.wast",
-    "simd_i64x2_cmp.wast",
-    "simd_i64x2_extmul_i32x4.wast",
-    "simd_i8x16_arith2.wast",
-    "simd_lane.wast",
-    "simd_load.wast",
-    "simd_splat.wast",
-];
 
 fn suite_dir() -> PathBuf {
     match std::env::var_os("TANDEM_TESTSUITE") {
@@ -117,9 +91,6 @@ fn main() {
     ];
     for (tier, label, in_caller, checks) in tiers {
         for file in &files {
-            if tier == Tier::Jit && JIT_LACKS.contains(&name(file).as_str()) {
-                continue;
-            }
             let file = file.clone();
             trials.push(Trial::test(
                 format!("{label}::{}", name(&file)),

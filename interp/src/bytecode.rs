@@ -1126,10 +1126,10 @@ pub struct FuncCode<W: Width = u16> {
 /// OSR entry for the loop, which finishes the call.
 #[derive(Debug, Default)]
 pub struct LoopOsr {
-    /// Slots live at the header, from the frame's first: the locals', then
-    /// the operand stack's; one per value where the JIT compiles the
-    /// function (not where a v128 takes two). See [`tandem_vm::osr`].
-    pub live_slots: u32,
+    /// The types of the values live at the header, which fill the frame's
+    /// first slots (a `v128` two): the locals, then the operand stack. See
+    /// [`tandem_vm::osr`].
+    pub live: Box<[ValType]>,
     /// The OSR entry's array-call entry (a `tandem_vm::ArrayCallFn`) once
     /// installed, else null.
     pub entry: AtomicPtr<()>,
@@ -1140,7 +1140,7 @@ impl LoopOsr {
     pub fn frame(&self, loop_index: u32) -> tandem_vm::osr::OsrFrame {
         tandem_vm::osr::OsrFrame {
             loop_index,
-            values: self.live_slots,
+            values: self.live.len() as u32,
         }
     }
 }

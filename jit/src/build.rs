@@ -242,11 +242,6 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
     if osr_params.len() > MAX_OSR_VALUES as usize {
         return Err(unsupported("an OSR entry taking so many values"));
     }
-    // The interpreter keeps a `v128` in two slots, which its OSR frames do
-    // not describe yet (see `tandem_vm::osr`).
-    if osr.is_some() && osr_params.iter().any(|&p| b.f.ty(p) == Ty::V128) {
-        return Err(unsupported("an OSR entry taking a v128"));
-    }
     // Every block is sealed, so every edge has its arguments: what is
     // left is parameters that turned out to have one incoming value.
     crate::passes::remove_trivial_params(&mut b.f, b.alias);
@@ -529,22 +524,14 @@ impl Builder<'_> {
         }
     }
 
-    /// A SIMD operator, if the backend compiles it.
     fn simd(&mut self, op: SimdOp) -> Result<()> {
-        if !crate::x64::compiles_simd(op) {
-            return Err(unsupported(&format!("{op:?}")));
-        }
         let (params, result) = op.signature();
         let args = self.pop_n(params.len());
         self.emit(InstKind::Simd(op, args), Ty::of(result));
         Ok(())
     }
 
-    /// A SIMD load or store, if the backend compiles it.
     fn simd_mem(&mut self, op: SimdMemOp, m: wasmparser::MemArg) -> Result<()> {
-        if !crate::x64::compiles_simd_mem(op) {
-            return Err(unsupported(&format!("{op:?}")));
-        }
         let args = self.pop_n(if op.has_vector_operand() { 2 } else { 1 });
         let arg = MemArg {
             bytes: op.access_size() as u8,

@@ -167,6 +167,10 @@ struct CompiledUnit {
     /// Offset of its array-call entry (its signature's stub).
     array: usize,
     len: usize,
+    /// Where its instructions end, and its constant pool starts (offsets
+    /// from its native entry).
+    code_end: usize,
+    pool_start: usize,
     /// How many arguments its entry takes.
     params: usize,
 }
@@ -216,6 +220,8 @@ impl JitCode {
                 native: start,
                 array: 0,
                 len: asm.code.len(),
+                code_end: asm.code_end as usize,
+                pool_start: asm.pool_start as usize,
                 params: sig.0.len(),
             });
             sigs.push(sig);
@@ -354,11 +360,12 @@ impl JitCode {
 
     /// The `k`th unit's code as assembly text (iced's Intel syntax),
     /// one line per instruction with its offset; the runtime functions it
-    /// calls by address appear by name.
+    /// calls by address appear by name, and its constants follow as
+    /// `v128` lines.
     pub fn disassemble(&self, k: usize) -> String {
         use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
-        let code = self.code_of(k);
-        let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
+        let (code, f) = (self.code_of(k), &self.units[k]);
+        let mut decoder = Decoder::with_ip(64, &code[..f.code_end], 0, DecoderOptions::NONE);
         let names = Symbols(self.symbols.clone());
         let mut formatter = IntelFormatter::with_options(Some(Box::new(names)), None);
         let options = formatter.options_mut();
@@ -371,6 +378,11 @@ impl JitCode {
             text.clear();
             formatter.format(&instr, &mut text);
             out.push_str(&format!("  {:6x}  {text}\n", instr.ip()));
+        }
+        for (i, c) in code[f.pool_start..].chunks_exact(16).enumerate() {
+            let bits = u128::from_le_bytes(c.try_into().expect("16 bytes"));
+            let at = f.pool_start + 16 * i;
+            out.push_str(&format!("  {at:6x}  v128    {bits:#034x}\n"));
         }
         out
     }

@@ -10,8 +10,7 @@
 //!   (parameters first), then the operand stack there, bottom first (the
 //!   values below the loop, then the loop's parameters); one `ValRaw`
 //!   each. The interpreter keeps exactly these in its frame's first slots,
-//!   one a slot (the JIT makes no entry where a `v128`, the one type that
-//!   takes two, is live).
+//!   one a slot but a `v128`, which takes two.
 //! - **Results**: the entry finishes the call, returning the function's
 //!   results as a call of the function would.
 //!

@@ -89,13 +89,16 @@ pub(super) unsafe fn enter_osr<W: Width>(
     // contract of `ModuleCode::install_osr`; see `LoopOsr::entry`), stored
     // as a data pointer: a function pointer of the same size.
     let entry = unsafe { std::mem::transmute::<*mut (), tandem_vm::ArrayCallFn>(entry) };
-    let live = osr.live_slots as usize;
+    let live = osr.live.len();
     let mut buf = vec![ValRaw::default(); live.max(code.results.len())];
-    for (i, v) in buf.iter_mut().enumerate().take(live) {
-        // SAFETY: the slots live at the loop's header are the frame's first
-        // `live` ones (by construction in the translator), inside the frame
-        // at `fp` (the contract).
-        *v = ValRaw(unsafe { *fp.add(i) } as u128);
+    let mut slot = 0;
+    for (v, &ty) in buf.iter_mut().zip(&osr.live) {
+        // SAFETY: the values live at the loop's header fill the frame's
+        // first slots, in this order (by construction in the translator),
+        // inside the frame at `fp` (the contract).
+        let (raw, n) = unsafe { read_val(fp.add(slot), ty) };
+        *v = raw;
+        slot += n;
     }
     // SAFETY: the frame at `fp` lies in the value stack (the module
     // invariants), so its end lies in or just past the stack's slots.

@@ -130,9 +130,9 @@ struct Translator<'a> {
     fuse: bool,
     /// Whether loop headers count iterations ([`Op::LoopHead`]).
     count_loops: bool,
-    /// Per `loop` operator so far (reachable or not), the slots live at its
-    /// header (see [`LoopOsr`]).
-    loops: Vec<u32>,
+    /// Per `loop` operator so far (reachable or not), the types of the
+    /// values live at its header (see [`LoopOsr`]).
+    loops: Vec<Box<[ValType]>>,
     ops: Vec<Op>,
     /// The accumulator mode of each instruction (see [`Instr`]).
     modes: Vec<u8>,
@@ -255,7 +255,7 @@ impl<'a> Translator<'a> {
             else_patch: None,
         });
         let loops = walk(env, func_index, &mut t)?;
-        t.loops.resize(loops as usize, 0);
+        t.loops.resize(loops as usize, Box::default());
         if t.count_loops {
             // Where a frame goes on once an OSR entry finished its call.
             t.fence();
@@ -291,8 +291,8 @@ impl<'a> Translator<'a> {
             heat: AtomicU32::new(0),
             loops: match self.count_loops {
                 true => (self.loops.iter())
-                    .map(|&live_slots| LoopOsr {
-                        live_slots,
+                    .map(|live| LoopOsr {
+                        live: live.clone(),
                         entry: Default::default(),
                     })
                     .collect(),

@@ -64,10 +64,12 @@ impl Translator<'_> {
                 if self.count_loops {
                     let index = loop_index.expect("the walk numbers loops") as usize;
                     if self.loops.len() <= index {
-                        self.loops.resize(index + 1, 0);
+                        self.loops.resize(index + 1, Box::default());
                     }
-                    // The whole operand stack is in its slots (above).
-                    self.loops[index] = self.next_slot();
+                    // The whole operand stack is in its slots (above),
+                    // right after the locals'.
+                    let locals = self.locals.iter().map(|l| l.1);
+                    self.loops[index] = locals.chain(self.stack.iter().map(|e| e.ty)).collect();
                     self.emit(Op::LoopHead(index as u32));
                     // Nothing fuses across it either.
                     self.fence();

@@ -242,6 +242,10 @@ pub struct Masm {
     last_bound: Option<usize>,
     /// The runtime functions the code calls by address, by name.
     symbols: Vec<(u64, &'static str)>,
+    /// The vector constants the code reads, each once, with its label and
+    /// (once first read) the label's id, which `rip`-relative operands hold
+    /// until assembly.
+    pool: Vec<(u128, Label, u64)>,
 }
 
 /// Calls iced's method for an integer operation of 32 or 64 bits: `d`
@@ -302,6 +306,7 @@ impl Masm {
             trap_labels: HashMap::new(),
             last_bound: None,
             symbols: Vec::new(),
+            pool: Vec::new(),
         }
     }
 
@@ -353,7 +358,35 @@ impl Masm {
             ok(self.a.ud2());
         }
         let instrs = self.a.take_instructions();
-        super::relax::assemble(&instrs, &self.trap_sites, self.symbols)
+        let pool: Vec<(u64, u128)> = self.pool.iter().map(|c| (c.2, c.0)).collect();
+        super::relax::assemble(&instrs, &self.trap_sites, self.symbols, &pool)
+    }
+
+    /// The constant pool's 16-byte slot holding `bits`, as an operand
+    /// (aligned: [`relax`](super::relax) lays the pool out after the code,
+    /// at a multiple of 16). `use_it` emits the one instruction that reads
+    /// it.
+    fn with_constant(
+        &mut self,
+        bits: u128,
+        use_it: impl FnOnce(&mut CodeAssembler, AsmMemoryOperand),
+    ) {
+        let k = match self.pool.iter().position(|c| c.0 == bits) {
+            Some(k) => k,
+            None => {
+                let label = self.a.create_label();
+                self.pool.push((bits, label, u64::MAX));
+                self.pool.len() - 1
+            }
+        };
+        use_it(&mut self.a, xmmword_ptr(self.pool[k].1));
+        let ins = self
+            .a
+            .instructions()
+            .last()
+            .expect("an instruction read the constant");
+        debug_assert!(ins.is_ip_rel_memory_operand());
+        self.pool[k].2 = ins.memory_displacement64();
     }
 
     // --- integer moves ---

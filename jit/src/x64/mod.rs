@@ -24,7 +24,6 @@ mod relax;
 pub(crate) mod trampolines;
 
 use crate::ir::Function;
-pub use emit::{compiles_simd, compiles_simd_mem};
 pub use relax::Assembled;
 use tandem_vm::ModuleEnv;
 

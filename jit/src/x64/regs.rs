@@ -45,8 +45,10 @@ pub const HEAP: Gpr = R14;
 /// allocator never hands them out.
 #[cfg(test)]
 const SCRATCH: [Gpr; 4] = [RAX, RCX, RDX, R11];
-/// Spilled float operands and results, and cycles of float moves.
-pub const XMM_SCRATCH: [Xmm; 2] = [Xmm(14), Xmm(15)];
+/// Spilled float operands and results, and cycles of float moves (the
+/// first two); the vector operations that take several instructions use
+/// all four, so that they may copy both operands and keep two temporaries.
+pub const XMM_SCRATCH: [Xmm; 4] = [Xmm(14), Xmm(15), Xmm(13), Xmm(12)];
 
 /// Allocatable registers a call clobbers.
 pub const CALLER_SAVED: [Gpr; 5] = [RSI, RDI, R8, R9, R10];
@@ -57,10 +59,10 @@ pub const CALLEE_SAVED: [Gpr; 3] = [RBX, R12, R13];
 /// callee-saved ones stay free for values that live across calls.
 pub const ALLOCATABLE: [Gpr; 8] = [RSI, RDI, R8, R9, R10, RBX, R12, R13];
 /// Allocatable SSE registers (all caller-saved): all but the scratch ones.
-pub const XMM_ALLOCATABLE: [Xmm; 14] = {
-    let mut pool = [Xmm(0); 14];
+pub const XMM_ALLOCATABLE: [Xmm; 12] = {
+    let mut pool = [Xmm(0); 12];
     let mut i = 0;
-    while i < 14 {
+    while i < 12 {
         pool[i] = Xmm(i as u8);
         i += 1;
     }

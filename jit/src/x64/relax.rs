@@ -8,13 +8,21 @@
 //! `rip`-relative operands naming one) are fixups: the branches are sized
 //! (short where the distance fits a byte, grown until nothing changes),
 //! then iced encodes each fixup at its final address.
+//!
+//! A function's vector constants follow its code, 16-byte aligned (so
+//! SSE instructions may read them in place), each once.
 
 use iced_x86::{Code, Encoder, Instruction, OpKind};
 use tandem_vm::TrapCode;
 
 /// Code assembled at offset 0, and the offsets of its trap sites.
 pub struct Assembled {
+    /// The instructions, then the constant pool.
     pub code: Vec<u8>,
+    /// Where the instructions end (and the constant pool's padding starts).
+    pub code_end: u32,
+    /// Where the constant pool starts.
+    pub pool_start: u32,
     pub traps: Vec<(u32, TrapCode)>,
     /// The addresses of the runtime functions the code calls, with their
     /// names, for disassembly.
@@ -28,11 +36,13 @@ fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
 
 /// Assembles `instrs` (labels are instruction `ip`s, as iced's
 /// `CodeAssembler` leaves them); `trap_sites` are `(instruction index,
-/// trap)`.
+/// trap)`; `pool` the constants as `(label id, bits)`, which instructions
+/// read `rip`-relative through labels never bound to an instruction.
 pub fn assemble(
     instrs: &[Instruction],
     trap_sites: &[(usize, TrapCode)],
     symbols: Vec<(u64, &'static str)>,
+    pool: &[(u64, u128)],
 ) -> Assembled {
     let n = instrs.len();
 
@@ -85,6 +95,14 @@ pub fn assemble(
         }
     }
     for x in &mut fixups {
+        if let Some(k) = pool.iter().position(|c| c.0 == x.target as u64) {
+            let FixupKind::RipRelative { len } = x.kind else {
+                unreachable!("a branch to a constant");
+            };
+            x.target = k as u32;
+            x.kind = FixupKind::Constant { len };
+            continue;
+        }
         x.target = label_at[x.target as usize];
         assert_ne!(x.target, u32::MAX, "a branch to a label never bound");
     }
@@ -106,11 +124,11 @@ pub fn assemble(
         let mut grown = false;
         for x in &mut fixups {
             let end = offsets[x.index as usize] + x.len();
-            let rel = offsets[x.target as usize] as i64 - end as i64;
             if let FixupKind::Branch {
                 near: near @ false, ..
             } = &mut x.kind
             {
+                let rel = offsets[x.target as usize] as i64 - end as i64;
                 if round >= 3 || i8::try_from(rel).is_err() {
                     *near = true;
                     grown = true;
@@ -125,6 +143,7 @@ pub fn assemble(
     // Pass 3: lay out the bytes, iced encoding each fixup at its final
     // address.
     let total = offsets[n] as usize;
+    let pool_start = total.next_multiple_of(16);
     let mut enc = ok(Encoder::try_with_capacity(64, 0));
     enc.set_buffer(Vec::with_capacity(total));
     let mut copied = 0;
@@ -134,13 +153,16 @@ pub fn assemble(
         code.extend_from_slice(&body[fixed[copied] as usize..fixed[i] as usize]);
         enc.set_buffer(code);
         let mut ins = instrs[i];
-        let target = offsets[x.target as usize] as u64;
+        let target = offsets.get(x.target as usize).copied().unwrap_or(0) as u64;
         match x.kind {
             FixupKind::Branch { forms, near } => {
                 ins.set_code(if near { forms.1 } else { forms.0 });
                 ins.set_near_branch64(target);
             }
             FixupKind::RipRelative { .. } => ins.set_memory_displacement64(target),
+            FixupKind::Constant { .. } => {
+                ins.set_memory_displacement64((pool_start + 16 * x.target as usize) as u64)
+            }
         }
         let len = ok(enc.encode(&ins, offsets[i] as u64));
         assert_eq!(len as u32, x.len(), "a fixup encodes to its size");
@@ -149,6 +171,10 @@ pub fn assemble(
     let mut code = enc.take_buffer();
     code.extend_from_slice(&body[fixed[copied] as usize..]);
     debug_assert_eq!(code.len(), total);
+    code.resize(pool_start, 0xcc);
+    for &(_, bits) in pool {
+        code.extend_from_slice(&bits.to_le_bytes());
+    }
 
     let mut traps: Vec<(u32, TrapCode)> = trap_sites
         .iter()
@@ -157,6 +183,8 @@ pub fn assemble(
     traps.sort_by_key(|t| t.0);
     Assembled {
         code,
+        code_end: total as u32,
+        pool_start: pool_start as u32,
         traps,
         symbols,
     }
@@ -176,6 +204,9 @@ enum FixupKind {
     Branch { forms: (Code, Code), near: bool },
     /// An instruction addressing the label `rip`-relative, and its length.
     RipRelative { len: u32 },
+    /// An instruction reading a pool constant (`target` its index), and its
+    /// length.
+    Constant { len: u32 },
 }
 
 impl Fixup {
@@ -186,7 +217,7 @@ impl Fixup {
             FixupKind::Branch { near: false, .. } => 2,
             FixupKind::Branch { forms, near: true } if forms.0 == Code::Jmp_rel8_64 => 5,
             FixupKind::Branch { near: true, .. } => 6,
-            FixupKind::RipRelative { len } => len,
+            FixupKind::RipRelative { len } | FixupKind::Constant { len } => len,
         }
     }
 }
@@ -339,5 +370,37 @@ mod tests {
         assert_eq!(ins.len(), 4, "a nop between the two labels");
         assert_eq!(ins[0].near_branch64(), ins[2].ip());
         assert_eq!(ins[1].near_branch64(), ins[3].ip());
+    }
+
+    #[test]
+    fn constants_follow_the_code_aligned_each_once_and_are_read_there() {
+        use super::super::masm::VecOp;
+        let [x, y, ..] = XMM_SCRATCH;
+        let mut m = Masm::new();
+        filler(&mut m, 3);
+        m.vec_const(x, 0x0123_4567_89ab_cdef_0011_2233_4455_6677);
+        m.vec_with_const(VecOp::And, y, 7);
+        m.vec_const(y, 0x0123_4567_89ab_cdef_0011_2233_4455_6677);
+        m.ret();
+        let asm = m.finish();
+        assert_eq!(asm.pool_start % 16, 0);
+        assert!(asm.code_end <= asm.pool_start);
+        assert_eq!(asm.code.len() as u32, asm.pool_start + 32, "two constants");
+        let reads: Vec<u128> = decode(&asm.code[..asm.code_end as usize])
+            .iter()
+            .filter(|i| i.is_ip_rel_memory_operand())
+            .map(|i| {
+                let at = i.ip_rel_memory_address() as usize;
+                u128::from_le_bytes(asm.code[at..at + 16].try_into().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                0x0123_4567_89ab_cdef_0011_2233_4455_6677,
+                7,
+                0x0123_4567_89ab_cdef_0011_2233_4455_6677
+            ]
+        );
     }
 }

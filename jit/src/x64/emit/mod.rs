@@ -10,8 +10,6 @@ mod int;
 mod memory;
 mod simd;
 
-pub use simd::{compiles_simd, compiles_simd_mem};
-
 use super::abi::{self, Place};
 use super::blockorder;
 use super::frame::Frame;

@@ -1,10 +1,11 @@
 //! Vectors (`v128`): constants, SIMD operators and SIMD memory accesses on
 //! SSE4.1, with Wasm's semantics where x86 has no instruction of its own
-//! (unsigned comparisons, negation, lane splats and masks).
+//! (unsigned comparisons, byte shifts, 64-bit multiplication and signed
+//! comparison, float min/max, saturating conversions, …).
 //!
-//! Each operator the backend compiles has a [`Shape`], the pattern of
-//! instructions it becomes; an operator without one leaves its function to
-//! the interpreter ([`compiles_simd`]).
+//! Each operator has a [`Shape`], the pattern of instructions it becomes;
+//! those of several instructions run in the four scratch registers
+//! ([`Emitter::sequence`]). Constants come from the function's pool.
 
 use super::Emitter;
 use crate::ir::*;
@@ -16,11 +17,14 @@ use tandem_vm::TrapCode;
 
 const X14: Xmm = XMM_SCRATCH[0];
 const X15: Xmm = XMM_SCRATCH[1];
+const X13: Xmm = XMM_SCRATCH[2];
+const X12: Xmm = XMM_SCRATCH[3];
 
 /// The `cmpps` / `cmppd` predicates.
 const CMP_EQ: u8 = 0;
 const CMP_LT: u8 = 1;
 const CMP_LE: u8 = 2;
+const CMP_UNORD: u8 = 3;
 const CMP_NEQ: u8 = 4;
 
 /// The `roundps` / `roundpd` modes, inexact results not signalled.
@@ -65,14 +69,62 @@ enum Shape {
     Splat(Size, bool),
     Extract(Size, bool, u8, bool),
     Replace(Size, bool, u8),
+    /// A shift of bytes (x86 shifts no lane narrower than 16 bits).
+    ShiftI8(ShiftKind),
+    /// The bits set in each byte, by a table of nibbles.
+    Popcnt,
+    Shuffle([u8; 16]),
+    Swizzle,
+    AbsI64,
+    MulI64,
+    ShrSI64,
+    /// A signed 64-bit comparison `a > b`, the operands swapped or not,
+    /// negated or not (x86's `pcmpgtq` is SSE4.2).
+    GtI64(bool, bool),
+    /// Wasm's `min` (or, if `true`, `max`) of float lanes: NaN if either
+    /// is (the interpreter's NaN: their sum), and `-0 < +0`.
+    MinMaxF(Size, bool),
+    Q15MulrSat,
+    /// Products of the low (or high) half's lanes of `from`, signed or not,
+    /// at twice the width.
+    ExtMul(Size, bool, bool),
+    /// Sums of adjacent lanes of `from`, signed or not, at twice the width.
+    ExtAddPairwise(Size, bool),
+    /// Saturating truncation of float lanes of `from` to 32-bit integers,
+    /// signed or not.
+    TruncSat(Size, bool),
+    ConvertU32ToF32,
+    ConvertLowU32ToF64,
 }
 
-/// The shape of `op`, if the backend compiles it.
-fn shape(op: SimdOp) -> Option<Shape> {
+/// Which byte shift.
+#[derive(Clone, Copy, Debug)]
+enum ShiftKind {
+    Shl,
+    ShrS,
+    ShrU,
+}
+
+/// `x` in each 8-, 16-, 32- or 64-bit lane.
+const fn splat8(x: u8) -> u128 {
+    u128::from_le_bytes([x; 16])
+}
+const fn splat16(x: u16) -> u128 {
+    splat32(x as u32 | (x as u32) << 16)
+}
+const fn splat32(x: u32) -> u128 {
+    splat64(x as u64 | (x as u64) << 32)
+}
+const fn splat64(x: u64) -> u128 {
+    x as u128 | (x as u128) << 64
+}
+
+/// The shape of `op`.
+fn shape(op: SimdOp) -> Shape {
     use Shape::*;
     use SimdOp as S;
     use VecOp as V;
-    Some(match op {
+    match op {
         S::V128Not => Not,
         S::V128And => Bin(V::And),
         S::V128AndNot => Swapped(V::AndNot),
@@ -146,6 +198,47 @@ fn shape(op: SimdOp) -> Option<Shape> {
         S::F64x2Gt => CmpF(VecImm::CmpF64, CMP_LT, true),
         S::F64x2Le => CmpF(VecImm::CmpF64, CMP_LE, false),
         S::F64x2Ge => CmpF(VecImm::CmpF64, CMP_LE, true),
+
+        S::I8x16Shl => ShiftI8(ShiftKind::Shl),
+        S::I8x16ShrS => ShiftI8(ShiftKind::ShrS),
+        S::I8x16ShrU => ShiftI8(ShiftKind::ShrU),
+        S::I8x16Popcnt => Popcnt,
+        S::I8x16Shuffle { lanes } => Shuffle(lanes),
+        S::I8x16Swizzle => Swizzle,
+        S::I64x2Abs => AbsI64,
+        S::I64x2Mul => MulI64,
+        S::I64x2ShrS => ShrSI64,
+        S::I64x2GtS => GtI64(false, false),
+        S::I64x2LtS => GtI64(true, false),
+        S::I64x2LeS => GtI64(false, true),
+        S::I64x2GeS => GtI64(true, true),
+        S::F32x4Min => MinMaxF(Size::S32, false),
+        S::F32x4Max => MinMaxF(Size::S32, true),
+        S::F64x2Min => MinMaxF(Size::S64, false),
+        S::F64x2Max => MinMaxF(Size::S64, true),
+        S::I16x8Q15MulrSatS => Q15MulrSat,
+        S::I16x8ExtMulLowI8x16S => ExtMul(Size::S8, false, true),
+        S::I16x8ExtMulHighI8x16S => ExtMul(Size::S8, true, true),
+        S::I16x8ExtMulLowI8x16U => ExtMul(Size::S8, false, false),
+        S::I16x8ExtMulHighI8x16U => ExtMul(Size::S8, true, false),
+        S::I32x4ExtMulLowI16x8S => ExtMul(Size::S16, false, true),
+        S::I32x4ExtMulHighI16x8S => ExtMul(Size::S16, true, true),
+        S::I32x4ExtMulLowI16x8U => ExtMul(Size::S16, false, false),
+        S::I32x4ExtMulHighI16x8U => ExtMul(Size::S16, true, false),
+        S::I64x2ExtMulLowI32x4S => ExtMul(Size::S32, false, true),
+        S::I64x2ExtMulHighI32x4S => ExtMul(Size::S32, true, true),
+        S::I64x2ExtMulLowI32x4U => ExtMul(Size::S32, false, false),
+        S::I64x2ExtMulHighI32x4U => ExtMul(Size::S32, true, false),
+        S::I16x8ExtAddPairwiseI8x16S => ExtAddPairwise(Size::S8, true),
+        S::I16x8ExtAddPairwiseI8x16U => ExtAddPairwise(Size::S8, false),
+        S::I32x4ExtAddPairwiseI16x8S => ExtAddPairwise(Size::S16, true),
+        S::I32x4ExtAddPairwiseI16x8U => ExtAddPairwise(Size::S16, false),
+        S::I32x4TruncSatF32x4S => TruncSat(Size::S32, true),
+        S::I32x4TruncSatF32x4U => TruncSat(Size::S32, false),
+        S::I32x4TruncSatF64x2SZero => TruncSat(Size::S64, true),
+        S::I32x4TruncSatF64x2UZero => TruncSat(Size::S64, false),
+        S::F32x4ConvertI32x4U => ConvertU32ToF32,
+        S::F64x2ConvertLowI32x4U => ConvertLowU32ToF64,
 
         S::I8x16Abs => Un(V::AbsI8),
         S::I8x16Neg => Neg(V::SubI8),
@@ -255,18 +348,7 @@ fn shape(op: SimdOp) -> Option<Shape> {
         S::F64x2ConvertLowI32x4S => Un(V::I32ToF64),
         S::F32x4DemoteF64x2Zero => Un(V::F64ToF32),
         S::F64x2PromoteLowF32x4 => Un(V::F32ToF64),
-        _ => return None,
-    })
-}
-
-/// Whether the backend compiles SIMD operator `op`.
-pub fn compiles_simd(op: SimdOp) -> bool {
-    shape(op).is_some()
-}
-
-/// Whether the backend compiles SIMD memory operator `op` (all of them).
-pub fn compiles_simd_mem(_: SimdMemOp) -> bool {
-    true
+    }
 }
 
 impl Emitter<'_> {
@@ -277,10 +359,7 @@ impl Emitter<'_> {
         } else if bits == u128::MAX {
             self.m.vec(VecOp::EqI32, d, d);
         } else {
-            self.m.mov_imm64(RAX, bits as u64);
-            self.m.gpr_to_xmm(d, RAX, Size::S64);
-            self.m.mov_imm64(RAX, (bits >> 64) as u64);
-            self.m.insert_lane(d, RAX, 1, Size::S64);
+            self.m.vec_const(d, bits);
         }
         self.store_xmm(v, d);
     }
@@ -323,7 +402,7 @@ impl Emitter<'_> {
     pub(super) fn simd(&mut self, op: SimdOp, r: Option<Value>, args: &[Value]) {
         let v = r.expect("every SIMD operator has a result");
         let a = args[0];
-        let shape = shape(op).expect("the builder only emits operators with a shape");
+        let shape = shape(op);
         let d = match shape {
             Shape::Bin(op) => self.vec_bin(op, v, a, args[1]),
             Shape::Swapped(op) => self.vec_bin(op, v, args[1], a),
@@ -416,6 +495,25 @@ impl Emitter<'_> {
                 self.m.movaps(d, X15);
                 d
             }
+            Shape::ShiftI8(_)
+            | Shape::Popcnt
+            | Shape::Shuffle(_)
+            | Shape::Swizzle
+            | Shape::AbsI64
+            | Shape::MulI64
+            | Shape::ShrSI64
+            | Shape::GtI64(..)
+            | Shape::MinMaxF(..)
+            | Shape::Q15MulrSat
+            | Shape::ExtMul(..)
+            | Shape::ExtAddPairwise(..)
+            | Shape::TruncSat(..)
+            | Shape::ConvertU32ToF32
+            | Shape::ConvertLowU32ToF64 => {
+                let r = self.sequence(shape, args);
+                self.store_xmm(v, r);
+                return;
+            }
             Shape::AnyTrue | Shape::AllTrue(_) | Shape::Bitmask(_) => {
                 self.vector_to_int(shape, v, a);
                 return;
@@ -493,6 +591,337 @@ impl Emitter<'_> {
             }
         };
         self.store_xmm(v, d);
+    }
+
+    /// The operators that take several instructions, computed in the
+    /// scratch registers (operands copied first where the sequence writes
+    /// them): returns the register holding the result.
+    fn sequence(&mut self, shape: Shape, args: &[Value]) -> Xmm {
+        use VecOp as V;
+        let a = args[0];
+        match shape {
+            Shape::ShiftI8(kind) => {
+                let count = self.gpr(args[1], RCX);
+                self.m.mov(RAX, count, Size::S32);
+                self.m.alu_imm(Alu::And, RAX, 7, Size::S32);
+                self.first_into(X13, a);
+                match kind {
+                    ShiftKind::Shl => {
+                        // Shifted as 16-bit lanes, then each byte masked
+                        // by `0xff << count` (the low byte of the shifted
+                        // all-ones, spread to every byte).
+                        self.m.gpr_to_xmm(X15, RAX, Size::S32);
+                        self.m.vec(V::ShlI16, X13, X15);
+                        self.m.vec(V::EqI32, X14, X14);
+                        self.m.vec(V::ShlI16, X14, X15);
+                        self.m.vec(V::Xor, X15, X15);
+                        self.m.vec(V::Shuffle8, X14, X15);
+                        self.m.vec(V::And, X13, X14);
+                    }
+                    ShiftKind::ShrS | ShiftKind::ShrU => {
+                        // Each byte doubled into a 16-bit lane, shifted by
+                        // 8 more, narrowed back.
+                        let (shift, narrow) = match kind {
+                            ShiftKind::ShrS => (V::ShrSI16, V::NarrowS16),
+                            _ => (V::ShrUI16, V::NarrowU16),
+                        };
+                        self.m.alu_imm(Alu::Add, RAX, 8, Size::S32);
+                        self.m.gpr_to_xmm(X15, RAX, Size::S32);
+                        self.m.movaps(X14, X13);
+                        self.m.vec(V::InterleaveLow8, X13, X13);
+                        self.m.vec(V::InterleaveHigh8, X14, X14);
+                        self.m.vec(shift, X13, X15);
+                        self.m.vec(shift, X14, X15);
+                        self.m.vec(narrow, X13, X14);
+                    }
+                }
+                X13
+            }
+            Shape::Popcnt => {
+                const NIBBLE_BITS: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+                let table = u128::from_le_bytes(NIBBLE_BITS);
+                self.first_into(X13, a);
+                self.m.movaps(X12, X13);
+                self.m.vec_shift(VecShift::ShrUI16, X12, 4);
+                self.m.vec_const(X14, splat8(0x0f));
+                self.m.vec(V::And, X13, X14);
+                self.m.vec(V::And, X12, X14);
+                self.m.vec_const(X14, table);
+                self.m.movaps(X15, X14);
+                self.m.vec(V::Shuffle8, X14, X13);
+                self.m.vec(V::Shuffle8, X15, X12);
+                self.m.vec(V::AddI8, X14, X15);
+                X14
+            }
+            Shape::Shuffle(lanes) => {
+                // `pshufb` zeroes the bytes whose index has its top bit
+                // set: each operand keeps its own lanes, then `or`.
+                let b = args[1];
+                let pick = |from: u8| {
+                    u128::from_le_bytes(lanes.map(|l| match l.checked_sub(from) {
+                        Some(i) if i < 16 => i,
+                        _ => 0x80,
+                    }))
+                };
+                let none = splat8(0x80);
+                let (from_a, from_b) = if a == b {
+                    (u128::from_le_bytes(lanes.map(|l| l & 15)), none)
+                } else {
+                    (pick(0), pick(16))
+                };
+                if from_a == none {
+                    self.first_into(X13, b);
+                    self.m.vec_with_const(V::Shuffle8, X13, from_b);
+                    return X13;
+                }
+                self.first_into(X13, a);
+                self.m.vec_with_const(V::Shuffle8, X13, from_a);
+                if from_b != none {
+                    self.first_into(X12, b);
+                    self.m.vec_with_const(V::Shuffle8, X12, from_b);
+                    self.m.vec(V::Or, X13, X12);
+                }
+                X13
+            }
+            Shape::Swizzle => {
+                // Indices of 16 and up saturate to 0x80 and up: zero bytes.
+                self.first_into(X12, args[1]);
+                self.m.vec_with_const(V::AddSatU8, X12, splat8(0x70));
+                self.first_into(X13, a);
+                self.m.vec(V::Shuffle8, X13, X12);
+                X13
+            }
+            Shape::AbsI64 => {
+                // (a ^ s) - s, with s each lane's sign spread.
+                self.first_into(X13, a);
+                self.m.movaps(X12, X13);
+                self.m.vec_shift(VecShift::ShrSI32, X12, 31);
+                self.m.vec_imm(VecImm::Shuffle32, X12, X12, 0xf5);
+                self.m.vec(V::Xor, X13, X12);
+                self.m.vec(V::SubI64, X13, X12);
+                X13
+            }
+            Shape::MulI64 => {
+                // lo(a) * lo(b) + ((lo(a) * hi(b) + hi(a) * lo(b)) << 32).
+                self.first_into(X13, a);
+                self.first_into(X12, args[1]);
+                self.m.vec_imm(VecImm::Shuffle32, X14, X12, 0xb1);
+                self.m.vec(V::MulI32, X14, X13);
+                self.m.movaps(X15, X14);
+                self.m.vec_shift(VecShift::ShrUI64, X15, 32);
+                self.m.vec(V::AddI32, X14, X15);
+                self.m.vec_shift(VecShift::ShlI64, X14, 32);
+                self.m.vec(V::MulLowU32, X13, X12);
+                self.m.vec(V::AddI64, X13, X14);
+                X13
+            }
+            Shape::ShrSI64 => {
+                // ((a >>u n) ^ m) - m, with m the sign bit >>u n.
+                let count = self.gpr(args[1], RCX);
+                self.m.mov(RAX, count, Size::S32);
+                self.m.alu_imm(Alu::And, RAX, 63, Size::S32);
+                self.m.gpr_to_xmm(X15, RAX, Size::S32);
+                self.first_into(X13, a);
+                self.m.vec(V::ShrUI64, X13, X15);
+                self.m.vec_const(X14, splat64(1 << 63));
+                self.m.vec(V::ShrUI64, X14, X15);
+                self.m.vec(V::Xor, X13, X14);
+                self.m.vec(V::SubI64, X13, X14);
+                X13
+            }
+            Shape::GtI64(swapped, not) => {
+                // The high halves' signed `>`, or, where they are equal,
+                // the sign of `y - x`; spread from each high half.
+                let (x, y) = if swapped { (args[1], a) } else { (a, args[1]) };
+                self.first_into(X13, x);
+                self.first_into(X12, y);
+                self.m.movaps(X14, X12);
+                self.m.vec(V::SubI64, X14, X13);
+                self.m.movaps(X15, X13);
+                self.m.vec(V::EqI32, X15, X12);
+                self.m.vec(V::And, X14, X15);
+                self.m.movaps(X15, X13);
+                self.m.vec(V::GtS32, X15, X12);
+                self.m.vec(V::Or, X14, X15);
+                self.m.vec_shift(VecShift::ShrSI32, X14, 31);
+                self.m.vec_imm(VecImm::Shuffle32, X14, X14, 0xf5);
+                if not {
+                    self.not(X14);
+                }
+                X14
+            }
+            Shape::MinMaxF(size, max) => {
+                // x86's min/max return the second operand for NaNs and
+                // equal zeros: both orders, then `or` (min: -0 wins) or
+                // `and` (max: +0 wins); NaN lanes take `a + b`.
+                let (minmax, cmp, add, merge) = match (size, max) {
+                    (Size::S32, false) => (V::MinF32, VecImm::CmpF32, V::AddF32, V::OrF),
+                    (Size::S32, true) => (V::MaxF32, VecImm::CmpF32, V::AddF32, V::AndF),
+                    (_, false) => (V::MinF64, VecImm::CmpF64, V::AddF64, V::OrF),
+                    (_, true) => (V::MaxF64, VecImm::CmpF64, V::AddF64, V::AndF),
+                };
+                self.first_into(X13, a);
+                self.first_into(X12, args[1]);
+                self.m.movaps(X14, X13);
+                self.m.vec(minmax, X14, X12);
+                self.m.movaps(X15, X12);
+                self.m.vec(minmax, X15, X13);
+                self.m.vec(merge, X14, X15);
+                self.m.movaps(X15, X13);
+                self.m.vec_imm(cmp, X15, X12, CMP_UNORD);
+                self.m.vec(add, X13, X12);
+                self.m.vec(V::XorF, X13, X14);
+                self.m.vec(V::AndF, X13, X15);
+                self.m.vec(V::XorF, X14, X13);
+                X14
+            }
+            Shape::Q15MulrSat => {
+                // `pmulhrsw` wraps only -1 * -1 (to 0x8000): flipped.
+                self.first_into(X13, a);
+                let rb = self.xmm(args[1], X12);
+                self.m.vec(V::MulHrsI16, X13, rb);
+                self.m.vec_const(X14, splat16(0x8000));
+                self.m.vec(V::EqI16, X14, X13);
+                self.m.vec(V::Xor, X13, X14);
+                X13
+            }
+            Shape::ExtMul(from, high, signed) => {
+                let (extend, mul) = match (from, signed) {
+                    (Size::S8, true) => (Some(V::ExtendS8), V::MulI16),
+                    (Size::S8, false) => (Some(V::ExtendU8), V::MulI16),
+                    (Size::S16, true) => (Some(V::ExtendS16), V::MulI32),
+                    (Size::S16, false) => (Some(V::ExtendU16), V::MulI32),
+                    (_, true) => (None, V::MulLowS32),
+                    (_, false) => (None, V::MulLowU32),
+                };
+                for (t, x) in [(X13, a), (X12, args[1])] {
+                    let r = self.xmm(x, t);
+                    match extend {
+                        Some(ext) if high => {
+                            self.m.vec_imm(VecImm::Shuffle32, t, r, 0xee);
+                            self.m.vec(ext, t, t);
+                        }
+                        Some(ext) => self.m.vec(ext, t, r),
+                        // 32-bit lanes 0 and 2 multiplied, as 64 bits.
+                        None => {
+                            let pick = if high { 0xfa } else { 0x50 };
+                            self.m.vec_imm(VecImm::Shuffle32, t, r, pick);
+                        }
+                    }
+                }
+                self.m.vec(mul, X13, X12);
+                X13
+            }
+            Shape::ExtAddPairwise(from, signed) => {
+                match (from, signed) {
+                    // `pmaddubsw` multiplies unsigned bytes of the first
+                    // operand by signed bytes of the second: by ones.
+                    (Size::S8, true) => {
+                        self.m.vec_const(X13, splat8(1));
+                        let ra = self.xmm(a, X12);
+                        self.m.vec(V::MaddUbs, X13, ra);
+                    }
+                    (Size::S8, false) => {
+                        self.first_into(X13, a);
+                        self.m.vec_with_const(V::MaddUbs, X13, splat8(1));
+                    }
+                    (_, true) => {
+                        self.first_into(X13, a);
+                        self.m.vec_with_const(V::DotS16, X13, splat16(1));
+                    }
+                    // Biased to signed, summed, the bias (2 * 0x8000) added
+                    // back.
+                    (_, false) => {
+                        self.first_into(X13, a);
+                        self.m.vec_with_const(V::Xor, X13, splat16(0x8000));
+                        self.m.vec_with_const(V::DotS16, X13, splat16(1));
+                        self.m.vec_with_const(V::AddI32, X13, splat32(0x1_0000));
+                    }
+                }
+                X13
+            }
+            Shape::TruncSat(Size::S32, true) => {
+                // NaN lanes zeroed; `cvttps2dq` gives 0x8000_0000 out of
+                // range, flipped to 0x7fff_ffff where the lane is >= 2^31.
+                self.first_into(X13, a);
+                self.m.movaps(X14, X13);
+                self.m.vec_imm(VecImm::CmpF32, X14, X13, CMP_EQ);
+                self.m.vec(V::AndF, X13, X14);
+                self.m.vec_const(X14, splat32(2f32.powi(31).to_bits()));
+                self.m.vec_imm(VecImm::CmpF32, X14, X13, CMP_LE);
+                self.m.vec(V::TruncF32ToI32, X13, X13);
+                self.m.vec(V::Xor, X13, X14);
+                X13
+            }
+            Shape::TruncSat(Size::S32, false) => {
+                // NaN and negative lanes to 0 (`maxps` takes the second
+                // operand for NaNs); x < 2^31 converts directly, the rest
+                // as 0x8000_0000 + (x - 2^31), 2^32 and up saturating.
+                self.first_into(X13, a);
+                self.m.vec(V::Xor, X14, X14);
+                self.m.vec(V::MaxF32, X13, X14);
+                self.m.vec_const(X14, splat32(2f32.powi(31).to_bits()));
+                self.m.movaps(X15, X13);
+                self.m.vec(V::SubF32, X15, X14);
+                self.m.vec_imm(VecImm::CmpF32, X14, X15, CMP_LE);
+                self.m.vec(V::TruncF32ToI32, X15, X15);
+                self.m.vec(V::Xor, X15, X14);
+                self.m.vec(V::Xor, X14, X14);
+                self.m.vec(V::MaxS32, X15, X14);
+                self.m.vec(V::TruncF32ToI32, X13, X13);
+                self.m.vec(V::AddI32, X13, X15);
+                X13
+            }
+            Shape::TruncSat(_, true) => {
+                // NaN lanes zeroed, clamped above (below, `cvttpd2dq`
+                // gives i32::MIN).
+                self.first_into(X13, a);
+                self.m.movaps(X14, X13);
+                self.m.vec_imm(VecImm::CmpF64, X14, X13, CMP_EQ);
+                self.m.vec(V::AndF, X13, X14);
+                self.m
+                    .vec_with_const(V::MinF64, X13, splat64(f64::from(i32::MAX).to_bits()));
+                self.m.vec(V::TruncF64ToI32, X13, X13);
+                X13
+            }
+            Shape::TruncSat(_, false) => {
+                // Clamped to [0, u32::MAX] (NaN to 0), truncated, then
+                // 2^52 added: the integer is the low half of each lane.
+                self.first_into(X13, a);
+                self.m.vec(V::Xor, X14, X14);
+                self.m.vec(V::MaxF64, X13, X14);
+                self.m
+                    .vec_with_const(V::MinF64, X13, splat64(f64::from(u32::MAX).to_bits()));
+                self.m.vec_imm(VecImm::RoundF64, X13, X13, ROUND_TRUNC);
+                self.m
+                    .vec_with_const(V::AddF64, X13, splat64(2f64.powi(52).to_bits()));
+                self.m.vec_imm(VecImm::ShuffleF32, X13, X14, 0x88);
+                X13
+            }
+            Shape::ConvertU32ToF32 => {
+                // hi * 2^16 + lo: both halves exact, one rounding.
+                self.first_into(X13, a);
+                self.m.movaps(X12, X13);
+                self.m.vec_with_const(V::And, X13, splat32(0xffff));
+                self.m.vec_shift(VecShift::ShrUI32, X12, 16);
+                self.m.vec(V::I32ToF32, X13, X13);
+                self.m.vec(V::I32ToF32, X12, X12);
+                self.m
+                    .vec_with_const(V::MulF32, X12, splat32(65536f32.to_bits()));
+                self.m.vec(V::AddF32, X12, X13);
+                X12
+            }
+            Shape::ConvertLowU32ToF64 => {
+                // Each lane under the exponent of 2^52, minus 2^52.
+                self.first_into(X13, a);
+                self.m
+                    .vec_with_const(V::InterleaveLow32, X13, splat32(0x4330_0000));
+                self.m
+                    .vec_with_const(V::SubF64, X13, splat64(2f64.powi(52).to_bits()));
+                X13
+            }
+            _ => unreachable!("not a sequence"),
+        }
     }
 
     /// The operators with a scalar result computed from a vector's lanes.

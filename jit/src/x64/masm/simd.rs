@@ -20,6 +20,12 @@ macro_rules! vec_ops {
                     $($name::$variant => a.$method(d, s),)*
                 });
             }
+
+            fn emit_mem(self, a: &mut CodeAssembler, d: AsmRegisterXmm, m: AsmMemoryOperand) {
+                ok(match self {
+                    $($name::$variant => a.$method(d, m),)*
+                });
+            }
         }
     };
 }
@@ -46,7 +52,9 @@ vec_ops! {
         ExtendS8 => pmovsxbw, ExtendU8 => pmovzxbw, ExtendS16 => pmovsxwd,
         ExtendU16 => pmovzxwd, ExtendS32 => pmovsxdq, ExtendU32 => pmovzxdq,
         Shuffle8 => pshufb, DotS16 => pmaddwd,
-        InterleaveLow64 => punpcklqdq,
+        InterleaveLow8 => punpcklbw, InterleaveHigh8 => punpckhbw,
+        InterleaveLow32 => punpckldq, InterleaveLow64 => punpcklqdq,
+        MulHrsI16 => pmulhrsw, MulLowU32 => pmuludq, MulLowS32 => pmuldq, MaddUbs => pmaddubsw,
         ShlI16 => psllw, ShlI32 => pslld, ShlI64 => psllq,
         ShrUI16 => psrlw, ShrUI32 => psrld, ShrUI64 => psrlq,
         ShrSI16 => psraw, ShrSI32 => psrad,
@@ -54,8 +62,9 @@ vec_ops! {
         MulF32 => mulps, MulF64 => mulpd, DivF32 => divps, DivF64 => divpd,
         MinF32 => minps, MinF64 => minpd, MaxF32 => maxps, MaxF64 => maxpd,
         SqrtF32 => sqrtps, SqrtF64 => sqrtpd,
-        AndF => andps, XorF => xorps,
+        AndF => andps, OrF => orps, XorF => xorps,
         I32ToF32 => cvtdq2ps, I32ToF64 => cvtdq2pd, F32ToF64 => cvtps2pd, F64ToF32 => cvtpd2ps,
+        TruncF32ToI32 => cvttps2dq, TruncF64ToI32 => cvttpd2dq,
     }
 }
 
@@ -75,6 +84,9 @@ pub enum VecImm {
     InsertF32,
     /// `blendpd`: the 64-bit lanes whose bit is set in `imm` from `src`.
     BlendF64,
+    /// `shufps`: the low two 32-bit lanes picked from `dst`, the high two
+    /// from `src`.
+    ShuffleF32,
 }
 
 /// Shifts of packed lanes by an immediate count.
@@ -82,8 +94,10 @@ pub enum VecImm {
 pub enum VecShift {
     ShlI32,
     ShlI64,
+    ShrUI16,
     ShrUI32,
     ShrUI64,
+    ShrSI32,
 }
 
 /// Loads into a whole register.
@@ -118,6 +132,16 @@ impl Masm {
         op.emit(&mut self.a, dst.x(), src.x());
     }
 
+    /// `dst = bits`, from the constant pool.
+    pub fn vec_const(&mut self, dst: Xmm, bits: u128) {
+        self.with_constant(bits, |a, m| ok(a.movdqa(dst.x(), m)));
+    }
+
+    /// `dst = dst op bits`, the constant read from the pool.
+    pub fn vec_with_const(&mut self, op: VecOp, dst: Xmm, bits: u128) {
+        self.with_constant(bits, |a, m| op.emit_mem(a, dst.x(), m));
+    }
+
     pub fn vec_imm(&mut self, op: VecImm, dst: Xmm, src: Xmm, imm: u8) {
         let (a, d, s, i) = (&mut self.a, dst.x(), src.x(), imm as u32);
         ok(match op {
@@ -129,6 +153,7 @@ impl Masm {
             VecImm::CmpF64 => a.cmppd(d, s, i),
             VecImm::InsertF32 => a.insertps(d, s, i),
             VecImm::BlendF64 => a.blendpd(d, s, i),
+            VecImm::ShuffleF32 => a.shufps(d, s, i),
         });
     }
 
@@ -137,8 +162,10 @@ impl Masm {
         ok(match op {
             VecShift::ShlI32 => a.pslld(d, i),
             VecShift::ShlI64 => a.psllq(d, i),
+            VecShift::ShrUI16 => a.psrlw(d, i),
             VecShift::ShrUI32 => a.psrld(d, i),
             VecShift::ShrUI64 => a.psrlq(d, i),
+            VecShift::ShrSI32 => a.psrad(d, i),
         });
     }
 
