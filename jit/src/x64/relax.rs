@@ -143,7 +143,10 @@ pub fn assemble(
     // Pass 3: lay out the bytes, iced encoding each fixup at its final
     // address.
     let total = offsets[n] as usize;
-    let pool_start = total.next_multiple_of(16);
+    let pool_start = match pool {
+        [] => total,
+        _ => total.next_multiple_of(16),
+    };
     let mut enc = ok(Encoder::try_with_capacity(64, 0));
     enc.set_buffer(Vec::with_capacity(total));
     let mut copied = 0;
