@@ -520,9 +520,7 @@ impl Emitter<'_> {
             }
             Shape::Shift(op, bits) => {
                 let d = self.dst_xmm(v);
-                let count = self.gpr(args[1], RCX);
-                self.m.mov(RAX, count, Size::S32);
-                self.m.alu_imm(Alu::And, RAX, bits as i32 - 1, Size::S32);
+                self.shift_count(args[1], bits as i32 - 1);
                 self.m.gpr_to_xmm(X15, RAX, Size::S32);
                 self.first_into(d, a);
                 self.m.vec(op, d, X15);
@@ -593,6 +591,13 @@ impl Emitter<'_> {
         self.store_xmm(v, d);
     }
 
+    /// `eax` = shift count `count` modulo the lane width (`mask` + 1).
+    fn shift_count(&mut self, count: Value, mask: i32) {
+        let r = self.gpr(count, RCX);
+        self.m.mov(RAX, r, Size::S32);
+        self.m.alu_imm(Alu::And, RAX, mask, Size::S32);
+    }
+
     /// The operators that take several instructions, computed in the
     /// scratch registers (operands copied first where the sequence writes
     /// them): returns the register holding the result.
@@ -601,9 +606,7 @@ impl Emitter<'_> {
         let a = args[0];
         match shape {
             Shape::ShiftI8(kind) => {
-                let count = self.gpr(args[1], RCX);
-                self.m.mov(RAX, count, Size::S32);
-                self.m.alu_imm(Alu::And, RAX, 7, Size::S32);
+                self.shift_count(args[1], 7);
                 self.first_into(X13, a);
                 match kind {
                     ShiftKind::Shl => {
@@ -717,9 +720,7 @@ impl Emitter<'_> {
             }
             Shape::ShrSI64 => {
                 // ((a >>u n) ^ m) - m, with m the sign bit >>u n.
-                let count = self.gpr(args[1], RCX);
-                self.m.mov(RAX, count, Size::S32);
-                self.m.alu_imm(Alu::And, RAX, 63, Size::S32);
+                self.shift_count(args[1], 63);
                 self.m.gpr_to_xmm(X15, RAX, Size::S32);
                 self.first_into(X13, a);
                 self.m.vec(V::ShrUI64, X13, X15);
