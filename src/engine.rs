@@ -63,6 +63,7 @@ pub struct Config {
     pub(crate) perf_map: bool,
     pub(crate) epoch_interruption: bool,
     pub(crate) consume_fuel: bool,
+    pub(crate) jit_avx: Option<bool>,
 }
 
 impl Default for Config {
@@ -75,6 +76,7 @@ impl Default for Config {
             perf_map: false,
             epoch_interruption: false,
             consume_fuel: false,
+            jit_avx: None,
         }
     }
 }
@@ -134,6 +136,39 @@ impl Config {
     pub fn consumes_fuel(&self) -> bool {
         self.consume_fuel
     }
+    /// Whether the JIT may use AVX (the VEX forms of vector instructions,
+    /// three operands instead of two). By default it does where the CPU
+    /// has AVX, unless the environment variable `TANDEM_JIT_AVX` is `0`
+    /// (how a test suite runs on the SSE4.1 baseline on any machine);
+    /// `true` on a CPU without AVX makes [`Engine::new`] fail.
+    pub fn jit_avx(&mut self, enable: bool) -> &mut Config {
+        self.jit_avx = Some(enable);
+        self
+    }
+    /// The extensions compiled code uses: those allowed
+    /// ([`Config::jit_avx`]) that the CPU has.
+    fn cpu_features(&self) -> Result<tandem_vm::CpuFeatures> {
+        let has = tandem_jit::Jit::cpu_features();
+        let avx = match self.jit_avx {
+            Some(avx) => avx,
+            None => match std::env::var("TANDEM_JIT_AVX").as_deref() {
+                Ok("0") => false,
+                Ok("1") => true,
+                Ok(other) => {
+                    return Err(Error::Unsupported(format!(
+                        "TANDEM_JIT_AVX is `{other}` (expected 0 or 1)"
+                    )))
+                }
+                Err(_) => has.avx,
+            },
+        };
+        if avx && !has.avx {
+            return Err(Error::Unsupported(
+                "AVX was asked for, but this CPU does not have it".into(),
+            ));
+        }
+        Ok(tandem_vm::CpuFeatures { avx })
+    }
     /// The checks code makes for the embedder.
     pub(crate) fn checks(&self) -> tandem_vm::Checks {
         tandem_vm::Checks {
@@ -163,6 +198,8 @@ struct EngineInner {
     /// The tier that runs every module's functions.
     tier: Arc<dyn tandem_vm::Tier>,
     signatures: Mutex<HashMap<FuncType, u32>>,
+    /// The extensions compiled code uses ([`Config::jit_avx`]).
+    cpu: tandem_vm::CpuFeatures,
     /// See [`Engine::increment_epoch`].
     epoch: Epoch,
 }
@@ -187,6 +224,10 @@ impl Engine {
         if config.perf_map {
             tandem_jit::perf_map::enable()?;
         }
+        let cpu = match config.tier {
+            Tier::Interp => tandem_vm::CpuFeatures::default(),
+            Tier::Jit | Tier::Tiered => config.cpu_features()?,
+        };
         let tier: Arc<dyn tandem_vm::Tier> = match config.tier {
             Tier::Interp => Arc::new(tandem_interp::Interp),
             Tier::Jit => Arc::new(tandem_jit::Jit::new().map_err(|e| Error::Unsupported(e.0))?),
@@ -208,6 +249,7 @@ impl Engine {
                 config: config.clone(),
                 tier,
                 signatures: Mutex::new(HashMap::new()),
+                cpu,
                 epoch: Epoch::default(),
             }),
         })
@@ -239,6 +281,11 @@ impl Engine {
         let mut sigs = self.inner.signatures.lock();
         let next = sigs.len() as u32;
         *sigs.entry(ty.clone()).or_insert(next)
+    }
+
+    /// The extensions the engine's compiled code uses.
+    pub(crate) fn cpu_features(&self) -> tandem_vm::CpuFeatures {
+        self.inner.cpu
     }
 
     /// The tier that runs the engine's code.

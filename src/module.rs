@@ -311,6 +311,7 @@ fn decode_in<'scope, 'env>(
     let mut validator = Validator::new_with_features(WasmFeatures::WASM2);
     let mut env = ModuleEnv::new(Arc::from(bytes));
     env.checks = engine.config().checks();
+    env.cpu = engine.cpu_features();
     let mut name = None;
     let mut imports = Vec::new();
     let mut exports = Vec::new();

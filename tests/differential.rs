@@ -100,23 +100,54 @@ fn show(v: &Val) -> String {
 /// for all (loops run up to 1000 iterations).
 const FUEL: u64 = 20_000;
 
-/// Everything observable about running `bytes` in `tier` (compiling
-/// tier-ups in the calling thread if `in_caller`), one line each; with
-/// `checks`, under fuel and epoch checks (see the module's doc).
-fn observe(bytes: &[u8], tier: Tier, in_caller: bool, checks: bool) -> Vec<String> {
+/// A way to run a module: its tier, whether tier-ups compile in the calling
+/// thread, whether the JIT keeps to its SSE4.1 baseline (else it uses AVX
+/// where the machine has it).
+#[derive(Clone, Copy)]
+struct Mode {
+    label: &'static str,
+    tier: Tier,
+    in_caller: bool,
+    baseline: bool,
+}
+
+const fn mode(label: &'static str, tier: Tier, in_caller: bool, baseline: bool) -> Mode {
+    Mode {
+        label,
+        tier,
+        in_caller,
+        baseline,
+    }
+}
+
+const INTERP: Mode = mode("interp", Tier::Interp, false, false);
+
+/// The modes compared with the interpreter.
+const OTHERS: [Mode; 4] = [
+    mode("jit", Tier::Jit, false, false),
+    mode("jit-sse4.1", Tier::Jit, false, true),
+    mode("tiered", Tier::Tiered, false, false),
+    mode("osr", Tier::Tiered, true, false),
+];
+
+/// Everything observable about running `bytes` in `mode`, one line each;
+/// with `checks`, under fuel and epoch checks (see the module's doc).
+fn observe(bytes: &[u8], mode: Mode, checks: bool) -> Vec<String> {
     // Tiered: a function asks to be compiled at its first call, so the
     // second round (and calls within the first) may run compiled code; in
     // the caller, it does, and a loop that iterates twice in the first
     // call moves to its OSR entry.
-    let engine = Engine::new(
-        Config::new()
-            .tier(tier)
-            .tier_up_threshold(1)
-            .tier_up_in_caller(in_caller)
-            .consume_fuel(checks)
-            .epoch_interruption(checks),
-    )
-    .expect("tier available");
+    let mut config = Config::new();
+    config
+        .tier(mode.tier)
+        .tier_up_threshold(1)
+        .tier_up_in_caller(mode.in_caller)
+        .consume_fuel(checks)
+        .epoch_interruption(checks);
+    if mode.baseline {
+        config.jit_avx(false);
+    }
+    let engine = Engine::new(&config).expect("tier available");
     let mut out = Vec::new();
     let module = match Module::new(&engine, bytes) {
         Ok(m) => m,
@@ -176,27 +207,22 @@ fn observe(bytes: &[u8], tier: Tier, in_caller: bool, checks: bool) -> Vec<Strin
     out
 }
 
-/// Runs `bytes` in the interpreter, the JIT and tiered; the first
+/// Runs `bytes` in the interpreter and each of [`OTHERS`]; the first
 /// disagreement with the interpreter, if any.
 fn compare(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.to_vec();
     let run = move || {
         [false, true].into_iter().find_map(|checks| {
-            let interp = observe(&bytes, Tier::Interp, false, checks);
-            let others = [
-                (Tier::Jit, false, "jit"),
-                (Tier::Tiered, false, "tiered"),
-                (Tier::Tiered, true, "osr"),
-            ];
-            others.into_iter().find_map(|(tier, in_caller, label)| {
-                let other = observe(&bytes, tier, in_caller, checks);
+            let interp = observe(&bytes, INTERP, checks);
+            OTHERS.into_iter().find_map(|mode| {
+                let other = observe(&bytes, mode, checks);
                 if interp == other {
                     return None;
                 }
                 let at = (interp.iter().zip(&other))
                     .position(|(a, b)| a != b)
                     .unwrap_or(0);
-                let label = format!("{label}{}", if checks { " (checks)" } else { "" });
+                let label = format!("{}{}", mode.label, if checks { " (checks)" } else { "" });
                 Some(format!(
                     "interp: {:?}\n{label}: {:?}",
                     interp.get(at),

@@ -9,11 +9,14 @@
 //! - `;; checks: fuel epoch` compiles with fuel metering and/or epoch
 //!   checks on;
 //! - `;; osr: FUNC LOOP` also compiles the on-stack-replacement entry into
-//!   function FUNC at its loop LOOP (counting `loop` operators from 0).
+//!   function FUNC at its loop LOOP (counting `loop` operators from 0);
+//! - `;; cpu: baseline avx` compiles for each of these instruction sets in
+//!   turn (default: only the baseline, SSE4.1), whatever this machine has.
 
 use std::path::{Path, PathBuf};
 use tandem::{Config, Engine, Module, Tier};
 use tandem_jit::{JitCode, Unit};
+use tandem_vm::{CpuFeatures, ModuleEnv};
 
 /// The code of every local function of `path`, then of the OSR entries its
 /// directives ask for, as text.
@@ -22,6 +25,7 @@ fn disassemble(path: &Path) -> String {
     let mut config = Config::new();
     config.tier(Tier::Interp);
     let mut osr = Vec::new();
+    let mut cpus = vec![("baseline", CpuFeatures::default())];
     for line in text.lines().map_while(|l| l.strip_prefix(";;")) {
         let line = line.trim();
         if let Some(checks) = line.strip_prefix("checks:") {
@@ -32,6 +36,15 @@ fn disassemble(path: &Path) -> String {
                     other => panic!("{}: unknown check `{other}`", path.display()),
                 };
             }
+        } else if let Some(sets) = line.strip_prefix("cpu:") {
+            cpus = sets
+                .split_whitespace()
+                .map(|set| match set {
+                    "baseline" => ("baseline", CpuFeatures::default()),
+                    "avx" => ("avx", CpuFeatures { avx: true }),
+                    other => panic!("{}: unknown instruction set `{other}`", path.display()),
+                })
+                .collect();
         } else if let Some(at) = line.strip_prefix("osr:") {
             let n: Vec<u32> = at.split_whitespace().map(|n| n.parse().unwrap()).collect();
             assert_eq!(n.len(), 2, "{}: `;; osr: FUNC LOOP`", path.display());
@@ -40,13 +53,26 @@ fn disassemble(path: &Path) -> String {
     }
     let engine = Engine::new(&config).unwrap();
     let module = Module::new(&engine, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let env = module.env();
-    let first = env.num_imported_funcs;
-    let units: Vec<Unit> = (first..first + env.bodies.len() as u32)
+    let first = module.env().num_imported_funcs;
+    let units: Vec<Unit> = (first..first + module.env().bodies.len() as u32)
         .map(Unit::func)
         .chain(osr)
         .collect();
-    let code = JitCode::compile(env, &units, 1).unwrap();
+    let mut out = String::new();
+    for (k, (name, cpu)) in cpus.into_iter().enumerate() {
+        if k > 0 {
+            out.push_str(&format!("\n;; ===== cpu: {name} =====\n\n"));
+        }
+        let mut env = module.env().clone();
+        env.cpu = cpu;
+        out.push_str(&listing(&env, &units));
+    }
+    out
+}
+
+/// The code of `units` as the JIT compiles them for `env`.
+fn listing(env: &ModuleEnv, units: &[Unit]) -> String {
+    let code = JitCode::compile(env, units, 1).unwrap();
     let mut out = String::new();
     for (k, unit) in units.iter().enumerate() {
         let name = match env.func_names.get(&unit.func_index) {

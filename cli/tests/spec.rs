@@ -25,8 +25,15 @@ fn suite_dir() -> PathBuf {
 /// Runs one script in `tier` on a thread with a big stack (the suite's
 /// exhaustion tests must hit the engine's limits, not the host's);
 /// `in_caller` compiles tier-ups in that thread; `checks` turns fuel and
-/// epoch interruption on (see `Runner::new`).
-fn run(path: PathBuf, tier: Tier, in_caller: bool, checks: bool) -> Result<(), Failed> {
+/// epoch interruption on (see `Runner::new`); `baseline` keeps the JIT to
+/// SSE4.1 (else it uses AVX where the machine has it).
+fn run(
+    path: PathBuf,
+    tier: Tier,
+    in_caller: bool,
+    checks: bool,
+    baseline: bool,
+) -> Result<(), Failed> {
     let report = std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
@@ -39,6 +46,9 @@ fn run(path: PathBuf, tier: Tier, in_caller: bool, checks: bool) -> Result<(), F
                 .tier_up_in_caller(in_caller)
                 .consume_fuel(checks)
                 .epoch_interruption(checks);
+            if baseline {
+                config.jit_avx(false);
+            }
             run_file(&path, &config)
         })
         .expect("cannot spawn a test thread")
@@ -80,21 +90,24 @@ fn main() {
     // function runs compiled from its second call and every loop that
     // iterates twice moves to its OSR entry. `+checks`: with the
     // embedder's checks in the code, which must change no result.
+    // `jit-sse4.1`: the JIT's baseline encodings, where the others use
+    // AVX's if the machine has it.
     let tiers = [
-        (Tier::Interp, "interp", false, false),
-        (Tier::Jit, "jit", false, false),
-        (Tier::Tiered, "tiered", false, false),
-        (Tier::Tiered, "osr", true, false),
-        (Tier::Interp, "interp+checks", false, true),
-        (Tier::Jit, "jit+checks", false, true),
-        (Tier::Tiered, "osr+checks", true, true),
+        (Tier::Interp, "interp", false, false, false),
+        (Tier::Jit, "jit", false, false, false),
+        (Tier::Jit, "jit-sse4.1", false, false, true),
+        (Tier::Tiered, "tiered", false, false, false),
+        (Tier::Tiered, "osr", true, false, false),
+        (Tier::Interp, "interp+checks", false, true, false),
+        (Tier::Jit, "jit+checks", false, true, false),
+        (Tier::Tiered, "osr+checks", true, true, false),
     ];
-    for (tier, label, in_caller, checks) in tiers {
+    for (tier, label, in_caller, checks, baseline) in tiers {
         for file in &files {
             let file = file.clone();
             trials.push(Trial::test(
                 format!("{label}::{}", name(&file)),
-                move || run(file, tier, in_caller, checks),
+                move || run(file, tier, in_caller, checks, baseline),
             ));
         }
     }
@@ -102,7 +115,7 @@ fn main() {
     // (immediates wider than 32 bits, stale local reads, …); some use SIMD.
     let edge = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interp/tests/edge.wast");
     trials.push(Trial::test("interp::edge.wast", move || {
-        run(edge, Tier::Interp, false, false)
+        run(edge, Tier::Interp, false, false, false)
     }));
     libtest_mimic::run(&args, trials).exit();
 }

@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tandem_vm::code_registry::FuncRange;
 use tandem_vm::osr::OsrFrame;
-use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
+use tandem_vm::{CodeStats, CpuFeatures, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
 use x64::masm::{Assembled, Masm};
 use x64::trampolines;
@@ -49,6 +49,12 @@ impl Jit {
     /// Whether this machine can run the JIT.
     pub fn is_supported() -> bool {
         supported()
+    }
+
+    /// The extensions beyond the baseline that this machine has, which
+    /// compiled code may use.
+    pub fn cpu_features() -> CpuFeatures {
+        detected()
     }
 
     /// The JIT for this machine; an error where it cannot run (it needs
@@ -76,6 +82,19 @@ fn supported() -> bool {
 #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
 fn supported() -> bool {
     false
+}
+
+/// The extensions beyond the baseline that this machine has.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn detected() -> CpuFeatures {
+    CpuFeatures {
+        avx: std::arch::is_x86_feature_detected!("avx"),
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+fn detected() -> CpuFeatures {
+    CpuFeatures::default()
 }
 
 fn types(list: &[wasmparser::ValType]) -> Vec<Ty> {

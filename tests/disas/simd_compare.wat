@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; lane comparisons: signed ones swapped or negated, unsigned ones through
 ;; min/max and equality, float ones by cmpps/cmppd predicate
 (module

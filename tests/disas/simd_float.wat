@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; f32x4/f64x2 arithmetic, rounding, abs/neg by sign-bit masks, pmin/pmax,
 ;; conversions
 (module

@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; float SIMD operators with Wasm's semantics where x86's differ: min/max
 ;; (NaNs, signed zeros), saturating truncations, unsigned conversions
 (module

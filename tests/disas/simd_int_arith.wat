@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; v128 parameters and results in xmm registers; lane-wise integer
 ;; arithmetic, saturating and unsigned forms, negation
 (module

@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; integer SIMD operators x86 has no single instruction for: byte shifts,
 ;; popcnt, shuffle (one and two sources) and swizzle, 64-bit abs, mul,
 ;; arithmetic shift and signed compare, q15mulr_sat, extmul, extadd_pairwise

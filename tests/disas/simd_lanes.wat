@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; splats, lane extraction and replacement, v128 constants, bitselect, and
 ;; the lane reductions (any_true, all_true, bitmask)
 (module

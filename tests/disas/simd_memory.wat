@@ -1,3 +1,4 @@
+;; cpu: baseline avx
 ;; v128 loads and stores: whole, extending, splatting, zeroing, by lane;
 ;; each a trap site like scalar accesses
 (module

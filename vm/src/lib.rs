@@ -43,7 +43,7 @@ pub mod vmctx;
 pub mod walk;
 
 pub use callconv::{ArrayCallFn, Builtins, EntryPoints};
-pub use module::{Checks, ModuleEnv};
+pub use module::{Checks, CpuFeatures, ModuleEnv};
 pub use tier::{CodeStats, Tier, TierError, TierModule};
 pub use trap::{BacktraceFrame, TrapCode, TrapRecord};
 pub use value::{RefRaw, ValRaw};

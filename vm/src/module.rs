@@ -9,7 +9,7 @@ use wasmparser::{
 /// Everything about a module a tier needs to translate its functions. The
 /// runtime builds it once per module after validation; tiers may assume the
 /// module is valid.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ModuleEnv {
     /// The type section.
     pub types: Vec<FuncType>,
@@ -29,6 +29,8 @@ pub struct ModuleEnv {
     pub func_names: std::collections::HashMap<u32, String>,
     /// What the code must check as it runs (the engine's configuration).
     pub checks: Checks,
+    /// The instruction-set extensions compiled code may use.
+    pub cpu: CpuFeatures,
 }
 
 /// Checks an engine's code makes for its embedder, which both tiers make
@@ -42,6 +44,17 @@ pub struct Checks {
     pub epoch: bool,
     /// At the start of every block: charge its [fuel](crate::fuel).
     pub fuel: bool,
+}
+
+/// The extensions beyond the JIT's baseline (x86-64 with SSE4.1, POPCNT,
+/// LZCNT and BMI1) that compiled code may use: chosen once per engine from
+/// what the CPU has and what the embedder allows, so that every function
+/// of an engine is compiled alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuFeatures {
+    /// The VEX (AVX) forms of vector instructions: a destination apart
+    /// from the operands, so no copy before each destructive operation.
+    pub avx: bool,
 }
 
 impl ModuleEnv {
@@ -59,6 +72,7 @@ impl ModuleEnv {
             bodies: Vec::new(),
             func_names: Default::default(),
             checks: Checks::default(),
+            cpu: CpuFeatures::default(),
         }
     }
 

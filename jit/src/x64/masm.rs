@@ -10,10 +10,10 @@
 use super::regs::*;
 use iced_x86::code_asm::*;
 use std::collections::HashMap;
-use tandem_vm::TrapCode;
+use tandem_vm::{CpuFeatures, TrapCode};
 
 pub use super::relax::Assembled;
-pub use simd::{MaskOf, VecImm, VecLoad, VecOp, VecShift};
+pub use simd::{MaskOf, VecImm, VecImmBin, VecLoad, VecOp, VecShift};
 
 mod simd;
 
@@ -246,6 +246,9 @@ pub struct Masm {
     /// (once first read) the label's id, which `rip`-relative operands hold
     /// until assembly.
     pool: Vec<(u128, Label, u64)>,
+    /// Whether vector instructions (and the moves of xmm registers) take
+    /// their VEX forms ([`CpuFeatures::avx`]).
+    vex: bool,
 }
 
 /// Calls iced's method for an integer operation of 32 or 64 bits: `d`
@@ -299,7 +302,13 @@ macro_rules! by_shift {
 }
 
 impl Masm {
+    /// An assembler for the JIT's baseline (SSE4.1), as trampolines use.
     pub fn new() -> Masm {
+        Masm::for_cpu(CpuFeatures::default())
+    }
+
+    /// An assembler that uses the extensions `cpu` allows.
+    pub fn for_cpu(cpu: CpuFeatures) -> Masm {
         Masm {
             a: ok(CodeAssembler::new(64)),
             trap_sites: Vec::new(),
@@ -307,6 +316,7 @@ impl Masm {
             last_bound: None,
             symbols: Vec::new(),
             pool: Vec::new(),
+            vex: cpu.avx,
         }
     }
 
@@ -708,22 +718,32 @@ impl Masm {
     // --- floats ---
 
     pub fn movaps(&mut self, dst: Xmm, src: Xmm) {
-        ok(self.a.movaps(dst.x(), src.x()));
+        ok(if self.vex {
+            self.a.vmovaps(dst.x(), src.x())
+        } else {
+            self.a.movaps(dst.x(), src.x())
+        });
     }
 
     /// `dst = src`'s low 32 or 64 bits (zeroing the rest of `dst`).
     pub fn gpr_to_xmm(&mut self, dst: Xmm, src: Gpr, size: Size) {
-        ok(match size {
-            Size::S64 => self.a.movq(dst.x(), src.q()),
-            _ => self.a.movd(dst.x(), src.d()),
+        let (a, d) = (&mut self.a, dst.x());
+        ok(match (size, self.vex) {
+            (Size::S64, false) => a.movq(d, src.q()),
+            (Size::S64, true) => a.vmovq(d, src.q()),
+            (_, false) => a.movd(d, src.d()),
+            (_, true) => a.vmovd(d, src.d()),
         });
     }
 
     /// `dst = src`'s low 32 (zero-extended) or 64 bits.
     pub fn xmm_to_gpr(&mut self, dst: Gpr, src: Xmm, size: Size) {
-        ok(match size {
-            Size::S64 => self.a.movq(dst.q(), src.x()),
-            _ => self.a.movd(dst.d(), src.x()),
+        let (a, s) = (&mut self.a, src.x());
+        ok(match (size, self.vex) {
+            (Size::S64, false) => a.movq(dst.q(), s),
+            (Size::S64, true) => a.vmovq(dst.q(), s),
+            (_, false) => a.movd(dst.d(), s),
+            (_, true) => a.vmovd(dst.d(), s),
         });
     }
 
@@ -744,11 +764,15 @@ impl Masm {
 
     /// `dst = [m]`, all 128 bits, unaligned.
     pub fn load_v128(&mut self, dst: Xmm, m: Mem) {
-        ok(self.a.movdqu(dst.x(), xmmword_ptr(m.op())));
+        self.vec_load(VecLoad::Full, dst, m);
     }
 
     pub fn store_v128(&mut self, m: Mem, src: Xmm) {
-        ok(self.a.movdqu(xmmword_ptr(m.op()), src.x()));
+        ok(if self.vex {
+            self.a.vmovdqu(xmmword_ptr(m.op()), src.x())
+        } else {
+            self.a.movdqu(xmmword_ptr(m.op()), src.x())
+        });
     }
 
     /// `dst = dst op src` on all 128 bits.

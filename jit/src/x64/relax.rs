@@ -382,7 +382,7 @@ mod tests {
         let mut m = Masm::new();
         filler(&mut m, 3);
         m.vec_const(x, 0x0123_4567_89ab_cdef_0011_2233_4455_6677);
-        m.vec_with_const(VecOp::And, y, 7);
+        m.vec_with_const(VecOp::And, y, y, 7);
         m.vec_const(y, 0x0123_4567_89ab_cdef_0011_2233_4455_6677);
         m.ret();
         let asm = m.finish();

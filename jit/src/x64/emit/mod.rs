@@ -28,7 +28,7 @@ pub fn emit(
     folded: Vec<bool>,
     alloc: Allocation,
 ) -> Assembled {
-    let mut m = Masm::new();
+    let mut m = Masm::for_cpu(env.cpu);
     let labels = (0..f.blocks.len()).map(|_| m.label()).collect();
     let frame = Frame::new(f, env, &alloc.locs, alloc.slots, alloc.vector_slots);
     let mut e = Emitter {

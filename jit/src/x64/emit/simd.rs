@@ -45,7 +45,7 @@ enum Shape {
     /// An unsigned comparison: `(minmax(a, b) == a)`, negated if `not`.
     CmpU(VecOp, VecOp, bool),
     /// A float comparison by predicate, the operands swapped or not.
-    CmpF(VecImm, u8, bool),
+    CmpF(VecImmBin, u8, bool),
     /// `op(a)`.
     Un(VecOp),
     /// `op` of the high half of `a`, moved to the low one.
@@ -186,18 +186,18 @@ fn shape(op: SimdOp) -> Shape {
         S::I32x4GtU => CmpU(V::MinU32, V::EqI32, true),
         S::I64x2Eq => Bin(V::EqI64),
         S::I64x2Ne => NotOf(V::EqI64, false),
-        S::F32x4Eq => CmpF(VecImm::CmpF32, CMP_EQ, false),
-        S::F32x4Ne => CmpF(VecImm::CmpF32, CMP_NEQ, false),
-        S::F32x4Lt => CmpF(VecImm::CmpF32, CMP_LT, false),
-        S::F32x4Gt => CmpF(VecImm::CmpF32, CMP_LT, true),
-        S::F32x4Le => CmpF(VecImm::CmpF32, CMP_LE, false),
-        S::F32x4Ge => CmpF(VecImm::CmpF32, CMP_LE, true),
-        S::F64x2Eq => CmpF(VecImm::CmpF64, CMP_EQ, false),
-        S::F64x2Ne => CmpF(VecImm::CmpF64, CMP_NEQ, false),
-        S::F64x2Lt => CmpF(VecImm::CmpF64, CMP_LT, false),
-        S::F64x2Gt => CmpF(VecImm::CmpF64, CMP_LT, true),
-        S::F64x2Le => CmpF(VecImm::CmpF64, CMP_LE, false),
-        S::F64x2Ge => CmpF(VecImm::CmpF64, CMP_LE, true),
+        S::F32x4Eq => CmpF(VecImmBin::CmpF32, CMP_EQ, false),
+        S::F32x4Ne => CmpF(VecImmBin::CmpF32, CMP_NEQ, false),
+        S::F32x4Lt => CmpF(VecImmBin::CmpF32, CMP_LT, false),
+        S::F32x4Gt => CmpF(VecImmBin::CmpF32, CMP_LT, true),
+        S::F32x4Le => CmpF(VecImmBin::CmpF32, CMP_LE, false),
+        S::F32x4Ge => CmpF(VecImmBin::CmpF32, CMP_LE, true),
+        S::F64x2Eq => CmpF(VecImmBin::CmpF64, CMP_EQ, false),
+        S::F64x2Ne => CmpF(VecImmBin::CmpF64, CMP_NEQ, false),
+        S::F64x2Lt => CmpF(VecImmBin::CmpF64, CMP_LT, false),
+        S::F64x2Gt => CmpF(VecImmBin::CmpF64, CMP_LT, true),
+        S::F64x2Le => CmpF(VecImmBin::CmpF64, CMP_LE, false),
+        S::F64x2Ge => CmpF(VecImmBin::CmpF64, CMP_LE, true),
 
         S::I8x16Shl => ShiftI8(ShiftKind::Shl),
         S::I8x16ShrS => ShiftI8(ShiftKind::ShrS),
@@ -364,16 +364,21 @@ impl Emitter<'_> {
         self.store_xmm(v, d);
     }
 
-    /// Operand `y` in a register other than `d` (unless `x` is `y`), for an
-    /// operation that writes `d` before it reads `y`.
-    fn second(&mut self, d: Xmm, x: Value, y: Value) -> Xmm {
-        match self.place(y) {
+    /// The registers holding `x` and `y` for `d = x op y`. For the SSE
+    /// forms, which copy `x` to `d` first, `y` is kept out of `d` (unless
+    /// `x` is `y`) and a spilled `x` is loaded into `d`.
+    fn operands(&mut self, d: Xmm, x: Value, y: Value) -> (Xmm, Xmm) {
+        if self.m.vex() {
+            return (self.xmm(x, X14), self.xmm(y, X15));
+        }
+        let ry = match self.place(y) {
             Place::Xmm(r) if r != d || x == y => r,
             p => {
                 self.mov(p, Place::Xmm(X15));
                 X15
             }
-        }
+        };
+        (self.xmm(x, d), ry)
     }
 
     /// `d = x`.
@@ -387,9 +392,8 @@ impl Emitter<'_> {
     /// `v = x op y`.
     fn vec_bin(&mut self, op: VecOp, v: Value, x: Value, y: Value) -> Xmm {
         let d = self.dst_xmm(v);
-        let ry = self.second(d, x, y);
-        self.first_into(d, x);
-        self.m.vec(op, d, ry);
+        let (rx, ry) = self.operands(d, x, y);
+        self.m.vec3(op, d, rx, ry);
         d
     }
 
@@ -417,24 +421,21 @@ impl Emitter<'_> {
                 let ra = self.xmm(a, X14);
                 let rb = self.xmm(args[1], X15);
                 // X15 = minmax(b, a), then == a.
-                if rb != X15 {
-                    self.m.movaps(X15, rb);
-                }
-                self.m.vec(minmax, X15, ra);
-                self.m.vec(eq, X15, ra);
+                self.m.vec3(minmax, X15, rb, ra);
                 if not {
+                    self.m.vec(eq, X15, ra);
                     self.m.vec(VecOp::EqI32, X14, X14);
-                    self.m.vec(VecOp::Xor, X15, X14);
+                    self.m.vec3(VecOp::Xor, d, X14, X15);
+                } else {
+                    self.m.vec3(eq, d, ra, X15);
                 }
-                self.m.movaps(d, X15);
                 d
             }
             Shape::CmpF(cmp, pred, swapped) => {
                 let (x, y) = if swapped { (args[1], a) } else { (a, args[1]) };
                 let d = self.dst_xmm(v);
-                let ry = self.second(d, x, y);
-                self.first_into(d, x);
-                self.m.vec_imm(cmp, d, ry, pred);
+                let (rx, ry) = self.operands(d, x, y);
+                self.m.vec_imm_bin(cmp, d, rx, ry, pred);
                 d
             }
             Shape::Un(op) => {
@@ -468,16 +469,17 @@ impl Emitter<'_> {
             }
             Shape::SignBit(shift, count, apply) => {
                 let d = self.dst_xmm(v);
-                self.first_into(d, a);
                 self.m.vec(VecOp::EqI32, X15, X15);
-                self.m.vec_shift(shift, X15, count);
-                self.m.vec(apply, d, X15);
+                self.m.vec_shift(shift, X15, X15, count);
+                let ra = self.xmm(a, d);
+                self.m.vec3(apply, d, ra, X15);
                 d
             }
             Shape::Not => {
                 let d = self.dst_xmm(v);
-                self.first_into(d, a);
-                self.not(d);
+                self.m.vec(VecOp::EqI32, X15, X15);
+                let ra = self.xmm(a, d);
+                self.m.vec3(VecOp::Xor, d, ra, X15);
                 d
             }
             Shape::Bitselect => {
@@ -485,14 +487,13 @@ impl Emitter<'_> {
                 // is spilled (b loaded again if it is).
                 let (b, c) = (args[1], args[2]);
                 let d = self.dst_xmm(v);
-                self.first_into(X15, a);
+                let ra = self.xmm(a, X15);
                 let rb = self.xmm(b, X14);
-                self.m.vec(VecOp::Xor, X15, rb);
+                self.m.vec3(VecOp::Xor, X15, ra, rb);
                 let rc = self.xmm(c, X14);
                 self.m.vec(VecOp::And, X15, rc);
                 let rb = self.xmm(b, X14);
-                self.m.vec(VecOp::Xor, X15, rb);
-                self.m.movaps(d, X15);
+                self.m.vec3(VecOp::Xor, d, rb, X15);
                 d
             }
             Shape::ShiftI8(_)
@@ -522,30 +523,31 @@ impl Emitter<'_> {
                 let d = self.dst_xmm(v);
                 self.shift_count(args[1], bits as i32 - 1);
                 self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                self.first_into(d, a);
-                self.m.vec(op, d, X15);
+                let ra = self.xmm(a, d);
+                self.m.vec3(op, d, ra, X15);
                 d
             }
             Shape::Splat(size, float) => {
                 let d = self.dst_xmm(v);
-                if float {
-                    self.first_into(d, a);
+                let s = if float {
+                    self.xmm(a, d)
                 } else {
                     let r = self.gpr(a, RAX);
                     let wide = size == Size::S64;
                     self.m.gpr_to_xmm(d, r, Size::of(wide));
-                }
+                    d
+                };
                 match size {
                     Size::S8 => {
                         self.m.vec(VecOp::Xor, X15, X15);
-                        self.m.vec(VecOp::Shuffle8, d, X15);
+                        self.m.vec3(VecOp::Shuffle8, d, s, X15);
                     }
                     Size::S16 => {
-                        self.m.vec_imm(VecImm::ShuffleLow16, d, d, 0);
+                        self.m.vec_imm(VecImm::ShuffleLow16, d, s, 0);
                         self.m.vec_imm(VecImm::Shuffle32, d, d, 0);
                     }
-                    Size::S32 => self.m.vec_imm(VecImm::Shuffle32, d, d, 0),
-                    Size::S64 => self.m.vec(VecOp::InterleaveLow64, d, d),
+                    Size::S32 => self.m.vec_imm(VecImm::Shuffle32, d, s, 0),
+                    Size::S64 => self.m.vec3(VecOp::InterleaveLow64, d, s, s),
                 }
                 d
             }
@@ -573,17 +575,18 @@ impl Emitter<'_> {
             Shape::Replace(size, float, lane) => {
                 let d = self.dst_xmm(v);
                 if float {
-                    let rx = self.second(d, a, args[1]);
-                    self.first_into(d, a);
+                    let (ra, rx) = self.operands(d, a, args[1]);
                     match size {
-                        Size::S32 => self.m.vec_imm(VecImm::InsertF32, d, rx, lane << 4),
-                        _ if lane == 0 => self.m.vec_imm(VecImm::BlendF64, d, rx, 1),
-                        _ => self.m.vec(VecOp::InterleaveLow64, d, rx),
+                        Size::S32 => self
+                            .m
+                            .vec_imm_bin(VecImmBin::InsertF32, d, ra, rx, lane << 4),
+                        _ if lane == 0 => self.m.vec_imm_bin(VecImmBin::BlendF64, d, ra, rx, 1),
+                        _ => self.m.vec3(VecOp::InterleaveLow64, d, ra, rx),
                     }
                 } else {
                     let r = self.gpr(args[1], RAX);
-                    self.first_into(d, a);
-                    self.m.insert_lane(d, r, lane, size);
+                    let ra = self.xmm(a, d);
+                    self.m.insert_lane(d, ra, r, lane, size);
                 }
                 d
             }
@@ -599,22 +602,23 @@ impl Emitter<'_> {
     }
 
     /// The operators that take several instructions, computed in the
-    /// scratch registers (operands copied first where the sequence writes
-    /// them): returns the register holding the result.
+    /// scratch registers from their operands' registers (a spilled operand
+    /// loaded into the first scratch register the sequence writes it to):
+    /// returns the register holding the result.
     fn sequence(&mut self, shape: Shape, args: &[Value]) -> Xmm {
         use VecOp as V;
         let a = args[0];
         match shape {
             Shape::ShiftI8(kind) => {
                 self.shift_count(args[1], 7);
-                self.first_into(X13, a);
+                let ra = self.xmm(a, X13);
                 match kind {
                     ShiftKind::Shl => {
                         // Shifted as 16-bit lanes, then each byte masked
                         // by `0xff << count` (the low byte of the shifted
                         // all-ones, spread to every byte).
                         self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                        self.m.vec(V::ShlI16, X13, X15);
+                        self.m.vec3(V::ShlI16, X13, ra, X15);
                         self.m.vec(V::EqI32, X14, X14);
                         self.m.vec(V::ShlI16, X14, X15);
                         self.m.vec(V::Xor, X15, X15);
@@ -630,9 +634,8 @@ impl Emitter<'_> {
                         };
                         self.m.alu_imm(Alu::Add, RAX, 8, Size::S32);
                         self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                        self.m.movaps(X14, X13);
-                        self.m.vec(V::InterleaveLow8, X13, X13);
-                        self.m.vec(V::InterleaveHigh8, X14, X14);
+                        self.m.vec3(V::InterleaveHigh8, X14, ra, ra);
+                        self.m.vec3(V::InterleaveLow8, X13, ra, ra);
                         self.m.vec(shift, X13, X15);
                         self.m.vec(shift, X14, X15);
                         self.m.vec(narrow, X13, X14);
@@ -643,16 +646,14 @@ impl Emitter<'_> {
             Shape::Popcnt => {
                 const NIBBLE_BITS: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
                 let table = u128::from_le_bytes(NIBBLE_BITS);
-                self.first_into(X13, a);
-                self.m.movaps(X12, X13);
-                self.m.vec_shift(VecShift::ShrUI16, X12, 4);
+                let ra = self.xmm(a, X13);
+                self.m.vec_shift(VecShift::ShrUI16, X12, ra, 4);
                 self.m.vec_const(X14, splat8(0x0f));
-                self.m.vec(V::And, X13, X14);
+                self.m.vec3(V::And, X13, ra, X14);
                 self.m.vec(V::And, X12, X14);
                 self.m.vec_const(X14, table);
-                self.m.movaps(X15, X14);
+                self.m.vec3(V::Shuffle8, X15, X14, X12);
                 self.m.vec(V::Shuffle8, X14, X13);
-                self.m.vec(V::Shuffle8, X15, X12);
                 self.m.vec(V::AddI8, X14, X15);
                 X14
             }
@@ -673,48 +674,46 @@ impl Emitter<'_> {
                     (pick(0), pick(16))
                 };
                 if from_a == none {
-                    self.first_into(X13, b);
-                    self.m.vec_with_const(V::Shuffle8, X13, from_b);
+                    let rb = self.xmm(b, X13);
+                    self.m.vec_with_const(V::Shuffle8, X13, rb, from_b);
                     return X13;
                 }
-                self.first_into(X13, a);
-                self.m.vec_with_const(V::Shuffle8, X13, from_a);
+                let ra = self.xmm(a, X13);
+                self.m.vec_with_const(V::Shuffle8, X13, ra, from_a);
                 if from_b != none {
-                    self.first_into(X12, b);
-                    self.m.vec_with_const(V::Shuffle8, X12, from_b);
+                    let rb = self.xmm(b, X12);
+                    self.m.vec_with_const(V::Shuffle8, X12, rb, from_b);
                     self.m.vec(V::Or, X13, X12);
                 }
                 X13
             }
             Shape::Swizzle => {
                 // Indices of 16 and up saturate to 0x80 and up: zero bytes.
-                self.first_into(X12, args[1]);
-                self.m.vec_with_const(V::AddSatU8, X12, splat8(0x70));
-                self.first_into(X13, a);
-                self.m.vec(V::Shuffle8, X13, X12);
+                let ri = self.xmm(args[1], X12);
+                self.m.vec_with_const(V::AddSatU8, X12, ri, splat8(0x70));
+                let ra = self.xmm(a, X13);
+                self.m.vec3(V::Shuffle8, X13, ra, X12);
                 X13
             }
             Shape::AbsI64 => {
                 // (a ^ s) - s, with s each lane's sign spread.
-                self.first_into(X13, a);
-                self.m.movaps(X12, X13);
-                self.m.vec_shift(VecShift::ShrSI32, X12, 31);
+                let ra = self.xmm(a, X13);
+                self.m.vec_shift(VecShift::ShrSI32, X12, ra, 31);
                 self.m.vec_imm(VecImm::Shuffle32, X12, X12, 0xf5);
-                self.m.vec(V::Xor, X13, X12);
+                self.m.vec3(V::Xor, X13, ra, X12);
                 self.m.vec(V::SubI64, X13, X12);
                 X13
             }
             Shape::MulI64 => {
                 // lo(a) * lo(b) + ((lo(a) * hi(b) + hi(a) * lo(b)) << 32).
-                self.first_into(X13, a);
-                self.first_into(X12, args[1]);
-                self.m.vec_imm(VecImm::Shuffle32, X14, X12, 0xb1);
-                self.m.vec(V::MulI32, X14, X13);
-                self.m.movaps(X15, X14);
-                self.m.vec_shift(VecShift::ShrUI64, X15, 32);
+                let ra = self.xmm(a, X13);
+                let rb = self.xmm(args[1], X12);
+                self.m.vec_imm(VecImm::Shuffle32, X14, rb, 0xb1);
+                self.m.vec(V::MulI32, X14, ra);
+                self.m.vec_shift(VecShift::ShrUI64, X15, X14, 32);
                 self.m.vec(V::AddI32, X14, X15);
-                self.m.vec_shift(VecShift::ShlI64, X14, 32);
-                self.m.vec(V::MulLowU32, X13, X12);
+                self.m.vec_shift(VecShift::ShlI64, X14, X14, 32);
+                self.m.vec3(V::MulLowU32, X13, ra, rb);
                 self.m.vec(V::AddI64, X13, X14);
                 X13
             }
@@ -722,8 +721,8 @@ impl Emitter<'_> {
                 // ((a >>u n) ^ m) - m, with m the sign bit >>u n.
                 self.shift_count(args[1], 63);
                 self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                self.first_into(X13, a);
-                self.m.vec(V::ShrUI64, X13, X15);
+                let ra = self.xmm(a, X13);
+                self.m.vec3(V::ShrUI64, X13, ra, X15);
                 self.m.vec_const(X14, splat64(1 << 63));
                 self.m.vec(V::ShrUI64, X14, X15);
                 self.m.vec(V::Xor, X13, X14);
@@ -734,17 +733,14 @@ impl Emitter<'_> {
                 // The high halves' signed `>`, or, where they are equal,
                 // the sign of `y - x`; spread from each high half.
                 let (x, y) = if swapped { (args[1], a) } else { (a, args[1]) };
-                self.first_into(X13, x);
-                self.first_into(X12, y);
-                self.m.movaps(X14, X12);
-                self.m.vec(V::SubI64, X14, X13);
-                self.m.movaps(X15, X13);
-                self.m.vec(V::EqI32, X15, X12);
+                let rx = self.xmm(x, X13);
+                let ry = self.xmm(y, X12);
+                self.m.vec3(V::SubI64, X14, ry, rx);
+                self.m.vec3(V::EqI32, X15, rx, ry);
                 self.m.vec(V::And, X14, X15);
-                self.m.movaps(X15, X13);
-                self.m.vec(V::GtS32, X15, X12);
+                self.m.vec3(V::GtS32, X15, rx, ry);
                 self.m.vec(V::Or, X14, X15);
-                self.m.vec_shift(VecShift::ShrSI32, X14, 31);
+                self.m.vec_shift(VecShift::ShrSI32, X14, X14, 31);
                 self.m.vec_imm(VecImm::Shuffle32, X14, X14, 0xf5);
                 if not {
                     self.not(X14);
@@ -756,21 +752,18 @@ impl Emitter<'_> {
                 // equal zeros: both orders, then `or` (min: -0 wins) or
                 // `and` (max: +0 wins); NaN lanes take `a + b`.
                 let (minmax, cmp, add, merge) = match (size, max) {
-                    (Size::S32, false) => (V::MinF32, VecImm::CmpF32, V::AddF32, V::OrF),
-                    (Size::S32, true) => (V::MaxF32, VecImm::CmpF32, V::AddF32, V::AndF),
-                    (_, false) => (V::MinF64, VecImm::CmpF64, V::AddF64, V::OrF),
-                    (_, true) => (V::MaxF64, VecImm::CmpF64, V::AddF64, V::AndF),
+                    (Size::S32, false) => (V::MinF32, VecImmBin::CmpF32, V::AddF32, V::OrF),
+                    (Size::S32, true) => (V::MaxF32, VecImmBin::CmpF32, V::AddF32, V::AndF),
+                    (_, false) => (V::MinF64, VecImmBin::CmpF64, V::AddF64, V::OrF),
+                    (_, true) => (V::MaxF64, VecImmBin::CmpF64, V::AddF64, V::AndF),
                 };
-                self.first_into(X13, a);
-                self.first_into(X12, args[1]);
-                self.m.movaps(X14, X13);
-                self.m.vec(minmax, X14, X12);
-                self.m.movaps(X15, X12);
-                self.m.vec(minmax, X15, X13);
+                let ra = self.xmm(a, X13);
+                let rb = self.xmm(args[1], X12);
+                self.m.vec3(minmax, X14, ra, rb);
+                self.m.vec3(minmax, X15, rb, ra);
                 self.m.vec(merge, X14, X15);
-                self.m.movaps(X15, X13);
-                self.m.vec_imm(cmp, X15, X12, CMP_UNORD);
-                self.m.vec(add, X13, X12);
+                self.m.vec_imm_bin(cmp, X15, ra, rb, CMP_UNORD);
+                self.m.vec3(add, X13, ra, rb);
                 self.m.vec(V::XorF, X13, X14);
                 self.m.vec(V::AndF, X13, X15);
                 self.m.vec(V::XorF, X14, X13);
@@ -778,9 +771,9 @@ impl Emitter<'_> {
             }
             Shape::Q15MulrSat => {
                 // `pmulhrsw` wraps only -1 * -1 (to 0x8000): flipped.
-                self.first_into(X13, a);
+                let ra = self.xmm(a, X13);
                 let rb = self.xmm(args[1], X12);
-                self.m.vec(V::MulHrsI16, X13, rb);
+                self.m.vec3(V::MulHrsI16, X13, ra, rb);
                 self.m.vec_const(X14, splat16(0x8000));
                 self.m.vec(V::EqI16, X14, X13);
                 self.m.vec(V::Xor, X13, X14);
@@ -823,20 +816,21 @@ impl Emitter<'_> {
                         self.m.vec(V::MaddUbs, X13, ra);
                     }
                     (Size::S8, false) => {
-                        self.first_into(X13, a);
-                        self.m.vec_with_const(V::MaddUbs, X13, splat8(1));
+                        let ra = self.xmm(a, X13);
+                        self.m.vec_with_const(V::MaddUbs, X13, ra, splat8(1));
                     }
                     (_, true) => {
-                        self.first_into(X13, a);
-                        self.m.vec_with_const(V::DotS16, X13, splat16(1));
+                        let ra = self.xmm(a, X13);
+                        self.m.vec_with_const(V::DotS16, X13, ra, splat16(1));
                     }
                     // Biased to signed, summed, the bias (2 * 0x8000) added
                     // back.
                     (_, false) => {
-                        self.first_into(X13, a);
-                        self.m.vec_with_const(V::Xor, X13, splat16(0x8000));
-                        self.m.vec_with_const(V::DotS16, X13, splat16(1));
-                        self.m.vec_with_const(V::AddI32, X13, splat32(0x1_0000));
+                        let ra = self.xmm(a, X13);
+                        self.m.vec_with_const(V::Xor, X13, ra, splat16(0x8000));
+                        self.m.vec_with_const(V::DotS16, X13, X13, splat16(1));
+                        self.m
+                            .vec_with_const(V::AddI32, X13, X13, splat32(0x1_0000));
                     }
                 }
                 X13
@@ -844,12 +838,11 @@ impl Emitter<'_> {
             Shape::TruncSat(Size::S32, true) => {
                 // NaN lanes zeroed; `cvttps2dq` gives 0x8000_0000 out of
                 // range, flipped to 0x7fff_ffff where the lane is >= 2^31.
-                self.first_into(X13, a);
-                self.m.movaps(X14, X13);
-                self.m.vec_imm(VecImm::CmpF32, X14, X13, CMP_EQ);
-                self.m.vec(V::AndF, X13, X14);
+                let ra = self.xmm(a, X13);
+                self.m.vec_imm_bin(VecImmBin::CmpF32, X14, ra, ra, CMP_EQ);
+                self.m.vec3(V::AndF, X13, ra, X14);
                 self.m.vec_const(X14, splat32(2f32.powi(31).to_bits()));
-                self.m.vec_imm(VecImm::CmpF32, X14, X13, CMP_LE);
+                self.m.vec_imm_bin(VecImmBin::CmpF32, X14, X14, X13, CMP_LE);
                 self.m.vec(V::TruncF32ToI32, X13, X13);
                 self.m.vec(V::Xor, X13, X14);
                 X13
@@ -858,13 +851,12 @@ impl Emitter<'_> {
                 // NaN and negative lanes to 0 (`maxps` takes the second
                 // operand for NaNs); x < 2^31 converts directly, the rest
                 // as 0x8000_0000 + (x - 2^31), 2^32 and up saturating.
-                self.first_into(X13, a);
+                let ra = self.xmm(a, X13);
                 self.m.vec(V::Xor, X14, X14);
-                self.m.vec(V::MaxF32, X13, X14);
+                self.m.vec3(V::MaxF32, X13, ra, X14);
                 self.m.vec_const(X14, splat32(2f32.powi(31).to_bits()));
-                self.m.movaps(X15, X13);
-                self.m.vec(V::SubF32, X15, X14);
-                self.m.vec_imm(VecImm::CmpF32, X14, X15, CMP_LE);
+                self.m.vec3(V::SubF32, X15, X13, X14);
+                self.m.vec_imm_bin(VecImmBin::CmpF32, X14, X14, X15, CMP_LE);
                 self.m.vec(V::TruncF32ToI32, X15, X15);
                 self.m.vec(V::Xor, X15, X14);
                 self.m.vec(V::Xor, X14, X14);
@@ -876,49 +868,48 @@ impl Emitter<'_> {
             Shape::TruncSat(_, true) => {
                 // NaN lanes zeroed, clamped above (below, `cvttpd2dq`
                 // gives i32::MIN).
-                self.first_into(X13, a);
-                self.m.movaps(X14, X13);
-                self.m.vec_imm(VecImm::CmpF64, X14, X13, CMP_EQ);
-                self.m.vec(V::AndF, X13, X14);
-                self.m
-                    .vec_with_const(V::MinF64, X13, splat64(f64::from(i32::MAX).to_bits()));
+                let ra = self.xmm(a, X13);
+                self.m.vec_imm_bin(VecImmBin::CmpF64, X14, ra, ra, CMP_EQ);
+                self.m.vec3(V::AndF, X13, ra, X14);
+                let max = splat64(f64::from(i32::MAX).to_bits());
+                self.m.vec_with_const(V::MinF64, X13, X13, max);
                 self.m.vec(V::TruncF64ToI32, X13, X13);
                 X13
             }
             Shape::TruncSat(_, false) => {
                 // Clamped to [0, u32::MAX] (NaN to 0), truncated, then
                 // 2^52 added: the integer is the low half of each lane.
-                self.first_into(X13, a);
+                let ra = self.xmm(a, X13);
                 self.m.vec(V::Xor, X14, X14);
-                self.m.vec(V::MaxF64, X13, X14);
-                self.m
-                    .vec_with_const(V::MinF64, X13, splat64(f64::from(u32::MAX).to_bits()));
+                self.m.vec3(V::MaxF64, X13, ra, X14);
+                let max = splat64(f64::from(u32::MAX).to_bits());
+                self.m.vec_with_const(V::MinF64, X13, X13, max);
                 self.m.vec_imm(VecImm::RoundF64, X13, X13, ROUND_TRUNC);
+                let two52 = splat64(2f64.powi(52).to_bits());
+                self.m.vec_with_const(V::AddF64, X13, X13, two52);
                 self.m
-                    .vec_with_const(V::AddF64, X13, splat64(2f64.powi(52).to_bits()));
-                self.m.vec_imm(VecImm::ShuffleF32, X13, X14, 0x88);
+                    .vec_imm_bin(VecImmBin::ShuffleF32, X13, X13, X14, 0x88);
                 X13
             }
             Shape::ConvertU32ToF32 => {
                 // hi * 2^16 + lo: both halves exact, one rounding.
-                self.first_into(X13, a);
-                self.m.movaps(X12, X13);
-                self.m.vec_with_const(V::And, X13, splat32(0xffff));
-                self.m.vec_shift(VecShift::ShrUI32, X12, 16);
+                let ra = self.xmm(a, X13);
+                self.m.vec_shift(VecShift::ShrUI32, X12, ra, 16);
+                self.m.vec_with_const(V::And, X13, ra, splat32(0xffff));
                 self.m.vec(V::I32ToF32, X13, X13);
                 self.m.vec(V::I32ToF32, X12, X12);
-                self.m
-                    .vec_with_const(V::MulF32, X12, splat32(65536f32.to_bits()));
+                let two16 = splat32(65536f32.to_bits());
+                self.m.vec_with_const(V::MulF32, X12, X12, two16);
                 self.m.vec(V::AddF32, X12, X13);
                 X12
             }
             Shape::ConvertLowU32ToF64 => {
                 // Each lane under the exponent of 2^52, minus 2^52.
-                self.first_into(X13, a);
-                self.m
-                    .vec_with_const(V::InterleaveLow32, X13, splat32(0x4330_0000));
-                self.m
-                    .vec_with_const(V::SubF64, X13, splat64(2f64.powi(52).to_bits()));
+                let ra = self.xmm(a, X13);
+                let high = splat32(0x4330_0000);
+                self.m.vec_with_const(V::InterleaveLow32, X13, ra, high);
+                let two52 = splat64(2f64.powi(52).to_bits());
+                self.m.vec_with_const(V::SubF64, X13, X13, two52);
                 X13
             }
             _ => unreachable!("not a sequence"),
@@ -945,10 +936,7 @@ impl Emitter<'_> {
             Shape::Bitmask(Some(of)) => self.m.movmsk(of, d, ra),
             Shape::Bitmask(None) => {
                 // Each 16-bit lane saturated to a byte keeps its sign.
-                if ra != X15 {
-                    self.m.movaps(X15, ra);
-                }
-                self.m.vec(VecOp::NarrowS16, X15, X15);
+                self.m.vec3(VecOp::NarrowS16, X15, ra, ra);
                 self.m.movmsk(MaskOf::I8, d, X15);
                 self.m.zero_extend_byte(d, d);
             }

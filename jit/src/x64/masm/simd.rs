@@ -1,29 +1,45 @@
-//! The packed SSE operations (SSE4.1 and below) that vectors are compiled
-//! to: whole-register operations named after what they compute, each with
-//! one match from the operation to iced's method.
+//! The packed vector operations that vectors are compiled to: SSE4.1 and
+//! below, or their VEX (AVX) forms where the engine chose them. Each is
+//! named after what it computes, with one match from the operation to
+//! iced's methods.
+//!
+//! VEX forms take a separate destination, so `d = a op b` needs no copy of
+//! `a` first; in the SSE forms `d` must be `a`, and [`Masm::vec3`] copies.
 
 use super::*;
 
-/// Calls `$w!(method)` with iced's method for each variant of an operation
-/// enum, and declares the enum.
+/// Declares an operation enum whose variants are binary (`d = a op b`) or
+/// unary (`d = op(b)`), with iced's SSE and VEX method for each.
 macro_rules! vec_ops {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $method:ident,)* }) => {
+    ($(#[$doc:meta])* $name:ident {
+        binary { $($b:ident => $bsse:ident $bvex:ident,)* }
+        unary { $($u:ident => $usse:ident $uvex:ident,)* }
+    }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name {
-            $($variant,)*
+            $($b,)*
+            $($u,)*
         }
 
         impl $name {
-            fn emit(self, a: &mut CodeAssembler, d: AsmRegisterXmm, s: AsmRegisterXmm) {
-                ok(match self {
-                    $($name::$variant => a.$method(d, s),)*
-                });
+            fn is_unary(self) -> bool {
+                matches!(self, $($name::$u)|*)
             }
+        }
 
-            fn emit_mem(self, a: &mut CodeAssembler, d: AsmRegisterXmm, m: AsmMemoryOperand) {
-                ok(match self {
-                    $($name::$variant => a.$method(d, m),)*
+        vec_ops!(@emit $name emit AsmRegisterXmm [$($b $bsse $bvex)*] [$($u $usse $uvex)*]);
+        vec_ops!(@emit $name emit_mem AsmMemoryOperand [$($b $bsse $bvex)*] [$($u $usse $uvex)*]);
+    };
+    (@emit $name:ident $f:ident $src:ty [$($b:ident $bsse:ident $bvex:ident)*] [$($u:ident $usse:ident $uvex:ident)*]) => {
+        impl $name {
+            /// `d = a op b` or `d = op(b)`; in the SSE forms, `a` is `d`.
+            fn $f(self, asm: &mut CodeAssembler, vex: bool, d: AsmRegisterXmm, a: AsmRegisterXmm, b: $src) {
+                ok(match (self, vex) {
+                    $(($name::$b, false) => asm.$bsse(d, b),
+                      ($name::$b, true) => asm.$bvex(d, a, b),)*
+                    $(($name::$u, false) => asm.$usse(d, b),
+                      ($name::$u, true) => asm.$uvex(d, b),)*
                 });
             }
         }
@@ -31,44 +47,54 @@ macro_rules! vec_ops {
 }
 
 vec_ops! {
-    /// `dst = dst op src` on packed lanes (or, for the conversions, sign and
-    /// zero extensions and `Sqrt`s, `dst = op(src)`).
+    /// Operations on packed lanes.
     VecOp {
-        AddI8 => paddb, AddI16 => paddw, AddI32 => paddd, AddI64 => paddq,
-        SubI8 => psubb, SubI16 => psubw, SubI32 => psubd, SubI64 => psubq,
-        AddSatS8 => paddsb, AddSatS16 => paddsw, AddSatU8 => paddusb, AddSatU16 => paddusw,
-        SubSatS8 => psubsb, SubSatS16 => psubsw, SubSatU8 => psubusb, SubSatU16 => psubusw,
-        MulI16 => pmullw, MulI32 => pmulld,
-        MinS8 => pminsb, MinS16 => pminsw, MinS32 => pminsd,
-        MinU8 => pminub, MinU16 => pminuw, MinU32 => pminud,
-        MaxS8 => pmaxsb, MaxS16 => pmaxsw, MaxS32 => pmaxsd,
-        MaxU8 => pmaxub, MaxU16 => pmaxuw, MaxU32 => pmaxud,
-        AvgU8 => pavgb, AvgU16 => pavgw,
-        EqI8 => pcmpeqb, EqI16 => pcmpeqw, EqI32 => pcmpeqd, EqI64 => pcmpeqq,
-        GtS8 => pcmpgtb, GtS16 => pcmpgtw, GtS32 => pcmpgtd,
-        And => pand, AndNot => pandn, Or => por, Xor => pxor,
-        NarrowS16 => packsswb, NarrowU16 => packuswb, NarrowS32 => packssdw, NarrowU32 => packusdw,
-        AbsI8 => pabsb, AbsI16 => pabsw, AbsI32 => pabsd,
-        ExtendS8 => pmovsxbw, ExtendU8 => pmovzxbw, ExtendS16 => pmovsxwd,
-        ExtendU16 => pmovzxwd, ExtendS32 => pmovsxdq, ExtendU32 => pmovzxdq,
-        Shuffle8 => pshufb, DotS16 => pmaddwd,
-        InterleaveLow8 => punpcklbw, InterleaveHigh8 => punpckhbw,
-        InterleaveLow32 => punpckldq, InterleaveLow64 => punpcklqdq,
-        MulHrsI16 => pmulhrsw, MulLowU32 => pmuludq, MulLowS32 => pmuldq, MaddUbs => pmaddubsw,
-        ShlI16 => psllw, ShlI32 => pslld, ShlI64 => psllq,
-        ShrUI16 => psrlw, ShrUI32 => psrld, ShrUI64 => psrlq,
-        ShrSI16 => psraw, ShrSI32 => psrad,
-        AddF32 => addps, AddF64 => addpd, SubF32 => subps, SubF64 => subpd,
-        MulF32 => mulps, MulF64 => mulpd, DivF32 => divps, DivF64 => divpd,
-        MinF32 => minps, MinF64 => minpd, MaxF32 => maxps, MaxF64 => maxpd,
-        SqrtF32 => sqrtps, SqrtF64 => sqrtpd,
-        AndF => andps, OrF => orps, XorF => xorps,
-        I32ToF32 => cvtdq2ps, I32ToF64 => cvtdq2pd, F32ToF64 => cvtps2pd, F64ToF32 => cvtpd2ps,
-        TruncF32ToI32 => cvttps2dq, TruncF64ToI32 => cvttpd2dq,
+        binary {
+            AddI8 => paddb vpaddb, AddI16 => paddw vpaddw, AddI32 => paddd vpaddd, AddI64 => paddq vpaddq,
+            SubI8 => psubb vpsubb, SubI16 => psubw vpsubw, SubI32 => psubd vpsubd, SubI64 => psubq vpsubq,
+            AddSatS8 => paddsb vpaddsb, AddSatS16 => paddsw vpaddsw,
+            AddSatU8 => paddusb vpaddusb, AddSatU16 => paddusw vpaddusw,
+            SubSatS8 => psubsb vpsubsb, SubSatS16 => psubsw vpsubsw,
+            SubSatU8 => psubusb vpsubusb, SubSatU16 => psubusw vpsubusw,
+            MulI16 => pmullw vpmullw, MulI32 => pmulld vpmulld,
+            MinS8 => pminsb vpminsb, MinS16 => pminsw vpminsw, MinS32 => pminsd vpminsd,
+            MinU8 => pminub vpminub, MinU16 => pminuw vpminuw, MinU32 => pminud vpminud,
+            MaxS8 => pmaxsb vpmaxsb, MaxS16 => pmaxsw vpmaxsw, MaxS32 => pmaxsd vpmaxsd,
+            MaxU8 => pmaxub vpmaxub, MaxU16 => pmaxuw vpmaxuw, MaxU32 => pmaxud vpmaxud,
+            AvgU8 => pavgb vpavgb, AvgU16 => pavgw vpavgw,
+            EqI8 => pcmpeqb vpcmpeqb, EqI16 => pcmpeqw vpcmpeqw,
+            EqI32 => pcmpeqd vpcmpeqd, EqI64 => pcmpeqq vpcmpeqq,
+            GtS8 => pcmpgtb vpcmpgtb, GtS16 => pcmpgtw vpcmpgtw, GtS32 => pcmpgtd vpcmpgtd,
+            And => pand vpand, AndNot => pandn vpandn, Or => por vpor, Xor => pxor vpxor,
+            NarrowS16 => packsswb vpacksswb, NarrowU16 => packuswb vpackuswb,
+            NarrowS32 => packssdw vpackssdw, NarrowU32 => packusdw vpackusdw,
+            Shuffle8 => pshufb vpshufb, DotS16 => pmaddwd vpmaddwd,
+            InterleaveLow8 => punpcklbw vpunpcklbw, InterleaveHigh8 => punpckhbw vpunpckhbw,
+            InterleaveLow32 => punpckldq vpunpckldq, InterleaveLow64 => punpcklqdq vpunpcklqdq,
+            MulHrsI16 => pmulhrsw vpmulhrsw, MulLowU32 => pmuludq vpmuludq,
+            MulLowS32 => pmuldq vpmuldq, MaddUbs => pmaddubsw vpmaddubsw,
+            ShlI16 => psllw vpsllw, ShlI32 => pslld vpslld, ShlI64 => psllq vpsllq,
+            ShrUI16 => psrlw vpsrlw, ShrUI32 => psrld vpsrld, ShrUI64 => psrlq vpsrlq,
+            ShrSI16 => psraw vpsraw, ShrSI32 => psrad vpsrad,
+            AddF32 => addps vaddps, AddF64 => addpd vaddpd, SubF32 => subps vsubps, SubF64 => subpd vsubpd,
+            MulF32 => mulps vmulps, MulF64 => mulpd vmulpd, DivF32 => divps vdivps, DivF64 => divpd vdivpd,
+            MinF32 => minps vminps, MinF64 => minpd vminpd, MaxF32 => maxps vmaxps, MaxF64 => maxpd vmaxpd,
+            AndF => andps vandps, OrF => orps vorps, XorF => xorps vxorps,
+        }
+        unary {
+            AbsI8 => pabsb vpabsb, AbsI16 => pabsw vpabsw, AbsI32 => pabsd vpabsd,
+            ExtendS8 => pmovsxbw vpmovsxbw, ExtendU8 => pmovzxbw vpmovzxbw,
+            ExtendS16 => pmovsxwd vpmovsxwd, ExtendU16 => pmovzxwd vpmovzxwd,
+            ExtendS32 => pmovsxdq vpmovsxdq, ExtendU32 => pmovzxdq vpmovzxdq,
+            SqrtF32 => sqrtps vsqrtps, SqrtF64 => sqrtpd vsqrtpd,
+            I32ToF32 => cvtdq2ps vcvtdq2ps, I32ToF64 => cvtdq2pd vcvtdq2pd,
+            F32ToF64 => cvtps2pd vcvtps2pd, F64ToF32 => cvtpd2ps vcvtpd2ps,
+            TruncF32ToI32 => cvttps2dq vcvttps2dq, TruncF64ToI32 => cvttpd2dq vcvttpd2dq,
+        }
     }
 }
 
-/// `dst = op(dst, src, imm)` operations that take an immediate.
+/// `dst = op(src, imm)`: operations of one operand and an immediate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VecImm {
     /// 32-bit lanes of `src` picked by the immediate's 2-bit fields.
@@ -77,15 +103,21 @@ pub enum VecImm {
     ShuffleLow16,
     RoundF32,
     RoundF64,
+}
+
+/// `dst = op(a, b, imm)`: operations of two operands and an immediate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VecImmBin {
     /// A comparison predicate of `cmpps` / `cmppd`.
     CmpF32,
     CmpF64,
-    /// `insertps`: a 32-bit lane of `src` into one of `dst`.
+    /// `insertps`: a 32-bit lane of `b` into one of `a`.
     InsertF32,
-    /// `blendpd`: the 64-bit lanes whose bit is set in `imm` from `src`.
+    /// `blendpd`: the 64-bit lanes whose bit is set in `imm` from `b`, the
+    /// others from `a`.
     BlendF64,
-    /// `shufps`: the low two 32-bit lanes picked from `dst`, the high two
-    /// from `src`.
+    /// `shufps`: the low two 32-bit lanes picked from `a`, the high two
+    /// from `b`.
     ShuffleF32,
 }
 
@@ -128,119 +160,215 @@ pub enum MaskOf {
 }
 
 impl Masm {
+    /// Whether vector operations use their VEX forms.
+    pub fn vex(&self) -> bool {
+        self.vex
+    }
+
+    /// `dst = dst op src`, or `dst = op(src)`.
     pub fn vec(&mut self, op: VecOp, dst: Xmm, src: Xmm) {
-        op.emit(&mut self.a, dst.x(), src.x());
+        op.emit(&mut self.a, self.vex, dst.x(), dst.x(), src.x());
+    }
+
+    /// `dst = a op b`. `dst` may be `b` only where the VEX forms are used
+    /// or `a` is `dst` too: the SSE forms copy `a` to `dst` first.
+    pub fn vec3(&mut self, op: VecOp, dst: Xmm, a: Xmm, b: Xmm) {
+        debug_assert!(!op.is_unary());
+        self.sse_first(dst, a, b);
+        op.emit(&mut self.a, self.vex, dst.x(), a.x(), b.x());
+    }
+
+    /// For an SSE form, `dst = a` (which must not overwrite `b`).
+    fn sse_first(&mut self, dst: Xmm, a: Xmm, b: Xmm) {
+        if !self.vex && dst != a {
+            debug_assert!(dst != b, "{dst:?} = {a:?} op {b:?} overwrites {b:?}");
+            self.movaps(dst, a);
+        }
     }
 
     /// `dst = bits`, from the constant pool.
     pub fn vec_const(&mut self, dst: Xmm, bits: u128) {
-        self.with_constant(bits, |a, m| ok(a.movdqa(dst.x(), m)));
+        let vex = self.vex;
+        self.with_constant(bits, |a, m| {
+            ok(if vex {
+                a.vmovdqa(dst.x(), m)
+            } else {
+                a.movdqa(dst.x(), m)
+            })
+        });
     }
 
-    /// `dst = dst op bits`, the constant read from the pool.
-    pub fn vec_with_const(&mut self, op: VecOp, dst: Xmm, bits: u128) {
-        self.with_constant(bits, |a, m| op.emit_mem(a, dst.x(), m));
+    /// `dst = a op bits`, the constant read from the pool.
+    pub fn vec_with_const(&mut self, op: VecOp, dst: Xmm, a: Xmm, bits: u128) {
+        if !self.vex && dst != a {
+            self.movaps(dst, a);
+        }
+        let vex = self.vex;
+        self.with_constant(bits, |asm, m| op.emit_mem(asm, vex, dst.x(), a.x(), m));
     }
 
     pub fn vec_imm(&mut self, op: VecImm, dst: Xmm, src: Xmm, imm: u8) {
         let (a, d, s, i) = (&mut self.a, dst.x(), src.x(), imm as u32);
-        ok(match op {
-            VecImm::Shuffle32 => a.pshufd(d, s, i),
-            VecImm::ShuffleLow16 => a.pshuflw(d, s, i),
-            VecImm::RoundF32 => a.roundps(d, s, i),
-            VecImm::RoundF64 => a.roundpd(d, s, i),
-            VecImm::CmpF32 => a.cmpps(d, s, i),
-            VecImm::CmpF64 => a.cmppd(d, s, i),
-            VecImm::InsertF32 => a.insertps(d, s, i),
-            VecImm::BlendF64 => a.blendpd(d, s, i),
-            VecImm::ShuffleF32 => a.shufps(d, s, i),
+        ok(match (op, self.vex) {
+            (VecImm::Shuffle32, false) => a.pshufd(d, s, i),
+            (VecImm::Shuffle32, true) => a.vpshufd(d, s, i),
+            (VecImm::ShuffleLow16, false) => a.pshuflw(d, s, i),
+            (VecImm::ShuffleLow16, true) => a.vpshuflw(d, s, i),
+            (VecImm::RoundF32, false) => a.roundps(d, s, i),
+            (VecImm::RoundF32, true) => a.vroundps(d, s, i),
+            (VecImm::RoundF64, false) => a.roundpd(d, s, i),
+            (VecImm::RoundF64, true) => a.vroundpd(d, s, i),
         });
     }
 
-    pub fn vec_shift(&mut self, op: VecShift, dst: Xmm, count: u8) {
-        let (a, d, i) = (&mut self.a, dst.x(), count as u32);
-        ok(match op {
-            VecShift::ShlI32 => a.pslld(d, i),
-            VecShift::ShlI64 => a.psllq(d, i),
-            VecShift::ShrUI16 => a.psrlw(d, i),
-            VecShift::ShrUI32 => a.psrld(d, i),
-            VecShift::ShrUI64 => a.psrlq(d, i),
-            VecShift::ShrSI32 => a.psrad(d, i),
+    /// `dst = op(a, b, imm)`, under the same rule as [`Masm::vec3`].
+    pub fn vec_imm_bin(&mut self, op: VecImmBin, dst: Xmm, a: Xmm, b: Xmm, imm: u8) {
+        self.sse_first(dst, a, b);
+        let (asm, d, a, b, i) = (&mut self.a, dst.x(), a.x(), b.x(), imm as u32);
+        ok(match (op, self.vex) {
+            (VecImmBin::CmpF32, false) => asm.cmpps(d, b, i),
+            (VecImmBin::CmpF32, true) => asm.vcmpps(d, a, b, i),
+            (VecImmBin::CmpF64, false) => asm.cmppd(d, b, i),
+            (VecImmBin::CmpF64, true) => asm.vcmppd(d, a, b, i),
+            (VecImmBin::InsertF32, false) => asm.insertps(d, b, i),
+            (VecImmBin::InsertF32, true) => asm.vinsertps(d, a, b, i),
+            (VecImmBin::BlendF64, false) => asm.blendpd(d, b, i),
+            (VecImmBin::BlendF64, true) => asm.vblendpd(d, a, b, i),
+            (VecImmBin::ShuffleF32, false) => asm.shufps(d, b, i),
+            (VecImmBin::ShuffleF32, true) => asm.vshufps(d, a, b, i),
+        });
+    }
+
+    /// `dst = src` shifted by `count`.
+    pub fn vec_shift(&mut self, op: VecShift, dst: Xmm, src: Xmm, count: u8) {
+        if !self.vex && dst != src {
+            self.movaps(dst, src);
+        }
+        let (a, d, s, i) = (&mut self.a, dst.x(), src.x(), count as u32);
+        ok(match (op, self.vex) {
+            (VecShift::ShlI32, false) => a.pslld(d, i),
+            (VecShift::ShlI32, true) => a.vpslld(d, s, i),
+            (VecShift::ShlI64, false) => a.psllq(d, i),
+            (VecShift::ShlI64, true) => a.vpsllq(d, s, i),
+            (VecShift::ShrUI16, false) => a.psrlw(d, i),
+            (VecShift::ShrUI16, true) => a.vpsrlw(d, s, i),
+            (VecShift::ShrUI32, false) => a.psrld(d, i),
+            (VecShift::ShrUI32, true) => a.vpsrld(d, s, i),
+            (VecShift::ShrUI64, false) => a.psrlq(d, i),
+            (VecShift::ShrUI64, true) => a.vpsrlq(d, s, i),
+            (VecShift::ShrSI32, false) => a.psrad(d, i),
+            (VecShift::ShrSI32, true) => a.vpsrad(d, s, i),
         });
     }
 
     pub fn vec_load(&mut self, op: VecLoad, dst: Xmm, m: Mem) {
         let (a, d, q) = (&mut self.a, dst.x(), qword_ptr(m.op()));
-        ok(match op {
-            VecLoad::Full => a.movdqu(d, xmmword_ptr(m.op())),
-            VecLoad::ExtendS8 => a.pmovsxbw(d, q),
-            VecLoad::ExtendU8 => a.pmovzxbw(d, q),
-            VecLoad::ExtendS16 => a.pmovsxwd(d, q),
-            VecLoad::ExtendU16 => a.pmovzxwd(d, q),
-            VecLoad::ExtendS32 => a.pmovsxdq(d, q),
-            VecLoad::ExtendU32 => a.pmovzxdq(d, q),
-            VecLoad::Zero32 => a.movd(d, dword_ptr(m.op())),
-            VecLoad::Zero64 => a.movq(d, q),
-            VecLoad::Splat64 => a.movddup(d, q),
+        ok(match (op, self.vex) {
+            (VecLoad::Full, false) => a.movdqu(d, xmmword_ptr(m.op())),
+            (VecLoad::Full, true) => a.vmovdqu(d, xmmword_ptr(m.op())),
+            (VecLoad::ExtendS8, false) => a.pmovsxbw(d, q),
+            (VecLoad::ExtendS8, true) => a.vpmovsxbw(d, q),
+            (VecLoad::ExtendU8, false) => a.pmovzxbw(d, q),
+            (VecLoad::ExtendU8, true) => a.vpmovzxbw(d, q),
+            (VecLoad::ExtendS16, false) => a.pmovsxwd(d, q),
+            (VecLoad::ExtendS16, true) => a.vpmovsxwd(d, q),
+            (VecLoad::ExtendU16, false) => a.pmovzxwd(d, q),
+            (VecLoad::ExtendU16, true) => a.vpmovzxwd(d, q),
+            (VecLoad::ExtendS32, false) => a.pmovsxdq(d, q),
+            (VecLoad::ExtendS32, true) => a.vpmovsxdq(d, q),
+            (VecLoad::ExtendU32, false) => a.pmovzxdq(d, q),
+            (VecLoad::ExtendU32, true) => a.vpmovzxdq(d, q),
+            (VecLoad::Zero32, false) => a.movd(d, dword_ptr(m.op())),
+            (VecLoad::Zero32, true) => a.vmovd(d, dword_ptr(m.op())),
+            (VecLoad::Zero64, false) => a.movq(d, q),
+            (VecLoad::Zero64, true) => a.vmovq(d, q),
+            (VecLoad::Splat64, false) => a.movddup(d, q),
+            (VecLoad::Splat64, true) => a.vmovddup(d, q),
         });
     }
 
-    /// Lane `lane` of `dst` (of `size`) = the low bits of `src`.
-    pub fn insert_lane(&mut self, dst: Xmm, src: Gpr, lane: u8, size: Size) {
-        let (a, d, i) = (&mut self.a, dst.x(), lane as u32);
-        ok(match size {
-            Size::S8 => a.pinsrb(d, src.d(), i),
-            Size::S16 => a.pinsrw(d, src.d(), i),
-            Size::S32 => a.pinsrd(d, src.d(), i),
-            Size::S64 => a.pinsrq(d, src.q(), i),
+    /// `dst = a` with lane `lane` (of `size`) = the low bits of `src`.
+    pub fn insert_lane(&mut self, dst: Xmm, a: Xmm, src: Gpr, lane: u8, size: Size) {
+        if !self.vex && dst != a {
+            self.movaps(dst, a);
+        }
+        let (asm, d, a, i) = (&mut self.a, dst.x(), a.x(), lane as u32);
+        ok(match (size, self.vex) {
+            (Size::S8, false) => asm.pinsrb(d, src.d(), i),
+            (Size::S8, true) => asm.vpinsrb(d, a, src.d(), i),
+            (Size::S16, false) => asm.pinsrw(d, src.d(), i),
+            (Size::S16, true) => asm.vpinsrw(d, a, src.d(), i),
+            (Size::S32, false) => asm.pinsrd(d, src.d(), i),
+            (Size::S32, true) => asm.vpinsrd(d, a, src.d(), i),
+            (Size::S64, false) => asm.pinsrq(d, src.q(), i),
+            (Size::S64, true) => asm.vpinsrq(d, a, src.q(), i),
         });
     }
 
     /// Lane `lane` of `dst` (of `size`) = the value at `m`.
     pub fn insert_lane_mem(&mut self, dst: Xmm, m: Mem, lane: u8, size: Size) {
         let (a, d, i) = (&mut self.a, dst.x(), lane as u32);
-        ok(match size {
-            Size::S8 => a.pinsrb(d, byte_ptr(m.op()), i),
-            Size::S16 => a.pinsrw(d, word_ptr(m.op()), i),
-            Size::S32 => a.pinsrd(d, dword_ptr(m.op()), i),
-            Size::S64 => a.pinsrq(d, qword_ptr(m.op()), i),
+        ok(match (size, self.vex) {
+            (Size::S8, false) => a.pinsrb(d, byte_ptr(m.op()), i),
+            (Size::S8, true) => a.vpinsrb(d, d, byte_ptr(m.op()), i),
+            (Size::S16, false) => a.pinsrw(d, word_ptr(m.op()), i),
+            (Size::S16, true) => a.vpinsrw(d, d, word_ptr(m.op()), i),
+            (Size::S32, false) => a.pinsrd(d, dword_ptr(m.op()), i),
+            (Size::S32, true) => a.vpinsrd(d, d, dword_ptr(m.op()), i),
+            (Size::S64, false) => a.pinsrq(d, qword_ptr(m.op()), i),
+            (Size::S64, true) => a.vpinsrq(d, d, qword_ptr(m.op()), i),
         });
     }
 
     /// `dst` = lane `lane` of `src` (of `size`), zero-extended.
     pub fn extract_lane(&mut self, dst: Gpr, src: Xmm, lane: u8, size: Size) {
         let (a, s, i) = (&mut self.a, src.x(), lane as u32);
-        ok(match size {
-            Size::S8 => a.pextrb(dst.d(), s, i),
-            Size::S16 => a.pextrw(dst.d(), s, i),
-            Size::S32 => a.pextrd(dst.d(), s, i),
-            Size::S64 => a.pextrq(dst.q(), s, i),
+        ok(match (size, self.vex) {
+            (Size::S8, false) => a.pextrb(dst.d(), s, i),
+            (Size::S8, true) => a.vpextrb(dst.d(), s, i),
+            (Size::S16, false) => a.pextrw(dst.d(), s, i),
+            (Size::S16, true) => a.vpextrw(dst.d(), s, i),
+            (Size::S32, false) => a.pextrd(dst.d(), s, i),
+            (Size::S32, true) => a.vpextrd(dst.d(), s, i),
+            (Size::S64, false) => a.pextrq(dst.q(), s, i),
+            (Size::S64, true) => a.vpextrq(dst.q(), s, i),
         });
     }
 
     /// The value at `m` = lane `lane` of `src` (of `size`).
     pub fn extract_lane_mem(&mut self, m: Mem, src: Xmm, lane: u8, size: Size) {
         let (a, s, i) = (&mut self.a, src.x(), lane as u32);
-        ok(match size {
-            Size::S8 => a.pextrb(byte_ptr(m.op()), s, i),
-            Size::S16 => a.pextrw(word_ptr(m.op()), s, i),
-            Size::S32 => a.pextrd(dword_ptr(m.op()), s, i),
-            Size::S64 => a.pextrq(qword_ptr(m.op()), s, i),
+        ok(match (size, self.vex) {
+            (Size::S8, false) => a.pextrb(byte_ptr(m.op()), s, i),
+            (Size::S8, true) => a.vpextrb(byte_ptr(m.op()), s, i),
+            (Size::S16, false) => a.pextrw(word_ptr(m.op()), s, i),
+            (Size::S16, true) => a.vpextrw(word_ptr(m.op()), s, i),
+            (Size::S32, false) => a.pextrd(dword_ptr(m.op()), s, i),
+            (Size::S32, true) => a.vpextrd(dword_ptr(m.op()), s, i),
+            (Size::S64, false) => a.pextrq(qword_ptr(m.op()), s, i),
+            (Size::S64, true) => a.vpextrq(qword_ptr(m.op()), s, i),
         });
     }
 
     /// `dst` = the top bits of `src`'s lanes, lane 0 in bit 0.
     pub fn movmsk(&mut self, of: MaskOf, dst: Gpr, src: Xmm) {
         let (a, d, s) = (&mut self.a, dst.d(), src.x());
-        ok(match of {
-            MaskOf::I8 => a.pmovmskb(d, s),
-            MaskOf::F32 => a.movmskps(d, s),
-            MaskOf::F64 => a.movmskpd(d, s),
+        ok(match (of, self.vex) {
+            (MaskOf::I8, false) => a.pmovmskb(d, s),
+            (MaskOf::I8, true) => a.vpmovmskb(d, s),
+            (MaskOf::F32, false) => a.movmskps(d, s),
+            (MaskOf::F32, true) => a.vmovmskps(d, s),
+            (MaskOf::F64, false) => a.movmskpd(d, s),
+            (MaskOf::F64, true) => a.vmovmskpd(d, s),
         });
     }
 
     /// ZF = `(a & b) == 0`.
     pub fn ptest(&mut self, a_: Xmm, b: Xmm) {
-        ok(self.a.ptest(a_.x(), b.x()));
+        ok(if self.vex {
+            self.a.vptest(a_.x(), b.x())
+        } else {
+            self.a.ptest(a_.x(), b.x())
+        });
     }
 }
