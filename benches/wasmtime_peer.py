@@ -5,6 +5,7 @@ invocation, printed as a number on stdout.
     wasmtime_peer.py micro FILE.wasm ARG     -> milliseconds of the `run` call
     wasmtime_peer.py coremark FILE.wasm      -> the CoreMark score
     wasmtime_peer.py compile FILE.wasm       -> milliseconds to compile
+    wasmtime_peer.py kernel FILE.wasm N      -> milliseconds of `run(N)`, then its result
 """
 import sys
 import time
@@ -38,8 +39,9 @@ def main():
     arg = int(sys.argv[3])
     run = linker.instantiate(store, module).exports(store)["run"]
     start = time.perf_counter()
-    run(store, arg)
-    print((time.perf_counter() - start) * 1e3)
+    result = run(store, arg)
+    ms = (time.perf_counter() - start) * 1e3
+    print(f"{ms} {result}" if what == "kernel" else ms)
 
 
 main()

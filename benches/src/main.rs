@@ -4,13 +4,16 @@
 //! Python package, `benches/wasmtime_peer.py`, when `python3 -c 'import
 //! wasmtime'` works). Prints a table of medians and ratios; the engines take
 //! turns run by run (see `alternate`). The last rows are compile
-//! throughput on spidermonkey.wasm and start-up.
+//! throughput on spidermonkey.wasm and start-up; a second table times the
+//! SIMD kernels ([`simd`]).
 //!
 //! Usage: `cargo run -p tandem-bench --release [--features wasm3] -- [--runs N] [--only NAME]`
 //! (run from the repository root; modules come from `../shared/bench`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod simd;
 
 fn shared_bench() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench");
@@ -392,4 +395,5 @@ fn main() {
             );
         }
     }
+    simd::run(runs, &filter);
 }
