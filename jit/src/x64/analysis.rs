@@ -75,6 +75,7 @@ fn takes_immediate(f: &Function, inst: &InstKind, k: usize, bits: u64) -> bool {
             !f.ty(a).is_64() || fits_i32(bits)
         }
         InstKind::Store(m, _, v) if k == 1 && !f.ty(v).is_float() => m.bytes < 8 || fits_i32(bits),
+        InstKind::Simd(op, _) if k == 1 => super::emit::takes_immediate_count(op),
         InstKind::Load(m, _) | InstKind::Store(m, ..) | InstKind::SimdMem(_, m, _) if k == 0 => {
             (bits as u32 as u64).saturating_add(m.offset) <= i32::MAX as u64
         }

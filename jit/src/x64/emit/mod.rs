@@ -10,6 +10,8 @@ mod int;
 mod memory;
 mod simd;
 
+pub(super) use simd::takes_immediate_count;
+
 use super::abi::{self, Place};
 use super::blockorder;
 use super::frame::Frame;

@@ -64,8 +64,9 @@ enum Shape {
     AllTrue(VecOp),
     /// The lanes' top bits: of bytes, of 16-bit lanes, of 32 or 64.
     Bitmask(Option<MaskOf>),
-    /// A shift by a scalar count modulo the lane width (in bits).
-    Shift(VecOp, u8),
+    /// A shift by a scalar count modulo the lane width (in bits): by a
+    /// register, or by an immediate where the count is a constant.
+    Shift(VecOp, VecShift, u8),
     Splat(Size, bool),
     Extract(Size, bool, u8, bool),
     Replace(Size, bool, u8),
@@ -74,6 +75,9 @@ enum Shape {
     /// The bits set in each byte, by a table of nibbles.
     Popcnt,
     Shuffle([u8; 16]),
+    /// A shuffle that picks 16 consecutive bytes of `a` then `b`, from
+    /// the one at this index on.
+    AlignRight(u8),
     Swizzle,
     AbsI64,
     MulI64,
@@ -117,6 +121,15 @@ const fn splat32(x: u32) -> u128 {
 }
 const fn splat64(x: u64) -> u128 {
     x as u128 | (x as u128) << 64
+}
+
+/// Whether `op` takes a constant shift count as an immediate (so the
+/// constant need not be in a register).
+pub(in crate::x64) fn takes_immediate_count(op: SimdOp) -> bool {
+    matches!(
+        shape(op),
+        Shape::Shift(..) | Shape::ShiftI8(ShiftKind::Shl | ShiftKind::ShrU)
+    )
 }
 
 /// The shape of `op`.
@@ -203,7 +216,10 @@ fn shape(op: SimdOp) -> Shape {
         S::I8x16ShrS => ShiftI8(ShiftKind::ShrS),
         S::I8x16ShrU => ShiftI8(ShiftKind::ShrU),
         S::I8x16Popcnt => Popcnt,
-        S::I8x16Shuffle { lanes } => Shuffle(lanes),
+        S::I8x16Shuffle { lanes } => match lanes[0] {
+            k @ 1..=15 if (0..16).all(|i| lanes[i as usize] == k + i) => AlignRight(k),
+            _ => Shuffle(lanes),
+        },
         S::I8x16Swizzle => Swizzle,
         S::I64x2Abs => AbsI64,
         S::I64x2Mul => MulI64,
@@ -268,9 +284,9 @@ fn shape(op: SimdOp) -> Shape {
         S::I16x8ExtendHighI8x16S => UnHigh(V::ExtendS8),
         S::I16x8ExtendLowI8x16U => Un(V::ExtendU8),
         S::I16x8ExtendHighI8x16U => UnHigh(V::ExtendU8),
-        S::I16x8Shl => Shift(V::ShlI16, 16),
-        S::I16x8ShrS => Shift(V::ShrSI16, 16),
-        S::I16x8ShrU => Shift(V::ShrUI16, 16),
+        S::I16x8Shl => Shift(V::ShlI16, VecShift::ShlI16, 16),
+        S::I16x8ShrS => Shift(V::ShrSI16, VecShift::ShrSI16, 16),
+        S::I16x8ShrU => Shift(V::ShrUI16, VecShift::ShrUI16, 16),
         S::I16x8Add => Bin(V::AddI16),
         S::I16x8AddSatS => Bin(V::AddSatS16),
         S::I16x8AddSatU => Bin(V::AddSatU16),
@@ -292,9 +308,9 @@ fn shape(op: SimdOp) -> Shape {
         S::I32x4ExtendHighI16x8S => UnHigh(V::ExtendS16),
         S::I32x4ExtendLowI16x8U => Un(V::ExtendU16),
         S::I32x4ExtendHighI16x8U => UnHigh(V::ExtendU16),
-        S::I32x4Shl => Shift(V::ShlI32, 32),
-        S::I32x4ShrS => Shift(V::ShrSI32, 32),
-        S::I32x4ShrU => Shift(V::ShrUI32, 32),
+        S::I32x4Shl => Shift(V::ShlI32, VecShift::ShlI32, 32),
+        S::I32x4ShrS => Shift(V::ShrSI32, VecShift::ShrSI32, 32),
+        S::I32x4ShrU => Shift(V::ShrUI32, VecShift::ShrUI32, 32),
         S::I32x4Add => Bin(V::AddI32),
         S::I32x4Sub => Bin(V::SubI32),
         S::I32x4Mul => Bin(V::MulI32),
@@ -311,8 +327,8 @@ fn shape(op: SimdOp) -> Shape {
         S::I64x2ExtendHighI32x4S => UnHigh(V::ExtendS32),
         S::I64x2ExtendLowI32x4U => Un(V::ExtendU32),
         S::I64x2ExtendHighI32x4U => UnHigh(V::ExtendU32),
-        S::I64x2Shl => Shift(V::ShlI64, 64),
-        S::I64x2ShrU => Shift(V::ShrUI64, 64),
+        S::I64x2Shl => Shift(V::ShlI64, VecShift::ShlI64, 64),
+        S::I64x2ShrU => Shift(V::ShrUI64, VecShift::ShrUI64, 64),
         S::I64x2Add => Bin(V::AddI64),
         S::I64x2Sub => Bin(V::SubI64),
 
@@ -511,7 +527,18 @@ impl Emitter<'_> {
             | Shape::TruncSat(..)
             | Shape::ConvertU32ToF32
             | Shape::ConvertLowU32ToF64 => {
-                let r = self.sequence(shape, args);
+                // The result's register serves as the sequence's first
+                // scratch register where no operand is in it.
+                let o = match self.place(v) {
+                    Place::Xmm(d)
+                        if !XMM_SCRATCH.contains(&d)
+                            && args.iter().all(|&x| self.place(x) != Place::Xmm(d)) =>
+                    {
+                        d
+                    }
+                    _ => X13,
+                };
+                let r = self.sequence(shape, args, o);
                 self.store_xmm(v, r);
                 return;
             }
@@ -519,12 +546,23 @@ impl Emitter<'_> {
                 self.vector_to_int(shape, v, a);
                 return;
             }
-            Shape::Shift(op, bits) => {
+            Shape::Shift(op, by_imm, bits) => {
                 let d = self.dst_xmm(v);
-                self.shift_count(args[1], bits as i32 - 1);
-                self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                let ra = self.xmm(a, d);
-                self.m.vec3(op, d, ra, X15);
+                if let Some(k) = self.imm(args[1]) {
+                    let ra = self.xmm(a, d);
+                    self.m.vec_shift(by_imm, d, ra, (k % bits as u64) as u8);
+                } else {
+                    self.shift_count(args[1], bits as i32 - 1);
+                    self.m.gpr_to_xmm(X15, RAX, Size::S32);
+                    let ra = self.xmm(a, d);
+                    self.m.vec3(op, d, ra, X15);
+                }
+                d
+            }
+            Shape::AlignRight(k) => {
+                let d = self.dst_xmm(v);
+                let (rb, ra) = self.operands(d, args[1], a);
+                self.m.vec_imm_bin(VecImmBin::AlignRight, d, rb, ra, k);
                 d
             }
             Shape::Splat(size, float) => {
@@ -601,29 +639,45 @@ impl Emitter<'_> {
         self.m.alu_imm(Alu::And, RAX, mask, Size::S32);
     }
 
-    /// The operators that take several instructions, computed in the
-    /// scratch registers from their operands' registers (a spilled operand
-    /// loaded into the first scratch register the sequence writes it to):
-    /// returns the register holding the result.
-    fn sequence(&mut self, shape: Shape, args: &[Value]) -> Xmm {
+    /// The operators that take several instructions, computed in `o` (no
+    /// operand's register) and the other scratch registers from their
+    /// operands' registers (a spilled operand loaded into the first
+    /// register the sequence writes it to): returns the register holding
+    /// the result.
+    fn sequence(&mut self, shape: Shape, args: &[Value], o: Xmm) -> Xmm {
         use VecOp as V;
         let a = args[0];
         match shape {
+            Shape::ShiftI8(kind @ (ShiftKind::Shl | ShiftKind::ShrU))
+                if self.imm(args[1]).is_some() =>
+            {
+                // Shifted as 16-bit lanes, the bits crossing into each
+                // byte masked off.
+                let k = self.imm(args[1]).unwrap_or_default() as u8 & 7;
+                let (shift, mask) = match kind {
+                    ShiftKind::Shl => (VecShift::ShlI16, 0xff << k),
+                    _ => (VecShift::ShrUI16, 0xff >> k),
+                };
+                let ra = self.xmm(a, o);
+                self.m.vec_shift(shift, o, ra, k);
+                self.m.vec_with_const(V::And, o, o, splat8(mask));
+                o
+            }
             Shape::ShiftI8(kind) => {
                 self.shift_count(args[1], 7);
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 match kind {
                     ShiftKind::Shl => {
                         // Shifted as 16-bit lanes, then each byte masked
                         // by `0xff << count` (the low byte of the shifted
                         // all-ones, spread to every byte).
                         self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                        self.m.vec3(V::ShlI16, X13, ra, X15);
+                        self.m.vec3(V::ShlI16, o, ra, X15);
                         self.m.vec(V::EqI32, X14, X14);
                         self.m.vec(V::ShlI16, X14, X15);
                         self.m.vec(V::Xor, X15, X15);
                         self.m.vec(V::Shuffle8, X14, X15);
-                        self.m.vec(V::And, X13, X14);
+                        self.m.vec(V::And, o, X14);
                     }
                     ShiftKind::ShrS | ShiftKind::ShrU => {
                         // Each byte doubled into a 16-bit lane, shifted by
@@ -635,25 +689,25 @@ impl Emitter<'_> {
                         self.m.alu_imm(Alu::Add, RAX, 8, Size::S32);
                         self.m.gpr_to_xmm(X15, RAX, Size::S32);
                         self.m.vec3(V::InterleaveHigh8, X14, ra, ra);
-                        self.m.vec3(V::InterleaveLow8, X13, ra, ra);
-                        self.m.vec(shift, X13, X15);
+                        self.m.vec3(V::InterleaveLow8, o, ra, ra);
+                        self.m.vec(shift, o, X15);
                         self.m.vec(shift, X14, X15);
-                        self.m.vec(narrow, X13, X14);
+                        self.m.vec(narrow, o, X14);
                     }
                 }
-                X13
+                o
             }
             Shape::Popcnt => {
                 const NIBBLE_BITS: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
                 let table = u128::from_le_bytes(NIBBLE_BITS);
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec_shift(VecShift::ShrUI16, X12, ra, 4);
                 self.m.vec_const(X14, splat8(0x0f));
-                self.m.vec3(V::And, X13, ra, X14);
+                self.m.vec3(V::And, o, ra, X14);
                 self.m.vec(V::And, X12, X14);
                 self.m.vec_const(X14, table);
                 self.m.vec3(V::Shuffle8, X15, X14, X12);
-                self.m.vec(V::Shuffle8, X14, X13);
+                self.m.vec(V::Shuffle8, X14, o);
                 self.m.vec(V::AddI8, X14, X15);
                 X14
             }
@@ -674,66 +728,66 @@ impl Emitter<'_> {
                     (pick(0), pick(16))
                 };
                 if from_a == none {
-                    let rb = self.xmm(b, X13);
-                    self.m.vec_with_const(V::Shuffle8, X13, rb, from_b);
-                    return X13;
+                    let rb = self.xmm(b, o);
+                    self.m.vec_with_const(V::Shuffle8, o, rb, from_b);
+                    return o;
                 }
-                let ra = self.xmm(a, X13);
-                self.m.vec_with_const(V::Shuffle8, X13, ra, from_a);
+                let ra = self.xmm(a, o);
+                self.m.vec_with_const(V::Shuffle8, o, ra, from_a);
                 if from_b != none {
                     let rb = self.xmm(b, X12);
                     self.m.vec_with_const(V::Shuffle8, X12, rb, from_b);
-                    self.m.vec(V::Or, X13, X12);
+                    self.m.vec(V::Or, o, X12);
                 }
-                X13
+                o
             }
             Shape::Swizzle => {
                 // Indices of 16 and up saturate to 0x80 and up: zero bytes.
                 let ri = self.xmm(args[1], X12);
                 self.m.vec_with_const(V::AddSatU8, X12, ri, splat8(0x70));
-                let ra = self.xmm(a, X13);
-                self.m.vec3(V::Shuffle8, X13, ra, X12);
-                X13
+                let ra = self.xmm(a, o);
+                self.m.vec3(V::Shuffle8, o, ra, X12);
+                o
             }
             Shape::AbsI64 => {
                 // (a ^ s) - s, with s each lane's sign spread.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec_shift(VecShift::ShrSI32, X12, ra, 31);
                 self.m.vec_imm(VecImm::Shuffle32, X12, X12, 0xf5);
-                self.m.vec3(V::Xor, X13, ra, X12);
-                self.m.vec(V::SubI64, X13, X12);
-                X13
+                self.m.vec3(V::Xor, o, ra, X12);
+                self.m.vec(V::SubI64, o, X12);
+                o
             }
             Shape::MulI64 => {
                 // lo(a) * lo(b) + ((lo(a) * hi(b) + hi(a) * lo(b)) << 32).
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 let rb = self.xmm(args[1], X12);
                 self.m.vec_imm(VecImm::Shuffle32, X14, rb, 0xb1);
                 self.m.vec(V::MulI32, X14, ra);
                 self.m.vec_shift(VecShift::ShrUI64, X15, X14, 32);
                 self.m.vec(V::AddI32, X14, X15);
                 self.m.vec_shift(VecShift::ShlI64, X14, X14, 32);
-                self.m.vec3(V::MulLowU32, X13, ra, rb);
-                self.m.vec(V::AddI64, X13, X14);
-                X13
+                self.m.vec3(V::MulLowU32, o, ra, rb);
+                self.m.vec(V::AddI64, o, X14);
+                o
             }
             Shape::ShrSI64 => {
                 // ((a >>u n) ^ m) - m, with m the sign bit >>u n.
                 self.shift_count(args[1], 63);
                 self.m.gpr_to_xmm(X15, RAX, Size::S32);
-                let ra = self.xmm(a, X13);
-                self.m.vec3(V::ShrUI64, X13, ra, X15);
+                let ra = self.xmm(a, o);
+                self.m.vec3(V::ShrUI64, o, ra, X15);
                 self.m.vec_const(X14, splat64(1 << 63));
                 self.m.vec(V::ShrUI64, X14, X15);
-                self.m.vec(V::Xor, X13, X14);
-                self.m.vec(V::SubI64, X13, X14);
-                X13
+                self.m.vec(V::Xor, o, X14);
+                self.m.vec(V::SubI64, o, X14);
+                o
             }
             Shape::GtI64(swapped, not) => {
                 // The high halves' signed `>`, or, where they are equal,
                 // the sign of `y - x`; spread from each high half.
                 let (x, y) = if swapped { (args[1], a) } else { (a, args[1]) };
-                let rx = self.xmm(x, X13);
+                let rx = self.xmm(x, o);
                 let ry = self.xmm(y, X12);
                 self.m.vec3(V::SubI64, X14, ry, rx);
                 self.m.vec3(V::EqI32, X15, rx, ry);
@@ -757,27 +811,27 @@ impl Emitter<'_> {
                     (_, false) => (V::MinF64, VecImmBin::CmpF64, V::AddF64, V::OrF),
                     (_, true) => (V::MaxF64, VecImmBin::CmpF64, V::AddF64, V::AndF),
                 };
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 let rb = self.xmm(args[1], X12);
                 self.m.vec3(minmax, X14, ra, rb);
                 self.m.vec3(minmax, X15, rb, ra);
                 self.m.vec(merge, X14, X15);
                 self.m.vec_imm_bin(cmp, X15, ra, rb, CMP_UNORD);
-                self.m.vec3(add, X13, ra, rb);
-                self.m.vec(V::XorF, X13, X14);
-                self.m.vec(V::AndF, X13, X15);
-                self.m.vec(V::XorF, X14, X13);
+                self.m.vec3(add, o, ra, rb);
+                self.m.vec(V::XorF, o, X14);
+                self.m.vec(V::AndF, o, X15);
+                self.m.vec(V::XorF, X14, o);
                 X14
             }
             Shape::Q15MulrSat => {
                 // `pmulhrsw` wraps only -1 * -1 (to 0x8000): flipped.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 let rb = self.xmm(args[1], X12);
-                self.m.vec3(V::MulHrsI16, X13, ra, rb);
+                self.m.vec3(V::MulHrsI16, o, ra, rb);
                 self.m.vec_const(X14, splat16(0x8000));
-                self.m.vec(V::EqI16, X14, X13);
-                self.m.vec(V::Xor, X13, X14);
-                X13
+                self.m.vec(V::EqI16, X14, o);
+                self.m.vec(V::Xor, o, X14);
+                o
             }
             Shape::ExtMul(from, high, signed) => {
                 let (extend, mul) = match (from, signed) {
@@ -788,7 +842,7 @@ impl Emitter<'_> {
                     (_, true) => (None, V::MulLowS32),
                     (_, false) => (None, V::MulLowU32),
                 };
-                for (t, x) in [(X13, a), (X12, args[1])] {
+                for (t, x) in [(o, a), (X12, args[1])] {
                     let r = self.xmm(x, t);
                     match extend {
                         Some(ext) if high => {
@@ -803,114 +857,112 @@ impl Emitter<'_> {
                         }
                     }
                 }
-                self.m.vec(mul, X13, X12);
-                X13
+                self.m.vec(mul, o, X12);
+                o
             }
             Shape::ExtAddPairwise(from, signed) => {
                 match (from, signed) {
                     // `pmaddubsw` multiplies unsigned bytes of the first
                     // operand by signed bytes of the second: by ones.
                     (Size::S8, true) => {
-                        self.m.vec_const(X13, splat8(1));
+                        self.m.vec_const(o, splat8(1));
                         let ra = self.xmm(a, X12);
-                        self.m.vec(V::MaddUbs, X13, ra);
+                        self.m.vec(V::MaddUbs, o, ra);
                     }
                     (Size::S8, false) => {
-                        let ra = self.xmm(a, X13);
-                        self.m.vec_with_const(V::MaddUbs, X13, ra, splat8(1));
+                        let ra = self.xmm(a, o);
+                        self.m.vec_with_const(V::MaddUbs, o, ra, splat8(1));
                     }
                     (_, true) => {
-                        let ra = self.xmm(a, X13);
-                        self.m.vec_with_const(V::DotS16, X13, ra, splat16(1));
+                        let ra = self.xmm(a, o);
+                        self.m.vec_with_const(V::DotS16, o, ra, splat16(1));
                     }
                     // Biased to signed, summed, the bias (2 * 0x8000) added
                     // back.
                     (_, false) => {
-                        let ra = self.xmm(a, X13);
-                        self.m.vec_with_const(V::Xor, X13, ra, splat16(0x8000));
-                        self.m.vec_with_const(V::DotS16, X13, X13, splat16(1));
-                        self.m
-                            .vec_with_const(V::AddI32, X13, X13, splat32(0x1_0000));
+                        let ra = self.xmm(a, o);
+                        self.m.vec_with_const(V::Xor, o, ra, splat16(0x8000));
+                        self.m.vec_with_const(V::DotS16, o, o, splat16(1));
+                        self.m.vec_with_const(V::AddI32, o, o, splat32(0x1_0000));
                     }
                 }
-                X13
+                o
             }
             Shape::TruncSat(Size::S32, true) => {
                 // NaN lanes zeroed; `cvttps2dq` gives 0x8000_0000 out of
                 // range, flipped to 0x7fff_ffff where the lane is >= 2^31.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec_imm_bin(VecImmBin::CmpF32, X14, ra, ra, CMP_EQ);
-                self.m.vec3(V::AndF, X13, ra, X14);
+                self.m.vec3(V::AndF, o, ra, X14);
                 self.m.vec_const(X14, splat32(2f32.powi(31).to_bits()));
-                self.m.vec_imm_bin(VecImmBin::CmpF32, X14, X14, X13, CMP_LE);
-                self.m.vec(V::TruncF32ToI32, X13, X13);
-                self.m.vec(V::Xor, X13, X14);
-                X13
+                self.m.vec_imm_bin(VecImmBin::CmpF32, X14, X14, o, CMP_LE);
+                self.m.vec(V::TruncF32ToI32, o, o);
+                self.m.vec(V::Xor, o, X14);
+                o
             }
             Shape::TruncSat(Size::S32, false) => {
                 // NaN and negative lanes to 0 (`maxps` takes the second
                 // operand for NaNs); x < 2^31 converts directly, the rest
                 // as 0x8000_0000 + (x - 2^31), 2^32 and up saturating.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec(V::Xor, X14, X14);
-                self.m.vec3(V::MaxF32, X13, ra, X14);
+                self.m.vec3(V::MaxF32, o, ra, X14);
                 self.m.vec_const(X14, splat32(2f32.powi(31).to_bits()));
-                self.m.vec3(V::SubF32, X15, X13, X14);
+                self.m.vec3(V::SubF32, X15, o, X14);
                 self.m.vec_imm_bin(VecImmBin::CmpF32, X14, X14, X15, CMP_LE);
                 self.m.vec(V::TruncF32ToI32, X15, X15);
                 self.m.vec(V::Xor, X15, X14);
                 self.m.vec(V::Xor, X14, X14);
                 self.m.vec(V::MaxS32, X15, X14);
-                self.m.vec(V::TruncF32ToI32, X13, X13);
-                self.m.vec(V::AddI32, X13, X15);
-                X13
+                self.m.vec(V::TruncF32ToI32, o, o);
+                self.m.vec(V::AddI32, o, X15);
+                o
             }
             Shape::TruncSat(_, true) => {
                 // NaN lanes zeroed, clamped above (below, `cvttpd2dq`
                 // gives i32::MIN).
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec_imm_bin(VecImmBin::CmpF64, X14, ra, ra, CMP_EQ);
-                self.m.vec3(V::AndF, X13, ra, X14);
+                self.m.vec3(V::AndF, o, ra, X14);
                 let max = splat64(f64::from(i32::MAX).to_bits());
-                self.m.vec_with_const(V::MinF64, X13, X13, max);
-                self.m.vec(V::TruncF64ToI32, X13, X13);
-                X13
+                self.m.vec_with_const(V::MinF64, o, o, max);
+                self.m.vec(V::TruncF64ToI32, o, o);
+                o
             }
             Shape::TruncSat(_, false) => {
                 // Clamped to [0, u32::MAX] (NaN to 0), truncated, then
                 // 2^52 added: the integer is the low half of each lane.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec(V::Xor, X14, X14);
-                self.m.vec3(V::MaxF64, X13, ra, X14);
+                self.m.vec3(V::MaxF64, o, ra, X14);
                 let max = splat64(f64::from(u32::MAX).to_bits());
-                self.m.vec_with_const(V::MinF64, X13, X13, max);
-                self.m.vec_imm(VecImm::RoundF64, X13, X13, ROUND_TRUNC);
+                self.m.vec_with_const(V::MinF64, o, o, max);
+                self.m.vec_imm(VecImm::RoundF64, o, o, ROUND_TRUNC);
                 let two52 = splat64(2f64.powi(52).to_bits());
-                self.m.vec_with_const(V::AddF64, X13, X13, two52);
-                self.m
-                    .vec_imm_bin(VecImmBin::ShuffleF32, X13, X13, X14, 0x88);
-                X13
+                self.m.vec_with_const(V::AddF64, o, o, two52);
+                self.m.vec_imm_bin(VecImmBin::ShuffleF32, o, o, X14, 0x88);
+                o
             }
             Shape::ConvertU32ToF32 => {
                 // hi * 2^16 + lo: both halves exact, one rounding.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 self.m.vec_shift(VecShift::ShrUI32, X12, ra, 16);
-                self.m.vec_with_const(V::And, X13, ra, splat32(0xffff));
-                self.m.vec(V::I32ToF32, X13, X13);
+                self.m.vec_with_const(V::And, o, ra, splat32(0xffff));
+                self.m.vec(V::I32ToF32, o, o);
                 self.m.vec(V::I32ToF32, X12, X12);
                 let two16 = splat32(65536f32.to_bits());
                 self.m.vec_with_const(V::MulF32, X12, X12, two16);
-                self.m.vec(V::AddF32, X12, X13);
+                self.m.vec(V::AddF32, X12, o);
                 X12
             }
             Shape::ConvertLowU32ToF64 => {
                 // Each lane under the exponent of 2^52, minus 2^52.
-                let ra = self.xmm(a, X13);
+                let ra = self.xmm(a, o);
                 let high = splat32(0x4330_0000);
-                self.m.vec_with_const(V::InterleaveLow32, X13, ra, high);
+                self.m.vec_with_const(V::InterleaveLow32, o, ra, high);
                 let two52 = splat64(2f64.powi(52).to_bits());
-                self.m.vec_with_const(V::SubF64, X13, X13, two52);
-                X13
+                self.m.vec_with_const(V::SubF64, o, o, two52);
+                o
             }
             _ => unreachable!("not a sequence"),
         }

@@ -119,16 +119,21 @@ pub enum VecImmBin {
     /// `shufps`: the low two 32-bit lanes picked from `a`, the high two
     /// from `b`.
     ShuffleF32,
+    /// `palignr`: the 16 bytes of `b` then `a` (as one 32-byte value,
+    /// `b` low) from byte `imm` on.
+    AlignRight,
 }
 
 /// Shifts of packed lanes by an immediate count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VecShift {
+    ShlI16,
     ShlI32,
     ShlI64,
     ShrUI16,
     ShrUI32,
     ShrUI64,
+    ShrSI16,
     ShrSI32,
 }
 
@@ -236,6 +241,8 @@ impl Masm {
             (VecImmBin::BlendF64, true) => asm.vblendpd(d, a, b, i),
             (VecImmBin::ShuffleF32, false) => asm.shufps(d, b, i),
             (VecImmBin::ShuffleF32, true) => asm.vshufps(d, a, b, i),
+            (VecImmBin::AlignRight, false) => asm.palignr(d, b, i),
+            (VecImmBin::AlignRight, true) => asm.vpalignr(d, a, b, i),
         });
     }
 
@@ -246,6 +253,10 @@ impl Masm {
         }
         let (a, d, s, i) = (&mut self.a, dst.x(), src.x(), count as u32);
         ok(match (op, self.vex) {
+            (VecShift::ShlI16, false) => a.psllw(d, i),
+            (VecShift::ShlI16, true) => a.vpsllw(d, s, i),
+            (VecShift::ShrSI16, false) => a.psraw(d, i),
+            (VecShift::ShrSI16, true) => a.vpsraw(d, s, i),
             (VecShift::ShlI32, false) => a.pslld(d, i),
             (VecShift::ShlI32, true) => a.vpslld(d, s, i),
             (VecShift::ShlI64, false) => a.psllq(d, i),
