@@ -473,6 +473,17 @@ impl Function {
         }
     }
 
+    /// The vector constant `v` is, if an instruction defines it as one.
+    pub fn vector_constant(&self, v: Value) -> Option<u128> {
+        match self.defs[v.0 as usize] {
+            Def::Result(i, _) => match self.inst(i).kind {
+                InstKind::VConst(bits) => Some(bits),
+                _ => None,
+            },
+            Def::Param(..) => None,
+        }
+    }
+
     pub fn ty(&self, v: Value) -> Ty {
         self.types[v.0 as usize]
     }

@@ -83,14 +83,20 @@ fn takes_immediate(f: &Function, inst: &InstKind, k: usize, bits: u64) -> bool {
     }
 }
 
-/// Integer constants every use of which takes them as an immediate: they
-/// are never materialised in a register (marked in `folded`).
+/// Integer constants every use of which takes them as an immediate, and
+/// vector constants every use of which reads them from the constant pool:
+/// they are never materialised in a register (marked in `folded`).
 fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
     let mut ok = vec![false; f.types.len()];
     for &b in order {
         for &i in &f.block(b).insts {
-            if let (InstKind::Const(_), Some(r)) = (&f.inst(i).kind, f.inst(i).first_result()) {
-                ok[r.0 as usize] = !f.ty(r).is_float();
+            let Some(r) = f.inst(i).first_result() else {
+                continue;
+            };
+            match f.inst(i).kind {
+                InstKind::Const(_) => ok[r.0 as usize] = !f.ty(r).is_float(),
+                InstKind::VConst(_) => ok[r.0 as usize] = true,
+                _ => {}
             }
         }
     }
@@ -100,8 +106,12 @@ fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
             let mut k = 0;
             kind.for_each_arg(|v| {
                 if ok[v.0 as usize] {
-                    let bits = f.constant(v).expect("a constant");
-                    if !takes_immediate(f, kind, k, bits) {
+                    let takes = match (f.constant(v), kind) {
+                        (Some(bits), _) => takes_immediate(f, kind, k, bits),
+                        (None, InstKind::Simd(op, _)) => super::emit::reads_constant(*op, k),
+                        (None, _) => false,
+                    };
+                    if !takes {
                         ok[v.0 as usize] = false;
                     }
                 }

@@ -10,7 +10,7 @@ mod int;
 mod memory;
 mod simd;
 
-pub(super) use simd::takes_immediate_count;
+pub(super) use simd::{reads_constant, takes_immediate_count};
 
 use super::abi::{self, Place};
 use super::blockorder;
@@ -147,6 +147,14 @@ impl Emitter<'_> {
 
     /// The constant `v` is, if it is an immediate of its uses (never in a
     /// register).
+    /// The vector constant `v` is, if its uses read it from the pool.
+    fn pooled(&self, v: Value) -> Option<u128> {
+        match self.folded[v.0 as usize] {
+            true => self.f.vector_constant(v),
+            false => None,
+        }
+    }
+
     fn imm(&self, v: Value) -> Option<u64> {
         match self.folded[v.0 as usize] {
             true => self.f.constant(v),

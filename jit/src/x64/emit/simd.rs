@@ -132,6 +132,16 @@ pub(in crate::x64) fn takes_immediate_count(op: SimdOp) -> bool {
     )
 }
 
+/// Whether `op` reads its operand `k`, where that is a vector constant,
+/// from the constant pool (so the constant need not be in a register).
+pub(in crate::x64) fn reads_constant(op: SimdOp, k: usize) -> bool {
+    match shape(op) {
+        Shape::Bin(_) | Shape::NotOf(_, false) => k == 1,
+        Shape::Swapped(_) | Shape::NotOf(_, true) => k == 0,
+        _ => false,
+    }
+}
+
 /// The shape of `op`.
 fn shape(op: SimdOp) -> Shape {
     use Shape::*;
@@ -408,6 +418,11 @@ impl Emitter<'_> {
     /// `v = x op y`.
     fn vec_bin(&mut self, op: VecOp, v: Value, x: Value, y: Value) -> Xmm {
         let d = self.dst_xmm(v);
+        if let Some(bits) = self.pooled(y) {
+            let rx = self.xmm(x, d);
+            self.m.vec_with_const(op, d, rx, bits);
+            return d;
+        }
         let (rx, ry) = self.operands(d, x, y);
         self.m.vec3(op, d, rx, ry);
         d
