@@ -50,6 +50,11 @@ enum Shape {
     Un(VecOp),
     /// `op` of the high half of `a`, moved to the low one.
     UnHigh(VecOp),
+    /// The high half's lanes of `a` zero-extended: interleaved with zeros.
+    ZeroExtendHigh(VecOp),
+    /// The high half's lanes of `a` sign-extended: interleaved with
+    /// themselves, then shifted down arithmetically by the lane width.
+    SignExtendHigh(VecOp, VecShift, u8),
     /// Rounding of each float lane, by mode.
     Round(VecImm, u8),
     /// `0 - a`, by the subtraction of the lane width.
@@ -291,9 +296,9 @@ fn shape(op: SimdOp) -> Shape {
         S::I16x8NarrowI32x4S => Bin(V::NarrowS32),
         S::I16x8NarrowI32x4U => Bin(V::NarrowU32),
         S::I16x8ExtendLowI8x16S => Un(V::ExtendS8),
-        S::I16x8ExtendHighI8x16S => UnHigh(V::ExtendS8),
+        S::I16x8ExtendHighI8x16S => SignExtendHigh(V::InterleaveHigh8, VecShift::ShrSI16, 8),
         S::I16x8ExtendLowI8x16U => Un(V::ExtendU8),
-        S::I16x8ExtendHighI8x16U => UnHigh(V::ExtendU8),
+        S::I16x8ExtendHighI8x16U => ZeroExtendHigh(V::InterleaveHigh8),
         S::I16x8Shl => Shift(V::ShlI16, VecShift::ShlI16, 16),
         S::I16x8ShrS => Shift(V::ShrSI16, VecShift::ShrSI16, 16),
         S::I16x8ShrU => Shift(V::ShrUI16, VecShift::ShrUI16, 16),
@@ -315,9 +320,9 @@ fn shape(op: SimdOp) -> Shape {
         S::I32x4AllTrue => AllTrue(V::EqI32),
         S::I32x4Bitmask => Bitmask(Some(MaskOf::F32)),
         S::I32x4ExtendLowI16x8S => Un(V::ExtendS16),
-        S::I32x4ExtendHighI16x8S => UnHigh(V::ExtendS16),
+        S::I32x4ExtendHighI16x8S => SignExtendHigh(V::InterleaveHigh16, VecShift::ShrSI32, 16),
         S::I32x4ExtendLowI16x8U => Un(V::ExtendU16),
-        S::I32x4ExtendHighI16x8U => UnHigh(V::ExtendU16),
+        S::I32x4ExtendHighI16x8U => ZeroExtendHigh(V::InterleaveHigh16),
         S::I32x4Shl => Shift(V::ShlI32, VecShift::ShlI32, 32),
         S::I32x4ShrS => Shift(V::ShrSI32, VecShift::ShrSI32, 32),
         S::I32x4ShrU => Shift(V::ShrUI32, VecShift::ShrUI32, 32),
@@ -336,7 +341,7 @@ fn shape(op: SimdOp) -> Shape {
         S::I64x2ExtendLowI32x4S => Un(V::ExtendS32),
         S::I64x2ExtendHighI32x4S => UnHigh(V::ExtendS32),
         S::I64x2ExtendLowI32x4U => Un(V::ExtendU32),
-        S::I64x2ExtendHighI32x4U => UnHigh(V::ExtendU32),
+        S::I64x2ExtendHighI32x4U => ZeroExtendHigh(V::InterleaveHigh32),
         S::I64x2Shl => Shift(V::ShlI64, VecShift::ShlI64, 64),
         S::I64x2ShrU => Shift(V::ShrUI64, VecShift::ShrUI64, 64),
         S::I64x2Add => Bin(V::AddI64),
@@ -480,6 +485,20 @@ impl Emitter<'_> {
                 let ra = self.xmm(a, X15);
                 self.m.vec_imm(VecImm::Shuffle32, X15, ra, 0xee);
                 self.m.vec(op, d, X15);
+                d
+            }
+            Shape::ZeroExtendHigh(unpack) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, d);
+                self.m.vec(VecOp::Xor, X15, X15);
+                self.m.vec3(unpack, d, ra, X15);
+                d
+            }
+            Shape::SignExtendHigh(unpack, shift, bits) => {
+                let d = self.dst_xmm(v);
+                let ra = self.xmm(a, d);
+                self.m.vec3(unpack, d, ra, ra);
+                self.m.vec_shift(shift, d, d, bits);
                 d
             }
             Shape::Round(round, mode) => {

@@ -70,6 +70,7 @@ vec_ops! {
             NarrowS32 => packssdw vpackssdw, NarrowU32 => packusdw vpackusdw,
             Shuffle8 => pshufb vpshufb, DotS16 => pmaddwd vpmaddwd,
             InterleaveLow8 => punpcklbw vpunpcklbw, InterleaveHigh8 => punpckhbw vpunpckhbw,
+            InterleaveHigh16 => punpckhwd vpunpckhwd, InterleaveHigh32 => punpckhdq vpunpckhdq,
             InterleaveLow32 => punpckldq vpunpckldq, InterleaveLow64 => punpcklqdq vpunpcklqdq,
             MulHrsI16 => pmulhrsw vpmulhrsw, MulLowU32 => pmuludq vpmuludq,
             MulLowS32 => pmuldq vpmuldq, MaddUbs => pmaddubsw vpmaddubsw,
