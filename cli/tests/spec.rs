@@ -117,5 +117,19 @@ fn main() {
     trials.push(Trial::test("interp::edge.wast", move || {
         run(edge, Tier::Interp, false, false, false)
     }));
+    // The shapes the JIT gives SIMD operators, checked against results
+    // computed by definition, in each encoding.
+    let shapes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/simd_shapes.wast");
+    for (tier, label, baseline) in [
+        (Tier::Interp, "interp", false),
+        (Tier::Jit, "jit", false),
+        (Tier::Jit, "jit-sse4.1", true),
+    ] {
+        let file = shapes.clone();
+        trials.push(Trial::test(
+            format!("{label}::simd_shapes.wast"),
+            move || run(file, tier, false, false, baseline),
+        ));
+    }
     libtest_mimic::run(&args, trials).exit();
 }

@@ -83,6 +83,9 @@ enum Shape {
     /// A shuffle that picks 16 consecutive bytes of `a` then `b`, from
     /// the one at this index on.
     AlignRight(u8),
+    /// A shuffle of whole 32-bit lanes of one operand (`b` if `true`), by
+    /// the 2-bit fields of the immediate.
+    Permute32(u8, bool),
     Swizzle,
     AbsI64,
     MulI64,
@@ -145,6 +148,63 @@ pub(in crate::x64) fn reads_constant(op: SimdOp, k: usize) -> bool {
         Shape::Swapped(_) | Shape::NotOf(_, true) => k == 0,
         _ => false,
     }
+}
+
+/// The lanes of `op(a, b)`, an interleaving of the low (or high) halves'
+/// lanes of `bytes` bytes, as a shuffle's byte indices.
+const fn interleaving(bytes: u8, high: bool) -> [u8; 16] {
+    let mut lanes = [0; 16];
+    let mut i = 0;
+    while i < 16 {
+        let (pair, within) = (i / (2 * bytes), i % (2 * bytes));
+        let from_b = if within >= bytes { 16 } else { 0 };
+        lanes[i as usize] = from_b + if high { 8 } else { 0 } + pair * bytes + within % bytes;
+        i += 1;
+    }
+    lanes
+}
+
+/// The interleavings x86 has an instruction for.
+const INTERLEAVINGS: [(VecOp, [u8; 16]); 8] = [
+    (VecOp::InterleaveLow8, interleaving(1, false)),
+    (VecOp::InterleaveHigh8, interleaving(1, true)),
+    (VecOp::InterleaveLow16, interleaving(2, false)),
+    (VecOp::InterleaveHigh16, interleaving(2, true)),
+    (VecOp::InterleaveLow32, interleaving(4, false)),
+    (VecOp::InterleaveHigh32, interleaving(4, true)),
+    (VecOp::InterleaveLow64, interleaving(8, false)),
+    (VecOp::InterleaveHigh64, interleaving(8, true)),
+];
+
+/// The cheapest shape of a shuffle: one instruction where x86 has it
+/// (`palignr`, an interleaving, `pshufd`), else one or two `pshufb`.
+fn shuffle_shape(lanes: [u8; 16]) -> Shape {
+    if let k @ 1..=15 = lanes[0] {
+        if (0..16).all(|i| lanes[i as usize] == k + i) {
+            return Shape::AlignRight(k);
+        }
+    }
+    let swapped = lanes.map(|l| l ^ 16);
+    for (op, pattern) in INTERLEAVINGS {
+        if lanes == pattern {
+            return Shape::Bin(op);
+        }
+        if swapped == pattern {
+            return Shape::Swapped(op);
+        }
+    }
+    // Whole 32-bit lanes, all of one operand.
+    let from_b = lanes[0] >= 16;
+    let mut imm = 0;
+    for (g, group) in lanes.chunks(4).enumerate() {
+        let first = group[0] & 15;
+        let whole = first % 4 == 0 && (0..4).all(|j| group[j] == group[0] + j as u8);
+        if !whole || (group[0] >= 16) != from_b {
+            return Shape::Shuffle(lanes);
+        }
+        imm |= (first / 4) << (2 * g);
+    }
+    Shape::Permute32(imm, from_b)
 }
 
 /// The shape of `op`.
@@ -231,10 +291,7 @@ fn shape(op: SimdOp) -> Shape {
         S::I8x16ShrS => ShiftI8(ShiftKind::ShrS),
         S::I8x16ShrU => ShiftI8(ShiftKind::ShrU),
         S::I8x16Popcnt => Popcnt,
-        S::I8x16Shuffle { lanes } => match lanes[0] {
-            k @ 1..=15 if (0..16).all(|i| lanes[i as usize] == k + i) => AlignRight(k),
-            _ => Shuffle(lanes),
-        },
+        S::I8x16Shuffle { lanes } => shuffle_shape(lanes),
         S::I8x16Swizzle => Swizzle,
         S::I64x2Abs => AbsI64,
         S::I64x2Mul => MulI64,
@@ -591,6 +648,12 @@ impl Emitter<'_> {
                     let ra = self.xmm(a, d);
                     self.m.vec3(op, d, ra, X15);
                 }
+                d
+            }
+            Shape::Permute32(imm, from_b) => {
+                let d = self.dst_xmm(v);
+                let r = self.xmm(args[from_b as usize], X15);
+                self.m.vec_imm(VecImm::Shuffle32, d, r, imm);
                 d
             }
             Shape::AlignRight(k) => {
