@@ -228,6 +228,7 @@ impl Engine {
             Tier::Interp => tandem_vm::CpuFeatures::default(),
             Tier::Jit | Tier::Tiered => config.cpu_features()?,
         };
+        tracing::debug!(avx = cpu.avx, "the JIT's instruction set");
         let tier: Arc<dyn tandem_vm::Tier> = match config.tier {
             Tier::Interp => Arc::new(tandem_interp::Interp),
             Tier::Jit => Arc::new(tandem_jit::Jit::new().map_err(|e| Error::Unsupported(e.0))?),
