@@ -236,7 +236,7 @@ fn compare(bytes: &[u8]) -> Option<String> {
         .spawn(run)
         .expect("spawn")
         .join()
-        .expect("the comparison panicked")
+        .unwrap_or_else(|_| Some("a tier panicked (above)".into()))
 }
 
 /// The seeds to try: `CI_MODULES` from 0, or as the environment says.

@@ -23,4 +23,8 @@
     (local.set 0)
     (i8x16.sub
       (i32x4.lt_s (v128.const i32x4 7 7 7 7) (local.get 0))
-      (v128.andnot (v128.const i64x2 -1 0) (local.get 0)))))
+      (v128.andnot (v128.const i64x2 -1 0) (local.get 0))))
+  ;; the byte shift's operand stays live: the sequence computes into the
+  ;; result's register
+  (func (param v128) (result v128)
+    (i8x16.add (i8x16.shl (local.get 0) (i32.const 3)) (local.get 0))))

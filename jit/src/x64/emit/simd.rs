@@ -11,6 +11,7 @@ use super::Emitter;
 use crate::ir::*;
 use crate::x64::abi::Place;
 use crate::x64::masm::*;
+use crate::x64::regalloc::Loc;
 use crate::x64::regs::*;
 use tandem_vm::simd::{SimdMemOp, SimdOp};
 use tandem_vm::TrapCode;
@@ -623,7 +624,7 @@ impl Emitter<'_> {
                 let o = match self.place(v) {
                     Place::Xmm(d)
                         if !XMM_SCRATCH.contains(&d)
-                            && args.iter().all(|&x| self.place(x) != Place::Xmm(d)) =>
+                            && args.iter().all(|&x| self.locs[x.0 as usize] != Loc::Xmm(d)) =>
                     {
                         d
                     }
