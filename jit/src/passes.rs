@@ -8,8 +8,47 @@ use rustc_hash::FxHashMap;
 /// Runs the optimisation passes.
 pub fn optimize(f: &mut Function) {
     fold_constants(f);
+    hoist_vector_constants(f);
     number_values(f);
     eliminate_dead_code(f);
+}
+
+/// Moves the vector constants defined in loops (compilers rematerialise
+/// them at each use) to the entry block, each distinct one once, so that a
+/// loop reads them from registers. The register allocator weighs them by
+/// their uses in loops like any value; a spilled one costs a load per use,
+/// as reading it from the constant pool would.
+pub fn hoist_vector_constants(f: &mut Function) {
+    let mut first: FxHashMap<u128, Value> = FxHashMap::default();
+    let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
+    let mut hoisted = Vec::new();
+    for b in 0..f.blocks.len() {
+        if f.blocks[b].loop_depth == 0 {
+            continue;
+        }
+        let insts = std::mem::take(&mut f.blocks[b].insts);
+        let mut kept = Vec::with_capacity(insts.len());
+        for i in insts {
+            match (&f.inst(i).kind, f.inst(i).first_result()) {
+                (&InstKind::VConst(bits), Some(r)) => match first.get(&bits) {
+                    Some(&v) => alias[r.0 as usize] = v,
+                    None => {
+                        first.insert(bits, r);
+                        hoisted.push(i);
+                    }
+                },
+                _ => kept.push(i),
+            }
+        }
+        f.blocks[b].insts = kept;
+    }
+    if hoisted.is_empty() {
+        return;
+    }
+    let entry = &mut f.blocks[0].insts;
+    hoisted.append(entry);
+    *entry = hoisted;
+    rewrite_uses(f, &alias);
 }
 
 /// Follows `alias` to the value a replaced value stands for (values past

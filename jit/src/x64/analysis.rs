@@ -84,8 +84,12 @@ fn takes_immediate(f: &Function, inst: &InstKind, k: usize, bits: u64) -> bool {
 }
 
 /// Integer constants every use of which takes them as an immediate, and
-/// vector constants every use of which reads them from the constant pool:
-/// they are never materialised in a register (marked in `folded`).
+/// vector constants every use of which reads them from the constant pool
+/// outside loops (in loops, where [`hoist_vector_constants`] took them
+/// out, a register serves them better): they are never materialised in a
+/// register (marked in `folded`).
+///
+/// [`hoist_vector_constants`]: crate::passes::hoist_vector_constants
 fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
     let mut ok = vec![false; f.types.len()];
     for &b in order {
@@ -108,7 +112,9 @@ fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
                 if ok[v.0 as usize] {
                     let takes = match (f.constant(v), kind) {
                         (Some(bits), _) => takes_immediate(f, kind, k, bits),
-                        (None, InstKind::Simd(op, _)) => super::emit::reads_constant(*op, k),
+                        (None, InstKind::Simd(op, _)) => {
+                            f.block(b).loop_depth == 0 && super::emit::reads_constant(*op, k)
+                        }
                         (None, _) => false,
                     };
                     if !takes {
