@@ -575,3 +575,40 @@ fn tiers_agree_on_nan_payloads() {
     };
     assert_eq!(run(Tier::Interp), run(Tier::Jit));
 }
+
+/// The JIT's two encodings of vector code give the same results; AVX can be
+/// asked for only where the CPU has it.
+#[test]
+fn jit_encodings_agree_and_avx_needs_the_cpu() {
+    let wat = r#"(module
+        (func (export "f") (param i32) (result i32)
+          (i32x4.extract_lane 1
+            (i16x8.extmul_high_i8x16_s
+              (i8x16.splat (local.get 0))
+              (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+                (i8x16.splat (i32.const -3)) (i8x16.splat (local.get 0)))))))"#;
+    let run = |avx: bool| -> Option<i32> {
+        let mut config = Config::new();
+        config.tier(Tier::Jit).jit_avx(avx);
+        let engine = match Engine::new(&config) {
+            Ok(engine) => engine,
+            Err(e) => {
+                assert!(avx && !tandem_jit::Jit::cpu_features().avx, "{e}");
+                return None;
+            }
+        };
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+        Some(f.call(&mut store, 7).unwrap())
+    };
+    // Lanes 2 and 3 of the 16-bit products: 7 * -3 and 7 * 7.
+    let expected = (-21i16 as u16 as i32) | 49 << 16;
+    assert_eq!(run(false), Some(expected));
+    let avx = run(true);
+    assert_eq!(avx.is_some(), tandem_jit::Jit::cpu_features().avx);
+    if let Some(avx) = avx {
+        assert_eq!(avx, expected);
+    }
+}
