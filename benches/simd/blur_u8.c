@@ -58,11 +58,7 @@ static void down(const uint8_t *src, uint8_t *dst) {
 }
 
 EXPORT("run") uint32_t run(int n) {
-    static int ready;
-    if (!ready) {
-        init();
-        ready = 1;
-    }
+    init_once();
     for (int r = 0; r < n; r++) {
         across(img, tmp);
         down(tmp, out);

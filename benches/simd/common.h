@@ -14,6 +14,18 @@ static uint32_t next_random(void) {
     return seed >> 8;
 }
 
+/* Each kernel's own: fills its inputs from the generator. */
+static void init(void);
+
+/* Inputs are made at the first call only, so later calls time the work. */
+static void init_once(void) {
+    static int ready;
+    if (!ready) {
+        init();
+        ready = 1;
+    }
+}
+
 /* The bits of a float, to fold results into a checksum exactly. */
 static uint32_t bits_of(float f) {
     uint32_t u;

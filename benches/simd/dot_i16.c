@@ -42,11 +42,7 @@ static void fir(void) {
 }
 
 EXPORT("run") uint32_t run(int n) {
-    static int ready;
-    if (!ready) {
-        init();
-        ready = 1;
-    }
+    init_once();
     for (int r = 0; r < n; r++) {
         fir();
         x[(r * 13) % LEN] ^= y[(r * 101) % LEN];
