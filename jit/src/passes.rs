@@ -20,7 +20,9 @@ pub fn optimize(f: &mut Function) {
 /// as reading it from the constant pool would.
 pub fn hoist_vector_constants(f: &mut Function) {
     let mut first: FxHashMap<u128, Value> = FxHashMap::default();
-    let mut alias: Vec<Value> = (0..f.types.len() as u32).map(Value).collect();
+    // Made at the first repeated constant (`resolve` reads values past its
+    // end as themselves).
+    let mut alias: Vec<Value> = Vec::new();
     let mut hoisted = Vec::new();
     for b in 0..f.blocks.len() {
         if f.blocks[b].loop_depth == 0 {
@@ -31,7 +33,12 @@ pub fn hoist_vector_constants(f: &mut Function) {
         for i in insts {
             match (&f.inst(i).kind, f.inst(i).first_result()) {
                 (&InstKind::VConst(bits), Some(r)) => match first.get(&bits) {
-                    Some(&v) => alias[r.0 as usize] = v,
+                    Some(&v) => {
+                        if alias.is_empty() {
+                            alias = (0..f.types.len() as u32).map(Value).collect();
+                        }
+                        alias[r.0 as usize] = v;
+                    }
                     None => {
                         first.insert(bits, r);
                         hoisted.push(i);
@@ -48,7 +55,9 @@ pub fn hoist_vector_constants(f: &mut Function) {
     let entry = &mut f.blocks[0].insts;
     hoisted.append(entry);
     *entry = hoisted;
-    rewrite_uses(f, &alias);
+    if !alias.is_empty() {
+        rewrite_uses(f, &alias);
+    }
 }
 
 /// Follows `alias` to the value a replaced value stands for (values past

@@ -15,8 +15,6 @@ use tandem_vm::{CpuFeatures, TrapCode};
 pub use super::relax::Assembled;
 pub use simd::{MaskOf, VecImm, VecImmBin, VecLoad, VecOp, VecShift};
 
-mod simd;
-
 /// An operation's width: of an integer operation, of a memory access, or
 /// (`S32`/`S64`) of a scalar float operation (single or double).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -287,6 +285,22 @@ macro_rules! by_alu {
         }
     };
 }
+
+/// Calls iced's SSE method, or where the code takes VEX forms
+/// ([`Masm::vex`]) its VEX twin: with the same operands, or, written
+/// `(d; a, rest)`, with the VEX form's separate first source `a`, which the
+/// SSE form reads from `d`.
+macro_rules! sse_or_vex {
+    ($vex:expr, $a:ident . $sse:ident / $v:ident ($d:expr; $src:expr $(, $arg:expr)*)) => {
+        ok(if $vex { $a.$v($d, $src $(, $arg)*) } else { $a.$sse($d $(, $arg)*) })
+    };
+    ($vex:expr, $a:ident . $sse:ident / $v:ident ($($arg:expr),*)) => {
+        ok(if $vex { $a.$v($($arg),*) } else { $a.$sse($($arg),*) })
+    };
+}
+
+// After the macros, which it uses too.
+mod simd;
 
 /// Calls `$w!` with iced's method for [`Shift`] `$op` in place of `_`.
 macro_rules! by_shift {
@@ -718,33 +732,26 @@ impl Masm {
     // --- floats ---
 
     pub fn movaps(&mut self, dst: Xmm, src: Xmm) {
-        ok(if self.vex {
-            self.a.vmovaps(dst.x(), src.x())
-        } else {
-            self.a.movaps(dst.x(), src.x())
-        });
+        let a = &mut self.a;
+        sse_or_vex!(self.vex, a.movaps / vmovaps(dst.x(), src.x()));
     }
 
     /// `dst = src`'s low 32 or 64 bits (zeroing the rest of `dst`).
     pub fn gpr_to_xmm(&mut self, dst: Xmm, src: Gpr, size: Size) {
-        let (a, d) = (&mut self.a, dst.x());
-        ok(match (size, self.vex) {
-            (Size::S64, false) => a.movq(d, src.q()),
-            (Size::S64, true) => a.vmovq(d, src.q()),
-            (_, false) => a.movd(d, src.d()),
-            (_, true) => a.vmovd(d, src.d()),
-        });
+        let (a, vex, d) = (&mut self.a, self.vex, dst.x());
+        match size {
+            Size::S64 => sse_or_vex!(vex, a.movq / vmovq(d, src.q())),
+            _ => sse_or_vex!(vex, a.movd / vmovd(d, src.d())),
+        }
     }
 
     /// `dst = src`'s low 32 (zero-extended) or 64 bits.
     pub fn xmm_to_gpr(&mut self, dst: Gpr, src: Xmm, size: Size) {
-        let (a, s) = (&mut self.a, src.x());
-        ok(match (size, self.vex) {
-            (Size::S64, false) => a.movq(dst.q(), s),
-            (Size::S64, true) => a.vmovq(dst.q(), s),
-            (_, false) => a.movd(dst.d(), s),
-            (_, true) => a.vmovd(dst.d(), s),
-        });
+        let (a, vex, s) = (&mut self.a, self.vex, src.x());
+        match size {
+            Size::S64 => sse_or_vex!(vex, a.movq / vmovq(dst.q(), s)),
+            _ => sse_or_vex!(vex, a.movd / vmovd(dst.d(), s)),
+        }
     }
 
     /// `dst = [m]`, a float of `size` (the rest of `dst` zeroed).
@@ -768,11 +775,8 @@ impl Masm {
     }
 
     pub fn store_v128(&mut self, m: Mem, src: Xmm) {
-        ok(if self.vex {
-            self.a.vmovdqu(xmmword_ptr(m.op()), src.x())
-        } else {
-            self.a.movdqu(xmmword_ptr(m.op()), src.x())
-        });
+        let a = &mut self.a;
+        sse_or_vex!(self.vex, a.movdqu / vmovdqu(xmmword_ptr(m.op()), src.x()));
     }
 
     /// `dst = dst op src` on all 128 bits.

@@ -145,8 +145,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// The constant `v` is, if it is an immediate of its uses (never in a
-    /// register).
     /// The vector constant `v` is, if its uses read it from the pool.
     fn pooled(&self, v: Value) -> Option<u128> {
         match self.folded[v.0 as usize] {
@@ -155,6 +153,8 @@ impl Emitter<'_> {
         }
     }
 
+    /// The constant `v` is, if it is an immediate of its uses (never in a
+    /// register).
     fn imm(&self, v: Value) -> Option<u64> {
         match self.folded[v.0 as usize] {
             true => self.f.constant(v),

@@ -187,8 +187,16 @@ impl Masm {
 
     /// For an SSE form, `dst = a` (which must not overwrite `b`).
     fn sse_first(&mut self, dst: Xmm, a: Xmm, b: Xmm) {
+        debug_assert!(
+            self.vex || dst == a || dst != b,
+            "{dst:?} = {a:?} op {b:?} overwrites {b:?}"
+        );
+        self.sse_copy(dst, a);
+    }
+
+    /// For an SSE form, which reads its first source from `dst`: `dst = a`.
+    fn sse_copy(&mut self, dst: Xmm, a: Xmm) {
         if !self.vex && dst != a {
-            debug_assert!(dst != b, "{dst:?} = {a:?} op {b:?} overwrites {b:?}");
             self.movaps(dst, a);
         }
     }
@@ -197,191 +205,131 @@ impl Masm {
     pub fn vec_const(&mut self, dst: Xmm, bits: u128) {
         let vex = self.vex;
         self.with_constant(bits, |a, m| {
-            ok(if vex {
-                a.vmovdqa(dst.x(), m)
-            } else {
-                a.movdqa(dst.x(), m)
-            })
+            sse_or_vex!(vex, a.movdqa / vmovdqa(dst.x(), m))
         });
     }
 
     /// `dst = a op bits`, the constant read from the pool.
     pub fn vec_with_const(&mut self, op: VecOp, dst: Xmm, a: Xmm, bits: u128) {
-        if !self.vex && dst != a {
-            self.movaps(dst, a);
-        }
+        self.sse_copy(dst, a);
         let vex = self.vex;
         self.with_constant(bits, |asm, m| op.emit_mem(asm, vex, dst.x(), a.x(), m));
     }
 
     pub fn vec_imm(&mut self, op: VecImm, dst: Xmm, src: Xmm, imm: u8) {
-        let (a, d, s, i) = (&mut self.a, dst.x(), src.x(), imm as u32);
-        ok(match (op, self.vex) {
-            (VecImm::Shuffle32, false) => a.pshufd(d, s, i),
-            (VecImm::Shuffle32, true) => a.vpshufd(d, s, i),
-            (VecImm::ShuffleLow16, false) => a.pshuflw(d, s, i),
-            (VecImm::ShuffleLow16, true) => a.vpshuflw(d, s, i),
-            (VecImm::RoundF32, false) => a.roundps(d, s, i),
-            (VecImm::RoundF32, true) => a.vroundps(d, s, i),
-            (VecImm::RoundF64, false) => a.roundpd(d, s, i),
-            (VecImm::RoundF64, true) => a.vroundpd(d, s, i),
-        });
+        let (a, vex, d, s, i) = (&mut self.a, self.vex, dst.x(), src.x(), imm as u32);
+        match op {
+            VecImm::Shuffle32 => sse_or_vex!(vex, a.pshufd / vpshufd(d, s, i)),
+            VecImm::ShuffleLow16 => sse_or_vex!(vex, a.pshuflw / vpshuflw(d, s, i)),
+            VecImm::RoundF32 => sse_or_vex!(vex, a.roundps / vroundps(d, s, i)),
+            VecImm::RoundF64 => sse_or_vex!(vex, a.roundpd / vroundpd(d, s, i)),
+        }
     }
 
     /// `dst = op(a, b, imm)`, under the same rule as [`Masm::vec3`].
     pub fn vec_imm_bin(&mut self, op: VecImmBin, dst: Xmm, a: Xmm, b: Xmm, imm: u8) {
         self.sse_first(dst, a, b);
-        let (asm, d, a, b, i) = (&mut self.a, dst.x(), a.x(), b.x(), imm as u32);
-        ok(match (op, self.vex) {
-            (VecImmBin::CmpF32, false) => asm.cmpps(d, b, i),
-            (VecImmBin::CmpF32, true) => asm.vcmpps(d, a, b, i),
-            (VecImmBin::CmpF64, false) => asm.cmppd(d, b, i),
-            (VecImmBin::CmpF64, true) => asm.vcmppd(d, a, b, i),
-            (VecImmBin::InsertF32, false) => asm.insertps(d, b, i),
-            (VecImmBin::InsertF32, true) => asm.vinsertps(d, a, b, i),
-            (VecImmBin::BlendF64, false) => asm.blendpd(d, b, i),
-            (VecImmBin::BlendF64, true) => asm.vblendpd(d, a, b, i),
-            (VecImmBin::ShuffleF32, false) => asm.shufps(d, b, i),
-            (VecImmBin::ShuffleF32, true) => asm.vshufps(d, a, b, i),
-            (VecImmBin::AlignRight, false) => asm.palignr(d, b, i),
-            (VecImmBin::AlignRight, true) => asm.vpalignr(d, a, b, i),
-        });
+        let (asm, vex, d, a, b, i) = (&mut self.a, self.vex, dst.x(), a.x(), b.x(), imm as u32);
+        match op {
+            VecImmBin::CmpF32 => sse_or_vex!(vex, asm.cmpps / vcmpps(d; a, b, i)),
+            VecImmBin::CmpF64 => sse_or_vex!(vex, asm.cmppd / vcmppd(d; a, b, i)),
+            VecImmBin::InsertF32 => sse_or_vex!(vex, asm.insertps / vinsertps(d; a, b, i)),
+            VecImmBin::BlendF64 => sse_or_vex!(vex, asm.blendpd / vblendpd(d; a, b, i)),
+            VecImmBin::ShuffleF32 => sse_or_vex!(vex, asm.shufps / vshufps(d; a, b, i)),
+            VecImmBin::AlignRight => sse_or_vex!(vex, asm.palignr / vpalignr(d; a, b, i)),
+        }
     }
 
     /// `dst = src` shifted by `count`.
     pub fn vec_shift(&mut self, op: VecShift, dst: Xmm, src: Xmm, count: u8) {
-        if !self.vex && dst != src {
-            self.movaps(dst, src);
+        self.sse_copy(dst, src);
+        let (a, vex, d, s, i) = (&mut self.a, self.vex, dst.x(), src.x(), count as u32);
+        match op {
+            VecShift::ShlI16 => sse_or_vex!(vex, a.psllw / vpsllw(d; s, i)),
+            VecShift::ShlI32 => sse_or_vex!(vex, a.pslld / vpslld(d; s, i)),
+            VecShift::ShlI64 => sse_or_vex!(vex, a.psllq / vpsllq(d; s, i)),
+            VecShift::ShrUI16 => sse_or_vex!(vex, a.psrlw / vpsrlw(d; s, i)),
+            VecShift::ShrUI32 => sse_or_vex!(vex, a.psrld / vpsrld(d; s, i)),
+            VecShift::ShrUI64 => sse_or_vex!(vex, a.psrlq / vpsrlq(d; s, i)),
+            VecShift::ShrSI16 => sse_or_vex!(vex, a.psraw / vpsraw(d; s, i)),
+            VecShift::ShrSI32 => sse_or_vex!(vex, a.psrad / vpsrad(d; s, i)),
         }
-        let (a, d, s, i) = (&mut self.a, dst.x(), src.x(), count as u32);
-        ok(match (op, self.vex) {
-            (VecShift::ShlI16, false) => a.psllw(d, i),
-            (VecShift::ShlI16, true) => a.vpsllw(d, s, i),
-            (VecShift::ShrSI16, false) => a.psraw(d, i),
-            (VecShift::ShrSI16, true) => a.vpsraw(d, s, i),
-            (VecShift::ShlI32, false) => a.pslld(d, i),
-            (VecShift::ShlI32, true) => a.vpslld(d, s, i),
-            (VecShift::ShlI64, false) => a.psllq(d, i),
-            (VecShift::ShlI64, true) => a.vpsllq(d, s, i),
-            (VecShift::ShrUI16, false) => a.psrlw(d, i),
-            (VecShift::ShrUI16, true) => a.vpsrlw(d, s, i),
-            (VecShift::ShrUI32, false) => a.psrld(d, i),
-            (VecShift::ShrUI32, true) => a.vpsrld(d, s, i),
-            (VecShift::ShrUI64, false) => a.psrlq(d, i),
-            (VecShift::ShrUI64, true) => a.vpsrlq(d, s, i),
-            (VecShift::ShrSI32, false) => a.psrad(d, i),
-            (VecShift::ShrSI32, true) => a.vpsrad(d, s, i),
-        });
     }
 
     pub fn vec_load(&mut self, op: VecLoad, dst: Xmm, m: Mem) {
-        let (a, d, q) = (&mut self.a, dst.x(), qword_ptr(m.op()));
-        ok(match (op, self.vex) {
-            (VecLoad::Full, false) => a.movdqu(d, xmmword_ptr(m.op())),
-            (VecLoad::Full, true) => a.vmovdqu(d, xmmword_ptr(m.op())),
-            (VecLoad::ExtendS8, false) => a.pmovsxbw(d, q),
-            (VecLoad::ExtendS8, true) => a.vpmovsxbw(d, q),
-            (VecLoad::ExtendU8, false) => a.pmovzxbw(d, q),
-            (VecLoad::ExtendU8, true) => a.vpmovzxbw(d, q),
-            (VecLoad::ExtendS16, false) => a.pmovsxwd(d, q),
-            (VecLoad::ExtendS16, true) => a.vpmovsxwd(d, q),
-            (VecLoad::ExtendU16, false) => a.pmovzxwd(d, q),
-            (VecLoad::ExtendU16, true) => a.vpmovzxwd(d, q),
-            (VecLoad::ExtendS32, false) => a.pmovsxdq(d, q),
-            (VecLoad::ExtendS32, true) => a.vpmovsxdq(d, q),
-            (VecLoad::ExtendU32, false) => a.pmovzxdq(d, q),
-            (VecLoad::ExtendU32, true) => a.vpmovzxdq(d, q),
-            (VecLoad::Zero32, false) => a.movd(d, dword_ptr(m.op())),
-            (VecLoad::Zero32, true) => a.vmovd(d, dword_ptr(m.op())),
-            (VecLoad::Zero64, false) => a.movq(d, q),
-            (VecLoad::Zero64, true) => a.vmovq(d, q),
-            (VecLoad::Splat64, false) => a.movddup(d, q),
-            (VecLoad::Splat64, true) => a.vmovddup(d, q),
-        });
+        let (a, vex, d, q) = (&mut self.a, self.vex, dst.x(), qword_ptr(m.op()));
+        match op {
+            VecLoad::Full => sse_or_vex!(vex, a.movdqu / vmovdqu(d, xmmword_ptr(m.op()))),
+            VecLoad::ExtendS8 => sse_or_vex!(vex, a.pmovsxbw / vpmovsxbw(d, q)),
+            VecLoad::ExtendU8 => sse_or_vex!(vex, a.pmovzxbw / vpmovzxbw(d, q)),
+            VecLoad::ExtendS16 => sse_or_vex!(vex, a.pmovsxwd / vpmovsxwd(d, q)),
+            VecLoad::ExtendU16 => sse_or_vex!(vex, a.pmovzxwd / vpmovzxwd(d, q)),
+            VecLoad::ExtendS32 => sse_or_vex!(vex, a.pmovsxdq / vpmovsxdq(d, q)),
+            VecLoad::ExtendU32 => sse_or_vex!(vex, a.pmovzxdq / vpmovzxdq(d, q)),
+            VecLoad::Zero32 => sse_or_vex!(vex, a.movd / vmovd(d, dword_ptr(m.op()))),
+            VecLoad::Zero64 => sse_or_vex!(vex, a.movq / vmovq(d, q)),
+            VecLoad::Splat64 => sse_or_vex!(vex, a.movddup / vmovddup(d, q)),
+        }
     }
 
     /// `dst = a` with lane `lane` (of `size`) = the low bits of `src`.
     pub fn insert_lane(&mut self, dst: Xmm, a: Xmm, src: Gpr, lane: u8, size: Size) {
-        if !self.vex && dst != a {
-            self.movaps(dst, a);
+        self.sse_copy(dst, a);
+        let (asm, vex, d, a, i) = (&mut self.a, self.vex, dst.x(), a.x(), lane as u32);
+        match size {
+            Size::S8 => sse_or_vex!(vex, asm.pinsrb / vpinsrb(d; a, src.d(), i)),
+            Size::S16 => sse_or_vex!(vex, asm.pinsrw / vpinsrw(d; a, src.d(), i)),
+            Size::S32 => sse_or_vex!(vex, asm.pinsrd / vpinsrd(d; a, src.d(), i)),
+            Size::S64 => sse_or_vex!(vex, asm.pinsrq / vpinsrq(d; a, src.q(), i)),
         }
-        let (asm, d, a, i) = (&mut self.a, dst.x(), a.x(), lane as u32);
-        ok(match (size, self.vex) {
-            (Size::S8, false) => asm.pinsrb(d, src.d(), i),
-            (Size::S8, true) => asm.vpinsrb(d, a, src.d(), i),
-            (Size::S16, false) => asm.pinsrw(d, src.d(), i),
-            (Size::S16, true) => asm.vpinsrw(d, a, src.d(), i),
-            (Size::S32, false) => asm.pinsrd(d, src.d(), i),
-            (Size::S32, true) => asm.vpinsrd(d, a, src.d(), i),
-            (Size::S64, false) => asm.pinsrq(d, src.q(), i),
-            (Size::S64, true) => asm.vpinsrq(d, a, src.q(), i),
-        });
     }
 
     /// Lane `lane` of `dst` (of `size`) = the value at `m`.
     pub fn insert_lane_mem(&mut self, dst: Xmm, m: Mem, lane: u8, size: Size) {
-        let (a, d, i) = (&mut self.a, dst.x(), lane as u32);
-        ok(match (size, self.vex) {
-            (Size::S8, false) => a.pinsrb(d, byte_ptr(m.op()), i),
-            (Size::S8, true) => a.vpinsrb(d, d, byte_ptr(m.op()), i),
-            (Size::S16, false) => a.pinsrw(d, word_ptr(m.op()), i),
-            (Size::S16, true) => a.vpinsrw(d, d, word_ptr(m.op()), i),
-            (Size::S32, false) => a.pinsrd(d, dword_ptr(m.op()), i),
-            (Size::S32, true) => a.vpinsrd(d, d, dword_ptr(m.op()), i),
-            (Size::S64, false) => a.pinsrq(d, qword_ptr(m.op()), i),
-            (Size::S64, true) => a.vpinsrq(d, d, qword_ptr(m.op()), i),
-        });
+        let (a, vex, d, i) = (&mut self.a, self.vex, dst.x(), lane as u32);
+        match size {
+            Size::S8 => sse_or_vex!(vex, a.pinsrb / vpinsrb(d; d, byte_ptr(m.op()), i)),
+            Size::S16 => sse_or_vex!(vex, a.pinsrw / vpinsrw(d; d, word_ptr(m.op()), i)),
+            Size::S32 => sse_or_vex!(vex, a.pinsrd / vpinsrd(d; d, dword_ptr(m.op()), i)),
+            Size::S64 => sse_or_vex!(vex, a.pinsrq / vpinsrq(d; d, qword_ptr(m.op()), i)),
+        }
     }
 
     /// `dst` = lane `lane` of `src` (of `size`), zero-extended.
     pub fn extract_lane(&mut self, dst: Gpr, src: Xmm, lane: u8, size: Size) {
-        let (a, s, i) = (&mut self.a, src.x(), lane as u32);
-        ok(match (size, self.vex) {
-            (Size::S8, false) => a.pextrb(dst.d(), s, i),
-            (Size::S8, true) => a.vpextrb(dst.d(), s, i),
-            (Size::S16, false) => a.pextrw(dst.d(), s, i),
-            (Size::S16, true) => a.vpextrw(dst.d(), s, i),
-            (Size::S32, false) => a.pextrd(dst.d(), s, i),
-            (Size::S32, true) => a.vpextrd(dst.d(), s, i),
-            (Size::S64, false) => a.pextrq(dst.q(), s, i),
-            (Size::S64, true) => a.vpextrq(dst.q(), s, i),
-        });
+        let (a, vex, s, i) = (&mut self.a, self.vex, src.x(), lane as u32);
+        match size {
+            Size::S8 => sse_or_vex!(vex, a.pextrb / vpextrb(dst.d(), s, i)),
+            Size::S16 => sse_or_vex!(vex, a.pextrw / vpextrw(dst.d(), s, i)),
+            Size::S32 => sse_or_vex!(vex, a.pextrd / vpextrd(dst.d(), s, i)),
+            Size::S64 => sse_or_vex!(vex, a.pextrq / vpextrq(dst.q(), s, i)),
+        }
     }
 
     /// The value at `m` = lane `lane` of `src` (of `size`).
     pub fn extract_lane_mem(&mut self, m: Mem, src: Xmm, lane: u8, size: Size) {
-        let (a, s, i) = (&mut self.a, src.x(), lane as u32);
-        ok(match (size, self.vex) {
-            (Size::S8, false) => a.pextrb(byte_ptr(m.op()), s, i),
-            (Size::S8, true) => a.vpextrb(byte_ptr(m.op()), s, i),
-            (Size::S16, false) => a.pextrw(word_ptr(m.op()), s, i),
-            (Size::S16, true) => a.vpextrw(word_ptr(m.op()), s, i),
-            (Size::S32, false) => a.pextrd(dword_ptr(m.op()), s, i),
-            (Size::S32, true) => a.vpextrd(dword_ptr(m.op()), s, i),
-            (Size::S64, false) => a.pextrq(qword_ptr(m.op()), s, i),
-            (Size::S64, true) => a.vpextrq(qword_ptr(m.op()), s, i),
-        });
+        let (a, vex, s, i) = (&mut self.a, self.vex, src.x(), lane as u32);
+        match size {
+            Size::S8 => sse_or_vex!(vex, a.pextrb / vpextrb(byte_ptr(m.op()), s, i)),
+            Size::S16 => sse_or_vex!(vex, a.pextrw / vpextrw(word_ptr(m.op()), s, i)),
+            Size::S32 => sse_or_vex!(vex, a.pextrd / vpextrd(dword_ptr(m.op()), s, i)),
+            Size::S64 => sse_or_vex!(vex, a.pextrq / vpextrq(qword_ptr(m.op()), s, i)),
+        }
     }
 
     /// `dst` = the top bits of `src`'s lanes, lane 0 in bit 0.
     pub fn movmsk(&mut self, of: MaskOf, dst: Gpr, src: Xmm) {
-        let (a, d, s) = (&mut self.a, dst.d(), src.x());
-        ok(match (of, self.vex) {
-            (MaskOf::I8, false) => a.pmovmskb(d, s),
-            (MaskOf::I8, true) => a.vpmovmskb(d, s),
-            (MaskOf::F32, false) => a.movmskps(d, s),
-            (MaskOf::F32, true) => a.vmovmskps(d, s),
-            (MaskOf::F64, false) => a.movmskpd(d, s),
-            (MaskOf::F64, true) => a.vmovmskpd(d, s),
-        });
+        let (a, vex, d, s) = (&mut self.a, self.vex, dst.d(), src.x());
+        match of {
+            MaskOf::I8 => sse_or_vex!(vex, a.pmovmskb / vpmovmskb(d, s)),
+            MaskOf::F32 => sse_or_vex!(vex, a.movmskps / vmovmskps(d, s)),
+            MaskOf::F64 => sse_or_vex!(vex, a.movmskpd / vmovmskpd(d, s)),
+        }
     }
 
     /// ZF = `(a & b) == 0`.
     pub fn ptest(&mut self, a_: Xmm, b: Xmm) {
-        ok(if self.vex {
-            self.a.vptest(a_.x(), b.x())
-        } else {
-            self.a.ptest(a_.x(), b.x())
-        });
+        let a = &mut self.a;
+        sse_or_vex!(self.vex, a.ptest / vptest(a_.x(), b.x()));
     }
 }
