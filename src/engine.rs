@@ -64,6 +64,8 @@ pub struct Config {
     pub(crate) epoch_interruption: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) jit_avx: Option<bool>,
+    /// The proposals beyond Wasm 2.0 that modules may use.
+    pub(crate) features: wasmparser::WasmFeatures,
 }
 
 impl Default for Config {
@@ -77,6 +79,7 @@ impl Default for Config {
             epoch_interruption: false,
             consume_fuel: false,
             jit_avx: None,
+            features: crate::module::FEATURES,
         }
     }
 }
@@ -143,6 +146,34 @@ impl Config {
     /// `true` on a CPU without AVX makes [`Engine::new`] fail.
     pub fn jit_avx(&mut self, enable: bool) -> &mut Config {
         self.jit_avx = Some(enable);
+        self
+    }
+    /// Whether modules may have several memories (multi-memory, part of
+    /// Wasm 3.0). Default true.
+    pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Config {
+        self.features
+            .set(wasmparser::WasmFeatures::MULTI_MEMORY, enable);
+        self
+    }
+    /// Whether memories and tables may be 64-bit (memory64 and table64,
+    /// part of Wasm 3.0). Default true.
+    pub fn wasm_memory64(&mut self, enable: bool) -> &mut Config {
+        self.features
+            .set(wasmparser::WasmFeatures::MEMORY64, enable);
+        self
+    }
+    /// Whether constant expressions may add, subtract and multiply
+    /// integers (extended constant expressions, part of Wasm 3.0). Default
+    /// true.
+    pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Config {
+        self.features
+            .set(wasmparser::WasmFeatures::EXTENDED_CONST, enable);
+        self
+    }
+    /// Accept exactly Wasm 2.0: every proposal Wasm 3.0 added off (how
+    /// the 2.0 spec suite, whose modules they would change, runs).
+    pub fn wasm_2_0(&mut self) -> &mut Config {
+        self.features = wasmparser::WasmFeatures::WASM2;
         self
     }
     /// The extensions compiled code uses: those allowed

@@ -157,15 +157,12 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
         }
         (TypeRef::Table(t), Extern::Table(_), ExternType::Table(actual)) => {
             actual.element == ValType::from_ref(t.element_type)
-                && limits_match(
-                    actual.min.into(),
-                    actual.max.map(Into::into),
-                    t.initial,
-                    t.maximum,
-                )
+                && actual.table64 == t.table64
+                && limits_match(actual.min, actual.max, t.initial, t.maximum)
         }
         (TypeRef::Memory(m), Extern::Memory(_), ExternType::Memory(actual)) => {
-            limits_match(actual.min, actual.max, m.initial, m.maximum)
+            actual.memory64 == m.memory64
+                && limits_match(actual.min, actual.max, m.initial, m.maximum)
         }
         (TypeRef::Global(g), Extern::Global(_), ExternType::Global(actual)) => {
             *actual == crate::module::global_type(g)
@@ -371,16 +368,18 @@ pub(crate) fn instantiate(
             SegmentMode::Passive => continue,
             SegmentMode::Declared => {}
             SegmentMode::Active { index, offset } => {
-                let offset = eval_offset(objs, handle, offset);
+                let wide = env.tables[*index as usize].table64;
+                let offset = eval_offset(objs, handle, offset, wide);
                 let data = objs.instance(handle);
                 let (items, table) = (
                     data.elem_items[i].clone(),
                     data.table_handles[*index as usize],
                 );
                 let table = objs.table_mut(table);
-                let dst = (offset as usize)
+                let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+                let dst = offset
                     .checked_add(items.len())
-                    .and_then(|end| table.elements_mut().get_mut(offset as usize..end))
+                    .and_then(|end| table.elements_mut().get_mut(offset..end))
                     .ok_or_else(|| trap(TrapCode::TableOutOfBounds))?;
                 dst.copy_from_slice(&items);
             }
@@ -389,7 +388,9 @@ pub(crate) fn instantiate(
     }
     for (i, seg) in inner.data.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let offset = eval_offset(objs, handle, offset) as usize;
+            let wide = env.memories[*index as usize].memory64;
+            let offset = eval_offset(objs, handle, offset, wide);
+            let offset = usize::try_from(offset).unwrap_or(usize::MAX);
             let memory = objs.instance(handle).memory_handles[*index as usize];
             let memory = objs.memory_mut(memory);
             let bytes = &env.bytes[seg.bytes.clone()];
@@ -423,8 +424,15 @@ fn trap(code: TrapCode) -> Error {
     Error::Trap(Trap::new(code, Vec::new()))
 }
 
-fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr) -> u32 {
-    eval_const(objs, objs.instance(instance), expr).get_i32() as u32
+/// A segment's offset: an `i32`, or an `i64` for a 64-bit memory or table
+/// (whose offset expressions validate as `i64`), taken unsigned.
+fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr, wide: bool) -> u64 {
+    let v = eval_const(objs, objs.instance(instance), expr);
+    if wide {
+        v.get_i64() as u64
+    } else {
+        v.get_i32() as u32 as u64
+    }
 }
 
 /// Evaluates a validated constant expression.

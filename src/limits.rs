@@ -28,7 +28,7 @@ pub trait ResourceLimiter {
     fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool;
 
     /// Whether a table of `current` elements may grow to `desired`.
-    fn table_growing(&mut self, current: u32, desired: u32, maximum: Option<u32>) -> bool;
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool;
 
     /// The most instances the store may hold.
     fn instances(&self) -> usize {
@@ -51,7 +51,7 @@ pub trait ResourceLimiter {
 #[derive(Clone, Debug)]
 pub struct StoreLimits {
     memory_size: Option<usize>,
-    table_elements: Option<u32>,
+    table_elements: Option<usize>,
     instances: usize,
     tables: usize,
     memories: usize,
@@ -73,7 +73,7 @@ impl ResourceLimiter for StoreLimits {
     fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> bool {
         self.memory_size.is_none_or(|limit| desired <= limit)
     }
-    fn table_growing(&mut self, _current: u32, desired: u32, _max: Option<u32>) -> bool {
+    fn table_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> bool {
         self.table_elements.is_none_or(|limit| desired <= limit)
     }
     fn instances(&self) -> usize {
@@ -102,7 +102,7 @@ impl StoreLimitsBuilder {
         self
     }
     /// The most elements each table may have.
-    pub fn table_elements(mut self, elements: u32) -> StoreLimitsBuilder {
+    pub fn table_elements(mut self, elements: usize) -> StoreLimitsBuilder {
         self.0.table_elements = Some(elements);
         self
     }

@@ -5,6 +5,11 @@
 //! `memory.grow` never moves the base and any `base + u32 index + u32 offset`
 //! lands inside the reservation. Pages past the current size are
 //! inaccessible; growing makes more of them readable and writable.
+//!
+//! A 64-bit memory (memory64) has the same reservation, all of it usable:
+//! every tier checks its accesses against the current size explicitly (no
+//! guard region can cover a 64-bit index), so it can grow to 8 GiB, and a
+//! `memory.grow` past that fails (returns -1) as the specification allows.
 
 use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
@@ -14,6 +19,8 @@ use tandem_vm::VMMemory;
 use tandem_vm::WASM_PAGE_SIZE as PAGE_SIZE;
 /// Pages a 32-bit memory can have at most.
 const MAX_PAGES: u64 = 1 << 16;
+/// Pages a 64-bit memory can have at most here: its whole reservation.
+const MAX_PAGES_64: u64 = (RESERVATION / PAGE_SIZE) as u64;
 /// 4 GiB addressable + 4 GiB guard (a fault there is a trap, see
 /// [`tandem_vm::fault`]).
 const RESERVATION: usize = tandem_vm::fault::MEMORY_RESERVATION;
@@ -32,7 +39,8 @@ pub(crate) struct MemoryInstance {
 
 impl MemoryInstance {
     pub fn new(ty: MemoryType, hooks: Hooks) -> Result<Box<MemoryInstance>> {
-        let max_pages = ty.max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
+        let limit = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES };
+        let max_pages = ty.max.unwrap_or(limit).min(limit);
         if ty.min > max_pages {
             return Err(Error::Limit(format!("memory of {} pages", ty.min)));
         }
@@ -49,7 +57,7 @@ impl MemoryInstance {
                 .map_err(|e| Error::Limit(format!("cannot protect linear memory: {e}")))?;
         }
         let bytes = |pages: u64| pages as usize * PAGE_SIZE;
-        let max = ty.max.map(|m| bytes(m.min(MAX_PAGES)));
+        let max = ty.max.map(|m| bytes(m.min(max_pages)));
         if !hooks.memory_growing(0, bytes(ty.min), max) {
             return Err(Error::Limit(format!(
                 "a memory of {} pages is more than the store's limiter allows",
@@ -79,7 +87,7 @@ impl MemoryInstance {
         let new = old.checked_add(delta).filter(|&n| n <= self.max_pages)?;
         if delta > 0 {
             let bytes = |pages: u64| pages as usize * PAGE_SIZE;
-            let max = self.ty.max.map(|m| bytes(m.min(MAX_PAGES)));
+            let max = self.ty.max.map(|m| bytes(m.min(self.max_pages)));
             if !self.hooks.memory_growing(self.vm.len, bytes(new), max) {
                 return None;
             }
@@ -93,7 +101,8 @@ impl MemoryInstance {
     fn resize(&mut self, pages: u64) -> rustix::io::Result<()> {
         let new_len = pages as usize * PAGE_SIZE;
         if new_len > self.vm.len {
-            // SAFETY: [len, new_len) lies inside our reservation (new ≤ 4 GiB).
+            // SAFETY: [len, new_len) lies inside our reservation (`pages` is at
+            // most `max_pages`, whose bytes it holds).
             unsafe {
                 rustix::mm::mprotect(
                     self.vm.base.add(self.vm.len).cast(),

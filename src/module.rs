@@ -238,17 +238,19 @@ impl ModuleInner {
 }
 
 pub(crate) fn table_type(t: &wasmparser::TableType) -> TableType {
-    TableType::new(
-        ValType::from_ref(t.element_type),
-        t.initial as u32,
-        t.maximum.map(|m| m as u32),
-    )
+    TableType {
+        element: ValType::from_ref(t.element_type),
+        min: t.initial,
+        max: t.maximum,
+        table64: t.table64,
+    }
 }
 
 pub(crate) fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
         min: m.initial,
         max: m.maximum,
+        memory64: m.memory64,
     }
 }
 
@@ -297,6 +299,13 @@ fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
     Ok(ConstExpr(ops))
 }
 
+/// The proposals a module may use by default: Wasm 2.0 and the parts of
+/// Wasm 3.0 that every tier runs (see [`Config::wasm_2_0`](crate::Config)).
+pub(crate) const FEATURES: WasmFeatures = WasmFeatures::WASM2
+    .union(WasmFeatures::MULTI_MEMORY)
+    .union(WasmFeatures::MEMORY64)
+    .union(WasmFeatures::EXTENDED_CONST);
+
 /// Decodes and validates a module; function bodies are validated while
 /// decoding goes on, on threads in a scope that ends with the decoding.
 fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
@@ -308,7 +317,8 @@ fn decode_in<'scope, 'env>(
     engine: &Engine,
     bytes: &'env [u8],
 ) -> Result<ModuleInner> {
-    let mut validator = Validator::new_with_features(WasmFeatures::WASM2);
+    let features = engine.config().features;
+    let mut validator = Validator::new_with_features(features);
     let mut env = ModuleEnv::new(Arc::from(bytes));
     env.checks = engine.config().checks();
     env.cpu = engine.cpu_features();
@@ -324,7 +334,7 @@ fn decode_in<'scope, 'env>(
     // The parser needs the feature set too: it decides how limits and
     // other encodings are read (e.g. memory64's wider limits).
     let mut parser = Parser::new(0);
-    parser.set_features(WasmFeatures::WASM2);
+    parser.set_features(features);
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(invalid)?;
         if let wasmparser::ValidPayload::Func(func, body) =

@@ -119,7 +119,7 @@ impl Hooks {
     }
 
     /// Whether a table may grow from `current` to `desired` elements.
-    pub fn table_growing(&self, current: u32, desired: u32, max: Option<u32>) -> bool {
+    pub fn table_growing(&self, current: usize, desired: usize, max: Option<usize>) -> bool {
         self.limit(false, |l| l.table_growing(current, desired, max))
             .unwrap_or(true)
     }

@@ -6,7 +6,7 @@ use tandem_vm::{RefRaw, VMTable};
 
 /// Tables never grow past this many elements, whatever their maximum says,
 /// so a runaway `table.grow` fails instead of exhausting host memory.
-const MAX_ELEMENTS: u32 = 10_000_000;
+const MAX_ELEMENTS: u64 = 10_000_000;
 
 /// The runtime's table object; `vm` first, as for memories.
 #[repr(C)]
@@ -23,7 +23,8 @@ impl TableInstance {
         if ty.min > MAX_ELEMENTS {
             return Err(Error::Limit(format!("table of {} elements", ty.min)));
         }
-        if !hooks.table_growing(0, ty.min, ty.max) {
+        let elements = |n: u64| n.try_into().unwrap_or(usize::MAX);
+        if !hooks.table_growing(0, elements(ty.min), ty.max.map(elements)) {
             return Err(Error::Limit(format!(
                 "a table of {} elements is more than the store's limiter allows",
                 ty.min
@@ -33,7 +34,7 @@ impl TableInstance {
         Ok(Box::new(TableInstance {
             vm: VMTable {
                 base: elems.as_mut_ptr(),
-                len: ty.min,
+                len: ty.min as u32,
             },
             elems,
             ty,
@@ -42,17 +43,24 @@ impl TableInstance {
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size.
-    pub fn grow(&mut self, delta: u32, init: RefRaw) -> Option<u32> {
-        let old = self.vm.len;
-        let max = self.ty.max.unwrap_or(u32::MAX).min(MAX_ELEMENTS);
+    pub fn grow(&mut self, delta: u64, init: RefRaw) -> Option<u64> {
+        let old = self.vm.len as u64;
+        let max = self.ty.max.unwrap_or(u64::MAX).min(MAX_ELEMENTS);
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
-        if delta > 0 && !self.hooks.table_growing(old, new, self.ty.max) {
+        let elements = |n: u64| n.try_into().unwrap_or(usize::MAX);
+        let limit = self.ty.max.map(elements);
+        if delta > 0
+            && !self
+                .hooks
+                .table_growing(elements(old), elements(new), limit)
+        {
             return None;
         }
         self.elems.resize(new as usize, init);
         self.vm = VMTable {
             base: self.elems.as_mut_ptr(),
-            len: new,
+            // At most `MAX_ELEMENTS`.
+            len: new as u32,
         };
         self.ty.min = new;
         Some(old)
@@ -68,11 +76,11 @@ impl TableInstance {
 }
 
 /// `Builtins::table_grow`.
-pub(crate) unsafe extern "C" fn table_grow(table: *mut VMTable, delta: u32, init: RefRaw) -> u32 {
+pub(crate) unsafe extern "C" fn table_grow(table: *mut VMTable, delta: u64, init: RefRaw) -> u64 {
     // SAFETY: tiers only pass the `VMTable` pointers of a live instance,
     // which are the first field of a `TableInstance`.
     let table = unsafe { &mut *(table as *mut TableInstance) };
-    table.grow(delta, init).unwrap_or(u32::MAX)
+    table.grow(delta, init).unwrap_or(u64::MAX)
 }
 
 /// A table, by handle.
@@ -91,33 +99,33 @@ impl Table {
     pub fn ty(&self, store: impl AsContext) -> TableType {
         store.objects().table(self).ty
     }
-    pub fn size(&self, store: impl AsContext) -> u32 {
-        store.objects().table(self).vm.len
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        store.objects().table(self).vm.len.into()
     }
-    pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
+    pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let objs = store.objects();
         let table = objs.table(self);
-        let raw = *table.elements().get(index as usize)?;
+        let raw = *table.elements().get(usize::try_from(index).ok()?)?;
         Some(Val::from_raw(
             tandem_vm::ValRaw::reference(raw),
             table.ty.element,
             objs,
         ))
     }
-    pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
+    pub fn set(&self, mut store: impl AsContextMut, index: u64, val: Val) -> Result<()> {
         let objs = store.objects_mut();
         check_elem(objs.table(self).ty, &val)?;
         let raw = val.to_raw(objs).get_ref();
         let slot = objs
             .table_mut(self)
             .elements_mut()
-            .get_mut(index as usize)
+            .get_mut(usize::try_from(index).unwrap_or(usize::MAX))
             .ok_or_else(|| Error::Limit(format!("table index {index} out of bounds")))?;
         *slot = raw;
         Ok(())
     }
     /// Grows by `delta` elements, returning the old size.
-    pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let objs = store.objects_mut();
         check_elem(objs.table(self).ty, &init)?;
         let raw = init.to_raw(objs).get_ref();

@@ -147,16 +147,35 @@ impl GlobalType {
     }
 }
 
+/// A table's element type and limits, in elements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TableType {
     pub element: ValType,
-    pub min: u32,
-    pub max: Option<u32>,
+    pub min: u64,
+    pub max: Option<u64>,
+    /// Whether the table is indexed by `i64` (table64) instead of `i32`.
+    pub table64: bool,
 }
 
 impl TableType {
+    /// A table indexed by `i32`.
     pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
-        TableType { element, min, max }
+        TableType {
+            element,
+            min: min.into(),
+            max: max.map(Into::into),
+            table64: false,
+        }
+    }
+
+    /// A table indexed by `i64` (table64).
+    pub fn new64(element: ValType, min: u64, max: Option<u64>) -> TableType {
+        TableType {
+            element,
+            min,
+            max,
+            table64: true,
+        }
     }
 }
 
@@ -165,13 +184,26 @@ impl TableType {
 pub struct MemoryType {
     pub min: u64,
     pub max: Option<u64>,
+    /// Whether the memory is addressed by `i64` (memory64) instead of `i32`.
+    pub memory64: bool,
 }
 
 impl MemoryType {
+    /// A memory addressed by `i32`.
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
         MemoryType {
             min: min.into(),
             max: max.map(Into::into),
+            memory64: false,
+        }
+    }
+
+    /// A memory addressed by `i64` (memory64).
+    pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType {
+            min,
+            max,
+            memory64: true,
         }
     }
 }

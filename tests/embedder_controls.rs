@@ -296,7 +296,7 @@ impl ResourceLimiter for Panicky {
         assert!(current == 0, "no growth after creation");
         true
     }
-    fn table_growing(&mut self, _: u32, _: u32, _: Option<u32>) -> bool {
+    fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> bool {
         true
     }
 }

@@ -88,6 +88,18 @@ struct TierOpts {
     /// `perf report` names JIT code by Wasm function.
     #[arg(long)]
     perfmap: bool,
+    /// The version of WebAssembly modules may use: 2.0 refuses what 3.0
+    /// added (how the 2.0 spec suite's scripts expect).
+    #[arg(long, value_enum, default_value = "3.0")]
+    wasm: WasmVersion,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum WasmVersion {
+    #[value(name = "2.0")]
+    V2,
+    #[value(name = "3.0")]
+    V3,
 }
 
 impl TierOpts {
@@ -97,6 +109,9 @@ impl TierOpts {
         config.tier_up_threshold(self.tier_up_threshold);
         config.tier_up_in_caller(self.tier_up_in_caller);
         config.perf_map(self.perfmap);
+        if let WasmVersion::V2 = self.wasm {
+            config.wasm_2_0();
+        }
         config
     }
 }

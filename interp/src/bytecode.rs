@@ -74,7 +74,8 @@
 //! live in the function's `aux` side table of 32-bit words, with an index in
 //! the instruction's 32-bit field. A `br_table`'s targets follow it inline,
 //! one [`Op::BrTarget`] each. SIMD operations are described by entries of
-//! the `simd` / `simd_mem` tables.
+//! the `simd` / `simd_mem` tables, and memory instructions outside the fast
+//! forms (on a memory other than 0, or a 64-bit one) by those of `mem`.
 //!
 //! Branch targets are relative to the branch instruction (`ip + offset`):
 //! 32-bit for [`Op::Br`], `BrIf*` and `br_table` entries, narrow for fused
@@ -831,6 +832,12 @@ macro_rules! declare_op {
                 Simd(X),
                 /// A SIMD memory op described by `simd_mem[index]`.
                 SimdMem(X),
+                /// A memory instruction described by `mem[index]`: one on
+                /// a memory other than 0 or on a 64-bit memory.
+                Mem(X),
+                /// `table.grow` of a 64-bit table (table64) `(base, table)`,
+                /// as `TableGrow` but with an `i64` result (-1 is 64 bits).
+                TableGrow64(S, X),
                 /// `(addr, offset)`: `addr = min(addr + offset, X::MAX)`.
                 /// Precedes a memory access whose offset does not fit its
                 /// field: the translator emits it with `offset - 1` and gives
@@ -1077,10 +1084,59 @@ pub struct SimdInstr {
 #[derive(Clone, Copy, Debug)]
 pub struct SimdMemInstr {
     pub op: SimdMemOp,
-    pub offset: u32,
+    pub memory: u32,
+    pub offset: u64,
     pub dst: Slot,
     pub addr: Slot,
     pub vector: Slot,
+}
+
+/// A memory instruction outside the fast forms, which serve memory 0 with
+/// 32-bit addresses (checked by the guard region where it can): one on
+/// another memory, or on a 64-bit memory (memory64). Its handler checks
+/// every address explicitly. Operands come from their slots in Wasm
+/// order, where an `i32` address or length reads the same as an `i64`
+/// (slots hold 32-bit values zero-extended).
+#[derive(Clone, Copy, Debug)]
+pub struct MemInstr {
+    pub op: MemOp,
+    pub memory: u32,
+    /// Whether the memory is 64-bit, so `memory.grow` fails with an `i64`
+    /// -1.
+    pub memory64: bool,
+    /// The constant offset of a load or store.
+    pub offset: u64,
+    pub args: [Slot; 3],
+    /// The result's slot.
+    pub dst: Slot,
+}
+
+/// What a [`MemInstr`] does.
+#[derive(Clone, Copy, Debug)]
+pub enum MemOp {
+    /// A load of `bytes` bytes (a float load is its width's integer load),
+    /// sign-extended if `signed`, to 64 bits if `wide`, else to 32 bits
+    /// then zero-extended.
+    Load {
+        bytes: u8,
+        signed: bool,
+        wide: bool,
+    },
+    /// A store of the value's low `bytes` bytes.
+    Store {
+        bytes: u8,
+    },
+    Size,
+    Grow,
+    Fill,
+    /// `memory.copy` to this memory from `src`.
+    Copy {
+        src: u32,
+    },
+    /// `memory.init` from a data segment.
+    Init {
+        data: u32,
+    },
 }
 
 /// A translated function of width `W`: its instructions, side tables, and
@@ -1092,6 +1148,7 @@ pub struct FuncCode<W: Width = u16> {
     pub aux: Box<[u32]>,
     pub simd: Box<[SimdInstr]>,
     pub simd_mem: Box<[SimdMemInstr]>,
+    pub mem: Box<[MemInstr]>,
     /// Index in the module's function index space (for backtraces).
     pub func_index: u32,
     /// Slots taken by the parameters.
@@ -1173,6 +1230,7 @@ impl<W: Width> FuncCode<W> {
             + size_of_val(&*self.aux)
             + size_of_val(&*self.simd)
             + size_of_val(&*self.simd_mem)
+            + size_of_val(&*self.mem)
             + size_of_val(&*self.params)
             + size_of_val(&*self.results)
             + size_of_val(&*self.loops)

@@ -248,10 +248,13 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
     Ok(b.f)
 }
 
-fn memory_index(m: &wasmparser::MemArg) -> u32 {
-    match m.target {
-        wasmparser::MemArgTarget::Memory(i) => i,
-        wasmparser::MemArgTarget::Array(_) => unreachable!("validated: no GC arrays in Wasm 2.0"),
+/// The type of a memory's or table's addresses and sizes: `i64` for a
+/// 64-bit one.
+fn address_type(wide: bool) -> Ty {
+    if wide {
+        Ty::I64
+    } else {
+        Ty::I32
     }
 }
 
@@ -489,7 +492,7 @@ impl Builder<'_> {
             bytes,
             signed,
             offset: m.offset,
-            memory: memory_index(&m),
+            memory: tandem_vm::module::memory_index(&m),
         };
         self.emit(InstKind::Load(arg, addr), ty);
     }
@@ -501,7 +504,7 @@ impl Builder<'_> {
             bytes,
             signed: false,
             offset: m.offset,
-            memory: memory_index(&m),
+            memory: tandem_vm::module::memory_index(&m),
         };
         self.push_inst(InstKind::Store(arg, addr, value), &[]);
     }
@@ -537,7 +540,7 @@ impl Builder<'_> {
             bytes: op.access_size() as u8,
             signed: false,
             offset: m.offset,
-            memory: memory_index(&m),
+            memory: tandem_vm::module::memory_index(&m),
         };
         if op.is_store() {
             self.push_inst(InstKind::SimdMem(op, arg, args), &[]);
@@ -820,8 +823,14 @@ impl Builder<'_> {
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1),
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2),
             O::I64Store32 { memarg } => self.store(memarg, 4),
-            O::MemorySize { mem } => self.builtin(Builtin::MemorySize(mem), 0, Some(Ty::I32)),
-            O::MemoryGrow { mem } => self.builtin(Builtin::MemoryGrow(mem), 1, Some(Ty::I32)),
+            O::MemorySize { mem } => {
+                let ty = address_type(self.env.memory64(mem));
+                self.builtin(Builtin::MemorySize(mem), 0, Some(ty))
+            }
+            O::MemoryGrow { mem } => {
+                let ty = address_type(self.env.memory64(mem));
+                self.builtin(Builtin::MemoryGrow(mem), 1, Some(ty))
+            }
             O::MemoryFill { mem } => self.builtin(Builtin::MemoryFill(mem), 3, None),
             O::MemoryCopy { dst_mem, src_mem } => {
                 self.builtin(Builtin::MemoryCopy(dst_mem, src_mem), 3, None)
@@ -832,8 +841,14 @@ impl Builder<'_> {
             O::DataDrop { data_index } => self.builtin(Builtin::DataDrop(data_index), 0, None),
             O::TableGet { table } => self.builtin(Builtin::TableGet(table), 1, Some(Ty::I64)),
             O::TableSet { table } => self.builtin(Builtin::TableSet(table), 2, None),
-            O::TableSize { table } => self.builtin(Builtin::TableSize(table), 0, Some(Ty::I32)),
-            O::TableGrow { table } => self.builtin(Builtin::TableGrow(table), 2, Some(Ty::I32)),
+            O::TableSize { table } => {
+                let ty = address_type(self.env.table64(table));
+                self.builtin(Builtin::TableSize(table), 0, Some(ty))
+            }
+            O::TableGrow { table } => {
+                let ty = address_type(self.env.table64(table));
+                self.builtin(Builtin::TableGrow(table), 2, Some(ty))
+            }
             O::TableFill { table } => self.builtin(Builtin::TableFill(table), 3, None),
             O::TableCopy {
                 dst_table,

@@ -6,6 +6,8 @@
 //! same way: `fn(vmctx, imm_a, imm_b, x, y, z) -> Ret`, the immediates
 //! being the instruction's indices and `x, y, z` its operands; the result
 //! comes back in `rax` and a trap status (0 or a [`TrapCode`]) in `rdx`.
+//! Addresses, indices and lengths come as 64 bits: an `i32` one is
+//! zero-extended in its register, as every `i32` in compiled code is.
 
 use crate::ir::Builtin;
 use tandem_vm::{ops, TrapCode, VMContext};
@@ -46,7 +48,7 @@ unsafe extern "sysv64" fn memory_size(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`,
     // so the lookup yields that memory's live `VMMemory`.
-    done(Ok(unsafe { ops::memory_size(vmctx, mem as u32) as u64 }))
+    done(Ok(unsafe { ops::memory_size(vmctx, mem as u32) }))
 }
 
 unsafe extern "sysv64" fn memory_grow(
@@ -60,9 +62,7 @@ unsafe extern "sysv64" fn memory_grow(
     // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`;
     // a live instance's `builtins` is the runtime's table, whose
     // `memory_grow` takes one of the store's memories.
-    done(Ok(unsafe {
-        ops::memory_grow(vmctx, mem as u32, delta as u32) as u64
-    }))
+    done(Ok(unsafe { ops::memory_grow(vmctx, mem as u32, delta) }))
 }
 
 unsafe extern "sysv64" fn memory_fill(
@@ -74,7 +74,7 @@ unsafe extern "sysv64" fn memory_fill(
     n: u64,
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`.
-    let r = unsafe { ops::memory_fill(vmctx, mem as u32, d as u32, v as u8, n as u32) };
+    let r = unsafe { ops::memory_fill(vmctx, mem as u32, d, v as u8, n) };
     done(r.map(|()| 0))
 }
 
@@ -88,7 +88,7 @@ unsafe extern "sysv64" fn memory_copy(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with memories `dm`
     // and `sm`.
-    let r = unsafe { ops::memory_copy(vmctx, dm as u32, sm as u32, d as u32, s as u32, n as u32) };
+    let r = unsafe { ops::memory_copy(vmctx, dm as u32, sm as u32, d, s, n) };
     done(r.map(|()| 0))
 }
 
@@ -102,8 +102,7 @@ unsafe extern "sysv64" fn memory_init(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with memory `mem`
     // and data segment `seg`.
-    let r =
-        unsafe { ops::memory_init(vmctx, mem as u32, seg as u32, d as u32, s as u32, n as u32) };
+    let r = unsafe { ops::memory_init(vmctx, mem as u32, seg as u32, d, s, n) };
     done(r.map(|()| 0))
 }
 
@@ -131,7 +130,7 @@ unsafe extern "sysv64" fn table_get(
     _: u64,
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with table `t`.
-    done(unsafe { ops::table_get(vmctx, t as u32, i as u32) })
+    done(unsafe { ops::table_get(vmctx, t as u32, i) })
 }
 
 unsafe extern "sysv64" fn table_set(
@@ -144,7 +143,7 @@ unsafe extern "sysv64" fn table_set(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with table `t`, and
     // the operand `v` is a reference of the table's type.
-    let r = unsafe { ops::table_set(vmctx, t as u32, i as u32, v) };
+    let r = unsafe { ops::table_set(vmctx, t as u32, i, v) };
     done(r.map(|()| 0))
 }
 
@@ -173,9 +172,7 @@ unsafe extern "sysv64" fn table_grow(
     // the operand `init` is a reference of its type; a live instance's
     // `builtins` is the runtime's table, whose `table_grow` takes one of
     // the store's tables.
-    done(Ok(unsafe {
-        ops::table_grow(vmctx, t as u32, delta as u32, init) as u64
-    }))
+    done(Ok(unsafe { ops::table_grow(vmctx, t as u32, delta, init) }))
 }
 
 unsafe extern "sysv64" fn table_fill(
@@ -188,7 +185,7 @@ unsafe extern "sysv64" fn table_fill(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with table `t`, and
     // the operand `v` is a reference of the table's type.
-    let r = unsafe { ops::table_fill(vmctx, t as u32, d as u32, v, n as u32) };
+    let r = unsafe { ops::table_fill(vmctx, t as u32, d, v, n) };
     done(r.map(|()| 0))
 }
 
@@ -202,7 +199,7 @@ unsafe extern "sysv64" fn table_copy(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with tables `dt`
     // and `st`.
-    let r = unsafe { ops::table_copy(vmctx, dt as u32, st as u32, d as u32, s as u32, n as u32) };
+    let r = unsafe { ops::table_copy(vmctx, dt as u32, st as u32, d, s, n) };
     done(r.map(|()| 0))
 }
 
@@ -216,7 +213,7 @@ unsafe extern "sysv64" fn table_init(
 ) -> Ret {
     // SAFETY: by the builtins' contract, `vmctx` is live with table `t` and
     // element segment `seg`.
-    let r = unsafe { ops::table_init(vmctx, t as u32, seg as u32, d as u32, s as u32, n as u32) };
+    let r = unsafe { ops::table_init(vmctx, t as u32, seg as u32, d, s, n) };
     done(r.map(|()| 0))
 }
 

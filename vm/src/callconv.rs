@@ -58,8 +58,8 @@ pub struct EntryPoints {
 pub struct Builtins {
     /// `memory.grow`: returns the old size in pages, or `u64::MAX` on failure.
     pub memory_grow: unsafe extern "C" fn(memory: *mut VMMemory, delta_pages: u64) -> u64,
-    /// `table.grow`: returns the old size, or `u32::MAX` on failure.
-    pub table_grow: unsafe extern "C" fn(table: *mut VMTable, delta: u32, init: RefRaw) -> u32,
+    /// `table.grow`: returns the old size, or `u64::MAX` on failure.
+    pub table_grow: unsafe extern "C" fn(table: *mut VMTable, delta: u64, init: RefRaw) -> u64,
     /// An epoch check found the store's deadline reached: runs the
     /// embedder's callback, which may set a later deadline (0: go on), or
     /// raises [`TrapCode::Interrupt`](crate::TrapCode) (its status).

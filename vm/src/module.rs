@@ -3,8 +3,17 @@
 use std::ops::Range;
 use std::sync::Arc;
 use wasmparser::{
-    BinaryReader, FuncType, FunctionBody, GlobalType, MemoryType, RefType, TableType,
+    BinaryReader, FuncType, FunctionBody, GlobalType, MemArg, MemArgTarget, MemoryType, RefType,
+    TableType,
 };
+
+/// The memory a load or store names.
+pub fn memory_index(m: &MemArg) -> u32 {
+    match m.target {
+        MemArgTarget::Memory(i) => i,
+        MemArgTarget::Array(_) => unreachable!("validated: no GC array accesses"),
+    }
+}
 
 /// Everything about a module a tier needs to translate its functions. The
 /// runtime builds it once per module after validation; tiers may assume the
@@ -99,6 +108,16 @@ impl ModuleEnv {
             }
         }
         false
+    }
+
+    /// Whether memory `index` is 64-bit (memory64).
+    pub fn memory64(&self, index: u32) -> bool {
+        self.memories[index as usize].memory64
+    }
+
+    /// Whether table `index` is 64-bit (table64).
+    pub fn table64(&self, index: u32) -> bool {
+        self.tables[index as usize].table64
     }
 
     /// The body of function `func_index`, which must not be imported.

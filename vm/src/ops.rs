@@ -7,10 +7,12 @@
 use crate::{RefRaw, TrapCode, VMContext, WASM_PAGE_SIZE};
 use std::ptr;
 
-/// Whether `[start, start + len)` lies within `size`.
+/// Whether `[start, start + len)` lies within `size`. Addresses, indices
+/// and lengths are `u64` throughout: a 32-bit memory's or table's are
+/// zero-extended, a 64-bit one's (memory64, table64) taken whole.
 #[inline(always)]
-pub fn in_bounds(start: u32, len: u32, size: usize) -> bool {
-    start as u64 + len as u64 <= size as u64
+pub fn in_bounds(start: u64, len: u64, size: usize) -> bool {
+    start.checked_add(len).is_some_and(|end| end <= size as u64)
 }
 
 fn check(ok: bool, code: TrapCode) -> Result<(), TrapCode> {
@@ -28,9 +30,9 @@ fn check(ok: bool, code: TrapCode) -> Result<(), TrapCode> {
 pub unsafe fn memory_fill(
     vmctx: *mut VMContext,
     mem: u32,
-    dst: u32,
+    dst: u64,
     value: u8,
-    n: u32,
+    n: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with memory `mem`, so
     // the lookup is in bounds and `m` is that memory's live `VMMemory`.
@@ -52,9 +54,9 @@ pub unsafe fn memory_copy(
     vmctx: *mut VMContext,
     dst_mem: u32,
     src_mem: u32,
-    dst: u32,
-    src: u32,
-    n: u32,
+    dst: u64,
+    src: u64,
+    n: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with both memories, so
     // the lookups are in bounds and yield their live `VMMemory`s.
@@ -85,9 +87,9 @@ pub unsafe fn memory_init(
     vmctx: *mut VMContext,
     mem: u32,
     seg: u32,
-    dst: u32,
-    src: u32,
-    n: u32,
+    dst: u64,
+    src: u64,
+    n: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with memory `mem` and
     // data segment `seg`, so both lookups are in bounds and yield live
@@ -120,13 +122,13 @@ pub unsafe fn memory_init(
 ///
 /// # Safety
 /// `vmctx` must be live with table `t`.
-pub unsafe fn table_get(vmctx: *mut VMContext, t: u32, index: u32) -> Result<RefRaw, TrapCode> {
+pub unsafe fn table_get(vmctx: *mut VMContext, t: u32, index: u64) -> Result<RefRaw, TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
     // lookup is in bounds and `table` is that table's live `VMTable`.
     let table = unsafe { (*vmctx).table(t) };
     // SAFETY: `table` is live (above).
     let len = unsafe { (*table).len };
-    check(index < len, TrapCode::TableOutOfBounds)?;
+    check(index < len as u64, TrapCode::TableOutOfBounds)?;
     // SAFETY: `index` was checked to be below the table's length.
     Ok(unsafe { *(*table).base.add(index as usize) })
 }
@@ -138,7 +140,7 @@ pub unsafe fn table_get(vmctx: *mut VMContext, t: u32, index: u32) -> Result<Ref
 pub unsafe fn table_set(
     vmctx: *mut VMContext,
     t: u32,
-    index: u32,
+    index: u64,
     value: RefRaw,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
@@ -146,7 +148,7 @@ pub unsafe fn table_set(
     let table = unsafe { (*vmctx).table(t) };
     // SAFETY: `table` is live (above).
     let len = unsafe { (*table).len };
-    check(index < len, TrapCode::TableOutOfBounds)?;
+    check(index < len as u64, TrapCode::TableOutOfBounds)?;
     // SAFETY: `index` was checked to be below the table's length; the caller
     // guarantees `value` is of the table's type.
     unsafe { *(*table).base.add(index as usize) = value };
@@ -160,9 +162,9 @@ pub unsafe fn table_set(
 pub unsafe fn table_fill(
     vmctx: *mut VMContext,
     t: u32,
-    dst: u32,
+    dst: u64,
     value: RefRaw,
-    n: u32,
+    n: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
     // lookup is in bounds and `table` is that table's live `VMTable`.
@@ -186,9 +188,9 @@ pub unsafe fn table_copy(
     vmctx: *mut VMContext,
     dst_t: u32,
     src_t: u32,
-    dst: u32,
-    src: u32,
-    n: u32,
+    dst: u64,
+    src: u64,
+    n: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with both tables, so the
     // lookups are in bounds and yield their live `VMTable`s.
@@ -219,9 +221,9 @@ pub unsafe fn table_init(
     vmctx: *mut VMContext,
     t: u32,
     seg: u32,
-    dst: u32,
-    src: u32,
-    n: u32,
+    dst: u64,
+    src: u64,
+    n: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees `vmctx` is live with table `t` and
     // element segment `seg`, so both lookups are in bounds and yield live
@@ -255,47 +257,43 @@ pub unsafe fn table_init(
 ///
 /// # Safety
 /// `vmctx` must be live with memory `mem`.
-pub unsafe fn memory_size(vmctx: *mut VMContext, mem: u32) -> u32 {
+pub unsafe fn memory_size(vmctx: *mut VMContext, mem: u32) -> u64 {
     // SAFETY: the caller guarantees `vmctx` is live with memory `mem`, so
     // the lookup yields that memory's live `VMMemory`.
     let len = unsafe { (*(*vmctx).memory(mem)).len };
-    (len / WASM_PAGE_SIZE) as u32
+    (len / WASM_PAGE_SIZE) as u64
 }
 
 /// `memory.grow` of memory `mem` by `delta` pages, through the runtime
-/// (which asks the store's limiter): the old size in pages, or `u32::MAX`
-/// (-1) if the memory cannot grow so.
+/// (which asks the store's limiter): the old size in pages, or `u64::MAX`
+/// (-1, whose low half is a 32-bit memory's -1) if the memory cannot grow
+/// so.
 ///
 /// # Safety
 /// `vmctx` must be live with memory `mem`.
-pub unsafe fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
+pub unsafe fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
     // SAFETY: the caller guarantees `vmctx` is live with memory `mem`; a
     // live instance's `builtins` is the runtime's table, whose
     // `memory_grow` takes one of the store's memories.
-    let old = unsafe { ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem), delta as u64) };
-    if old == u64::MAX {
-        u32::MAX
-    } else {
-        old as u32
-    }
+    unsafe { ((*(*vmctx).builtins).memory_grow)((*vmctx).memory(mem), delta) }
 }
 
 /// `table.size` of table `t`.
 ///
 /// # Safety
 /// `vmctx` must be live with table `t`.
-pub unsafe fn table_size(vmctx: *mut VMContext, t: u32) -> u32 {
+pub unsafe fn table_size(vmctx: *mut VMContext, t: u32) -> u64 {
     // SAFETY: the caller guarantees `vmctx` is live with table `t`, so the
     // lookup yields that table's live `VMTable`.
-    unsafe { (*(*vmctx).table(t)).len }
+    unsafe { (*(*vmctx).table(t)).len as u64 }
 }
 
 /// `table.grow` of table `t` by `delta` elements of `init`, through the
-/// runtime: the old size, or `u32::MAX` (-1).
+/// runtime: the old size, or `u64::MAX` (-1).
 ///
 /// # Safety
 /// `vmctx` must be live with table `t`; `init` must be of its type.
-pub unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u32, init: RefRaw) -> u32 {
+pub unsafe fn table_grow(vmctx: *mut VMContext, t: u32, delta: u64, init: RefRaw) -> u64 {
     // SAFETY: the caller guarantees `vmctx` is live with table `t` and
     // `init` of its type; a live instance's `builtins` is the runtime's
     // table, whose `table_grow` takes one of the store's tables.

@@ -40,8 +40,8 @@ use stack::*;
 use step::*;
 
 use crate::bytecode::{
-    for_each_int_cmp, unpack_slots, Code, FuncCode, Instr, Op, Slot, Width, ACC_A, ACC_B, ACC_D,
-    ACC_W, MODE_BITS,
+    for_each_int_cmp, unpack_slots, Code, FuncCode, Instr, MemInstr, MemOp, Op, Slot, Width, ACC_A,
+    ACC_B, ACC_D, ACC_W, MODE_BITS,
 };
 use crate::num::{self, WasmFloat};
 use crate::translate::TranslateError;

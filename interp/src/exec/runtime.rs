@@ -55,8 +55,9 @@ pub(super) unsafe fn bulk<W: Exec>(
     // SAFETY: the instruction's three operand slots, from `base` on, lie
     // in the frame at `fp` (the contract, and the module invariants).
     let s = unsafe { fp.add(base) };
-    // SAFETY: as above.
-    let (d, x, n) = unsafe { (*s as u32, *s.add(1), *s.add(2) as u32) };
+    // SAFETY: as above. (A 32-bit address, index or length reads the same
+    // as a 64-bit one: slots hold them zero-extended.)
+    let (d, x, n) = unsafe { (*s, *s.add(1), *s.add(2)) };
     // SAFETY: `vmctx` is the live instance running `code` (the contract),
     // and the memory, table and segment indices of the instruction (and its
     // `aux` entries) are valid for its validated module (the module
@@ -64,15 +65,15 @@ pub(super) unsafe fn bulk<W: Exec>(
     // validation requires; the operations check their bounds.
     unsafe {
         match op {
-            Op::MemoryInit(_, seg) => ops::memory_init(vmctx, 0, seg, d, x as u32, n),
+            Op::MemoryInit(_, seg) => ops::memory_init(vmctx, 0, seg, d, x, n),
             Op::TableFill(_, t) => ops::table_fill(vmctx, t, d, x, n),
             Op::TableCopy(_, dt, st) => {
-                ops::table_copy(vmctx, dt.idx() as u32, st.idx() as u32, d, x as u32, n)
+                ops::table_copy(vmctx, dt.idx() as u32, st.idx() as u32, d, x, n)
             }
             Op::TableInit(_, at) => {
                 let aux = &(*code).aux;
                 let (seg, t) = (aux[at as usize], aux[at as usize + 1]);
-                ops::table_init(vmctx, t, seg, d, x as u32, n)
+                ops::table_init(vmctx, t, seg, d, x, n)
             }
             _ => Ok(()),
         }
@@ -123,19 +124,25 @@ pub(super) unsafe fn simd(s: &crate::bytecode::SimdInstr, fp: *mut u64) {
 pub(super) unsafe fn simd_mem(
     m: &crate::bytecode::SimdMemInstr,
     fp: *mut u64,
+    vmctx: *mut VMContext,
     mem_base: *mut u8,
     mem_len: usize,
 ) -> Result<(), TrapCode> {
-    let size = m.op.access_size();
+    let (base, len) = if m.memory == 0 {
+        (mem_base, mem_len)
+    } else {
+        // SAFETY: `vmctx` is live with memory `m.memory` (the contract).
+        unsafe {
+            let mem = (*vmctx).memory(m.memory);
+            ((*mem).base, (*mem).len)
+        }
+    };
     // SAFETY: the address slot of `m` lies in the frame at `fp` (the
     // contract).
-    let ea = unsafe { *fp.add(m.addr.idx()) } as u32 as u64 + m.offset as u64;
-    if ea + size as u64 > mem_len as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
-    }
-    // SAFETY: `[ea, ea + size)` is inside the live memory (checked above),
-    // which nothing else accesses during the instruction.
-    let bytes = unsafe { std::slice::from_raw_parts_mut(mem_base.add(ea as usize), size) };
+    let index = unsafe { *fp.add(m.addr.idx()) };
+    // SAFETY: `base` and `len` are the live memory's; nothing else
+    // accesses it during the instruction.
+    let bytes = unsafe { access(base, len, index, m.offset, m.op.access_size())? };
     // SAFETY: the vector operand's slots of `m` (slot 0 when it has none) lie
     // in the frame at `fp` (the contract).
     let vector = unsafe { fp.add(m.vector.idx()) }.cast::<u128>();
@@ -161,6 +168,85 @@ pub(super) unsafe fn simd_mem(
     Ok(())
 }
 
+/// The `size` bytes a memory access at `index + offset` reads or writes,
+/// in the memory of `len` bytes at `base`, if they lie inside it. `index`
+/// is a slot's value: an `i32` address zero-extended, an `i64` whole.
+///
+/// # Safety
+/// `base` and `len` are a live memory's, whose bytes nothing else accesses
+/// while the slice lives.
+#[inline(always)]
+unsafe fn access<'a>(
+    base: *mut u8,
+    len: usize,
+    index: u64,
+    offset: u64,
+    size: usize,
+) -> Result<&'a mut [u8], TrapCode> {
+    let ea = index
+        .checked_add(offset)
+        .filter(|ea| ops::in_bounds(*ea, size as u64, len))
+        .ok_or(TrapCode::MemoryOutOfBounds)?;
+    // SAFETY: `[ea, ea + size)` lies inside the memory (checked above),
+    // which nothing else accesses meanwhile (the contract).
+    Ok(unsafe { std::slice::from_raw_parts_mut(base.add(ea as usize), size) })
+}
+
+/// A memory instruction in the general form (see [`MemInstr`]).
+///
+/// # Safety
+/// `m` is an instruction of a function of `vmctx`'s module, whose slots lie
+/// in the frame at `fp`.
+#[inline(never)]
+pub(super) unsafe fn general_memory(
+    m: &MemInstr,
+    fp: *mut u64,
+    vmctx: *mut VMContext,
+) -> Result<(), TrapCode> {
+    // SAFETY: the instruction's slots lie in the frame at `fp` (the
+    // contract).
+    let arg = |k: usize| unsafe { *fp.add(m.args[k].idx()) };
+    // SAFETY: as above.
+    let put = |v: u64| unsafe { *fp.add(m.dst.idx()) = v };
+    // SAFETY: `vmctx` is live with memory `m.memory` and the segments the
+    // instruction names (the contract); the `ops` check their bounds.
+    unsafe {
+        let mem = (*vmctx).memory(m.memory);
+        match m.op {
+            MemOp::Load {
+                bytes,
+                signed,
+                wide,
+            } => {
+                let b = access((*mem).base, (*mem).len, arg(0), m.offset, bytes.into())?;
+                let mut le = [0u8; 8];
+                le[..b.len()].copy_from_slice(b);
+                let mut v = u64::from_le_bytes(le);
+                if signed {
+                    let shift = 64 - 8 * bytes as u32;
+                    v = (((v << shift) as i64) >> shift) as u64;
+                }
+                put(if wide { v } else { v as u32 as u64 });
+            }
+            MemOp::Store { bytes } => {
+                let b = access((*mem).base, (*mem).len, arg(0), m.offset, bytes.into())?;
+                b.copy_from_slice(&arg(1).to_le_bytes()[..b.len()]);
+            }
+            MemOp::Size => put(ops::memory_size(vmctx, m.memory)),
+            MemOp::Grow => {
+                let old = ops::memory_grow(vmctx, m.memory, arg(0));
+                put(if m.memory64 { old } else { old as u32 as u64 });
+            }
+            MemOp::Fill => ops::memory_fill(vmctx, m.memory, arg(0), arg(1) as u8, arg(2))?,
+            MemOp::Copy { src } => ops::memory_copy(vmctx, m.memory, src, arg(0), arg(1), arg(2))?,
+            MemOp::Init { data } => {
+                ops::memory_init(vmctx, m.memory, data, arg(0), arg(1), arg(2))?
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `table.get` of element `index` of table `t` into the slot at `dst`.
 /// `tandem_vm::ops::table_get` returns its result through memory, which,
 /// in a handler's stack frame, would keep the handler from tail-calling
@@ -173,7 +259,7 @@ pub(super) unsafe fn simd_mem(
 pub(super) unsafe fn table_get(
     vmctx: *mut VMContext,
     t: u32,
-    index: u32,
+    index: u64,
     dst: *mut u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: `vmctx` is live with table `t`, and `dst` a slot of the running

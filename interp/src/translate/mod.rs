@@ -140,6 +140,7 @@ struct Translator<'a> {
     aux: Vec<u32>,
     simd: Vec<SimdInstr>,
     simd_mem: Vec<SimdMemInstr>,
+    mem: Vec<MemInstr>,
     stack: Vec<Entry>,
     ctrls: Vec<Ctrl>,
     /// Slot and type of each local (parameters first).
@@ -231,6 +232,7 @@ impl<'a> Translator<'a> {
             aux: Vec::new(),
             simd: Vec::new(),
             simd_mem: Vec::new(),
+            mem: Vec::new(),
             stack: Vec::new(),
             ctrls: Vec::new(),
             clean: 0,
@@ -280,6 +282,7 @@ impl<'a> Translator<'a> {
             aux: self.aux.as_slice().into(),
             simd: self.simd.as_slice().into(),
             simd_mem: self.simd_mem.as_slice().into(),
+            mem: self.mem.as_slice().into(),
             func_index: self.func_index,
             param_slots,
             local_slots: self.locals_end - param_slots,

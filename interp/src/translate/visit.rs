@@ -38,14 +38,29 @@ impl Translator<'_> {
                 self.stack.push(e);
             }};
         }
+        // Loads and stores name their fast form and, for the general one
+        // (see `MemInstr`), their width and extension.
         macro_rules! load {
-            ($ty:expr, $memarg:expr, $op:ident) => {
-                self.load($ty, $memarg, Op::$op)?
+            ($ty:expr, $memarg:expr, $op:ident, $bytes:expr, $signed:expr) => {
+                if self.is_general(&$memarg) {
+                    let op = MemOp::Load {
+                        bytes: $bytes,
+                        signed: $signed,
+                        wide: matches!($ty, I64 | F64),
+                    };
+                    self.general_access($ty, op, $memarg)?
+                } else {
+                    self.load($ty, $memarg, Op::$op)?
+                }
             };
         }
         macro_rules! store {
-            ($memarg:expr, $op:ident) => {
-                self.store($memarg, Op::$op)?
+            ($memarg:expr, $op:ident, $bytes:expr) => {
+                if self.is_general(&$memarg) {
+                    self.general_access(I32, MemOp::Store { bytes: $bytes }, $memarg)?
+                } else {
+                    self.store($memarg, Op::$op)?
+                }
             };
         }
         match op {
@@ -160,43 +175,58 @@ impl Translator<'_> {
                     self.last_global_set = Some((at, src, global_index, producer));
                 }
             }
-            Operator::I32Load { memarg } | Operator::F32Load { memarg } => {
-                load!(I32, memarg, Load32)
-            }
-            Operator::I64Load { memarg } | Operator::F64Load { memarg } => {
-                load!(I64, memarg, Load64)
-            }
-            Operator::I32Load8S { memarg } => load!(I32, memarg, Load8S32),
-            Operator::I32Load8U { memarg } => load!(I32, memarg, Load8U),
-            Operator::I64Load8U { memarg } => load!(I64, memarg, Load8U),
-            Operator::I32Load16S { memarg } => load!(I32, memarg, Load16S32),
-            Operator::I32Load16U { memarg } => load!(I32, memarg, Load16U),
-            Operator::I64Load8S { memarg } => load!(I64, memarg, Load8S64),
-            Operator::I64Load16S { memarg } => load!(I64, memarg, Load16S64),
-            Operator::I64Load16U { memarg } => load!(I64, memarg, Load16U),
-            Operator::I64Load32S { memarg } => load!(I64, memarg, Load32S64),
-            Operator::I64Load32U { memarg } => load!(I64, memarg, Load32),
+            Operator::I32Load { memarg } => load!(I32, memarg, Load32, 4, false),
+            Operator::F32Load { memarg } => load!(F32, memarg, Load32, 4, false),
+            Operator::I64Load { memarg } => load!(I64, memarg, Load64, 8, false),
+            Operator::F64Load { memarg } => load!(F64, memarg, Load64, 8, false),
+            Operator::I32Load8S { memarg } => load!(I32, memarg, Load8S32, 1, true),
+            Operator::I32Load8U { memarg } => load!(I32, memarg, Load8U, 1, false),
+            Operator::I64Load8U { memarg } => load!(I64, memarg, Load8U, 1, false),
+            Operator::I32Load16S { memarg } => load!(I32, memarg, Load16S32, 2, true),
+            Operator::I32Load16U { memarg } => load!(I32, memarg, Load16U, 2, false),
+            Operator::I64Load8S { memarg } => load!(I64, memarg, Load8S64, 1, true),
+            Operator::I64Load16S { memarg } => load!(I64, memarg, Load16S64, 2, true),
+            Operator::I64Load16U { memarg } => load!(I64, memarg, Load16U, 2, false),
+            Operator::I64Load32S { memarg } => load!(I64, memarg, Load32S64, 4, true),
+            Operator::I64Load32U { memarg } => load!(I64, memarg, Load32, 4, false),
             Operator::I32Store { memarg } | Operator::F32Store { memarg } => {
-                store!(memarg, Store32)
+                store!(memarg, Store32, 4)
             }
             Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
-                store!(memarg, Store64)
+                store!(memarg, Store64, 8)
             }
             Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
-                store!(memarg, Store8)
+                store!(memarg, Store8, 1)
             }
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
-                store!(memarg, Store16)
+                store!(memarg, Store16, 2)
             }
-            Operator::I64Store32 { memarg } => store!(memarg, Store32),
+            Operator::I64Store32 { memarg } => store!(memarg, Store32, 4),
+            Operator::MemorySize { mem } if self.is_general_memory(mem) => {
+                self.general_memory(MemOp::Size, mem, 0)?
+            }
             Operator::MemorySize { .. } => self.emit_result(I32, Op::MemorySize),
+            Operator::MemoryGrow { mem } if self.is_general_memory(mem) => {
+                self.general_memory(MemOp::Grow, mem, 1)?
+            }
             Operator::MemoryGrow { .. } => {
                 let base = self.pop_in_place(1)?;
                 self.emit(Op::MemoryGrow(base));
                 self.push(I32, Val::Temp);
             }
+            Operator::MemoryFill { mem } if self.is_general_memory(mem) => {
+                self.general_memory(MemOp::Fill, mem, 3)?
+            }
             Operator::MemoryFill { .. } => self.bulk_memory(Op::MemoryFill)?,
+            Operator::MemoryCopy { dst_mem, src_mem }
+                if self.is_general_memory(dst_mem) || self.is_general_memory(src_mem) =>
+            {
+                self.general_memory(MemOp::Copy { src: src_mem }, dst_mem, 3)?
+            }
             Operator::MemoryCopy { .. } => self.bulk_memory(Op::MemoryCopy)?,
+            Operator::MemoryInit { data_index, mem } if self.is_general_memory(mem) => {
+                self.general_memory(MemOp::Init { data: data_index }, mem, 3)?
+            }
             Operator::MemoryInit { data_index, .. } => {
                 let base = self.pop_in_place(3)?;
                 self.emit(Op::MemoryInit(base, data_index));
@@ -213,11 +243,19 @@ impl Translator<'_> {
                 let index = self.pop_operand()?;
                 self.emit(Op::TableSet(index, value, table));
             }
-            Operator::TableSize { table } => self.emit_result(I32, |d| Op::TableSize(d, table)),
+            Operator::TableSize { table } => {
+                let ty = self.table_index_type(table);
+                self.emit_result(ty, |d| Op::TableSize(d, table))
+            }
             Operator::TableGrow { table } => {
                 let base = self.pop_in_place(2)?;
-                self.emit(Op::TableGrow(base, table));
-                self.push(I32, Val::Temp);
+                if self.env.table64(table) {
+                    self.emit(Op::TableGrow64(base, table));
+                    self.push(I64, Val::Temp);
+                } else {
+                    self.emit(Op::TableGrow(base, table));
+                    self.push(I32, Val::Temp);
+                }
             }
             Operator::TableFill { table } => {
                 let base = self.pop_in_place(3)?;
@@ -646,7 +684,7 @@ impl Translator<'_> {
     }
 
     pub(super) fn simd_mem(&mut self, op: SimdMemOp, memarg: MemArg) -> Result<()> {
-        let offset = mem_offset(memarg)?;
+        let (memory, offset) = (tandem_vm::module::memory_index(&memarg), memarg.offset);
         let vector = if op.has_vector_operand() {
             self.pop_operand()?
         } else {
@@ -657,6 +695,7 @@ impl Translator<'_> {
         let dst = self.next_slot();
         self.simd_mem.push(SimdMemInstr {
             op,
+            memory,
             offset,
             dst,
             addr,
@@ -666,6 +705,76 @@ impl Translator<'_> {
         if !op.is_store() {
             self.push(ValType::V128, Val::Temp);
         }
+        Ok(())
+    }
+
+    /// Whether a load or store of `memarg` takes the general form (see
+    /// [`MemInstr`]).
+    pub(super) fn is_general(&self, memarg: &MemArg) -> bool {
+        self.is_general_memory(tandem_vm::module::memory_index(memarg))
+    }
+
+    /// Whether instructions on memory `m` take the general form: all but
+    /// those on a 32-bit memory 0.
+    pub(super) fn is_general_memory(&self, m: u32) -> bool {
+        m != 0 || self.env.memory64(0)
+    }
+
+    /// The type of table `t`'s indices and sizes.
+    pub(super) fn table_index_type(&self, t: u32) -> ValType {
+        if self.env.table64(t) {
+            ValType::I64
+        } else {
+            ValType::I32
+        }
+    }
+
+    /// A load (pushing a `ty`) or store in the general form.
+    pub(super) fn general_access(&mut self, ty: ValType, op: MemOp, memarg: MemArg) -> Result<()> {
+        let memory = tandem_vm::module::memory_index(&memarg);
+        let nargs = if matches!(op, MemOp::Store { .. }) {
+            2
+        } else {
+            1
+        };
+        self.push_general(op, memory, memarg.offset, nargs)?;
+        if let MemOp::Load { .. } = op {
+            self.push(ty, Val::Temp);
+        }
+        Ok(())
+    }
+
+    /// `memory.size`, `grow`, `fill`, `copy` or `init` on memory `memory`
+    /// in the general form, taking `nargs` operands.
+    pub(super) fn general_memory(&mut self, op: MemOp, memory: u32, nargs: usize) -> Result<()> {
+        self.push_general(op, memory, 0, nargs)?;
+        if let MemOp::Size | MemOp::Grow = op {
+            let ty = if self.env.memory64(memory) {
+                ValType::I64
+            } else {
+                ValType::I32
+            };
+            self.push(ty, Val::Temp);
+        }
+        Ok(())
+    }
+
+    /// Pops `nargs` operands into slots and emits the general instruction.
+    fn push_general(&mut self, op: MemOp, memory: u32, offset: u64, nargs: usize) -> Result<()> {
+        let mut args = [0; 3];
+        for k in (0..nargs).rev() {
+            args[k] = self.pop_operand()?;
+        }
+        let index = self.mem.len() as u32;
+        self.mem.push(MemInstr {
+            op,
+            memory,
+            memory64: self.env.memory64(memory),
+            offset,
+            args,
+            dst: self.next_slot(),
+        });
+        self.emit(Op::Mem(index));
         Ok(())
     }
 

@@ -328,8 +328,10 @@ pub(super) unsafe fn step<W: Exec>(
                         let (type_index, table_index, index) =
                             (aux[at as usize], aux[at as usize + 1], aux[at as usize + 2]);
                         let table = (*vmctx).table(table_index);
-                        let i = o.get::<u32>(index);
-                        if i >= (*table).len {
+                        // An `i64` index of a 64-bit table reads whole, an
+                        // `i32` one zero-extended.
+                        let i = o.get::<u64>(index);
+                        if i >= (*table).len as u64 {
                             trap!(TrapCode::UndefinedElement);
                         }
                         let callee = *(*table).base.add(i as usize) as *const VMFunc;
@@ -552,18 +554,18 @@ pub(super) unsafe fn step<W: Exec>(
 
                     Op::MemorySize(d) => o.put::<u32>(d, (mem.len / WASM_PAGE_SIZE) as u32),
                     Op::MemoryGrow(s) => {
-                        o.put::<u32>(s, ops::memory_grow(vmctx, 0, o.get::<u32>(s)));
+                        o.put::<u32>(s, ops::memory_grow(vmctx, 0, o.get::<u32>(s).into()) as u32);
                         (mem.base, mem.len) = memory(vmctx, code);
                         cx.mem_len = mem.len;
                     }
                     Op::MemoryFill(d, x, n) => {
-                        let (d, x, n) = (o.get::<u32>(d), o.get::<u32>(x), o.get::<u32>(n));
+                        let (d, x, n) = (o.get::<u64>(d), o.get::<u32>(x), o.get::<u64>(n));
                         if let Err(c) = ops::memory_fill(vmctx, 0, d, x as u8, n) {
                             trap!(c);
                         }
                     }
                     Op::MemoryCopy(d, s, n) => {
-                        let (d, s, n) = (o.get::<u32>(d), o.get::<u32>(s), o.get::<u32>(n));
+                        let (d, s, n) = (o.get::<u64>(d), o.get::<u64>(s), o.get::<u64>(n));
                         if let Err(c) = ops::memory_copy(vmctx, 0, 0, d, s, n) {
                             trap!(c);
                         }
@@ -572,28 +574,40 @@ pub(super) unsafe fn step<W: Exec>(
                     Op::DataDrop(seg) => ops::data_drop(vmctx, seg),
                     Op::TableGet(d, index, t) => {
                         let dst = o.fp.add(d.idx());
-                        if let Err(c) = table_get(vmctx, t.idx() as u32, o.get::<u32>(index), dst) {
+                        if let Err(c) = table_get(vmctx, t.idx() as u32, o.get::<u64>(index), dst) {
                             trap!(c);
                         }
                     }
                     Op::TableSet(index, v, t) => {
-                        if let Err(c) = ops::table_set(vmctx, t.idx() as u32, o.get::<u32>(index), o.slot(v)) {
+                        if let Err(c) = ops::table_set(vmctx, t.idx() as u32, o.get::<u64>(index), o.slot(v)) {
                             trap!(c);
                         }
                     }
-                    Op::TableSize(d, t) => o.put::<u32>(d, ops::table_size(vmctx, t)),
+                    Op::TableSize(d, t) => o.put::<u64>(d, ops::table_size(vmctx, t)),
                     Op::TableGrow(base, t) => {
-                        let old = ops::table_grow(vmctx, t, o.get::<u32>(base.idx() + 1), o.slot(base));
-                        o.put::<u32>(base, old);
+                        let old = ops::table_grow(vmctx, t, o.get::<u64>(base.idx() + 1), o.slot(base));
+                        o.put::<u32>(base, old as u32);
+                    }
+                    Op::TableGrow64(base, t) => {
+                        let old = ops::table_grow(vmctx, t, o.get::<u64>(base.idx() + 1), o.slot(base));
+                        o.put::<u64>(base, old);
                     }
                     Op::TableFill(..) | Op::TableCopy(..) | Op::TableInit(..) => bulk!(),
                     Op::ElemDrop(seg) => ops::elem_drop(vmctx, seg),
 
                     Op::Simd(i) => simd(&(*code).simd[i as usize], o.fp),
                     Op::SimdMem(i) => {
-                        if let Err(c) = simd_mem(&(*code).simd_mem[i as usize], o.fp, mem.base, mem.len) {
+                        if let Err(c) = simd_mem(&(*code).simd_mem[i as usize], o.fp, vmctx, mem.base, mem.len) {
                             trap!(c);
                         }
+                    }
+                    Op::Mem(i) => {
+                        if let Err(c) = general_memory(&(*code).mem[i as usize], o.fp, vmctx) {
+                            trap!(c);
+                        }
+                        // It may have grown memory 0.
+                        (mem.base, mem.len) = memory(vmctx, code);
+                        cx.mem_len = mem.len;
                     }
                 }
             };

@@ -82,11 +82,18 @@ impl Emitter<'_> {
     pub(super) fn call_indirect(&mut self, ty: u32, table: u32, args: &[Value], results: &[Value]) {
         let (index, args) = args.split_last().expect("the element index");
         let r = self.gpr(*index, RCX);
+        let table64 = self.env.table64(table);
         let m = &mut self.m;
-        m.mov(RCX, r, Size::S32);
+        m.mov(RCX, r, if table64 { Size::S64 } else { Size::S32 });
         m.load(RAX, Mem::base(VMCTX, VMCTX_TABLES), Size::S64);
         m.load(RAX, Mem::base(RAX, 8 * table as i32), Size::S64);
-        m.cmp_load(RCX, Mem::base(RAX, TABLE_LEN), Size::S32);
+        if table64 {
+            // A 64-bit index against the 32-bit length, zero-extended.
+            m.load(RDX, Mem::base(RAX, TABLE_LEN), Size::S32);
+            m.alu(Alu::Cmp, RCX, RDX, Size::S64);
+        } else {
+            m.cmp_load(RCX, Mem::base(RAX, TABLE_LEN), Size::S32);
+        }
         let undefined = m.trap_label(TrapCode::UndefinedElement);
         m.jcc(Cc::Ae, undefined);
         m.load(RAX, Mem::base(RAX, TABLE_BASE), Size::S64);

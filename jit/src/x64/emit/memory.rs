@@ -1,31 +1,85 @@
 //! Linear memory accesses and globals.
 //!
-//! A memory access is one instruction on `[heap + address + offset]`: the
-//! memory's guard region turns an out-of-bounds access into a fault, which
-//! the instruction's trap site makes a Wasm trap.
+//! An access to a 32-bit memory is one instruction on `[base + address +
+//! offset]`: the memory's guard region turns an out-of-bounds access into
+//! a fault, which the instruction's trap site makes a Wasm trap. Memory 0's
+//! base lives in [`HEAP`]; another memory's is loaded from the context at
+//! each access. No guard region covers a 64-bit address (memory64), so an
+//! access to a 64-bit memory first compares its end with the memory's
+//! current length.
 
 use super::Emitter;
 use crate::ir::*;
 use crate::x64::masm::*;
 use crate::x64::regs::*;
-use tandem_vm::offsets::VMCTX_GLOBALS;
+use tandem_vm::offsets::{MEMORY_BASE, MEMORY_LEN, VMCTX_GLOBALS, VMCTX_MEMORIES, VMCTX_MEMORY0};
 use tandem_vm::TrapCode;
 
 impl Emitter<'_> {
-    /// The address `heap + index + offset` of a memory access, with the
-    /// offset folded into the displacement when it fits.
+    /// The address `base + index + offset` of a memory access, with the
+    /// offset folded into the displacement when it fits. Uses `rcx` (and,
+    /// for memories other than 0 or 64-bit ones, `rax` and `rdx`).
     pub(super) fn address(&mut self, m: MemArg, addr: Value) -> Mem {
-        if let Some(k) = self.imm(addr) {
-            return Mem::base(HEAP, (k as u32 as u64 + m.offset) as i32);
+        let memory64 = self.env.memory64(m.memory);
+        if m.memory == 0 && !memory64 {
+            if let Some(k) = self.imm(addr) {
+                return Mem::base(HEAP, (k as u32 as u64 + m.offset) as i32);
+            }
         }
-        let ra = self.gpr(addr, RCX);
+        let ra = match self.imm(addr) {
+            Some(k) => {
+                self.m.mov_imm64(RCX, k);
+                RCX
+            }
+            None => self.gpr(addr, RCX),
+        };
+        let base = match (m.memory, memory64) {
+            (0, false) => HEAP,
+            (0, true) => {
+                self.m.load(RDX, Mem::base(VMCTX, VMCTX_MEMORY0), Size::S64);
+                self.bounds_check(m, ra);
+                HEAP
+            }
+            (i, _) => {
+                self.m
+                    .load(RDX, Mem::base(VMCTX, VMCTX_MEMORIES), Size::S64);
+                self.m.load(RDX, Mem::base(RDX, 8 * i as i32), Size::S64);
+                if memory64 {
+                    self.bounds_check(m, ra);
+                }
+                self.m.load(RDX, Mem::base(RDX, MEMORY_BASE), Size::S64);
+                RDX
+            }
+        };
         if m.offset <= i32::MAX as u64 {
-            Mem::indexed(HEAP, ra, 1, m.offset as i32)
-        } else {
-            self.m.mov_imm64(RCX, m.offset);
-            self.m.alu(Alu::Add, RCX, ra, Size::S64);
-            Mem::indexed(HEAP, RCX, 1, 0)
+            return Mem::indexed(base, ra, 1, m.offset as i32);
         }
+        // The offset in a register: the index's copy, if that is `rcx`.
+        let k = if ra == RCX { RAX } else { RCX };
+        self.m.mov_imm64(k, m.offset);
+        self.m.alu(Alu::Add, k, ra, Size::S64);
+        Mem::indexed(base, k, 1, 0)
+    }
+
+    /// Traps unless the access `m` at 64-bit index `ra` ends within the
+    /// memory whose `VMMemory` `rdx` points at: `ra + offset + bytes`
+    /// (computed in `rax`) must neither wrap nor pass its length.
+    fn bounds_check(&mut self, m: MemArg, ra: Gpr) {
+        let oob = self.m.trap_label(TrapCode::MemoryOutOfBounds);
+        let Some(extent) = m.offset.checked_add(m.bytes.into()) else {
+            self.m.jmp(oob);
+            return;
+        };
+        if let Ok(k) = i32::try_from(extent) {
+            self.m.mov(RAX, ra, Size::S64);
+            self.m.alu_imm(Alu::Add, RAX, k, Size::S64);
+        } else {
+            self.m.mov_imm64(RAX, extent);
+            self.m.alu(Alu::Add, RAX, ra, Size::S64);
+        }
+        self.m.jcc(Cc::B, oob);
+        self.m.cmp_load(RAX, Mem::base(RDX, MEMORY_LEN), Size::S64);
+        self.m.jcc(Cc::A, oob);
     }
 
     pub(super) fn load(&mut self, v: Value, m: MemArg, addr: Value) {

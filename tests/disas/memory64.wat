@@ -1,0 +1,16 @@
+;; A 64-bit memory (memory64): no guard region covers an i64 address, so
+;; each access first checks that address + offset + width neither wraps
+;; nor passes the memory's length; an offset past 2^31 goes in a register.
+;; call_indirect through a 64-bit table compares the whole i64 index.
+(module
+  (memory i64 1)
+  (table i64 1 funcref)
+  (type $t (func (result i32)))
+  (func (export "load") (param $p i64) (result i64)
+    (i64.load offset=16 (local.get $p)))
+  (func (export "store_far") (param $p i64) (param $v i32)
+    (i32.store8 offset=0x100000000 (local.get $p) (local.get $v)))
+  (func (export "grow") (param $n i64) (result i64)
+    (memory.grow (local.get $n)))
+  (func (export "dispatch") (param $i i64) (result i32)
+    (call_indirect (type $t) (local.get $i))))
