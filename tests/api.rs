@@ -613,3 +613,66 @@ fn jit_encodings_agree_and_avx_needs_the_cpu() {
         assert_eq!(avx, expected);
     }
 }
+
+/// A 64-bit memory (memory64) past 4 GiB, and a 64-bit table, in every
+/// tier: addresses above 2^32 reach their bytes, accesses that end past
+/// the memory trap (also where the address plus offset wraps), growth
+/// past the 8 GiB a 64-bit memory may have fails with an i64 -1, and the
+/// API gives 64-bit types and sizes.
+#[test]
+fn memory64_and_table64_in_every_tier() {
+    for tier in [Tier::Interp, Tier::Jit, Tier::Tiered] {
+        let engine = Engine::new(Config::new().tier(tier).tier_up_threshold(1)).unwrap();
+        let module = Module::new(
+            &engine,
+            r#"(module
+            (memory (export "m") i64 1)
+            (table (export "t") i64 2 funcref)
+            (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+            (func (export "poke") (param i64 i64) (i64.store offset=8 (local.get 0) (local.get 1)))
+            (func (export "peek") (param i64) (result i64) (i64.load offset=8 (local.get 0)))
+            (func (export "wrap") (param i64) (result i32)
+              (i32.load8_u offset=0xffffffffffffffff (local.get 0)))
+            (func (export "tsize") (result i64) (table.size 0)))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let grow = instance.get_typed_func::<i64, i64>(&store, "grow").unwrap();
+        let poke = instance
+            .get_typed_func::<(i64, i64), ()>(&store, "poke")
+            .unwrap();
+        let peek = instance.get_typed_func::<i64, i64>(&store, "peek").unwrap();
+        let wrap = instance.get_typed_func::<i64, i32>(&store, "wrap").unwrap();
+        let tsize = instance.get_typed_func::<(), i64>(&store, "tsize").unwrap();
+        assert_eq!(grow.call(&mut store, 65536).unwrap(), 1, "{tier:?}");
+        let high = 1i64 << 32;
+        poke.call(&mut store, (high, 0x0123_4567_89ab_cdef))
+            .unwrap();
+        assert_eq!(peek.call(&mut store, high).unwrap(), 0x0123_4567_89ab_cdef);
+        let m = instance.get_memory(&store, "m").unwrap();
+        assert!(m.ty(&store).memory64);
+        assert_eq!(m.size(&store), 65537);
+        assert_eq!(m.data(&store)[(high + 8) as usize], 0xef);
+        let end = 65537i64 * 65536;
+        let oob = |r: Result<i64>| r.unwrap_err().as_trap().map(Trap::code);
+        assert_eq!(peek.call(&mut store, end - 16).unwrap(), 0);
+        assert_eq!(
+            oob(peek.call(&mut store, end - 15)),
+            Some(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            wrap.call(&mut store, 1)
+                .unwrap_err()
+                .as_trap()
+                .map(Trap::code),
+            Some(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(grow.call(&mut store, 1 << 20).unwrap(), -1);
+        assert_eq!(tsize.call(&mut store, ()).unwrap(), 2);
+        let t = instance.get_table(&store, "t").unwrap();
+        assert!(t.ty(&store).table64);
+        assert_eq!(t.size(&store), 2);
+        assert!(t.get(&store, 1 << 40).is_none());
+    }
+}

@@ -35,19 +35,20 @@ fn smith_config() -> wasm_smith::Config {
         exceptions_enabled: false,
         gc_enabled: false,
         tail_call_enabled: false,
-        memory64_enabled: false,
+        memory64_enabled: true,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
+        extended_const_enabled: true,
         reference_types_enabled: true,
         bulk_memory_enabled: true,
         multi_value_enabled: true,
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
         max_imports: 0,
-        max_memories: 1,
+        max_memories: 2,
         max_tables: 2,
         max_memory32_bytes: 1 << 20,
+        max_memory64_bytes: 1 << 20,
         max_table_elements: 1000,
         max_funcs: 12,
         max_instructions: 3000,
@@ -57,10 +58,15 @@ fn smith_config() -> wasm_smith::Config {
     }
 }
 
-/// Whether the module needs SIMD: it is invalid without it.
-fn uses_simd(bytes: &[u8]) -> bool {
-    let features = wasmparser::WasmFeatures::WASM2 - wasmparser::WasmFeatures::SIMD;
-    wasmparser::Validator::new_with_features(features)
+/// The Wasm 3.0 proposals wasm-smith generates here.
+const WASM3: wasmparser::WasmFeatures = wasmparser::WasmFeatures::MULTI_MEMORY
+    .union(wasmparser::WasmFeatures::MEMORY64)
+    .union(wasmparser::WasmFeatures::EXTENDED_CONST);
+
+/// Whether the module needs `features`: it is invalid without them.
+fn uses(bytes: &[u8], features: wasmparser::WasmFeatures) -> bool {
+    let all = wasmparser::WasmFeatures::WASM2 | WASM3;
+    wasmparser::Validator::new_with_features(all - features)
         .validate_all(bytes)
         .is_err()
 }
@@ -257,13 +263,15 @@ fn tiers_agree_on_random_modules() {
     let count = seeds.end - seeds.start;
     let mut tried = 0;
     let mut simd = 0;
+    let mut wasm3 = 0;
     let mut failures = Vec::new();
     for seed in seeds {
         let Some(bytes) = module_bytes(seed) else {
             continue;
         };
         tried += 1;
-        simd += uses_simd(&bytes) as u64;
+        simd += uses(&bytes, wasmparser::WasmFeatures::SIMD) as u64;
+        wasm3 += uses(&bytes, WASM3) as u64;
         if let Some(diff) = compare(&bytes) {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
             std::fs::create_dir_all(&dir).unwrap();
@@ -285,7 +293,11 @@ fn tiers_agree_on_random_modules() {
         "wasm-smith made only {tried} modules of {count}"
     );
     assert!(simd > tried / 10, "only {simd} of {tried} modules use SIMD");
-    eprintln!("{tried} modules agree ({simd} using SIMD)");
+    assert!(
+        wasm3 > tried / 10,
+        "only {wasm3} of {tried} modules use Wasm 3.0's proposals"
+    );
+    eprintln!("{tried} modules agree ({simd} using SIMD, {wasm3} Wasm 3.0's proposals)");
 }
 
 /// How many `loop` operators the body of `func` has.

@@ -615,3 +615,25 @@ fn max_memory_size_makes_growth_past_it_fail() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("limit"), "{}", stderr(&out));
 }
+
+#[test]
+fn wasm_version_2_refuses_what_3_0_added() {
+    let module = temp_file(
+        "two_memories.wat",
+        r#"(module (memory 1) (memory $b 1)
+           (func (export "f") (result i32)
+             (i32.store8 $b (i32.const 3) (i32.const 7))
+             (i32.load8_u $b (i32.const 3))))"#,
+    );
+    let path = module.to_str().unwrap();
+    let out = tandem(&["run", "--tier", "interp", "--invoke", "f", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "7\n");
+    let out = tandem(&["run", "--wasm", "2.0", "--invoke", "f", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("multiple memories"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -131,6 +131,12 @@ impl Emitter<'_> {
         }
         if let Some(v) = result {
             if self.is_live(v) {
+                // Builtins return 64 bits (a 32-bit `memory.grow`'s -1
+                // among them): an `i32` is the low half, zero-extended as
+                // every `i32` in a register is.
+                if self.f.ty(v) == Ty::I32 {
+                    self.m.mov(RAX, RAX, Size::S32);
+                }
                 self.store_gpr(v, RAX);
             }
         }
