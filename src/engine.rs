@@ -170,6 +170,14 @@ impl Config {
             .set(wasmparser::WasmFeatures::EXTENDED_CONST, enable);
         self
     }
+    /// Whether modules may use relaxed SIMD (part of Wasm 3.0; each
+    /// operator's one result in tandem is documented in `tandem_vm::simd`).
+    /// Default true.
+    pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Config {
+        self.features
+            .set(wasmparser::WasmFeatures::RELAXED_SIMD, enable);
+        self
+    }
     /// Accept exactly Wasm 2.0: every proposal Wasm 3.0 added off (how
     /// the 2.0 spec suite, whose modules they would change, runs).
     pub fn wasm_2_0(&mut self) -> &mut Config {

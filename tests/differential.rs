@@ -30,7 +30,7 @@ const CI_MODULES: u64 = 300;
 fn smith_config() -> wasm_smith::Config {
     wasm_smith::Config {
         simd_enabled: true,
-        relaxed_simd_enabled: false,
+        relaxed_simd_enabled: true,
         threads_enabled: false,
         exceptions_enabled: false,
         gc_enabled: false,
@@ -61,7 +61,8 @@ fn smith_config() -> wasm_smith::Config {
 /// The Wasm 3.0 proposals wasm-smith generates here.
 const WASM3: wasmparser::WasmFeatures = wasmparser::WasmFeatures::MULTI_MEMORY
     .union(wasmparser::WasmFeatures::MEMORY64)
-    .union(wasmparser::WasmFeatures::EXTENDED_CONST);
+    .union(wasmparser::WasmFeatures::EXTENDED_CONST)
+    .union(wasmparser::WasmFeatures::RELAXED_SIMD);
 
 /// Whether the module needs `features`: it is invalid without them.
 fn uses(bytes: &[u8], features: wasmparser::WasmFeatures) -> bool {

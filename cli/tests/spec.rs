@@ -63,18 +63,6 @@ const PENDING: &[(&str, &[&str])] = &[
             "unreached-valid",
         ],
     ),
-    (
-        "relaxed SIMD",
-        &[
-            "i16x8_relaxed_q15mulr_s",
-            "i32x4_relaxed_trunc",
-            "i8x16_relaxed_swizzle",
-            "relaxed_dot_product",
-            "relaxed_laneselect",
-            "relaxed_madd_nmadd",
-            "relaxed_min_max",
-        ],
-    ),
 ];
 
 /// Why a 3.0 file is not run yet, if it is not.

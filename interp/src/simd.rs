@@ -116,6 +116,22 @@ fn map2<T: Lane>(a: u128, b: u128, f: impl Fn(T, T) -> T) -> u128 {
     build(|i| f(lane(a, i), lane(b, i)))
 }
 
+/// Lane-wise ternary operation.
+#[inline(always)]
+fn lanes3<T: Lane>(a: u128, b: u128, c: u128, f: impl Fn(T, T, T) -> T) -> u128 {
+    build(|i| f(lane(a, i), lane(b, i), lane(c, i)))
+}
+
+/// `i16x8.relaxed_dot_i8x16_i7x16_s` as tandem chooses (x86's
+/// `pmaddubsw b, a`): `a`'s bytes signed times `b`'s unsigned, adjacent
+/// products summed with signed saturation.
+fn relaxed_dot(a: u128, b: u128) -> u128 {
+    pairwise::<u8, i16>(a, b, |a0, a1, b0, b1| {
+        let sum = a0 as i8 as i32 * b0 as i32 + a1 as i8 as i32 * b1 as i32;
+        sum.clamp(i16::MIN.into(), i16::MAX.into()) as i16
+    })
+}
+
 /// Lane-wise comparison: all-ones lanes where `f` holds, zero elsewhere.
 /// The mask is built as an unsigned lane of the same width so float
 /// comparisons produce integer masks, as the spec requires.
@@ -517,6 +533,25 @@ pub fn eval(op: SimdOp, a: u128, b: u128, c: u128) -> u128 {
         F64x2ConvertLowI32x4S => widen::<i32, f64>(a, 0, false, |x, _| x as f64),
         F64x2ConvertLowI32x4U => widen::<u32, f64>(a, 0, false, |x, _| x as f64),
         F64x2PromoteLowF32x4 => widen::<f32, f64>(a, 0, false, |x, _| x as f64),
+
+        // Relaxed SIMD, as `tandem_vm::simd` chooses: unfused, `c` first.
+        F32x4RelaxedMadd => lanes3::<u32>(a, b, c, |x, y, z| {
+            (f32::from_bits(z) + f32::from_bits(x) * f32::from_bits(y)).to_bits()
+        }),
+        F32x4RelaxedNmadd => lanes3::<u32>(a, b, c, |x, y, z| {
+            (f32::from_bits(z) - f32::from_bits(x) * f32::from_bits(y)).to_bits()
+        }),
+        F64x2RelaxedMadd => lanes3::<u64>(a, b, c, |x, y, z| {
+            (f64::from_bits(z) + f64::from_bits(x) * f64::from_bits(y)).to_bits()
+        }),
+        F64x2RelaxedNmadd => lanes3::<u64>(a, b, c, |x, y, z| {
+            (f64::from_bits(z) - f64::from_bits(x) * f64::from_bits(y)).to_bits()
+        }),
+        I16x8RelaxedDotI8x16I7x16S => relaxed_dot(a, b),
+        I32x4RelaxedDotI8x16I7x16AddS => {
+            let sums = pairwise::<i16, i32>(relaxed_dot(a, b), 0, |x, y, _, _| x as i32 + y as i32);
+            map2::<u32>(sums, c, u32::wrapping_add)
+        }
 
         // Everything else was handled by a family table above.
         _ => unreachable!("SIMD operator {op:?} not covered by a family table"),

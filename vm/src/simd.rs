@@ -1,8 +1,24 @@
-//! The vocabulary of Wasm 2.0's fixed-width SIMD (`v128`) operators, shared
-//! by the tiers: [`SimdOp`] (every non-memory operator but `v128.const`) and
+//! The vocabulary of the fixed-width SIMD (`v128`) operators, shared by the
+//! tiers: [`SimdOp`] (every non-memory operator but `v128.const`) and
 //! [`SimdMemOp`] (loads and stores), decoded from wasmparser's operators with
 //! their immediates and typed once. What each operator computes is each
 //! tier's own (the interpreter's `simd.rs`, the JIT's emission).
+//!
+//! Relaxed SIMD (Wasm 3.0) lets an engine choose among results where
+//! hardware differs. tandem makes one choice per operator, here, so every
+//! tier computes the same:
+//!
+//! | operator | computes |
+//! |---|---|
+//! | `i8x16.relaxed_swizzle` | `i8x16.swizzle` (an index above 15 gives 0) |
+//! | `i32x4.relaxed_trunc_*` | the `trunc_sat` of the same lanes |
+//! | `*.relaxed_laneselect` | `v128.bitselect` (bit by bit) |
+//! | `f32x4/f64x2.relaxed_min`, `_max` | `min`, `max` |
+//! | `i16x8.relaxed_q15mulr_s` | `i16x8.q15mulr_sat_s` |
+//! | `f32x4/f64x2.relaxed_madd` | `c + a * b`, the product rounded first (not fused) |
+//! | `f32x4/f64x2.relaxed_nmadd` | `c - a * b`, likewise |
+//! | `i16x8.relaxed_dot_i8x16_i7x16_s` | `a`'s bytes signed times `b`'s unsigned, adjacent pairs summed with signed saturation (x86's `pmaddubsw`) |
+//! | `i32x4.relaxed_dot_i8x16_i7x16_add_s` | that dot's adjacent pairs summed to 32 bits, plus `c` (wrapping) |
 
 use wasmparser::{MemArg, Operator, ValType};
 
@@ -56,6 +72,22 @@ macro_rules! simd_ops {
             pub fn from_operator(op: &Operator) -> Option<SimdOp> {
                 Some(match *op {
                     $( Operator::$name $({ $($field),* })? => SimdOp::$name $({ $($field),* })?, )*
+                    // The relaxed operators that are one of Wasm 2.0's (see
+                    // the table above).
+                    Operator::I8x16RelaxedSwizzle => SimdOp::I8x16Swizzle,
+                    Operator::I32x4RelaxedTruncF32x4S => SimdOp::I32x4TruncSatF32x4S,
+                    Operator::I32x4RelaxedTruncF32x4U => SimdOp::I32x4TruncSatF32x4U,
+                    Operator::I32x4RelaxedTruncF64x2SZero => SimdOp::I32x4TruncSatF64x2SZero,
+                    Operator::I32x4RelaxedTruncF64x2UZero => SimdOp::I32x4TruncSatF64x2UZero,
+                    Operator::I8x16RelaxedLaneselect
+                    | Operator::I16x8RelaxedLaneselect
+                    | Operator::I32x4RelaxedLaneselect
+                    | Operator::I64x2RelaxedLaneselect => SimdOp::V128Bitselect,
+                    Operator::F32x4RelaxedMin => SimdOp::F32x4Min,
+                    Operator::F32x4RelaxedMax => SimdOp::F32x4Max,
+                    Operator::F64x2RelaxedMin => SimdOp::F64x2Min,
+                    Operator::F64x2RelaxedMax => SimdOp::F64x2Max,
+                    Operator::I16x8RelaxedQ15mulrS => SimdOp::I16x8Q15MulrSatS,
                     _ => return None,
                 })
             }
@@ -180,6 +212,10 @@ simd_ops! {
     I32x4TruncSatF64x2SZero => V_V, I32x4TruncSatF64x2UZero => V_V,
     F64x2ConvertLowI32x4S => V_V, F64x2ConvertLowI32x4U => V_V,
     F32x4DemoteF64x2Zero => V_V, F64x2PromoteLowF32x4 => V_V,
+    // Relaxed SIMD's own (see the table above).
+    F32x4RelaxedMadd => VVV_V, F32x4RelaxedNmadd => VVV_V,
+    F64x2RelaxedMadd => VVV_V, F64x2RelaxedNmadd => VVV_V,
+    I16x8RelaxedDotI8x16I7x16S => VV_V, I32x4RelaxedDotI8x16I7x16AddS => VVV_V,
 }
 
 // ---------------------------------------------------------------------------

@@ -206,7 +206,9 @@ impl Emitter<'_> {
             | Shape::ExtAddPairwise(..)
             | Shape::TruncSat(..)
             | Shape::ConvertU32ToF32
-            | Shape::ConvertLowU32ToF64 => {
+            | Shape::ConvertLowU32ToF64
+            | Shape::Madd(..)
+            | Shape::RelaxedDot(_) => {
                 // The result's register serves as the sequence's first
                 // scratch register where no operand is in it.
                 let o = match self.place(v) {

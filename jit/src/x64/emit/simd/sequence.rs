@@ -334,6 +334,34 @@ impl Emitter<'_> {
                 self.m.vec_with_const(V::SubF64, o, o, two52);
                 o
             }
+            Shape::Madd(size, negate) => {
+                // The product rounded in X14, then `c` first, as the
+                // interpreter adds (which NaN comes out).
+                let (mul, add) = match (size, negate) {
+                    (Size::S32, false) => (V::MulF32, V::AddF32),
+                    (Size::S32, true) => (V::MulF32, V::SubF32),
+                    (_, false) => (V::MulF64, V::AddF64),
+                    (_, true) => (V::MulF64, V::SubF64),
+                };
+                let ra = self.xmm(a, o);
+                let rb = self.xmm(args[1], X12);
+                self.m.vec3(mul, X14, ra, rb);
+                let rc = self.xmm(args[2], X12);
+                self.m.vec3(add, o, rc, X14);
+                o
+            }
+            Shape::RelaxedDot(add) => {
+                let ra = self.xmm(a, X12);
+                let rb = self.xmm(args[1], o);
+                self.m.vec3(V::MaddUbs, o, rb, ra);
+                if add {
+                    // Pairs of 16-bit sums to 32 bits: times one, added.
+                    self.m.vec_with_const(V::DotS16, o, o, splat16(1));
+                    let rc = self.xmm(args[2], X12);
+                    self.m.vec(V::AddI32, o, rc);
+                }
+                o
+            }
             _ => unreachable!("not a sequence"),
         }
     }

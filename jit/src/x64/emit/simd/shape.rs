@@ -92,6 +92,11 @@ pub(super) enum Shape {
     TruncSat(Size, bool),
     ConvertU32ToF32,
     ConvertLowU32ToF64,
+    /// `c + a * b` of float lanes (`c - a * b` if `true`), not fused.
+    Madd(Size, bool),
+    /// `pmaddubsw b, a` (`a`'s bytes signed, `b`'s unsigned), then, if
+    /// `true`, its pairs summed to 32 bits and `c` added.
+    RelaxedDot(bool),
 }
 
 /// Which byte shift.
@@ -421,5 +426,12 @@ pub(super) fn shape(op: SimdOp) -> Shape {
         S::F64x2ConvertLowI32x4S => Un(V::I32ToF64),
         S::F32x4DemoteF64x2Zero => Un(V::F64ToF32),
         S::F64x2PromoteLowF32x4 => Un(V::F32ToF64),
+
+        S::F32x4RelaxedMadd => Madd(Size::S32, false),
+        S::F32x4RelaxedNmadd => Madd(Size::S32, true),
+        S::F64x2RelaxedMadd => Madd(Size::S64, false),
+        S::F64x2RelaxedNmadd => Madd(Size::S64, true),
+        S::I16x8RelaxedDotI8x16I7x16S => RelaxedDot(false),
+        S::I32x4RelaxedDotI8x16I7x16AddS => RelaxedDot(true),
     }
 }
