@@ -676,3 +676,25 @@ fn memory64_and_table64_in_every_tier() {
         assert!(t.get(&store, 1 << 40).is_none());
     }
 }
+
+/// The SIMD kernels of `benches/simd`, built from the same C for wasm32
+/// and for wasm64 (a 64-bit memory, addresses and all), give the same
+/// checksums in every tier.
+#[test]
+fn wasm64_programs_agree_with_their_wasm32_builds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/simd");
+    for kernel in ["matmul_f32", "blur_u8", "dot_i16", "byte_search"] {
+        let mut results = Vec::new();
+        for file in [format!("{kernel}.wasm"), format!("{kernel}.wasm64.wasm")] {
+            for tier in [Tier::Interp, Tier::Jit, Tier::Tiered] {
+                let engine = Engine::new(Config::new().tier(tier).tier_up_threshold(1)).unwrap();
+                let module = Module::from_file(&engine, dir.join(&file)).unwrap();
+                let mut store = Store::new(&engine, ());
+                let instance = Instance::new(&mut store, &module, &[]).unwrap();
+                let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+                results.push((file.clone(), tier, run.call(&mut store, 3).unwrap()));
+            }
+        }
+        assert!(results.iter().all(|r| r.2 == results[0].2), "{results:?}");
+    }
+}
