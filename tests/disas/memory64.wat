@@ -1,6 +1,8 @@
 ;; A 64-bit memory (memory64): no guard region covers an i64 address, so
-;; each access first checks that address + offset + width neither wraps
-;; nor passes the memory's length; an offset past 2^31 goes in a register.
+;; each access first checks, by one compare with a constant, that address +
+;; offset + width ends within the memory's 8 GiB reservation (pages past
+;; its length fault at the access, as for a 32-bit memory); an offset past
+;; 2^31 goes in a register.
 ;; call_indirect through a 64-bit table compares the whole i64 index.
 (module
   (memory i64 1)

@@ -4,15 +4,18 @@
 //! offset]`: the memory's guard region turns an out-of-bounds access into
 //! a fault, which the instruction's trap site makes a Wasm trap. Memory 0's
 //! base lives in [`HEAP`]; another memory's is loaded from the context at
-//! each access. No guard region covers a 64-bit address (memory64), so an
-//! access to a 64-bit memory first compares its end with the memory's
-//! current length.
+//! each access. A 64-bit address (memory64) can reach past any guard
+//! region, so an access to a 64-bit memory first checks that it ends
+//! within the memory's reservation, by one compare with a constant: the
+//! pages of the reservation past the memory's length fault as for a
+//! 32-bit memory, so its current length need not be loaded.
 
 use super::Emitter;
 use crate::ir::*;
 use crate::x64::masm::*;
 use crate::x64::regs::*;
-use tandem_vm::offsets::{MEMORY_BASE, MEMORY_LEN, VMCTX_GLOBALS, VMCTX_MEMORIES, VMCTX_MEMORY0};
+use tandem_vm::fault::MEMORY_RESERVATION;
+use tandem_vm::offsets::{MEMORY_BASE, VMCTX_GLOBALS, VMCTX_MEMORIES};
 use tandem_vm::TrapCode;
 
 impl Emitter<'_> {
@@ -33,20 +36,15 @@ impl Emitter<'_> {
             }
             None => self.gpr(addr, RCX),
         };
-        let base = match (m.memory, memory64) {
-            (0, false) => HEAP,
-            (0, true) => {
-                self.m.load(RDX, Mem::base(VMCTX, VMCTX_MEMORY0), Size::S64);
-                self.bounds_check(m, ra);
-                HEAP
-            }
-            (i, _) => {
+        if memory64 {
+            self.bounds_check(m, ra);
+        }
+        let base = match m.memory {
+            0 => HEAP,
+            i => {
                 self.m
                     .load(RDX, Mem::base(VMCTX, VMCTX_MEMORIES), Size::S64);
                 self.m.load(RDX, Mem::base(RDX, 8 * i as i32), Size::S64);
-                if memory64 {
-                    self.bounds_check(m, ra);
-                }
                 self.m.load(RDX, Mem::base(RDX, MEMORY_BASE), Size::S64);
                 RDX
             }
@@ -61,24 +59,23 @@ impl Emitter<'_> {
         Mem::indexed(base, k, 1, 0)
     }
 
-    /// Traps unless the access `m` at 64-bit index `ra` ends within the
-    /// memory whose `VMMemory` `rdx` points at: `ra + offset + bytes`
-    /// (computed in `rax`) must neither wrap nor pass its length.
+    /// Traps unless the access `m` at 64-bit index `ra` ends within its
+    /// memory's reservation: `ra + offset + bytes <= MEMORY_RESERVATION`,
+    /// compared as `ra <= MEMORY_RESERVATION - offset - bytes` (in `rax`),
+    /// which cannot wrap. An access past the memory's length but within
+    /// the reservation faults at its trap site.
     fn bounds_check(&mut self, m: MemArg, ra: Gpr) {
         let oob = self.m.trap_label(TrapCode::MemoryOutOfBounds);
-        let Some(extent) = m.offset.checked_add(m.bytes.into()) else {
+        let limit = m
+            .offset
+            .checked_add(m.bytes.into())
+            .and_then(|extent| (MEMORY_RESERVATION as u64).checked_sub(extent));
+        let Some(limit) = limit else {
             self.m.jmp(oob);
             return;
         };
-        if let Ok(k) = i32::try_from(extent) {
-            self.m.mov(RAX, ra, Size::S64);
-            self.m.alu_imm(Alu::Add, RAX, k, Size::S64);
-        } else {
-            self.m.mov_imm64(RAX, extent);
-            self.m.alu(Alu::Add, RAX, ra, Size::S64);
-        }
-        self.m.jcc(Cc::B, oob);
-        self.m.cmp_load(RAX, Mem::base(RDX, MEMORY_LEN), Size::S64);
+        self.m.mov_imm64(RAX, limit);
+        self.m.alu(Alu::Cmp, ra, RAX, Size::S64);
         self.m.jcc(Cc::A, oob);
     }
 
