@@ -2,7 +2,8 @@
 ;; each access first checks, by one compare with a constant, that address +
 ;; offset + width ends within the memory's 8 GiB reservation (pages past
 ;; its length fault at the access, as for a 32-bit memory); an offset past
-;; 2^31 goes in a register.
+;; 2^31 goes in a register. A constant address in the first 2 GiB needs
+;; no check: it is a displacement inside the reservation.
 ;; call_indirect through a 64-bit table compares the whole i64 index.
 (module
   (memory i64 1)
@@ -14,5 +15,8 @@
     (i32.store8 offset=0x100000000 (local.get $p) (local.get $v)))
   (func (export "grow") (param $n i64) (result i64)
     (memory.grow (local.get $n)))
+  (func (export "constants") (result i64)
+    (i64.add (i64.load offset=8 (i64.const 64))
+             (i64.load8_u (i64.const 0x200000000))))
   (func (export "dispatch") (param $i i64) (result i32)
     (call_indirect (type $t) (local.get $i))))

@@ -24,9 +24,18 @@ impl Emitter<'_> {
     /// for memories other than 0 or 64-bit ones, `rax` and `rdx`).
     pub(super) fn address(&mut self, m: MemArg, addr: Value) -> Mem {
         let memory64 = self.env.memory64(m.memory);
-        if m.memory == 0 && !memory64 {
-            if let Some(k) = self.imm(addr) {
-                return Mem::base(HEAP, (k as u32 as u64 + m.offset) as i32);
+        if let Some(k) = self.imm(addr) {
+            // A constant address in the first 2 GiB: the displacement. It
+            // lies inside the reservation, so a 64-bit memory needs no
+            // check either (the analysis folds a 32-bit memory's constant
+            // only where it fits).
+            let index = if memory64 { k } else { k as u32 as u64 };
+            if let Some(d) = index
+                .checked_add(m.offset)
+                .filter(|&d| d <= i32::MAX as u64)
+            {
+                let base = self.memory_base(m.memory);
+                return Mem::base(base, d as i32);
             }
         }
         let ra = match self.imm(addr) {
@@ -39,16 +48,7 @@ impl Emitter<'_> {
         if memory64 {
             self.bounds_check(m, ra);
         }
-        let base = match m.memory {
-            0 => HEAP,
-            i => {
-                self.m
-                    .load(RDX, Mem::base(VMCTX, VMCTX_MEMORIES), Size::S64);
-                self.m.load(RDX, Mem::base(RDX, 8 * i as i32), Size::S64);
-                self.m.load(RDX, Mem::base(RDX, MEMORY_BASE), Size::S64);
-                RDX
-            }
-        };
+        let base = self.memory_base(m.memory);
         if m.offset <= i32::MAX as u64 {
             return Mem::indexed(base, ra, 1, m.offset as i32);
         }
@@ -57,6 +57,20 @@ impl Emitter<'_> {
         self.m.mov_imm64(k, m.offset);
         self.m.alu(Alu::Add, k, ra, Size::S64);
         Mem::indexed(base, k, 1, 0)
+    }
+
+    /// The register holding memory `index`'s base: [`HEAP`] for memory 0,
+    /// else `rdx`, loaded from the context.
+    fn memory_base(&mut self, index: u32) -> Gpr {
+        if index == 0 {
+            return HEAP;
+        }
+        self.m
+            .load(RDX, Mem::base(VMCTX, VMCTX_MEMORIES), Size::S64);
+        self.m
+            .load(RDX, Mem::base(RDX, 8 * index as i32), Size::S64);
+        self.m.load(RDX, Mem::base(RDX, MEMORY_BASE), Size::S64);
+        RDX
     }
 
     /// Traps unless the access `m` at 64-bit index `ra` ends within its
