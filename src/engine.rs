@@ -151,31 +151,27 @@ impl Config {
     /// Whether modules may have several memories (multi-memory, part of
     /// Wasm 3.0). Default true.
     pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Config {
-        self.features
-            .set(wasmparser::WasmFeatures::MULTI_MEMORY, enable);
-        self
+        self.feature(wasmparser::WasmFeatures::MULTI_MEMORY, enable)
     }
     /// Whether memories and tables may be 64-bit (memory64 and table64,
     /// part of Wasm 3.0). Default true.
     pub fn wasm_memory64(&mut self, enable: bool) -> &mut Config {
-        self.features
-            .set(wasmparser::WasmFeatures::MEMORY64, enable);
-        self
+        self.feature(wasmparser::WasmFeatures::MEMORY64, enable)
     }
     /// Whether constant expressions may add, subtract and multiply
     /// integers (extended constant expressions, part of Wasm 3.0). Default
     /// true.
     pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Config {
-        self.features
-            .set(wasmparser::WasmFeatures::EXTENDED_CONST, enable);
-        self
+        self.feature(wasmparser::WasmFeatures::EXTENDED_CONST, enable)
     }
     /// Whether modules may use relaxed SIMD (part of Wasm 3.0; each
     /// operator's one result in tandem is documented in `tandem_vm::simd`).
     /// Default true.
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Config {
-        self.features
-            .set(wasmparser::WasmFeatures::RELAXED_SIMD, enable);
+        self.feature(wasmparser::WasmFeatures::RELAXED_SIMD, enable)
+    }
+    fn feature(&mut self, feature: wasmparser::WasmFeatures, enable: bool) -> &mut Config {
+        self.features.set(feature, enable);
         self
     }
     /// Accept exactly Wasm 2.0: every proposal Wasm 3.0 added off (how

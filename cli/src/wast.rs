@@ -710,18 +710,14 @@ fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> tandem::Re
         linker.define("spectest", name, global)?;
     }
 
-    let table = Table::new(
-        &mut *store,
-        TableType::new(ValType::FuncRef, 10, Some(20)),
-        Val::FuncRef(None),
-    )?;
-    linker.define("spectest", "table", table)?;
-    let table64 = Table::new(
-        &mut *store,
-        TableType::new64(ValType::FuncRef, 10, Some(20)),
-        Val::FuncRef(None),
-    )?;
-    linker.define("spectest", "table64", table64)?;
+    let tables = [
+        ("table", TableType::new(ValType::FuncRef, 10, Some(20))),
+        ("table64", TableType::new64(ValType::FuncRef, 10, Some(20))),
+    ];
+    for (name, ty) in tables {
+        let table = Table::new(&mut *store, ty, Val::FuncRef(None))?;
+        linker.define("spectest", name, table)?;
+    }
 
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;
