@@ -6,10 +6,12 @@
 //! lands inside the reservation. Pages past the current size are
 //! inaccessible; growing makes more of them readable and writable.
 //!
-//! A 64-bit memory (memory64) has the same reservation, all of it usable:
-//! every tier checks its accesses against the current size explicitly (no
-//! guard region can cover a 64-bit index), so it can grow to 8 GiB, and a
-//! `memory.grow` past that fails (returns -1) as the specification allows.
+//! A 64-bit memory (memory64) has the same reservation, all of it usable,
+//! so it can grow to 8 GiB; a `memory.grow` past that fails (returns -1) as
+//! the specification allows. No guard region can cover a 64-bit index, so
+//! every tier checks its accesses: the interpreter against the current
+//! size, compiled code against the reservation (whose pages past the size
+//! fault, as a 32-bit memory's guard pages do).
 
 use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, MemoryType, Result};

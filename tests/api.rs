@@ -698,3 +698,62 @@ fn wasm64_programs_agree_with_their_wasm32_builds() {
         assert!(results.iter().all(|r| r.2 == results[0].2), "{results:?}");
     }
 }
+
+/// Relaxed SIMD's fused-or-not choice and its NaNs are the same in every
+/// tier (and encoding): madd unfused, the first NaN operand of each step
+/// (`c`'s, then `a`'s) quieted.
+#[test]
+fn relaxed_madd_is_the_same_in_every_tier() {
+    let lanes = |x: u32| u128::from_le_bytes([x.to_le_bytes(); 4].concat().try_into().unwrap());
+    let cases = [
+        (0x7fa0_0001, 0x3f80_0000, 0x7fc0_0002),
+        (0x7fa0_0001, 0x7fb0_0003, 0x3f80_0000),
+        (0x3f80_0000, 0x7fb0_0003, 0x3f80_0000),
+        (0x3dcc_cccd, 0x4120_0000, 0xbf80_0000),
+        (0x7f80_0000, 0x0000_0000, 0x3f80_0000),
+    ];
+    let mut seen: Option<Vec<u128>> = None;
+    for (tier, avx) in [(Tier::Interp, false), (Tier::Jit, false), (Tier::Jit, true)] {
+        let mut config = Config::new();
+        config.tier(tier);
+        if avx && Engine::new(Config::new().jit_avx(true)).is_err() {
+            continue;
+        }
+        config.jit_avx(avx);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(
+            &engine,
+            r#"(module (func (export "madd") (param v128 v128 v128) (result v128)
+                (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let madd = instance.get_func(&store, "madd").unwrap();
+        let results: Vec<u128> = cases
+            .iter()
+            .map(|&(a, b, c)| {
+                let mut r = [Val::V128(0)];
+                let args = [
+                    Val::V128(lanes(a)),
+                    Val::V128(lanes(b)),
+                    Val::V128(lanes(c)),
+                ];
+                madd.call(&mut store, &args, &mut r).unwrap();
+                match r[0] {
+                    Val::V128(v) => v,
+                    _ => unreachable!(),
+                }
+            })
+            .collect();
+        assert_eq!(results[0], lanes(0x7fc0_0002));
+        assert_eq!(results[1], lanes(0x7fe0_0001));
+        assert_eq!(results[2], lanes(0x7ff0_0003));
+        // 0.1 * 10 rounds to 1 before -1 is added.
+        assert_eq!(results[3], 0);
+        match &seen {
+            Some(first) => assert_eq!(&results, first, "{tier:?} avx={avx}"),
+            None => seen = Some(results),
+        }
+    }
+}

@@ -122,6 +122,43 @@ fn lanes3<T: Lane>(a: u128, b: u128, c: u128, f: impl Fn(T, T, T) -> T) -> u128 
     build(|i| f(lane(a, i), lane(b, i), lane(c, i)))
 }
 
+/// `c + a * b` (`c - a * b` if `negate`) of `f32` bits, unfused, with the
+/// NaN x86 gives (as the JIT computes it: `mulps a, b` then `addps c, t`):
+/// the first NaN operand of each step, quieted. Spelled out, since a
+/// compiler may swap the operands of a commutative float operation.
+fn madd32(a: u32, b: u32, c: u32, negate: bool) -> u32 {
+    const QUIET: u32 = 1 << 22;
+    let (x, y, z) = (f32::from_bits(a), f32::from_bits(b), f32::from_bits(c));
+    let t = if x.is_nan() {
+        f32::from_bits(a | QUIET)
+    } else {
+        x * y
+    };
+    let r = match (z.is_nan(), negate) {
+        (true, _) => f32::from_bits(c | QUIET),
+        (false, false) => z + t,
+        (false, true) => z - t,
+    };
+    r.to_bits()
+}
+
+/// [`madd32`] of `f64` bits.
+fn madd64(a: u64, b: u64, c: u64, negate: bool) -> u64 {
+    const QUIET: u64 = 1 << 51;
+    let (x, y, z) = (f64::from_bits(a), f64::from_bits(b), f64::from_bits(c));
+    let t = if x.is_nan() {
+        f64::from_bits(a | QUIET)
+    } else {
+        x * y
+    };
+    let r = match (z.is_nan(), negate) {
+        (true, _) => f64::from_bits(c | QUIET),
+        (false, false) => z + t,
+        (false, true) => z - t,
+    };
+    r.to_bits()
+}
+
 /// `i16x8.relaxed_dot_i8x16_i7x16_s` as tandem chooses (x86's
 /// `pmaddubsw b, a`): `a`'s bytes signed times `b`'s unsigned, adjacent
 /// products summed with signed saturation.
@@ -534,19 +571,11 @@ pub fn eval(op: SimdOp, a: u128, b: u128, c: u128) -> u128 {
         F64x2ConvertLowI32x4U => widen::<u32, f64>(a, 0, false, |x, _| x as f64),
         F64x2PromoteLowF32x4 => widen::<f32, f64>(a, 0, false, |x, _| x as f64),
 
-        // Relaxed SIMD, as `tandem_vm::simd` chooses: unfused, `c` first.
-        F32x4RelaxedMadd => lanes3::<u32>(a, b, c, |x, y, z| {
-            (f32::from_bits(z) + f32::from_bits(x) * f32::from_bits(y)).to_bits()
-        }),
-        F32x4RelaxedNmadd => lanes3::<u32>(a, b, c, |x, y, z| {
-            (f32::from_bits(z) - f32::from_bits(x) * f32::from_bits(y)).to_bits()
-        }),
-        F64x2RelaxedMadd => lanes3::<u64>(a, b, c, |x, y, z| {
-            (f64::from_bits(z) + f64::from_bits(x) * f64::from_bits(y)).to_bits()
-        }),
-        F64x2RelaxedNmadd => lanes3::<u64>(a, b, c, |x, y, z| {
-            (f64::from_bits(z) - f64::from_bits(x) * f64::from_bits(y)).to_bits()
-        }),
+        // Relaxed SIMD, as `tandem_vm::simd` chooses.
+        F32x4RelaxedMadd => lanes3::<u32>(a, b, c, |x, y, z| madd32(x, y, z, false)),
+        F32x4RelaxedNmadd => lanes3::<u32>(a, b, c, |x, y, z| madd32(x, y, z, true)),
+        F64x2RelaxedMadd => lanes3::<u64>(a, b, c, |x, y, z| madd64(x, y, z, false)),
+        F64x2RelaxedNmadd => lanes3::<u64>(a, b, c, |x, y, z| madd64(x, y, z, true)),
         I16x8RelaxedDotI8x16I7x16S => relaxed_dot(a, b),
         I32x4RelaxedDotI8x16I7x16AddS => {
             let sums = pairwise::<i16, i32>(relaxed_dot(a, b), 0, |x, y, _, _| x as i32 + y as i32);
@@ -870,5 +899,32 @@ mod tests {
         assert!(SimdMemOp::V128Store.has_vector_operand());
         assert!(!SimdMemOp::V128Load64Splat.has_vector_operand());
         assert_eq!(SimdMemOp::V128Load64Lane { lane: 1 }.access_size(), 8);
+    }
+
+    #[test]
+    fn relaxed_madd_takes_x86s_nan() {
+        let one = 1f32.to_bits();
+        let (snan_a, qnan_c) = (0x7fa0_0001u32, 0x7fc0_0002u32);
+        let splat = |x: u32| from_lanes(&[x; 4]);
+        // `c`'s NaN first, quieted; else the product's (`a`'s first).
+        let r = eval(
+            SimdOp::F32x4RelaxedMadd,
+            splat(snan_a),
+            splat(one),
+            splat(qnan_c),
+        );
+        assert_eq!(f32s(r), [qnan_c; 4]);
+        let r = eval(
+            SimdOp::F32x4RelaxedNmadd,
+            splat(snan_a),
+            splat(qnan_c),
+            splat(one),
+        );
+        assert_eq!(f32s(r), [snan_a | 1 << 22; 4]);
+        // Unfused: 0.1 * 10 rounds to 1 before 1 is subtracted.
+        let tenth = from_lanes(&[0.1f32.to_bits(); 4]);
+        let ten = from_lanes(&[10f32.to_bits(); 4]);
+        let r = eval(SimdOp::F32x4RelaxedNmadd, tenth, ten, splat(one));
+        assert_eq!(f32s(r), [0; 4]);
     }
 }

@@ -20,8 +20,9 @@ use tandem_vm::TrapCode;
 
 impl Emitter<'_> {
     /// The address `base + index + offset` of a memory access, with the
-    /// offset folded into the displacement when it fits. Uses `rcx` (and,
-    /// for memories other than 0 or 64-bit ones, `rax` and `rdx`).
+    /// offset folded into the displacement when it fits. Uses `rcx` and
+    /// `rax` (an offset past 2^31, the check of a 64-bit memory), and `rdx`
+    /// for a memory other than 0.
     pub(super) fn address(&mut self, m: MemArg, addr: Value) -> Mem {
         let memory64 = self.env.memory64(m.memory);
         if let Some(k) = self.imm(addr) {
