@@ -122,42 +122,31 @@ fn lanes3<T: Lane>(a: u128, b: u128, c: u128, f: impl Fn(T, T, T) -> T) -> u128 
     build(|i| f(lane(a, i), lane(b, i), lane(c, i)))
 }
 
-/// `c + a * b` (`c - a * b` if `negate`) of `f32` bits, unfused, with the
-/// NaN x86 gives (as the JIT computes it: `mulps a, b` then `addps c, t`):
-/// the first NaN operand of each step, quieted. Spelled out, since a
-/// compiler may swap the operands of a commutative float operation.
-fn madd32(a: u32, b: u32, c: u32, negate: bool) -> u32 {
-    const QUIET: u32 = 1 << 22;
-    let (x, y, z) = (f32::from_bits(a), f32::from_bits(b), f32::from_bits(c));
-    let t = if x.is_nan() {
-        f32::from_bits(a | QUIET)
-    } else {
-        x * y
+/// `madd32` / `madd64`: `c + a * b` (`c - a * b` if `negate`) of float
+/// bits, unfused, with the NaN x86 gives (as the JIT computes it: `mulps
+/// a, b` then `addps c, t`): the first NaN operand of each step, quieted.
+/// Spelled out, since a compiler may swap the operands of a commutative
+/// float operation.
+macro_rules! madd {
+    ($name:ident, $f:ty, $bits:ty, $quiet:expr) => {
+        fn $name(a: $bits, b: $bits, c: $bits, negate: bool) -> $bits {
+            let (x, y, z) = (<$f>::from_bits(a), <$f>::from_bits(b), <$f>::from_bits(c));
+            let t = if x.is_nan() {
+                <$f>::from_bits(a | $quiet)
+            } else {
+                x * y
+            };
+            let r = match (z.is_nan(), negate) {
+                (true, _) => <$f>::from_bits(c | $quiet),
+                (false, false) => z + t,
+                (false, true) => z - t,
+            };
+            r.to_bits()
+        }
     };
-    let r = match (z.is_nan(), negate) {
-        (true, _) => f32::from_bits(c | QUIET),
-        (false, false) => z + t,
-        (false, true) => z - t,
-    };
-    r.to_bits()
 }
-
-/// [`madd32`] of `f64` bits.
-fn madd64(a: u64, b: u64, c: u64, negate: bool) -> u64 {
-    const QUIET: u64 = 1 << 51;
-    let (x, y, z) = (f64::from_bits(a), f64::from_bits(b), f64::from_bits(c));
-    let t = if x.is_nan() {
-        f64::from_bits(a | QUIET)
-    } else {
-        x * y
-    };
-    let r = match (z.is_nan(), negate) {
-        (true, _) => f64::from_bits(c | QUIET),
-        (false, false) => z + t,
-        (false, true) => z - t,
-    };
-    r.to_bits()
-}
+madd!(madd32, f32, u32, 1 << 22);
+madd!(madd64, f64, u64, 1 << 51);
 
 /// `i16x8.relaxed_dot_i8x16_i7x16_s` as tandem chooses (x86's
 /// `pmaddubsw b, a`): `a`'s bytes signed times `b`'s unsigned, adjacent

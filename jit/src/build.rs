@@ -248,16 +248,6 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
     Ok(b.f)
 }
 
-/// The type of a memory's or table's addresses and sizes: `i64` for a
-/// 64-bit one.
-fn address_type(wide: bool) -> Ty {
-    if wide {
-        Ty::I64
-    } else {
-        Ty::I32
-    }
-}
-
 fn unsupported(what: &str) -> BuildError {
     BuildError::Unsupported(what.to_string())
 }
@@ -515,6 +505,12 @@ impl Builder<'_> {
         let values = self.f.inst(i).results();
         self.stack.extend(values);
         Ok(())
+    }
+
+    /// A builtin whose result is a memory's or table's size in its
+    /// address type: `i64` for a 64-bit one (`wide`).
+    fn sized(&mut self, b: Builtin, nargs: usize, wide: bool) {
+        self.builtin(b, nargs, Some(if wide { Ty::I64 } else { Ty::I32 }));
     }
 
     fn builtin(&mut self, b: Builtin, nargs: usize, result: Option<Ty>) {
@@ -824,12 +820,10 @@ impl Builder<'_> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2),
             O::I64Store32 { memarg } => self.store(memarg, 4),
             O::MemorySize { mem } => {
-                let ty = address_type(self.env.memory64(mem));
-                self.builtin(Builtin::MemorySize(mem), 0, Some(ty))
+                self.sized(Builtin::MemorySize(mem), 0, self.env.memory64(mem))
             }
             O::MemoryGrow { mem } => {
-                let ty = address_type(self.env.memory64(mem));
-                self.builtin(Builtin::MemoryGrow(mem), 1, Some(ty))
+                self.sized(Builtin::MemoryGrow(mem), 1, self.env.memory64(mem))
             }
             O::MemoryFill { mem } => self.builtin(Builtin::MemoryFill(mem), 3, None),
             O::MemoryCopy { dst_mem, src_mem } => {
@@ -842,12 +836,10 @@ impl Builder<'_> {
             O::TableGet { table } => self.builtin(Builtin::TableGet(table), 1, Some(Ty::I64)),
             O::TableSet { table } => self.builtin(Builtin::TableSet(table), 2, None),
             O::TableSize { table } => {
-                let ty = address_type(self.env.table64(table));
-                self.builtin(Builtin::TableSize(table), 0, Some(ty))
+                self.sized(Builtin::TableSize(table), 0, self.env.table64(table))
             }
             O::TableGrow { table } => {
-                let ty = address_type(self.env.table64(table));
-                self.builtin(Builtin::TableGrow(table), 2, Some(ty))
+                self.sized(Builtin::TableGrow(table), 2, self.env.table64(table))
             }
             O::TableFill { table } => self.builtin(Builtin::TableFill(table), 3, None),
             O::TableCopy {
