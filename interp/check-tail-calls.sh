@@ -6,7 +6,8 @@
 # each other by tail calls, which only the optimiser turns into jumps; a
 # handler that really calls the next one makes long loops recurse on the
 # native stack. This checks the disassembly of every handler (and of
-# `call_slow` and `loop_slow`, which handlers reach by a tail call): it must
+# `call_slow`, `return_call_slow` and `loop_slow`, which handlers reach by a
+# tail call): it must
 # dispatch with an indirect jmp, and never call a handler, the dispatcher,
 # `call_slow` or `loop_slow`, nor call through a register or the stack.
 # Direct calls to helpers that return
@@ -30,12 +31,12 @@ function finish() {
 }
 /^[0-9a-f]+ <.*>:$/ {
   finish()
-  if ($0 ~ /<tandem_interp::exec::([a-z_]+::)*(handler|call_slow|loop_slow)(<|::|>)/) {
+  if ($0 ~ /<tandem_interp::exec::([a-z_]+::)*(handler|call_slow|return_call_slow|loop_slow)(<|::|>)/) {
     inh = 1; n++; jmps = 0; bad = ""; addr = $1; name = $2
   }
   next
 }
-inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::([a-z_]+::)*(handler|dispatch|call_slow|loop_slow|start_at)/) { bad = bad $0 " | " }
+inh && /\tcall/ && ((/\*/ && !/\(%rip\)/) || /exec::([a-z_]+::)*(handler|dispatch|call_slow|return_call_slow|loop_slow|start_at)/) { bad = bad $0 " | " }
 inh && /\tjmp +\*/ { jmps++ }
 END {
   finish()

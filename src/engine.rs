@@ -170,6 +170,12 @@ impl Config {
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Config {
         self.feature(wasmparser::WasmFeatures::RELAXED_SIMD, enable)
     }
+    /// Whether modules may make tail calls (`return_call` and
+    /// `return_call_indirect`, part of Wasm 3.0), which run in constant
+    /// stack in every tier and across tiers. Default true.
+    pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Config {
+        self.feature(wasmparser::WasmFeatures::TAIL_CALL, enable)
+    }
     fn feature(&mut self, feature: wasmparser::WasmFeatures, enable: bool) -> &mut Config {
         self.features.set(feature, enable);
         self

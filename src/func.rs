@@ -176,11 +176,12 @@ pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw
     let vm: *const VMFunc = &objs.func(func).vm;
     let values = values.as_mut_ptr();
     // SAFETY: the store context lives as long as `objs`, which this thread
-    // holds mutably; `vm` is a live, store-owned VMFunc; `values` has room
-    // for the signature's arguments and results (checked by the callers).
+    // holds mutably; `vm` is a live, store-owned VMFunc, called through its
+    // own array-call entry; `values` has room for the signature's arguments
+    // and results (checked by the callers).
     let status = unsafe {
         tandem_vm::callconv::with_native_stack_budget(objs.vm_store(), || {
-            ((*vm).array_call())(vm, std::ptr::null_mut(), values)
+            tandem_vm::tail::call((*vm).array_call(), vm, std::ptr::null_mut(), values)
         })
     };
     if status == 0 {

@@ -34,7 +34,7 @@ fn smith_config() -> wasm_smith::Config {
         threads_enabled: false,
         exceptions_enabled: false,
         gc_enabled: false,
-        tail_call_enabled: false,
+        tail_call_enabled: true,
         memory64_enabled: true,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
@@ -62,7 +62,8 @@ fn smith_config() -> wasm_smith::Config {
 const WASM3: wasmparser::WasmFeatures = wasmparser::WasmFeatures::MULTI_MEMORY
     .union(wasmparser::WasmFeatures::MEMORY64)
     .union(wasmparser::WasmFeatures::EXTENDED_CONST)
-    .union(wasmparser::WasmFeatures::RELAXED_SIMD);
+    .union(wasmparser::WasmFeatures::RELAXED_SIMD)
+    .union(wasmparser::WasmFeatures::TAIL_CALL);
 
 /// Whether the module needs `features`: it is invalid without them.
 fn uses(bytes: &[u8], features: wasmparser::WasmFeatures) -> bool {

@@ -770,6 +770,12 @@ macro_rules! declare_op {
                 /// `(base, at)`: `call_indirect` with `aux[at..at + 3]` =
                 /// `[type_index, table_index, index_slot]`.
                 CallIndirect(S, X),
+                /// `(base, func)`: `return_call`: replaces the running frame
+                /// with a call of function `func`, arguments at `base`.
+                ReturnCall(S, X),
+                /// `(base, at)`: `return_call_indirect`, `aux` as for
+                /// `CallIndirect`.
+                ReturnCallIndirect(S, X),
                 /// Copies a one-slot / two-slot value `(dst, src)`.
                 Copy(D, A),
                 Copy128(S, S),

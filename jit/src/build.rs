@@ -765,6 +765,26 @@ impl Builder<'_> {
                     &ty,
                 )?;
             }
+            O::ReturnCall { function_index } => {
+                let n = self.env.func_type(function_index).params().len();
+                let args = self.pop_n(n);
+                self.terminate(Terminator::ReturnCall(
+                    TailCallee::Direct(function_index),
+                    args,
+                ));
+            }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let n = self.env.types[type_index as usize].params().len();
+                let args = self.pop_n(n + 1);
+                let callee = TailCallee::Indirect {
+                    ty: type_index,
+                    table: table_index,
+                };
+                self.terminate(Terminator::ReturnCall(callee, args));
+            }
             O::Drop => {
                 self.pop();
             }

@@ -350,6 +350,16 @@ pub struct Target {
     pub args: Vec<Value>,
 }
 
+/// The callee of a tail call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TailCallee {
+    /// Function `func` of the module.
+    Direct(u32),
+    /// Through table `table`, of type index `ty`; the last argument is the
+    /// element index.
+    Indirect { ty: u32, table: u32 },
+}
+
 /// How a block ends.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Terminator {
@@ -359,6 +369,8 @@ pub enum Terminator {
     /// The target at `index`, or the last one if `index` is past the others.
     Table(Value, Vec<Target>),
     Return(Vec<Value>),
+    /// A tail call: the callee's results are the function's.
+    ReturnCall(TailCallee, Vec<Value>),
     Trap(TrapCode),
 }
 
@@ -368,7 +380,7 @@ impl Terminator {
             Terminator::Jump(t) => std::slice::from_ref(t),
             Terminator::Branch(_, ts) => ts,
             Terminator::Table(_, ts) => ts,
-            Terminator::Return(_) | Terminator::Trap(_) => &[],
+            Terminator::Return(_) | Terminator::ReturnCall(..) | Terminator::Trap(_) => &[],
         }
     }
 
@@ -377,7 +389,7 @@ impl Terminator {
             Terminator::Jump(t) => std::slice::from_mut(t),
             Terminator::Branch(_, ts) => ts,
             Terminator::Table(_, ts) => ts,
-            Terminator::Return(_) | Terminator::Trap(_) => &mut [],
+            Terminator::Return(_) | Terminator::ReturnCall(..) | Terminator::Trap(_) => &mut [],
         }
     }
 
@@ -386,7 +398,9 @@ impl Terminator {
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         match self {
             Terminator::Branch(c, _) | Terminator::Table(c, _) => f(*c),
-            Terminator::Return(vals) => vals.iter().for_each(|&v| f(v)),
+            Terminator::Return(vals) | Terminator::ReturnCall(_, vals) => {
+                vals.iter().for_each(|&v| f(v))
+            }
             _ => {}
         }
         for t in self.targets() {
@@ -397,7 +411,9 @@ impl Terminator {
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         match self {
             Terminator::Branch(c, _) | Terminator::Table(c, _) => *c = f(*c),
-            Terminator::Return(vals) => vals.iter_mut().for_each(|v| *v = f(*v)),
+            Terminator::Return(vals) | Terminator::ReturnCall(_, vals) => {
+                vals.iter_mut().for_each(|v| *v = f(*v))
+            }
             _ => {}
         }
         for t in self.targets_mut() {

@@ -15,7 +15,9 @@
 //! VMContext one load away) and the calling instance, then `i32`, `i64` and
 //! references in the remaining integer argument registers (`rdx`, `rcx`,
 //! `r8`, `r9`), `f32`/`f64` in `xmm0`–`xmm7`, the rest on the stack in
-//! order, 8 bytes each; one result in `rax` or `xmm0`. A function with two
+//! order, 8 bytes each, which the callee pops as it returns (so that a tail
+//! call may pass more stack arguments than its caller got); one result in
+//! `rax` or `xmm0`. A function with two
 //! or more results instead takes a pointer to a return area as its first
 //! parameter (in `rdx`) and writes result `i` into the 16-byte cell `i`
 //! there, as a [`ValRaw`] (so an array-call buffer can serve as the area).
@@ -41,7 +43,9 @@ use std::cell::Cell;
 /// entry, the results on a successful return. `caller` is the calling
 /// instance (null when the host calls). Returns `0` on success, or a
 /// [`TrapCode`](crate::TrapCode) after [`raise`](crate::trap::raise)
-/// recorded the trap.
+/// recorded the trap, or [`TAIL_CALL`](crate::tail::TAIL_CALL) when the
+/// callee left a tail call for the caller to make: callers go through
+/// [`tail::call`](crate::tail::call), which makes it.
 pub type ArrayCallFn =
     unsafe extern "C" fn(callee: *const VMFunc, caller: *mut VMContext, values: *mut ValRaw) -> u32;
 

@@ -16,6 +16,8 @@
 //! - [`fault`]: the guard region every memory reserves, and how a fault in it
 //!   becomes an out-of-bounds trap; [`code_registry`] and [`unwind`]: how a
 //!   trap in compiled code is recognised by its address and unwound;
+//! - [`tail`]: how a tail call from one tier to another is left to the
+//!   caller, so that it grows no stack;
 //! - [`value`]: the raw bit form of Wasm values;
 //! - [`module`]: the decoded module metadata a tier translates from, and
 //!   the [`Checks`] its code makes (epoch interruption, [`fuel`]).
@@ -35,6 +37,7 @@ pub mod offsets;
 pub mod ops;
 pub mod osr;
 pub mod simd;
+pub mod tail;
 pub mod tier;
 pub mod trap;
 pub mod unwind;

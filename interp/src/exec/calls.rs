@@ -83,7 +83,7 @@ pub(super) unsafe fn call_array(
     let landing = fault::suspend_landing();
     // SAFETY: `f` may be called so, with `buf` holding its arguments and
     // room for its results (the contract).
-    let status = unsafe { f(callee, vmctx, buf.as_mut_ptr()) };
+    let status = unsafe { tail::call(f, callee, vmctx, buf.as_mut_ptr()) };
     // SAFETY: `landing` is what `suspend_landing` returned just above, on
     // this thread, inside the `catch_memory_faults` call of `execute` that
     // is running this frame.
@@ -315,4 +315,115 @@ pub(super) unsafe fn call_slow<W: Exec>(
     // its frame is at `new_fp` (parameters in place, locals zeroed) and
     // `mem_base` is its instance's memory.
     unsafe { dispatch(cx.ops, new_fp, mem_base, cx, acc) }
+}
+
+/// Makes the tail call at `ip` (a `ReturnCall` or `ReturnCallIndirect`) to
+/// `cx.callee`, which replaces the running frame. An interpreted callee of
+/// this width runs in the same slots. Any other callee is called out and
+/// its results returned, unless the running frame is the bottom one of
+/// this interpreter run: then the call is left pending for the run's caller
+/// ([`tail`]), so that tail calls to and fro between the tiers never nest
+/// runs. Has the handlers' signature, so they reach it by a tail call.
+///
+/// # Safety
+/// As for a handler; `ip` is a tail call whose callee (checked, of the
+/// right signature) is `cx.callee`.
+#[inline(never)]
+pub(super) unsafe fn return_call_slow<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
+    acc: u64,
+) -> u32 {
+    let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
+    // SAFETY: `ip` points at an instruction (as for a handler).
+    let (base, type_index) = match unsafe { (*ip).op() } {
+        // SAFETY: `vmctx` is the live interpreted instance running the call,
+        // and `func` one of its functions (the module invariants).
+        Op::ReturnCall(base, func) => (base, unsafe { func_type_index(vmctx, func) }),
+        // SAFETY: `code` is the running function's translation, which is
+        // live (the module invariants).
+        Op::ReturnCallIndirect(base, at) => (base, unsafe { (*code).aux[at as usize] }),
+        _ => unreachable!("return_call_slow on a non-call"),
+    };
+    // SAFETY: the call's base slot lies in the running frame (the module
+    // invariants).
+    let args = unsafe { fp.add(base.idx()) };
+    // SAFETY: `callee` is live: a function of a live instance, or a table
+    // element the handler checked (the contract).
+    let Ok(here) = (unsafe { interpreted::<W>(callee) }) else {
+        return raise(TrapCode::Unreachable);
+    };
+    if let Some(ccode) = here {
+        // SAFETY: `callee` is live and interpreted.
+        unsafe { count_call(callee, ccode) };
+        if !frame_fits(cx.stack, fp, ccode) {
+            return raise(TrapCode::StackOverflow);
+        }
+        // SAFETY: the arguments lie in the running frame, above its locals,
+        // and the callee's frame fits at `fp` (checked above): the
+        // arguments move down to its first slots, its locals follow.
+        unsafe {
+            ptr::copy(args, fp, ccode.param_slots as usize);
+            ptr::write_bytes(
+                fp.add(ccode.param_slots as usize),
+                0,
+                ccode.local_slots as usize,
+            );
+        }
+        // SAFETY: `callee` is live.
+        let cvm = unsafe { (*callee).vmctx };
+        let mut mem_base = mem_base;
+        if cvm != vmctx {
+            // SAFETY: `cvm` is the callee's live instance, and `ccode` one of
+            // its module's functions.
+            (mem_base, cx.mem_len) = unsafe { memory(cvm, ccode) };
+            cx.landing.mem_base = mem_base;
+        }
+        (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
+        // SAFETY: `cx` now runs the callee in the running frame's place.
+        return unsafe { dispatch(cx.ops, fp, mem_base, cx, acc) };
+    }
+    // SAFETY: `vmctx` is a live interpreted instance, and `type_index` one of
+    // its module's types (the module invariants).
+    let ty = unsafe { func_type(vmctx, type_index) };
+    if cx.frames.is_empty() {
+        return tail::leave_pending(callee, vmctx, ty, |buf| {
+            let mut slot = 0;
+            for &p in ty.params() {
+                // SAFETY: the arguments lie at `args`, slot by slot.
+                let (v, k) = unsafe { read_val(args.add(slot), p) };
+                buf.push(v);
+                slot += k;
+            }
+        });
+    }
+    // SAFETY: the running frame lies in the value stack (the module
+    // invariants), so its end lies in or just past the stack's slots.
+    let frame_end = unsafe { fp.add((*code).frame_slots as usize) };
+    // SAFETY: `callee` is live and of signature `ty` (the contract); the
+    // translator leaves room for the call's parameters and results from its
+    // base slot on, inside the running frame.
+    let status = unsafe { call_out(cx.stack, callee, vmctx, ty, args, frame_end) };
+    if status != 0 {
+        return status;
+    }
+    let slots: usize = ty.results().iter().map(|&t| slots_of(t) as usize).sum();
+    // SAFETY: the results lie at `args`, in the running frame, and go to its
+    // first slots, where its caller finds them.
+    unsafe { ptr::copy(args, fp, slots) };
+    let caller = cx.frames.pop().expect("a suspended caller");
+    // The callee may have grown the memory, or the caller be of another
+    // instance.
+    // SAFETY: the caller's instance is live, and its code one of its
+    // module's functions.
+    let (mem_base, mem_len) = unsafe { memory(caller.vmctx, caller.code) };
+    (cx.mem_len, cx.landing.mem_base) = (mem_len, mem_base);
+    (cx.vmctx, cx.code) = (caller.vmctx, caller.code);
+    // SAFETY: as above.
+    cx.ops = unsafe { (*caller.code).ops.as_ptr() };
+    // SAFETY: the caller resumes after its call, in its frame, with its
+    // instance's memory.
+    unsafe { dispatch(caller.ret, caller.fp, mem_base, cx, acc) }
 }

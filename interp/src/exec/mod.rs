@@ -40,8 +40,8 @@ use stack::*;
 use step::*;
 
 use crate::bytecode::{
-    for_each_int_cmp, unpack_slots, Code, FuncCode, Instr, MemInstr, MemOp, Op, Slot, Width, ACC_A,
-    ACC_B, ACC_D, ACC_W, MODE_BITS,
+    for_each_int_cmp, slots_of, unpack_slots, Code, FuncCode, Instr, MemInstr, MemOp, Op, Slot,
+    Width, ACC_A, ACC_B, ACC_D, ACC_W, MODE_BITS,
 };
 use crate::num::{self, WasmFloat};
 use crate::translate::TranslateError;
@@ -51,7 +51,7 @@ use std::ptr;
 use std::sync::atomic::Ordering;
 use tandem_vm::fault::{self, Landing};
 use tandem_vm::ops;
-use tandem_vm::{callconv, trap, TrapCode, VMContext, VMFunc, ValRaw, WASM_PAGE_SIZE};
+use tandem_vm::{callconv, tail, trap, TrapCode, VMContext, VMFunc, ValRaw, WASM_PAGE_SIZE};
 use wasmparser::ValType;
 
 /// Interpreted frames one entry into the interpreter may nest.
@@ -199,8 +199,10 @@ impl_exec!(u16, Narrow, fault::CATCHES);
 impl_exec!(u32, Wide, false);
 
 /// Runs `code` with its frame at `fp` (arguments and zeroed locals in
-/// place) until it returns; returns 0, or a trap status after raising the
-/// trap and pushing every unwound frame.
+/// place) until it returns; returns 0, a trap status after raising the
+/// trap and pushing every unwound frame, or
+/// [`TAIL_CALL`](tail::TAIL_CALL) when its bottom frame left a tail call
+/// pending.
 ///
 /// # Safety
 /// See the module invariants; `fp` must have room for `code.frame_slots`.
@@ -249,7 +251,8 @@ unsafe fn execute<W: Exec>(
     };
     #[cfg(feature = "op-histogram")]
     histogram::report();
-    if status != 0 {
+    // A pending tail call is no trap: its caller makes it.
+    if status != 0 && status != tail::TAIL_CALL {
         if !cx.finished_by_osr {
             // SAFETY: `cx.code` is the translation of the function that was
             // running, which lives as long as its module's code (the module

@@ -131,6 +131,28 @@ impl Translator<'_> {
                 let at = self.aux_push(&[type_index, table_index, index]);
                 self.call(params, &results, |base| Op::CallIndirect(base, at))?;
             }
+            Operator::ReturnCall { function_index } => {
+                let type_index = *self
+                    .env
+                    .funcs
+                    .get(function_index as usize)
+                    .ok_or_else(|| TranslateError("bad function index".into()))?;
+                let params = self.env.types[type_index as usize].params().len();
+                let base = self.pop_in_place(params)?;
+                self.emit(Op::ReturnCall(base, function_index));
+                self.unreachable = true;
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let params = self.env.types[type_index as usize].params().len();
+                let index = self.pop_operand()?;
+                let at = self.aux_push(&[type_index, table_index, index]);
+                let base = self.pop_in_place(params)?;
+                self.emit(Op::ReturnCallIndirect(base, at));
+                self.unreachable = true;
+            }
             Operator::Drop => {
                 self.pop()?;
             }

@@ -7,6 +7,8 @@
 //!   when `rdx` carries a return area), floats and vectors in
 //!   `xmm0`–`xmm7`, the rest on the stack, in order, 8 bytes each (16 a
 //!   vector);
+//! - the callee pops its stack arguments as it returns (their area rounded
+//!   up to 16 bytes, see [`stack_area`]);
 //! - one result comes back in `rax` or `xmm0`; a function with two or
 //!   more writes them into the caller's return area, 16 bytes a value (a
 //!   `ValRaw` each), whose address the caller passes in `rdx`.
@@ -95,6 +97,14 @@ pub fn arg_places(params: &[Ty], multi_result: bool) -> (Vec<Place>, u32) {
         })
         .collect();
     (places, ns)
+}
+
+/// The bytes of stack a call's `slots` stack arguments take: the caller
+/// reserves them, rounded up to keep the stack 16-byte aligned, and the
+/// callee pops them as it returns (so that a tail call can pass more stack
+/// arguments than its caller got).
+pub fn stack_area(slots: u32) -> i32 {
+    (8 * slots as i32 + 15) & !15
 }
 
 /// A callee's parameter types and how many results it has.

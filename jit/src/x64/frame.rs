@@ -3,7 +3,8 @@
 //! it down.
 //!
 //! ```text
-//! [rbp + 16 + 8k]  stack parameter k
+//! [rbp + 16 + 8k]  stack parameter k (the area the function pops as it
+//!                  returns, see `abi`)
 //! [rbp + 8]        return address
 //! [rbp]            caller's rbp
 //! [rbp - 8]        VMContext
@@ -14,6 +15,14 @@
 //!                  spill slots (8 bytes each), vector spill slots (16)
 //! [rsp + 8k]       outgoing stack argument k, then the callees' return area
 //! ```
+//!
+//! A tail call tears the frame down without returning: the callee's stack
+//! arguments, staged at the bottom of the frame like any call's, move to
+//! the top of the function's own incoming area (which is as large, or
+//! extends below it, over the frame), the return address goes right
+//! below them, and the callee is jumped to. It returns to the caller, and
+//! pops its own arguments, leaving the stack pointer where the caller's
+//! call of this function would have.
 //!
 //! The `VMContext` slot and the saved `rbp` chain are what
 //! `tandem_vm::unwind` walks to build a trap's backtrace.
@@ -37,6 +46,8 @@ pub struct Frame {
     out_ret_area: i32,
     /// Bytes from `rbp` down to `rsp` in the body, 16-byte aligned.
     below: i32,
+    /// Bytes of stack arguments the caller passed, which the epilogue pops.
+    incoming: i32,
     /// How many 8-byte spill slots there are.
     slots: u32,
 }
@@ -53,12 +64,19 @@ impl Frame {
     ) -> Frame {
         // The outgoing area: stack arguments, then a return area.
         let (mut out_args, mut out_rets) = (0u32, 0u32);
-        for inst in &f.insts {
-            let ty = match &inst.kind {
-                InstKind::Call(func, _) => env.func_type(*func),
-                InstKind::CallIndirect { ty, .. } => &env.types[*ty as usize],
-                _ => continue,
-            };
+        let tail_calls = f.blocks.iter().filter_map(|b| match b.term {
+            Terminator::ReturnCall(TailCallee::Direct(func), _) => Some(env.func_type(func)),
+            Terminator::ReturnCall(TailCallee::Indirect { ty, .. }, _) => {
+                Some(&env.types[ty as usize])
+            }
+            _ => None,
+        });
+        let calls = f.insts.iter().filter_map(|inst| match &inst.kind {
+            InstKind::Call(func, _) => Some(env.func_type(*func)),
+            InstKind::CallIndirect { ty, .. } => Some(&env.types[*ty as usize]),
+            _ => None,
+        });
+        for ty in calls.chain(tail_calls) {
             let (params, results) = abi::signature(ty);
             let (_, stack) = abi::arg_places(&params, results > 1);
             out_args = out_args.max(stack);
@@ -74,10 +92,14 @@ impl Frame {
             saved.push(HEAP);
         }
         saved.push(VMCTX);
+        let entry = f.block(Block(0));
+        let params: Vec<Ty> = entry.params.iter().map(|&p| f.ty(p)).collect();
+        let (_, incoming) = abi::arg_places(&params, f.results.len() > 1);
         let mut frame = Frame {
             saved,
-            out_ret_area: (8 * out_args as i32 + 15) & !15,
+            out_ret_area: abi::stack_area(out_args),
             below: 0,
+            incoming: abi::stack_area(incoming),
             slots,
         };
         let below = frame.pushed()
@@ -148,13 +170,47 @@ impl Frame {
         }
     }
 
-    /// Restores the caller's registers and returns.
+    /// Restores the caller's registers and returns, popping the stack
+    /// arguments.
     pub fn epilogue(&self, m: &mut Masm) {
         m.lea(RSP, Mem::base(RBP, -self.pushed()), Size::S64);
         for &r in self.saved.iter().rev() {
             m.pop(r);
         }
         m.leave();
-        m.ret();
+        m.ret_pop(self.incoming);
+    }
+
+    /// Tears the frame down for a tail call and jumps to the callee (in
+    /// `rdi`, with `rsi` and the argument registers set), whose `out` bytes
+    /// of stack arguments are staged at `rsp`. Clobbers `rax`, `r10` and
+    /// `r11` only.
+    pub fn tail_call(&self, m: &mut Masm, out: i32) {
+        // The caller's registers back, by loads: `rsp` stays below the
+        // staged arguments until they have moved.
+        for (i, &r) in self.saved.iter().enumerate() {
+            m.load(r, Mem::base(RBP, -16 - 8 * i as i32), Size::S64);
+        }
+        // The arguments' place ends where the incoming ones end. It lies
+        // above the staging area (the frame holds that area and more), so
+        // copying from the last word down never overwrites one not yet
+        // copied.
+        let at = 16 + self.incoming - out;
+        if out != self.incoming {
+            m.load(RAX, Mem::base(RBP, 8), Size::S64);
+            m.load(R11, Mem::base(RBP, 0), Size::S64);
+        }
+        for k in (0..out / 8).rev() {
+            m.load(R10, Mem::base(RSP, 8 * k), Size::S64);
+            m.store(Mem::base(RBP, at + 8 * k), R10, Size::S64);
+        }
+        if out == self.incoming {
+            m.leave();
+        } else {
+            m.lea(RSP, Mem::base(RBP, at - 8), Size::S64);
+            m.store(Mem::base(RSP, 0), RAX, Size::S64);
+            m.mov(RBP, R11, Size::S64);
+        }
+        m.jmp_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
     }
 }

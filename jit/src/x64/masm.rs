@@ -725,6 +725,19 @@ impl Masm {
         ok(self.a.ret());
     }
 
+    /// Returns and pops `bytes` of stack arguments.
+    pub fn ret_pop(&mut self, bytes: i32) {
+        match bytes {
+            0 => ok(self.a.ret()),
+            n => ok(self.a.ret_1(n as u32)),
+        }
+    }
+
+    /// Jumps to the address in `[m]`.
+    pub fn jmp_mem(&mut self, m: Mem) {
+        ok(self.a.jmp(qword_ptr(m.op())));
+    }
+
     pub fn nop(&mut self) {
         ok(self.a.nop());
     }

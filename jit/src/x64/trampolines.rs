@@ -7,10 +7,14 @@
 //! and runs the trampoline inside it; the trampoline loads the argument
 //! buffer into registers, calls the native entry and stores the results.
 //!
-//! *Out of* compiled code: a callee without native code (a host function)
-//! gets a native entry that spills its register arguments into a buffer,
-//! calls the callee's array-call entry, and either loads the results or,
-//! on a trap status, continues the trap through the compiled frames.
+//! *Out of* compiled code: a callee without native code (a host or an
+//! interpreted function) gets a native entry that spills its register
+//! arguments into a buffer, calls the callee's array-call entry, and either
+//! loads the results or, on a trap status, continues the trap through the
+//! compiled frames. An interpreted callee may instead leave a tail call
+//! pending (`tandem_vm::tail`): the entry then makes it in its own place,
+//! by jumping to the pending callee's native entry as compiled code's
+//! tail calls do.
 
 use super::abi::{self, arg_places, Place};
 use super::masm::*;
@@ -19,7 +23,7 @@ use crate::ir::Ty;
 use std::mem::offset_of;
 use tandem_vm::fault::{self, Landing};
 use tandem_vm::offsets::{FUNC_ARRAY_CALL, FUNC_NATIVE_CALL};
-use tandem_vm::{callconv, trap, TrapCode, VMContext, VMFunc, ValRaw};
+use tandem_vm::{callconv, tail, trap, TrapCode, VMContext, VMFunc, ValRaw};
 
 /// What [`enter`] hands the trampoline.
 #[repr(C)]
@@ -99,7 +103,7 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
         Mem::base(RBX, offset_of!(EnterArgs, values) as i32),
         Size::S64,
     );
-    let area = (8 * stack as i32 + 15) & !15;
+    let area = abi::stack_area(stack);
     if area > 0 {
         m.alu_imm(Alu::Sub, RSP, area, Size::S64);
     }
@@ -171,7 +175,8 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
 /// entry (`rdi` is the callee, `rsi` the caller, as the convention has it).
 pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
     let multi = results.len() > 1;
-    let (places, _) = arg_places(params, multi);
+    let (places, stack) = arg_places(params, multi);
+    let incoming = abi::stack_area(stack);
     let n = params.len().max(results.len());
     m.push(RBP);
     m.mov(RBP, RSP, Size::S64);
@@ -237,11 +242,145 @@ pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
         }
     }
     m.leave();
-    m.ret();
+    m.ret_pop(incoming);
     m.bind(&mut trapped);
+    m.alu_imm(Alu::Cmp, RAX, tail::TAIL_CALL as i32, Size::S32);
+    let mut pending = m.label();
+    m.jcc(Cc::E, pending);
     m.mov(RDI, RAX, Size::S32);
     m.mov(RSI, RBP, Size::S64);
     m.alu_imm(Alu::And, RSP, -16, Size::S64);
     let unwinder = tandem_vm::unwind::continue_trap;
     m.call_fn("continue_trap", unwinder as *const () as u64);
+    m.bind(&mut pending);
+    pending_tail_call(m, incoming, multi);
+}
+
+/// The integer argument registers, in the order of [`NativeTailCall::ints`].
+const INT_REGS: [Gpr; 4] = [RDX, RCX, R8, R9];
+
+/// The arguments of a pending tail call, laid out by [`native_tail_call`]
+/// for the native convention.
+#[repr(C)]
+struct NativeTailCall {
+    callee: *const VMFunc,
+    caller: *mut VMContext,
+    /// `rdx`, `rcx`, `r8`, `r9` (from `rcx` on with a return area).
+    ints: [u64; 4],
+    xmms: [[u64; 2]; 8],
+    /// The stack arguments' area: its size, and its words.
+    stack_bytes: u64,
+    stack: *const u64,
+}
+
+thread_local! {
+    static TAIL_CALL_ARGS: std::cell::UnsafeCell<(NativeTailCall, Vec<u64>)> =
+        const { std::cell::UnsafeCell::new((
+            NativeTailCall {
+                callee: std::ptr::null(),
+                caller: std::ptr::null_mut(),
+                ints: [0; 4],
+                xmms: [[0; 2]; 8],
+                stack_bytes: 0,
+                stack: std::ptr::null(),
+            },
+            Vec::new(),
+        )) };
+}
+
+/// Lays out this thread's pending tail call for the native convention, in
+/// a thread-local that lives until the next one.
+extern "C" fn native_tail_call() -> *const NativeTailCall {
+    TAIL_CALL_ARGS.with(|cell| {
+        // SAFETY: only this function touches the thread-local, and it is
+        // not reentrant; the pointer it returns is read before the next
+        // call on this thread.
+        let (args, stack) = unsafe { &mut *cell.get() };
+        tail::with_pending(|p| {
+            // SAFETY: the tier that left the call keeps its signature alive.
+            let ty = unsafe { &*p.ty };
+            let params: Vec<Ty> = ty.params().iter().map(|&t| Ty::of(t)).collect();
+            let (places, slots) = arg_places(&params, ty.results().len() > 1);
+            args.callee = p.callee;
+            args.caller = p.caller;
+            stack.clear();
+            stack.resize(abi::stack_area(slots) as usize / 8, 0);
+            for (v, place) in p.args.iter().zip(places) {
+                let bits = [v.0 as u64, (v.0 >> 64) as u64];
+                match place {
+                    Place::Gpr(r) => {
+                        let i = INT_REGS.iter().position(|&g| g == r);
+                        args.ints[i.expect("an argument register")] = bits[0];
+                    }
+                    Place::Xmm(x) => args.xmms[x.0 as usize] = bits,
+                    Place::Mem(_, off) => stack[off as usize / 8] = bits[0],
+                    Place::Mem128(_, off) => {
+                        stack[off as usize / 8..][..2].copy_from_slice(&bits);
+                    }
+                }
+            }
+            args.stack_bytes = 8 * stack.len() as u64;
+            args.stack = stack.as_ptr();
+        });
+        args as *const NativeTailCall
+    })
+}
+
+/// Emits the path of a native entry whose callee left a tail call pending:
+/// the entry's frame (of `incoming` bytes of stack arguments; `multi`: with
+/// a return area, at `[rbp - 8]`) makes way for the pending callee, which
+/// is jumped to with the entry's return address, as a compiled tail call
+/// does (see `frame.rs`).
+fn pending_tail_call(m: &mut Masm, incoming: i32, multi: bool) {
+    let at = |field| Mem::base(R10, field as i32);
+    m.call_fn("native_tail_call", native_tail_call as *const () as u64);
+    m.mov(R10, RAX, Size::S64);
+    m.load(RAX, Mem::base(RBP, 8), Size::S64);
+    m.load(R11, Mem::base(RBP, 0), Size::S64);
+    if multi {
+        m.load(RSI, Mem::base(RBP, -8), Size::S64);
+    }
+    // r8: where the callee's stack arguments go, ending where the entry's
+    // end; the return address right below.
+    m.load(RCX, at(offset_of!(NativeTailCall, stack_bytes)), Size::S64);
+    m.load(RDI, at(offset_of!(NativeTailCall, stack)), Size::S64);
+    m.lea(R8, Mem::base(RBP, 16 + incoming), Size::S64);
+    m.alu(Alu::Sub, R8, RCX, Size::S64);
+    m.lea(RSP, Mem::base(R8, -8), Size::S64);
+    m.store(Mem::base(RSP, 0), RAX, Size::S64);
+    let mut copy = m.label();
+    let mut copied = m.label();
+    m.bind(&mut copy);
+    m.test(RCX, RCX, Size::S64);
+    m.jcc(Cc::E, copied);
+    m.alu_imm(Alu::Sub, RCX, 8, Size::S64);
+    m.load(R9, Mem::indexed(RDI, RCX, 1, 0), Size::S64);
+    m.store(Mem::indexed(R8, RCX, 1, 0), R9, Size::S64);
+    m.jmp(copy);
+    m.bind(&mut copied);
+    if multi {
+        m.mov(abi::RET_AREA, RSI, Size::S64);
+    }
+    let ints = offset_of!(NativeTailCall, ints) as i32;
+    for (i, r) in INT_REGS.into_iter().enumerate() {
+        if !(multi && r == abi::RET_AREA) {
+            m.load(r, Mem::base(R10, ints + 8 * i as i32), Size::S64);
+        }
+    }
+    let xmms = offset_of!(NativeTailCall, xmms) as i32;
+    for i in 0..8 {
+        m.load_v128(Xmm(i), Mem::base(R10, xmms + 16 * i as i32));
+    }
+    m.load(
+        abi::CALLEE,
+        at(offset_of!(NativeTailCall, callee)),
+        Size::S64,
+    );
+    m.load(
+        abi::CALLER_VMCTX,
+        at(offset_of!(NativeTailCall, caller)),
+        Size::S64,
+    );
+    m.mov(RBP, R11, Size::S64);
+    m.jmp_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
 }

@@ -177,6 +177,30 @@ pub(super) unsafe fn step<W: Exec>(
                 (cx.vmctx, cx.code, cx.ops) = (vmctx, code, ops);
             }};
         }
+        // The callee of the `call_indirect` whose `aux` entries start at
+        // `$at`, after its checks: the element must be in the table, set,
+        // and of the expected signature.
+        macro_rules! indirect_callee {
+            ($at:expr) => {{
+                let (aux, at) = (&(*code).aux, $at as usize);
+                let (type_index, table_index, index) = (aux[at], aux[at + 1], aux[at + 2]);
+                let table = (*vmctx).table(table_index);
+                // An `i64` index of a 64-bit table reads whole, an `i32`
+                // one zero-extended.
+                let i = o.get::<u64>(index);
+                if i >= (*table).len as u64 {
+                    trap!(TrapCode::UndefinedElement);
+                }
+                let callee = *(*table).base.add(i as usize) as *const VMFunc;
+                if callee.is_null() {
+                    trap!(TrapCode::UninitializedElement);
+                }
+                if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
+                    trap!(TrapCode::BadSignature);
+                }
+                callee
+            }};
+        }
         macro_rules! ret {
             () => {
                 match cx.frames.pop() {
@@ -323,25 +347,14 @@ pub(super) unsafe fn step<W: Exec>(
                         ret!()
                     }
                     Op::Call(base, func) => call!((*vmctx).func(func), base),
-                    Op::CallIndirect(base, at) => {
-                        let aux = &(*code).aux;
-                        let (type_index, table_index, index) =
-                            (aux[at as usize], aux[at as usize + 1], aux[at as usize + 2]);
-                        let table = (*vmctx).table(table_index);
-                        // An `i64` index of a 64-bit table reads whole, an
-                        // `i32` one zero-extended.
-                        let i = o.get::<u64>(index);
-                        if i >= (*table).len as u64 {
-                            trap!(TrapCode::UndefinedElement);
-                        }
-                        let callee = *(*table).base.add(i as usize) as *const VMFunc;
-                        if callee.is_null() {
-                            trap!(TrapCode::UninitializedElement);
-                        }
-                        if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
-                            trap!(TrapCode::BadSignature);
-                        }
-                        call!(callee, base)
+                    Op::CallIndirect(base, at) => call!(indirect_callee!(at), base),
+                    Op::ReturnCall(_, func) => {
+                        cx.callee = (*vmctx).func(func);
+                        return return_call_slow(ip.sub(1), o.fp, mem.base, cx, o.acc);
+                    }
+                    Op::ReturnCallIndirect(_, at) => {
+                        cx.callee = indirect_callee!(at);
+                        return return_call_slow(ip.sub(1), o.fp, mem.base, cx, o.acc);
                     }
                     Op::Copy(d, s) => o.put::<u64>(d, o.a::<u64>(s)),
                     Op::Copy128(d, s) => o.set_slot128(d, o.slot128(s)),

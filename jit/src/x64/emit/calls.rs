@@ -29,32 +29,15 @@ impl Emitter<'_> {
         results: &[Value],
         callee: Callee,
     ) {
-        let (params, n_results) = abi::signature(ty);
-        let multi = n_results > 1;
-        let (places, _) = abi::arg_places(&params, multi);
-        self.move_args(args, &places);
         let area = self.frame.out_ret_area();
-        if multi {
-            self.m.lea(abi::RET_AREA, Mem::base(RSP, area), Size::S64);
-        }
-        // The arguments are in place, and none is in rdi or rsi.
-        match callee {
-            Callee::Direct(func) => {
-                self.m
-                    .load(abi::CALLEE, Mem::base(VMCTX, VMCTX_FUNCS), Size::S64);
-                self.m.load(
-                    abi::CALLEE,
-                    Mem::base(abi::CALLEE, 8 * func as i32),
-                    Size::S64,
-                );
-            }
-            Callee::InSlot => self
-                .m
-                .load(abi::CALLEE, self.frame.callee_slot(), Size::S64),
-        }
-        self.m.mov(abi::CALLER_VMCTX, VMCTX, Size::S64);
+        let stack = self.pass_args(ty, args, callee, false);
         self.m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
-        if multi {
+        if stack > 0 {
+            // The callee popped its stack arguments: the frame's bottom
+            // back where it was.
+            self.m.alu_imm(Alu::Sub, RSP, stack, Size::S64);
+        }
+        if results.len() > 1 {
             for (i, &r) in results.iter().enumerate() {
                 if !self.is_live(r) {
                     continue;
@@ -77,11 +60,77 @@ impl Emitter<'_> {
         }
     }
 
+    /// A tail call (`return_call`, `return_call_indirect`): the callee
+    /// takes the frame's place, and its results are the function's.
+    pub(super) fn return_call(&mut self, callee: TailCallee, args: &[Value]) {
+        let env = self.env;
+        let (ty, args, callee) = match callee {
+            TailCallee::Direct(func) => (env.func_type(func), args, Callee::Direct(func)),
+            TailCallee::Indirect { ty, table } => {
+                let (index, args) = args.split_last().expect("the element index");
+                self.indirect_callee(ty, table, *index);
+                (&env.types[ty as usize], args, Callee::InSlot)
+            }
+        };
+        let stack = self.pass_args(ty, args, callee, true);
+        self.frame.tail_call(&mut self.m, stack);
+    }
+
+    /// Moves a call's arguments into place (stack ones at the bottom of the
+    /// frame), with the callee, the calling instance and, for a callee with
+    /// 2+ results, the return area: the frame's own for a call, its
+    /// caller's for a `tail` call. Returns the bytes of stack the arguments
+    /// take.
+    fn pass_args(
+        &mut self,
+        ty: &wasmparser::FuncType,
+        args: &[Value],
+        callee: Callee,
+        tail: bool,
+    ) -> i32 {
+        let (params, n_results) = abi::signature(ty);
+        let multi = n_results > 1;
+        let (places, stack) = abi::arg_places(&params, multi);
+        self.move_args(args, &places);
+        if multi && tail {
+            let slot = self.frame.ret_area_slot();
+            self.m.load(abi::RET_AREA, slot, Size::S64);
+        } else if multi {
+            let area = Mem::base(RSP, self.frame.out_ret_area());
+            self.m.lea(abi::RET_AREA, area, Size::S64);
+        }
+        // The arguments are in place, and none is in rdi or rsi.
+        match callee {
+            Callee::Direct(func) => {
+                self.m
+                    .load(abi::CALLEE, Mem::base(VMCTX, VMCTX_FUNCS), Size::S64);
+                self.m.load(
+                    abi::CALLEE,
+                    Mem::base(abi::CALLEE, 8 * func as i32),
+                    Size::S64,
+                );
+            }
+            Callee::InSlot => self
+                .m
+                .load(abi::CALLEE, self.frame.callee_slot(), Size::S64),
+        }
+        self.m.mov(abi::CALLER_VMCTX, VMCTX, Size::S64);
+        abi::stack_area(stack)
+    }
+
     /// `call_indirect`: the element must be in the table, set, and of the
     /// expected type; then a call like any other.
     pub(super) fn call_indirect(&mut self, ty: u32, table: u32, args: &[Value], results: &[Value]) {
         let (index, args) = args.split_last().expect("the element index");
-        let r = self.gpr(*index, RCX);
+        self.indirect_callee(ty, table, *index);
+        let ft = self.env.types[ty as usize].clone();
+        self.call(&ft, args, results, Callee::InSlot);
+    }
+
+    /// Checks the element at `index` of `table` (in the table, set, of type
+    /// index `ty`) and keeps it in the frame's callee slot.
+    fn indirect_callee(&mut self, ty: u32, table: u32, index: Value) {
+        let r = self.gpr(index, RCX);
         let table64 = self.env.table64(table);
         let m = &mut self.m;
         m.mov(RCX, r, if table64 { Size::S64 } else { Size::S32 });
@@ -107,8 +156,6 @@ impl Emitter<'_> {
         let bad = m.trap_label(TrapCode::BadSignature);
         m.jcc(Cc::Ne, bad);
         m.store(self.frame.callee_slot(), RAX, Size::S64);
-        let ft = self.env.types[ty as usize].clone();
-        self.call(&ft, args, results, Callee::InSlot);
     }
 
     /// A call to a runtime builtin: `fn(vmctx, imm_a, imm_b, x, y, z)`,

@@ -137,6 +137,7 @@ impl Emitter<'_> {
                 }
                 self.frame.epilogue(&mut self.m);
             }
+            Terminator::ReturnCall(callee, args) => self.return_call(*callee, args),
             Terminator::Trap(code) => {
                 let l = self.m.trap_label(*code);
                 self.m.jmp(l);

@@ -1,0 +1,16 @@
+;; tail calls: to a function with as many stack arguments (none: the frame goes, the return address stays), with more (they move below the return address, which moves down), with fewer, through a table, and with a return area passed on
+(module
+  (type $pair (func (param i64) (result i64 i64)))
+  (table funcref (elem $pair))
+  (func $count (param $n i32) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (return_call $count (i32.sub (local.get $n) (i32.const 1))))
+  (func $wide (param i32 i32 i32 i32 i32 i32) (result i32)
+    (return_call $narrow (i32.add (local.get 0) (local.get 5))))
+  (func $narrow (param $x i32) (result i32)
+    (return_call $wide (local.get $x) (i32.const 1) (i32.const 2) (i32.const 3)
+      (i32.const 4) (i32.const 5)))
+  (func $pair (type $pair) (local.get 0) (i64.const 1))
+  (func $indirect (param $x i64) (param $i i32) (result i64 i64)
+    (return_call_indirect (type $pair) (local.get $x) (local.get $i)))
+)
