@@ -407,6 +407,8 @@ pub(super) unsafe fn return_call_slow<W: Exec>(
     // base slot on, inside the running frame.
     let status = unsafe { call_out(cx.stack, callee, vmctx, ty, args, frame_end) };
     if status != 0 {
+        // The callee replaced the running frame, in the backtrace too.
+        cx.frame_gone = true;
         return status;
     }
     let slots: usize = ty.results().iter().map(|&t| slots_of(t) as usize).sum();

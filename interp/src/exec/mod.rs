@@ -157,9 +157,10 @@ struct Cx<'a, W: Width> {
     frames: Vec<Frame<W>>,
     /// The callee of the call that [`call_slow`] completes.
     callee: *const VMFunc,
-    /// Whether the running frame's call ended in its OSR entry (see
-    /// [`loop_slow`]), which trapped and so put it in the backtrace.
-    finished_by_osr: bool,
+    /// Whether the running frame is out of the backtrace of a trap: its
+    /// call ended in its OSR entry, which trapped and so put it there
+    /// itself, or it made a tail call out, which replaced it.
+    frame_gone: bool,
     /// Where a memory fault resumes; its `mem_base` follows the running
     /// instance's memory.
     landing: Landing,
@@ -223,7 +224,7 @@ unsafe fn execute<W: Exec>(
         mem_len,
         frames: Vec::new(),
         callee: ptr::null(),
-        finished_by_osr: false,
+        frame_gone: false,
         landing: Landing::new(),
         #[cfg(tandem_dispatch = "loop")]
         next: (ptr::null(), ptr::null_mut(), ptr::null_mut(), 0),
@@ -253,7 +254,7 @@ unsafe fn execute<W: Exec>(
     histogram::report();
     // A pending tail call is no trap: its caller makes it.
     if status != 0 && status != tail::TAIL_CALL {
-        if !cx.finished_by_osr {
+        if !cx.frame_gone {
             // SAFETY: `cx.code` is the translation of the function that was
             // running, which lives as long as its module's code (the module
             // invariants).

@@ -52,7 +52,7 @@ pub(super) unsafe fn loop_slow<W: Exec>(
         }
         Some(status) => {
             // The compiled frame is in the backtrace already.
-            cx.finished_by_osr = true;
+            cx.frame_gone = true;
             status
         }
     }

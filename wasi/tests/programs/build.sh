@@ -51,7 +51,9 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 for src in src/*.c; do
     name=$(basename "$src" .c)
     echo "  CC $src -> $name.wasm"
+    # A program's own flags, on a `// cflags:` line (Wasm 3.0 proposals).
+    extra=$(sed -n 's|^// cflags: ||p' "$src")
     # shellcheck disable=SC2086
-    "$CC" $CFLAGS $LDFLAGS -o "$tmp/$name.wasm" "$src" $LIBS
+    "$CC" $CFLAGS $extra $LDFLAGS -o "$tmp/$name.wasm" "$src" $LIBS
     mv "$tmp/$name.wasm" "$name.wasm"
 done
