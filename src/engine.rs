@@ -4,7 +4,6 @@
 use crate::epoch::Epoch;
 use crate::{Error, FuncType, Result};
 use parking_lot::Mutex;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Which tier runs Wasm functions.
@@ -238,7 +237,7 @@ struct EngineInner {
     config: Config,
     /// The tier that runs every module's functions.
     tier: Arc<dyn tandem_vm::Tier>,
-    signatures: Mutex<HashMap<FuncType, u32>>,
+    types: Mutex<crate::types::TypeRegistry>,
     /// The extensions compiled code uses ([`Config::jit_avx`]).
     cpu: tandem_vm::CpuFeatures,
     /// See [`Engine::increment_epoch`].
@@ -290,7 +289,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 tier,
-                signatures: Mutex::new(HashMap::new()),
+                types: Mutex::new(crate::types::TypeRegistry::default()),
                 cpu,
                 epoch: Epoch::default(),
             }),
@@ -317,12 +316,16 @@ impl Engine {
         &self.inner.epoch
     }
 
-    /// The engine-wide id of a signature: equal signatures get equal ids, which
-    /// is what `call_indirect` and import type checks compare.
+    /// The engine-wide id of a host function's signature: the id of every
+    /// equal Wasm function type (see [`TypeRegistry`](crate::types::TypeRegistry)),
+    /// which is what `call_indirect` and import type checks compare.
     pub(crate) fn signature_id(&self, ty: &FuncType) -> u32 {
-        let mut sigs = self.inner.signatures.lock();
-        let next = sigs.len() as u32;
-        *sigs.entry(ty.clone()).or_insert(next)
+        self.inner.types.lock().signature(&ty.to_wasm())
+    }
+
+    /// The engine's type registry, where modules register their types.
+    pub(crate) fn types(&self) -> parking_lot::MutexGuard<'_, crate::types::TypeRegistry> {
+        self.inner.types.lock()
     }
 
     /// The extensions the engine's compiled code uses.

@@ -152,9 +152,12 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
     let wanted = &module.inner.imports[index].ty;
     let found = item.ty(objs);
     let ok = match (wanted, item, &found) {
-        (TypeRef::Func(t), Extern::Func(f), _) => {
-            objs.func(f).vm.type_id == module.inner.type_ids[*t as usize]
-        }
+        // A function of a subtype may stand for its supertype.
+        (TypeRef::Func(t), Extern::Func(f), _) => module
+            .inner
+            .engine
+            .types()
+            .is_subtype(objs.func(f).vm.type_id, module.inner.type_ids[*t as usize]),
         (TypeRef::Table(t), Extern::Table(_), ExternType::Table(actual)) => {
             actual.element == ValType::from_ref(t.element_type)
                 && actual.table64 == t.table64

@@ -42,6 +42,7 @@ mod table;
 mod tiering;
 mod trap;
 mod typed;
+mod types;
 mod validate;
 mod values;
 

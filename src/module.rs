@@ -331,6 +331,7 @@ fn decode_in<'scope, 'env>(
     let mut elems = Vec::new();
     let mut data = Vec::new();
     let mut start = None;
+    let mut type_ids = Vec::new();
     let mut bodies = BodyValidator::new(scope);
 
     // The parser needs the feature set too: it decides how limits and
@@ -349,8 +350,21 @@ fn decode_in<'scope, 'env>(
         match payload {
             Payload::CodeSectionStart { size, .. } => bodies.code_section(size),
             Payload::TypeSection(reader) => {
-                for ty in reader.into_iter_err_on_gc_types() {
-                    env.types.push(ty.map_err(invalid)?);
+                let mut registry = engine.types();
+                for group in reader {
+                    let group = group.map_err(invalid)?;
+                    let start = env.types.len() as u32;
+                    let ids = registry
+                        .register(&group, start, &type_ids)
+                        .map_err(|_| Error::Unsupported("Wasm GC types".into()))?;
+                    type_ids.extend(ids);
+                    for sub in group.into_types() {
+                        let wasmparser::CompositeInnerType::Func(f) = sub.composite_type.inner
+                        else {
+                            unreachable!("the registry takes function types only");
+                        };
+                        env.types.push(f);
+                    }
                 }
             }
             Payload::ImportSection(reader) => {
@@ -481,11 +495,6 @@ fn decode_in<'scope, 'env>(
 
     bodies.finish()?;
 
-    let type_ids = env
-        .types
-        .iter()
-        .map(|t| engine.signature_id(&FuncType::from_wasm(t)))
-        .collect();
     let env = Arc::new(env);
     let code = engine
         .tier()
@@ -502,7 +511,7 @@ fn decode_in<'scope, 'env>(
         elems,
         data,
         start,
-        type_ids,
+        type_ids: type_ids.into_boxed_slice(),
     })
 }
 
