@@ -17,6 +17,8 @@ const WAT: &str = r#"(module
   (table $t 1 funcref)
   (func (export "spin") (loop $l (br $l)))
   (func $recurse (export "recurse") (call $recurse))
+  ;; Tail calls forever, in constant stack: no loop header to check at.
+  (func $tail_spin (export "tail_spin") (return_call $tail_spin))
   ;; A do-while loop of `n` iterations: its header is reached `n` times.
   (func (export "count") (param $n i32) (result i32) (local $i i32)
     (loop $l
@@ -84,6 +86,15 @@ fn an_epoch_from_another_thread_stops_an_endless_loop() {
         expect_trap(spin.call(&mut store, ()), TrapCode::Interrupt, mode);
         t.join().unwrap();
         assert!(started.elapsed() < Duration::from_secs(5), "{mode}");
+        let tail_spin = i.get_typed_func::<(), ()>(&store, "tail_spin").unwrap();
+        store.set_epoch_deadline(1);
+        let timer = engine.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            timer.increment_epoch();
+        });
+        expect_trap(tail_spin.call(&mut store, ()), TrapCode::Interrupt, mode);
+        t.join().unwrap();
         // With a new deadline ahead, the store runs code again.
         store.set_epoch_deadline(1);
         let count = i.get_typed_func::<i32, i32>(&store, "count").unwrap();
@@ -162,6 +173,11 @@ fn fuel_stops_an_endless_loop_and_endless_recursion() {
         let spin = i.get_typed_func::<(), ()>(&store, "spin").unwrap();
         store.set_fuel(100_000).unwrap();
         expect_trap(spin.call(&mut store, ()), TrapCode::OutOfFuel, mode);
+        assert_eq!(store.get_fuel().unwrap(), 0, "{mode}");
+        // A tail call costs 1, as a call does.
+        let tail_spin = i.get_typed_func::<(), ()>(&store, "tail_spin").unwrap();
+        store.set_fuel(100_000).unwrap();
+        expect_trap(tail_spin.call(&mut store, ()), TrapCode::OutOfFuel, mode);
         assert_eq!(store.get_fuel().unwrap(), 0, "{mode}");
         // Without fuel, code that costs nothing still runs, in every tier.
         let free = i.get_typed_func::<(), ()>(&store, "free").unwrap();

@@ -43,6 +43,8 @@ pub fn ends_block(op: &Operator) -> bool {
             | Unreachable
             | Call { .. }
             | CallIndirect { .. }
+            | ReturnCall { .. }
+            | ReturnCallIndirect { .. }
     )
 }
 

@@ -101,7 +101,10 @@ impl ModuleEnv {
         while !ops.eof() {
             match ops.read() {
                 Ok(
-                    wasmparser::Operator::Call { .. } | wasmparser::Operator::CallIndirect { .. },
+                    wasmparser::Operator::Call { .. }
+                    | wasmparser::Operator::CallIndirect { .. }
+                    | wasmparser::Operator::ReturnCall { .. }
+                    | wasmparser::Operator::ReturnCallIndirect { .. },
                 ) => return true,
                 Ok(_) => {}
                 Err(_) => return true,
