@@ -524,3 +524,33 @@ fn a_local_read_right_after_it_is_written_also_passes_through_the_accumulator() 
         ]
     );
 }
+
+#[test]
+fn a_tail_call_leaves_room_for_the_callees_results_at_its_base() {
+    // A callee of another tier is called out from the frame, and leaves
+    // its three results where its one argument was.
+    narrow(
+        "(module
+           (func (param i32) (result i64 i64 i64)
+             (return_call 1 (local.get 0)))
+           (func (param i32) (result i64 i64 i64)
+             (i64.const 1) (i64.const 2) (i64.const 3)))",
+        |c| {
+            let base = match c.ops.iter().map(Instr::op).find_map(|op| match op {
+                Op::ReturnCall(base, 1) => Some(base),
+                _ => None,
+            }) {
+                Some(base) => base,
+                None => panic!(
+                    "no return_call in {:?}",
+                    c.ops.iter().map(Instr::op).collect::<Vec<_>>()
+                ),
+            };
+            assert!(
+                c.frame_slots >= base as u32 + 3,
+                "{} slots, base {base}",
+                c.frame_slots
+            );
+        },
+    );
+}

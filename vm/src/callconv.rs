@@ -44,8 +44,9 @@ use std::cell::Cell;
 /// instance (null when the host calls). Returns `0` on success, or a
 /// [`TrapCode`](crate::TrapCode) after [`raise`](crate::trap::raise)
 /// recorded the trap, or [`TAIL_CALL`](crate::tail::TAIL_CALL) when the
-/// callee left a tail call for the caller to make: callers go through
-/// [`tail::call`](crate::tail::call), which makes it.
+/// callee left a tail call for the caller to make: Rust callers go
+/// through [`tail::call`](crate::tail::call), which makes it (the JIT's
+/// native entries make it themselves).
 pub type ArrayCallFn =
     unsafe extern "C" fn(callee: *const VMFunc, caller: *mut VMContext, values: *mut ValRaw) -> u32;
 

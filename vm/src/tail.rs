@@ -3,7 +3,7 @@
 //!
 //! Within a tier a tail call replaces the running frame: the interpreter
 //! reuses its frame slots, compiled code jumps to the callee after tearing
-//! its frame down (see the JIT's `emit/calls.rs`). Across tiers the frame
+//! its frame down (see the JIT's `x64/frame.rs`). Across tiers the frame
 //! to replace belongs to a *different* runtime: an interpreted function at
 //! the bottom of its interpreter run, tail-calling compiled code, would
 //! have to call it from inside that run and keep the run's native frames
@@ -31,8 +31,8 @@ pub struct Pending {
     pub callee: *const VMFunc,
     /// The instance making the call (what a host callee sees as its caller).
     pub caller: *mut VMContext,
-    /// The callee's signature; the tier that made the call keeps it alive
-    /// as long as the callee's instance.
+    /// The callee's signature, as the calling module declares it; that
+    /// module outlives the call.
     pub ty: *const FuncType,
     /// The arguments, one [`ValRaw`] each.
     pub args: Vec<ValRaw>,
@@ -97,8 +97,9 @@ pub unsafe fn call(
     let mut results = 0;
     while status == TAIL_CALL {
         let (callee, caller) = with_pending(|p| {
-            // SAFETY: the tier that left the call keeps `ty` alive as long
-            // as the callee's instance, which outlives this call.
+            // SAFETY: `ty` belongs to the module of the function that left
+            // the call, whose instance lives as long as the store running
+            // this call.
             let ty = unsafe { &*p.ty };
             results = ty.results().len();
             buf.clear();

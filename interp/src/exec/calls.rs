@@ -399,15 +399,20 @@ pub(super) unsafe fn return_call_slow<W: Exec>(
             }
         });
     }
+    // SAFETY: `vmctx` is the live running instance.
+    if !unsafe { callconv::native_stack_ok(vmctx) } {
+        return raise(TrapCode::StackOverflow);
+    }
     // SAFETY: the running frame lies in the value stack (the module
     // invariants), so its end lies in or just past the stack's slots.
     let frame_end = unsafe { fp.add((*code).frame_slots as usize) };
     // SAFETY: `callee` is live and of signature `ty` (the contract); the
     // translator leaves room for the call's parameters and results from its
-    // base slot on, inside the running frame.
+    // base slot on, inside the running frame, as for any call.
     let status = unsafe { call_out(cx.stack, callee, vmctx, ty, args, frame_end) };
     if status != 0 {
-        // The callee replaced the running frame, in the backtrace too.
+        // The callee ran in the running frame's place, and the backtrace
+        // has it instead.
         cx.frame_gone = true;
         return status;
     }

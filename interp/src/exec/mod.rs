@@ -155,7 +155,8 @@ struct Cx<'a, W: Width> {
     /// The suspended interpreted callers. Its capacity never exceeds
     /// `MAX_FRAMES`, so a push within it needs no other depth check.
     frames: Vec<Frame<W>>,
-    /// The callee of the call that [`call_slow`] completes.
+    /// The callee of the call that [`call_slow`] or [`return_call_slow`]
+    /// completes.
     callee: *const VMFunc,
     /// Whether the running frame is out of the backtrace of a trap: its
     /// call ended in its OSR entry, which trapped and so put it there

@@ -137,20 +137,24 @@ impl Translator<'_> {
                     .funcs
                     .get(function_index as usize)
                     .ok_or_else(|| TranslateError("bad function index".into()))?;
-                let params = self.env.types[type_index as usize].params().len();
-                let base = self.pop_in_place(params)?;
-                self.emit(Op::ReturnCall(base, function_index));
+                let ft = &self.env.types[type_index as usize];
+                let (params, results) = (ft.params().len(), ft.results().to_vec());
+                // Room for the results at the base too: a callee of another
+                // tier leaves them there.
+                self.call(params, &results, |base| {
+                    Op::ReturnCall(base, function_index)
+                })?;
                 self.unreachable = true;
             }
             Operator::ReturnCallIndirect {
                 type_index,
                 table_index,
             } => {
-                let params = self.env.types[type_index as usize].params().len();
+                let ft = &self.env.types[type_index as usize];
+                let (params, results) = (ft.params().len(), ft.results().to_vec());
                 let index = self.pop_operand()?;
                 let at = self.aux_push(&[type_index, table_index, index]);
-                let base = self.pop_in_place(params)?;
-                self.emit(Op::ReturnCallIndirect(base, at));
+                self.call(params, &results, |base| Op::ReturnCallIndirect(base, at))?;
                 self.unreachable = true;
             }
             Operator::Drop => {

@@ -297,7 +297,8 @@ extern "C" fn native_tail_call() -> *const NativeTailCall {
         // call on this thread.
         let (args, stack) = unsafe { &mut *cell.get() };
         tail::with_pending(|p| {
-            // SAFETY: the tier that left the call keeps its signature alive.
+            // SAFETY: `ty` belongs to the module of the function that left
+            // the call, whose instance lives as long as the store running.
             let ty = unsafe { &*p.ty };
             let params: Vec<Ty> = ty.params().iter().map(|&t| Ty::of(t)).collect();
             let (places, slots) = arg_places(&params, ty.results().len() > 1);
