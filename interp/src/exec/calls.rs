@@ -318,12 +318,11 @@ pub(super) unsafe fn call_slow<W: Exec>(
 }
 
 /// Makes the tail call at `ip` (a `ReturnCall` or `ReturnCallIndirect`) to
-/// `cx.callee`, which replaces the running frame. An interpreted callee of
-/// this width runs in the same slots. Any other callee is called out and
-/// its results returned, unless the running frame is the bottom one of
-/// this interpreter run: then the call is left pending for the run's caller
-/// ([`tail`]), so that tail calls to and fro between the tiers never nest
-/// runs. Has the handlers' signature, so they reach it by a tail call.
+/// `cx.callee`, which replaces the running frame, then goes on running
+/// (the callee, or the caller after it). Has the handlers' signature, so
+/// they reach it by a tail call; the work is done out of line, in
+/// [`make_return_call`], so that nothing on this function's stack stops
+/// LLVM from making its own call to the next handler a jump.
 ///
 /// # Safety
 /// As for a handler; `ip` is a tail call whose callee (checked, of the
@@ -335,6 +334,33 @@ pub(super) unsafe fn return_call_slow<W: Exec>(
     mem_base: *mut u8,
     cx: &mut Cx<W>,
     acc: u64,
+) -> u32 {
+    // SAFETY: as required of `return_call_slow`.
+    let status = unsafe { make_return_call(ip, fp, mem_base, cx) };
+    if status != 0 {
+        return status;
+    }
+    let (ip, fp, mem_base) = cx.resume;
+    // SAFETY: `make_return_call` left where to go on in `cx.resume`.
+    unsafe { dispatch(ip, fp, mem_base, cx, acc) }
+}
+
+/// The work of [`return_call_slow`]. An interpreted callee of this width
+/// runs in the same slots. Any other callee is called out and its results
+/// returned, unless the running frame is the bottom one of this
+/// interpreter run: then the call is left pending for the run's caller
+/// ([`tail`]), so that tail calls to and fro between the tiers never nest
+/// runs. Returns 0 with the next instruction, its frame and memory in
+/// `cx.resume`, or the status the run ends with.
+///
+/// # Safety
+/// As for [`return_call_slow`].
+#[inline(never)]
+unsafe fn make_return_call<W: Exec>(
+    ip: *const Instr<W>,
+    fp: *mut u64,
+    mem_base: *mut u8,
+    cx: &mut Cx<W>,
 ) -> u32 {
     let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
     // SAFETY: `ip` points at an instruction (as for a handler).
@@ -382,22 +408,16 @@ pub(super) unsafe fn return_call_slow<W: Exec>(
             cx.landing.mem_base = mem_base;
         }
         (cx.vmctx, cx.code, cx.ops) = (cvm, ccode, ccode.ops.as_ptr());
-        // SAFETY: `cx` now runs the callee in the running frame's place.
-        return unsafe { dispatch(cx.ops, fp, mem_base, cx, acc) };
+        // `cx` now runs the callee in the running frame's place.
+        cx.resume = (cx.ops, fp, mem_base);
+        return 0;
     }
     // SAFETY: `vmctx` is a live interpreted instance, and `type_index` one of
     // its module's types (the module invariants).
     let ty = unsafe { func_type(vmctx, type_index) };
     if cx.frames.is_empty() {
-        return tail::leave_pending(callee, vmctx, ty, |buf| {
-            let mut slot = 0;
-            for &p in ty.params() {
-                // SAFETY: the arguments lie at `args`, slot by slot.
-                let (v, k) = unsafe { read_val(args.add(slot), p) };
-                buf.push(v);
-                slot += k;
-            }
-        });
+        // SAFETY: the arguments lie at `args`.
+        return unsafe { leave_pending(callee, vmctx, ty, args) };
     }
     // SAFETY: `vmctx` is the live running instance.
     if !unsafe { callconv::native_stack_ok(vmctx) } {
@@ -430,7 +450,35 @@ pub(super) unsafe fn return_call_slow<W: Exec>(
     (cx.vmctx, cx.code) = (caller.vmctx, caller.code);
     // SAFETY: as above.
     cx.ops = unsafe { (*caller.code).ops.as_ptr() };
-    // SAFETY: the caller resumes after its call, in its frame, with its
+    // The caller resumes after its call, in its frame, with its
     // instance's memory.
-    unsafe { dispatch(caller.ret, caller.fp, mem_base, cx, acc) }
+    cx.resume = (caller.ret, caller.fp, mem_base);
+    0
+}
+
+/// Leaves the tail call to `callee` (of signature `ty`, arguments at
+/// `args`) pending for the caller of this interpreter run. Out of line, so
+/// that `return_call_slow` keeps nothing on its stack whose address
+/// escapes, which would stop LLVM from making its calls to the next
+/// handler jumps.
+///
+/// # Safety
+/// `args` must hold the arguments, slot by slot.
+#[inline(never)]
+unsafe fn leave_pending(
+    callee: *const VMFunc,
+    vmctx: *mut VMContext,
+    ty: &wasmparser::FuncType,
+    args: *mut u64,
+) -> u32 {
+    tail::leave_pending(callee, vmctx, ty, |buf| {
+        let mut slot = 0;
+        for &p in ty.params() {
+            // SAFETY: the arguments lie at `args`, slot by slot (the
+            // contract).
+            let (v, k) = unsafe { read_val(args.add(slot), p) };
+            buf.push(v);
+            slot += k;
+        }
+    })
 }

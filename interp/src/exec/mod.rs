@@ -162,6 +162,9 @@ struct Cx<'a, W: Width> {
     /// call ended in its OSR entry, which trapped and so put it there
     /// itself, or it made a tail call out, which replaced it.
     frame_gone: bool,
+    /// Where [`return_call_slow`] goes on: the next instruction, its frame
+    /// and memory base.
+    resume: (*const Instr<W>, *mut u64, *mut u8),
     /// Where a memory fault resumes; its `mem_base` follows the running
     /// instance's memory.
     landing: Landing,
@@ -225,6 +228,7 @@ unsafe fn execute<W: Exec>(
         mem_len,
         frames: Vec::new(),
         callee: ptr::null(),
+        resume: (ptr::null(), ptr::null_mut(), ptr::null_mut()),
         frame_gone: false,
         landing: Landing::new(),
         #[cfg(tandem_dispatch = "loop")]
