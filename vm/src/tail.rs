@@ -23,8 +23,11 @@ use std::cell::RefCell;
 use wasmparser::FuncType;
 
 /// The status of an array call that returned with a tail call pending: not
-/// a trap code (those are small), nor [`FAULT`](crate::fault::FAULT).
-pub const TAIL_CALL: u32 = u32::MAX - 1;
+/// a trap code (those are small), nor [`FAULT`](crate::fault::FAULT), nor
+/// the interpreter's loop dispatch's own marker (`u32::MAX - 1`).
+pub const TAIL_CALL: u32 = u32::MAX - 2;
+const _: () =
+    assert!(TAIL_CALL != crate::fault::FAULT && crate::TrapCode::from_u32(TAIL_CALL).is_none());
 
 /// A tail call left for the caller to make.
 pub struct Pending {

@@ -6,7 +6,11 @@ use crate::exec::*;
 /// The status [`step()`] returns to the loop dispatch to run the next
 /// instruction, distinct from 0 (returned) and every trap status.
 pub(in crate::exec) const CONTINUE: u32 = u32::MAX - 1;
-const _: () = assert!(CONTINUE != fault::FAULT && TrapCode::from_u32(CONTINUE).is_none());
+const _: () = assert!(
+    CONTINUE != fault::FAULT
+        && CONTINUE != tandem_vm::tail::TAIL_CALL
+        && TrapCode::from_u32(CONTINUE).is_none()
+);
 
 /// The loop dispatch needs nothing of a width.
 pub(in crate::exec) trait Backend {}
