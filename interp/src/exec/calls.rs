@@ -233,16 +233,8 @@ pub(super) unsafe fn call_slow<W: Exec>(
     acc: u64,
 ) -> u32 {
     let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
-    // SAFETY: `ip` points at an instruction (as for a handler).
-    let (base, type_index) = match unsafe { (*ip).op() } {
-        // SAFETY: `vmctx` is the live interpreted instance running the call,
-        // and `func` one of its functions (the module invariants).
-        Op::Call(base, func) => (base, unsafe { func_type_index(vmctx, func) }),
-        // SAFETY: `code` is the running function's translation, which is
-        // live (the module invariants).
-        Op::CallIndirect(base, at) => (base, unsafe { (*code).aux[at as usize] }),
-        _ => unreachable!("call_slow on a non-call"),
-    };
+    // SAFETY: `ip` is a call of the running function (the contract).
+    let (base, type_index) = unsafe { call_site(ip, vmctx, code) };
     // SAFETY: the call's base slot lies in the running frame (the module
     // invariants).
     let new_fp = unsafe { fp.add(base.idx()) };
@@ -363,16 +355,8 @@ unsafe fn make_return_call<W: Exec>(
     cx: &mut Cx<W>,
 ) -> u32 {
     let (callee, vmctx, code) = (cx.callee, cx.vmctx, cx.code);
-    // SAFETY: `ip` points at an instruction (as for a handler).
-    let (base, type_index) = match unsafe { (*ip).op() } {
-        // SAFETY: `vmctx` is the live interpreted instance running the call,
-        // and `func` one of its functions (the module invariants).
-        Op::ReturnCall(base, func) => (base, unsafe { func_type_index(vmctx, func) }),
-        // SAFETY: `code` is the running function's translation, which is
-        // live (the module invariants).
-        Op::ReturnCallIndirect(base, at) => (base, unsafe { (*code).aux[at as usize] }),
-        _ => unreachable!("return_call_slow on a non-call"),
-    };
+    // SAFETY: `ip` is a call of the running function (the contract).
+    let (base, type_index) = unsafe { call_site(ip, vmctx, code) };
     // SAFETY: the call's base slot lies in the running frame (the module
     // invariants).
     let args = unsafe { fp.add(base.idx()) };
@@ -481,4 +465,31 @@ unsafe fn leave_pending(
             slot += k;
         }
     })
+}
+
+/// The base slot and callee type index of the call at `ip` (a call or tail
+/// call, direct or indirect).
+///
+/// # Safety
+/// `ip` must be such a call of `code`, the running function of `vmctx`.
+#[inline(always)]
+unsafe fn call_site<W: Exec>(
+    ip: *const Instr<W>,
+    vmctx: *mut VMContext,
+    code: *const FuncCode<W>,
+) -> (W, u32) {
+    // SAFETY: `ip` points at an instruction (the contract).
+    match unsafe { (*ip).op() } {
+        Op::Call(base, func) | Op::ReturnCall(base, func) => {
+            // SAFETY: `vmctx` is the live interpreted instance running the
+            // call, and `func` one of its functions (the module invariants).
+            (base, unsafe { func_type_index(vmctx, func) })
+        }
+        Op::CallIndirect(base, at) | Op::ReturnCallIndirect(base, at) => {
+            // SAFETY: `code` is the running function's translation, which
+            // is live (the module invariants).
+            (base, unsafe { (*code).aux[at as usize] })
+        }
+        _ => unreachable!("a call site that is no call"),
+    }
 }
