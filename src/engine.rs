@@ -320,7 +320,7 @@ impl Engine {
     /// equal Wasm function type (see [`TypeRegistry`](crate::types::TypeRegistry)),
     /// which is what `call_indirect` and import type checks compare.
     pub(crate) fn signature_id(&self, ty: &FuncType) -> u32 {
-        self.inner.types.lock().signature(&ty.to_wasm())
+        self.inner.types.lock().signature(ty)
     }
 
     /// The engine's type registry, where modules register their types.

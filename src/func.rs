@@ -114,7 +114,7 @@ impl Func {
     ) -> Result<()> {
         let objs = store.objects_mut();
         let ty = &objs.func(self).ty;
-        check_vals("argument", params, ty.params())?;
+        check_vals(objs, "argument", params, ty.params())?;
         if results.len() != ty.results().len() {
             return Err(Error::Type(format!(
                 "expected {} results, got room for {}",
@@ -151,7 +151,14 @@ impl Func {
     }
 }
 
-fn check_vals(what: &str, vals: &[Val], types: &[crate::ValType]) -> Result<()> {
+/// Checks values the host hands to Wasm against their types: compiled code
+/// trusts them (a typed reference is called without a check).
+fn check_vals(
+    objs: &StoreObjects,
+    what: &str,
+    vals: &[Val],
+    types: &[crate::ValType],
+) -> Result<()> {
     if vals.len() != types.len() {
         return Err(Error::Type(format!(
             "expected {} {what}s, got {}",
@@ -160,7 +167,7 @@ fn check_vals(what: &str, vals: &[Val], types: &[crate::ValType]) -> Result<()> 
         )));
     }
     for (i, (v, &t)) in vals.iter().zip(types).enumerate() {
-        if v.ty() != t {
+        if !v.matches(objs, t) {
             return Err(Error::Type(format!(
                 "{what} {i} is a {}, expected {t}",
                 v.ty()
@@ -227,6 +234,7 @@ pub(crate) fn new_host_func<T: 'static>(
     let objs = unsafe { &mut (*store).objects };
     objs.host_data.push(data);
     let type_id = objs.engine.signature_id(&ty);
+    let supertypes = objs.engine.types().supertypes(type_id);
     let native_call = objs.engine.tier().host_native_call(&ty.to_wasm());
     objs.push_func(|handle| FuncSlot {
         vm: VMFunc {
@@ -237,6 +245,7 @@ pub(crate) fn new_host_func<T: 'static>(
             type_id,
             func_index: 0,
             tier_code: AtomicPtr::new(std::ptr::null_mut()),
+            supertypes,
         },
         handle,
         ty,
@@ -257,9 +266,9 @@ pub(crate) fn dynamic_host_fn<T: 'static>(
         let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
         let caller_objs: *const StoreObjects = &caller.store.objects;
         f(caller, &params, &mut results)?;
-        check_vals("result", &results, ty.results())?;
         // SAFETY: the caller's borrow of the store ended with `f`.
         let objs = unsafe { &*caller_objs };
+        check_vals(objs, "result", &results, ty.results())?;
         for (raw, val) in values.iter_mut().zip(&results) {
             *raw = val.to_raw(objs);
         }

@@ -16,14 +16,14 @@ pub struct Global(pub(crate) Stored);
 
 impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
-        if val.ty() != ty.content {
+        let objs = store.objects_mut();
+        if !val.matches(objs, ty.content) {
             return Err(Error::Type(format!(
                 "global of type {} initialised with a {}",
                 ty.content,
                 val.ty()
             )));
         }
-        let objs = store.objects_mut();
         let cell = val.to_raw(objs);
         Ok(objs.push_global(Box::new(GlobalInstance { cell, ty })))
     }
@@ -41,7 +41,7 @@ impl Global {
         if ty.mutability != Mutability::Var {
             return Err(Error::Type("cannot set an immutable global".into()));
         }
-        if val.ty() != ty.content {
+        if !val.matches(objs, ty.content) {
             return Err(Error::Type(format!(
                 "global of type {} set to a {}",
                 ty.content,

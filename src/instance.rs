@@ -15,7 +15,7 @@ use crate::store::StoreObjects;
 use crate::store::Stored;
 use crate::table::TableInstance;
 use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
-use crate::{Result, Table, Trap, TypedFunc, ValType};
+use crate::{Mutability, Result, Table, Trap, TypedFunc};
 use std::sync::atomic::{AtomicPtr, AtomicU32};
 use tandem_vm::{
     Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, ValRaw,
@@ -158,8 +158,10 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
             .engine
             .types()
             .is_subtype(objs.func(f).vm.type_id, module.inner.type_ids[*t as usize]),
+        // A table's elements are read and written: their types must be the
+        // same.
         (TypeRef::Table(t), Extern::Table(_), ExternType::Table(actual)) => {
-            actual.element == ValType::from_ref(t.element_type)
+            actual.element == module.inner.table_type(t).element
                 && actual.table64 == t.table64
                 && limits_match(actual.min, actual.max, t.initial, t.maximum)
         }
@@ -167,8 +169,19 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
             actual.memory64 == m.memory64
                 && limits_match(actual.min, actual.max, m.initial, m.maximum)
         }
+        // An immutable global may hold a subtype of what is asked for; a
+        // mutable one is written too, so its type must be the same.
         (TypeRef::Global(g), Extern::Global(_), ExternType::Global(actual)) => {
-            *actual == crate::module::global_type(g)
+            let wanted = module.inner.global_type(g);
+            actual.mutability == wanted.mutability
+                && match wanted.mutability {
+                    Mutability::Const => module
+                        .inner
+                        .engine
+                        .types()
+                        .val_matches(actual.content, wanted.content),
+                    Mutability::Var => actual.content == wanted.content,
+                }
         }
         _ => false,
     };
@@ -259,10 +272,18 @@ pub(crate) fn instantiate(
         }
     }
     // The module's own functions, with the tier's entry points.
+    let supertypes: Vec<*const u32> = {
+        let registry = inner.engine.types();
+        inner
+            .type_ids
+            .iter()
+            .map(|&id| registry.supertypes(id))
+            .collect()
+    };
     for func_index in env.num_imported_funcs..env.funcs.len() as u32 {
         let entry = inner.code.entry_points(func_index);
         let ty_index = env.funcs[func_index as usize] as usize;
-        let ty = crate::FuncType::from_wasm(&env.types[ty_index]);
+        let ty = inner.func_type(&env.types[ty_index]);
         let type_id = inner.type_ids[ty_index];
         let f = objs.push_func(|handle| FuncSlot {
             vm: VMFunc {
@@ -273,6 +294,7 @@ pub(crate) fn instantiate(
                 type_id,
                 func_index,
                 tier_code: AtomicPtr::new(std::ptr::null_mut()),
+                supertypes: supertypes[ty_index],
             },
             handle,
             ty,
@@ -280,7 +302,7 @@ pub(crate) fn instantiate(
         data.func_handles.push(f);
     }
     for ty in &env.tables[data.table_handles.len()..] {
-        let table = TableInstance::new(crate::module::table_type(ty), 0, objs.hooks)?;
+        let table = TableInstance::new(inner.table_type(ty), 0, objs.hooks)?;
         data.table_handles.push(objs.push_table(table));
     }
     for ty in &env.memories[data.memory_handles.len()..] {
@@ -311,7 +333,7 @@ pub(crate) fn instantiate(
     // Globals, in order: an initialiser may read the globals before it.
     let num_imported_globals = data.global_handles.len();
     for (i, init) in inner.global_inits.iter().enumerate() {
-        let ty = crate::module::global_type(&env.globals[num_imported_globals + i]);
+        let ty = inner.global_type(&env.globals[num_imported_globals + i]);
         let cell = eval_const(objs, &data, init);
         let global = objs.push_global(Box::new(GlobalInstance { cell, ty }));
         data.global_handles.push(global);
@@ -321,6 +343,16 @@ pub(crate) fn instantiate(
         .iter()
         .map(|g| &mut objs.global_mut(g).cell as *mut ValRaw)
         .collect();
+    // Tables with an initialiser (which may read the globals): every
+    // element starts as its value.
+    let num_imported_tables = env.tables.len() - inner.table_inits.len();
+    for (i, init) in inner.table_inits.iter().enumerate() {
+        if let Some(init) = init {
+            let value = eval_const(objs, &data, init).get_ref();
+            let table = data.table_handles[num_imported_tables + i];
+            objs.table_mut(table).elements_mut().fill(value);
+        }
+    }
     // Segments: resolved now; active and declared ones are dropped once applied.
     data.elem_items = inner
         .elems

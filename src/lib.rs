@@ -37,6 +37,7 @@ mod limits;
 mod linker;
 mod memory;
 mod module;
+mod no_gc;
 mod store;
 mod table;
 mod tiering;
@@ -62,5 +63,6 @@ pub use tandem_vm::CodeStats;
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use values::{
-    ExternRef, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, Val, ValType,
+    ExternRef, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType,
+    TableType, TypeId, Val, ValType,
 };

@@ -5,8 +5,8 @@
 //! function on its first call.
 
 use crate::validate::BodyValidator;
+use crate::{no_gc, RefType, TableType, ValType};
 use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
-use crate::{TableType, ValType};
 use std::ops::Range;
 use std::sync::Arc;
 use tandem_vm::{CodeStats, ModuleEnv, TierModule};
@@ -41,6 +41,9 @@ pub(crate) struct ModuleInner {
     pub exports: Vec<Export>,
     /// Initialisers of the module's own globals.
     pub global_inits: Vec<ConstExpr>,
+    /// Initialisers of the module's own tables, for those that have one
+    /// (else their elements start null).
+    pub table_inits: Vec<Option<ConstExpr>>,
     pub elems: Vec<ElemSegment>,
     pub data: Vec<DataSegment>,
     pub start: Option<u32>,
@@ -213,10 +216,10 @@ impl Module {
     fn type_ref(&self, ty: TypeRef) -> ExternType {
         let env = &self.inner.env;
         match ty {
-            TypeRef::Func(t) => ExternType::Func(FuncType::from_wasm(&env.types[t as usize])),
-            TypeRef::Table(t) => ExternType::Table(table_type(&t)),
+            TypeRef::Func(t) => ExternType::Func(self.inner.func_type(&env.types[t as usize])),
+            TypeRef::Table(t) => ExternType::Table(self.inner.table_type(&t)),
             TypeRef::Memory(m) => ExternType::Memory(memory_type(&m)),
-            TypeRef::Global(g) => ExternType::Global(global_type(&g)),
+            TypeRef::Global(g) => ExternType::Global(self.inner.global_type(&g)),
             TypeRef::Tag(_) | TypeRef::FuncExact(_) => unreachable!("rejected by validation"),
         }
     }
@@ -227,22 +230,40 @@ impl ModuleInner {
         let env = &self.env;
         match kind {
             ExternalKind::Func | ExternalKind::FuncExact => {
-                ExternType::Func(FuncType::from_wasm(env.func_type(index)))
+                ExternType::Func(self.func_type(env.func_type(index)))
             }
-            ExternalKind::Table => ExternType::Table(table_type(&env.tables[index as usize])),
+            ExternalKind::Table => ExternType::Table(self.table_type(&env.tables[index as usize])),
             ExternalKind::Memory => ExternType::Memory(memory_type(&env.memories[index as usize])),
-            ExternalKind::Global => ExternType::Global(global_type(&env.globals[index as usize])),
+            ExternalKind::Global => {
+                ExternType::Global(self.global_type(&env.globals[index as usize]))
+            }
             ExternalKind::Tag => unreachable!("rejected by validation"),
         }
     }
-}
 
-pub(crate) fn table_type(t: &wasmparser::TableType) -> TableType {
-    TableType {
-        element: ValType::from_ref(t.element_type),
-        min: t.initial,
-        max: t.maximum,
-        table64: t.table64,
+    /// The embedder's view of one of the module's function types.
+    pub fn func_type(&self, f: &wasmparser::FuncType) -> FuncType {
+        FuncType::from_wasm(f, &self.type_ids)
+    }
+
+    pub fn table_type(&self, t: &wasmparser::TableType) -> TableType {
+        TableType {
+            element: ValType::Ref(RefType::from_wasm(t.element_type, &self.type_ids)),
+            min: t.initial,
+            max: t.maximum,
+            table64: t.table64,
+        }
+    }
+
+    pub fn global_type(&self, g: &wasmparser::GlobalType) -> GlobalType {
+        GlobalType::new(
+            ValType::from_wasm(g.content_type, &self.type_ids),
+            if g.mutable {
+                Mutability::Var
+            } else {
+                Mutability::Const
+            },
+        )
     }
 }
 
@@ -252,17 +273,6 @@ pub(crate) fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
         max: m.maximum,
         memory64: m.memory64,
     }
-}
-
-pub(crate) fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
-    GlobalType::new(
-        ValType::from_wasm(g.content_type),
-        if g.mutable {
-            Mutability::Var
-        } else {
-            Mutability::Const
-        },
-    )
 }
 
 pub(crate) fn invalid(e: wasmparser::BinaryReaderError) -> Error {
@@ -279,7 +289,10 @@ fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
             Operator::F32Const { value } => ConstOp::F32(value.bits()),
             Operator::F64Const { value } => ConstOp::F64(value.bits()),
             Operator::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
-            Operator::RefNull { .. } => ConstOp::RefNull,
+            Operator::RefNull { hty } => {
+                no_gc::check_heap_type(hty)?;
+                ConstOp::RefNull
+            }
             Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
             Operator::I32Add => ConstOp::I32Add,
@@ -289,9 +302,10 @@ fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr> {
             Operator::I64Sub => ConstOp::I64Sub,
             Operator::I64Mul => ConstOp::I64Mul,
             Operator::End => break,
+            // Validated: an instruction of Wasm GC.
             op => {
-                return Err(Error::Invalid(format!(
-                    "unsupported constant operator {op:?}"
+                return Err(Error::Unsupported(format!(
+                    "Wasm GC: the constant instruction {op:?}"
                 )))
             }
         });
@@ -306,7 +320,11 @@ pub(crate) const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::MEMORY64)
     .union(WasmFeatures::EXTENDED_CONST)
     .union(WasmFeatures::RELAXED_SIMD)
-    .union(WasmFeatures::TAIL_CALL);
+    .union(WasmFeatures::TAIL_CALL)
+    .union(WasmFeatures::FUNCTION_REFERENCES)
+    // For the validation rules typed references share with Wasm GC; GC's
+    // own types and instructions are refused (see `no_gc`).
+    .union(WasmFeatures::GC);
 
 /// Decodes and validates a module; function bodies are validated while
 /// decoding goes on, on threads in a scope that ends with the decoding.
@@ -328,6 +346,7 @@ fn decode_in<'scope, 'env>(
     let mut imports = Vec::new();
     let mut exports = Vec::new();
     let mut global_inits = Vec::new();
+    let mut table_inits = Vec::new();
     let mut elems = Vec::new();
     let mut data = Vec::new();
     let mut start = None;
@@ -354,6 +373,13 @@ fn decode_in<'scope, 'env>(
                 for group in reader {
                     let group = group.map_err(invalid)?;
                     let start = env.types.len() as u32;
+                    for sub in group.types() {
+                        if let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner {
+                            for &t in f.params().iter().chain(f.results()) {
+                                no_gc::check_val_type(t)?;
+                            }
+                        }
+                    }
                     let ids = registry
                         .register(&group, start, &type_ids)
                         .map_err(|_| Error::Unsupported("Wasm GC types".into()))?;
@@ -370,6 +396,11 @@ fn decode_in<'scope, 'env>(
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
                     let import = import.map_err(invalid)?;
+                    match import.ty {
+                        TypeRef::Table(t) => no_gc::check_ref_type(t.element_type)?,
+                        TypeRef::Global(g) => no_gc::check_val_type(g.content_type)?,
+                        _ => {}
+                    }
                     match import.ty {
                         TypeRef::Func(t) => {
                             env.funcs.push(t);
@@ -394,7 +425,13 @@ fn decode_in<'scope, 'env>(
             }
             Payload::TableSection(reader) => {
                 for table in reader {
-                    env.tables.push(table.map_err(invalid)?.ty);
+                    let table = table.map_err(invalid)?;
+                    no_gc::check_ref_type(table.ty.element_type)?;
+                    env.tables.push(table.ty);
+                    table_inits.push(match table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(&e)?),
+                    });
                 }
             }
             Payload::MemorySection(reader) => {
@@ -405,6 +442,7 @@ fn decode_in<'scope, 'env>(
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global.map_err(invalid)?;
+                    no_gc::check_val_type(global.ty.content_type)?;
                     env.globals.push(global.ty);
                     global_inits.push(const_expr(&global.init_expr)?);
                 }
@@ -443,6 +481,7 @@ fn decode_in<'scope, 'env>(
                             wasmparser::RefType::FUNCREF
                         }
                         ElementItems::Expressions(ty, exprs) => {
+                            no_gc::check_ref_type(ty)?;
                             for e in exprs {
                                 items.push(const_expr(&e.map_err(invalid)?)?);
                             }
@@ -508,6 +547,7 @@ fn decode_in<'scope, 'env>(
         imports,
         exports,
         global_inits,
+        table_inits,
         elems,
         data,
         start,

@@ -1,7 +1,7 @@
 //! Tables of references.
 
 use crate::store::{Hooks, Stored};
-use crate::{AsContext, AsContextMut, Error, Result, TableType, Val};
+use crate::{AsContext, AsContextMut, Error, Result, StoreObjects, TableType, Val};
 use tandem_vm::{RefRaw, VMTable};
 
 /// Tables never grow past this many elements, whatever their maximum says,
@@ -90,7 +90,7 @@ pub struct Table(pub(crate) Stored);
 impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let objs = store.objects_mut();
-        check_elem(ty, &init)?;
+        check_elem(objs, ty, &init)?;
         let init = init.to_raw(objs).get_ref();
         objs.check_counts(0, 1, 0)?;
         let table = TableInstance::new(ty, init, objs.hooks)?;
@@ -114,7 +114,7 @@ impl Table {
     }
     pub fn set(&self, mut store: impl AsContextMut, index: u64, val: Val) -> Result<()> {
         let objs = store.objects_mut();
-        check_elem(objs.table(self).ty, &val)?;
+        check_elem(objs, objs.table(self).ty, &val)?;
         let raw = val.to_raw(objs).get_ref();
         let slot = objs
             .table_mut(self)
@@ -127,7 +127,7 @@ impl Table {
     /// Grows by `delta` elements, returning the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let objs = store.objects_mut();
-        check_elem(objs.table(self).ty, &init)?;
+        check_elem(objs, objs.table(self).ty, &init)?;
         let raw = init.to_raw(objs).get_ref();
         objs.table_mut(self)
             .grow(delta, raw)
@@ -135,8 +135,8 @@ impl Table {
     }
 }
 
-fn check_elem(ty: TableType, val: &Val) -> Result<()> {
-    if val.ty() != ty.element {
+fn check_elem(objs: &StoreObjects, ty: TableType, val: &Val) -> Result<()> {
+    if !val.matches(objs, ty.element) {
         return Err(Error::Type(format!(
             "table of {} cannot hold a {}",
             ty.element,

@@ -46,7 +46,7 @@ scalar_ty! {
 
 impl WasmTy for Option<Func> {
     fn valtype() -> ValType {
-        ValType::FuncRef
+        ValType::FUNCREF
     }
     fn from_raw(raw: ValRaw, _: &StoreObjects) -> Self {
         StoreObjects::func_from_ref(raw.get_ref())
@@ -58,7 +58,7 @@ impl WasmTy for Option<Func> {
 
 impl WasmTy for Option<ExternRef> {
     fn valtype() -> ValType {
-        ValType::ExternRef
+        ValType::EXTERNREF
     }
     fn from_raw(raw: ValRaw, objs: &StoreObjects) -> Self {
         objs.extern_from_ref(raw.get_ref())

@@ -16,9 +16,10 @@
 //! that one is on its chain of supertypes.
 
 use std::collections::HashMap;
+use tandem_vm::vmctx::NO_TYPE;
 use wasmparser::{
-    AbstractHeapType, CompositeInnerType, FuncType, HeapType, PackedIndex, RecGroup, RefType,
-    UnpackedIndex, ValType,
+    AbstractHeapType, CompositeInnerType, HeapType, PackedIndex, RecGroup, RefType, UnpackedIndex,
+    ValType,
 };
 
 /// A reference to a type in a group's key.
@@ -50,8 +51,10 @@ struct Member {
 
 /// A type the registry has an id for.
 struct Entry {
-    /// Its declared supertype, if any.
-    supertype: Option<u32>,
+    /// Its chain of declared supertypes, nearest first, ended by
+    /// [`NO_TYPE`]: what compiled code walks (see `VMFunc::supertypes`).
+    /// Boxed, so that it stays put as the registry grows.
+    supertypes: Box<[u32]>,
 }
 
 /// The engine-wide registry (behind the engine's lock).
@@ -101,12 +104,25 @@ impl TypeRegistry {
         Ok(self.intern(key.into_boxed_slice()))
     }
 
-    /// The id of function type `ty`, which refers to no other type (a host
-    /// function's): a final group of one.
-    pub(crate) fn signature(&mut self, ty: &FuncType) -> u32 {
-        let val = |t: &ValType| match *t {
-            ValType::Ref(r) => ref_val(r, |_| unreachable!("a signature names no type")),
-            num => Val::Num(num),
+    /// The id of the embedder's function type `ty` (a host function's): a
+    /// final group of one, whose references to types are by id.
+    pub(crate) fn signature(&mut self, ty: &crate::FuncType) -> u32 {
+        let val = |t: &crate::ValType| match *t {
+            crate::ValType::Ref(r) => {
+                let abstract_ = |ty| Canon::Abstract { shared: false, ty };
+                let heap = match r.heap {
+                    crate::HeapType::Func => abstract_(AbstractHeapType::Func),
+                    crate::HeapType::NoFunc => abstract_(AbstractHeapType::NoFunc),
+                    crate::HeapType::Extern => abstract_(AbstractHeapType::Extern),
+                    crate::HeapType::NoExtern => abstract_(AbstractHeapType::NoExtern),
+                    crate::HeapType::Concrete(id) => Canon::Id(id.0),
+                };
+                Val::Ref {
+                    nullable: r.nullable,
+                    heap,
+                }
+            }
+            num => Val::Num(num.to_wasm()),
         };
         let member = Member {
             is_final: true,
@@ -118,15 +134,32 @@ impl TypeRegistry {
     }
 
     /// Whether type `a` is `b` or declares it among its supertypes.
-    pub(crate) fn is_subtype(&self, mut a: u32, b: u32) -> bool {
-        loop {
-            if a == b {
-                return true;
-            }
-            match self.types[a as usize].supertype {
-                Some(s) => a = s,
-                None => return false,
-            }
+    pub(crate) fn is_subtype(&self, a: u32, b: u32) -> bool {
+        a == b || self.types[a as usize].supertypes.contains(&b)
+    }
+
+    /// The supertype chain of type `id`, for its functions' `VMFunc`s:
+    /// valid as long as the registry.
+    pub(crate) fn supertypes(&self, id: u32) -> *const u32 {
+        self.types[id as usize].supertypes.as_ptr()
+    }
+
+    /// Whether a value of type `a` may stand where one of type `b` is
+    /// expected.
+    pub(crate) fn val_matches(&self, a: crate::ValType, b: crate::ValType) -> bool {
+        use crate::ValType::Ref;
+        match (a, b) {
+            (Ref(a), Ref(b)) => (!a.nullable || b.nullable) && self.heap_matches(a.heap, b.heap),
+            _ => a == b,
+        }
+    }
+
+    fn heap_matches(&self, a: crate::HeapType, b: crate::HeapType) -> bool {
+        use crate::HeapType::*;
+        match (a, b) {
+            (Concrete(x), Concrete(y)) => self.is_subtype(x.0, y.0),
+            (Concrete(_) | NoFunc, Func) | (NoFunc, Concrete(_)) | (NoExtern, Extern) => true,
+            _ => a == b,
         }
     }
 
@@ -142,7 +175,14 @@ impl TypeRegistry {
                         Canon::Member(i) => first + i,
                         Canon::Abstract { .. } => unreachable!("a supertype is a type index"),
                     });
-                    self.types.push(Entry { supertype });
+                    let supertypes = match supertype {
+                        // Declared supertypes come earlier (validated).
+                        Some(s) => std::iter::once(s)
+                            .chain(self.types[s as usize].supertypes.iter().copied())
+                            .collect(),
+                        None => Box::new([NO_TYPE]) as Box<[u32]>,
+                    };
+                    self.types.push(Entry { supertypes });
                 }
                 self.groups.insert(key, first);
                 first
@@ -202,7 +242,7 @@ mod tests {
             "(module (type (func)) (type (func (param i32) (result i64))))",
         );
         assert_eq!((a[0], a[1]), (b[1], b[0]));
-        let host = FuncType::new([ValType::I32], [ValType::I64]);
+        let host = crate::FuncType::new([crate::ValType::I32], [crate::ValType::I64]);
         assert_eq!(reg.signature(&host), a[0]);
         assert_ne!(a[0], a[1]);
     }

@@ -161,7 +161,7 @@ fn validate(
     allocs: &mut FuncValidatorAllocations,
 ) -> Result<(), Error> {
     let mut validator = func.into_validator(std::mem::take(allocs));
-    let result = validator.validate(&body).map_err(crate::module::invalid);
+    let result = crate::no_gc::validate_body(&mut validator, body.get_binary_reader());
     *allocs = validator.into_allocations();
     result
 }

@@ -14,12 +14,91 @@ pub enum ValType {
     F32,
     F64,
     V128,
-    FuncRef,
-    ExternRef,
+    Ref(RefType),
+}
+
+/// A reference type: what it points to, and whether it may be null.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    pub nullable: bool,
+    pub heap: HeapType,
+}
+
+/// What a reference points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// No function: the type of only the null function reference.
+    NoFunc,
+    /// Any host value.
+    Extern,
+    /// No host value: the type of only the null external reference.
+    NoExtern,
+    /// A function of one type (typed function references).
+    Concrete(TypeId),
+}
+
+/// A function type as the engine knows it: one id for every type Wasm
+/// says is the same, across all the engine's modules (see the type
+/// registry). Meaningful within one engine only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TypeId(pub(crate) u32);
+
+impl RefType {
+    /// `funcref`: `(ref null func)`.
+    pub const FUNCREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    };
+    /// `externref`: `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    };
+
+    /// The reference type of a module whose types have the engine-wide
+    /// ids `type_ids`.
+    pub(crate) fn from_wasm(r: wasmparser::RefType, type_ids: &[u32]) -> RefType {
+        use wasmparser::{AbstractHeapType as A, HeapType as W, UnpackedIndex};
+        let heap = match r.heap_type() {
+            W::Concrete(UnpackedIndex::Module(i)) | W::Exact(UnpackedIndex::Module(i)) => {
+                HeapType::Concrete(TypeId(type_ids[i as usize]))
+            }
+            W::Concrete(_) | W::Exact(_) => unreachable!("a module's types name module indices"),
+            W::Abstract { ty: A::Func, .. } => HeapType::Func,
+            W::Abstract { ty: A::NoFunc, .. } => HeapType::NoFunc,
+            W::Abstract { ty: A::Extern, .. } => HeapType::Extern,
+            W::Abstract {
+                ty: A::NoExtern, ..
+            } => HeapType::NoExtern,
+            W::Abstract { ty, .. } => unreachable!("refused by validation: {ty:?}"),
+        };
+        RefType {
+            nullable: r.is_nullable(),
+            heap,
+        }
+    }
+
+    /// Whether references of this type are to functions (else to host
+    /// values).
+    pub fn is_func(self) -> bool {
+        matches!(
+            self.heap,
+            HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_)
+        )
+    }
 }
 
 impl ValType {
-    pub(crate) fn from_wasm(ty: wasmparser::ValType) -> ValType {
+    /// `funcref`.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
+    /// The value type of a module whose types have the engine-wide ids
+    /// `type_ids`.
+    pub(crate) fn from_wasm(ty: wasmparser::ValType, type_ids: &[u32]) -> ValType {
         use wasmparser::ValType as W;
         match ty {
             W::I32 => ValType::I32,
@@ -27,47 +106,65 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) => Self::from_ref(r),
+            W::Ref(r) => ValType::Ref(RefType::from_wasm(r, type_ids)),
         }
     }
 
+    /// The type as the calling convention sees it: a reference is a
+    /// reference, whatever it points to.
     pub(crate) fn to_wasm(self) -> wasmparser::ValType {
-        use wasmparser::{RefType, ValType as W};
+        use wasmparser::{RefType as R, ValType as W};
         match self {
             ValType::I32 => W::I32,
             ValType::I64 => W::I64,
             ValType::F32 => W::F32,
             ValType::F64 => W::F64,
             ValType::V128 => W::V128,
-            ValType::FuncRef => W::Ref(RefType::FUNCREF),
-            ValType::ExternRef => W::Ref(RefType::EXTERNREF),
-        }
-    }
-
-    pub(crate) fn from_ref(r: wasmparser::RefType) -> ValType {
-        if r.is_func_ref() {
-            ValType::FuncRef
-        } else {
-            ValType::ExternRef
+            ValType::Ref(r) if r.is_func() => W::Ref(R::FUNCREF),
+            ValType::Ref(_) => W::Ref(R::EXTERNREF),
         }
     }
 
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+}
+
+impl std::fmt::Display for HeapType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HeapType::Func => f.write_str("func"),
+            HeapType::NoFunc => f.write_str("nofunc"),
+            HeapType::Extern => f.write_str("extern"),
+            HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Concrete(TypeId(id)) => write!(f, "<type {id}>"),
+        }
+    }
+}
+
+impl std::fmt::Display for RefType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            RefType::FUNCREF => f.write_str("funcref"),
+            RefType::EXTERNREF => f.write_str("externref"),
+            RefType { nullable, heap } => {
+                let null = if nullable { "null " } else { "" };
+                write!(f, "(ref {null}{heap})")
+            }
+        }
     }
 }
 
 impl std::fmt::Display for ValType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ValType::I32 => "i32",
-            ValType::I64 => "i64",
-            ValType::F32 => "f32",
-            ValType::F64 => "f64",
-            ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
-        })
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => r.fmt(f),
+        }
     }
 }
 
@@ -88,10 +185,14 @@ impl FuncType {
             results: results.into_iter().collect(),
         }
     }
-    pub(crate) fn from_wasm(ty: &wasmparser::FuncType) -> FuncType {
+    /// The function type of a module whose types have the engine-wide ids
+    /// `type_ids`.
+    pub(crate) fn from_wasm(ty: &wasmparser::FuncType, type_ids: &[u32]) -> FuncType {
         FuncType::new(
-            ty.params().iter().map(|&t| ValType::from_wasm(t)),
-            ty.results().iter().map(|&t| ValType::from_wasm(t)),
+            ty.params().iter().map(|&t| ValType::from_wasm(t, type_ids)),
+            ty.results()
+                .iter()
+                .map(|&t| ValType::from_wasm(t, type_ids)),
         )
     }
     pub(crate) fn to_wasm(&self) -> wasmparser::FuncType {
@@ -259,8 +360,28 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
+        }
+    }
+
+    /// Whether the value is of type `ty` (a reference: of a subtype of it).
+    pub(crate) fn matches(&self, objs: &StoreObjects, ty: ValType) -> bool {
+        let ValType::Ref(r) = ty else {
+            return self.ty() == ty;
+        };
+        match *self {
+            Val::FuncRef(None) => r.nullable && r.is_func(),
+            Val::FuncRef(Some(f)) => match r.heap {
+                HeapType::Func => true,
+                HeapType::Concrete(TypeId(id)) => {
+                    objs.engine.types().is_subtype(objs.func(f).vm.type_id, id)
+                }
+                _ => false,
+            },
+            Val::ExternRef(None) => r.nullable && !r.is_func(),
+            Val::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            _ => false,
         }
     }
 
@@ -272,8 +393,8 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
         }
     }
 
@@ -321,8 +442,10 @@ impl Val {
             ValType::F32 => Val::F32(raw.get_f32_bits()),
             ValType::F64 => Val::F64(raw.get_f64_bits()),
             ValType::V128 => Val::V128(raw.get_v128()),
-            ValType::FuncRef => Val::FuncRef(StoreObjects::func_from_ref(raw.get_ref())),
-            ValType::ExternRef => Val::ExternRef(objs.extern_from_ref(raw.get_ref())),
+            ValType::Ref(r) if r.is_func() => {
+                Val::FuncRef(StoreObjects::func_from_ref(raw.get_ref()))
+            }
+            ValType::Ref(_) => Val::ExternRef(objs.extern_from_ref(raw.get_ref())),
         }
     }
 }

@@ -127,7 +127,7 @@ fn out_of_bounds_segments_fail_but_keep_earlier_writes() {
     let mem = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     let table = Table::new(
         &mut store,
-        TableType::new(ValType::FuncRef, 4, None),
+        TableType::new(ValType::FUNCREF, 4, None),
         Val::FuncRef(None),
     )
     .unwrap();

@@ -608,9 +608,10 @@ fn parse_val(ty: ValType, text: &str) -> Option<Val> {
                 .or_else(|| text.strip_prefix("0X"))?;
             Val::V128(u128::from_str_radix(&hex.replace('_', ""), 16).ok()?)
         }
-        ValType::FuncRef if text == "null" || text == "ref.null" => Val::FuncRef(None),
-        ValType::ExternRef if text == "null" || text == "ref.null" => Val::ExternRef(None),
-        ValType::FuncRef | ValType::ExternRef => return None,
+        ValType::Ref(r) if r.nullable && (text == "null" || text == "ref.null") => {
+            Val::default_for(ty)
+        }
+        ValType::Ref(_) => return None,
     })
 }
 

@@ -711,8 +711,8 @@ fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> tandem::Re
     }
 
     let tables = [
-        ("table", TableType::new(ValType::FuncRef, 10, Some(20))),
-        ("table64", TableType::new64(ValType::FuncRef, 10, Some(20))),
+        ("table", TableType::new(ValType::FUNCREF, 10, Some(20))),
+        ("table64", TableType::new64(ValType::FUNCREF, 10, Some(20))),
     ];
     for (name, ty) in tables {
         let table = Table::new(&mut *store, ty, Val::FuncRef(None))?;

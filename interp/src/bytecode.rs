@@ -776,6 +776,13 @@ macro_rules! declare_op {
                 /// `(base, at)`: `return_call_indirect`, `aux` as for
                 /// `CallIndirect`.
                 ReturnCallIndirect(S, X),
+                /// `(base, at)`: `call_ref` with `aux[at..at + 2]` =
+                /// `[type_index, ref_slot]`.
+                CallRef(S, X),
+                /// `(base, at)`: `return_call_ref`, `aux` as for `CallRef`.
+                ReturnCallRef(S, X),
+                /// `ref.as_non_null` `(ref)`: traps if the reference is null.
+                RefAsNonNull(S),
                 /// Copies a one-slot / two-slot value `(dst, src)`.
                 Copy(D, A),
                 Copy128(S, S),

@@ -449,6 +449,47 @@ impl Builder<'_> {
     }
 
     /// The target and arguments of a branch to the frame `depth` out.
+    /// A branch to `depth` taken when `cond` is non-zero (or zero, unless
+    /// `when_nonzero`); the code after it goes on in a block of its own.
+    fn branch_if(&mut self, cond: Value, depth: u32, when_nonzero: bool) {
+        let t = self.branch_target(depth);
+        let cont = self.new_block(&[]);
+        let cont_target = Target {
+            block: cont,
+            args: vec![],
+        };
+        let targets = if when_nonzero {
+            [t, cont_target]
+        } else {
+            [cont_target, t]
+        };
+        self.terminate(Terminator::Branch(cond, targets));
+        self.seal(cont);
+        self.cur = Some(cont); // the values of locals carry over
+    }
+
+    /// Traps with `code` if `cond` is non-zero.
+    fn trap_if(&mut self, cond: Value, code: TrapCode) {
+        let trap = self.new_block(&[]);
+        let cont = self.new_block(&[]);
+        let target = |block| Target {
+            block,
+            args: vec![],
+        };
+        self.terminate(Terminator::Branch(cond, [target(trap), target(cont)]));
+        self.seal(trap);
+        self.cur = Some(trap);
+        self.terminate(Terminator::Trap(code));
+        self.seal(cont);
+        self.cur = Some(cont); // the values of locals carry over
+    }
+
+    /// Whether reference `r` is null, as an `i32`.
+    fn is_null(&mut self, r: Value) -> Value {
+        let i = self.push_inst(InstKind::Un(UnOp::Eqz, r), &[Ty::I32]);
+        self.f.result(i)
+    }
+
     fn branch_target(&mut self, depth: u32) -> Target {
         let at = self.frames.len() - 1 - depth as usize;
         let frame = &mut self.frames[at];
@@ -499,12 +540,25 @@ impl Builder<'_> {
         self.push_inst(InstKind::Store(arg, addr, value), &[]);
     }
 
-    fn call(&mut self, kind: InstKind, ty: &FuncType) -> Result<()> {
-        let results = types(ty.results());
-        let i = self.push_inst(kind, &results);
+    /// The Wasm arguments of a call of `callee`, and its operand (element
+    /// index or reference) if it has one.
+    fn call_args(&mut self, callee: Callee) -> Vec<Value> {
+        let n = callee.ty(self.env).params().len();
+        let operand = !matches!(callee, Callee::Direct(_));
+        self.pop_n(n + operand as usize)
+    }
+
+    fn call(&mut self, callee: Callee) {
+        let args = self.call_args(callee);
+        let results = types(callee.ty(self.env).results());
+        let i = self.push_inst(InstKind::Call(callee, args), &results);
         let values = self.f.inst(i).results();
         self.stack.extend(values);
-        Ok(())
+    }
+
+    fn return_call(&mut self, callee: Callee) {
+        let args = self.call_args(callee);
+        self.terminate(Terminator::ReturnCall(callee, args));
     }
 
     /// A builtin whose result is a memory's or table's size in its
@@ -721,15 +775,25 @@ impl Builder<'_> {
             }
             O::BrIf { relative_depth } => {
                 let cond = self.pop();
-                let t = self.branch_target(relative_depth);
-                let cont = self.new_block(&[]);
-                let cont_target = Target {
-                    block: cont,
-                    args: vec![],
-                };
-                self.terminate(Terminator::Branch(cond, [t, cont_target]));
-                self.seal(cont);
-                self.cur = Some(cont); // the values of locals carry over
+                self.branch_if(cond, relative_depth, true);
+            }
+            O::BrOnNull { relative_depth } => {
+                let r = self.pop();
+                let null = self.is_null(r);
+                self.branch_if(null, relative_depth, true);
+                self.stack.push(r);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // The branch carries the reference; the fall-through drops it.
+                let r = *self.stack.last().expect("validated: a reference");
+                let null = self.is_null(r);
+                self.branch_if(null, relative_depth, false);
+                self.pop();
+            }
+            O::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated: a reference");
+                let null = self.is_null(r);
+                self.trap_if(null, TrapCode::NullReference);
             }
             O::BrTable { targets } => {
                 let index = self.pop();
@@ -745,46 +809,26 @@ impl Builder<'_> {
                 let values = self.stack[self.stack.len() - n..].to_vec();
                 self.terminate(Terminator::Return(values));
             }
-            O::Call { function_index } => {
-                let ty = self.env.func_type(function_index).clone();
-                let args = self.pop_n(ty.params().len());
-                self.call(InstKind::Call(function_index, args), &ty)?;
-            }
+            O::Call { function_index } => self.call(Callee::Direct(function_index)),
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let ty = self.env.types[type_index as usize].clone();
-                let args = self.pop_n(ty.params().len() + 1);
-                self.call(
-                    InstKind::CallIndirect {
-                        ty: type_index,
-                        table: table_index,
-                        args,
-                    },
-                    &ty,
-                )?;
-            }
+            } => self.call(Callee::Indirect {
+                ty: type_index,
+                table: table_index,
+            }),
+            O::CallRef { type_index } => self.call(Callee::Ref { ty: type_index }),
             O::ReturnCall { function_index } => {
-                let n = self.env.func_type(function_index).params().len();
-                let args = self.pop_n(n);
-                self.terminate(Terminator::ReturnCall(
-                    TailCallee::Direct(function_index),
-                    args,
-                ));
+                self.return_call(Callee::Direct(function_index));
             }
             O::ReturnCallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let n = self.env.types[type_index as usize].params().len();
-                let args = self.pop_n(n + 1);
-                let callee = TailCallee::Indirect {
-                    ty: type_index,
-                    table: table_index,
-                };
-                self.terminate(Terminator::ReturnCall(callee, args));
-            }
+            } => self.return_call(Callee::Indirect {
+                ty: type_index,
+                table: table_index,
+            }),
+            O::ReturnCallRef { type_index } => self.return_call(Callee::Ref { ty: type_index }),
             O::Drop => {
                 self.pop();
             }

@@ -9,7 +9,9 @@
 //! elimination; the backend reads blocks in layout order.
 
 use tandem_vm::simd::{SimdMemOp, SimdOp};
+use tandem_vm::ModuleEnv;
 use tandem_vm::TrapCode;
+use wasmparser::FuncType;
 
 /// An SSA value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -210,15 +212,8 @@ pub enum InstKind {
     GlobalGet(Value),
     /// Stores a value into a global's cell: `(address, value)`.
     GlobalSet(Value, Value),
-    /// A direct call to function `func` of the module.
-    Call(u32, Vec<Value>),
-    /// `call_indirect` of type index `ty` through table `table`; the last
-    /// argument is the element index.
-    CallIndirect {
-        ty: u32,
-        table: u32,
-        args: Vec<Value>,
-    },
+    /// A call of a Wasm function.
+    Call(Callee, Vec<Value>),
     Builtin(Builtin, Vec<Value>),
     /// Starts a block of code: charges its fuel (`tandem_vm::fuel`) and
     /// traps if that leaves it below zero. Emits nothing for a cost of 0.
@@ -247,11 +242,9 @@ impl InstKind {
                 f(*a);
                 f(*b);
             }
-            Call(_, args)
-            | CallIndirect { args, .. }
-            | Builtin(_, args)
-            | Simd(_, args)
-            | SimdMem(_, _, args) => args.iter().for_each(|&a| f(a)),
+            Call(_, args) | Builtin(_, args) | Simd(_, args) | SimdMem(_, _, args) => {
+                args.iter().for_each(|&a| f(a))
+            }
         }
     }
 
@@ -270,11 +263,9 @@ impl InstKind {
                 *a = f(*a);
                 *b = f(*b);
             }
-            Call(_, args)
-            | CallIndirect { args, .. }
-            | Builtin(_, args)
-            | Simd(_, args)
-            | SimdMem(_, _, args) => args.iter_mut().for_each(|a| *a = f(*a)),
+            Call(_, args) | Builtin(_, args) | Simd(_, args) | SimdMem(_, _, args) => {
+                args.iter_mut().for_each(|a| *a = f(*a))
+            }
         }
     }
 
@@ -292,7 +283,7 @@ impl InstKind {
             Bin(op, ..) => matches!(op, BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU),
             Un(op, _) => matches!(op, UnOp::TruncS | UnOp::TruncU),
             // A load may trap out of bounds.
-            Load(..) | Store(..) | GlobalSet(..) | Call(..) | CallIndirect { .. } => true,
+            Load(..) | Store(..) | GlobalSet(..) | Call(..) => true,
             Fuel(_) | CheckEpoch => true,
             Builtin(b, _) => !matches!(
                 b,
@@ -317,10 +308,7 @@ impl InstKind {
     /// Whether the backend emits a call for it (so values live across it
     /// must survive a call).
     pub fn is_call(&self) -> bool {
-        matches!(
-            self,
-            InstKind::Call(..) | InstKind::CallIndirect { .. } | InstKind::Builtin(..)
-        )
+        matches!(self, InstKind::Call(..) | InstKind::Builtin(..))
     }
 }
 
@@ -350,14 +338,27 @@ pub struct Target {
     pub args: Vec<Value>,
 }
 
-/// The callee of a tail call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TailCallee {
+/// The callee of a call or tail call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Callee {
     /// Function `func` of the module.
     Direct(u32),
-    /// Through table `table`, of type index `ty`; the last argument is the
-    /// element index.
+    /// Through table `table`, of type index `ty` (`call_indirect`); the
+    /// last argument is the element index.
     Indirect { ty: u32, table: u32 },
+    /// A function reference of type index `ty` (`call_ref`); the last
+    /// argument is the reference.
+    Ref { ty: u32 },
+}
+
+impl Callee {
+    /// The callee's signature.
+    pub fn ty(self, env: &ModuleEnv) -> &FuncType {
+        match self {
+            Callee::Direct(func) => env.func_type(func),
+            Callee::Indirect { ty, .. } | Callee::Ref { ty } => &env.types[ty as usize],
+        }
+    }
 }
 
 /// How a block ends.
@@ -370,7 +371,7 @@ pub enum Terminator {
     Table(Value, Vec<Target>),
     Return(Vec<Value>),
     /// A tail call: the callee's results are the function's.
-    ReturnCall(TailCallee, Vec<Value>),
+    ReturnCall(Callee, Vec<Value>),
     Trap(TrapCode),
 }
 

@@ -39,12 +39,16 @@ pub fn ends_block(op: &Operator) -> bool {
             | Br { .. }
             | BrIf { .. }
             | BrTable { .. }
+            | BrOnNull { .. }
+            | BrOnNonNull { .. }
             | Return
             | Unreachable
             | Call { .. }
             | CallIndirect { .. }
+            | CallRef { .. }
             | ReturnCall { .. }
             | ReturnCallIndirect { .. }
+            | ReturnCallRef { .. }
     )
 }
 

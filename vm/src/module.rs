@@ -104,7 +104,9 @@ impl ModuleEnv {
                     wasmparser::Operator::Call { .. }
                     | wasmparser::Operator::CallIndirect { .. }
                     | wasmparser::Operator::ReturnCall { .. }
-                    | wasmparser::Operator::ReturnCallIndirect { .. },
+                    | wasmparser::Operator::CallRef { .. }
+                    | wasmparser::Operator::ReturnCallIndirect { .. }
+                    | wasmparser::Operator::ReturnCallRef { .. },
                 ) => return true,
                 Ok(_) => {}
                 Err(_) => return true,

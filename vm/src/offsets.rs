@@ -49,6 +49,8 @@ pub const FUNC_NATIVE_CALL: i32 = 8;
 pub const FUNC_VMCTX: i32 = 16;
 /// [`VMFunc::type_id`](crate::VMFunc::type_id).
 pub const FUNC_TYPE_ID: i32 = 32;
+/// [`VMFunc::supertypes`](crate::VMFunc::supertypes).
+pub const FUNC_SUPERTYPES: i32 = 48;
 
 /// Size of one global's cell ([`ValRaw`](crate::ValRaw)).
 pub const GLOBAL_CELL_SIZE: i32 = 16;
@@ -83,6 +85,7 @@ mod tests {
             (FUNC_NATIVE_CALL, offset_of!(VMFunc, native_call)),
             (FUNC_VMCTX, offset_of!(VMFunc, vmctx)),
             (FUNC_TYPE_ID, offset_of!(VMFunc, type_id)),
+            (FUNC_SUPERTYPES, offset_of!(VMFunc, supertypes)),
             (GLOBAL_CELL_SIZE, size_of::<ValRaw>()),
         ];
         for (k, (constant, actual)) in vmctx.into_iter().enumerate() {

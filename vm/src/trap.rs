@@ -37,6 +37,10 @@ pub enum TrapCode {
     Interrupt,
     /// The store's fuel ran out.
     OutOfFuel,
+    /// `call_ref` or `return_call_ref` of a null reference.
+    NullFunctionReference,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
 }
 
 impl TrapCode {
@@ -57,6 +61,8 @@ impl TrapCode {
             11 => Host,
             12 => Interrupt,
             13 => OutOfFuel,
+            14 => NullFunctionReference,
+            15 => NullReference,
             _ => return None,
         })
     }
@@ -78,6 +84,8 @@ impl TrapCode {
             Host => "host function error",
             Interrupt => "interrupt",
             OutOfFuel => "all fuel consumed",
+            NullFunctionReference => "null function reference",
+            NullReference => "null reference",
         }
     }
 }

@@ -42,9 +42,42 @@ pub struct VMFunc {
     /// translation here). Opaque to the runtime, which initializes it to
     /// null; only the tier that runs the function reads or writes it.
     pub tier_code: AtomicPtr<()>,
+    /// The signature's declared supertypes, nearest first, ended by
+    /// [`NO_TYPE`]: where `call_indirect` looks when `type_id` is not the
+    /// type it expects (function subtyping). Owned by the engine's type
+    /// registry, which outlives every function.
+    pub supertypes: *const u32,
 }
 
+/// No type id: the end of a [`VMFunc::supertypes`] list.
+pub const NO_TYPE: u32 = u32::MAX;
+
 impl VMFunc {
+    /// Whether the function's signature is type `id` or a subtype of it.
+    #[inline(always)]
+    pub fn has_type(&self, id: u32) -> bool {
+        self.type_id == id || self.has_supertype(id)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn has_supertype(&self, id: u32) -> bool {
+        let mut p = self.supertypes;
+        loop {
+            // SAFETY: `supertypes` is a live list ended by `NO_TYPE` (the
+            // field's invariant), and `p` stops at its end.
+            let s = unsafe { *p };
+            if s == id {
+                return true;
+            }
+            if s == NO_TYPE {
+                return false;
+            }
+            // SAFETY: as above; `s` was not the end.
+            p = unsafe { p.add(1) };
+        }
+    }
+
     /// The buffer-convention code a call runs now.
     #[inline(always)]
     pub fn array_call(&self) -> ArrayCallFn {

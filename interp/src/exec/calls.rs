@@ -309,10 +309,10 @@ pub(super) unsafe fn call_slow<W: Exec>(
     unsafe { dispatch(cx.ops, new_fp, mem_base, cx, acc) }
 }
 
-/// Makes the tail call at `ip` (a `ReturnCall` or `ReturnCallIndirect`) to
-/// `cx.callee`, which replaces the running frame, then goes on running
-/// (the callee, or the caller after it). Has the handlers' signature, so
-/// they reach it by a tail call; the work is done out of line, in
+/// Makes the tail call at `ip` (a `ReturnCall`, `ReturnCallIndirect` or
+/// `ReturnCallRef`) to `cx.callee`, which replaces the running frame, then
+/// goes on running (the callee, or the caller after it). Has the handlers'
+/// signature, so they reach it by a tail call; the work is done out of line, in
 /// [`make_return_call`], so that nothing on this function's stack stops
 /// LLVM from making its own call to the next handler a jump.
 ///
@@ -485,7 +485,10 @@ unsafe fn call_site<W: Exec>(
             // call, and `func` one of its functions (the module invariants).
             (base, unsafe { func_type_index(vmctx, func) })
         }
-        Op::CallIndirect(base, at) | Op::ReturnCallIndirect(base, at) => {
+        Op::CallIndirect(base, at)
+        | Op::ReturnCallIndirect(base, at)
+        | Op::CallRef(base, at)
+        | Op::ReturnCallRef(base, at) => {
             // SAFETY: `code` is the running function's translation, which
             // is live (the module invariants).
             (base, unsafe { (*code).aux[at as usize] })

@@ -12,6 +12,7 @@ pub(super) enum Cond {
     Nez(Slot),
     Eqz(Slot),
     Eqz64(Slot),
+    Nez64(Slot),
     /// A removed integer comparison (value form), to fuse.
     Cmp(Op),
 }
@@ -48,6 +49,8 @@ impl Cond {
             Cond::Eqz(s) => Op::BrIfEqz(s, target),
             Cond::Eqz64(s) if negate => Op::BrIfNez64(s, target),
             Cond::Eqz64(s) => Op::BrIfEqz64(s, target),
+            Cond::Nez64(s) if negate => Op::BrIfEqz64(s, target),
+            Cond::Nez64(s) => Op::BrIfNez64(s, target),
             Cond::Cmp(op) => fused_branch(op, negate, target)?,
         })
     }
@@ -264,6 +267,11 @@ impl Translator<'_> {
 
     pub(super) fn br_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_cond()?;
+        self.br_if_cond(depth, cond)
+    }
+
+    /// A branch to `depth` taken when `cond` holds.
+    pub(super) fn br_if_cond(&mut self, depth: u32, cond: (Cond, u8)) -> Result<()> {
         if self.carries_to_own_slots(depth)? {
             // Writing the carried values to their canonical slots is harmless
             // when the branch is not taken (those slots are theirs on both
@@ -285,6 +293,35 @@ impl Translator<'_> {
             }
             self.fence();
         }
+        Ok(())
+    }
+
+    /// `br_on_null`: branches if the reference is null, dropping it.
+    pub(super) fn br_on_null(&mut self, depth: u32) -> Result<()> {
+        let e = self.pop()?;
+        let cond = match e.val {
+            Val::Const(c) => Cond::Const(c == 0),
+            _ => Cond::Eqz64(self.operand(e)),
+        };
+        self.br_if_cond(depth, (cond, 0))?;
+        self.push(e.ty, e.val);
+        Ok(())
+    }
+
+    /// `br_on_non_null`: branches with the reference if it is not null;
+    /// the fall-through drops it.
+    pub(super) fn br_on_non_null(&mut self, depth: u32) -> Result<()> {
+        let e = *self
+            .stack
+            .last()
+            .ok_or_else(|| TranslateError("operand stack underflow".into()))?;
+        let cond = match e.val {
+            Val::Const(c) => Cond::Const(c != 0),
+            Val::Local(s) => Cond::Nez64(s),
+            _ => Cond::Nez64(e.slot),
+        };
+        self.br_if_cond(depth, (cond, 0))?;
+        self.pop()?;
         Ok(())
     }
 
@@ -369,16 +406,34 @@ impl Translator<'_> {
         Ok(())
     }
 
-    pub(super) fn call(
+    /// The type index of function `func`.
+    pub(super) fn func_type_index(&self, func: u32) -> Result<u32> {
+        self.env
+            .funcs
+            .get(func as usize)
+            .copied()
+            .ok_or_else(|| TranslateError("bad function index".into()))
+    }
+
+    /// Emits the call `make(base)` of a callee of type `type_index`, its
+    /// arguments at `base`; a tail call (`tail`) ends the block's code. A
+    /// tail call pushes the callee's results too: that reserves their slots
+    /// at the base, where a callee of another tier leaves them.
+    pub(super) fn call_typed(
         &mut self,
-        params: usize,
-        results: &[ValType],
+        type_index: u32,
+        tail: bool,
         make: impl FnOnce(Slot) -> Op,
     ) -> Result<()> {
+        let ft = &self.env.types[type_index as usize];
+        let (params, results) = (ft.params().len(), ft.results().to_vec());
         let base = self.pop_in_place(params)?;
         self.emit(make(base));
-        for &ty in results {
+        for ty in results {
             self.push(ty, Val::Temp);
+        }
+        if tail {
+            self.unreachable = true;
         }
         Ok(())
     }

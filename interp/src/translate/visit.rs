@@ -112,51 +112,54 @@ impl Translator<'_> {
                 self.unreachable = true;
             }
             Operator::Call { function_index } => {
-                let type_index = *self
-                    .env
-                    .funcs
-                    .get(function_index as usize)
-                    .ok_or_else(|| TranslateError("bad function index".into()))?;
-                let ft = &self.env.types[type_index as usize];
-                let (params, results) = (ft.params().len(), ft.results().to_vec());
-                self.call(params, &results, |base| Op::Call(base, function_index))?;
+                let type_index = self.func_type_index(function_index)?;
+                self.call_typed(type_index, false, |base| Op::Call(base, function_index))?;
             }
             Operator::CallIndirect {
                 type_index,
                 table_index,
             } => {
-                let ft = &self.env.types[type_index as usize];
-                let (params, results) = (ft.params().len(), ft.results().to_vec());
                 let index = self.pop_operand()?;
                 let at = self.aux_push(&[type_index, table_index, index]);
-                self.call(params, &results, |base| Op::CallIndirect(base, at))?;
+                self.call_typed(type_index, false, |base| Op::CallIndirect(base, at))?;
+            }
+            Operator::CallRef { type_index } => {
+                let callee = self.pop_operand()?;
+                let at = self.aux_push(&[type_index, callee]);
+                self.call_typed(type_index, false, |base| Op::CallRef(base, at))?;
             }
             Operator::ReturnCall { function_index } => {
-                let type_index = *self
-                    .env
-                    .funcs
-                    .get(function_index as usize)
-                    .ok_or_else(|| TranslateError("bad function index".into()))?;
-                let ft = &self.env.types[type_index as usize];
-                let (params, results) = (ft.params().len(), ft.results().to_vec());
-                // Room for the results at the base too: a callee of another
-                // tier leaves them there.
-                self.call(params, &results, |base| {
+                let type_index = self.func_type_index(function_index)?;
+                self.call_typed(type_index, true, |base| {
                     Op::ReturnCall(base, function_index)
                 })?;
-                self.unreachable = true;
             }
             Operator::ReturnCallIndirect {
                 type_index,
                 table_index,
             } => {
-                let ft = &self.env.types[type_index as usize];
-                let (params, results) = (ft.params().len(), ft.results().to_vec());
                 let index = self.pop_operand()?;
                 let at = self.aux_push(&[type_index, table_index, index]);
-                self.call(params, &results, |base| Op::ReturnCallIndirect(base, at))?;
-                self.unreachable = true;
+                self.call_typed(type_index, true, |base| Op::ReturnCallIndirect(base, at))?;
             }
+            Operator::ReturnCallRef { type_index } => {
+                let callee = self.pop_operand()?;
+                let at = self.aux_push(&[type_index, callee]);
+                self.call_typed(type_index, true, |base| Op::ReturnCallRef(base, at))?;
+            }
+            Operator::RefAsNonNull => {
+                let e = self.pop()?;
+                let r = self.operand(e);
+                self.emit(Op::RefAsNonNull(r));
+                // A constant is in the entry's slot now.
+                let val = match e.val {
+                    Val::Local(_) => e.val,
+                    _ => Val::Temp,
+                };
+                self.push(e.ty, val);
+            }
+            Operator::BrOnNull { relative_depth } => self.br_on_null(relative_depth)?,
+            Operator::BrOnNonNull { relative_depth } => self.br_on_non_null(relative_depth)?,
             Operator::Drop => {
                 self.pop()?;
             }

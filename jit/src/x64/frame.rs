@@ -65,15 +65,11 @@ impl Frame {
         // The outgoing area: stack arguments, then a return area.
         let (mut out_args, mut out_rets) = (0u32, 0u32);
         let tail_calls = f.blocks.iter().filter_map(|b| match b.term {
-            Terminator::ReturnCall(TailCallee::Direct(func), _) => Some(env.func_type(func)),
-            Terminator::ReturnCall(TailCallee::Indirect { ty, .. }, _) => {
-                Some(&env.types[ty as usize])
-            }
+            Terminator::ReturnCall(callee, _) => Some(callee.ty(env)),
             _ => None,
         });
-        let calls = f.insts.iter().filter_map(|inst| match &inst.kind {
-            InstKind::Call(func, _) => Some(env.func_type(*func)),
-            InstKind::CallIndirect { ty, .. } => Some(&env.types[*ty as usize]),
+        let calls = f.insts.iter().filter_map(|inst| match inst.kind {
+            InstKind::Call(callee, _) => Some(callee.ty(env)),
             _ => None,
         });
         for ty in calls.chain(tail_calls) {

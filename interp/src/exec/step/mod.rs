@@ -179,7 +179,7 @@ pub(super) unsafe fn step<W: Exec>(
         }
         // The callee of the `call_indirect` whose `aux` entries start at
         // `$at`, after its checks: the element must be in the table, set,
-        // and of the expected signature.
+        // and of the expected signature or a subtype of it.
         macro_rules! indirect_callee {
             ($at:expr) => {{
                 let (aux, at) = (&(*code).aux, $at as usize);
@@ -195,8 +195,19 @@ pub(super) unsafe fn step<W: Exec>(
                 if callee.is_null() {
                     trap!(TrapCode::UninitializedElement);
                 }
-                if (*callee).type_id != *(*vmctx).type_ids.add(type_index as usize) {
+                if !(*callee).has_type(*(*vmctx).type_ids.add(type_index as usize)) {
                     trap!(TrapCode::BadSignature);
+                }
+                callee
+            }};
+        }
+        // The callee of the `call_ref` whose `aux` entries start at `$at`:
+        // the reference, which must not be null (validation typed it).
+        macro_rules! ref_callee {
+            ($at:expr) => {{
+                let callee = o.get::<u64>((*code).aux[$at as usize + 1]) as *const VMFunc;
+                if callee.is_null() {
+                    trap!(TrapCode::NullFunctionReference);
                 }
                 callee
             }};
@@ -355,6 +366,16 @@ pub(super) unsafe fn step<W: Exec>(
                     Op::ReturnCallIndirect(_, at) => {
                         cx.callee = indirect_callee!(at);
                         return return_call_slow(ip.sub(1), o.fp, mem.base, cx, o.acc);
+                    }
+                    Op::CallRef(base, at) => call!(ref_callee!(at), base),
+                    Op::ReturnCallRef(_, at) => {
+                        cx.callee = ref_callee!(at);
+                        return return_call_slow(ip.sub(1), o.fp, mem.base, cx, o.acc);
+                    }
+                    Op::RefAsNonNull(r) => {
+                        if o.get::<u64>(r) == 0 {
+                            trap!(TrapCode::NullReference);
+                        }
                     }
                     Op::Copy(d, s) => o.put::<u64>(d, o.a::<u64>(s)),
                     Op::Copy128(d, s) => o.set_slot128(d, o.slot128(s)),

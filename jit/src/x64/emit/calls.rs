@@ -8,29 +8,26 @@ use crate::x64::abi::{self, Place};
 use crate::x64::masm::*;
 use crate::x64::regs::*;
 use tandem_vm::offsets::*;
+use tandem_vm::vmctx::NO_TYPE;
 use tandem_vm::TrapCode;
 
 /// Where a call finds its callee's `VMFunc`.
 #[derive(Clone, Copy)]
-pub(super) enum Callee {
+enum Source {
     /// Function `index` of the instance's entrypoint table.
-    Direct(u32),
-    /// Already loaded into the frame's callee slot (`call_indirect`, whose
-    /// checks need the element index before the arguments move).
-    InSlot,
+    Entry(u32),
+    /// Already loaded into the frame's callee slot (`call_indirect` and
+    /// `call_ref`, whose checks need their operand before the arguments
+    /// move).
+    Slot,
 }
 
-impl Emitter<'_> {
+impl<'a> Emitter<'a> {
     /// A call under the native convention.
-    pub(super) fn call(
-        &mut self,
-        ty: &wasmparser::FuncType,
-        args: &[Value],
-        results: &[Value],
-        callee: Callee,
-    ) {
+    pub(super) fn call(&mut self, callee: Callee, args: &[Value], results: &[Value]) {
+        let (ty, args, source) = self.callee(callee, args);
         let area = self.frame.out_ret_area();
-        let stack = self.pass_args(ty, args, callee, false);
+        let stack = self.pass_args(ty, args, source, false);
         self.m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
         if stack > 0 {
             // The callee popped its stack arguments: the frame's bottom
@@ -60,20 +57,37 @@ impl Emitter<'_> {
         }
     }
 
-    /// A tail call (`return_call`, `return_call_indirect`): the callee
-    /// takes the frame's place, and its results are the function's.
-    pub(super) fn return_call(&mut self, callee: TailCallee, args: &[Value]) {
-        let env = self.env;
-        let (ty, args, callee) = match callee {
-            TailCallee::Direct(func) => (env.func_type(func), args, Callee::Direct(func)),
-            TailCallee::Indirect { ty, table } => {
-                let (index, args) = args.split_last().expect("the element index");
-                self.indirect_callee(ty, table, *index);
-                (&env.types[ty as usize], args, Callee::InSlot)
-            }
-        };
-        let stack = self.pass_args(ty, args, callee, true);
+    /// A tail call (`return_call`, `return_call_indirect`,
+    /// `return_call_ref`): the callee takes the frame's place, and its
+    /// results are the function's.
+    pub(super) fn return_call(&mut self, callee: Callee, args: &[Value]) {
+        let (ty, args, source) = self.callee(callee, args);
+        let stack = self.pass_args(ty, args, source, true);
         self.frame.tail_call(&mut self.m, stack);
+    }
+
+    /// The signature of a call's callee, the call's Wasm arguments, and
+    /// where the callee is found, after the checks an indirect callee
+    /// needs.
+    fn callee<'v>(
+        &mut self,
+        callee: Callee,
+        args: &'v [Value],
+    ) -> (&'a wasmparser::FuncType, &'v [Value], Source) {
+        let ty = callee.ty(self.env);
+        match callee {
+            Callee::Direct(func) => (ty, args, Source::Entry(func)),
+            Callee::Indirect { ty: index, table } => {
+                let (element, args) = args.split_last().expect("the element index");
+                self.indirect_callee(index, table, *element);
+                (ty, args, Source::Slot)
+            }
+            Callee::Ref { .. } => {
+                let (reference, args) = args.split_last().expect("the reference");
+                self.ref_callee(*reference);
+                (ty, args, Source::Slot)
+            }
+        }
     }
 
     /// Moves a call's arguments into place (stack ones at the bottom of the
@@ -85,7 +99,7 @@ impl Emitter<'_> {
         &mut self,
         ty: &wasmparser::FuncType,
         args: &[Value],
-        callee: Callee,
+        source: Source,
         tail: bool,
     ) -> i32 {
         let (params, n_results) = abi::signature(ty);
@@ -100,8 +114,8 @@ impl Emitter<'_> {
             self.m.lea(abi::RET_AREA, area, Size::S64);
         }
         // The arguments are in place, and none is in rdi or rsi.
-        match callee {
-            Callee::Direct(func) => {
+        match source {
+            Source::Entry(func) => {
                 self.m
                     .load(abi::CALLEE, Mem::base(VMCTX, VMCTX_FUNCS), Size::S64);
                 self.m.load(
@@ -110,7 +124,7 @@ impl Emitter<'_> {
                     Size::S64,
                 );
             }
-            Callee::InSlot => self
+            Source::Slot => self
                 .m
                 .load(abi::CALLEE, self.frame.callee_slot(), Size::S64),
         }
@@ -118,17 +132,8 @@ impl Emitter<'_> {
         abi::stack_area(stack)
     }
 
-    /// `call_indirect`: the element must be in the table, set, and of the
-    /// expected type; then a call like any other.
-    pub(super) fn call_indirect(&mut self, ty: u32, table: u32, args: &[Value], results: &[Value]) {
-        let (index, args) = args.split_last().expect("the element index");
-        self.indirect_callee(ty, table, *index);
-        let ft = self.env.types[ty as usize].clone();
-        self.call(&ft, args, results, Callee::InSlot);
-    }
-
     /// Checks the element at `index` of `table` (in the table, set, of type
-    /// index `ty`) and keeps it in the frame's callee slot.
+    /// index `ty` or a subtype of it) and keeps it in the frame's callee slot.
     fn indirect_callee(&mut self, ty: u32, table: u32, index: Value) {
         let r = self.gpr(index, RCX);
         let table64 = self.env.table64(table);
@@ -153,9 +158,33 @@ impl Emitter<'_> {
         m.load(RCX, Mem::base(VMCTX, VMCTX_TYPE_IDS), Size::S64);
         m.load(RCX, Mem::base(RCX, 4 * ty as i32), Size::S32);
         m.cmp_load(RCX, Mem::base(RAX, FUNC_TYPE_ID), Size::S32);
+        let mut typed = m.label();
+        m.jcc(Cc::E, typed);
+        // Another type: the function's may be a subtype of the expected
+        // one, if the expected one is on its chain of supertypes.
+        m.load(RDX, Mem::base(RAX, FUNC_SUPERTYPES), Size::S64);
+        let mut next = m.label();
+        m.bind(&mut next);
+        m.cmp_load(RCX, Mem::base(RDX, 0), Size::S32);
+        m.jcc(Cc::E, typed);
+        m.cmp_mem_imm(Mem::base(RDX, 0), NO_TYPE as i32, Size::S32);
         let bad = m.trap_label(TrapCode::BadSignature);
-        m.jcc(Cc::Ne, bad);
+        m.jcc(Cc::E, bad);
+        m.alu_imm(Alu::Add, RDX, 4, Size::S64);
+        m.jmp(next);
+        m.bind(&mut typed);
         m.store(self.frame.callee_slot(), RAX, Size::S64);
+    }
+
+    /// Checks the function reference `reference` (not null) and keeps it
+    /// in the frame's callee slot.
+    fn ref_callee(&mut self, reference: Value) {
+        let r = self.gpr(reference, RAX);
+        let m = &mut self.m;
+        m.test(r, r, Size::S64);
+        let null = m.trap_label(TrapCode::NullFunctionReference);
+        m.jcc(Cc::E, null);
+        m.store(self.frame.callee_slot(), r, Size::S64);
     }
 
     /// A call to a runtime builtin: `fn(vmctx, imm_a, imm_b, x, y, z)`,

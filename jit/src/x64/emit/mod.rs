@@ -317,15 +317,7 @@ impl Emitter<'_> {
             InstKind::GlobalAddr(g) => self.global_addr(r0.expect("result"), g),
             InstKind::GlobalGet(addr) => self.global_get(r0.expect("result"), addr),
             InstKind::GlobalSet(addr, value) => self.global_set(addr, value),
-            InstKind::Call(func, ref args) => {
-                let ty = self.env.func_type(func).clone();
-                self.call(&ty, args, &results(), calls::Callee::Direct(func));
-            }
-            InstKind::CallIndirect {
-                ty,
-                table,
-                ref args,
-            } => self.call_indirect(ty, table, args, &results()),
+            InstKind::Call(callee, ref args) => self.call(callee, args, &results()),
             InstKind::Builtin(b, ref args) => self.builtin(b, args, r0),
             InstKind::Fuel(cost) => self.fuel(cost),
             InstKind::CheckEpoch => self.check_epoch(),
