@@ -175,6 +175,14 @@ impl Config {
     pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Config {
         self.feature(wasmparser::WasmFeatures::TAIL_CALL, enable)
     }
+    /// Whether modules may use typed function references (`(ref $t)`,
+    /// `call_ref`, `br_on_null` and the rest, function subtyping; part of
+    /// Wasm 3.0). Default true. They share their validation rules with Wasm
+    /// GC, whose own types and instructions are refused either way.
+    pub fn wasm_function_references(&mut self, enable: bool) -> &mut Config {
+        use wasmparser::WasmFeatures as F;
+        self.feature(F::FUNCTION_REFERENCES.union(F::GC), enable)
+    }
     fn feature(&mut self, feature: wasmparser::WasmFeatures, enable: bool) -> &mut Config {
         self.features.set(feature, enable);
         self
