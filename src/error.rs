@@ -23,6 +23,10 @@ pub enum Error {
     /// Wasm code trapped.
     #[error("{0}")]
     Trap(Trap),
+    /// A Wasm exception no Wasm frame caught (or one a host function
+    /// throws, by returning it).
+    #[error("{0}")]
+    Exception(crate::Exception),
     /// The program asked to exit (WASI `proc_exit`).
     #[error("exit with status {0}")]
     Exit(i32),

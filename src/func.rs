@@ -153,7 +153,7 @@ impl Func {
 
 /// Checks values the host hands to Wasm against their types: compiled code
 /// trusts them (a typed reference is called without a check).
-fn check_vals(
+pub(crate) fn check_vals(
     objs: &StoreObjects,
     what: &str,
     vals: &[Val],
@@ -206,10 +206,17 @@ pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw
 /// travels through Wasm frames unchanged.
 pub(crate) fn trap_error(objs: &StoreObjects, status: u32) -> Error {
     let record = trap::take(status);
+    if let Some(exn) = &record.exception {
+        return Error::Exception(crate::Exception::from_vm(objs, exn));
+    }
     if let Some(host) = record.host_error {
         return match host.downcast::<Error>() {
             Ok(err) => *err,
-            Err(_) => Error::Host("host function failed".into()),
+            Err(other) => match other.downcast::<tandem_vm::TierError>() {
+                // A tier that could not translate a function it was to run.
+                Ok(e) => Error::Compile(e.0),
+                Err(_) => Error::Host("host function failed".into()),
+            },
         };
     }
     let backtrace = record
@@ -303,6 +310,13 @@ unsafe extern "C" fn host_trampoline<T: 'static>(
     let caller = Caller { store, instance };
     match catch_unwind(AssertUnwindSafe(|| (data.func)(caller, values))) {
         Ok(Ok(())) => 0,
+        // An exception the host throws goes on as one.
+        Ok(Err(Error::Exception(e))) => {
+            // SAFETY: the store outlives the call, and the host function's
+            // borrow of it has ended.
+            let objs = unsafe { &(*data.store).objects };
+            trap::raise_exception(e.to_vm(objs))
+        }
         Ok(Err(e)) => trap::raise_host(Box::new(e)),
         Err(_) => trap::raise_host(Box::new(Error::Host("host function panicked".into()))),
     }

@@ -14,11 +14,12 @@ use crate::module::{ConstExpr, ConstOp, SegmentMode};
 use crate::store::StoreObjects;
 use crate::store::Stored;
 use crate::table::TableInstance;
+use crate::tag::{TagInstance, TagType};
 use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
-use crate::{Mutability, Result, Table, Trap, TypedFunc};
+use crate::{Mutability, Result, Table, Tag, Trap, TypedFunc};
 use std::sync::atomic::{AtomicPtr, AtomicU32};
 use tandem_vm::{
-    Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, ValRaw,
+    Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, VMTag, ValRaw,
 };
 use wasmparser::{ExternalKind, TypeRef};
 
@@ -43,6 +44,7 @@ pub(crate) struct InstanceData {
     memories: Box<[*mut VMMemory]>,
     tables: Box<[*mut VMTable]>,
     globals: Box<[*mut ValRaw]>,
+    tags: Box<[*const VMTag]>,
     data: Box<[VMSegment]>,
     elems: Box<[VMSegment]>,
     /// Resolved element-segment contents that `elems` points into.
@@ -52,6 +54,7 @@ pub(crate) struct InstanceData {
     memory_handles: Vec<Memory>,
     table_handles: Vec<Table>,
     global_handles: Vec<Global>,
+    tag_handles: Vec<Tag>,
 }
 
 impl InstanceData {
@@ -70,7 +73,7 @@ impl InstanceData {
             ExternalKind::Table => Extern::Table(self.table_handles[i]),
             ExternalKind::Memory => Extern::Memory(self.memory_handles[i]),
             ExternalKind::Global => Extern::Global(self.global_handles[i]),
-            ExternalKind::Tag => unreachable!("rejected by validation"),
+            ExternalKind::Tag => Extern::Tag(self.tag_handles[i]),
         }
     }
 }
@@ -183,6 +186,10 @@ fn check_import(objs: &StoreObjects, module: &Module, index: usize, item: &Exter
                     Mutability::Var => actual.content == wanted.content,
                 }
         }
+        // A tag's payload is read and written: its type must be the same.
+        (TypeRef::Tag(t), Extern::Tag(tag), _) => {
+            objs.tag(tag).vm.type_id == module.inner.type_ids[t.func_type_idx as usize]
+        }
         _ => false,
     };
     if ok {
@@ -245,6 +252,7 @@ pub(crate) fn instantiate(
             tier_state: inner.code.tier_state(),
             runtime: std::ptr::null_mut(),
             epoch_flag: AtomicU32::new(0),
+            tags: std::ptr::null(),
         },
         module: module.clone(),
         handle,
@@ -252,6 +260,7 @@ pub(crate) fn instantiate(
         memories: Box::new([]),
         tables: Box::new([]),
         globals: Box::new([]),
+        tags: Box::new([]),
         data: Box::new([]),
         elems: Box::new([]),
         elem_items: Vec::new(),
@@ -259,6 +268,7 @@ pub(crate) fn instantiate(
         memory_handles: Vec::new(),
         table_handles: Vec::new(),
         global_handles: Vec::new(),
+        tag_handles: Vec::new(),
     });
     let vmctx: *mut VMContext = &mut data.vmctx;
     data.vmctx.runtime = (&mut *data as *mut InstanceData).cast();
@@ -269,6 +279,7 @@ pub(crate) fn instantiate(
             Extern::Table(t) => data.table_handles.push(t),
             Extern::Memory(m) => data.memory_handles.push(m),
             Extern::Global(g) => data.global_handles.push(g),
+            Extern::Tag(t) => data.tag_handles.push(t),
         }
     }
     // The module's own functions, with the tier's entry points.
@@ -343,6 +354,21 @@ pub(crate) fn instantiate(
         .iter()
         .map(|g| &mut objs.global_mut(g).cell as *mut ValRaw)
         .collect();
+    for &ty_index in &env.tags[data.tag_handles.len()..] {
+        let ty = TagType::of(inner.func_type(&env.types[ty_index as usize]));
+        let type_id = inner.type_ids[ty_index as usize];
+        let tag = objs.push_tag_with(|handle| TagInstance {
+            vm: VMTag { type_id },
+            handle,
+            ty,
+        });
+        data.tag_handles.push(tag);
+    }
+    data.tags = data
+        .tag_handles
+        .iter()
+        .map(|t| &objs.tag(t).vm as *const VMTag)
+        .collect();
     // Tables with an initialiser (which may read the globals): every
     // element starts as its value.
     let num_imported_tables = env.tables.len() - inner.table_inits.len();
@@ -389,6 +415,7 @@ pub(crate) fn instantiate(
         .copied()
         .unwrap_or(std::ptr::null_mut());
     data.vmctx.globals = data.globals.as_ptr();
+    data.vmctx.tags = data.tags.as_ptr();
     data.vmctx.elems = data.elems.as_mut_ptr();
     data.vmctx.data = data.data.as_mut_ptr();
     objs.push_instance(data);
@@ -516,6 +543,7 @@ pub enum Extern {
     Table(Table),
     Memory(Memory),
     Global(Global),
+    Tag(Tag),
 }
 
 impl Extern {
@@ -543,6 +571,12 @@ impl Extern {
             _ => None,
         }
     }
+    pub fn into_tag(self) -> Option<Tag> {
+        match self {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
     /// The item's current type (tables and memories report their current size as minimum).
     pub fn ty(&self, store: impl AsContext) -> ExternType {
         let objs = store.objects();
@@ -551,6 +585,7 @@ impl Extern {
             Extern::Table(t) => ExternType::Table(objs.table(t).ty),
             Extern::Memory(m) => ExternType::Memory(objs.memory(m).ty),
             Extern::Global(g) => ExternType::Global(objs.global(g).ty),
+            Extern::Tag(t) => ExternType::Tag(objs.tag(t).ty.clone()),
         }
     }
 }
@@ -568,6 +603,11 @@ impl From<Table> for Extern {
 impl From<Memory> for Extern {
     fn from(m: Memory) -> Extern {
         Extern::Memory(m)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
     }
 }
 impl From<Global> for Extern {

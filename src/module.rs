@@ -220,7 +220,10 @@ impl Module {
             TypeRef::Table(t) => ExternType::Table(self.inner.table_type(&t)),
             TypeRef::Memory(m) => ExternType::Memory(memory_type(&m)),
             TypeRef::Global(g) => ExternType::Global(self.inner.global_type(&g)),
-            TypeRef::Tag(_) | TypeRef::FuncExact(_) => unreachable!("rejected by validation"),
+            TypeRef::Tag(t) => ExternType::Tag(crate::TagType::of(
+                self.inner.func_type(&env.types[t.func_type_idx as usize]),
+            )),
+            TypeRef::FuncExact(_) => unreachable!("rejected by validation"),
         }
     }
 }
@@ -237,7 +240,9 @@ impl ModuleInner {
             ExternalKind::Global => {
                 ExternType::Global(self.global_type(&env.globals[index as usize]))
             }
-            ExternalKind::Tag => unreachable!("rejected by validation"),
+            ExternalKind::Tag => ExternType::Tag(crate::TagType::of(
+                self.func_type(&env.types[env.tags[index as usize] as usize]),
+            )),
         }
     }
 
@@ -322,6 +327,7 @@ pub(crate) const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::RELAXED_SIMD)
     .union(WasmFeatures::TAIL_CALL)
     .union(WasmFeatures::FUNCTION_REFERENCES)
+    .union(WasmFeatures::EXCEPTIONS)
     // For the validation rules typed references share with Wasm GC; GC's
     // own types and instructions are refused (see `no_gc`).
     .union(WasmFeatures::GC);
@@ -409,6 +415,7 @@ fn decode_in<'scope, 'env>(
                         TypeRef::Table(t) => env.tables.push(t),
                         TypeRef::Memory(m) => env.memories.push(m),
                         TypeRef::Global(g) => env.globals.push(g),
+                        TypeRef::Tag(t) => env.tags.push(t.func_type_idx),
                         _ => return Err(Error::Invalid("unsupported import kind".into())),
                     }
                     imports.push(Import {
@@ -445,6 +452,11 @@ fn decode_in<'scope, 'env>(
                     no_gc::check_val_type(global.ty.content_type)?;
                     env.globals.push(global.ty);
                     global_inits.push(const_expr(&global.init_expr)?);
+                }
+            }
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    env.tags.push(tag.map_err(invalid)?.func_type_idx);
                 }
             }
             Payload::ExportSection(reader) => {

@@ -12,7 +12,8 @@ use crate::instance::InstanceData;
 use crate::limits::{call_limiter, GetLimiter, ResourceLimiter};
 use crate::memory::MemoryInstance;
 use crate::table::TableInstance;
-use crate::{Engine, Error, ExternRef, Func, Global, Instance, Memory, Result, Table};
+use crate::tag::TagInstance;
+use crate::{Engine, Error, ExternRef, Func, Global, Instance, Memory, Result, Table, Tag};
 use std::any::Any;
 use std::borrow::Borrow;
 use std::cell::UnsafeCell;
@@ -35,6 +36,7 @@ pub struct StoreObjects {
     pub(crate) memories: Vec<Box<MemoryInstance>>,
     pub(crate) tables: Vec<Box<TableInstance>>,
     pub(crate) globals: Vec<Box<GlobalInstance>>,
+    pub(crate) tags: Vec<Box<TagInstance>>,
     pub(crate) instances: Vec<Box<InstanceData>>,
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
     /// Host-function closures and their store back-pointers, type-erased.
@@ -183,6 +185,7 @@ accessors! {
     globals: Global => Box<GlobalInstance>, get global, get_mut global_mut, push push_global;
     instances: Instance => Box<InstanceData>, get instance, push push_instance;
     externs: ExternRef => Box<dyn Any + Send + Sync>, get extern_data, push push_extern;
+    tags: Tag => Box<TagInstance>, get tag, push push_tag;
 }
 
 impl StoreObjects {
@@ -267,6 +270,7 @@ impl<T> Store<T> {
                     memories: Vec::new(),
                     tables: Vec::new(),
                     globals: Vec::new(),
+                    tags: Vec::new(),
                     instances: Vec::new(),
                     externs: Vec::new(),
                     host_data: Vec::new(),
@@ -274,6 +278,7 @@ impl<T> Store<T> {
                         stack_limit: 0,
                         fuel: 0,
                         runtime: std::ptr::null_mut(),
+                        exns: Default::default(),
                     })),
                     hooks: Hooks {
                         inner: std::ptr::null_mut(),

@@ -115,6 +115,8 @@ impl TypeRegistry {
                     crate::HeapType::NoFunc => abstract_(AbstractHeapType::NoFunc),
                     crate::HeapType::Extern => abstract_(AbstractHeapType::Extern),
                     crate::HeapType::NoExtern => abstract_(AbstractHeapType::NoExtern),
+                    crate::HeapType::Exn => abstract_(AbstractHeapType::Exn),
+                    crate::HeapType::NoExn => abstract_(AbstractHeapType::NoExn),
                     crate::HeapType::Concrete(id) => Canon::Id(id.0),
                 };
                 Val::Ref {
@@ -159,6 +161,7 @@ impl TypeRegistry {
         match (a, b) {
             (Concrete(x), Concrete(y)) => self.is_subtype(x.0, y.0),
             (Concrete(_) | NoFunc, Func) | (NoFunc, Concrete(_)) | (NoExtern, Extern) => true,
+            (NoExn, Exn) => true,
             _ => a == b,
         }
     }

@@ -37,6 +37,10 @@ pub enum HeapType {
     NoExtern,
     /// A function of one type (typed function references).
     Concrete(TypeId),
+    /// Any exception.
+    Exn,
+    /// No exception: the type of only the null exception reference.
+    NoExn,
 }
 
 /// A function type as the engine knows it: one id for every type Wasm
@@ -72,6 +76,8 @@ impl RefType {
             W::Abstract {
                 ty: A::NoExtern, ..
             } => HeapType::NoExtern,
+            W::Abstract { ty: A::Exn, .. } => HeapType::Exn,
+            W::Abstract { ty: A::NoExn, .. } => HeapType::NoExn,
             W::Abstract { ty, .. } => unreachable!("refused by validation: {ty:?}"),
         };
         RefType {
@@ -80,13 +86,17 @@ impl RefType {
         }
     }
 
-    /// Whether references of this type are to functions (else to host
-    /// values).
+    /// Whether references of this type are to functions.
     pub fn is_func(self) -> bool {
         matches!(
             self.heap,
             HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_)
         )
+    }
+
+    /// Whether references of this type are to exceptions.
+    pub fn is_exn(self) -> bool {
+        matches!(self.heap, HeapType::Exn | HeapType::NoExn)
     }
 }
 
@@ -121,6 +131,7 @@ impl ValType {
             ValType::F64 => W::F64,
             ValType::V128 => W::V128,
             ValType::Ref(r) if r.is_func() => W::Ref(R::FUNCREF),
+            ValType::Ref(r) if r.is_exn() => W::Ref(R::EXNREF),
             ValType::Ref(_) => W::Ref(R::EXTERNREF),
         }
     }
@@ -137,6 +148,8 @@ impl std::fmt::Display for HeapType {
             HeapType::NoFunc => f.write_str("nofunc"),
             HeapType::Extern => f.write_str("extern"),
             HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Exn => f.write_str("exn"),
+            HeapType::NoExn => f.write_str("noexn"),
             HeapType::Concrete(TypeId(id)) => write!(f, "<type {id}>"),
         }
     }
@@ -316,6 +329,7 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    Tag(crate::TagType),
 }
 
 /// A reference to a host value, opaque to Wasm (`externref`).
@@ -350,6 +364,7 @@ pub enum Val {
     V128(u128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    ExnRef(Option<crate::ExnRef>),
 }
 
 impl Val {
@@ -362,6 +377,10 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::Ref(RefType {
+                nullable: true,
+                heap: HeapType::Exn,
+            }),
         }
     }
 
@@ -379,8 +398,10 @@ impl Val {
                 }
                 _ => false,
             },
-            Val::ExternRef(None) => r.nullable && !r.is_func(),
+            Val::ExternRef(None) => r.nullable && !r.is_func() && !r.is_exn(),
             Val::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            Val::ExnRef(None) => r.nullable && r.is_exn(),
+            Val::ExnRef(Some(_)) => r.heap == HeapType::Exn,
             _ => false,
         }
     }
@@ -394,6 +415,7 @@ impl Val {
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
             ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
+            ValType::Ref(r) if r.is_exn() => Val::ExnRef(None),
             ValType::Ref(_) => Val::ExternRef(None),
         }
     }
@@ -432,6 +454,7 @@ impl Val {
             Val::V128(v) => ValRaw::v128(v),
             Val::FuncRef(f) => ValRaw::reference(f.map_or(0, |f| objs.func_ref(f))),
             Val::ExternRef(e) => ValRaw::reference(e.map_or(0, |e| objs.extern_ref(e))),
+            Val::ExnRef(e) => ValRaw::reference(e.map_or(0, |e| objs.exn(e))),
         }
     }
 
@@ -445,6 +468,7 @@ impl Val {
             ValType::Ref(r) if r.is_func() => {
                 Val::FuncRef(StoreObjects::func_from_ref(raw.get_ref()))
             }
+            ValType::Ref(r) if r.is_exn() => Val::ExnRef(objs.exn_from_ref(raw.get_ref())),
             ValType::Ref(_) => Val::ExternRef(objs.extern_from_ref(raw.get_ref())),
         }
     }

@@ -132,6 +132,7 @@ fn show(v: &Val) -> String {
         Val::V128(b) => format!("v128:{b:#x}"),
         Val::FuncRef(f) => format!("funcref:{}", if f.is_some() { "some" } else { "null" }),
         Val::ExternRef(e) => format!("externref:{}", if e.is_some() { "some" } else { "null" }),
+        Val::ExnRef(e) => format!("exnref:{}", if e.is_some() { "some" } else { "null" }),
     }
 }
 

@@ -628,7 +628,8 @@ fn format_val(v: &Val) -> String {
             f => format!("{f}"),
         },
         Val::V128(v) => format!("0x{v:032x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) => "ref.null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "ref.null".into(),
+        Val::ExnRef(Some(_)) => "ref.exn".into(),
         Val::FuncRef(Some(_)) => "ref.func".into(),
         Val::ExternRef(Some(_)) => "ref.extern".into(),
     }

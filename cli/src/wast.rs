@@ -356,9 +356,14 @@ impl Runner {
             | WastDirective::AssertMalformedCustom { .. } => {
                 Err("custom-section assertions are not supported".into())
             }
-            WastDirective::AssertException { .. } => {
-                Err("assert_exception is not supported (exception handling)".into())
-            }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(values) => Err(format!(
+                    "expected an exception, got a return: {}",
+                    self.show_vals(&values)
+                )),
+                Err(Error::Exception(_)) => Ok(()),
+                Err(e) => Err(format!("expected an exception, got {}", error_text(&e))),
+            },
             WastDirective::AssertSuspension { .. } => {
                 Err("assert_suspension is not supported (stack switching)".into())
             }
@@ -456,6 +461,10 @@ impl Runner {
                 ty: AbstractHeapType::Extern,
                 ..
             }) => Val::ExternRef(None),
+            WastArgCore::RefNull(HeapType::Abstract {
+                ty: AbstractHeapType::Exn,
+                ..
+            }) => Val::ExnRef(None),
             WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(&mut self.store, *n))),
             other => {
                 return Err(Error::Unsupported(format!(
@@ -511,6 +520,13 @@ impl Runner {
                     ..
                 })
             ),
+            (WastRetCore::RefNull(ty), Val::ExnRef(None)) => matches!(
+                ty,
+                None | Some(HeapType::Abstract {
+                    ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+                    ..
+                })
+            ),
             (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
             (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
                 r.data(&self.store).downcast_ref::<u32>() == Some(n)
@@ -540,6 +556,8 @@ impl Runner {
                 Some(n) => format!("ref.extern {n}"),
                 None => "ref.extern <host>".into(),
             },
+            Val::ExnRef(None) => "ref.null exn".into(),
+            Val::ExnRef(Some(_)) => "ref.exn".into(),
         }
     }
 }

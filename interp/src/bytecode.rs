@@ -783,6 +783,12 @@ macro_rules! declare_op {
                 ReturnCallRef(S, X),
                 /// `ref.as_non_null` `(ref)`: traps if the reference is null.
                 RefAsNonNull(S),
+                /// `(base, tag)`: throws a new exception of tag `tag`, its
+                /// payload at `base`.
+                Throw(S, X),
+                /// `throw_ref` `(ref)`: throws the exception again (traps if
+                /// the reference is null).
+                ThrowRef(S),
                 /// Copies a one-slot / two-slot value `(dst, src)`.
                 Copy(D, A),
                 Copy128(S, S),
@@ -1183,11 +1189,39 @@ pub struct FuncCode<W: Width = u16> {
     /// How hot the function has been since it asked to be compiled (see
     /// [`ModuleCode::heat`](crate::ModuleCode::heat)).
     pub heat: AtomicU32,
+    /// The `try_table`s, each after those it encloses (see [`Handler`]).
+    pub handlers: Box<[Handler]>,
     /// Per `loop` operator of the body, in order, what entering its OSR
     /// entry takes; empty unless loops are counted (and then `ops` ends
     /// with a `Return` after the code, where a frame whose call an OSR
     /// entry finished, its results in place, goes on).
     pub loops: Box<[LoopOsr]>,
+}
+
+/// A `try_table`: the instructions it covers and its catch clauses. An
+/// exception thrown by one of them (a `throw`, or a call whose callee
+/// let it through) goes to the first clause that matches its tag; the
+/// clauses cost nothing until then.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    /// The covered instructions, `start..end`.
+    pub start: u32,
+    pub end: u32,
+    pub clauses: Box<[Catch]>,
+}
+
+/// One catch clause of a `try_table`.
+#[derive(Debug, Clone, Copy)]
+pub struct Catch {
+    /// The tag it catches (`catch`, `catch_ref`), or none (`catch_all`,
+    /// `catch_all_ref`).
+    pub tag: Option<u32>,
+    /// Whether the label also gets the exception as an `exnref`.
+    pub with_ref: bool,
+    /// The label: where the frame goes on.
+    pub target: u32,
+    /// The label's first slot, where the payload (then the `exnref`) goes.
+    pub dst: u32,
 }
 
 /// What on-stack replacement at one loop needs: a frame running the loop in

@@ -20,14 +20,22 @@ use wasmparser::Operator;
 pub fn cost(op: &Operator) -> u64 {
     use Operator::*;
     match op {
-        Nop | Drop | Block { .. } | Loop { .. } | Unreachable | Return | Else | End => 0,
+        Nop
+        | Drop
+        | Block { .. }
+        | Loop { .. }
+        | TryTable { .. }
+        | Unreachable
+        | Return
+        | Else
+        | End => 0,
         _ => 1,
     }
 }
 
 /// Whether `op` ends a block: a branch, a call (its callee pays for
-/// itself, and a host function may read the fuel), or a point control
-/// can reach from elsewhere.
+/// itself, and a host function may read the fuel), a throw, or a point
+/// control can reach from elsewhere.
 pub fn ends_block(op: &Operator) -> bool {
     use Operator::*;
     matches!(
@@ -49,6 +57,8 @@ pub fn ends_block(op: &Operator) -> bool {
             | ReturnCall { .. }
             | ReturnCallIndirect { .. }
             | ReturnCallRef { .. }
+            | Throw { .. }
+            | ThrowRef
     )
 }
 

@@ -16,6 +16,7 @@
 //! - [`fault`]: the guard region every memory reserves, and how a fault in it
 //!   becomes an out-of-bounds trap; [`code_registry`] and [`unwind`]: how a
 //!   trap in compiled code is recognised by its address and unwound;
+//! - [`exn`]: tags and exception objects, and who owns them;
 //! - [`tail`]: how a tail call from one tier to another is left to the
 //!   caller, so that it grows no stack;
 //! - [`value`]: the raw bit form of Wasm values;
@@ -30,6 +31,7 @@
 
 pub mod callconv;
 pub mod code_registry;
+pub mod exn;
 pub mod fault;
 pub mod fuel;
 pub mod module;
@@ -46,6 +48,7 @@ pub mod vmctx;
 pub mod walk;
 
 pub use callconv::{ArrayCallFn, Builtins, EntryPoints};
+pub use exn::{Exception, VMExn, VMTag};
 pub use module::{Checks, CpuFeatures, ModuleEnv};
 pub use tier::{CodeStats, Tier, TierError, TierModule};
 pub use trap::{BacktraceFrame, TrapCode, TrapRecord};

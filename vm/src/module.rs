@@ -28,6 +28,8 @@ pub struct ModuleEnv {
     pub tables: Vec<TableType>,
     pub memories: Vec<MemoryType>,
     pub globals: Vec<GlobalType>,
+    /// The type index of each tag, imported ones first.
+    pub tags: Vec<u32>,
     /// The element type of each element segment.
     pub elem_types: Vec<RefType>,
     /// The module binary, which function bodies point into.
@@ -76,6 +78,7 @@ impl ModuleEnv {
             tables: Vec::new(),
             memories: Vec::new(),
             globals: Vec::new(),
+            tags: Vec::new(),
             elem_types: Vec::new(),
             bytes,
             bodies: Vec::new(),

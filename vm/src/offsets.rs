@@ -25,6 +25,8 @@ pub const VMCTX_ELEMS: i32 = 64;
 pub const VMCTX_BUILTINS: i32 = 72;
 /// [`VMContext::epoch_flag`](crate::VMContext::epoch_flag).
 pub const VMCTX_EPOCH_FLAG: i32 = 96;
+/// [`VMContext::tags`](crate::VMContext::tags).
+pub const VMCTX_TAGS: i32 = 104;
 
 /// [`VMStoreContext::stack_limit`](crate::VMStoreContext::stack_limit).
 pub const STORE_STACK_LIMIT: i32 = 0;
@@ -75,6 +77,7 @@ mod tests {
             (VMCTX_ELEMS, offset_of!(VMContext, elems)),
             (VMCTX_BUILTINS, offset_of!(VMContext, builtins)),
             (VMCTX_EPOCH_FLAG, offset_of!(VMContext, epoch_flag)),
+            (VMCTX_TAGS, offset_of!(VMContext, tags)),
             (STORE_STACK_LIMIT, offset_of!(VMStoreContext, stack_limit)),
             (STORE_FUEL, offset_of!(VMStoreContext, fuel)),
             (MEMORY_BASE, offset_of!(VMMemory, base)),

@@ -6,8 +6,11 @@
 //! tier that unwinds through a Wasm frame appends it with [`push_frame`], so the
 //! runtime can present a backtrace; the runtime finally collects the record
 //! with [`take`]. Errors returned by host functions travel the same way, with
-//! [`TrapCode::Host`] and the error object in [`TrapRecord::host_error`].
+//! [`TrapCode::Host`] and the error object in [`TrapRecord::host_error`];
+//! so do thrown exceptions, with [`TrapCode::Exception`] and the exception
+//! in [`TrapRecord::exception`] (see [`exn`](crate::exn)).
 
+use crate::exn::{Exception, VMTag};
 use crate::VMContext;
 use std::any::Any;
 use std::cell::RefCell;
@@ -41,6 +44,9 @@ pub enum TrapCode {
     NullFunctionReference,
     /// `ref.as_non_null` of a null reference.
     NullReference,
+    /// An exception is in flight ([`TrapRecord::exception`]): no trap
+    /// until it leaves Wasm uncaught.
+    Exception,
 }
 
 impl TrapCode {
@@ -63,6 +69,7 @@ impl TrapCode {
             13 => OutOfFuel,
             14 => NullFunctionReference,
             15 => NullReference,
+            16 => Exception,
             _ => return None,
         })
     }
@@ -86,6 +93,7 @@ impl TrapCode {
             OutOfFuel => "all fuel consumed",
             NullFunctionReference => "null function reference",
             NullReference => "null reference",
+            Exception => "uncaught exception",
         }
     }
 }
@@ -111,6 +119,7 @@ pub struct TrapRecord {
     pub code: TrapCode,
     pub backtrace: Vec<BacktraceFrame>,
     pub host_error: Option<Box<dyn Any + Send>>,
+    pub exception: Option<Exception>,
 }
 
 thread_local! {
@@ -124,6 +133,7 @@ pub fn raise(code: TrapCode) -> u32 {
             code,
             backtrace: Vec::new(),
             host_error: None,
+            exception: None,
         })
     });
     code as u32
@@ -138,6 +148,41 @@ pub fn raise_host(error: Box<dyn Any + Send>) -> u32 {
         }
     });
     status
+}
+
+/// Throws `exn`: starts a [`TrapCode::Exception`] record carrying it.
+pub fn raise_exception(exn: Exception) -> u32 {
+    let status = raise(TrapCode::Exception);
+    PENDING.with(|p| {
+        if let Some(rec) = p.borrow_mut().as_mut() {
+            rec.exception = Some(exn);
+        }
+    });
+    status
+}
+
+/// The tag of the exception in flight, for a handler to match its clauses
+/// against (null if none is).
+pub fn pending_tag() -> *const VMTag {
+    PENDING.with(|p| {
+        p.borrow()
+            .as_ref()
+            .and_then(|rec| rec.exception.as_ref())
+            .map_or(std::ptr::null(), |e| e.tag())
+    })
+}
+
+/// Takes the exception in flight, which a handler catches: the record
+/// (and its backtrace) ends here.
+///
+/// # Panics
+/// If no exception is in flight: a handler only catches after a
+/// [`TrapCode::Exception`] status, whose record holds one.
+pub fn catch() -> Exception {
+    PENDING
+        .with(|p| p.borrow_mut().take())
+        .and_then(|rec| rec.exception)
+        .expect("an exception in flight")
 }
 
 /// Appends a frame to the trap being unwound (a no-op if none is pending).
@@ -161,5 +206,6 @@ pub fn take(status: u32) -> TrapRecord {
             code,
             backtrace: Vec::new(),
             host_error: None,
+            exception: None,
         })
 }

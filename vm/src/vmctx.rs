@@ -151,6 +151,8 @@ pub struct VMStoreContext {
     pub fuel: i64,
     /// The runtime's view of the store; opaque to tiers.
     pub runtime: *mut (),
+    /// The exception objects Wasm code has held references to.
+    pub exns: crate::exn::ExnStore,
 }
 
 /// An instance, as code sees it. All arrays are indexed by the module's own
@@ -192,6 +194,8 @@ pub struct VMContext {
     /// entries and loop headers, and calls
     /// [`Builtins::interrupt`](crate::Builtins) once it is set.
     pub epoch_flag: AtomicU32,
+    /// The tags, by tag index: their addresses are their identities.
+    pub tags: *const *const crate::VMTag,
 }
 
 impl VMContext {
@@ -230,6 +234,16 @@ impl VMContext {
         // `tables` is a live array with one entry per table index, and that
         // `index` is one of them.
         unsafe { *self.tables.add(index as usize) }
+    }
+    /// # Safety
+    /// `self` must be an instance the runtime set up (its arrays live), and
+    /// `index` a valid tag index of it.
+    #[inline(always)]
+    pub unsafe fn tag(&self, index: u32) -> *const crate::VMTag {
+        // SAFETY: the caller guarantees `self` is a set-up instance, whose
+        // `tags` is a live array with one entry per tag index, and that
+        // `index` is one of them.
+        unsafe { *self.tags.add(index as usize) }
     }
     /// # Safety
     /// `self` must be an instance the runtime set up (its arrays live), and

@@ -74,7 +74,10 @@ pub fn walk<T: Translate>(env: &ModuleEnv, func_index: u32, t: &mut T) -> Result
         };
         if t.unreachable() {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. } => {
                     dead_depth += 1;
                     continue;
                 }

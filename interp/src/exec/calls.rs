@@ -124,14 +124,14 @@ pub(super) const INLINE_ZEROED: usize = 16;
 #[inline(always)]
 pub(super) unsafe fn interpreted<'a, W: Exec>(
     callee: *const VMFunc,
-) -> Result<Option<&'a FuncCode<W>>, ()> {
+) -> Result<Option<&'a FuncCode<W>>, &'a TranslateError> {
     // SAFETY: `callee` is live (the contract).
     if !unsafe { ptr::fn_addr_eq((*callee).array_call(), entry as tandem_vm::ArrayCallFn) } {
         return Ok(None);
     }
     // SAFETY: `callee` is live (the contract), and interpreted: its array-call
     // entry is `entry`.
-    Ok(W::code_of(unsafe { translation(callee) }.map_err(|_| ())?))
+    Ok(W::code_of(unsafe { translation(callee) }?))
 }
 
 /// The translation of interpreted function `callee` (translating it on its
@@ -240,8 +240,10 @@ pub(super) unsafe fn call_slow<W: Exec>(
     let new_fp = unsafe { fp.add(base.idx()) };
     // SAFETY: `callee` is live: a function of a live instance, or a table
     // element the handler checked (the contract).
-    let Ok(here) = (unsafe { interpreted::<W>(callee) }) else {
-        return raise(TrapCode::Unreachable);
+    let here = match unsafe { interpreted::<W>(callee) } {
+        Ok(here) => here,
+        // SAFETY: `callee` is live (as above).
+        Err(e) => return unsafe { untranslatable(callee, e) },
     };
     let Some(ccode) = here else {
         // SAFETY: `vmctx` is a live interpreted instance, and `type_index` one
@@ -255,6 +257,7 @@ pub(super) unsafe fn call_slow<W: Exec>(
         // its base slot on, inside the running frame.
         let status = unsafe { call_out(cx.stack, callee, vmctx, ty, new_fp, frame_end) };
         if status != 0 {
+            cx.raised = (ip, fp);
             return status;
         }
         // The callee may have grown the memory.
@@ -362,8 +365,10 @@ unsafe fn make_return_call<W: Exec>(
     let args = unsafe { fp.add(base.idx()) };
     // SAFETY: `callee` is live: a function of a live instance, or a table
     // element the handler checked (the contract).
-    let Ok(here) = (unsafe { interpreted::<W>(callee) }) else {
-        return raise(TrapCode::Unreachable);
+    let here = match unsafe { interpreted::<W>(callee) } {
+        Ok(here) => here,
+        // SAFETY: `callee` is live (as above).
+        Err(e) => return unsafe { untranslatable(callee, e) },
     };
     if let Some(ccode) = here {
         // SAFETY: `callee` is live and interpreted.

@@ -25,6 +25,7 @@
 
 mod calls;
 mod dispatch;
+mod exceptions;
 #[cfg(feature = "op-histogram")]
 mod histogram;
 mod osr;
@@ -34,6 +35,7 @@ mod step;
 
 use calls::*;
 use dispatch::*;
+use exceptions::*;
 use osr::*;
 use runtime::*;
 use stack::*;
@@ -51,7 +53,8 @@ use std::ptr;
 use std::sync::atomic::Ordering;
 use tandem_vm::fault::{self, Landing};
 use tandem_vm::ops;
-use tandem_vm::{callconv, tail, trap, TrapCode, VMContext, VMFunc, ValRaw, WASM_PAGE_SIZE};
+use tandem_vm::WASM_PAGE_SIZE;
+use tandem_vm::{callconv, tail, trap, TierError, TrapCode, VMContext, VMFunc, ValRaw};
 use wasmparser::ValType;
 
 /// Interpreted frames one entry into the interpreter may nest.
@@ -99,7 +102,8 @@ pub unsafe extern "C" fn entry(
             count_call(callee, code);
             enter(code, vmctx, values, fail)
         },
-        Err(_) => fail(TrapCode::Unreachable),
+        // SAFETY: the caller guarantees `callee` is live.
+        Err(e) => unsafe { untranslatable(callee, e) },
     }
 }
 
@@ -165,6 +169,9 @@ struct Cx<'a, W: Width> {
     /// Where [`return_call_slow`] goes on: the next instruction, its frame
     /// and memory base.
     resume: (*const Instr<W>, *mut u64, *mut u8),
+    /// Where the last exception in the running frame was raised: the
+    /// instruction (a throw, or a call) and its frame (see [`catch`]).
+    raised: (*const Instr<W>, *mut u64),
     /// Where a memory fault resumes; its `mem_base` follows the running
     /// instance's memory.
     landing: Landing,
@@ -173,6 +180,10 @@ struct Cx<'a, W: Width> {
     #[cfg(tandem_dispatch = "loop")]
     next: (*const Instr<W>, *mut u64, *mut u8, u64),
 }
+
+/// What [`start_at`] starts from: the executor state, the instruction to
+/// run and its frame.
+type Start<'a, W> = (*mut Cx<'a, W>, *const Instr<W>, *mut u64);
 
 /// A [`Width`] the executor is instantiated for: each has its own handlers,
 /// and runs only functions translated in it (a call to a function of the
@@ -229,6 +240,7 @@ unsafe fn execute<W: Exec>(
         frames: Vec::new(),
         callee: ptr::null(),
         resume: (ptr::null(), ptr::null_mut(), ptr::null_mut()),
+        raised: (ptr::null(), ptr::null_mut()),
         frame_gone: false,
         landing: Landing::new(),
         #[cfg(tandem_dispatch = "loop")]
@@ -236,24 +248,34 @@ unsafe fn execute<W: Exec>(
     };
     cx.landing.mem_base = mem_base;
     let cxp: *mut Cx<W> = &mut cx;
-    let mut start = (cxp, fp);
-    // SAFETY: `start_at` gets the `(cx, fp)` pair it reads, with `cx.ops` the
-    // first instruction of `code` and its frame at `fp` (the contract), and
-    // nothing else touches `cx` until it returns; `cx.landing` stays in place
-    // on this frame meanwhile; the frames that may be running at a fault (the
-    // handlers and their helpers) own nothing that needs dropping, and
-    // `call_array` suspends the landing around code that may.
-    let status = unsafe {
-        fault::catch_memory_faults(
-            start_at::<W>,
-            (&mut start as *mut (*mut Cx<W>, *mut u64)).cast(),
-            ptr::addr_of_mut!((*cxp).landing),
-        )
-    };
-    let status = if status == fault::FAULT {
-        trap::raise(TrapCode::MemoryOutOfBounds)
-    } else {
-        status
+    let mut start: Start<'_, W> = (cxp, code.ops.as_ptr(), fp);
+    let status = loop {
+        // SAFETY: `start_at` gets the `(cx, ip, fp)` it reads: the first
+        // instruction of `code` and its frame at `fp` (the contract), or
+        // where `catch` left a frame to go on, with `cx` running it; nothing
+        // else touches `cx` until it returns; `cx.landing` stays in place on
+        // this frame meanwhile; the frames that may be running at a fault
+        // (the handlers and their helpers) own nothing that needs dropping,
+        // and `call_array` suspends the landing around code that may.
+        let status = unsafe {
+            fault::catch_memory_faults(
+                start_at::<W>,
+                (&mut start as *mut Start<'_, W>).cast(),
+                ptr::addr_of_mut!((*cxp).landing),
+            )
+        };
+        if status == fault::FAULT {
+            break trap::raise(TrapCode::MemoryOutOfBounds);
+        }
+        if status != TrapCode::Exception as u32 {
+            break status;
+        }
+        // SAFETY: an exception status ended the run, with `cx.raised` set
+        // where it was raised; the run is over, so `cx` is ours again.
+        match unsafe { catch(&mut *cxp) } {
+            Some((ip, fp)) => start = (cxp, ip, fp),
+            None => break status,
+        }
     };
     #[cfg(feature = "op-histogram")]
     histogram::report();
@@ -297,4 +319,20 @@ impl SlotIndex for usize {
 #[inline(never)]
 fn raise(code: TrapCode) -> u32 {
     trap::raise(code)
+}
+
+/// Stops the run at a call of function `callee`, which cannot be
+/// translated: a validated module always translates, so this is a bug's
+/// way out, reported to the embedder as a compile error naming the
+/// function rather than as a Wasm trap.
+///
+/// # Safety
+/// `callee` must be live.
+#[cold]
+#[inline(never)]
+unsafe fn untranslatable(callee: *const VMFunc, e: &TranslateError) -> u32 {
+    // SAFETY: `callee` is live (the contract).
+    let func_index = unsafe { (*callee).func_index };
+    let error = TierError(format!("function {func_index}: {}", e.0));
+    trap::raise_host(Box::new(error))
 }

@@ -30,12 +30,24 @@ impl Translator<'_> {
     /// writes it too, a copy of the slot to the accumulator goes before the
     /// reader, run once on entering the loop: the counter stays in the
     /// register from one iteration to the next, with no store-to-load
-    /// forwarding in between.
-    pub(super) fn write_through(&self) -> (Cow<'_, [Op]>, Vec<u8>) {
+    /// forwarding in between. A catch clause's label is never such a
+    /// reader: an exception lands there with nothing in the accumulator.
+    ///
+    /// Also returns the handlers, their instruction indices moved past the
+    /// copies.
+    pub(super) fn write_through(&self) -> (Cow<'_, [Op]>, Vec<u8>, Cow<'_, [Handler]>) {
         let mut modes = self.modes.clone();
         if !self.narrow {
-            return (Cow::Borrowed(&self.ops), modes);
+            return (
+                Cow::Borrowed(&self.ops),
+                modes,
+                Cow::Borrowed(&self.handlers),
+            );
         }
+        let mut caught: Vec<usize> = (self.handlers.iter())
+            .flat_map(|h| h.clauses.iter().map(|c| c.target as usize))
+            .collect();
+        caught.sort_unstable();
         // (target, branch) pairs, by target.
         let mut into: Vec<(usize, usize)> = (self.ops.iter().enumerate())
             .filter_map(|(j, &op)| {
@@ -62,7 +74,7 @@ impl Translator<'_> {
         // (reader, slot) pairs that get a copy to the accumulator before them.
         let mut preloads = Vec::new();
         for c in 0..self.ops.len() {
-            if modes[c] & (ACC_A | ACC_B) != 0 {
+            if modes[c] & (ACC_A | ACC_B) != 0 || caught.binary_search(&c).is_ok() {
                 continue;
             }
             let (lo, hi) = (
@@ -93,7 +105,11 @@ impl Translator<'_> {
             }
         }
         if preloads.is_empty() {
-            return (Cow::Borrowed(&self.ops), modes);
+            return (
+                Cow::Borrowed(&self.ops),
+                modes,
+                Cow::Borrowed(&self.handlers),
+            );
         }
         // Insert the copies; branches to a reader land after its copy.
         let shift = |t: Target| t + preloads.partition_point(|&(c, _)| c <= t as usize) as Target;
@@ -112,7 +128,14 @@ impl Translator<'_> {
             ops.push(op);
             new_modes.push(mode);
         }
-        (Cow::Owned(ops), new_modes)
+        let mut handlers = self.handlers.clone();
+        for h in &mut handlers {
+            (h.start, h.end) = (shift(h.start), shift(h.end));
+            for c in h.clauses.iter_mut() {
+                c.target = shift(c.target);
+            }
+        }
+        (Cow::Owned(ops), new_modes, Cow::Owned(handlers))
     }
 
     pub(super) fn emit_with_mode(&mut self, op: Op, mode: u8) -> usize {

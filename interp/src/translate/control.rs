@@ -85,7 +85,73 @@ impl Translator<'_> {
             start: self.here(),
             patches: Vec::new(),
             else_patch,
+            handler: None,
+            catches: Vec::new(),
         });
+    }
+
+    /// `try_table`: a block whose calls and throws its catch clauses cover.
+    /// A clause's label is looked up outside the block; it gets the
+    /// payload (and the `exnref`) in its slots, as a branch would.
+    pub(super) fn try_table(&mut self, try_table: wasmparser::TryTable) -> Result<()> {
+        self.materialize_from(0);
+        let handler = self.handlers.len();
+        let mut clauses = Vec::with_capacity(try_table.catches.len());
+        for (k, catch) in try_table.catches.iter().enumerate() {
+            use wasmparser::Catch as C;
+            let (tag, with_ref, label) = match *catch {
+                C::One { tag, label } => (Some(tag), false, label),
+                C::OneRef { tag, label } => (Some(tag), true, label),
+                C::All { label } => (None, false, label),
+                C::AllRef { label } => (None, true, label),
+            };
+            let i = self.ctrl_index(label)?;
+            let ctrl = &mut self.ctrls[i];
+            let (target, dst) = match ctrl.kind {
+                CtrlKind::Loop => (ctrl.start, ctrl.base),
+                // The results of a return go to the first slots.
+                CtrlKind::Func => (0, 0),
+                _ => (0, ctrl.base),
+            };
+            if ctrl.kind != CtrlKind::Loop {
+                ctrl.catches.push((handler, k));
+            }
+            clauses.push(Catch {
+                tag,
+                with_ref,
+                target,
+                dst,
+            });
+        }
+        self.handlers.push(Handler {
+            start: 0,
+            end: 0,
+            clauses: clauses.into(),
+        });
+        self.push_ctrl(CtrlKind::Block, try_table.ty, None);
+        let start = self.here();
+        let ctrl = self.ctrls.last_mut().expect("just pushed");
+        ctrl.handler = Some(handler);
+        self.handlers[handler].start = start;
+        Ok(())
+    }
+
+    /// Points the catch clauses `catches` at `target`.
+    fn link_catches(&mut self, catches: &[(usize, usize)], target: Target) {
+        for &(h, k) in catches {
+            self.handlers[h].clauses[k].target = target;
+        }
+    }
+
+    /// `throw`: the payload goes to the next slots, like a call's arguments.
+    pub(super) fn throw(&mut self, tag: u32) -> Result<()> {
+        let ty = self.env.tags.get(tag as usize).copied();
+        let ty = ty.ok_or_else(|| TranslateError("bad tag index".into()))?;
+        let n = self.env.types[ty as usize].params().len();
+        let base = self.pop_in_place(n)?;
+        self.emit(Op::Throw(base, tag));
+        self.unreachable = true;
+        Ok(())
     }
 
     pub(super) fn ctrl_index(&self, depth: u32) -> Result<usize> {
@@ -383,9 +449,20 @@ impl Translator<'_> {
         let Some(ctrl) = self.ctrls.pop() else {
             return Err(TranslateError("unbalanced end".into()));
         };
+        if let Some(h) = ctrl.handler {
+            self.handlers[h].end = self.here();
+        }
         if ctrl.kind == CtrlKind::Func {
             if !self.unreachable {
                 self.emit_return()?;
+            }
+            if !ctrl.catches.is_empty() {
+                // Clauses that target the function's label return, their
+                // payload in place as the results.
+                self.fence();
+                let at = self.here();
+                self.emit(Op::Return);
+                self.link_catches(&ctrl.catches, at);
             }
             return Ok(());
         }
@@ -396,6 +473,7 @@ impl Translator<'_> {
         for p in ctrl.else_patch.into_iter().chain(ctrl.patches) {
             self.patch(p, here);
         }
+        self.link_catches(&ctrl.catches, here);
         self.truncate(ctrl.height);
         for ty in ctrl.results {
             self.push(ty, Val::Temp);

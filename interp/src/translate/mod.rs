@@ -93,6 +93,11 @@ struct Ctrl {
     patches: Vec<usize>,
     /// For `if`: the jump to the `else` branch (or the end).
     else_patch: Option<usize>,
+    /// For a `try_table`: its entry in the handlers.
+    handler: Option<usize>,
+    /// `(handler, clause)` of each catch clause that targets the end of
+    /// the block.
+    catches: Vec<(usize, usize)>,
 }
 
 impl Ctrl {
@@ -171,6 +176,8 @@ struct Translator<'a> {
     /// of it emits nothing. If `src` came through the accumulator, from
     /// `producer`, that link is undone then (so `src` is written after all).
     last_global_set: Option<(usize, Slot, u32, Option<usize>)>,
+    /// See [`FuncCode::handlers`].
+    handlers: Vec<Handler>,
 }
 
 /// Translates function `func_index` (a local function) of `env`, in the
@@ -245,6 +252,7 @@ impl<'a> Translator<'a> {
             acc_producer: None,
             label_at: 0,
             last_global_set: None,
+            handlers: Vec::new(),
         };
         t.ctrls.push(Ctrl {
             kind: CtrlKind::Func,
@@ -255,6 +263,8 @@ impl<'a> Translator<'a> {
             start: 0,
             patches: Vec::new(),
             else_patch: None,
+            handler: None,
+            catches: Vec::new(),
         });
         let loops = walk(env, func_index, &mut t)?;
         t.loops.resize(loops as usize, Box::default());
@@ -271,7 +281,7 @@ impl<'a> Translator<'a> {
 
     /// The translation in the encoding of width `S`, if everything fits.
     fn finish<S: Width<Word = u32>>(&self) -> Option<FuncCode<S>> {
-        let (ops, modes) = self.write_through();
+        let (ops, modes, handlers) = self.write_through();
         let ops = (ops.iter().zip(&modes).enumerate())
             .map(|(at, (op, &mode))| Some(Instr::new(op.encode::<S>(at as u32)?, mode)))
             .collect::<Option<_>>()?;
@@ -290,6 +300,7 @@ impl<'a> Translator<'a> {
             params: ty.params().into(),
             results: ty.results().into(),
             has_memory: !self.env.memories.is_empty(),
+            handlers: handlers.into_owned().into(),
             countdown: AtomicU32::new(NOT_COUNTING),
             heat: AtomicU32::new(0),
             loops: match self.count_loops {

@@ -147,6 +147,13 @@ impl Translator<'_> {
                 let at = self.aux_push(&[type_index, callee]);
                 self.call_typed(type_index, true, |base| Op::ReturnCallRef(base, at))?;
             }
+            Operator::TryTable { try_table } => self.try_table(try_table)?,
+            Operator::Throw { tag_index } => self.throw(tag_index)?,
+            Operator::ThrowRef => {
+                let r = self.pop_operand()?;
+                self.emit(Op::ThrowRef(r));
+                self.unreachable = true;
+            }
             Operator::RefAsNonNull => {
                 let e = self.pop()?;
                 let r = self.operand(e);

@@ -135,21 +135,21 @@ impl Backend for u32 {
     const ACC: bool = false;
 }
 
-/// Runs from `cx.ops` with the frame at `fp`, for
-/// [`fault::catch_memory_faults`]: `arg` points at `(cx, fp)`.
+/// Runs from `ip` with the frame at `fp`, for
+/// [`fault::catch_memory_faults`]: `arg` points at `(cx, ip, fp)`.
 ///
 /// # Safety
-/// `arg` points at a `(*mut Cx<W>, *mut u64)` pair: a valid executor state,
-/// borrowed by nobody else during the call, and the frame of its function,
-/// whose first instruction `cx.ops` is; then as for [`dispatch()`].
+/// `arg` points at a [`Start`]: a valid executor state, borrowed by nobody
+/// else during the call, an instruction of the function it runs and that
+/// function's frame; then as for [`dispatch()`].
 pub(in crate::exec) unsafe extern "sysv64" fn start_at<W: Exec>(arg: *mut u8) -> u32 {
-    // SAFETY: `arg` points at the `(cx, fp)` pair (the contract).
-    let (cx, fp) = unsafe { *arg.cast::<(*mut Cx<W>, *mut u64)>() };
+    // SAFETY: `arg` points at a `Start` (the contract).
+    let (cx, ip, fp) = unsafe { *arg.cast::<Start<'_, W>>() };
     // SAFETY: `cx` is valid and borrowed by nobody else (the contract).
     let cx = unsafe { &mut *cx };
-    let (ip, mem_base) = (cx.ops, cx.landing.mem_base);
-    // SAFETY: `ip` is the first instruction of `cx.code`, whose frame is at
-    // `fp`, and `cx.landing.mem_base` the running instance's memory (the
+    let mem_base = cx.landing.mem_base;
+    // SAFETY: `ip` is an instruction of `cx.code`, whose frame is at `fp`,
+    // and `cx.landing.mem_base` the running instance's memory (the
     // contract).
     unsafe { dispatch(ip, fp, mem_base, cx, 0) }
 }

@@ -372,6 +372,8 @@ pub(super) unsafe fn step<W: Exec>(
                         cx.callee = ref_callee!(at);
                         return return_call_slow(ip.sub(1), o.fp, mem.base, cx, o.acc);
                     }
+                    Op::Throw(base, tag) => return throw(cx, ip.sub(1), o.fp, base, tag),
+                    Op::ThrowRef(r) => return throw_ref(cx, ip.sub(1), o.fp, o.get::<u64>(r)),
                     Op::RefAsNonNull(r) => {
                         if o.get::<u64>(r) == 0 {
                             trap!(TrapCode::NullReference);
