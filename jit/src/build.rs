@@ -666,6 +666,16 @@ impl Builder<'_> {
         match op {
             O::Nop => {}
             O::Unreachable => self.terminate(Terminator::Trap(TrapCode::Unreachable)),
+            O::Throw { tag_index } => {
+                let ty = self.env.tags[tag_index as usize];
+                let n = self.env.types[ty as usize].params().len();
+                let payload = self.pop_n(n);
+                self.terminate(Terminator::Throw(tag_index, payload));
+            }
+            O::ThrowRef => {
+                let r = self.pop();
+                self.terminate(Terminator::ThrowRef(r));
+            }
             O::Block { blockty } => {
                 let (params, results) = self.block_type(blockty)?;
                 let end = self.end_block(params.len(), &results);

@@ -10,7 +10,7 @@
 //! zero-extended in its register, as every `i32` in compiled code is.
 
 use crate::ir::Builtin;
-use tandem_vm::{ops, TrapCode, VMContext};
+use tandem_vm::{ops, trap, Exception, TrapCode, VMContext, ValRaw};
 
 /// Two words, returned in `rax` and `rdx`.
 #[repr(C)]
@@ -246,6 +246,48 @@ unsafe extern "sysv64" fn ref_func(
     done(Ok(func as u64))
 }
 
+unsafe extern "sysv64" fn throw(
+    vmctx: *mut VMContext,
+    tag: u64,
+    n: u64,
+    payload: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    // SAFETY: by the builtins' contract, `vmctx` is live with tag `tag`,
+    // and compiled code passes the address of the `n` payload cells it
+    // wrote (16-byte aligned `ValRaw`s).
+    let exn = unsafe {
+        let payload = std::slice::from_raw_parts(payload as *const ValRaw, n as usize);
+        Exception::new((*vmctx).tag(tag as u32), payload)
+    };
+    Ret {
+        value: 0,
+        status: trap::raise_exception(exn) as u64,
+    }
+}
+
+unsafe extern "sysv64" fn throw_ref(
+    _: *mut VMContext,
+    _: u64,
+    _: u64,
+    r: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    let status = if r == 0 {
+        trap::raise(TrapCode::NullReference)
+    } else {
+        // SAFETY: a non-null `exnref` that Wasm code holds names an object
+        // its store adopted when a catch clause handed it out.
+        trap::raise_exception(unsafe { Exception::from_ref(r) })
+    };
+    Ret {
+        value: 0,
+        status: status as u64,
+    }
+}
+
 /// The name and address of the function implementing `b`, and its two
 /// immediates.
 pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
@@ -265,6 +307,8 @@ pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
         Builtin::TableInit(t, seg) => ("table_init", table_init, t, seg),
         Builtin::ElemDrop(seg) => ("elem_drop", elem_drop, seg, 0),
         Builtin::RefFunc(f) => ("ref_func", ref_func, f, 0),
+        Builtin::Throw(tag, n) => ("throw", throw, tag, n),
+        Builtin::ThrowRef => ("throw_ref", throw_ref, 0, 0),
     };
     (name, f as usize, a, c)
 }

@@ -184,6 +184,12 @@ pub enum Builtin {
     TableInit(u32, u32),
     ElemDrop(u32),
     RefFunc(u32),
+    /// `throw` of tag `.0` with `.1` payload values, in 16-byte cells at
+    /// the operand's address: raises the exception (its status).
+    Throw(u32, u32),
+    /// `throw_ref`: raises the exception the operand names, or traps if
+    /// it is null.
+    ThrowRef,
 }
 
 /// What an instruction computes.
@@ -373,6 +379,10 @@ pub enum Terminator {
     /// A tail call: the callee's results are the function's.
     ReturnCall(Callee, Vec<Value>),
     Trap(TrapCode),
+    /// `throw` of a tag with its payload.
+    Throw(u32, Vec<Value>),
+    /// `throw_ref` of an `exnref`.
+    ThrowRef(Value),
 }
 
 impl Terminator {
@@ -381,7 +391,11 @@ impl Terminator {
             Terminator::Jump(t) => std::slice::from_ref(t),
             Terminator::Branch(_, ts) => ts,
             Terminator::Table(_, ts) => ts,
-            Terminator::Return(_) | Terminator::ReturnCall(..) | Terminator::Trap(_) => &[],
+            Terminator::Return(_)
+            | Terminator::ReturnCall(..)
+            | Terminator::Trap(_)
+            | Terminator::Throw(..)
+            | Terminator::ThrowRef(_) => &[],
         }
     }
 
@@ -390,7 +404,11 @@ impl Terminator {
             Terminator::Jump(t) => std::slice::from_mut(t),
             Terminator::Branch(_, ts) => ts,
             Terminator::Table(_, ts) => ts,
-            Terminator::Return(_) | Terminator::ReturnCall(..) | Terminator::Trap(_) => &mut [],
+            Terminator::Return(_)
+            | Terminator::ReturnCall(..)
+            | Terminator::Trap(_)
+            | Terminator::Throw(..)
+            | Terminator::ThrowRef(_) => &mut [],
         }
     }
 
@@ -398,10 +416,10 @@ impl Terminator {
     /// results).
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         match self {
-            Terminator::Branch(c, _) | Terminator::Table(c, _) => f(*c),
-            Terminator::Return(vals) | Terminator::ReturnCall(_, vals) => {
-                vals.iter().for_each(|&v| f(v))
-            }
+            Terminator::Branch(c, _) | Terminator::Table(c, _) | Terminator::ThrowRef(c) => f(*c),
+            Terminator::Return(vals)
+            | Terminator::ReturnCall(_, vals)
+            | Terminator::Throw(_, vals) => vals.iter().for_each(|&v| f(v)),
             _ => {}
         }
         for t in self.targets() {
@@ -411,10 +429,12 @@ impl Terminator {
 
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         match self {
-            Terminator::Branch(c, _) | Terminator::Table(c, _) => *c = f(*c),
-            Terminator::Return(vals) | Terminator::ReturnCall(_, vals) => {
-                vals.iter_mut().for_each(|v| *v = f(*v))
+            Terminator::Branch(c, _) | Terminator::Table(c, _) | Terminator::ThrowRef(c) => {
+                *c = f(*c)
             }
+            Terminator::Return(vals)
+            | Terminator::ReturnCall(_, vals)
+            | Terminator::Throw(_, vals) => vals.iter_mut().for_each(|v| *v = f(*v)),
             _ => {}
         }
         for t in self.targets_mut() {

@@ -80,6 +80,12 @@ impl Frame {
                 out_rets = out_rets.max(results as u32);
             }
         }
+        // A throw writes its payload where the return area is.
+        for b in &f.blocks {
+            if let Terminator::Throw(_, payload) = &b.term {
+                out_rets = out_rets.max(payload.len() as u32);
+            }
+        }
         let mut saved: Vec<Gpr> = CALLEE_SAVED
             .into_iter()
             .filter(|&r| locs.contains(&Loc::Gpr(r)))

@@ -109,28 +109,9 @@ impl Emitter<'_> {
             }
             Terminator::Return(values) => {
                 if f.results.len() > 1 {
-                    // Each result into its 16-byte cell, through rcx (rax
-                    // holds the area), f32 zero-extended as a ValRaw is.
                     let area = self.frame.ret_area_slot();
                     self.m.load(RAX, area, Size::S64);
-                    for (i, &v) in values.iter().enumerate() {
-                        match f.ty(v) {
-                            Ty::V128 => {
-                                let x = self.xmm(v, XMM_SCRATCH[1]);
-                                self.m.store_v128(Mem::base(RAX, 16 * i as i32), x);
-                                continue;
-                            }
-                            ty @ (Ty::F32 | Ty::F64) => {
-                                let x = self.xmm(v, XMM_SCRATCH[1]);
-                                self.m.xmm_to_gpr(RCX, x, Size::of(ty.is_64()));
-                            }
-                            _ => {
-                                let r = self.gpr(v, RCX);
-                                self.copy_gpr(RCX, r);
-                            }
-                        }
-                        self.m.store(Mem::base(RAX, 16 * i as i32), RCX, Size::S64);
-                    }
+                    self.store_cells(values);
                 } else if let Some(&v) = values.first() {
                     let src = self.place(v);
                     self.mov(src, abi::result_place(f.ty(v)));
@@ -142,7 +123,55 @@ impl Emitter<'_> {
                 let l = self.m.trap_label(*code);
                 self.m.jmp(l);
             }
+            Terminator::Throw(tag, payload) => {
+                let area = Mem::base(RSP, self.frame.out_ret_area());
+                self.m.lea(RAX, area, Size::S64);
+                self.store_cells(payload);
+                self.m.mov(RCX, RAX, Size::S64);
+                self.throw(Builtin::Throw(*tag, payload.len() as u32));
+            }
+            Terminator::ThrowRef(r) => {
+                let src = self.place(*r);
+                self.mov(src, abi::BUILTIN_OPERANDS[0]);
+                self.throw(Builtin::ThrowRef);
+            }
         }
+    }
+
+    /// Writes `values` into the 16-byte cells at `rax`, through `rcx`, an
+    /// `f32` zero-extended as a `ValRaw` is.
+    fn store_cells(&mut self, values: &[Value]) {
+        for (i, &v) in values.iter().enumerate() {
+            match self.f.ty(v) {
+                Ty::V128 => {
+                    let x = self.xmm(v, XMM_SCRATCH[1]);
+                    self.m.store_v128(Mem::base(RAX, 16 * i as i32), x);
+                    continue;
+                }
+                ty @ (Ty::F32 | Ty::F64) => {
+                    let x = self.xmm(v, XMM_SCRATCH[1]);
+                    self.m.xmm_to_gpr(RCX, x, Size::of(ty.is_64()));
+                }
+                _ => {
+                    let r = self.gpr(v, RCX);
+                    self.copy_gpr(RCX, r);
+                }
+            }
+            self.m.store(Mem::base(RAX, 16 * i as i32), RCX, Size::S64);
+        }
+    }
+
+    /// Calls builtin `b`, which raises an exception (or a trap), its
+    /// operand in place, and goes on unwinding with the status it returns.
+    fn throw(&mut self, b: Builtin) {
+        let (name, func, imm_a, imm_b) = crate::builtins::entry(b);
+        let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
+        self.m.mov(vmctx, VMCTX, Size::S64);
+        self.m.mov_imm64(first, imm_a as u64);
+        self.m.mov_imm64(second, imm_b as u64);
+        self.m.call_fn(name, func as u64);
+        let unwinder = tandem_vm::unwind::raised_in_compiled_code;
+        self.unwind(RDX, "raised_in_compiled_code", unwinder as *const () as u64);
     }
 
     /// Binary search over `labels` (the non-default targets) for the index
