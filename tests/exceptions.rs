@@ -10,21 +10,23 @@ use tandem::{
 };
 
 fn engines() -> Vec<(&'static str, Engine)> {
-    // The JIT compiles `throw` and `throw_ref` but not yet `try_table`:
-    // in the tiered mode, throwers run compiled and catchers interpreted.
-    [("interp", Tier::Interp, 0), ("tiered", Tier::Tiered, 3)]
-        .into_iter()
-        .map(|(name, tier, threshold)| {
-            let mut config = Config::new();
-            config.tier(tier);
-            if tier == Tier::Tiered {
-                // Every few calls another function compiles: the stack mixes
-                // both tiers, and loops move to compiled code mid-run.
-                config.tier_up_threshold(threshold).tier_up_in_caller(true);
-            }
-            (name, Engine::new(&config).unwrap())
-        })
-        .collect()
+    [
+        ("interp", Tier::Interp, 0),
+        ("jit", Tier::Jit, 0),
+        ("tiered", Tier::Tiered, 3),
+    ]
+    .into_iter()
+    .map(|(name, tier, threshold)| {
+        let mut config = Config::new();
+        config.tier(tier);
+        if tier == Tier::Tiered {
+            // Every few calls another function compiles: the stack mixes
+            // both tiers, and loops move to compiled code mid-run.
+            config.tier_up_threshold(threshold).tier_up_in_caller(true);
+        }
+        (name, Engine::new(&config).unwrap())
+    })
+    .collect()
 }
 
 const WAT: &str = r#"(module
@@ -74,6 +76,34 @@ const WAT: &str = r#"(module
       (return))
     (throw_ref))
   (func (export "empty") (throw $empty))
+  ;; Keeps values across its call (in callee-saved registers, compiled),
+  ;; then lets an exception through: the frames it skips must leave the
+  ;; catcher's caller its registers as they were.
+  (global $sink (mut i32) (i32.const 0))
+  (func $clobber (param $x i32)
+    (local $a i32) (local $b i32) (local $c i32)
+    (local.set $a (i32.mul (local.get $x) (i32.const 11)))
+    (local.set $b (i32.mul (local.get $x) (i32.const 13)))
+    (local.set $c (i32.mul (local.get $x) (i32.const 17)))
+    (call $thrower (i32.add (local.get $x) (i32.const 1)))
+    (global.set $sink (i32.add (local.get $a) (i32.add (local.get $b) (local.get $c)))))
+  (func $catcher (param $x i32) (result i32)
+    (block $h (result i32 i64)
+      (try_table (catch $e $h) (call $clobber (local.get $x)))
+      (return (i32.const -1)))
+    (drop))
+  (func (export "keeps") (param $x i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $i i32) (local $sum i32)
+    (loop $l
+      (local.set $a (i32.mul (local.get $x) (i32.const 3)))
+      (local.set $b (i32.mul (local.get $x) (i32.const 5)))
+      (local.set $c (i32.mul (local.get $x) (i32.const 7)))
+      (local.set $sum (i32.add (local.get $sum)
+        (i32.add (call $catcher (local.get $x))
+          (i32.add (local.get $a) (i32.add (local.get $b) (local.get $c))))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (i32.const 10))))
+    (local.get $sum))
 )"#;
 
 fn setup(engine: &Engine) -> (Store<()>, Instance, Tag) {
@@ -157,6 +187,9 @@ fn exceptions_unwind_to_the_right_handler() {
         assert_eq!(r, [Val::I32(500_500)], "{name}");
         let e = exception(call(&mut store, instance, "rethrow", &[Val::I32(5)]));
         assert_eq!(e.payload(), &[Val::I32(0), Val::I64(7)], "{name}");
+        // 10 times (x + 1) + 15 x.
+        let r = call(&mut store, instance, "keeps", &[Val::I32(2)]).unwrap();
+        assert_eq!(r, [Val::I32(10 * (3 + 30))], "{name}");
     }
 }
 

@@ -32,27 +32,13 @@ const GC: &[&str] = &[
     "type-*",
 ];
 
-/// The 3.0 files that need what a tier does not run yet (issue 27): the
-/// tier's label, what it lacks, the files.
-const PENDING: &[(&str, &str, &[&str])] = &[(
-    "jit",
-    "exception handling in the JIT",
-    &["imports", "instance", "throw", "throw_ref", "try_table"],
-)];
-
-/// Why a 3.0 file is not run yet in the tier labelled `tier`, if it is not.
-fn not_yet(tier: &str, stem: &str) -> Option<String> {
+/// Why a 3.0 file is not run yet, if it is not: it needs Wasm GC.
+fn not_yet(stem: &str) -> Option<String> {
     let matches = |p: &&str| match p.strip_suffix('*') {
         Some(prefix) => stem.starts_with(prefix),
         None => stem == *p,
     };
-    if GC.iter().any(matches) {
-        return Some("Wasm GC".into());
-    }
-    PENDING
-        .iter()
-        .find(|(t, _, files)| *t == tier && files.iter().any(matches))
-        .map(|(_, what, _)| what.to_string())
+    GC.iter().any(matches).then(|| "Wasm GC".into())
 }
 
 fn suite_dir(version: &str) -> PathBuf {
@@ -178,7 +164,7 @@ fn main() {
             let test_name = format!("{label}::3.0/{}", name(file));
             // A file that needs what is not there yet is ignored (shown as
             // such, and run by `--include-ignored`).
-            let pending = not_yet(label, &stem);
+            let pending = not_yet(&stem);
             let file = file.clone();
             let trial = Trial::test(test_name, move || {
                 run(file, tier, in_caller, false, false, false)

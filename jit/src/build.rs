@@ -127,6 +127,22 @@ struct Builder<'a> {
     osr: Option<(u32, Block)>,
     /// Whether the entry of `osr` jumps to its loop yet.
     osr_entered: bool,
+    /// The open `try_table`s, innermost last.
+    trys: Vec<Try>,
+}
+
+/// An open `try_table`: the landing pad its calls and throws go to, and
+/// the catch clauses the pad tries in order.
+struct Try {
+    /// Its frame's index in `frames`.
+    frame: usize,
+    landing: Block,
+    /// `(tag, with_ref, label)` per clause (`None`: any tag), labels as
+    /// seen from outside the `try_table`.
+    clauses: Vec<(Option<u32>, bool, u32)>,
+    /// The operand stack under the `try_table`'s parameters, which the
+    /// clauses' branches carry on.
+    below: Vec<Value>,
 }
 
 /// Builds the SSA form of local function `func_index`.
@@ -170,6 +186,7 @@ fn build_entered_at(env: &ModuleEnv, func_index: u32, osr: Option<u32>) -> Resul
         loop_depth: 0,
         osr: None,
         osr_entered: false,
+        trys: Vec::new(),
     };
     b.f.results = types(ty.results());
     // Block 0 is the function's entry: the OSR entry if there is one, so
@@ -554,6 +571,116 @@ impl Builder<'_> {
         let i = self.push_inst(InstKind::Call(callee, args), &results);
         let values = self.f.inst(i).results();
         self.stack.extend(values);
+        if let Some(landing) = self.landing() {
+            // The call ends its block: the edge to the landing pad carries
+            // the locals' values at the call.
+            let next = self.new_block(&[]);
+            let next_target = Target {
+                block: next,
+                args: vec![],
+            };
+            self.terminate(Terminator::MayThrow([next_target, landing]));
+            self.seal(next);
+            self.cur = Some(next); // the values of locals carry over
+        }
+    }
+
+    /// The landing pad of the innermost open `try_table`, as a target.
+    fn landing(&self) -> Option<Target> {
+        self.trys.last().map(|t| Target {
+            block: t.landing,
+            args: vec![],
+        })
+    }
+
+    /// Raises an exception, which goes to the landing pad of the innermost
+    /// `try_table`, if any.
+    fn raise(&mut self, raise: Raise) {
+        self.push_inst(InstKind::Raise(raise), &[]);
+        let landing = self.landing();
+        self.terminate(Terminator::Throw(landing));
+    }
+
+    /// Opens a `try_table`: a block, whose calls and throws go to a
+    /// landing pad built at its end.
+    fn try_table(&mut self, try_table: wasmparser::TryTable) -> Result<()> {
+        let (params, results) = self.block_type(try_table.ty)?;
+        let below = self.stack[..self.stack.len() - params.len()].to_vec();
+        let end = self.end_block(params.len(), &results);
+        self.open(FrameKind::Block, end, end, results, params.len());
+        let landing = self.new_block(&[]);
+        self.f.catches = true;
+        let clauses = (try_table.catches.iter())
+            .map(|c| match *c {
+                wasmparser::Catch::One { tag, label } => (Some(tag), false, label),
+                wasmparser::Catch::OneRef { tag, label } => (Some(tag), true, label),
+                wasmparser::Catch::All { label } => (None, false, label),
+                wasmparser::Catch::AllRef { label } => (None, true, label),
+            })
+            .collect();
+        self.trys.push(Try {
+            frame: self.frames.len() - 1,
+            landing,
+            clauses,
+            below,
+        });
+        Ok(())
+    }
+
+    /// Builds the landing pad of `t`, whose frame has just been closed:
+    /// it tries the clauses in order, and the first that matches takes
+    /// the exception and branches to its label with the payload; if none
+    /// does, the exception goes on.
+    fn landing_pad(&mut self, t: Try) {
+        if self.preds[t.landing.0 as usize].is_empty() {
+            return; // nothing in the `try_table` throws
+        }
+        let saved = std::mem::take(&mut self.stack);
+        self.seal(t.landing);
+        self.enter(t.landing);
+        for (tag, with_ref, label) in t.clauses {
+            let mut tys = match tag {
+                Some(tag) => {
+                    let ty = self.env.tags[tag as usize] as usize;
+                    types(self.env.types[ty].params())
+                }
+                None => vec![],
+            };
+            if with_ref {
+                tys.push(Ty::I64);
+            }
+            let mut otherwise = None;
+            if let Some(tag) = tag {
+                let m = self.push_inst(
+                    InstKind::Builtin(Builtin::MatchTag(tag), vec![]),
+                    &[Ty::I32],
+                );
+                let m = self.f.result(m);
+                let (yes, no) = (self.new_block(&[]), self.new_block(&[]));
+                let to = |block| Target {
+                    block,
+                    args: vec![],
+                };
+                self.terminate(Terminator::Branch(m, [to(yes), to(no)]));
+                self.seal(yes);
+                self.seal(no);
+                self.cur = Some(yes); // the values of locals carry over
+                otherwise = Some(no);
+            }
+            let taken = self.push_inst(InstKind::Catch(tag, with_ref), &tys);
+            self.stack = t.below.clone();
+            self.stack.extend(self.f.inst(taken).results());
+            let target = self.branch_target(label);
+            self.terminate(Terminator::Jump(target));
+            match otherwise {
+                Some(no) => self.cur = Some(no), // the locals carry over
+                None => break,
+            }
+        }
+        if self.cur.is_some() {
+            self.raise(Raise::Again);
+        }
+        self.stack = saved;
     }
 
     fn return_call(&mut self, callee: Callee) {
@@ -670,12 +797,13 @@ impl Builder<'_> {
                 let ty = self.env.tags[tag_index as usize];
                 let n = self.env.types[ty as usize].params().len();
                 let payload = self.pop_n(n);
-                self.terminate(Terminator::Throw(tag_index, payload));
+                self.raise(Raise::Tag(tag_index, payload));
             }
             O::ThrowRef => {
                 let r = self.pop();
-                self.terminate(Terminator::ThrowRef(r));
+                self.raise(Raise::Ref(r));
             }
+            O::TryTable { try_table } => self.try_table(try_table)?,
             O::Block { blockty } => {
                 let (params, results) = self.block_type(blockty)?;
                 let end = self.end_block(params.len(), &results);
@@ -751,6 +879,14 @@ impl Builder<'_> {
             O::End => {
                 let mut frame = self.frames.pop().expect("validated");
                 self.fall_into_end(&mut frame);
+                if self
+                    .trys
+                    .last()
+                    .is_some_and(|t| t.frame == self.frames.len())
+                {
+                    let t = self.trys.pop().expect("just seen");
+                    self.landing_pad(t);
+                }
                 if let FrameKind::If(els, start_values) = &frame.kind {
                     // An `if` without `else` passes on what the `else` arm
                     // would start with.

@@ -288,6 +288,62 @@ unsafe extern "sysv64" fn throw_ref(
     }
 }
 
+unsafe extern "sysv64" fn rethrow(
+    _: *mut VMContext,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    Ret {
+        value: 0,
+        status: TrapCode::Exception as u64,
+    }
+}
+
+unsafe extern "sysv64" fn match_tag(
+    vmctx: *mut VMContext,
+    tag: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    // SAFETY: by the builtins' contract, `vmctx` is live with tag `tag`.
+    let tag = unsafe { (*vmctx).tag(tag as u32) };
+    done(Ok((trap::pending_tag() == tag) as u64))
+}
+
+unsafe extern "sysv64" fn catch(
+    vmctx: *mut VMContext,
+    tag: u64,
+    with_ref: u64,
+    cells: u64,
+    _: u64,
+    _: u64,
+) -> Ret {
+    // A landing pad's clause calls this with an exception in flight.
+    let exn = trap::catch();
+    if tag != u32::MAX as u64 {
+        // SAFETY: compiled code passes cells for the payload of tag `tag`,
+        // which is the exception's (the clause matched it).
+        unsafe {
+            let cells = cells as *mut ValRaw;
+            for (i, &v) in exn.payload().iter().enumerate() {
+                *cells.add(i) = v;
+            }
+        }
+    }
+    let r = if with_ref == 0 {
+        0
+    } else {
+        // SAFETY: by the builtins' contract, `vmctx` and its store are live.
+        unsafe { (*(*vmctx).store).exns.adopt(exn) }
+    };
+    done(Ok(r))
+}
+
 /// The name and address of the function implementing `b`, and its two
 /// immediates.
 pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
@@ -309,6 +365,9 @@ pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
         Builtin::RefFunc(f) => ("ref_func", ref_func, f, 0),
         Builtin::Throw(tag, n) => ("throw", throw, tag, n),
         Builtin::ThrowRef => ("throw_ref", throw_ref, 0, 0),
+        Builtin::Rethrow => ("rethrow", rethrow, 0, 0),
+        Builtin::MatchTag(tag) => ("match_tag", match_tag, tag, 0),
+        Builtin::Catch(tag, with_ref) => ("catch", catch, tag, with_ref),
     };
     (name, f as usize, a, c)
 }

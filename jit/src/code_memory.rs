@@ -5,7 +5,7 @@
 
 use memmap2::{Mmap, MmapMut};
 use std::sync::Arc;
-use tandem_vm::code_registry::{self, CodeRegion, FuncRange};
+use tandem_vm::code_registry::{self, CodeRegion, FuncRange, Landing};
 use tandem_vm::TrapCode;
 
 /// A mapped, executable region of code.
@@ -21,7 +21,7 @@ impl CodeMemory {
         funcs: Vec<FuncRange>,
         traps: Vec<(u32, TrapCode)>,
     ) -> std::io::Result<CodeMemory> {
-        Self::with_patch(code, funcs, traps, |_, _| {})
+        Self::with_patch(code, funcs, traps, Vec::new(), |_, _| {})
     }
 
     /// As [`new`](Self::new), letting `patch` finish the image once its
@@ -31,6 +31,7 @@ impl CodeMemory {
         code: &[u8],
         funcs: Vec<FuncRange>,
         traps: Vec<(u32, TrapCode)>,
+        landings: Vec<Landing>,
         patch: impl FnOnce(&mut [u8], usize),
     ) -> std::io::Result<CodeMemory> {
         let mut map = MmapMut::map_anon(code.len().max(1))?;
@@ -43,6 +44,7 @@ impl CodeMemory {
             len: map.len(),
             funcs,
             traps,
+            landings,
         }));
         Ok(CodeMemory { map })
     }

@@ -190,6 +190,26 @@ pub enum Builtin {
     /// `throw_ref`: raises the exception the operand names, or traps if
     /// it is null.
     ThrowRef,
+    /// Raises the exception in flight again (its status).
+    Rethrow,
+    /// Whether the exception in flight is of tag `.0` (an `i32`).
+    MatchTag(u32),
+    /// Takes the exception in flight (tag `.0`, or any for `u32::MAX`):
+    /// its payload to the cells at the operand's address; returns the
+    /// `exnref` if `.1` is 1 (its store adopts it).
+    Catch(u32, u32),
+}
+
+/// How an exception is raised.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Raise {
+    /// `throw` of a tag with its payload.
+    Tag(u32, Vec<Value>),
+    /// `throw_ref` of an `exnref`.
+    Ref(Value),
+    /// The exception in flight, which no catch clause of a landing pad
+    /// took, goes on.
+    Again,
 }
 
 /// What an instruction computes.
@@ -220,6 +240,12 @@ pub enum InstKind {
     GlobalSet(Value, Value),
     /// A call of a Wasm function.
     Call(Callee, Vec<Value>),
+    /// Raises an exception, leaving its status (or a trap's) for the
+    /// block's [`Terminator::Throw`].
+    Raise(Raise),
+    /// In a landing pad: takes the exception in flight, which is of tag
+    /// `.0` (any, for `None`): its payload, then its `exnref` if `.1`.
+    Catch(Option<u32>, bool),
     Builtin(Builtin, Vec<Value>),
     /// Starts a block of code: charges its fuel (`tandem_vm::fuel`) and
     /// traps if that leaves it below zero. Emits nothing for a cost of 0.
@@ -238,11 +264,13 @@ impl InstKind {
         use InstKind::*;
         match self {
             Const(_) | VConst(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
+            Catch(..) | Raise(crate::ir::Raise::Again) => {}
             Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 f(*a);
                 f(*b);
             }
-            Un(_, a) | Load(_, a) | GlobalGet(a) => f(*a),
+            Un(_, a) | Load(_, a) | GlobalGet(a) | Raise(crate::ir::Raise::Ref(a)) => f(*a),
+            Raise(crate::ir::Raise::Tag(_, args)) => args.iter().for_each(|&a| f(a)),
             Select(c, a, b) => {
                 f(*c);
                 f(*a);
@@ -259,11 +287,13 @@ impl InstKind {
         use InstKind::*;
         match self {
             Const(_) | VConst(_) | GlobalAddr(_) | Fuel(_) | CheckEpoch | Nop => {}
+            Catch(..) | Raise(crate::ir::Raise::Again) => {}
             Bin(_, a, b) | Cmp(_, a, b) | Store(_, a, b) | GlobalSet(a, b) => {
                 *a = f(*a);
                 *b = f(*b);
             }
-            Un(_, a) | Load(_, a) | GlobalGet(a) => *a = f(*a),
+            Un(_, a) | Load(_, a) | GlobalGet(a) | Raise(crate::ir::Raise::Ref(a)) => *a = f(*a),
+            Raise(crate::ir::Raise::Tag(_, args)) => args.iter_mut().for_each(|a| *a = f(*a)),
             Select(c, a, b) => {
                 *c = f(*c);
                 *a = f(*a);
@@ -289,7 +319,7 @@ impl InstKind {
             Bin(op, ..) => matches!(op, BinOp::DivS | BinOp::DivU | BinOp::RemS | BinOp::RemU),
             Un(op, _) => matches!(op, UnOp::TruncS | UnOp::TruncU),
             // A load may trap out of bounds.
-            Load(..) | Store(..) | GlobalSet(..) | Call(..) => true,
+            Load(..) | Store(..) | GlobalSet(..) | Call(..) | Raise(_) | Catch(..) => true,
             Fuel(_) | CheckEpoch => true,
             Builtin(b, _) => !matches!(
                 b,
@@ -314,7 +344,10 @@ impl InstKind {
     /// Whether the backend emits a call for it (so values live across it
     /// must survive a call).
     pub fn is_call(&self) -> bool {
-        matches!(self, InstKind::Call(..) | InstKind::Builtin(..))
+        matches!(
+            self,
+            InstKind::Call(..) | InstKind::Builtin(..) | InstKind::Raise(_) | InstKind::Catch(..)
+        )
     }
 }
 
@@ -379,10 +412,14 @@ pub enum Terminator {
     /// A tail call: the callee's results are the function's.
     ReturnCall(Callee, Vec<Value>),
     Trap(TrapCode),
-    /// `throw` of a tag with its payload.
-    Throw(u32, Vec<Value>),
-    /// `throw_ref` of an `exnref`.
-    ThrowRef(Value),
+    /// After a [`InstKind::Raise`]: the exception goes to the landing pad
+    /// of the `try_table` around it, if any, else unwinds (as does a
+    /// trap the raise ended in).
+    Throw(Option<Target>),
+    /// After a call a `try_table` covers: goes on to the first target; an
+    /// exception the call lets through lands in the second (the landing
+    /// pad), entered from the call's return address by the unwinder.
+    MayThrow([Target; 2]),
 }
 
 impl Terminator {
@@ -391,11 +428,9 @@ impl Terminator {
             Terminator::Jump(t) => std::slice::from_ref(t),
             Terminator::Branch(_, ts) => ts,
             Terminator::Table(_, ts) => ts,
-            Terminator::Return(_)
-            | Terminator::ReturnCall(..)
-            | Terminator::Trap(_)
-            | Terminator::Throw(..)
-            | Terminator::ThrowRef(_) => &[],
+            Terminator::MayThrow(ts) => ts,
+            Terminator::Throw(t) => t.as_slice(),
+            Terminator::Return(_) | Terminator::ReturnCall(..) | Terminator::Trap(_) => &[],
         }
     }
 
@@ -404,11 +439,9 @@ impl Terminator {
             Terminator::Jump(t) => std::slice::from_mut(t),
             Terminator::Branch(_, ts) => ts,
             Terminator::Table(_, ts) => ts,
-            Terminator::Return(_)
-            | Terminator::ReturnCall(..)
-            | Terminator::Trap(_)
-            | Terminator::Throw(..)
-            | Terminator::ThrowRef(_) => &mut [],
+            Terminator::MayThrow(ts) => ts,
+            Terminator::Throw(t) => t.as_mut_slice(),
+            Terminator::Return(_) | Terminator::ReturnCall(..) | Terminator::Trap(_) => &mut [],
         }
     }
 
@@ -416,10 +449,10 @@ impl Terminator {
     /// results).
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         match self {
-            Terminator::Branch(c, _) | Terminator::Table(c, _) | Terminator::ThrowRef(c) => f(*c),
-            Terminator::Return(vals)
-            | Terminator::ReturnCall(_, vals)
-            | Terminator::Throw(_, vals) => vals.iter().for_each(|&v| f(v)),
+            Terminator::Branch(c, _) | Terminator::Table(c, _) => f(*c),
+            Terminator::Return(vals) | Terminator::ReturnCall(_, vals) => {
+                vals.iter().for_each(|&v| f(v))
+            }
             _ => {}
         }
         for t in self.targets() {
@@ -429,12 +462,10 @@ impl Terminator {
 
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         match self {
-            Terminator::Branch(c, _) | Terminator::Table(c, _) | Terminator::ThrowRef(c) => {
-                *c = f(*c)
+            Terminator::Branch(c, _) | Terminator::Table(c, _) => *c = f(*c),
+            Terminator::Return(vals) | Terminator::ReturnCall(_, vals) => {
+                vals.iter_mut().for_each(|v| *v = f(*v))
             }
-            Terminator::Return(vals)
-            | Terminator::ReturnCall(_, vals)
-            | Terminator::Throw(_, vals) => vals.iter_mut().for_each(|v| *v = f(*v)),
             _ => {}
         }
         for t in self.targets_mut() {
@@ -472,6 +503,10 @@ pub struct Function {
     pub defs: Vec<Def>,
     /// Result types of the function.
     pub results: Vec<Ty>,
+    /// Whether it has landing pads: then no value stays in a callee-saved
+    /// register across a call, and the prologue saves them all (see
+    /// `tandem_vm::unwind`).
+    pub catches: bool,
 }
 
 impl Function {

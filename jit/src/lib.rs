@@ -32,6 +32,7 @@ use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tandem_vm::code_registry::FuncRange;
+use tandem_vm::code_registry::Landing;
 use tandem_vm::osr::OsrFrame;
 use tandem_vm::{CodeStats, CpuFeatures, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
@@ -219,6 +220,7 @@ impl JitCode {
         let mut code = Vec::new();
         let mut ranges = Vec::new();
         let mut traps = Vec::new();
+        let mut landings = Vec::new();
         let mut compiled = Vec::new();
         let mut sigs = Vec::new();
         let mut wasm_bytes = 0;
@@ -228,6 +230,11 @@ impl JitCode {
             align(&mut code);
             let start = code.len();
             traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
+            landings.extend(asm.landings.iter().map(|&l| Landing {
+                ret: l.ret + start as u32,
+                pad: l.pad + start as u32,
+                below: l.below,
+            }));
             code.extend_from_slice(&asm.code);
             ranges.push(FuncRange {
                 start: start as u32,
@@ -287,7 +294,7 @@ impl JitCode {
             stub_offsets.push(code.len());
             code.resize(code.len() + stub_len, 0xcc);
         }
-        let mem = CodeMemory::with_patch(&code, ranges, traps, |image, base| {
+        let mem = CodeMemory::with_patch(&code, ranges, traps, landings, |image, base| {
             let mut put = |at: usize, room: usize, bytes: Vec<u8>| {
                 assert!(bytes.len() <= room, "a trampoline outgrew its room");
                 image[at..at + bytes.len()].copy_from_slice(&bytes);

@@ -45,6 +45,20 @@ pub struct CodeRegion {
     pub funcs: Vec<FuncRange>,
     /// `(offset, trap)` for each instruction that may trap, sorted.
     pub traps: Vec<(u32, TrapCode)>,
+    /// The calls a `try_table` covers, by return address, sorted.
+    pub landings: Vec<Landing>,
+}
+
+/// Where an exception that a covered call lets through goes on: the
+/// landing pad of the calling function, entered with `rbp` the caller's
+/// frame and `rsp` that frame's body's, `below` bytes under it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Landing {
+    /// The call's return address, as an offset in the region.
+    pub ret: u32,
+    /// The landing pad's offset.
+    pub pad: u32,
+    pub below: u32,
 }
 
 impl CodeRegion {
@@ -52,6 +66,15 @@ impl CodeRegion {
         let i = self.funcs.partition_point(|f| f.start <= offset);
         let f = self.funcs.get(i.checked_sub(1)?)?;
         (offset < f.end).then_some(f.func_index)
+    }
+
+    fn landing_at(&self, offset: u32) -> Option<(usize, u32)> {
+        let i = self
+            .landings
+            .binary_search_by_key(&offset, |l| l.ret)
+            .ok()?;
+        let l = self.landings[i];
+        Some((self.start + l.pad as usize, l.below))
     }
 
     fn trap_at(&self, offset: u32) -> Option<TrapCode> {
@@ -177,6 +200,12 @@ pub fn trap_at(pc: usize) -> Option<TrapCode> {
     with_region(pc, |r, off| r.trap_at(off))
 }
 
+/// The landing pad (its address, and its frame's depth below `rbp`) of
+/// the covered call whose return address is `ret`.
+pub fn landing_at(ret: usize) -> Option<(usize, u32)> {
+    with_region(ret, |r, off| r.landing_at(off))
+}
+
 /// The Wasm function whose compiled code contains `pc`.
 pub fn func_at(pc: usize) -> Option<u32> {
     with_region(pc, |r, off| r.func_at(off))
@@ -208,7 +237,14 @@ mod tests {
                 (0x20, TrapCode::Unreachable),
                 (0x44, TrapCode::MemoryOutOfBounds),
             ],
+            landings: vec![Landing {
+                ret: 0x30,
+                pad: 0x3a,
+                below: 64,
+            }],
         }));
+        assert_eq!(landing_at(start + 0x30), Some((start + 0x3a, 64)));
+        assert_eq!(landing_at(start + 0x31), None);
         assert_eq!(
             func_at(start + 0x8),
             None,
@@ -237,6 +273,7 @@ mod tests {
                     func_index,
                 }],
                 traps: Vec::new(),
+                landings: Vec::new(),
             })
         };
         let stable = 0x7100_0000_0000;

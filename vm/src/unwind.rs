@@ -17,6 +17,13 @@
 //! function's code (a trampoline from the array convention, where the
 //! landing is): frames further out are the interpreter's or the host's,
 //! and they report themselves when the status reaches them.
+//!
+//! An exception takes the same walk first, looking for a compiled frame
+//! whose call a `try_table` covers: the code registry maps the call's
+//! return address to the function's landing pad, where the frame goes on
+//! (see [`land`]). A function with landing pads keeps no value in a
+//! callee-saved register across a call and saves them all in its
+//! prologue, so the frames skipped owe it nothing.
 
 use crate::{code_registry, fault, trap, TrapCode, VMContext};
 
@@ -59,6 +66,63 @@ unsafe fn push_compiled_frames(pc: Option<usize>, mut fp: usize) {
     }
 }
 
+/// With an exception in flight (`status`), finds the innermost compiled
+/// frame, from the caller of the one at `fp` outwards, whose call a
+/// `try_table` covers, and goes on at its landing pad; returns if none
+/// lies before the first frame that is not compiled code's.
+///
+/// # Safety
+/// `fp` must be a frame with the layout above (a compiled function's or
+/// a trampoline's called from compiled code), on this thread, inside a
+/// landing; the frames above the landing must own nothing that needs
+/// dropping.
+unsafe fn land(status: u32, mut fp: usize) {
+    if status != TrapCode::Exception as u32 {
+        return;
+    }
+    loop {
+        // SAFETY: `fp` is a live frame with the layout above (the
+        // contract, then a compiled caller's, below).
+        let ret = unsafe { *((fp + 8) as *const usize) };
+        if code_registry::func_at(ret).is_none() {
+            return;
+        }
+        // SAFETY: as above; the caller's saved `rbp` is its frame, which
+        // was past its prologue when it made the call.
+        fp = unsafe { *(fp as *const usize) };
+        if let Some((pad, below)) = code_registry::landing_at(ret) {
+            // SAFETY: the pad belongs to the function whose frame `fp` is,
+            // which made the covered call returning to `ret`; its body's
+            // stack pointer is `below` bytes under `rbp`. The frames above
+            // own nothing (the contract).
+            unsafe { resume_at_pad(pad, fp, fp - below as usize) }
+        }
+    }
+}
+
+/// Jumps to landing pad `pad` of the compiled frame at `fp`, its stack
+/// pointer `sp`.
+///
+/// # Safety
+/// As [`land`] finds them; everything on the stack under `sp` is
+/// abandoned.
+unsafe fn resume_at_pad(pad: usize, fp: usize, sp: usize) -> ! {
+    // SAFETY: the caller guarantees `pad` is code that runs in the frame
+    // at `fp` with its stack pointer `sp`, and needs no other register
+    // (it reloads its context registers from the frame).
+    unsafe {
+        std::arch::asm!(
+            "mov rsp, {sp}",
+            "mov rbp, {fp}",
+            "jmp {pad}",
+            sp = in(reg) sp,
+            fp = in(reg) fp,
+            pad = in(reg) pad,
+            options(noreturn),
+        )
+    }
+}
+
 /// Starts a trap `code` at `pc` in compiled code whose frame pointer is
 /// `fp`: records the trap, its frames, and returns from the innermost
 /// landing. The fault handler resumes here for a registered trap site;
@@ -84,6 +148,9 @@ pub unsafe extern "sysv64" fn trap_in_compiled_code(code: u32, pc: usize, fp: us
 /// As for [`trap_in_compiled_code`]; `status` a trap status whose record
 /// is pending.
 pub unsafe extern "sysv64" fn raised_in_compiled_code(status: u32, pc: usize, fp: usize) -> ! {
+    // SAFETY: the caller guarantees `fp` is the frame of a compiled
+    // function, inside a landing, under frames that own nothing.
+    unsafe { land(status, fp) };
     // SAFETY: the caller guarantees `fp` is the frame of the compiled
     // function at `pc`, past its prologue.
     unsafe { push_compiled_frames(Some(pc), fp) };
@@ -101,6 +168,9 @@ pub unsafe extern "sysv64" fn raised_in_compiled_code(status: u32, pc: usize, fp
 /// `fp` must be the frame of a trampoline called from compiled code,
 /// inside a landing; `status` a trap status whose record is pending.
 pub unsafe extern "sysv64" fn continue_trap(status: u32, fp: usize) -> ! {
+    // SAFETY: the caller guarantees `fp` is a trampoline's frame called
+    // from compiled code, inside a landing, under frames that own nothing.
+    unsafe { land(status, fp) };
     // SAFETY: the caller guarantees `fp` is a trampoline's frame, which has
     // the layout above up to `[rbp + 8]` (its VMContext slot is not read
     // without a `pc`).

@@ -80,17 +80,26 @@ impl Frame {
                 out_rets = out_rets.max(results as u32);
             }
         }
-        // A throw writes its payload where the return area is.
-        for b in &f.blocks {
-            if let Terminator::Throw(_, payload) = &b.term {
-                out_rets = out_rets.max(payload.len() as u32);
-            }
+        // A throw writes its payload where the return area is, and a catch
+        // clause reads it from there.
+        for inst in &f.insts {
+            let payload = match inst.kind {
+                InstKind::Raise(Raise::Tag(_, ref payload)) => payload.len(),
+                InstKind::Catch(Some(tag), _) => {
+                    let ty = env.tags[tag as usize] as usize;
+                    env.types[ty].params().len()
+                }
+                _ => 0,
+            };
+            out_rets = out_rets.max(payload as u32);
         }
+        // A function with landing pads saves them all: the frames an
+        // exception skips on its way there restore none.
         let mut saved: Vec<Gpr> = CALLEE_SAVED
             .into_iter()
-            .filter(|&r| locs.contains(&Loc::Gpr(r)))
+            .filter(|&r| f.catches || locs.contains(&Loc::Gpr(r)))
             .collect();
-        if !env.memories.is_empty() {
+        if !env.memories.is_empty() || f.catches {
             saved.push(HEAP);
         }
         saved.push(VMCTX);
@@ -139,6 +148,11 @@ impl Frame {
             ),
             _ => Place::Mem(RBP, -self.pushed() - 24 - 8 * n as i32),
         }
+    }
+
+    /// Bytes from `rbp` down to `rsp` in the body.
+    pub fn below(&self) -> i32 {
+        self.below
     }
 
     /// The return area this function's callees with 2+ results write.

@@ -233,6 +233,8 @@ pub struct Masm {
     a: CodeAssembler,
     /// `(instruction index, trap)` for each instruction that may trap.
     trap_sites: Vec<(usize, TrapCode)>,
+    /// `(return, pad, below)` per covered call, as instruction indices.
+    landing_sites: Vec<(usize, usize, u32)>,
     /// One out-of-line `ud2` per trap code, bound at the end.
     trap_labels: HashMap<TrapCode, Label>,
     /// The instruction index a label was last bound at, so that two labels
@@ -326,6 +328,7 @@ impl Masm {
         Masm {
             a: ok(CodeAssembler::new(64)),
             trap_sites: Vec::new(),
+            landing_sites: Vec::new(),
             trap_labels: HashMap::new(),
             last_bound: None,
             symbols: Vec::new(),
@@ -362,6 +365,13 @@ impl Masm {
         self.trap_sites.push((self.a.instructions().len(), code));
     }
 
+    /// Records a covered call: the instruction at index `ret` follows it,
+    /// its landing pad starts at index `pad`, in a frame whose body's stack
+    /// pointer is `below` bytes under `rbp`.
+    pub fn landing_site(&mut self, ret: usize, pad: usize, below: u32) {
+        self.landing_sites.push((ret, pad, below));
+    }
+
     /// The label of the out-of-line trap for `code`.
     pub fn trap_label(&mut self, code: TrapCode) -> Label {
         if let Some(l) = self.trap_labels.get(&code) {
@@ -383,7 +393,13 @@ impl Masm {
         }
         let instrs = self.a.take_instructions();
         let pool: Vec<(u64, u128)> = self.pool.iter().map(|c| (c.2, c.0)).collect();
-        super::relax::assemble(&instrs, &self.trap_sites, self.symbols, &pool)
+        super::relax::assemble(
+            &instrs,
+            &self.trap_sites,
+            &self.landing_sites,
+            self.symbols,
+            &pool,
+        )
     }
 
     /// The constant pool's 16-byte slot holding `bits`, as an operand

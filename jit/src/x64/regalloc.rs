@@ -272,6 +272,8 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         let candidates: &[Loc] = match (float, across) {
             (true, true) => &[],
             (true, false) => &XMM_POOL,
+            // A landing pad finds no callee-saved register as it was.
+            (false, true) if f.catches => &[],
             (false, true) => &INT_ACROSS_CALLS,
             (false, false) => &INT_POOL,
         };

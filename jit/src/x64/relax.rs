@@ -13,6 +13,7 @@
 //! SSE instructions may read them in place), each once.
 
 use iced_x86::{Code, Encoder, Instruction, OpKind};
+use tandem_vm::code_registry::Landing;
 use tandem_vm::TrapCode;
 
 /// Code assembled at offset 0, and the offsets of its trap sites.
@@ -24,6 +25,8 @@ pub struct Assembled {
     /// Where the constant pool starts.
     pub pool_start: u32,
     pub traps: Vec<(u32, TrapCode)>,
+    /// The covered calls' landing pads, by return address.
+    pub landings: Vec<Landing>,
     /// The addresses of the runtime functions the code calls, with their
     /// names, for disassembly.
     pub symbols: Vec<(u64, &'static str)>,
@@ -41,6 +44,7 @@ fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
 pub fn assemble(
     instrs: &[Instruction],
     trap_sites: &[(usize, TrapCode)],
+    landing_sites: &[(usize, usize, u32)],
     symbols: Vec<(u64, &'static str)>,
     pool: &[(u64, u128)],
 ) -> Assembled {
@@ -184,11 +188,20 @@ pub fn assemble(
         .map(|&(i, code)| (offsets[i], code))
         .collect();
     traps.sort_by_key(|t| t.0);
+    let mut landings: Vec<Landing> = (landing_sites.iter())
+        .map(|&(ret, pad, below)| Landing {
+            ret: offsets[ret],
+            pad: offsets[pad],
+            below,
+        })
+        .collect();
+    landings.sort_by_key(|l| l.ret);
     Assembled {
         code,
         code_end: total as u32,
         pool_start: pool_start as u32,
         traps,
+        landings,
         symbols,
     }
 }

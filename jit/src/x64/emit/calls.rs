@@ -29,6 +29,7 @@ impl<'a> Emitter<'a> {
         let area = self.frame.out_ret_area();
         let stack = self.pass_args(ty, args, source, false);
         self.m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
+        self.last_call = self.m.position();
         if stack > 0 {
             // The callee popped its stack arguments: the frame's bottom
             // back where it was.

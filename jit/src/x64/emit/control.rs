@@ -37,7 +37,7 @@ impl Emitter<'_> {
         Some(self.dest[b.0 as usize]) == next
     }
 
-    fn jump_to(&mut self, t: &Target, next: Option<Block>) {
+    pub(super) fn jump_to(&mut self, t: &Target, next: Option<Block>) {
         let moves = self.moves_of(t);
         self.parallel_move(moves);
         if !self.falls_into(t.block, next) {
@@ -123,24 +123,17 @@ impl Emitter<'_> {
                 let l = self.m.trap_label(*code);
                 self.m.jmp(l);
             }
-            Terminator::Throw(tag, payload) => {
-                let area = Mem::base(RSP, self.frame.out_ret_area());
-                self.m.lea(RAX, area, Size::S64);
-                self.store_cells(payload);
-                self.m.mov(RCX, RAX, Size::S64);
-                self.throw(Builtin::Throw(*tag, payload.len() as u32));
-            }
-            Terminator::ThrowRef(r) => {
-                let src = self.place(*r);
-                self.mov(src, abi::BUILTIN_OPERANDS[0]);
-                self.throw(Builtin::ThrowRef);
+            Terminator::Throw(landing) => self.throw(landing.as_ref()),
+            Terminator::MayThrow([t, landing]) => {
+                self.landings.push((self.last_call, landing.clone()));
+                self.jump_to(t, next);
             }
         }
     }
 
     /// Writes `values` into the 16-byte cells at `rax`, through `rcx`, an
     /// `f32` zero-extended as a `ValRaw` is.
-    fn store_cells(&mut self, values: &[Value]) {
+    pub(super) fn store_cells(&mut self, values: &[Value]) {
         for (i, &v) in values.iter().enumerate() {
             match self.f.ty(v) {
                 Ty::V128 => {
@@ -159,19 +152,6 @@ impl Emitter<'_> {
             }
             self.m.store(Mem::base(RAX, 16 * i as i32), RCX, Size::S64);
         }
-    }
-
-    /// Calls builtin `b`, which raises an exception (or a trap), its
-    /// operand in place, and goes on unwinding with the status it returns.
-    fn throw(&mut self, b: Builtin) {
-        let (name, func, imm_a, imm_b) = crate::builtins::entry(b);
-        let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
-        self.m.mov(vmctx, VMCTX, Size::S64);
-        self.m.mov_imm64(first, imm_a as u64);
-        self.m.mov_imm64(second, imm_b as u64);
-        self.m.call_fn(name, func as u64);
-        let unwinder = tandem_vm::unwind::raised_in_compiled_code;
-        self.unwind(RDX, "raised_in_compiled_code", unwinder as *const () as u64);
     }
 
     /// Binary search over `labels` (the non-default targets) for the index

@@ -5,6 +5,7 @@
 
 mod calls;
 mod control;
+mod exceptions;
 mod float;
 mod int;
 mod memory;
@@ -45,6 +46,8 @@ pub fn emit(
         epoch: control::EpochChecks::default(),
         dest: Vec::new(),
         zf_of: None,
+        last_call: 0,
+        landings: Vec::new(),
     };
     e.function(order);
     e.m.finish()
@@ -67,6 +70,12 @@ struct Emitter<'a> {
     /// an ALU operation, and the assembler's position then: while nothing
     /// else has been emitted, the zero flag says whether the value is 0.
     zf_of: Option<(Value, usize)>,
+    /// The position of the instruction after the last call emitted: its
+    /// return address.
+    last_call: usize,
+    /// The covered calls so far: the return address's position, and the
+    /// edge to the landing pad.
+    landings: Vec<(usize, Target)>,
 }
 
 impl Emitter<'_> {
@@ -268,6 +277,7 @@ impl Emitter<'_> {
         }
         self.epoch_slow_paths();
         self.builtin_trap_path();
+        self.landing_pads();
     }
 
     // --- instructions ---
@@ -319,6 +329,8 @@ impl Emitter<'_> {
             InstKind::GlobalSet(addr, value) => self.global_set(addr, value),
             InstKind::Call(callee, ref args) => self.call(callee, args, &results()),
             InstKind::Builtin(b, ref args) => self.builtin(b, args, r0),
+            InstKind::Raise(ref raise) => self.raise(raise),
+            InstKind::Catch(tag, with_ref) => self.catch(tag, with_ref, &results()),
             InstKind::Fuel(cost) => self.fuel(cost),
             InstKind::CheckEpoch => self.check_epoch(),
         }
