@@ -15,7 +15,10 @@ import wasmtime
 
 def main():
     what, path = sys.argv[1], sys.argv[2]
-    engine = wasmtime.Engine()
+    config = wasmtime.Config()
+    # Wasm 3.0's exception handling, for the micro-benchmarks that use it.
+    config.wasm_exceptions = True
+    engine = wasmtime.Engine(config)
     wasm = open(path, "rb").read()
     if what == "compile":
         start = time.perf_counter()

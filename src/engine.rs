@@ -183,6 +183,12 @@ impl Config {
         use wasmparser::WasmFeatures as F;
         self.feature(F::FUNCTION_REFERENCES.union(F::GC), enable)
     }
+    /// Exception handling (`tag`, `throw`, `throw_ref`, `try_table`,
+    /// `exnref`; part of Wasm 3.0). Default true. The legacy opcodes
+    /// (`try`, `catch`, `rethrow`, `delegate`) are refused either way.
+    pub fn wasm_exceptions(&mut self, enable: bool) -> &mut Config {
+        self.feature(wasmparser::WasmFeatures::EXCEPTIONS, enable)
+    }
     fn feature(&mut self, feature: wasmparser::WasmFeatures, enable: bool) -> &mut Config {
         self.features.set(feature, enable);
         self

@@ -32,7 +32,7 @@ fn smith_config() -> wasm_smith::Config {
         simd_enabled: true,
         relaxed_simd_enabled: true,
         threads_enabled: false,
-        exceptions_enabled: false,
+        exceptions_enabled: true,
         gc_enabled: false,
         tail_call_enabled: true,
         memory64_enabled: true,
@@ -64,7 +64,8 @@ const TYPED_REFS: wasmparser::WasmFeatures =
     wasmparser::WasmFeatures::FUNCTION_REFERENCES.union(wasmparser::WasmFeatures::GC);
 
 /// The Wasm 3.0 proposals wasm-smith generates here.
-const WASM3: wasmparser::WasmFeatures = wasmparser::WasmFeatures::MULTI_MEMORY
+const WASM3: wasmparser::WasmFeatures = wasmparser::WasmFeatures::EXCEPTIONS
+    .union(wasmparser::WasmFeatures::MULTI_MEMORY)
     .union(wasmparser::WasmFeatures::MEMORY64)
     .union(wasmparser::WasmFeatures::EXTENDED_CONST)
     .union(wasmparser::WasmFeatures::RELAXED_SIMD)
@@ -220,6 +221,12 @@ fn observe(bytes: &[u8], mode: Mode, checks: bool) -> Vec<String> {
                     "{name} ({round}): {}",
                     results.iter().map(show).collect::<Vec<_>>().join(" ")
                 )),
+                // An exception's payload, shown as results are (its tag
+                // and references name objects of this store).
+                Err(tandem::Error::Exception(e)) => out.push(format!(
+                    "{name} ({round}): exception {}",
+                    e.payload().iter().map(show).collect::<Vec<_>>().join(" ")
+                )),
                 Err(e) => out.push(format!("{name} ({round}): {e}")),
             }
             if checks {
@@ -299,6 +306,7 @@ fn tiers_agree_on_random_modules() {
     let mut simd = 0;
     let mut wasm3 = 0;
     let mut typed_refs = 0;
+    let mut exceptions = 0;
     let mut failures = Vec::new();
     for seed in seeds {
         let Some(bytes) = module_bytes(seed) else {
@@ -308,6 +316,7 @@ fn tiers_agree_on_random_modules() {
         simd += uses(&bytes, wasmparser::WasmFeatures::SIMD) as u64;
         wasm3 += uses(&bytes, WASM3) as u64;
         typed_refs += uses(&bytes, TYPED_REFS) as u64;
+        exceptions += uses(&bytes, wasmparser::WasmFeatures::EXCEPTIONS) as u64;
         if let Some(diff) = compare(&bytes) {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
             std::fs::create_dir_all(&dir).unwrap();
@@ -337,9 +346,13 @@ fn tiers_agree_on_random_modules() {
         typed_refs > tried / 20,
         "only {typed_refs} of {tried} modules use typed function references"
     );
+    assert!(
+        exceptions > tried / 20,
+        "only {exceptions} of {tried} modules use exception handling"
+    );
     eprintln!(
         "{tried} modules agree ({simd} using SIMD, {wasm3} Wasm 3.0's proposals, \
-         {typed_refs} typed function references)"
+         {typed_refs} typed function references, {exceptions} exception handling)"
     );
 }
 

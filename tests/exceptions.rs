@@ -76,6 +76,19 @@ const WAT: &str = r#"(module
       (return))
     (throw_ref))
   (func (export "empty") (throw $empty))
+  ;; A catchless try_table inside one that catches, values under both.
+  (func (export "nested") (param $x i32) (result i64)
+    (local $p1 i64)
+    (i64.const 100)
+    (block $h (result i32 i64)
+      (try_table (catch $e $h)
+        (i32.const 9)
+        (try_table (call $deep (local.get $x)))
+        (drop))
+      (return (i64.const -1)))
+    (local.set $p1)
+    (drop)
+    (i64.add (local.get $p1)))
   ;; Keeps values across its call (in callee-saved registers, compiled),
   ;; then lets an exception through: the frames it skips must leave the
   ;; catcher's caller its registers as they were.
@@ -187,6 +200,8 @@ fn exceptions_unwind_to_the_right_handler() {
         assert_eq!(r, [Val::I32(500_500)], "{name}");
         let e = exception(call(&mut store, instance, "rethrow", &[Val::I32(5)]));
         assert_eq!(e.payload(), &[Val::I32(0), Val::I64(7)], "{name}");
+        let r = call(&mut store, instance, "nested", &[Val::I32(3)]).unwrap();
+        assert_eq!(r, [Val::I64(107)], "{name}");
         // 10 times (x + 1) + 15 x.
         let r = call(&mut store, instance, "keeps", &[Val::I32(2)]).unwrap();
         assert_eq!(r, [Val::I32(10 * (3 + 30))], "{name}");

@@ -88,6 +88,13 @@ const MICROS: &[Micro] = &[
     },
 ];
 
+/// Micro-benchmarks of Wasm 3.0 features that wasmi and wasm3 do not run,
+/// in `benches/wat`.
+const MICROS_3: &[Micro] = &[Micro {
+    file: "throw-catch.wat",
+    arg: 1_000_000,
+}];
+
 fn tandem_engine(tier: tandem::Tier) -> tandem::Engine {
     tandem::Engine::new(tandem::Config::new().tier(tier)).expect("tier available")
 }
@@ -320,6 +327,26 @@ fn main() {
                 &mut || Some(ms(wasmi_micro(&wasm, m.arg))),
                 &mut || wasmtime_peer(&["micro", file.to_str().unwrap(), &arg]),
                 &mut || wasm3_micro(&wasm, m.arg).map(ms),
+            ],
+        );
+        row(m.file, &r, "ms", false);
+        let _ = std::fs::remove_file(file);
+    }
+    for m in MICROS_3.iter().filter(|m| m.file.contains(&filter)) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("wat")
+            .join(m.file);
+        let wasm = wat::parse_file(path).unwrap();
+        let file = temp_wasm(m.file, &wasm);
+        let arg = m.arg.to_string();
+        let r = alternate(
+            runs,
+            &mut [
+                &mut || Some(ms(tandem_micro(Interp, &wasm, m.arg))),
+                &mut || Some(ms(tandem_micro(Jit, &wasm, m.arg))),
+                &mut || None,
+                &mut || wasmtime_peer(&["micro", file.to_str().unwrap(), &arg]),
+                &mut || None,
             ],
         );
         row(m.file, &r, "ms", false);

@@ -140,9 +140,11 @@ struct Try {
     /// `(tag, with_ref, label)` per clause (`None`: any tag), labels as
     /// seen from outside the `try_table`.
     clauses: Vec<(Option<u32>, bool, u32)>,
-    /// The operand stack under the `try_table`'s parameters, which the
-    /// clauses' branches carry on.
-    below: Vec<Value>,
+    /// How many operand-stack values lie under the `try_table`'s
+    /// parameters: the landing pad takes them as parameters (an OSR
+    /// entry's edges reach it without passing where they were defined),
+    /// and the clauses' branches carry them on.
+    below: usize,
 }
 
 /// Builds the SSA form of local function `func_index`.
@@ -589,7 +591,7 @@ impl Builder<'_> {
     fn landing(&self) -> Option<Target> {
         self.trys.last().map(|t| Target {
             block: t.landing,
-            args: vec![],
+            args: self.stack[..t.below].to_vec(),
         })
     }
 
@@ -605,10 +607,11 @@ impl Builder<'_> {
     /// landing pad built at its end.
     fn try_table(&mut self, try_table: wasmparser::TryTable) -> Result<()> {
         let (params, results) = self.block_type(try_table.ty)?;
-        let below = self.stack[..self.stack.len() - params.len()].to_vec();
+        let below = self.stack.len() - params.len();
+        let tys: Vec<Ty> = self.stack[..below].iter().map(|&v| self.f.ty(v)).collect();
         let end = self.end_block(params.len(), &results);
         self.open(FrameKind::Block, end, end, results, params.len());
-        let landing = self.new_block(&[]);
+        let landing = self.new_block(&tys);
         self.f.catches = true;
         let clauses = (try_table.catches.iter())
             .map(|c| match *c {
@@ -638,6 +641,7 @@ impl Builder<'_> {
         let saved = std::mem::take(&mut self.stack);
         self.seal(t.landing);
         self.enter(t.landing);
+        let below = self.f.block(t.landing).params[..t.below].to_vec();
         for (tag, with_ref, label) in t.clauses {
             let mut tys = match tag {
                 Some(tag) => {
@@ -668,7 +672,7 @@ impl Builder<'_> {
                 otherwise = Some(no);
             }
             let taken = self.push_inst(InstKind::Catch(tag, with_ref), &tys);
-            self.stack = t.below.clone();
+            self.stack = below.clone();
             self.stack.extend(self.f.inst(taken).results());
             let target = self.branch_target(label);
             self.terminate(Terminator::Jump(target));
@@ -678,6 +682,8 @@ impl Builder<'_> {
             }
         }
         if self.cur.is_some() {
+            // The stack under an enclosing `try_table` is under this one.
+            self.stack = below;
             self.raise(Raise::Again);
         }
         self.stack = saved;
