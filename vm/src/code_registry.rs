@@ -200,10 +200,12 @@ pub fn trap_at(pc: usize) -> Option<TrapCode> {
     with_region(pc, |r, off| r.trap_at(off))
 }
 
-/// The landing pad (its address, and its frame's depth below `rbp`) of
-/// the covered call whose return address is `ret`.
-pub fn landing_at(ret: usize) -> Option<(usize, u32)> {
-    with_region(ret, |r, off| r.landing_at(off))
+/// For a return address `ret` in a Wasm function's compiled code, the
+/// landing pad (its address, and its frame's depth below `rbp`) of the
+/// call before it, if a `try_table` covers it; `None` if `ret` is not in
+/// a Wasm function. One lookup, for the unwinder's walk.
+pub fn landing_at(ret: usize) -> Option<Option<(usize, u32)>> {
+    with_region(ret, |r, off| r.func_at(off).map(|_| r.landing_at(off)))
 }
 
 /// The Wasm function whose compiled code contains `pc`.
@@ -243,8 +245,9 @@ mod tests {
                 below: 64,
             }],
         }));
-        assert_eq!(landing_at(start + 0x30), Some((start + 0x3a, 64)));
-        assert_eq!(landing_at(start + 0x31), None);
+        assert_eq!(landing_at(start + 0x30), Some(Some((start + 0x3a, 64))));
+        assert_eq!(landing_at(start + 0x31), Some(None));
+        assert_eq!(landing_at(start + 0x8), None);
         assert_eq!(
             func_at(start + 0x8),
             None,

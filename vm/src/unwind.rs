@@ -84,13 +84,13 @@ unsafe fn land(status: u32, mut fp: usize) {
         // SAFETY: `fp` is a live frame with the layout above (the
         // contract, then a compiled caller's, below).
         let ret = unsafe { *((fp + 8) as *const usize) };
-        if code_registry::func_at(ret).is_none() {
+        let Some(landing) = code_registry::landing_at(ret) else {
             return;
-        }
+        };
         // SAFETY: as above; the caller's saved `rbp` is its frame, which
         // was past its prologue when it made the call.
         fp = unsafe { *(fp as *const usize) };
-        if let Some((pad, below)) = code_registry::landing_at(ret) {
+        if let Some((pad, below)) = landing {
             // SAFETY: the pad belongs to the function whose frame `fp` is,
             // which made the covered call returning to `ret`; its body's
             // stack pointer is `below` bytes under `rbp`. The frames above
