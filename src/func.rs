@@ -315,7 +315,14 @@ unsafe extern "C" fn host_trampoline<T: 'static>(
             // SAFETY: the store outlives the call, and the host function's
             // borrow of it has ended.
             let objs = unsafe { &(*data.store).objects };
-            trap::raise_exception(e.to_vm(objs))
+            // An exception of another store (its tag or a reference in its
+            // payload) is the host's mistake, reported as such.
+            match catch_unwind(AssertUnwindSafe(|| e.to_vm(objs))) {
+                Ok(exn) => trap::raise_exception(exn),
+                Err(_) => trap::raise_host(Box::new(Error::Host(
+                    "a host function threw an exception of another store".into(),
+                ))),
+            }
         }
         Ok(Err(e)) => trap::raise_host(Box::new(e)),
         Err(_) => trap::raise_host(Box::new(Error::Host("host function panicked".into()))),

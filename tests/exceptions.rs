@@ -233,3 +233,25 @@ fn a_payload_must_match_its_tag() {
     assert!(Exception::new(&store, tag, vec![Val::I64(1)]).is_err());
     assert!(TagType::new(FuncType::new([], [ValType::I32])).is_err());
 }
+
+#[test]
+fn an_exception_of_another_store_is_a_host_error() {
+    let engine = Engine::default();
+    let wat = r#"(module (tag $t) (func (export "throw") (throw $t)))"#;
+    let module = Module::new(&engine, wat).unwrap();
+    let mut a = Store::new(&engine, ());
+    let instance = Instance::new(&mut a, &module, &[]).unwrap();
+    let throw = instance.get_func(&a, "throw").unwrap();
+    let e = match throw.call(&mut a, &[], &mut []) {
+        Err(Error::Exception(e)) => e,
+        other => panic!("expected an exception, got {other:?}"),
+    };
+    // Store `b` does not have the tag: the host function's mistake is
+    // reported, and the process goes on.
+    let mut b = Store::new(&engine, ());
+    let host = Func::new(&mut b, FuncType::new([], []), move |_, _, _| {
+        Err(Error::Exception(e.clone()))
+    });
+    let r = host.call(&mut b, &[], &mut []);
+    assert!(matches!(r, Err(Error::Host(_))), "{r:?}");
+}

@@ -1189,7 +1189,8 @@ pub struct FuncCode<W: Width = u16> {
     /// How hot the function has been since it asked to be compiled (see
     /// [`ModuleCode::heat`](crate::ModuleCode::heat)).
     pub heat: AtomicU32,
-    /// The `try_table`s, each after those it encloses (see [`Handler`]).
+    /// The `try_table`s, in the order they open: each after those that
+    /// enclose it (see [`Handler`]).
     pub handlers: Box<[Handler]>,
     /// Per `loop` operator of the body, in order, what entering its OSR
     /// entry takes; empty unless loops are counted (and then `ops` ends

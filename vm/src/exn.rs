@@ -54,11 +54,6 @@ pub struct VMExn {
 #[derive(Debug)]
 pub struct Exception(NonNull<VMExn>);
 
-// SAFETY: an `Exception` owns its object outright (or, once adopted, only
-// reads it while its store, which runs on one thread at a time, is in use
-// on this thread), and the payload is plain bits.
-unsafe impl Send for Exception {}
-
 impl Exception {
     /// A new exception of `tag` carrying `payload`.
     pub fn new(tag: *const VMTag, payload: &[ValRaw]) -> Exception {
@@ -148,13 +143,10 @@ impl ExnStore {
     }
 
     /// How many objects the store holds.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         // SAFETY: as in `adopt`.
         unsafe { (*self.0.get()).len() }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

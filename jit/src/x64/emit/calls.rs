@@ -36,20 +36,7 @@ impl<'a> Emitter<'a> {
             self.m.alu_imm(Alu::Sub, RSP, stack, Size::S64);
         }
         if results.len() > 1 {
-            for (i, &r) in results.iter().enumerate() {
-                if !self.is_live(r) {
-                    continue;
-                }
-                let src = Place::mem(self.f.ty(r), RSP, area + 16 * i as i32);
-                let tmp = if self.f.ty(r).in_xmm() {
-                    Place::Xmm(XMM_SCRATCH[1])
-                } else {
-                    Place::Gpr(RAX)
-                };
-                self.mov(src, tmp);
-                let d = self.place(r);
-                self.mov(tmp, d);
-            }
+            self.read_cells(area, results);
         } else if let Some(&r) = results.first() {
             if self.is_live(r) {
                 let d = self.place(r);
@@ -191,13 +178,8 @@ impl<'a> Emitter<'a> {
     /// A call to a runtime builtin: `fn(vmctx, imm_a, imm_b, x, y, z)`,
     /// returning a value in `rax` and a trap status in `rdx`.
     pub(super) fn builtin(&mut self, b: Builtin, args: &[Value], result: Option<Value>) {
-        let (name, func, imm_a, imm_b) = builtins::entry(b);
         self.move_args(args, &abi::BUILTIN_OPERANDS);
-        let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
-        self.m.mov(vmctx, VMCTX, Size::S64);
-        self.m.mov_imm64(first, imm_a as u64);
-        self.m.mov_imm64(second, imm_b as u64);
-        self.m.call_fn(name, func as u64);
+        self.call_builtin(b);
         if builtins::may_trap(b) {
             self.m.test(RDX, RDX, Size::S64);
             let l = match self.builtin_trap {
@@ -217,6 +199,35 @@ impl<'a> Emitter<'a> {
                 self.store_gpr(v, RAX);
             }
         }
+    }
+
+    /// Reads `results` from the 16-byte cells at `rsp + area` (a callee's
+    /// return area, an exception's payload), through `rax` or `xmm15`.
+    pub(super) fn read_cells(&mut self, area: i32, results: &[Value]) {
+        for (i, &r) in results.iter().enumerate() {
+            if !self.is_live(r) {
+                continue;
+            }
+            let src = Place::mem(self.f.ty(r), RSP, area + 16 * i as i32);
+            let tmp = if self.f.ty(r).in_xmm() {
+                Place::Xmm(XMM_SCRATCH[1])
+            } else {
+                Place::Gpr(RAX)
+            };
+            self.mov(src, tmp);
+            let d = self.place(r);
+            self.mov(tmp, d);
+        }
+    }
+
+    /// Calls builtin `b`, its operands in place.
+    pub(super) fn call_builtin(&mut self, b: Builtin) {
+        let (name, func, imm_a, imm_b) = builtins::entry(b);
+        let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
+        self.m.mov(vmctx, VMCTX, Size::S64);
+        self.m.mov_imm64(first, imm_a as u64);
+        self.m.mov_imm64(second, imm_b as u64);
+        self.m.call_fn(name, func as u64);
     }
 
     /// Moves `args` into `places`, all at once.

@@ -11,7 +11,6 @@
 //! the runtime whether the exception's tag is theirs.
 
 use super::Emitter;
-use crate::builtins;
 use crate::ir::*;
 use crate::x64::abi::{self, Place};
 use crate::x64::masm::*;
@@ -39,16 +38,6 @@ impl Emitter<'_> {
             Raise::Again => Builtin::Rethrow,
         };
         self.call_builtin(b);
-    }
-
-    /// Calls builtin `b`, its operands in place.
-    fn call_builtin(&mut self, b: Builtin) {
-        let (name, func, imm_a, imm_b) = builtins::entry(b);
-        let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
-        self.m.mov(vmctx, VMCTX, Size::S64);
-        self.m.mov_imm64(first, imm_a as u64);
-        self.m.mov_imm64(second, imm_b as u64);
-        self.m.call_fn(name, func as u64);
     }
 
     /// After a raise: to the landing pad if there is one and an exception
@@ -80,20 +69,7 @@ impl Emitter<'_> {
             let d = self.place(r);
             self.mov(Place::Gpr(RAX), d);
         }
-        for (i, &r) in payload.iter().enumerate() {
-            if !self.is_live(r) {
-                continue;
-            }
-            let src = Place::mem(self.f.ty(r), RSP, area + 16 * i as i32);
-            let tmp = if self.f.ty(r).in_xmm() {
-                Place::Xmm(XMM_SCRATCH[1])
-            } else {
-                Place::Gpr(RAX)
-            };
-            self.mov(src, tmp);
-            let d = self.place(r);
-            self.mov(tmp, d);
-        }
+        self.read_cells(area, payload);
     }
 
     /// The landing pads of the covered calls, out of line: each reloads
