@@ -315,8 +315,13 @@ fn main() {
         "jit/int"
     );
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    for m in MICROS.iter().filter(|m| m.file.contains(&filter)) {
-        let wasm = wat::parse_file(root.join("wat").join(m.file)).unwrap();
+    // The Wasm 2.0 micro-benchmarks (shared, run by every peer), then the
+    // Wasm 3.0 ones (here, which wasmi and wasm3 do not run).
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wat");
+    let micros = (MICROS.iter().map(|m| (m, root.join("wat"), true)))
+        .chain(MICROS_3.iter().map(|m| (m, local.clone(), false)));
+    for (m, dir, all_peers) in micros.filter(|(m, ..)| m.file.contains(&filter)) {
+        let wasm = wat::parse_file(dir.join(m.file)).unwrap();
         let file = temp_wasm(m.file, &wasm);
         let arg = m.arg.to_string();
         let r = alternate(
@@ -324,29 +329,14 @@ fn main() {
             &mut [
                 &mut || Some(ms(tandem_micro(Interp, &wasm, m.arg))),
                 &mut || Some(ms(tandem_micro(Jit, &wasm, m.arg))),
-                &mut || Some(ms(wasmi_micro(&wasm, m.arg))),
+                &mut || all_peers.then(|| ms(wasmi_micro(&wasm, m.arg))),
                 &mut || wasmtime_peer(&["micro", file.to_str().unwrap(), &arg]),
-                &mut || wasm3_micro(&wasm, m.arg).map(ms),
-            ],
-        );
-        row(m.file, &r, "ms", false);
-        let _ = std::fs::remove_file(file);
-    }
-    for m in MICROS_3.iter().filter(|m| m.file.contains(&filter)) {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("wat")
-            .join(m.file);
-        let wasm = wat::parse_file(path).unwrap();
-        let file = temp_wasm(m.file, &wasm);
-        let arg = m.arg.to_string();
-        let r = alternate(
-            runs,
-            &mut [
-                &mut || Some(ms(tandem_micro(Interp, &wasm, m.arg))),
-                &mut || Some(ms(tandem_micro(Jit, &wasm, m.arg))),
-                &mut || None,
-                &mut || wasmtime_peer(&["micro", file.to_str().unwrap(), &arg]),
-                &mut || None,
+                &mut || {
+                    all_peers
+                        .then(|| wasm3_micro(&wasm, m.arg))
+                        .flatten()
+                        .map(ms)
+                },
             ],
         );
         row(m.file, &r, "ms", false);
