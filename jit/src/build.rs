@@ -612,7 +612,6 @@ impl Builder<'_> {
         let end = self.end_block(params.len(), &results);
         self.open(FrameKind::Block, end, end, results, params.len());
         let landing = self.new_block(&tys);
-        self.f.catches = true;
         let clauses = (try_table.catches.iter())
             .map(|c| match *c {
                 wasmparser::Catch::One { tag, label } => (Some(tag), false, label),
@@ -638,6 +637,8 @@ impl Builder<'_> {
         if self.preds[t.landing.0 as usize].is_empty() {
             return; // nothing in the `try_table` throws
         }
+        // Only a function with a reachable landing pad pays for it.
+        self.f.catches = true;
         let saved = std::mem::take(&mut self.stack);
         self.seal(t.landing);
         self.enter(t.landing);
