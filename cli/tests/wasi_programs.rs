@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use tandem::Tier;
 
-/// The tiers tandem has; every case runs in each.
-const TIERS: [Tier; 2] = [Tier::Interp, Tier::Jit];
+/// The tiers tandem has; every case runs in each. The tiered runs compile
+/// a function after 50 calls or loop iterations (a twentieth of the
+/// default), so that these short programs change tier while they run.
+const TIERS: [Tier; 3] = [Tier::Interp, Tier::Jit, Tier::Tiered];
 
 fn programs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wasi/tests/programs")
@@ -110,6 +112,10 @@ fn run(case: &Case, tier: Tier, scratch: &Path) -> Option<String> {
     let output = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .current_dir(scratch)
         .args(["run", "--tier", &tier.to_string()])
+        .args(match tier {
+            Tier::Tiered => &["--tier-up-threshold", "50"][..],
+            _ => &[],
+        })
         .args(&case.options)
         .arg(programs().join(&case.module).canonicalize().unwrap())
         .args(&case.args)
@@ -179,4 +185,44 @@ fn c_programs_match_wasmtime_in_every_tier() {
         cases.len() * TIERS.len(),
         failures.join("\n\n")
     );
+}
+
+/// How many times each operator occurs in a module's code, by the name of
+/// wasmparser's `Operator` variant (`TryTable`, `ReturnCall`, ...).
+fn operator_counts(module: &str) -> BTreeMap<String, usize> {
+    let bytes = std::fs::read(programs().join(module)).expect("cannot read module");
+    let mut counts = BTreeMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        let wasmparser::Payload::CodeSectionEntry(body) = payload.expect("malformed module") else {
+            continue;
+        };
+        let mut ops = body.get_operators_reader().expect("malformed body");
+        while !ops.eof() {
+            let op = format!("{:?}", ops.read().expect("malformed operator"));
+            let name = op.split([' ', '{', '(']).next().unwrap_or_default();
+            *counts.entry(name.to_string()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The Wasm 3.0 programs use what they were built to test: a rebuild that
+/// lost a compiler flag would give plain Wasm 2.0 modules that still match
+/// wasmtime's output.
+#[test]
+fn wasm3_programs_use_the_features_they_test() {
+    let needs: [(&str, &[&str]); 3] = [
+        ("tailcall.wasm", &["ReturnCallIndirect"]),
+        ("sjlj.wasm", &["TryTable", "Throw"]),
+        (
+            "lua.wasm",
+            &["TryTable", "Throw", "ReturnCall", "ReturnCallIndirect"],
+        ),
+    ];
+    for (module, operators) in needs {
+        let counts = operator_counts(module);
+        for op in operators {
+            assert!(counts.contains_key(*op), "{module} has no {op}: {counts:?}");
+        }
+    }
 }

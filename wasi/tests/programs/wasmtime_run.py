@@ -64,7 +64,12 @@ def parse(argv):
 def main():
     dirs, env, module_path, args = parse(sys.argv[1:])
     try:
-        engine = wasmtime.Engine()
+        # The Wasm 3.0 programs: exceptions are off by default before
+        # wasmtime 51, tail calls before 28.
+        config = wasmtime.Config()
+        config.wasm_exceptions = True
+        config.wasm_tail_call = True
+        engine = wasmtime.Engine(config)
         module = wasmtime.Module.from_file(engine, module_path)
         store = wasmtime.Store(engine)
         wasi = wasmtime.WasiConfig()
