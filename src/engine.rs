@@ -184,10 +184,17 @@ impl Config {
         self.feature(F::FUNCTION_REFERENCES.union(F::GC), enable)
     }
     /// Exception handling (`tag`, `throw`, `throw_ref`, `try_table`,
-    /// `exnref`; part of Wasm 3.0). Default true. The legacy opcodes
-    /// (`try`, `catch`, `rethrow`, `delegate`) are refused either way.
+    /// `exnref`; part of Wasm 3.0). Default true.
     pub fn wasm_exceptions(&mut self, enable: bool) -> &mut Config {
         self.feature(wasmparser::WasmFeatures::EXCEPTIONS, enable)
+    }
+    /// The legacy exception-handling opcodes (`try`, `catch`,
+    /// `catch_all`, `rethrow`, `delegate`), which toolchains emitted before
+    /// Wasm 3.0 standardised `try_table` and which browsers still run; they
+    /// share the tags and the exceptions of [`Config::wasm_exceptions`].
+    /// Default true.
+    pub fn wasm_legacy_exceptions(&mut self, enable: bool) -> &mut Config {
+        self.feature(wasmparser::WasmFeatures::LEGACY_EXCEPTIONS, enable)
     }
     fn feature(&mut self, feature: wasmparser::WasmFeatures, enable: bool) -> &mut Config {
         self.features.set(feature, enable);

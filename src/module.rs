@@ -328,6 +328,7 @@ pub(crate) const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::TAIL_CALL)
     .union(WasmFeatures::FUNCTION_REFERENCES)
     .union(WasmFeatures::EXCEPTIONS)
+    .union(WasmFeatures::LEGACY_EXCEPTIONS)
     // For the validation rules typed references share with Wasm GC; GC's
     // own types and instructions are refused (see `no_gc`).
     .union(WasmFeatures::GC);

@@ -177,6 +177,25 @@ fn main() {
             });
         }
     }
+    // The legacy exception-handling opcodes (`try`, `catch`, `rethrow`,
+    // `delegate`), which the 3.0 suite leaves out: the spec repository's
+    // tests for them (see `tests/legacy-exceptions/README.md`).
+    let legacy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/legacy-exceptions");
+    let mut legacy: Vec<PathBuf> = (std::fs::read_dir(&legacy).expect("tests/legacy-exceptions"))
+        .map(|e| e.expect("cannot list tests/legacy-exceptions").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wast"))
+        .collect();
+    legacy.sort();
+    assert_eq!(legacy.len(), 4, "tests/legacy-exceptions holds 4 scripts");
+    for (tier, label, in_caller) in tiers3 {
+        for file in &legacy {
+            let file = file.clone();
+            trials.push(Trial::test(
+                format!("{label}::legacy/{}", name(&file)),
+                move || run(file, tier, in_caller, false, false, false),
+            ));
+        }
+    }
     // The interpreter's own edge cases, which the suite does not reach
     // (immediates wider than 32 bits, stale local reads, …); some use SIMD.
     let edge = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interp/tests/edge.wast");

@@ -211,13 +211,15 @@ fn operator_counts(module: &str) -> BTreeMap<String, usize> {
 /// wasmtime's output.
 #[test]
 fn wasm3_programs_use_the_features_they_test() {
-    let needs: [(&str, &[&str]); 3] = [
+    let needs: [(&str, &[&str]); 5] = [
         ("tailcall.wasm", &["ReturnCallIndirect"]),
         ("sjlj.wasm", &["TryTable", "Throw"]),
         (
             "lua.wasm",
             &["TryTable", "Throw", "ReturnCall", "ReturnCallIndirect"],
         ),
+        ("sjlj-legacy.wasm", &["Try", "Catch", "Throw"]),
+        ("lua-legacy.wasm", &["Try", "Catch", "Throw", "ReturnCall"]),
     ];
     for (module, operators) in needs {
         let counts = operator_counts(module);

@@ -1199,30 +1199,36 @@ pub struct FuncCode<W: Width = u16> {
     pub loops: Box<[LoopOsr]>,
 }
 
-/// A `try_table`: the instructions it covers and its catch clauses. An
-/// exception thrown by one of them (a `throw`, or a call whose callee
-/// let it through) goes to the first clause that matches its tag; the
-/// clauses cost nothing until then.
+/// A `try_table` (or a legacy `try`): the instructions it covers and its
+/// catch clauses. An exception thrown by one of them (a `throw`, or a call
+/// whose callee let it through) goes to the first clause that matches its
+/// tag; the clauses cost nothing until then.
 #[derive(Debug, Clone)]
 pub struct Handler {
     /// The covered instructions, `start..end`.
     pub start: u32,
     pub end: u32,
     pub clauses: Box<[Catch]>,
+    /// For a legacy `try ... delegate`: an exception none of the clauses
+    /// (there are none) takes goes on to the handlers before this index,
+    /// the ones that enclose the delegate's label, skipping those between.
+    pub delegate: Option<u32>,
 }
 
-/// One catch clause of a `try_table`.
+/// One catch clause of a `try_table`, or of a legacy `try`.
 #[derive(Debug, Clone, Copy)]
 pub struct Catch {
     /// The tag it catches (`catch`, `catch_ref`), or none (`catch_all`,
     /// `catch_all_ref`).
     pub tag: Option<u32>,
-    /// Whether the label also gets the exception as an `exnref`.
-    pub with_ref: bool,
     /// The label: where the frame goes on.
     pub target: u32,
-    /// The label's first slot, where the payload (then the `exnref`) goes.
+    /// The label's first slot, where the payload goes.
     pub dst: u32,
+    /// The slot the exception goes to as an `exnref`, if it does: after the
+    /// payload for `catch_ref` and `catch_all_ref`; for a legacy `catch`,
+    /// the slot under the payload, where `rethrow` finds it.
+    pub exn: Option<u32>,
 }
 
 /// What on-stack replacement at one loop needs: a frame running the loop in

@@ -57,6 +57,20 @@ enum FrameKind {
     /// `if`'s parameters (and the frame's `below` values under them).
     If(Block, Vec<Value>),
     Else,
+    /// The body of a legacy `try`, whose `Try` is open.
+    Try,
+    /// A legacy `try`'s catch clause. Its operand stack starts with the
+    /// landing pad's parameters for the values under the `try` (`below`),
+    /// then the exception it caught, which only `rethrow` sees; `outer`
+    /// are those values as the code before the `try` had them, for the
+    /// code after it. `next` is where the landing pad goes on trying the
+    /// clauses after this one, if anything throws and this clause may not
+    /// take it.
+    Catch {
+        next: Option<Block>,
+        below: Vec<Value>,
+        outer: Vec<Value>,
+    },
 }
 
 /// An enclosing construct: where a branch to it goes, and what it leaves.
@@ -606,12 +620,6 @@ impl Builder<'_> {
     /// Opens a `try_table`: a block, whose calls and throws go to a
     /// landing pad built at its end.
     fn try_table(&mut self, try_table: wasmparser::TryTable) -> Result<()> {
-        let (params, results) = self.block_type(try_table.ty)?;
-        let below = self.stack.len() - params.len();
-        let tys: Vec<Ty> = self.stack[..below].iter().map(|&v| self.f.ty(v)).collect();
-        let end = self.end_block(params.len(), &results);
-        self.open(FrameKind::Block, end, end, results, params.len());
-        let landing = self.new_block(&tys);
         let clauses = (try_table.catches.iter())
             .map(|c| match *c {
                 wasmparser::Catch::One { tag, label } => (Some(tag), false, label),
@@ -620,6 +628,23 @@ impl Builder<'_> {
                 wasmparser::Catch::AllRef { label } => (None, true, label),
             })
             .collect();
+        self.open_try(try_table.ty, FrameKind::Block, clauses)
+    }
+
+    /// Opens a block of `kind` whose calls and throws go to a landing pad
+    /// trying `clauses`.
+    fn open_try(
+        &mut self,
+        bt: wasmparser::BlockType,
+        kind: FrameKind,
+        clauses: Vec<(Option<u32>, bool, u32)>,
+    ) -> Result<()> {
+        let (params, results) = self.block_type(bt)?;
+        let below = self.stack.len() - params.len();
+        let tys: Vec<Ty> = self.stack[..below].iter().map(|&v| self.f.ty(v)).collect();
+        let end = self.end_block(params.len(), &results);
+        self.open(kind, end, end, results, params.len());
+        let landing = self.new_block(&tys);
         self.trys.push(Try {
             frame: self.frames.len() - 1,
             landing,
@@ -629,26 +654,131 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Starts building the landing pad of `t` if anything reaches it:
+    /// the pad becomes the current block, and its parameters for the
+    /// values under the `try` are returned.
+    fn enter_landing(&mut self, t: &Try) -> Option<Vec<Value>> {
+        if self.preds[t.landing.0 as usize].is_empty() {
+            return None; // nothing in the `try` throws
+        }
+        // Only a function with a reachable landing pad pays for it.
+        self.f.catches = true;
+        self.seal(t.landing);
+        self.enter(t.landing);
+        Some(self.f.block(t.landing).params[..t.below].to_vec())
+    }
+
+    /// A legacy `catch` of `tag` (`catch_all` for `None`): ends the
+    /// `try`'s body or the clause before, and starts this clause, which
+    /// the landing pad reaches if the clauses before did not match and
+    /// this one does.
+    fn legacy_catch(&mut self, tag: Option<u32>) {
+        let mut frame = self.frames.pop().expect("validated");
+        self.fall_into_end(&mut frame);
+        let (pending, below, outer) = match std::mem::replace(&mut frame.kind, FrameKind::Block) {
+            FrameKind::Try => {
+                let t = self.trys.pop().expect("a legacy try is open");
+                debug_assert_eq!(t.frame, self.frames.len());
+                let outer = std::mem::take(&mut self.stack);
+                match self.enter_landing(&t) {
+                    Some(below) => (Some(t.landing), below, outer),
+                    None => (None, outer.clone(), outer),
+                }
+            }
+            FrameKind::Catch { next, below, outer } => {
+                if let Some(next) = next {
+                    self.enter(next);
+                }
+                (next, below, outer)
+            }
+            _ => unreachable!("validated: catch outside a try"),
+        };
+        let mut next = None;
+        if let (Some(tag), Some(_)) = (tag, pending) {
+            let m = self.push_inst(
+                InstKind::Builtin(Builtin::MatchTag(tag), vec![]),
+                &[Ty::I32],
+            );
+            let m = self.f.result(m);
+            let (yes, no) = (self.new_block(&[]), self.new_block(&[]));
+            let to = |block| Target {
+                block,
+                args: vec![],
+            };
+            self.terminate(Terminator::Branch(m, [to(yes), to(no)]));
+            self.seal(yes);
+            self.seal(no);
+            self.cur = Some(yes); // the values of locals carry over
+            next = Some(no);
+        }
+        self.stack = below.clone();
+        if pending.is_some() {
+            let mut tys = match tag {
+                Some(tag) => self.tag_params(tag),
+                None => vec![],
+            };
+            tys.push(Ty::I64);
+            let taken = self.push_inst(InstKind::Catch(tag, true), &tys);
+            let mut values: Vec<Value> = self.f.inst(taken).results().collect();
+            let exn = values.pop().expect("the exnref");
+            self.stack.push(exn);
+            self.stack.extend(values);
+        }
+        frame.kind = FrameKind::Catch { next, below, outer };
+        self.frames.push(frame);
+    }
+
+    /// The end of a legacy `try`'s last catch clause (`frame`, just
+    /// closed): an exception no clause took goes on from where the
+    /// landing pad left it; the code after the `try` gets back the values
+    /// under it.
+    fn end_catches(&mut self, next: Option<Block>, below: Vec<Value>, outer: Vec<Value>) {
+        if let Some(next) = next {
+            self.enter(next);
+            self.stack = below;
+            self.raise(Raise::Again);
+        }
+        self.stack = outer;
+    }
+
+    /// A legacy `try ... delegate depth`: ends the `try` (its frame just
+    /// closed), whose landing pad passes the exception on to the one
+    /// covering label `depth`, or out of the function.
+    fn delegate(&mut self, t: Try, depth: u32) {
+        let saved = std::mem::take(&mut self.stack);
+        if let Some(below) = self.enter_landing(&t) {
+            self.stack = below;
+            let label = self.frames.len() - 1 - depth as usize;
+            let to = (self.trys.iter().rev())
+                .find(|o| o.frame <= label)
+                .map(|o| Target {
+                    block: o.landing,
+                    args: self.stack[..o.below].to_vec(),
+                });
+            self.push_inst(InstKind::Raise(Raise::Again), &[]);
+            self.terminate(Terminator::Throw(to));
+        }
+        self.stack = saved;
+    }
+
+    /// The payload types of tag `tag`.
+    fn tag_params(&self, tag: u32) -> Vec<Ty> {
+        let ty = self.env.tags[tag as usize] as usize;
+        types(self.env.types[ty].params())
+    }
+
     /// Builds the landing pad of `t`, whose frame has just been closed:
     /// it tries the clauses in order, and the first that matches takes
     /// the exception and branches to its label with the payload; if none
     /// does, the exception goes on.
     fn landing_pad(&mut self, t: Try) {
-        if self.preds[t.landing.0 as usize].is_empty() {
-            return; // nothing in the `try_table` throws
-        }
-        // Only a function with a reachable landing pad pays for it.
-        self.f.catches = true;
+        let Some(below) = self.enter_landing(&t) else {
+            return;
+        };
         let saved = std::mem::take(&mut self.stack);
-        self.seal(t.landing);
-        self.enter(t.landing);
-        let below = self.f.block(t.landing).params[..t.below].to_vec();
         for (tag, with_ref, label) in t.clauses {
             let mut tys = match tag {
-                Some(tag) => {
-                    let ty = self.env.tags[tag as usize] as usize;
-                    types(self.env.types[ty].params())
-                }
+                Some(tag) => self.tag_params(tag),
                 None => vec![],
             };
             if with_ref {
@@ -793,6 +923,38 @@ impl Builder<'_> {
         self.stack.truncate(frame.height);
     }
 
+    /// What follows a construct's `end` (`frame` just closed, its landing
+    /// pad built): the code after it, or the function's return.
+    fn close(&mut self, mut frame: Frame) {
+        if let FrameKind::If(els, start_values) = &frame.kind {
+            // An `if` without `else` passes on what the `else` arm would
+            // start with.
+            frame.end_reached = true;
+            let (els, args) = (*els, start_values.clone());
+            self.enter(els);
+            self.jump(frame.end, args);
+        }
+        if let FrameKind::Loop = frame.kind {
+            self.seal(frame.label);
+            self.loop_depth -= 1;
+        }
+        self.seal(frame.end);
+        if frame.end_reached {
+            self.enter(frame.end);
+            let values = self.f.block(frame.end).params.clone();
+            self.stack.truncate(frame.height - frame.below);
+            self.stack.extend(values);
+        }
+        if self.frames.is_empty() {
+            // The function's end: return what reached it.
+            if let Some(b) = self.cur {
+                let values = self.f.block(b).params.clone();
+                self.stack.clear();
+                self.terminate(Terminator::Return(values));
+            }
+        }
+    }
+
     /// Builds `op` (the walk skips unreachable code); `loop_index` numbers
     /// a `loop`.
     fn op(&mut self, op: Operator, loop_index: Option<u32>) -> Result<()> {
@@ -894,33 +1056,32 @@ impl Builder<'_> {
                     let t = self.trys.pop().expect("just seen");
                     self.landing_pad(t);
                 }
-                if let FrameKind::If(els, start_values) = &frame.kind {
-                    // An `if` without `else` passes on what the `else` arm
-                    // would start with.
-                    frame.end_reached = true;
-                    let (els, args) = (*els, start_values.clone());
-                    self.enter(els);
-                    self.jump(frame.end, args);
+                if let FrameKind::Catch { .. } = frame.kind {
+                    let FrameKind::Catch { next, below, outer } =
+                        std::mem::replace(&mut frame.kind, FrameKind::Block)
+                    else {
+                        unreachable!("just seen")
+                    };
+                    self.end_catches(next, below, outer);
                 }
-                if let FrameKind::Loop = frame.kind {
-                    self.seal(frame.label);
-                    self.loop_depth -= 1;
-                }
-                self.seal(frame.end);
-                if frame.end_reached {
-                    self.enter(frame.end);
-                    let values = self.f.block(frame.end).params.clone();
-                    self.stack.truncate(frame.height - frame.below);
-                    self.stack.extend(values);
-                }
-                if self.frames.is_empty() {
-                    // The function's end: return what reached it.
-                    if let Some(b) = self.cur {
-                        let values = self.f.block(b).params.clone();
-                        self.stack.clear();
-                        self.terminate(Terminator::Return(values));
-                    }
-                }
+                self.close(frame);
+            }
+            O::Try { blockty } => self.open_try(blockty, FrameKind::Try, vec![])?,
+            O::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+            O::CatchAll => self.legacy_catch(None),
+            O::Delegate { relative_depth } => {
+                let mut frame = self.frames.pop().expect("validated");
+                self.fall_into_end(&mut frame);
+                let t = self.trys.pop().expect("validated: delegate ends a try");
+                debug_assert_eq!(t.frame, self.frames.len());
+                self.delegate(t, relative_depth);
+                self.close(frame);
+            }
+            O::Rethrow { relative_depth } => {
+                // The exception lies under the catch clause's own values.
+                let at = self.frames.len() - 1 - relative_depth as usize;
+                let exn = self.stack[self.frames[at].height];
+                self.raise(Raise::Ref(exn));
             }
             O::Br { relative_depth } => {
                 let t = self.branch_target(relative_depth);

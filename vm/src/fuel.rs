@@ -25,6 +25,10 @@ pub fn cost(op: &Operator) -> u64 {
         | Block { .. }
         | Loop { .. }
         | TryTable { .. }
+        | Try { .. }
+        | Catch { .. }
+        | CatchAll
+        | Delegate { .. }
         | Unreachable
         | Return
         | Else
@@ -44,6 +48,9 @@ pub fn ends_block(op: &Operator) -> bool {
             | If { .. }
             | Else
             | End
+            | Catch { .. }
+            | CatchAll
+            | Delegate { .. }
             | Br { .. }
             | BrIf { .. }
             | BrTable { .. }
@@ -59,6 +66,7 @@ pub fn ends_block(op: &Operator) -> bool {
             | ReturnCallRef { .. }
             | Throw { .. }
             | ThrowRef
+            | Rethrow { .. }
     )
 }
 

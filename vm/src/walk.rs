@@ -6,7 +6,8 @@
 //!
 //! [`walk`] reads the operators and hands each one a translator must see
 //! to [`Translate::operator`]: every operator of reachable code, and the
-//! `else` or `end` that ends unreachable code; operators in unreachable
+//! `else` or `end` that ends unreachable code (or a legacy `catch`,
+//! `catch_all` or `delegate`, which do the same); operators in unreachable
 //! code (and whole constructs opened there) are skipped. At the start of
 //! the body and after each operator that ends a block (see
 //! [`crate::fuel::ends_block`]), where code goes on, it asks for the checks the
@@ -77,15 +78,24 @@ pub fn walk<T: Translate>(env: &ModuleEnv, func_index: u32, t: &mut T) -> Result
                 Operator::Block { .. }
                 | Operator::Loop { .. }
                 | Operator::If { .. }
-                | Operator::TryTable { .. } => {
+                | Operator::TryTable { .. }
+                | Operator::Try { .. } => {
                     dead_depth += 1;
                     continue;
                 }
-                Operator::End if dead_depth > 0 => {
+                Operator::End | Operator::Delegate { .. } if dead_depth > 0 => {
                     dead_depth -= 1;
                     continue;
                 }
-                Operator::Else | Operator::End if dead_depth == 0 => {}
+                // What ends unreachable code in the construct it is in: a
+                // legacy `try`'s catch clauses, like `else`, start code
+                // that an exception reaches.
+                Operator::Else
+                | Operator::End
+                | Operator::Catch { .. }
+                | Operator::CatchAll
+                | Operator::Delegate { .. }
+                    if dead_depth == 0 => {}
                 _ => continue,
             }
         } else if let Some((at, cost)) = meter.count(&op) {

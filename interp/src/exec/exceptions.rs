@@ -111,7 +111,8 @@ pub(super) unsafe fn catch<W: Exec>(cx: &mut Cx<W>) -> Option<(*const Instr<W>, 
 }
 
 /// The first clause of the innermost `try_table` covering instruction
-/// `at` that catches exceptions of `tag`.
+/// `at` that catches exceptions of `tag`, skipping the handlers a legacy
+/// `delegate` passes over.
 ///
 /// # Safety
 /// `vmctx` must be the live instance running the code of `handlers`.
@@ -122,19 +123,31 @@ unsafe fn matching(
     tag: *const tandem_vm::VMTag,
 ) -> Option<Catch> {
     // Inner `try_table`s come after the ones enclosing them.
-    let covering = handlers
-        .iter()
-        .rev()
-        .filter(|h| (h.start..h.end).contains(&at));
-    covering.flat_map(|h| h.clauses.iter()).copied().find(|c| {
-        // SAFETY: a clause names a tag of the module (validated).
-        c.tag.is_none_or(|t| unsafe { (*vmctx).tag(t) } == tag)
-    })
+    let mut next = handlers.len();
+    while next > 0 {
+        next -= 1;
+        let h = &handlers[next];
+        if !(h.start..h.end).contains(&at) {
+            continue;
+        }
+        if let Some(outer) = h.delegate {
+            next = outer as usize;
+            continue;
+        }
+        let caught = h.clauses.iter().find(|c| {
+            // SAFETY: a clause names a tag of the module (validated).
+            c.tag.is_none_or(|t| unsafe { (*vmctx).tag(t) } == tag)
+        });
+        if let Some(&c) = caught {
+            return Some(c);
+        }
+    }
+    None
 }
 
-/// Catches the exception in flight with `clause`: its payload, then (for
-/// a `_ref` clause) the `exnref`, go to the label's slots in the frame at
-/// `fp`.
+/// Catches the exception in flight with `clause`: its payload goes to the
+/// label's slots in the frame at `fp`, and the `exnref` to its slot if the
+/// clause has one.
 ///
 /// # Safety
 /// `clause` is a clause of the running function of `vmctx`, whose frame
@@ -151,10 +164,10 @@ unsafe fn take(vmctx: *mut VMContext, clause: Catch, fp: *mut u64) {
             slot += unsafe { write_val(fp.add(slot), p, v) };
         }
     }
-    if clause.with_ref {
+    if let Some(at) = clause.exn {
         // SAFETY: `vmctx` and its store are live.
         let r = unsafe { (*(*vmctx).store).exns.adopt(exn) };
         // SAFETY: as above.
-        unsafe { *fp.add(slot) = r };
+        unsafe { *fp.add(at as usize) = r };
     }
 }

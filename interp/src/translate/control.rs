@@ -87,6 +87,8 @@ impl Translator<'_> {
             else_patch,
             handler: None,
             catches: Vec::new(),
+            legacy: Vec::new(),
+            handlers_before: self.handlers.len(),
         });
     }
 
@@ -116,24 +118,110 @@ impl Translator<'_> {
             if ctrl.kind != CtrlKind::Loop {
                 ctrl.catches.push((handler, k));
             }
+            let payload = match tag {
+                Some(tag) => self.tag_params(tag)?.iter().map(|&t| slots_of(t)).sum(),
+                None => 0,
+            };
             clauses.push(Catch {
                 tag,
-                with_ref,
                 target,
                 dst,
+                exn: with_ref.then_some(dst + payload),
             });
         }
+        self.open_handler(clauses.into(), CtrlKind::Block, try_table.ty);
+        Ok(())
+    }
+
+    /// Opens a block of `kind` whose code handler `clauses` cover.
+    fn open_handler(&mut self, clauses: Box<[Catch]>, kind: CtrlKind, bt: BlockType) {
+        let handler = self.handlers.len();
         self.handlers.push(Handler {
             start: 0,
             end: 0,
-            clauses: clauses.into(),
+            clauses,
+            delegate: None,
         });
-        self.push_ctrl(CtrlKind::Block, try_table.ty, None);
+        self.push_ctrl(kind, bt, None);
         let start = self.here();
         let ctrl = self.ctrls.last_mut().expect("just pushed");
         ctrl.handler = Some(handler);
         self.handlers[handler].start = start;
+    }
+
+    /// A legacy `try`: a block whose calls and throws its handler covers
+    /// until the first `catch`; the clauses come as they are reached.
+    pub(super) fn try_(&mut self, bt: BlockType) {
+        self.materialize_from(0);
+        self.open_handler(Box::new([]), CtrlKind::Try, bt);
+    }
+
+    /// A legacy `catch` of `tag` (or `catch_all`, for `None`): ends the
+    /// `try`'s body (or the clause before), and starts a clause, where an
+    /// exception from the body lands with its payload on the stack and,
+    /// under it in the block's first slot, the exception itself as an
+    /// `exnref` that only `rethrow` sees.
+    pub(super) fn catch(&mut self, tag: Option<u32>) -> Result<()> {
+        if !self.unreachable {
+            self.branch_to(0)?;
+        }
+        let i = self.ctrls.len() - 1;
+        let ctrl = &mut self.ctrls[i];
+        if ctrl.kind == CtrlKind::Try {
+            let h = ctrl.handler.expect("a try has a handler");
+            self.handlers[h].end = self.here();
+        }
+        let ctrl = &mut self.ctrls[i];
+        ctrl.kind = CtrlKind::Catch;
+        let (height, base) = (ctrl.height, ctrl.base);
+        self.truncate(height);
+        self.push(ValType::Ref(wasmparser::RefType::EXNREF), Val::Temp);
+        let payload = match tag {
+            Some(tag) => self.tag_params(tag)?,
+            None => Vec::new(),
+        };
+        for ty in payload {
+            self.push(ty, Val::Temp);
+        }
+        self.unreachable = false;
+        self.fence();
+        self.last_global_set = None;
+        let target = self.here();
+        self.ctrls[i].legacy.push(Catch {
+            tag,
+            target,
+            dst: base + 1,
+            exn: Some(base),
+        });
         Ok(())
+    }
+
+    /// A legacy `try ... delegate depth`: ends the `try`, whose handler
+    /// sends what its body throws to the handlers enclosing label `depth`
+    /// (counted from outside the `try`).
+    pub(super) fn delegate(&mut self, depth: u32) -> Result<()> {
+        let outer = self.ctrls[self.ctrl_index(depth + 1)?].handlers_before;
+        let ctrl = self.ctrls.last().expect("validated: delegate ends a try");
+        let h = ctrl.handler.expect("a try has a handler");
+        self.handlers[h].delegate = Some(outer as u32);
+        self.end()
+    }
+
+    /// `rethrow depth`: throws again the exception of the legacy catch
+    /// clause `depth` out.
+    pub(super) fn rethrow(&mut self, depth: u32) -> Result<()> {
+        let ctrl = &self.ctrls[self.ctrl_index(depth)?];
+        debug_assert_eq!(ctrl.kind, CtrlKind::Catch, "validated");
+        self.emit(Op::ThrowRef(ctrl.base));
+        self.unreachable = true;
+        Ok(())
+    }
+
+    /// The payload types of tag `tag`.
+    fn tag_params(&self, tag: u32) -> Result<Vec<ValType>> {
+        let ty = self.env.tags.get(tag as usize).copied();
+        let ty = ty.ok_or_else(|| TranslateError("bad tag index".into()))?;
+        Ok(self.env.types[ty as usize].params().to_vec())
     }
 
     /// Points the catch clauses `catches` at `target`.
@@ -145,9 +233,7 @@ impl Translator<'_> {
 
     /// `throw`: the payload goes to the next slots, like a call's arguments.
     pub(super) fn throw(&mut self, tag: u32) -> Result<()> {
-        let ty = self.env.tags.get(tag as usize).copied();
-        let ty = ty.ok_or_else(|| TranslateError("bad tag index".into()))?;
-        let n = self.env.types[ty as usize].params().len();
+        let n = self.tag_params(tag)?.len();
         let base = self.pop_in_place(n)?;
         self.emit(Op::Throw(base, tag));
         self.unreachable = true;
@@ -205,6 +291,15 @@ impl Translator<'_> {
         if self.ctrls[i].kind == CtrlKind::Func {
             return self.emit_return();
         }
+        self.carry_to(depth)?;
+        let at = self.emit(Op::Br(0));
+        self.link(at, depth)
+    }
+
+    /// Moves the values a branch to `depth` (not the function's label)
+    /// carries into the label's slots.
+    fn carry_to(&mut self, depth: u32) -> Result<()> {
+        let i = self.ctrl_index(depth)?;
         let n = self.ctrls[i].label_types().len();
         let mut dst = self.ctrls[i].base;
         // Sources sit at or above their destinations (canonical slots of the
@@ -215,8 +310,7 @@ impl Translator<'_> {
             self.emit_move(e, dst);
             dst += slots_of(e.ty);
         }
-        let at = self.emit(Op::Br(0));
-        self.link(at, depth)
+        Ok(())
     }
 
     pub(super) fn emit_return(&mut self) -> Result<()> {
@@ -446,11 +540,22 @@ impl Translator<'_> {
     }
 
     pub(super) fn end(&mut self) -> Result<()> {
+        if self.ctrls.last().is_some_and(|c| c.kind == CtrlKind::Catch) && !self.unreachable {
+            // The results, above the caught exception, go down to the
+            // block's slots.
+            self.carry_to(0)?;
+            self.unreachable = true;
+        }
         let Some(ctrl) = self.ctrls.pop() else {
             return Err(TranslateError("unbalanced end".into()));
         };
         if let Some(h) = ctrl.handler {
-            self.handlers[h].end = self.here();
+            if ctrl.kind != CtrlKind::Catch {
+                self.handlers[h].end = self.here();
+            }
+            if !ctrl.legacy.is_empty() {
+                self.handlers[h].clauses = ctrl.legacy.into();
+            }
         }
         if ctrl.kind == CtrlKind::Func {
             if !self.unreachable {

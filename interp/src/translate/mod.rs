@@ -76,6 +76,11 @@ enum CtrlKind {
     Loop,
     If,
     Else,
+    /// The body of a legacy `try`, before its first `catch`.
+    Try,
+    /// A legacy `try`'s catch clause: under its operand stack, in the
+    /// block's first slot, lies the exception it caught, for `rethrow`.
+    Catch,
 }
 
 #[derive(Debug)]
@@ -93,11 +98,17 @@ struct Ctrl {
     patches: Vec<usize>,
     /// For `if`: the jump to the `else` branch (or the end).
     else_patch: Option<usize>,
-    /// For a `try_table`: its entry in the handlers.
+    /// For a `try_table` or a legacy `try`: its entry in the handlers.
     handler: Option<usize>,
     /// `(handler, clause)` of each catch clause that targets the end of
     /// the block.
     catches: Vec<(usize, usize)>,
+    /// A legacy `try`'s clauses so far, which go to its handler at `end`.
+    legacy: Vec<Catch>,
+    /// How many handlers there were when the block opened (its own
+    /// included): those that enclose it, where a legacy `delegate` to its
+    /// label sends an exception.
+    handlers_before: usize,
 }
 
 impl Ctrl {
@@ -265,6 +276,8 @@ impl<'a> Translator<'a> {
             else_patch: None,
             handler: None,
             catches: Vec::new(),
+            legacy: Vec::new(),
+            handlers_before: 0,
         });
         let loops = walk(env, func_index, &mut t)?;
         t.loops.resize(loops as usize, Box::default());

@@ -148,6 +148,11 @@ impl Translator<'_> {
                 self.call_typed(type_index, true, |base| Op::ReturnCallRef(base, at))?;
             }
             Operator::TryTable { try_table } => self.try_table(try_table)?,
+            Operator::Try { blockty } => self.try_(blockty),
+            Operator::Catch { tag_index } => self.catch(Some(tag_index))?,
+            Operator::CatchAll => self.catch(None)?,
+            Operator::Delegate { relative_depth } => self.delegate(relative_depth)?,
+            Operator::Rethrow { relative_depth } => self.rethrow(relative_depth)?,
             Operator::Throw { tag_index } => self.throw(tag_index)?,
             Operator::ThrowRef => {
                 let r = self.pop_operand()?;

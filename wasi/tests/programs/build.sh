@@ -67,6 +67,17 @@ for src in src/*.c; do
     # shellcheck disable=SC2086
     cc "$CC" $CFLAGS $extra $LDFLAGS -o "$tmp/$name.wasm" "$src" $LIBS
     mv "$tmp/$name.wasm" "$name.wasm"
+    # A program built with Wasm 3.0 exceptions gets a twin with the legacy
+    # opcodes (try, catch, delegate, rethrow), NAME-legacy.wasm.
+    case $extra in
+    *-wasm-use-legacy-eh=false*)
+        echo "  CC $src -> $name-legacy.wasm"
+        legacy=$(echo "$extra" | sed 's/-wasm-use-legacy-eh=false/-wasm-use-legacy-eh=true/')
+        # shellcheck disable=SC2086
+        cc "$CC" $CFLAGS $legacy $LDFLAGS -o "$tmp/$name-legacy.wasm" "$src" $LIBS
+        mv "$tmp/$name-legacy.wasm" "$name-legacy.wasm"
+        ;;
+    esac
 done
 
 # Lua 5.4.7, as the lua-src crate (version 547.0.0) bundles it, with its
