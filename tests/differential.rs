@@ -24,6 +24,9 @@ use arbitrary::Unstructured;
 use std::path::Path;
 use tandem::{Config, Engine, Extern, Linker, Module, Store, Tier, UpdateDeadline, Val};
 
+#[path = "differential/legacy.rs"]
+mod legacy;
+
 /// Modules per CI run.
 const CI_MODULES: u64 = 300;
 
@@ -296,6 +299,48 @@ fn seeds() -> std::ops::Range<u64> {
     };
     let first = var("TANDEM_DIFF_FIRST", 0);
     first..first + var("TANDEM_DIFF_MODULES", CI_MODULES)
+}
+
+/// The legacy exception-handling opcodes, which wasm-smith does not make:
+/// modules from [`legacy::module`] (text), compared as the others are, for
+/// the same seeds.
+#[test]
+fn tiers_agree_on_legacy_exceptions() {
+    let engine = Engine::default();
+    let (mut tried, mut thrown, mut returned) = (0u64, 0u64, 0u64);
+    let mut failures = Vec::new();
+    for seed in seeds() {
+        let text = legacy::module(seed);
+        if let Err(e) = Module::new(&engine, &text) {
+            panic!("seed {seed}: the generator made an invalid module: {e}\n{text}");
+        }
+        tried += 1;
+        let seen = observe(text.as_bytes(), INTERP, false);
+        thrown += seen.iter().any(|l| l.contains("exception")) as u64;
+        returned += seen.iter().any(|l| l.contains("): i32:")) as u64;
+        if let Some(diff) = compare(text.as_bytes()) {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("legacy-{seed}.wat")), &text).unwrap();
+            failures.push(format!("seed {seed}:\n{diff}"));
+            if failures.len() >= 5 {
+                break;
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Both ways out of a function are common.
+    assert!(thrown > tried / 5, "only {thrown} of {tried} modules threw");
+    assert!(
+        returned > tried / 5,
+        "only {returned} of {tried} modules returned"
+    );
+    eprintln!("{tried} legacy modules agree ({thrown} throw out of an export)");
 }
 
 #[test]

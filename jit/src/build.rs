@@ -19,7 +19,7 @@ use crate::passes::resolve;
 use rustc_hash::FxHashMap;
 use tandem_vm::osr::MAX_OSR_VALUES;
 use tandem_vm::simd::{SimdMemOp, SimdOp};
-use tandem_vm::walk::{walk, Translate};
+use tandem_vm::walk::{walk, OpInfo, Translate};
 use tandem_vm::{ModuleEnv, TrapCode};
 use wasmparser::{BlockType, FuncType, Operator};
 
@@ -671,8 +671,9 @@ impl Builder<'_> {
     /// A legacy `catch` of `tag` (`catch_all` for `None`): ends the
     /// `try`'s body or the clause before, and starts this clause, which
     /// the landing pad reaches if the clauses before did not match and
-    /// this one does.
-    fn legacy_catch(&mut self, tag: Option<u32>) {
+    /// this one does. The exception stays under the clause's stack if
+    /// `rethrown` (else a null reference stands there).
+    fn legacy_catch(&mut self, tag: Option<u32>, rethrown: bool) {
         let mut frame = self.frames.pop().expect("validated");
         self.fall_into_end(&mut frame);
         let (pending, below, outer) = match std::mem::replace(&mut frame.kind, FrameKind::Block) {
@@ -717,10 +718,18 @@ impl Builder<'_> {
                 Some(tag) => self.tag_params(tag),
                 None => vec![],
             };
-            tys.push(Ty::I64);
-            let taken = self.push_inst(InstKind::Catch(tag, true), &tys);
+            if rethrown {
+                tys.push(Ty::I64);
+            }
+            let taken = self.push_inst(InstKind::Catch(tag, rethrown), &tys);
             let mut values: Vec<Value> = self.f.inst(taken).results().collect();
-            let exn = values.pop().expect("the exnref");
+            let exn = match rethrown {
+                true => values.pop().expect("the exnref"),
+                false => {
+                    let null = self.push_inst(InstKind::Const(0), &[Ty::I64]);
+                    self.f.result(null)
+                }
+            };
             self.stack.push(exn);
             self.stack.extend(values);
         }
@@ -955,9 +964,9 @@ impl Builder<'_> {
         }
     }
 
-    /// Builds `op` (the walk skips unreachable code); `loop_index` numbers
-    /// a `loop`.
-    fn op(&mut self, op: Operator, loop_index: Option<u32>) -> Result<()> {
+    /// Builds `op` (the walk skips unreachable code), of which the walk
+    /// knows `info`.
+    fn op(&mut self, op: Operator, info: OpInfo) -> Result<()> {
         use Operator as O;
         match op {
             O::Nop => {}
@@ -984,7 +993,7 @@ impl Builder<'_> {
                 self.loop_depth += 1;
                 let osr = self
                     .osr
-                    .filter(|&(index, _)| Some(index) == loop_index)
+                    .filter(|&(index, _)| Some(index) == info.loop_index)
                     .map(|(_, at)| at);
                 // Built for an OSR entry, a loop header takes the whole
                 // operand stack (see `Frame::below`), which the entry
@@ -1067,8 +1076,8 @@ impl Builder<'_> {
                 self.close(frame);
             }
             O::Try { blockty } => self.open_try(blockty, FrameKind::Try, vec![])?,
-            O::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
-            O::CatchAll => self.legacy_catch(None),
+            O::Catch { tag_index } => self.legacy_catch(Some(tag_index), info.rethrown),
+            O::CatchAll => self.legacy_catch(None, info.rethrown),
             O::Delegate { relative_depth } => {
                 let mut frame = self.frames.pop().expect("validated");
                 self.fall_into_end(&mut frame);
@@ -1379,8 +1388,8 @@ impl Translate for Builder<'_> {
         self.frames.is_empty()
     }
 
-    fn operator(&mut self, op: Operator<'_>, loop_index: Option<u32>) -> Result<()> {
-        self.op(op, loop_index)
+    fn operator(&mut self, op: Operator<'_>, info: OpInfo) -> Result<()> {
+        self.op(op, info)
     }
 
     fn epoch_check(&mut self) {

@@ -19,6 +19,20 @@ use crate::fuel::{ends_block, Meter};
 use crate::ModuleEnv;
 use wasmparser::{BinaryReaderError, Operator};
 
+/// What the walk knows about an operator beyond its immediates.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpInfo {
+    /// For a `loop`: its number among the body's `loop` operators,
+    /// reachable or not, counted from 0: the number an on-stack-replacement
+    /// entry names it by (see [`crate::osr`]).
+    pub loop_index: Option<u32>,
+    /// For a legacy `catch` or `catch_all`: whether a `rethrow` in its
+    /// block names it. A clause no `rethrow` names need not keep the
+    /// exception it caught, which would otherwise live as long as the
+    /// store (as every `exnref` Wasm code held does).
+    pub rethrown: bool,
+}
+
 /// A translator, as the walk drives it.
 pub trait Translate {
     type Error: From<BinaryReaderError>;
@@ -31,11 +45,8 @@ pub trait Translate {
     /// Whether the body's final `end` has been translated.
     fn finished(&self) -> bool;
 
-    /// Translates `op`. For a `loop`, `loop_index` is its number among the
-    /// body's `loop` operators, reachable or not, counted from 0: the
-    /// number an on-stack-replacement entry names it by (see
-    /// [`crate::osr`]).
-    fn operator(&mut self, op: Operator<'_>, loop_index: Option<u32>) -> Result<(), Self::Error>;
+    /// Translates `op`, of which the walk knows `info`.
+    fn operator(&mut self, op: Operator<'_>, info: OpInfo) -> Result<(), Self::Error>;
 
     /// Emits an epoch check.
     fn epoch_check(&mut self);
@@ -62,17 +73,30 @@ pub fn walk<T: Translate>(env: &ModuleEnv, func_index: u32, t: &mut T) -> Result
     };
     start_block(t, &mut meter, env.makes_calls(func_index));
     let mut ops = env.body(func_index).get_operators_reader()?;
-    // Loops seen so far, and constructs opened in unreachable code.
-    let (mut loops, mut dead_depth) = (0u32, 0u32);
+    // Loops and legacy catch clauses seen so far, and constructs opened
+    // in unreachable code.
+    let (mut loops, mut catches, mut dead_depth) = (0u32, 0usize, 0u32);
+    // Per legacy catch clause, whether a `rethrow` names it: found once
+    // the first legacy `try` is seen.
+    let mut rethrown: Option<Vec<bool>> = None;
     while !t.finished() {
         let op = ops.read()?;
-        let loop_index = match op {
+        let mut info = OpInfo::default();
+        match op {
             Operator::Loop { .. } => {
                 loops += 1;
-                Some(loops - 1)
+                info.loop_index = Some(loops - 1);
             }
-            _ => None,
-        };
+            Operator::Try { .. } if rethrown.is_none() => {
+                rethrown = Some(rethrown_catches(env, func_index)?);
+            }
+            Operator::Catch { .. } | Operator::CatchAll => {
+                let found = rethrown.as_ref().and_then(|r| r.get(catches));
+                info.rethrown = found.copied().unwrap_or(false);
+                catches += 1;
+            }
+            _ => {}
+        }
         if t.unreachable() {
             match op {
                 Operator::Block { .. }
@@ -102,10 +126,42 @@ pub fn walk<T: Translate>(env: &ModuleEnv, func_index: u32, t: &mut T) -> Result
             t.set_fuel(at, cost);
         }
         let ends = ends_block(&op);
-        t.operator(op, loop_index)?;
+        t.operator(op, info)?;
         if ends && !t.unreachable() && !t.finished() {
-            start_block(t, &mut meter, loop_index.is_some());
+            start_block(t, &mut meter, info.loop_index.is_some());
         }
     }
     Ok(loops)
+}
+
+/// Per legacy `catch` and `catch_all` of the body of `func_index`, in
+/// order, whether a `rethrow` names its block.
+fn rethrown_catches(env: &ModuleEnv, func_index: u32) -> Result<Vec<bool>, BinaryReaderError> {
+    let mut ops = env.body(func_index).get_operators_reader()?;
+    let mut rethrown = Vec::new();
+    // Per open construct, the catch clause it is in (by number), if any.
+    let mut open: Vec<Option<usize>> = vec![None];
+    while !open.is_empty() {
+        match ops.read()? {
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => open.push(None),
+            Operator::Catch { .. } | Operator::CatchAll => {
+                *open.last_mut().expect("validated") = Some(rethrown.len());
+                rethrown.push(false);
+            }
+            Operator::End | Operator::Delegate { .. } => {
+                open.pop();
+            }
+            Operator::Rethrow { relative_depth } => {
+                let at = open.len() - 1 - relative_depth as usize;
+                let clause = open[at].expect("validated: rethrow names a catch clause");
+                rethrown[clause] = true;
+            }
+            _ => {}
+        }
+    }
+    Ok(rethrown)
 }

@@ -160,8 +160,8 @@ impl Translator<'_> {
     /// `try`'s body (or the clause before), and starts a clause, where an
     /// exception from the body lands with its payload on the stack and,
     /// under it in the block's first slot, the exception itself as an
-    /// `exnref` that only `rethrow` sees.
-    pub(super) fn catch(&mut self, tag: Option<u32>) -> Result<()> {
+    /// `exnref` that only `rethrow` sees (if one may: `rethrown`).
+    pub(super) fn catch(&mut self, tag: Option<u32>, rethrown: bool) -> Result<()> {
         if !self.unreachable {
             self.branch_to(0)?;
         }
@@ -191,7 +191,7 @@ impl Translator<'_> {
             tag,
             target,
             dst: base + 1,
-            exn: Some(base),
+            exn: rethrown.then_some(base),
         });
         Ok(())
     }

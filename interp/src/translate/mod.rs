@@ -26,7 +26,7 @@ use crate::bytecode::*;
 use crate::simd::{SimdMemOp, SimdOp};
 use std::borrow::Cow;
 use std::sync::atomic::AtomicU32;
-use tandem_vm::walk::{walk, Translate};
+use tandem_vm::walk::{walk, OpInfo, Translate};
 use tandem_vm::ModuleEnv;
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
@@ -386,8 +386,8 @@ impl Translate for Translator<'_> {
         self.ctrls.is_empty()
     }
 
-    fn operator(&mut self, op: Operator<'_>, loop_index: Option<u32>) -> Result<()> {
-        Translator::operator(self, op, loop_index)
+    fn operator(&mut self, op: Operator<'_>, info: OpInfo) -> Result<()> {
+        Translator::operator(self, op, info)
     }
 
     fn epoch_check(&mut self) {

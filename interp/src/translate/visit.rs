@@ -10,9 +10,9 @@ pub(super) fn mem_offset(memarg: MemArg) -> Result<u32> {
 }
 
 impl Translator<'_> {
-    /// Translates `op` (the walk skips unreachable code); `loop_index`
-    /// numbers a `loop`.
-    pub(super) fn operator(&mut self, op: Operator, loop_index: Option<u32>) -> Result<()> {
+    /// Translates `op` (the walk skips unreachable code), of which the walk
+    /// knows `info`.
+    pub(super) fn operator(&mut self, op: Operator, info: OpInfo) -> Result<()> {
         use ValType::{F32, F64, I32, I64, V128};
         macro_rules! un {
             ($ty:expr, $op:ident) => {
@@ -77,7 +77,7 @@ impl Translator<'_> {
                 self.materialize_from(0);
                 self.push_ctrl(CtrlKind::Loop, blockty, None);
                 if self.count_loops {
-                    let index = loop_index.expect("the walk numbers loops") as usize;
+                    let index = info.loop_index.expect("the walk numbers loops") as usize;
                     if self.loops.len() <= index {
                         self.loops.resize(index + 1, Box::default());
                     }
@@ -149,8 +149,8 @@ impl Translator<'_> {
             }
             Operator::TryTable { try_table } => self.try_table(try_table)?,
             Operator::Try { blockty } => self.try_(blockty),
-            Operator::Catch { tag_index } => self.catch(Some(tag_index))?,
-            Operator::CatchAll => self.catch(None)?,
+            Operator::Catch { tag_index } => self.catch(Some(tag_index), info.rethrown)?,
+            Operator::CatchAll => self.catch(None, info.rethrown)?,
             Operator::Delegate { relative_depth } => self.delegate(relative_depth)?,
             Operator::Rethrow { relative_depth } => self.rethrow(relative_depth)?,
             Operator::Throw { tag_index } => self.throw(tag_index)?,
