@@ -63,6 +63,7 @@ pub struct Config {
     pub(crate) epoch_interruption: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) jit_avx: Option<bool>,
+    pub(crate) memory_init_cow: bool,
     /// The proposals beyond Wasm 2.0 that modules may use.
     pub(crate) features: wasmparser::WasmFeatures,
 }
@@ -78,6 +79,7 @@ impl Default for Config {
             epoch_interruption: false,
             consume_fuel: false,
             jit_avx: None,
+            memory_init_cow: true,
             features: crate::module::FEATURES,
         }
     }
@@ -91,6 +93,15 @@ impl Config {
     /// function is compiled (1: at its first call). Default 1000.
     pub fn tier_up_threshold(&mut self, events: u32) -> &mut Config {
         self.tier_up_threshold = events.max(1);
+        self
+    }
+    /// Whether instantiation maps each memory's initial contents from a
+    /// copy-on-write image of the module's data segments, laid out once
+    /// per module, instead of copying the segments into every instance
+    /// (see `src/memory_image.rs` for when a memory has no image). Default
+    /// true.
+    pub fn memory_init_cow(&mut self, enable: bool) -> &mut Config {
+        self.memory_init_cow = enable;
         self
     }
     /// Appends every function the JIT compiles (in the jit and tiered

@@ -294,7 +294,7 @@ pub(crate) fn instantiate(
     for func_index in env.num_imported_funcs..env.funcs.len() as u32 {
         let entry = inner.code.entry_points(func_index);
         let ty_index = env.funcs[func_index as usize] as usize;
-        let ty = inner.func_type(&env.types[ty_index]);
+        let ty = inner.func_types[ty_index].clone();
         let type_id = inner.type_ids[ty_index];
         let f = objs.push_func(|handle| FuncSlot {
             vm: VMFunc {
@@ -448,8 +448,27 @@ pub(crate) fn instantiate(
         }
         drop_segment(objs.instance(handle).vmctx.elems, i);
     }
+    // A memory with a copy-on-write image maps it: its segments are in it.
+    let mut imaged = vec![false; env.memories.len()];
+    let images = match objs.engine.config().memory_init_cow {
+        true => Some(inner.memory_images()),
+        false => None,
+    };
+    for (m, done) in imaged.iter_mut().enumerate() {
+        let Some(images) = images else { break };
+        let Some(image) = images.get(m) else { continue };
+        let memory = objs.memory_mut(objs.instance(handle).memory_handles[m]);
+        match memory.map_image(image) {
+            Ok(()) => *done = true,
+            Err(e) => tracing::debug!(memory = m, "cannot map the memory image ({e}): copying"),
+        }
+    }
     for (i, seg) in inner.data.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
+            if imaged[*index as usize] {
+                drop_segment(objs.instance(handle).vmctx.data, i);
+                continue;
+            }
             let wide = env.memories[*index as usize].memory64;
             let offset = eval_offset(objs, handle, offset, wide);
             let offset = usize::try_from(offset).unwrap_or(usize::MAX);

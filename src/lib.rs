@@ -36,6 +36,7 @@ mod instance;
 mod limits;
 mod linker;
 mod memory;
+mod memory_image;
 mod module;
 mod no_gc;
 mod store;

@@ -13,6 +13,7 @@
 //! size, compiled code against the reservation (whose pages past the size
 //! fault, as a 32-bit memory's guard pages do).
 
+use crate::memory_image::MemoryImage;
 use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
 use memmap2::{MmapMut, MmapOptions};
@@ -115,6 +116,34 @@ impl MemoryInstance {
             self.vm.len = new_len;
         }
         self.ty.min = pages;
+        Ok(())
+    }
+
+    /// Maps `image` over the memory's bytes where it lies, copy-on-write,
+    /// replacing what they held (zeros, in a new memory).
+    pub fn map_image(&mut self, image: &MemoryImage) -> rustix::io::Result<()> {
+        if image
+            .offset
+            .checked_add(image.len)
+            .is_none_or(|end| end > self.vm.len)
+        {
+            return Err(rustix::io::Errno::INVAL);
+        }
+        use rustix::mm::{MapFlags, ProtFlags};
+        // SAFETY: the range lies in the accessible part of the reservation
+        // we own (checked above; an image is host-page aligned), so the
+        // fixed mapping replaces only pages of this memory; no reference
+        // points into them, the memory being borrowed mutably.
+        unsafe {
+            rustix::mm::mmap(
+                self.vm.base.add(image.offset).cast(),
+                image.len,
+                ProtFlags::READ | ProtFlags::WRITE,
+                MapFlags::PRIVATE | MapFlags::FIXED,
+                image.fd(),
+                0,
+            )?;
+        }
         Ok(())
     }
 

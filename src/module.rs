@@ -4,11 +4,12 @@
 //! specification requires, but translates nothing: the tier translates each
 //! function on its first call.
 
+use crate::memory_image::MemoryImages;
 use crate::validate::BodyValidator;
 use crate::{no_gc, RefType, TableType, ValType};
 use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tandem_vm::{CodeStats, ModuleEnv, TierModule};
 use wasmparser::{
     DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
@@ -49,8 +50,20 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     /// Engine-wide signature id of each type index.
     pub type_ids: Box<[u32]>,
+    /// The signature of each type index, for the functions of instances.
+    pub func_types: Box<[FuncType]>,
     /// The tier's code for the module, shared by every instance.
     pub code: Arc<dyn TierModule>,
+    /// The copy-on-write images of its memories, made at the first
+    /// instantiation (which would copy the segments anyway), so that
+    /// `Module::new` does not pay for them.
+    pub memory_images: OnceLock<MemoryImages>,
+}
+
+impl ModuleInner {
+    pub fn memory_images(&self) -> &MemoryImages {
+        self.memory_images.get_or_init(|| MemoryImages::new(self))
+    }
 }
 
 pub(crate) struct Import {
@@ -547,6 +560,9 @@ fn decode_in<'scope, 'env>(
 
     bodies.finish()?;
 
+    let func_types = (env.types.iter())
+        .map(|t| FuncType::from_wasm(t, &type_ids))
+        .collect();
     let env = Arc::new(env);
     let code = engine
         .tier()
@@ -564,7 +580,9 @@ fn decode_in<'scope, 'env>(
         elems,
         data,
         start,
+        func_types,
         type_ids: type_ids.into_boxed_slice(),
+        memory_images: OnceLock::new(),
     })
 }
 

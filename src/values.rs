@@ -181,11 +181,13 @@ impl std::fmt::Display for ValType {
     }
 }
 
-/// A function signature.
+/// A function signature. Cloning one is cheap: every function of an
+/// instance holds its own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuncType {
-    params: Box<[ValType]>,
-    results: Box<[ValType]>,
+    /// The parameters, then the results.
+    types: std::sync::Arc<[ValType]>,
+    params: usize,
 }
 
 impl FuncType {
@@ -193,9 +195,12 @@ impl FuncType {
         params: impl IntoIterator<Item = ValType>,
         results: impl IntoIterator<Item = ValType>,
     ) -> FuncType {
+        let mut types: Vec<ValType> = params.into_iter().collect();
+        let params = types.len();
+        types.extend(results);
         FuncType {
-            params: params.into_iter().collect(),
-            results: results.into_iter().collect(),
+            types: types.into(),
+            params,
         }
     }
     /// The function type of a module whose types have the engine-wide ids
@@ -210,15 +215,15 @@ impl FuncType {
     }
     pub(crate) fn to_wasm(&self) -> wasmparser::FuncType {
         wasmparser::FuncType::new(
-            self.params.iter().map(|t| t.to_wasm()),
-            self.results.iter().map(|t| t.to_wasm()),
+            self.params().iter().map(|t| t.to_wasm()),
+            self.results().iter().map(|t| t.to_wasm()),
         )
     }
     pub fn params(&self) -> &[ValType] {
-        &self.params
+        &self.types[..self.params]
     }
     pub fn results(&self) -> &[ValType] {
-        &self.results
+        &self.types[self.params..]
     }
 }
 
@@ -233,8 +238,8 @@ impl std::fmt::Display for FuncType {
         write!(
             f,
             "(func (param {}) (result {}))",
-            list(&self.params),
-            list(&self.results)
+            list(self.params()),
+            list(self.results())
         )
     }
 }

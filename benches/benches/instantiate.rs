@@ -1,0 +1,69 @@
+//! Instantiation: a new store and `Linker::instantiate` of a module whose
+//! `Module::new` is done (every import a stub host function), dropped
+//! again, per iteration: a small module and real ones with megabytes of
+//! data segments, each with memories mapped from copy-on-write images (the
+//! default) and with the segments copied (`Config::memory_init_cow(false)`).
+//! The first instantiation of a module, which also lays out its memory
+//! images, falls in the warm-up.
+//! `cargo bench -p tandem-bench --bench instantiate`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::path::PathBuf;
+use std::time::Duration;
+use tandem::{Config, Engine, ExternType, Linker, Module, Store};
+
+const SMALL: &str = r#"(module
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello")
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1))))"#;
+
+fn bench_module(path: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn instantiate(c: &mut Criterion) {
+    let modules = [
+        ("small", SMALL.as_bytes().to_vec()),
+        ("bz2", bench_module("../../shared/bench/bz2.wasm")),
+        (
+            "pulldown-cmark",
+            bench_module("../../shared/bench/pulldown-cmark.wasm"),
+        ),
+        (
+            "spidermonkey",
+            bench_module("../../shared/bench/spidermonkey.wasm"),
+        ),
+    ];
+    let mut group = c.benchmark_group("instantiate");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for ((name, bytes), cow) in modules.iter().flat_map(|m| [(m, true), (m, false)]) {
+        let engine = Engine::new(Config::new().memory_init_cow(cow)).unwrap();
+        let module = Module::new(&engine, bytes).unwrap();
+        let mut linker = Linker::new(&engine);
+        for (m, n, ty) in module.imports() {
+            let ExternType::Func(ty) = ty else {
+                panic!("{name} imports {m}.{n}, not a function");
+            };
+            linker
+                .func_new(m, n, ty, |_, _, _| {
+                    Err(tandem::Error::Unsupported("a stub".into()))
+                })
+                .unwrap();
+        }
+        let label = format!("{name} ({})", if cow { "cow" } else { "copy" });
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                let mut store = Store::new(&engine, ());
+                linker.instantiate(&mut store, &module).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, instantiate);
+criterion_main!(benches);
