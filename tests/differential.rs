@@ -301,6 +301,28 @@ fn seeds() -> std::ops::Range<u64> {
     first..first + var("TANDEM_DIFF_MODULES", CI_MODULES)
 }
 
+/// Compares the module `bytes` of `seed` across the modes; a disagreement
+/// goes to `failures`, and the module to `file` in the test's temporary
+/// directory. Whether to stop: five disagreements say enough.
+fn disagree(bytes: &[u8], seed: u64, file: String, failures: &mut Vec<String>) -> bool {
+    if let Some(diff) = compare(bytes) {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(file), bytes).unwrap();
+        failures.push(format!("seed {seed}:\n{diff}"));
+    }
+    failures.len() >= 5
+}
+
+fn assert_agreed(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// The legacy exception-handling opcodes, which wasm-smith does not make:
 /// modules from [`legacy::module`] (text), compared as the others are, for
 /// the same seeds.
@@ -318,22 +340,16 @@ fn tiers_agree_on_legacy_exceptions() {
         let seen = observe(text.as_bytes(), INTERP, false);
         thrown += seen.iter().any(|l| l.contains("exception")) as u64;
         returned += seen.iter().any(|l| l.contains("): i32:")) as u64;
-        if let Some(diff) = compare(text.as_bytes()) {
-            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(dir.join(format!("legacy-{seed}.wat")), &text).unwrap();
-            failures.push(format!("seed {seed}:\n{diff}"));
-            if failures.len() >= 5 {
-                break;
-            }
+        if disagree(
+            text.as_bytes(),
+            seed,
+            format!("legacy-{seed}.wat"),
+            &mut failures,
+        ) {
+            break;
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_agreed(&failures);
     // Both ways out of a function are common.
     assert!(thrown > tried / 5, "only {thrown} of {tried} modules threw");
     assert!(
@@ -362,22 +378,11 @@ fn tiers_agree_on_random_modules() {
         wasm3 += uses(&bytes, WASM3) as u64;
         typed_refs += uses(&bytes, TYPED_REFS) as u64;
         exceptions += uses(&bytes, wasmparser::WasmFeatures::EXCEPTIONS) as u64;
-        if let Some(diff) = compare(&bytes) {
-            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential");
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(dir.join(format!("seed-{seed}.wasm")), &bytes).unwrap();
-            failures.push(format!("seed {seed}:\n{diff}"));
-            if failures.len() >= 5 {
-                break;
-            }
+        if disagree(&bytes, seed, format!("seed-{seed}.wasm"), &mut failures) {
+            break;
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_agreed(&failures);
     assert!(
         tried > count / 2,
         "wasm-smith made only {tried} modules of {count}"

@@ -696,21 +696,7 @@ impl Builder<'_> {
         };
         let mut next = None;
         if let (Some(tag), Some(_)) = (tag, pending) {
-            let m = self.push_inst(
-                InstKind::Builtin(Builtin::MatchTag(tag), vec![]),
-                &[Ty::I32],
-            );
-            let m = self.f.result(m);
-            let (yes, no) = (self.new_block(&[]), self.new_block(&[]));
-            let to = |block| Target {
-                block,
-                args: vec![],
-            };
-            self.terminate(Terminator::Branch(m, [to(yes), to(no)]));
-            self.seal(yes);
-            self.seal(no);
-            self.cur = Some(yes); // the values of locals carry over
-            next = Some(no);
+            next = Some(self.match_tag(tag));
         }
         self.stack = below.clone();
         if pending.is_some() {
@@ -770,6 +756,26 @@ impl Builder<'_> {
         self.stack = saved;
     }
 
+    /// Whether the exception in flight has tag `tag`: goes on where it
+    /// does, and returns the block where it does not.
+    fn match_tag(&mut self, tag: u32) -> Block {
+        let m = self.push_inst(
+            InstKind::Builtin(Builtin::MatchTag(tag), vec![]),
+            &[Ty::I32],
+        );
+        let m = self.f.result(m);
+        let (yes, no) = (self.new_block(&[]), self.new_block(&[]));
+        let to = |block| Target {
+            block,
+            args: vec![],
+        };
+        self.terminate(Terminator::Branch(m, [to(yes), to(no)]));
+        self.seal(yes);
+        self.seal(no);
+        self.cur = Some(yes); // the values of locals carry over
+        no
+    }
+
     /// The payload types of tag `tag`.
     fn tag_params(&self, tag: u32) -> Vec<Ty> {
         let ty = self.env.tags[tag as usize] as usize;
@@ -795,21 +801,7 @@ impl Builder<'_> {
             }
             let mut otherwise = None;
             if let Some(tag) = tag {
-                let m = self.push_inst(
-                    InstKind::Builtin(Builtin::MatchTag(tag), vec![]),
-                    &[Ty::I32],
-                );
-                let m = self.f.result(m);
-                let (yes, no) = (self.new_block(&[]), self.new_block(&[]));
-                let to = |block| Target {
-                    block,
-                    args: vec![],
-                };
-                self.terminate(Terminator::Branch(m, [to(yes), to(no)]));
-                self.seal(yes);
-                self.seal(no);
-                self.cur = Some(yes); // the values of locals carry over
-                otherwise = Some(no);
+                otherwise = Some(self.match_tag(tag));
             }
             let taken = self.push_inst(InstKind::Catch(tag, with_ref), &tys);
             self.stack = below.clone();

@@ -4,6 +4,7 @@
 //! an immediate operand.
 
 use crate::ir::*;
+use rustc_hash::FxHashMap;
 
 /// Per value, whether it is folded into its users (and gets no location).
 pub fn folded(f: &Function, order: &[Block]) -> Vec<bool> {
@@ -138,4 +139,85 @@ fn inline_constants(f: &Function, order: &[Block], folded: &mut [bool]) {
 /// a call keeps.
 pub fn needs_call(kind: &InstKind) -> bool {
     matches!(kind, InstKind::Un(UnOp::TruncSatS | UnOp::TruncSatU, _))
+}
+
+/// How the access of a 64-bit memory by one instruction is checked (see
+/// [`bounds_checks`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoundsCheck {
+    /// Its check covers this extent (offset + width), the largest of the
+    /// accesses after it that it stands for.
+    Extent(u64),
+    /// The check of an access before it covers it.
+    Covered,
+}
+
+/// Merged bounds checks of 64-bit memories: accesses in a block to the
+/// same memory at the same address value, with nothing between them
+/// whose effect could be seen but loads (a load traps out of bounds, the
+/// same trap), are checked once, at the first, for the largest extent. If
+/// any of them is out of bounds the first check traps, and nothing has
+/// happened since that could tell the difference. The instructions whose
+/// check differs from their own extent's.
+pub fn bounds_checks(
+    f: &Function,
+    order: &[Block],
+    memory64: impl Fn(u32) -> bool,
+) -> FxHashMap<Inst, BoundsCheck> {
+    let mut checks = FxHashMap::default();
+    // The open groups: memory, address, first access, largest extent.
+    let mut open: Vec<(u32, Value, Inst, u64)> = Vec::new();
+    let mut close = |open: &mut Vec<(u32, Value, Inst, u64)>| {
+        for (_, _, first, extent) in open.drain(..) {
+            checks.insert(first, BoundsCheck::Extent(extent));
+        }
+    };
+    let mut covered = Vec::new();
+    for &b in order {
+        for &i in &f.block(b).insts {
+            let kind = &f.inst(i).kind;
+            let access = match kind {
+                InstKind::Load(m, a) => Some((*m, *a, true)),
+                InstKind::Store(m, a, _) => Some((*m, *a, false)),
+                InstKind::SimdMem(op, m, args) => Some((*m, args[0], !op.is_store())),
+                _ => None,
+            };
+            let Some((m, addr, load)) = access else {
+                if kind.has_effects() {
+                    close(&mut open);
+                }
+                continue;
+            };
+            let extent = m.offset.checked_add(m.bytes.into());
+            // A constant address may need no check (see `address`).
+            if let (true, Some(extent), None) = (memory64(m.memory), extent, f.constant(addr)) {
+                match open.iter_mut().find(|g| g.0 == m.memory && g.1 == addr) {
+                    Some(group) => {
+                        group.3 = group.3.max(extent);
+                        covered.push(i);
+                    }
+                    None => open.push((m.memory, addr, i, extent)),
+                }
+            }
+            if !load {
+                close(&mut open);
+            }
+        }
+        close(&mut open);
+    }
+    checks.retain(|&i, c| match (c, access_extent(f, i)) {
+        (BoundsCheck::Extent(e), Some(own)) => *e != own,
+        _ => true,
+    });
+    checks.extend(covered.into_iter().map(|i| (i, BoundsCheck::Covered)));
+    checks
+}
+
+/// The extent (offset + width) of memory access `i`.
+fn access_extent(f: &Function, i: Inst) -> Option<u64> {
+    let m = match &f.inst(i).kind {
+        InstKind::Load(m, _) | InstKind::Store(m, ..) | InstKind::SimdMem(_, m, _) => m,
+        _ => return None,
+    };
+    m.offset.checked_add(m.bytes.into())
 }

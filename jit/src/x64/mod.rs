@@ -31,7 +31,8 @@ use tandem_vm::ModuleEnv;
 pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
     let order = blockorder::layout(f);
     let folded = analysis::folded(f, &order);
+    let bounds = analysis::bounds_checks(f, &order, |m| env.memory64(m));
     let numbering = regalloc::number(f, &order);
     let alloc = regalloc::allocate(f, &order, &numbering, &folded);
-    emit::emit(f, env, &order, folded, alloc)
+    emit::emit(f, env, &order, folded, bounds, alloc)
 }

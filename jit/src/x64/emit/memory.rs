@@ -12,6 +12,7 @@
 
 use super::Emitter;
 use crate::ir::*;
+use crate::x64::analysis::BoundsCheck;
 use crate::x64::masm::*;
 use crate::x64::regs::*;
 use tandem_vm::fault::MEMORY_RESERVATION;
@@ -47,7 +48,12 @@ impl Emitter<'_> {
             None => self.gpr(addr, RCX),
         };
         if memory64 {
-            self.bounds_check(m, ra);
+            let own = m.offset.checked_add(m.bytes.into());
+            match self.inst.and_then(|i| self.bounds.get(&i)) {
+                None => self.bounds_check(own, ra),
+                Some(&BoundsCheck::Extent(e)) => self.bounds_check(Some(e), ra),
+                Some(BoundsCheck::Covered) => {}
+            }
         }
         let base = self.memory_base(m.memory);
         if m.offset <= i32::MAX as u64 {
@@ -74,17 +80,15 @@ impl Emitter<'_> {
         RDX
     }
 
-    /// Traps unless the access `m` at 64-bit index `ra` ends within its
-    /// memory's reservation: `ra + offset + bytes <= MEMORY_RESERVATION`,
-    /// compared as `ra <= MEMORY_RESERVATION - offset - bytes` (in `rax`),
-    /// which cannot wrap. An access past the memory's length but within
-    /// the reservation faults at its trap site.
-    fn bounds_check(&mut self, m: MemArg, ra: Gpr) {
+    /// Traps unless an access at 64-bit index `ra` spanning `extent`
+    /// bytes from it (its offset and width; `None` past 2^64) ends within
+    /// its memory's reservation: `ra + extent <= MEMORY_RESERVATION`,
+    /// compared as `ra <= MEMORY_RESERVATION - extent` (in `rax`), which
+    /// cannot wrap. An access past the memory's length but within the
+    /// reservation faults at its trap site.
+    fn bounds_check(&mut self, extent: Option<u64>, ra: Gpr) {
         let oob = self.m.trap_label(TrapCode::MemoryOutOfBounds);
-        let limit = m
-            .offset
-            .checked_add(m.bytes.into())
-            .and_then(|extent| (MEMORY_RESERVATION as u64).checked_sub(extent));
+        let limit = extent.and_then(|extent| (MEMORY_RESERVATION as u64).checked_sub(extent));
         let Some(limit) = limit else {
             self.m.jmp(oob);
             return;

@@ -14,12 +14,14 @@ mod simd;
 pub(super) use simd::{reads_constant, takes_immediate_count};
 
 use super::abi::{self, Place};
+use super::analysis::BoundsCheck;
 use super::blockorder;
 use super::frame::Frame;
 use super::masm::*;
 use super::regalloc::{Allocation, Loc};
 use super::regs::*;
 use crate::ir::*;
+use rustc_hash::FxHashMap;
 use tandem_vm::ModuleEnv;
 
 /// Machine code for `f`, its blocks laid out in `order`, its values in the
@@ -29,6 +31,7 @@ pub fn emit(
     env: &ModuleEnv,
     order: &[Block],
     folded: Vec<bool>,
+    bounds: FxHashMap<Inst, BoundsCheck>,
     alloc: Allocation,
 ) -> Assembled {
     let mut m = Masm::for_cpu(env.cpu);
@@ -42,6 +45,8 @@ pub fn emit(
         locs: alloc.locs,
         labels,
         folded,
+        bounds,
+        inst: None,
         builtin_trap: None,
         epoch: control::EpochChecks::default(),
         dest: Vec::new(),
@@ -61,6 +66,10 @@ struct Emitter<'a> {
     locs: Vec<Loc>,
     labels: Vec<Label>,
     folded: Vec<bool>,
+    /// The bounds checks of 64-bit memories merged with others.
+    bounds: FxHashMap<Inst, BoundsCheck>,
+    /// The instruction being emitted.
+    inst: Option<Inst>,
     /// Where a builtin that returned a trap status goes (made on first use).
     builtin_trap: Option<Label>,
     epoch: control::EpochChecks,
@@ -283,6 +292,7 @@ impl Emitter<'_> {
     // --- instructions ---
 
     fn inst(&mut self, i: Inst) {
+        self.inst = Some(i);
         let f = self.f;
         let data = f.inst(i);
         if data.results().any(|r| self.folded[r.0 as usize]) {
