@@ -7,7 +7,7 @@ use super::Plan;
 use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use std::sync::{Arc, Weak};
 use tandem_interp::{ModuleCode, TierUp};
 use tandem_jit::{Jit, JitCode, Unit};
@@ -33,6 +33,10 @@ pub(crate) struct TieredModule {
     /// Per local function, one of the states above.
     state: Box<[AtomicU8]>,
     installed: Arc<Mutex<Installed>>,
+    /// Per type index, the JIT's trampoline from the native calling
+    /// convention to the interpreter's array-call entry, once asked for:
+    /// found once per type, not per function of every instance.
+    native_calls: Box<[AtomicPtr<()>]>,
 }
 
 /// What installs touch, under one lock: a new instance and a new
@@ -79,6 +83,9 @@ impl TieredModule {
                         request: Box::new(request),
                     },
                 ),
+                native_calls: (env.types.iter())
+                    .map(|_| AtomicPtr::new(std::ptr::null_mut()))
+                    .collect(),
                 env,
                 jit,
                 state: (0..n).map(|_| AtomicU8::new(INTERPRETED)).collect(),
@@ -217,16 +224,22 @@ impl Drop for Attached {
 }
 
 impl TierModule for TieredModule {
+    /// The interpreter's entry points: code compiled already is installed
+    /// by [`attach`](TierModule::attach), under the lock installs take.
     fn entry_points(&self, func_index: u32) -> EntryPoints {
-        if let Some(entry) = self.installed.lock().entries[self.local(func_index)] {
-            return entry;
+        let ty_index = self.env.funcs[func_index as usize] as usize;
+        let cached = &self.native_calls[ty_index];
+        let mut native_call = cached.load(Ordering::Acquire).cast_const();
+        if native_call.is_null() {
+            // Compiled callers reach the interpreter through the JIT's
+            // trampoline to the array-call entry (the same for every
+            // function of the type, so a race only finds it twice).
+            native_call = self.jit.host_native_call(&self.env.types[ty_index]);
+            cached.store(native_call.cast_mut(), Ordering::Release);
         }
-        let ty = self.env.func_type(func_index);
         EntryPoints {
             array_call: tandem_interp::entry,
-            // Compiled callers reach it through the JIT's trampoline to the
-            // array-call entry.
-            native_call: self.jit.host_native_call(ty),
+            native_call,
         }
     }
 
