@@ -10,7 +10,7 @@
 use crate::func::FuncSlot;
 use crate::global::GlobalInstance;
 use crate::memory::MemoryInstance;
-use crate::module::{ConstExpr, ConstOp, SegmentMode};
+use crate::module::{ConstExpr, ConstOp, ModuleInner, SegmentMode};
 use crate::store::StoreObjects;
 use crate::store::Stored;
 use crate::table::TableInstance;
@@ -449,8 +449,12 @@ pub(crate) fn instantiate(
         drop_segment(objs.instance(handle).vmctx.elems, i);
     }
     // A memory with a copy-on-write image maps it: its segments are in it.
+    // Unless a segment traps: then each segment before it, and none after,
+    // must have been written, which the copies do (a function of this
+    // instance that an element segment put in an imported table may read
+    // its memories after the failed instantiation).
     let mut imaged = vec![false; env.memories.len()];
-    let images = match objs.engine.config().memory_init_cow {
+    let images = match objs.engine.config().memory_init_cow && data_fits(objs, handle, inner) {
         true => Some(inner.memory_images()),
         false => None,
     };
@@ -507,6 +511,20 @@ fn trap(code: TrapCode) -> Error {
 
 /// A segment's offset: an `i32`, or an `i64` for a 64-bit memory or table
 /// (whose offset expressions validate as `i64`), taken unsigned.
+/// Whether every active data segment of `instance` fits its memory.
+fn data_fits(objs: &StoreObjects, instance: Instance, inner: &ModuleInner) -> bool {
+    inner.data.iter().all(|seg| {
+        let SegmentMode::Active { index, offset } = &seg.mode else {
+            return true;
+        };
+        let wide = inner.env.memories[*index as usize].memory64;
+        let at = eval_offset(objs, instance, offset, wide);
+        let memory = objs.instance(instance).memory_handles[*index as usize];
+        at.checked_add(seg.bytes.len() as u64)
+            .is_some_and(|end| end <= objs.memory(memory).bytes().len() as u64)
+    })
+}
+
 fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr, wide: bool) -> u64 {
     let v = eval_const(objs, objs.instance(instance), expr);
     if wide {

@@ -178,3 +178,51 @@ fn a_segment_out_of_bounds_still_traps() {
         }
     }
 }
+
+/// When a data segment traps, the segments before it are written and
+/// those after it are not, in memories with an image too: a function of
+/// the failed instance, put in an imported table by an element segment,
+/// still reads its own memory afterwards.
+#[test]
+fn a_trap_leaves_later_segments_unwritten() {
+    for cow in [true, false] {
+        let engine = engine(cow);
+        let mut store = Store::new(&engine, ());
+        let host = Module::new(
+            &engine,
+            r#"(module (table (export "tab") 1 funcref) (memory (export "mem") 1))"#,
+        )
+        .unwrap();
+        let host = Instance::new(&mut store, &host, &[]).unwrap();
+        let failing = Module::new(
+            &engine,
+            r#"(module
+              (import "host" "tab" (table 1 funcref))
+              (import "host" "mem" (memory 1))
+              (memory $own 1)
+              (func $read (result i32)
+                (i32.add (i32.load8_u $own (i32.const 0))
+                         (i32.load8_u $own (i32.const 10))))
+              (elem (table 0) (i32.const 0) func $read)
+              (data (memory $own) (i32.const 0) "a")
+              (data (memory 0) (i32.const 70000) "out of bounds")
+              (data (memory $own) (i32.const 10) "b"))"#,
+        )
+        .unwrap();
+        let mut linker = Linker::new(&engine);
+        linker.instance(&store, "host", host).unwrap();
+        assert!(matches!(
+            linker.instantiate(&mut store, &failing),
+            Err(Error::Trap(_))
+        ));
+        let Some(Extern::Table(tab)) = host.get_export(&store, "tab") else {
+            panic!()
+        };
+        let Some(Val::FuncRef(Some(read))) = tab.get(&store, 0) else {
+            panic!("cow {cow}: the element segment did not run")
+        };
+        let mut result = [Val::I32(0)];
+        read.call(&mut store, &[], &mut result).unwrap();
+        assert_eq!(result[0], Val::I32(b'a' as i32), "cow {cow}");
+    }
+}
