@@ -294,7 +294,7 @@ pub(crate) fn instantiate(
     for func_index in env.num_imported_funcs..env.funcs.len() as u32 {
         let entry = inner.code.entry_points(func_index);
         let ty_index = env.funcs[func_index as usize] as usize;
-        let ty = inner.func_types[ty_index].clone();
+        let ty = inner.func_type(ty_index as u32);
         let type_id = inner.type_ids[ty_index];
         let f = objs.push_func(|handle| FuncSlot {
             vm: VMFunc {
@@ -355,7 +355,7 @@ pub(crate) fn instantiate(
         .map(|g| &mut objs.global_mut(g).cell as *mut ValRaw)
         .collect();
     for &ty_index in &env.tags[data.tag_handles.len()..] {
-        let ty = TagType::of(inner.func_type(&env.types[ty_index as usize]));
+        let ty = TagType::of(inner.func_type(ty_index));
         let type_id = inner.type_ids[ty_index as usize];
         let tag = objs.push_tag_with(|handle| TagInstance {
             vm: VMTag { type_id },

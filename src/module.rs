@@ -227,15 +227,14 @@ impl Module {
     }
 
     fn type_ref(&self, ty: TypeRef) -> ExternType {
-        let env = &self.inner.env;
         match ty {
-            TypeRef::Func(t) => ExternType::Func(self.inner.func_type(&env.types[t as usize])),
+            TypeRef::Func(t) => ExternType::Func(self.inner.func_type(t)),
             TypeRef::Table(t) => ExternType::Table(self.inner.table_type(&t)),
             TypeRef::Memory(m) => ExternType::Memory(memory_type(&m)),
             TypeRef::Global(g) => ExternType::Global(self.inner.global_type(&g)),
-            TypeRef::Tag(t) => ExternType::Tag(crate::TagType::of(
-                self.inner.func_type(&env.types[t.func_type_idx as usize]),
-            )),
+            TypeRef::Tag(t) => {
+                ExternType::Tag(crate::TagType::of(self.inner.func_type(t.func_type_idx)))
+            }
             TypeRef::FuncExact(_) => unreachable!("rejected by validation"),
         }
     }
@@ -246,22 +245,22 @@ impl ModuleInner {
         let env = &self.env;
         match kind {
             ExternalKind::Func | ExternalKind::FuncExact => {
-                ExternType::Func(self.func_type(env.func_type(index)))
+                ExternType::Func(self.func_type(env.funcs[index as usize]))
             }
             ExternalKind::Table => ExternType::Table(self.table_type(&env.tables[index as usize])),
             ExternalKind::Memory => ExternType::Memory(memory_type(&env.memories[index as usize])),
             ExternalKind::Global => {
                 ExternType::Global(self.global_type(&env.globals[index as usize]))
             }
-            ExternalKind::Tag => ExternType::Tag(crate::TagType::of(
-                self.func_type(&env.types[env.tags[index as usize] as usize]),
-            )),
+            ExternalKind::Tag => {
+                ExternType::Tag(crate::TagType::of(self.func_type(env.tags[index as usize])))
+            }
         }
     }
 
-    /// The embedder's view of one of the module's function types.
-    pub fn func_type(&self, f: &wasmparser::FuncType) -> FuncType {
-        FuncType::from_wasm(f, &self.type_ids)
+    /// The embedder's view of the module's function type `index`.
+    pub fn func_type(&self, index: u32) -> FuncType {
+        self.func_types[index as usize].clone()
     }
 
     pub fn table_type(&self, t: &wasmparser::TableType) -> TableType {
