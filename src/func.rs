@@ -6,10 +6,11 @@
 //! itself) runs it, so a tier swap is invisible here.
 
 use crate::store::Stored;
-use crate::store::{StoreInner, StoreObjects};
+use crate::store::{SlotPtr, StoreInner, StoreObjects};
 use crate::trap::FrameInfo;
 use crate::{AsContext, AsContextMut, Error, Extern, FuncType, Instance, Result, Trap, Val};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 use std::sync::atomic::AtomicPtr;
 use std::sync::Arc;
 use tandem_vm::{trap, VMContext, VMFunc, ValRaw};
@@ -20,11 +21,36 @@ pub struct Func(pub(crate) Stored);
 
 /// The store's record of a function. `vm` comes first so the address of the
 /// `VMFunc` (the raw funcref) is also the address of this record.
+///
+/// A Wasm function's record lives in its instance (all of an instance's in
+/// one allocation), a host function's in its [`HostFuncData`]; the store
+/// lists where each is.
 #[repr(C)]
 pub(crate) struct FuncSlot {
     pub vm: VMFunc,
     pub handle: Func,
-    pub ty: FuncType,
+    /// The signature, shared rather than cloned per function: in the
+    /// module's `func_types` (kept alive by the instance that holds this
+    /// record) or in the host function's data (which holds it too).
+    ty: NonNull<FuncType>,
+}
+
+impl FuncSlot {
+    /// # Safety
+    /// `ty` must outlive the record: see the field.
+    pub unsafe fn new(vm: VMFunc, handle: Func, ty: &FuncType) -> FuncSlot {
+        FuncSlot {
+            vm,
+            handle,
+            ty: NonNull::from(ty),
+        }
+    }
+
+    pub fn ty(&self) -> &FuncType {
+        // SAFETY: whoever made the record keeps the signature alive as long
+        // as it (`FuncSlot::new`).
+        unsafe { self.ty.as_ref() }
+    }
 }
 
 /// A host function's closure over raw values: arguments in `values[..params]`,
@@ -32,8 +58,12 @@ pub(crate) struct FuncSlot {
 pub(crate) type HostFn<T> =
     dyn Fn(Caller<'_, T>, &mut [ValRaw]) -> Result<()> + Send + Sync + 'static;
 
-/// What a host function's `VMFunc::host` points at.
+/// What a host function's `VMFunc::host` points at: its record first (so the
+/// store can list it like any function's), and what the record refers to.
+#[repr(C)]
 struct HostFuncData<T> {
+    slot: FuncSlot,
+    ty: FuncType,
     store: *mut StoreInner<T>,
     func: Arc<HostFn<T>>,
 }
@@ -102,7 +132,7 @@ impl Func {
     }
 
     pub fn ty(&self, store: impl AsContext) -> FuncType {
-        store.objects().func(self).ty.clone()
+        store.objects().func(self).ty().clone()
     }
 
     /// Calls the function with dynamically typed values.
@@ -113,7 +143,7 @@ impl Func {
         results: &mut [Val],
     ) -> Result<()> {
         let objs = store.objects_mut();
-        let ty = &objs.func(self).ty;
+        let ty = objs.func(self).ty();
         check_vals(objs, "argument", params, ty.params())?;
         if results.len() != ty.results().len() {
             return Err(Error::Type(format!(
@@ -128,7 +158,7 @@ impl Func {
         }
         call_raw(objs, *self, &mut values)?;
         // The signature is borrowed again: the call needed the store mutably.
-        let ty = &objs.func(self).ty;
+        let ty = objs.func(self).ty();
         for ((res, raw), &t) in results.iter_mut().zip(&values).zip(ty.results()) {
             *res = Val::from_raw(*raw, t, objs);
         }
@@ -235,28 +265,37 @@ pub(crate) fn new_host_func<T: 'static>(
     ty: FuncType,
     func: Arc<HostFn<T>>,
 ) -> Func {
-    let data = Box::new(HostFuncData { store, func });
-    let host: *const HostFuncData<T> = &*data;
     // SAFETY: `store` came from a live `&mut` store handle just now.
     let objs = unsafe { &mut (*store).objects };
-    objs.host_data.push(data);
     let type_id = objs.engine.signature_id(&ty);
     let supertypes = objs.engine.types().supertypes(type_id);
     let native_call = objs.engine.tier().host_native_call(&ty.to_wasm());
-    objs.push_func(|handle| FuncSlot {
-        vm: VMFunc {
-            array_call: AtomicPtr::new(host_trampoline::<T> as *mut ()),
-            native_call: AtomicPtr::new(native_call as *mut ()),
-            vmctx: std::ptr::null_mut(),
-            host: host.cast(),
-            type_id,
-            func_index: 0,
-            tier_code: AtomicPtr::new(std::ptr::null_mut()),
-            supertypes,
+    let handle = objs.next_func();
+    let mut data = Box::new(HostFuncData {
+        slot: FuncSlot {
+            vm: VMFunc {
+                array_call: AtomicPtr::new(host_trampoline::<T> as *mut ()),
+                native_call: AtomicPtr::new(native_call as *mut ()),
+                vmctx: std::ptr::null_mut(),
+                host: std::ptr::null(),
+                type_id,
+                func_index: 0,
+                tier_code: AtomicPtr::new(std::ptr::null_mut()),
+                supertypes,
+            },
+            handle,
+            ty: NonNull::dangling(),
         },
-        handle,
         ty,
-    })
+        store,
+        func,
+    });
+    data.slot.ty = NonNull::from(&data.ty);
+    let host: *const HostFuncData<T> = &*data;
+    data.slot.vm.host = host.cast();
+    objs.add_func(&data.slot);
+    objs.host_data.push(data);
+    handle
 }
 
 pub(crate) fn dynamic_host_fn<T: 'static>(
@@ -294,8 +333,8 @@ unsafe extern "C" fn host_trampoline<T: 'static>(
     // call into it; `values` has room for max(params, results) values.
     let (data, values) = unsafe {
         let data = &*((*callee).host as *const HostFuncData<T>);
-        let slot = &*(callee as *const FuncSlot);
-        let n = slot.ty.params().len().max(slot.ty.results().len());
+        let ty = &data.ty;
+        let n = ty.params().len().max(ty.results().len());
         (data, std::slice::from_raw_parts_mut(values, n))
     };
     let instance = if caller.is_null() {
@@ -330,10 +369,16 @@ unsafe extern "C" fn host_trampoline<T: 'static>(
 }
 
 impl StoreObjects {
-    /// Adds a function, made knowing its own handle.
-    pub(crate) fn push_func(&mut self, make: impl FnOnce(Func) -> FuncSlot) -> Func {
-        let handle = Func(self.stored(self.funcs.len()));
-        self.push_func_slot(Box::new(make(handle)))
+    /// The handle the next function added will have.
+    pub(crate) fn next_func(&self) -> Func {
+        Func(self.stored(self.funcs.len()))
+    }
+
+    /// Lists a function record, which must live as long as the store (in
+    /// an instance or in host data, which the store owns and never moves).
+    pub(crate) fn add_func(&mut self, slot: &FuncSlot) {
+        debug_assert_eq!(slot.handle, self.next_func());
+        self.funcs.push(SlotPtr(NonNull::from(slot)));
     }
 
     fn func_name(&self, vmctx: *const VMContext, func_index: u32) -> Option<String> {

@@ -10,7 +10,8 @@
 use crate::func::FuncSlot;
 use crate::global::GlobalInstance;
 use crate::memory::MemoryInstance;
-use crate::module::{ConstExpr, ConstOp, ModuleInner, SegmentMode};
+use crate::memory_image::MemoryImages;
+use crate::module::{ConstExpr, ConstOp, ElemItems, SegmentMode};
 use crate::store::StoreObjects;
 use crate::store::Stored;
 use crate::table::TableInstance;
@@ -40,6 +41,9 @@ pub(crate) struct InstanceData {
     pub vmctx: VMContext,
     pub module: Module,
     handle: Instance,
+    /// The records of the module's own functions, in one allocation: the
+    /// store lists them (`StoreObjects::add_func`), `funcs` points at them.
+    own_funcs: Box<[FuncSlot]>,
     funcs: Box<[*const VMFunc]>,
     memories: Box<[*mut VMMemory]>,
     tables: Box<[*mut VMTable]>,
@@ -47,10 +51,12 @@ pub(crate) struct InstanceData {
     tags: Box<[*const VMTag]>,
     data: Box<[VMSegment]>,
     elems: Box<[VMSegment]>,
-    /// Resolved element-segment contents that `elems` points into.
+    /// Resolved element-segment contents that `elems` points into: those of
+    /// passive segments (the others are dropped once applied).
     elem_items: Vec<Box<[RefRaw]>>,
-    /// Handles of everything in the index spaces, for exports.
-    func_handles: Vec<Func>,
+    /// Handles of everything in the index spaces, for exports (of functions,
+    /// the imported ones: `own_funcs` has the others' handles).
+    imported_funcs: Box<[Func]>,
     memory_handles: Vec<Memory>,
     table_handles: Vec<Table>,
     global_handles: Vec<Global>,
@@ -66,10 +72,18 @@ impl InstanceData {
         unsafe { (*((*vmctx).runtime as *const InstanceData)).handle }
     }
 
+    fn func_handle(&self, index: u32) -> Func {
+        let i = index as usize;
+        match i.checked_sub(self.imported_funcs.len()) {
+            None => self.imported_funcs[i],
+            Some(own) => self.own_funcs[own].handle,
+        }
+    }
+
     fn export(&self, kind: ExternalKind, index: u32) -> Extern {
         let i = index as usize;
         match kind {
-            ExternalKind::Func | ExternalKind::FuncExact => Extern::Func(self.func_handles[i]),
+            ExternalKind::Func | ExternalKind::FuncExact => Extern::Func(self.func_handle(index)),
             ExternalKind::Table => Extern::Table(self.table_handles[i]),
             ExternalKind::Memory => Extern::Memory(self.memory_handles[i]),
             ExternalKind::Global => Extern::Global(self.global_handles[i]),
@@ -236,6 +250,26 @@ pub(crate) fn instantiate(
         env.memories.len() - num_imported(imports, |e| matches!(e, Extern::Memory(_))),
     )?;
 
+    // Tables and memories first: their limits may refuse them, and nothing
+    // of the instance may be listed in the store before it is complete.
+    let mut table_handles = Vec::with_capacity(env.tables.len());
+    let mut memory_handles = Vec::with_capacity(env.memories.len());
+    for item in imports {
+        match *item {
+            Extern::Table(t) => table_handles.push(t),
+            Extern::Memory(m) => memory_handles.push(m),
+            _ => {}
+        }
+    }
+    for ty in &env.tables[table_handles.len()..] {
+        let table = TableInstance::new(inner.table_type(ty), 0, objs.hooks)?;
+        table_handles.push(objs.push_table(table));
+    }
+    for ty in &env.memories[memory_handles.len()..] {
+        let memory = MemoryInstance::new(crate::module::memory_type(ty), objs.hooks)?;
+        memory_handles.push(objs.push_memory(memory));
+    }
+
     let handle = Instance(objs.stored(objs.instances.len()));
     let mut data = Box::new(InstanceData {
         vmctx: VMContext {
@@ -256,6 +290,7 @@ pub(crate) fn instantiate(
         },
         module: module.clone(),
         handle,
+        own_funcs: Box::new([]),
         funcs: Box::new([]),
         memories: Box::new([]),
         tables: Box::new([]),
@@ -264,9 +299,9 @@ pub(crate) fn instantiate(
         data: Box::new([]),
         elems: Box::new([]),
         elem_items: Vec::new(),
-        func_handles: Vec::new(),
-        memory_handles: Vec::new(),
-        table_handles: Vec::new(),
+        imported_funcs: imports.iter().filter_map(|e| e.into_func()).collect(),
+        memory_handles,
+        table_handles,
         global_handles: Vec::new(),
         tag_handles: Vec::new(),
     });
@@ -275,62 +310,41 @@ pub(crate) fn instantiate(
 
     for item in imports {
         match *item {
-            Extern::Func(f) => data.func_handles.push(f),
-            Extern::Table(t) => data.table_handles.push(t),
-            Extern::Memory(m) => data.memory_handles.push(m),
             Extern::Global(g) => data.global_handles.push(g),
             Extern::Tag(t) => data.tag_handles.push(t),
+            _ => {}
         }
     }
     // The module's own functions, with the tier's entry points.
-    let supertypes: Vec<*const u32> = {
-        let registry = inner.engine.types();
-        inner
-            .type_ids
-            .iter()
-            .map(|&id| registry.supertypes(id))
-            .collect()
-    };
-    for func_index in env.num_imported_funcs..env.funcs.len() as u32 {
-        let entry = inner.code.entry_points(func_index);
-        let ty_index = env.funcs[func_index as usize] as usize;
-        let ty = inner.func_type(ty_index as u32);
-        let type_id = inner.type_ids[ty_index];
-        let f = objs.push_func(|handle| FuncSlot {
-            vm: VMFunc {
-                array_call: AtomicPtr::new(entry.array_call as *mut ()),
-                native_call: AtomicPtr::new(entry.native_call as *mut ()),
+    let first = objs.funcs.len();
+    data.own_funcs = (inner.func_templates().iter())
+        .enumerate()
+        .map(|(i, t)| {
+            let vm = VMFunc {
+                array_call: AtomicPtr::new(t.entry.array_call as *mut ()),
+                native_call: AtomicPtr::new(t.entry.native_call.cast_mut()),
                 vmctx,
                 host: std::ptr::null(),
-                type_id,
-                func_index,
+                type_id: t.type_id,
+                func_index: env.num_imported_funcs + i as u32,
                 tier_code: AtomicPtr::new(std::ptr::null_mut()),
-                supertypes: supertypes[ty_index],
-            },
-            handle,
-            ty,
-        });
-        data.func_handles.push(f);
-    }
-    for ty in &env.tables[data.table_handles.len()..] {
-        let table = TableInstance::new(inner.table_type(ty), 0, objs.hooks)?;
-        data.table_handles.push(objs.push_table(table));
-    }
-    for ty in &env.memories[data.memory_handles.len()..] {
-        let memory = MemoryInstance::new(crate::module::memory_type(ty), objs.hooks)?;
-        data.memory_handles.push(objs.push_memory(memory));
-    }
-    data.funcs = data
-        .func_handles
-        .iter()
-        .map(|f| &objs.func(f).vm as *const VMFunc)
+                supertypes: t.supertypes,
+            };
+            let handle = Func(objs.stored(first + i));
+            // SAFETY: the signature is the module's, which the instance
+            // holding the record holds too.
+            unsafe { FuncSlot::new(vm, handle, &inner.func_types[t.ty_index as usize]) }
+        })
         .collect();
-    if let Some(guard) = inner
-        .code
-        .attach(&data.funcs[env.num_imported_funcs as usize..])
-    {
-        objs.tier_attachments.push(guard);
+    // From here on the instance is pushed to the store whatever happens:
+    // the store lists its functions.
+    for slot in &data.own_funcs {
+        objs.add_func(slot);
     }
+    data.funcs = (data.imported_funcs.iter())
+        .map(|f| &objs.func(f).vm as *const VMFunc)
+        .chain(data.own_funcs.iter().map(|slot| &slot.vm as *const VMFunc))
+        .collect();
     data.tables = data
         .table_handles
         .iter()
@@ -379,25 +393,14 @@ pub(crate) fn instantiate(
             objs.table_mut(table).elements_mut().fill(value);
         }
     }
-    // Segments: resolved now; active and declared ones are dropped once applied.
-    data.elem_items = inner
-        .elems
-        .iter()
-        .map(|seg| {
-            seg.items
-                .iter()
-                .map(|e| eval_const(objs, &data, e).get_ref())
-                .collect()
-        })
-        .collect();
-    data.elems = data
-        .elem_items
-        .iter()
-        .map(|items| VMSegment {
-            base: items.as_ptr().cast(),
-            len: items.len(),
-        })
-        .collect();
+    // Segments: passive ones resolved now; active and declared ones count
+    // as dropped, being applied (or dropped) below.
+    data.elems = (inner.elems.iter()).map(|_| VMSegment::EMPTY).collect();
+    for (i, seg) in inner.elems.iter().enumerate() {
+        if let SegmentMode::Passive = seg.mode {
+            resolve_elems(objs, &mut data, i);
+        }
+    }
     data.data = inner
         .data
         .iter()
@@ -418,115 +421,163 @@ pub(crate) fn instantiate(
     data.vmctx.tags = data.tags.as_ptr();
     data.vmctx.elems = data.elems.as_mut_ptr();
     data.vmctx.data = data.data.as_mut_ptr();
-    objs.push_instance(data);
-    if objs.engine.config().epoch_interruption {
-        let flag = &objs.instance(handle).vmctx.epoch_flag;
-        objs.engine.epoch().add_instance(objs.id, flag);
-    }
 
-    // Element segments, then data segments, in order.
-    for (i, seg) in inner.elems.iter().enumerate() {
-        match &seg.mode {
-            SegmentMode::Passive => continue,
-            SegmentMode::Declared => {}
-            SegmentMode::Active { index, offset } => {
-                let wide = env.tables[*index as usize].table64;
-                let offset = eval_offset(objs, handle, offset, wide);
-                let data = objs.instance(handle);
-                let (items, table) = (
-                    data.elem_items[i].clone(),
-                    data.table_handles[*index as usize],
-                );
-                let table = objs.table_mut(table);
-                let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-                let dst = offset
-                    .checked_add(items.len())
-                    .and_then(|end| table.elements_mut().get_mut(offset..end))
-                    .ok_or_else(|| trap(TrapCode::TableOutOfBounds))?;
-                dst.copy_from_slice(&items);
-            }
-        }
-        drop_segment(objs.instance(handle).vmctx.elems, i);
+    // Segments are applied before the instance is pushed (no code runs
+    // meanwhile); a trap leaves it pushed all the same, as its functions
+    // may be in imported tables.
+    let applied = apply_elems(objs, &mut data).and_then(|()| apply_data(objs, &mut data));
+    objs.push_instance(data);
+    let data = objs.instance(handle);
+    if objs.engine.config().epoch_interruption {
+        objs.engine
+            .epoch()
+            .add_instance(objs.id, &data.vmctx.epoch_flag);
     }
-    // A memory with a copy-on-write image maps it: its segments are in it.
-    // Unless a segment traps: then each segment before it, and none after,
-    // must have been written, which the copies do (a function of this
-    // instance that an element segment put in an imported table may read
-    // its memories after the failed instantiation).
-    let mut imaged = vec![false; env.memories.len()];
-    let images = match objs.engine.config().memory_init_cow && data_fits(objs, handle, inner) {
-        true => Some(inner.memory_images()),
-        false => None,
-    };
-    for (m, done) in imaged.iter_mut().enumerate() {
-        let Some(images) = images else { break };
-        let Some(image) = images.get(m) else { continue };
-        let memory = objs.memory_mut(objs.instance(handle).memory_handles[m]);
-        match memory.map_image(image) {
-            Ok(()) => *done = true,
-            Err(e) => tracing::debug!(memory = m, "cannot map the memory image ({e}): copying"),
-        }
+    if let Some(guard) = inner
+        .code
+        .attach(&data.funcs[env.num_imported_funcs as usize..])
+    {
+        objs.tier_attachments.push(guard);
     }
-    for (i, seg) in inner.data.iter().enumerate() {
-        if let SegmentMode::Active { index, offset } = &seg.mode {
-            if imaged[*index as usize] {
-                drop_segment(objs.instance(handle).vmctx.data, i);
-                continue;
-            }
-            let wide = env.memories[*index as usize].memory64;
-            let offset = eval_offset(objs, handle, offset, wide);
-            let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-            let memory = objs.instance(handle).memory_handles[*index as usize];
-            let memory = objs.memory_mut(memory);
-            let bytes = &env.bytes[seg.bytes.clone()];
-            let dst = offset
-                .checked_add(bytes.len())
-                .and_then(|end| memory.bytes_mut().get_mut(offset..end))
-                .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
-            dst.copy_from_slice(bytes);
-            drop_segment(objs.instance(handle).vmctx.data, i);
-        }
-    }
+    applied?;
     if let Some(start) = inner.start {
-        let f = objs.instance(handle).func_handles[start as usize];
+        let f = objs.instance(handle).func_handle(start);
         crate::func::call_raw(objs, f, &mut [])?;
     }
     Ok(handle)
 }
 
-/// Drops segment `i` of `segments` (the instance's element or data
-/// segments), as `elem.drop`/`data.drop` do: through the context, so that
-/// once pushed, the instance is never borrowed mutably (other threads
-/// write its epoch flag).
-fn drop_segment(segments: *mut VMSegment, i: usize) {
-    // SAFETY: `segments` points at the instance's segments, which live as
-    // long as it, and `i` is one of them; running code writes them the
-    // same way.
-    unsafe { *segments.add(i) = VMSegment::EMPTY };
+/// Appends the values of element segment items to `out`.
+fn eval_items(objs: &StoreObjects, data: &InstanceData, items: &ElemItems, out: &mut Vec<RefRaw>) {
+    match items {
+        ElemItems::Funcs(funcs) => {
+            out.extend(funcs.iter().map(|&f| data.funcs[f as usize] as RefRaw))
+        }
+        ElemItems::Exprs(exprs) => {
+            out.extend(exprs.iter().map(|e| eval_const(objs, data, e).get_ref()))
+        }
+    }
+}
+
+/// Resolves element segment `i` of the instance, which is not yet dropped.
+fn resolve_elems(objs: &StoreObjects, data: &mut InstanceData, i: usize) {
+    let module = data.module.clone();
+    let mut items = Vec::new();
+    eval_items(objs, data, &module.inner.elems[i].items, &mut items);
+    let items = items.into_boxed_slice();
+    data.elems[i] = VMSegment {
+        base: items.as_ptr().cast(),
+        len: items.len(),
+    };
+    data.elem_items.push(items);
+}
+
+/// Element segments, in order: active ones written to their tables. A
+/// segment that traps, and every one after it, stays undropped (resolved).
+fn apply_elems(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
+    let module = data.module.clone();
+    let (env, elems) = (&module.inner.env, &module.inner.elems);
+    let mut items = Vec::new();
+    for (i, seg) in elems.iter().enumerate() {
+        let SegmentMode::Active { index, offset } = &seg.mode else {
+            continue;
+        };
+        let wide = env.tables[*index as usize].table64;
+        let offset = eval_offset(objs, data, offset, wide);
+        items.clear();
+        eval_items(objs, data, &seg.items, &mut items);
+        let table = objs.table_mut(data.table_handles[*index as usize]);
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        let dst = offset
+            .checked_add(items.len())
+            .and_then(|end| table.elements_mut().get_mut(offset..end));
+        let Some(dst) = dst else {
+            for (j, seg) in elems.iter().enumerate().skip(i) {
+                if !matches!(seg.mode, SegmentMode::Passive) {
+                    resolve_elems(objs, data, j);
+                }
+            }
+            return Err(trap(TrapCode::TableOutOfBounds));
+        };
+        dst.copy_from_slice(&items);
+    }
+    Ok(())
+}
+
+/// Data segments, in order: active ones written to their memories (or
+/// mapped with a memory's image) and dropped. A segment that traps, and
+/// every one after it, stays undropped.
+fn apply_data(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
+    let module = data.module.clone();
+    let inner = &module.inner;
+    // A memory with a copy-on-write image maps it: its segments are in it.
+    // Unless a segment traps: then each segment before it, and none after,
+    // must have been written, which the copies do (a function of this
+    // instance that an element segment put in an imported table may read
+    // its memories after the failed instantiation).
+    let mut imaged = vec![false; inner.env.memories.len()];
+    let images = objs
+        .engine
+        .config()
+        .memory_init_cow
+        .then(|| inner.memory_images());
+    let images = images.filter(|images| data_fits(objs, data, images));
+    for (m, done) in imaged.iter_mut().enumerate() {
+        let Some(images) = images else { break };
+        let Some(image) = images.get(m) else { continue };
+        match objs.memory_mut(data.memory_handles[m]).map_image(image) {
+            Ok(()) => *done = true,
+            Err(e) => tracing::debug!(memory = m, "cannot map the memory image ({e}): copying"),
+        }
+    }
+    for (i, seg) in inner.data.iter().enumerate() {
+        let SegmentMode::Active { index, offset } = &seg.mode else {
+            continue;
+        };
+        if !imaged[*index as usize] {
+            let wide = inner.env.memories[*index as usize].memory64;
+            let offset = eval_offset(objs, data, offset, wide);
+            let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+            let memory = objs.memory_mut(data.memory_handles[*index as usize]);
+            let bytes = &inner.env.bytes[seg.bytes.clone()];
+            let dst = offset
+                .checked_add(bytes.len())
+                .and_then(|end| memory.bytes_mut().get_mut(offset..end))
+                .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
+            dst.copy_from_slice(bytes);
+        }
+        data.data[i] = VMSegment::EMPTY;
+    }
+    Ok(())
 }
 
 fn trap(code: TrapCode) -> Error {
     Error::Trap(Trap::new(code, Vec::new()))
 }
 
-/// A segment's offset: an `i32`, or an `i64` for a 64-bit memory or table
-/// (whose offset expressions validate as `i64`), taken unsigned.
-/// Whether every active data segment of `instance` fits its memory.
-fn data_fits(objs: &StoreObjects, instance: Instance, inner: &ModuleInner) -> bool {
+/// Whether every active data segment of the instance fits its memory
+/// (known of those into memories with an image).
+fn data_fits(objs: &StoreObjects, data: &InstanceData, images: &MemoryImages) -> bool {
+    let inner = &data.module.inner;
     inner.data.iter().all(|seg| {
         let SegmentMode::Active { index, offset } = &seg.mode else {
             return true;
         };
+        if images.get(*index as usize).is_some() {
+            return true;
+        }
         let wide = inner.env.memories[*index as usize].memory64;
-        let at = eval_offset(objs, instance, offset, wide);
-        let memory = objs.instance(instance).memory_handles[*index as usize];
+        let at = eval_offset(objs, data, offset, wide);
+        let memory = data.memory_handles[*index as usize];
         at.checked_add(seg.bytes.len() as u64)
             .is_some_and(|end| end <= objs.memory(memory).bytes().len() as u64)
     })
 }
 
-fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr, wide: bool) -> u64 {
-    let v = eval_const(objs, objs.instance(instance), expr);
+/// A segment's offset: an `i32`, or an `i64` for a 64-bit memory or table
+/// (whose offset expressions validate as `i64`), taken unsigned.
+fn eval_offset(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr, wide: bool) -> u64 {
+    let v = eval_const(objs, data, expr);
     if wide {
         v.get_i64() as u64
     } else {
@@ -536,41 +587,56 @@ fn eval_offset(objs: &StoreObjects, instance: Instance, expr: &ConstExpr, wide: 
 
 /// Evaluates a validated constant expression.
 fn eval_const(objs: &StoreObjects, data: &InstanceData, expr: &ConstExpr) -> ValRaw {
-    let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
+    // Most are one operand (a segment's offset, each `ref.func` item of an
+    // element segment): no stack for them.
+    if let [op] = &expr.0[..] {
+        return eval_op(objs, data, op, &mut Vec::new());
+    }
+    let mut stack: Vec<ValRaw> = Vec::with_capacity(4);
     for op in &expr.0 {
-        let v = match *op {
-            ConstOp::I32(v) => ValRaw::i32(v),
-            ConstOp::I64(v) => ValRaw::i64(v),
-            ConstOp::F32(v) => ValRaw::f32_bits(v),
-            ConstOp::F64(v) => ValRaw::f64_bits(v),
-            ConstOp::V128(v) => ValRaw::v128(v),
-            ConstOp::RefNull => ValRaw::reference(0),
-            ConstOp::RefFunc(f) => ValRaw::reference(objs.func_ref(data.func_handles[f as usize])),
-            ConstOp::GlobalGet(g) => objs.global(data.global_handles[g as usize]).cell,
-            // The low 32 bits of a 64-bit add, sub or mul are those of the
-            // 32-bit operation, so one evaluation serves both widths.
-            ConstOp::I32Add
-            | ConstOp::I32Sub
-            | ConstOp::I32Mul
-            | ConstOp::I64Add
-            | ConstOp::I64Sub
-            | ConstOp::I64Mul => {
-                let b = stack.pop().unwrap_or_default().get_i64();
-                let a = stack.pop().unwrap_or_default().get_i64();
-                let r = match op {
-                    ConstOp::I32Add | ConstOp::I64Add => a.wrapping_add(b),
-                    ConstOp::I32Sub | ConstOp::I64Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
-                };
-                match op {
-                    ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => ValRaw::i32(r as i32),
-                    _ => ValRaw::i64(r),
-                }
-            }
-        };
+        let v = eval_op(objs, data, op, &mut stack);
         stack.push(v);
     }
     stack.pop().unwrap_or_default()
+}
+
+/// One operation of a constant expression, popping its operands.
+fn eval_op(
+    objs: &StoreObjects,
+    data: &InstanceData,
+    op: &ConstOp,
+    stack: &mut Vec<ValRaw>,
+) -> ValRaw {
+    match *op {
+        ConstOp::I32(v) => ValRaw::i32(v),
+        ConstOp::I64(v) => ValRaw::i64(v),
+        ConstOp::F32(v) => ValRaw::f32_bits(v),
+        ConstOp::F64(v) => ValRaw::f64_bits(v),
+        ConstOp::V128(v) => ValRaw::v128(v),
+        ConstOp::RefNull => ValRaw::reference(0),
+        ConstOp::RefFunc(f) => ValRaw::reference(data.funcs[f as usize] as RefRaw),
+        ConstOp::GlobalGet(g) => objs.global(data.global_handles[g as usize]).cell,
+        // The low 32 bits of a 64-bit add, sub or mul are those of the
+        // 32-bit operation, so one evaluation serves both widths.
+        ConstOp::I32Add
+        | ConstOp::I32Sub
+        | ConstOp::I32Mul
+        | ConstOp::I64Add
+        | ConstOp::I64Sub
+        | ConstOp::I64Mul => {
+            let b = stack.pop().unwrap_or_default().get_i64();
+            let a = stack.pop().unwrap_or_default().get_i64();
+            let r = match op {
+                ConstOp::I32Add | ConstOp::I64Add => a.wrapping_add(b),
+                ConstOp::I32Sub | ConstOp::I64Sub => a.wrapping_sub(b),
+                _ => a.wrapping_mul(b),
+            };
+            match op {
+                ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => ValRaw::i32(r as i32),
+                _ => ValRaw::i64(r),
+            }
+        }
+    }
 }
 
 /// Something an instance imports or exports.
@@ -618,7 +684,7 @@ impl Extern {
     pub fn ty(&self, store: impl AsContext) -> ExternType {
         let objs = store.objects();
         match *self {
-            Extern::Func(f) => ExternType::Func(objs.func(f).ty.clone()),
+            Extern::Func(f) => ExternType::Func(objs.func(f).ty().clone()),
             Extern::Table(t) => ExternType::Table(objs.table(t).ty),
             Extern::Memory(m) => ExternType::Memory(objs.memory(m).ty),
             Extern::Global(g) => ExternType::Global(objs.global(g).ty),

@@ -2,7 +2,7 @@
 //! module and field name.
 
 use crate::func::{dynamic_host_fn, HostFn};
-use crate::{AsContext, AsContextMut, Caller, Engine, Error, Extern, Func, FuncType, Instance};
+use crate::{AsContext, AsContextMut, Caller, Engine, Error, Extern, FuncType, Instance};
 use crate::{IntoFunc, Module, Result, Store, Val};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,11 +24,14 @@ impl<T> Clone for Definition<T> {
 }
 
 /// Resolves imports by `module::name`.
+///
+/// A host function defined here is bound to a store (made a [`Func`] of
+/// it) the first time an instance of that store imports it; the store
+/// remembers the binding, so the linker holds nothing per store.
 pub struct Linker<T> {
     engine: Engine,
-    defs: HashMap<(String, String), Definition<T>>,
-    /// Host functions already bound, per store (keyed by store id).
-    bound: HashMap<(u64, String, String), Func>,
+    /// Definitions by module name, then name: looked up by `&str`.
+    defs: HashMap<String, HashMap<String, Definition<T>>>,
 }
 
 impl<T: 'static> Linker<T> {
@@ -36,7 +39,6 @@ impl<T: 'static> Linker<T> {
         Linker {
             engine: engine.clone(),
             defs: HashMap::new(),
-            bound: HashMap::new(),
         }
     }
 
@@ -46,7 +48,9 @@ impl<T: 'static> Linker<T> {
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
         self.defs
-            .insert((module.to_string(), name.to_string()), def);
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string(), def);
         Ok(self)
     }
 
@@ -98,30 +102,29 @@ impl<T: 'static> Linker<T> {
 
     /// Looks up a definition, binding a host function to `store` if needed.
     pub fn get(
-        &mut self,
+        &self,
         mut store: impl AsContextMut<Data = T>,
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        let def = self
-            .defs
-            .get(&(module.to_string(), name.to_string()))?
-            .clone();
-        Some(match def {
-            Definition::Extern(e) => e,
+        Some(match self.defs.get(module)?.get(name)? {
+            Definition::Extern(e) => *e,
             Definition::HostFunc(ty, f) => {
-                let key = (store.objects().id, module.to_string(), name.to_string());
-                let func = *self
-                    .bound
-                    .entry(key)
-                    .or_insert_with(|| crate::func::new_host_func(store.store_ptr(), ty, f));
+                // The store holds the closure (`HostFuncData`), so its
+                // address names it as long as the store lives.
+                let key = Arc::as_ptr(f).cast::<()>() as usize;
+                if let Some(&func) = store.objects().bound_host_funcs.get(&key) {
+                    return Some(Extern::Func(func));
+                }
+                let func = crate::func::new_host_func(store.store_ptr(), ty.clone(), f.clone());
+                store.objects_mut().bound_host_funcs.insert(key, func);
                 Extern::Func(func)
             }
         })
     }
 
     /// Instantiates `module`, resolving its imports here, and runs its start function.
-    pub fn instantiate(&mut self, store: &mut Store<T>, module: &Module) -> Result<Instance> {
+    pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance> {
         let imports = module
             .imports()
             .map(|(m, n, _)| {

@@ -10,7 +10,7 @@ use crate::{no_gc, RefType, TableType, ValType};
 use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
-use tandem_vm::{CodeStats, ModuleEnv, TierModule};
+use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, TierModule};
 use wasmparser::{
     DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
     Payload, TypeRef, Validator, WasmFeatures,
@@ -58,13 +58,53 @@ pub(crate) struct ModuleInner {
     /// instantiation (which would copy the segments anyway), so that
     /// `Module::new` does not pay for them.
     pub memory_images: OnceLock<MemoryImages>,
+    /// What each instance's records of the module's own functions start
+    /// from, made at the first instantiation.
+    pub func_templates: OnceLock<Box<[FuncTemplate]>>,
 }
 
 impl ModuleInner {
     pub fn memory_images(&self) -> &MemoryImages {
         self.memory_images.get_or_init(|| MemoryImages::new(self))
     }
+
+    /// The templates of the module's own functions' records, in order.
+    pub fn func_templates(&self) -> &[FuncTemplate] {
+        self.func_templates.get_or_init(|| {
+            let registry = self.engine.types();
+            let first = self.env.num_imported_funcs;
+            (first..self.env.funcs.len() as u32)
+                .map(|func_index| {
+                    let ty_index = self.env.funcs[func_index as usize];
+                    let type_id = self.type_ids[ty_index as usize];
+                    FuncTemplate {
+                        entry: self.code.entry_points(func_index),
+                        type_id,
+                        supertypes: registry.supertypes(type_id),
+                        ty_index,
+                    }
+                })
+                .collect()
+        })
+    }
 }
+
+/// What the record of a module's function holds in every instance: all but
+/// the instance's context and the function's handle. The tiers' entry
+/// points for a module never change (code compiled later is installed in
+/// the records, by `TierModule::attach`).
+pub(crate) struct FuncTemplate {
+    pub entry: EntryPoints,
+    pub type_id: u32,
+    /// From the engine's type registry, which outlives its modules.
+    pub supertypes: *const u32,
+    pub ty_index: u32,
+}
+
+// SAFETY: the pointers are to code and type data that never change and
+// live as long as the module.
+unsafe impl Send for FuncTemplate {}
+unsafe impl Sync for FuncTemplate {}
 
 pub(crate) struct Import {
     pub module: String,
@@ -108,7 +148,15 @@ pub(crate) enum SegmentMode {
 
 pub(crate) struct ElemSegment {
     pub mode: SegmentMode,
-    pub items: Vec<ConstExpr>,
+    pub items: ElemItems,
+}
+
+/// An element segment's items: function indices in the binary's short form
+/// (each a `ref.func`, so nothing to evaluate per instance), expressions
+/// otherwise.
+pub(crate) enum ElemItems {
+    Funcs(Box<[u32]>),
+    Exprs(Box<[ConstExpr]>),
 }
 
 pub(crate) struct DataSegment {
@@ -497,20 +545,23 @@ fn decode_in<'scope, 'env>(
                             offset: const_expr(&offset_expr)?,
                         },
                     };
-                    let mut items = Vec::new();
-                    let ty = match elem.items {
-                        ElementItems::Functions(funcs) => {
-                            for f in funcs {
-                                items.push(ConstExpr(vec![ConstOp::RefFunc(f.map_err(invalid)?)]));
-                            }
-                            wasmparser::RefType::FUNCREF
-                        }
+                    let (ty, items) = match elem.items {
+                        ElementItems::Functions(funcs) => (
+                            wasmparser::RefType::FUNCREF,
+                            ElemItems::Funcs(
+                                funcs
+                                    .into_iter()
+                                    .collect::<Result<_, _>>()
+                                    .map_err(invalid)?,
+                            ),
+                        ),
                         ElementItems::Expressions(ty, exprs) => {
                             no_gc::check_ref_type(ty)?;
-                            for e in exprs {
-                                items.push(const_expr(&e.map_err(invalid)?)?);
-                            }
-                            ty
+                            let exprs = exprs
+                                .into_iter()
+                                .map(|e| const_expr(&e.map_err(invalid)?))
+                                .collect::<Result<_>>()?;
+                            (ty, ElemItems::Exprs(exprs))
                         }
                     };
                     env.elem_types.push(ty);
@@ -582,6 +633,7 @@ fn decode_in<'scope, 'env>(
         func_types,
         type_ids: type_ids.into_boxed_slice(),
         memory_images: OnceLock::new(),
+        func_templates: OnceLock::new(),
     })
 }
 

@@ -17,12 +17,17 @@ use crate::{Engine, Error, ExternRef, Func, Global, Instance, Memory, Result, Ta
 use std::any::Any;
 use std::borrow::Borrow;
 use std::cell::UnsafeCell;
+use std::collections::HashMap;
+use std::ptr::NonNull;
 use tandem_vm::{RefRaw, VMStoreContext};
 
 /// Everything a store owns apart from the embedder's data.
 ///
 /// Each object is boxed on its own: running code holds its address, which
-/// must survive the list growing.
+/// must survive the list growing. Functions are the exception: an
+/// instance holds the records of all its functions in one allocation (a
+/// module may define tens of thousands), and the store lists where they
+/// are.
 #[allow(clippy::vec_box)]
 pub struct StoreObjects {
     /// Unique among all stores of the process, so caches keyed by store
@@ -30,9 +35,10 @@ pub struct StoreObjects {
     pub(crate) id: u64,
     pub(crate) engine: Engine,
     /// Tiers' hold on instances' functions (see `TierModule::attach`):
-    /// declared before `funcs`, so dropped before them.
+    /// declared before `instances`, so dropped before the functions.
     pub(crate) tier_attachments: Vec<Box<dyn Send + Sync>>,
-    pub(crate) funcs: Vec<Box<FuncSlot>>,
+    /// Every function's record, in `instances` or `host_data`.
+    pub(crate) funcs: Vec<SlotPtr>,
     pub(crate) memories: Vec<Box<MemoryInstance>>,
     pub(crate) tables: Vec<Box<TableInstance>>,
     pub(crate) globals: Vec<Box<GlobalInstance>>,
@@ -41,6 +47,9 @@ pub struct StoreObjects {
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
     /// Host-function closures and their store back-pointers, type-erased.
     pub(crate) host_data: Vec<Box<dyn Any>>,
+    /// Linker-defined host functions bound to this store, by the address
+    /// of their closure (see `Linker::get`).
+    pub(crate) bound_host_funcs: HashMap<usize, Func>,
     /// The store's state that running code reads (boxed: instances point
     /// at it; written through that pointer while Wasm runs).
     pub(crate) vm_store: Box<UnsafeCell<VMStoreContext>>,
@@ -178,8 +187,25 @@ macro_rules! accessors {
     };
 }
 
+/// Where a function's record is (see [`StoreObjects::add_func`]).
+#[derive(Clone, Copy)]
+pub(crate) struct SlotPtr(pub(crate) NonNull<FuncSlot>);
+
+// SAFETY: a record is only read through its store, which is `Send`, and its
+// fields that other threads write (entry points, by the tiers) are atomic.
+unsafe impl Send for SlotPtr {}
+unsafe impl Sync for SlotPtr {}
+
+impl StoreObjects {
+    pub(crate) fn func(&self, h: impl Borrow<Func>) -> &FuncSlot {
+        let slot = self.funcs[self.index(h.borrow().0, "Func")];
+        // SAFETY: records live in the store's instances and host data,
+        // which are never moved or dropped before the store (`add_func`).
+        unsafe { slot.0.as_ref() }
+    }
+}
+
 accessors! {
-    funcs: Func => Box<FuncSlot>, get func, push push_func_slot;
     memories: Memory => Box<MemoryInstance>, get memory, get_mut memory_mut, push push_memory;
     tables: Table => Box<TableInstance>, get table, get_mut table_mut, push push_table;
     globals: Global => Box<GlobalInstance>, get global, get_mut global_mut, push push_global;
@@ -274,6 +300,7 @@ impl<T> Store<T> {
                     instances: Vec::new(),
                     externs: Vec::new(),
                     host_data: Vec::new(),
+                    bound_host_funcs: HashMap::new(),
                     vm_store: Box::new(UnsafeCell::new(VMStoreContext {
                         stack_limit: 0,
                         fuel: 0,

@@ -218,7 +218,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 
     pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results> {
         let objs = store.objects_mut();
-        let ty = &objs.func(self.func).ty;
+        let ty = objs.func(self.func).ty();
         let n = ty.params().len().max(ty.results().len());
         let mut values = [ValRaw::default(); 16];
         let mut heap;

@@ -276,7 +276,7 @@ fn a_limiter_refuses_instantiation_naming_the_limit() {
     for (limits, what) in cases {
         let mut store = Store::new(&engine, Limits { limits });
         store.limiter(|data| &mut data.limits);
-        let mut linker = Linker::new(&engine);
+        let linker = Linker::new(&engine);
         // The first instance fits the limit, the second does not.
         let first = linker.instantiate(&mut store, &module);
         let second = match first {

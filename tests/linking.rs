@@ -182,6 +182,80 @@ fn out_of_bounds_segments_fail_but_keep_earlier_writes() {
     assert_eq!(&mem.data(&store)[..2], b"ok");
 }
 
+/// A failed instantiation stops at the segment that traps: that segment
+/// and those after it are not dropped, those before it are. The instance's
+/// functions that an earlier segment put in an imported table see both.
+#[test]
+fn a_failed_instance_keeps_its_unapplied_segments() {
+    let (engine, mut store, mut linker) = setup();
+    let table = Table::new(
+        &mut store,
+        TableType::new(ValType::FUNCREF, 4, None),
+        Val::FuncRef(None),
+    )
+    .unwrap();
+    linker.define("env", "t", table).unwrap();
+    let err = instantiate(
+        &engine,
+        &mut store,
+        &mut linker,
+        r#"(module (import "env" "t" (table 4 funcref))
+                   (func $f)
+                   (func $init_later (table.init 0 2 (i32.const 2) (i32.const 0) (i32.const 2)))
+                   (func $init_applied (table.init 0 0 (i32.const 2) (i32.const 0) (i32.const 1)))
+                   (elem (i32.const 0) $init_later $init_applied)
+                   (elem (i32.const 3) $f $f)
+                   (elem (i32.const 0) $f $init_later)
+                   (elem declare func $f))"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.as_trap().map(Trap::code),
+        Some(TrapCode::TableOutOfBounds),
+        "{err}"
+    );
+    let get = |store: &Store<()>, i| match table.get(store, i) {
+        Some(Val::FuncRef(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    let init_later = get(&store, 0).unwrap();
+    let init_applied = get(&store, 1).unwrap();
+    assert!(get(&store, 2).is_none());
+    init_later.call(&mut store, &[], &mut []).unwrap();
+    assert!(get(&store, 2).is_some() && get(&store, 3) == Some(init_later));
+    let err = init_applied.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(
+        err.as_trap().map(Trap::code),
+        Some(TrapCode::TableOutOfBounds)
+    );
+}
+
+/// A linker binds each host function to a store once, however many of
+/// the store's instances import it; another store gets its own.
+#[test]
+fn host_functions_bind_once_per_store() {
+    let engine = Engine::default();
+    let mut linker = Linker::<()>::new(&engine);
+    linker.func_wrap("env", "f", || 7i32).unwrap();
+    let (mut a, mut b) = (Store::new(&engine, ()), Store::new(&engine, ()));
+    let func = |linker: &Linker<()>, store: &mut Store<()>| {
+        linker.get(store, "env", "f").unwrap().into_func().unwrap()
+    };
+    let fa = func(&linker, &mut a);
+    assert_eq!(func(&linker, &mut a), fa);
+    let fb = func(&linker, &mut b);
+    assert_ne!(fa, fb);
+    let mut out = [Val::I32(0)];
+    fb.call(&mut b, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(7));
+    // A new definition is a new function.
+    linker.func_wrap("env", "f", || 8i32).unwrap();
+    let fa2 = func(&linker, &mut a);
+    assert_ne!(fa2, fa);
+    fa2.call(&mut a, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(8));
+}
+
 #[test]
 fn start_function_runs_last_and_may_be_imported() {
     let (engine, mut store, mut linker) = setup();
