@@ -6,7 +6,12 @@ invocation, printed as a number on stdout.
     wasmtime_peer.py coremark FILE.wasm      -> the CoreMark score
     wasmtime_peer.py compile FILE.wasm       -> milliseconds to compile
     wasmtime_peer.py kernel FILE.wasm N      -> milliseconds of `run(N)`, then its result
+    wasmtime_peer.py instantiate FILE.wasm   -> microseconds (median of 2000) of a new
+        store and `Linker.instantiate`, every import a stub host function, as
+        `cargo bench --bench instantiate` does; then those of the new store alone
+        (the binding's own cost is in both)
 """
+import statistics
 import sys
 import time
 
@@ -24,6 +29,9 @@ def main():
         start = time.perf_counter()
         wasmtime.Module(engine, wasm)
         print((time.perf_counter() - start) * 1e3)
+        return
+    if what == "instantiate":
+        instantiate(engine, wasmtime.Module(engine, wasm))
         return
     store = wasmtime.Store(engine)
     module = wasmtime.Module(engine, wasm)
@@ -45,6 +53,30 @@ def main():
     result = run(store, arg)
     ms = (time.perf_counter() - start) * 1e3
     print(f"{ms} {result}" if what == "kernel" else ms)
+
+
+def instantiate(engine, module):
+    linker = wasmtime.Linker(engine)
+
+    def stub(*_):
+        raise wasmtime.WasmtimeError("a stub")
+
+    for imp in module.imports:
+        linker.define_func(imp.module, imp.name, imp.type, stub)
+
+    def median_us(f, n=2000):
+        for _ in range(50):
+            f()
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1e6
+
+    both = median_us(lambda: linker.instantiate(wasmtime.Store(engine), module))
+    store = median_us(lambda: wasmtime.Store(engine))
+    print(f"{both:.1f} {store:.1f}")
 
 
 main()

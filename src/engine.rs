@@ -64,6 +64,7 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) jit_avx: Option<bool>,
     pub(crate) memory_init_cow: bool,
+    pub(crate) pooling: Option<crate::PoolingConfig>,
     /// The proposals beyond Wasm 2.0 that modules may use.
     pub(crate) features: wasmparser::WasmFeatures,
 }
@@ -80,6 +81,7 @@ impl Default for Config {
             consume_fuel: false,
             jit_avx: None,
             memory_init_cow: true,
+            pooling: None,
             features: crate::module::FEATURES,
         }
     }
@@ -102,6 +104,13 @@ impl Config {
     /// true.
     pub fn memory_init_cow(&mut self, enable: bool) -> &mut Config {
         self.memory_init_cow = enable;
+        self
+    }
+    /// Recycles linear memories and tables, within the limits given,
+    /// instead of making new ones for each instance (see `src/pool.rs`):
+    /// for an embedder that instantiates again and again. Default off.
+    pub fn pooling(&mut self, limits: crate::PoolingConfig) -> &mut Config {
+        self.pooling = Some(limits);
         self
     }
     /// Appends every function the JIT compiles (in the jit and tiered
@@ -274,6 +283,8 @@ struct EngineInner {
     cpu: tandem_vm::CpuFeatures,
     /// See [`Engine::increment_epoch`].
     epoch: Epoch,
+    /// See [`Config::pooling`].
+    pool: Option<crate::pool::Pool>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -324,6 +335,7 @@ impl Engine {
                 types: Mutex::new(crate::types::TypeRegistry::default()),
                 cpu,
                 epoch: Epoch::default(),
+                pool: config.pooling.map(crate::pool::Pool::new),
             }),
         })
     }
@@ -368,6 +380,11 @@ impl Engine {
     /// The tier that runs the engine's code.
     pub(crate) fn tier(&self) -> &dyn tandem_vm::Tier {
         &*self.inner.tier
+    }
+
+    /// The pooling allocator, if the engine has one.
+    pub(crate) fn pool(&self) -> Option<&crate::pool::Pool> {
+        self.inner.pool.as_ref()
     }
 
     pub(crate) fn same(&self, other: &Engine) -> bool {

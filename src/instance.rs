@@ -261,13 +261,24 @@ pub(crate) fn instantiate(
             _ => {}
         }
     }
+    let engine = objs.engine.clone();
+    let pool = engine.pool();
     for ty in &env.tables[table_handles.len()..] {
-        let table = TableInstance::new(inner.table_type(ty), 0, objs.hooks)?;
+        let table = TableInstance::new(inner.table_type(ty), 0, objs.hooks, pool)?;
         table_handles.push(objs.push_table(table));
     }
-    for ty in &env.memories[memory_handles.len()..] {
-        let memory = MemoryInstance::new(crate::module::memory_type(ty), objs.hooks)?;
+    let images = objs
+        .engine
+        .config()
+        .memory_init_cow
+        .then(|| inner.memory_images());
+    for (m, ty) in env.memories.iter().enumerate().skip(memory_handles.len()) {
+        let image = images.and_then(|images| images.get(m));
+        let memory = MemoryInstance::new(crate::module::memory_type(ty), objs.hooks, pool, image)?;
         memory_handles.push(objs.push_memory(memory));
+    }
+    if let Some(pool) = pool {
+        pool.instance()?;
     }
 
     let handle = Instance(objs.stored(objs.instances.len()));
@@ -522,12 +533,21 @@ fn apply_data(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
         .memory_init_cow
         .then(|| inner.memory_images());
     let images = images.filter(|images| data_fits(objs, data, images));
-    for (m, done) in imaged.iter_mut().enumerate() {
-        let Some(images) = images else { break };
-        let Some(image) = images.get(m) else { continue };
-        match objs.memory_mut(data.memory_handles[m]).map_image(image) {
+    let cannot_clear = |e| Error::Limit(format!("cannot clear a pooled memory: {e}"));
+    let imported = inner.num_imported_memories();
+    for (m, done) in imaged.iter_mut().enumerate().skip(imported) {
+        let memory = objs.memory_mut(data.memory_handles[m]);
+        let Some(image) = images.and_then(|images| images.get(m)) else {
+            // A pooled memory may still show the image it had: zeros first.
+            memory.clear_image().map_err(cannot_clear)?;
+            continue;
+        };
+        match memory.map_image(image) {
             Ok(()) => *done = true,
-            Err(e) => tracing::debug!(memory = m, "cannot map the memory image ({e}): copying"),
+            Err(e) => {
+                tracing::debug!(memory = m, "cannot map the memory image ({e}): copying");
+                memory.clear_image().map_err(cannot_clear)?;
+            }
         }
     }
     for (i, seg) in inner.data.iter().enumerate() {

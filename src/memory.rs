@@ -14,9 +14,12 @@
 //! fault, as a 32-bit memory's guard pages do).
 
 use crate::memory_image::MemoryImage;
+use crate::pool::Pool;
 use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, MemoryType, Result};
-use memmap2::{MmapMut, MmapOptions};
+use rustix::mm::{madvise, mmap, mmap_anonymous, mprotect, munmap};
+use rustix::mm::{Advice, MapFlags, MprotectFlags, ProtFlags};
+use std::ptr::NonNull;
 use tandem_vm::VMMemory;
 
 use tandem_vm::WASM_PAGE_SIZE as PAGE_SIZE;
@@ -33,7 +36,7 @@ const RESERVATION: usize = tandem_vm::fault::MEMORY_RESERVATION;
 #[repr(C)]
 pub(crate) struct MemoryInstance {
     pub vm: VMMemory,
-    map: MmapMut,
+    slot: MemorySlot,
     max_pages: u64,
     pub ty: MemoryType,
     /// The owning store's limiter.
@@ -41,23 +44,20 @@ pub(crate) struct MemoryInstance {
 }
 
 impl MemoryInstance {
-    pub fn new(ty: MemoryType, hooks: Hooks) -> Result<Box<MemoryInstance>> {
+    /// A memory of type `ty`, in a slot of `pool` if the engine pools them.
+    /// `image` is the one it will be given, if any: a pooled slot that
+    /// has it mapped keeps it (see [`MemorySlot::map_image`]).
+    pub fn new(
+        ty: MemoryType,
+        hooks: Hooks,
+        pool: Option<&Pool>,
+        image: Option<&MemoryImage>,
+    ) -> Result<Box<MemoryInstance>> {
         let limit = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES };
+        let limit = limit.min(pool.map_or(u64::MAX, Pool::max_memory_pages));
         let max_pages = ty.max.unwrap_or(limit).min(limit);
         if ty.min > max_pages {
             return Err(Error::Limit(format!("memory of {} pages", ty.min)));
-        }
-        let mut map = MmapOptions::new()
-            .len(RESERVATION)
-            .no_reserve_swap()
-            .map_anon()
-            .map_err(|e| Error::Limit(format!("cannot reserve linear memory: {e}")))?;
-        let base = map.as_mut_ptr();
-        // SAFETY: the range lies within the mapping we own; no references to
-        // its bytes exist yet.
-        unsafe {
-            rustix::mm::mprotect(base.cast(), RESERVATION, rustix::mm::MprotectFlags::empty())
-                .map_err(|e| Error::Limit(format!("cannot protect linear memory: {e}")))?;
         }
         let bytes = |pages: u64| pages as usize * PAGE_SIZE;
         let max = ty.max.map(|m| bytes(m.min(max_pages)));
@@ -67,16 +67,33 @@ impl MemoryInstance {
                 ty.min
             )));
         }
+        let cannot = |e| Error::Limit(format!("cannot make a linear memory: {e}"));
+        let mut slot = match pool {
+            Some(pool) => pool.memory()?,
+            None => MemorySlot::reserve()?,
+        };
+        let ready = match slot.image {
+            Some(mapped) if image.is_none_or(|i| i.id != mapped.id) => slot.clear_image(),
+            _ => Ok(()),
+        };
         let mut mem = Box::new(MemoryInstance {
-            vm: VMMemory { base, len: 0 },
-            map,
+            vm: VMMemory {
+                base: slot.base.as_ptr(),
+                len: 0,
+            },
+            slot,
             max_pages,
             ty,
             hooks,
         });
-        mem.resize(ty.min)
-            .map_err(|e| Error::Limit(format!("cannot make linear memory accessible: {e}")))?;
+        ready.map_err(cannot)?;
+        mem.resize(ty.min).map_err(cannot)?;
         Ok(mem)
+    }
+
+    /// The memory's slot, for its pool.
+    pub fn into_slot(self) -> MemorySlot {
+        self.slot
     }
 
     pub fn pages(&self) -> u64 {
@@ -99,22 +116,12 @@ impl MemoryInstance {
         Some(old)
     }
 
-    /// Makes the first `pages` pages (at least the current ones, at most
-    /// the maximum) accessible.
+    /// Makes the first `pages` pages accessible (at least the current
+    /// ones, at most the maximum).
     fn resize(&mut self, pages: u64) -> rustix::io::Result<()> {
-        let new_len = pages as usize * PAGE_SIZE;
-        if new_len > self.vm.len {
-            // SAFETY: [len, new_len) lies inside our reservation (`pages` is at
-            // most `max_pages`, whose bytes it holds).
-            unsafe {
-                rustix::mm::mprotect(
-                    self.vm.base.add(self.vm.len).cast(),
-                    new_len - self.vm.len,
-                    rustix::mm::MprotectFlags::READ | rustix::mm::MprotectFlags::WRITE,
-                )?;
-            }
-            self.vm.len = new_len;
-        }
+        let len = pages as usize * PAGE_SIZE;
+        self.slot.make_accessible(len)?;
+        self.vm.len = len;
         self.ty.min = pages;
         Ok(())
     }
@@ -129,14 +136,115 @@ impl MemoryInstance {
         {
             return Err(rustix::io::Errno::INVAL);
         }
-        use rustix::mm::{MapFlags, ProtFlags};
+        self.slot.map_image(image)
+    }
+
+    /// Makes every byte zero again where an image of a pooled slot's
+    /// earlier memory still shows (when the segments are copied instead).
+    pub fn clear_image(&mut self) -> rustix::io::Result<()> {
+        self.slot.clear_image()
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the first `len` bytes of the reservation are accessible
+        // and belong to this memory, borrowed as `self` is.
+        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.len) }
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as for `bytes`, borrowed mutably.
+        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.len) }
+    }
+}
+
+/// A linear memory's address space: the reservation, how much of it is
+/// accessible, and which copy-on-write image is mapped in it. It outlives
+/// its memory in a pool, and is then reset (see [`Pool`]).
+pub(crate) struct MemorySlot {
+    base: NonNull<u8>,
+    /// Bytes from `base` readable and writable; the rest faults.
+    accessible: usize,
+    /// The image mapped, and where.
+    image: Option<MappedImage>,
+}
+
+#[derive(Clone, Copy)]
+struct MappedImage {
+    id: u64,
+    offset: usize,
+    len: usize,
+}
+
+// SAFETY: the slot owns its mapping, which any thread may use; the memory
+// that has it is borrowed as the store is.
+unsafe impl Send for MemorySlot {}
+
+impl Drop for MemorySlot {
+    fn drop(&mut self) {
+        // SAFETY: the reservation is ours; nothing points into it any more.
+        if let Err(e) = unsafe { munmap(self.base.as_ptr().cast(), RESERVATION) } {
+            tracing::warn!("cannot unmap a linear memory: {e}");
+        }
+    }
+}
+
+impl MemorySlot {
+    /// A reservation of which nothing is accessible yet.
+    pub fn reserve() -> Result<MemorySlot> {
+        // SAFETY: a new private mapping where the kernel chooses: nothing
+        // else is there.
+        let base = unsafe {
+            mmap_anonymous(
+                std::ptr::null_mut(),
+                RESERVATION,
+                ProtFlags::empty(),
+                MapFlags::PRIVATE | MapFlags::NORESERVE,
+            )
+        }
+        .map_err(|e| Error::Limit(format!("cannot reserve linear memory: {e}")))?;
+        Ok(MemorySlot {
+            base: NonNull::new(base.cast()).expect("mmap never maps address 0"),
+            accessible: 0,
+            image: None,
+        })
+    }
+
+    /// Makes the first `len` bytes accessible and those past them not.
+    fn make_accessible(&mut self, len: usize) -> rustix::io::Result<()> {
+        let (from, to, prot) = match len.cmp(&self.accessible) {
+            std::cmp::Ordering::Equal => return Ok(()),
+            std::cmp::Ordering::Greater => (
+                self.accessible,
+                len,
+                MprotectFlags::READ | MprotectFlags::WRITE,
+            ),
+            std::cmp::Ordering::Less => (len, self.accessible, MprotectFlags::empty()),
+        };
+        // SAFETY: [from, to) lies inside the reservation (`len` is at most a
+        // memory's maximum, whose bytes it holds); no reference points into
+        // what becomes inaccessible (a memory shrinks only in a pool, reset).
+        unsafe { mprotect(self.base.as_ptr().add(from).cast(), to - from, prot)? };
+        self.accessible = len;
+        Ok(())
+    }
+
+    /// Maps `image` where it lies, unless it is there already (a pooled
+    /// slot, reset, shows the image it had as it was).
+    fn map_image(&mut self, image: &MemoryImage) -> rustix::io::Result<()> {
+        if self
+            .image
+            .is_some_and(|m| (m.id, m.offset, m.len) == (image.id, image.offset, image.len))
+        {
+            return Ok(());
+        }
+        self.clear_image()?;
         // SAFETY: the range lies in the accessible part of the reservation
-        // we own (checked above; an image is host-page aligned), so the
-        // fixed mapping replaces only pages of this memory; no reference
-        // points into them, the memory being borrowed mutably.
+        // we own (checked by the memory; an image is host-page aligned), so
+        // the fixed mapping replaces only pages of this memory; no
+        // reference points into them, the memory being borrowed mutably.
         unsafe {
-            rustix::mm::mmap(
-                self.vm.base.add(image.offset).cast(),
+            mmap(
+                self.base.as_ptr().add(image.offset).cast(),
                 image.len,
                 ProtFlags::READ | ProtFlags::WRITE,
                 MapFlags::PRIVATE | MapFlags::FIXED,
@@ -144,16 +252,58 @@ impl MemoryInstance {
                 0,
             )?;
         }
+        self.image = Some(MappedImage {
+            id: image.id,
+            offset: image.offset,
+            len: image.len,
+        });
         Ok(())
     }
 
-    pub fn bytes(&self) -> &[u8] {
-        &self.map[..self.vm.len]
+    /// Replaces the image mapped, if any, with zeros.
+    fn clear_image(&mut self) -> rustix::io::Result<()> {
+        let Some(m) = self.image.take() else {
+            return Ok(());
+        };
+        let prot = |end: usize| match end <= self.accessible {
+            true => ProtFlags::READ | ProtFlags::WRITE,
+            false => ProtFlags::empty(),
+        };
+        // SAFETY: the image's range lies inside the reservation; fresh
+        // anonymous pages replace it, accessible as the rest of the slot is
+        // (the image began inside the accessible part, which only a reset
+        // slot's next memory may have made smaller).
+        unsafe {
+            let at = self.base.as_ptr().add(m.offset);
+            mmap_anonymous(
+                at.cast(),
+                m.len,
+                prot(m.offset + m.len),
+                MapFlags::PRIVATE | MapFlags::FIXED | MapFlags::NORESERVE,
+            )?;
+            if m.offset + m.len > self.accessible && m.offset < self.accessible {
+                mprotect(
+                    at.cast(),
+                    self.accessible - m.offset,
+                    MprotectFlags::READ | MprotectFlags::WRITE,
+                )?;
+            }
+        }
+        Ok(())
     }
 
-    pub fn bytes_mut(&mut self) -> &mut [u8] {
-        let len = self.vm.len;
-        &mut self.map[..len]
+    /// Gives back every page written: what the image maps reads the image
+    /// again, the rest zeros.
+    pub fn reset(&mut self) -> rustix::io::Result<()> {
+        // SAFETY: the accessible part of our reservation; its memory is
+        // gone, so nothing points into it.
+        unsafe {
+            madvise(
+                self.base.as_ptr().cast(),
+                self.accessible,
+                Advice::LinuxDontNeed,
+            )
+        }
     }
 }
 
@@ -173,7 +323,7 @@ impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let objs = store.objects_mut();
         objs.check_counts(0, 0, 1)?;
-        let memory = MemoryInstance::new(ty, objs.hooks)?;
+        let memory = MemoryInstance::new(ty, objs.hooks, objs.engine.pool(), None)?;
         Ok(objs.push_memory(memory))
     }
     pub fn ty(&self, store: impl AsContext) -> MemoryType {

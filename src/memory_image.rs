@@ -17,6 +17,7 @@ use crate::module::{ConstExpr, ConstOp, ModuleInner, SegmentMode};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tandem_vm::WASM_PAGE_SIZE;
 
 /// Images map from and to host page boundaries.
@@ -24,6 +25,8 @@ const HOST_PAGE: u64 = 4096;
 
 /// The initial contents of one memory, where they are not all zeros.
 pub(crate) struct MemoryImage {
+    /// Unique in the process: names the image mapped in a pooled memory.
+    pub id: u64,
     fd: OwnedFd,
     /// Where the image lies in the memory, host-page aligned.
     pub offset: usize,
@@ -44,9 +47,7 @@ impl MemoryImages {
     pub fn new(module: &ModuleInner) -> MemoryImages {
         let _span =
             tracing::debug_span!("memory_images", module = module.name.as_deref()).entered();
-        let imported = (module.imports.iter())
-            .filter(|i| matches!(i.ty, wasmparser::TypeRef::Memory(_)))
-            .count();
+        let imported = module.num_imported_memories();
         let images = (0..module.env.memories.len())
             .map(|m| (m >= imported).then(|| image(module, m as u32)).flatten())
             .collect();
@@ -99,6 +100,10 @@ fn image(module: &ModuleInner, memory: u32) -> Option<MemoryImage> {
         .next_multiple_of(HOST_PAGE);
     match write(&module.env.bytes, start, end - start, &segments) {
         Ok(fd) => Some(MemoryImage {
+            id: {
+                static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+                NEXT_ID.fetch_add(1, Ordering::Relaxed)
+            },
             fd,
             offset: start as usize,
             len: (end - start) as usize,

@@ -68,6 +68,12 @@ impl ModuleInner {
         self.memory_images.get_or_init(|| MemoryImages::new(self))
     }
 
+    pub fn num_imported_memories(&self) -> usize {
+        (self.imports.iter())
+            .filter(|i| matches!(i.ty, TypeRef::Memory(_)))
+            .count()
+    }
+
     /// The templates of the module's own functions' records, in order.
     pub fn func_templates(&self) -> &[FuncTemplate] {
         self.func_templates.get_or_init(|| {

@@ -57,10 +57,20 @@ pub struct StoreObjects {
 }
 
 impl Drop for StoreObjects {
-    /// Before the instances (and their epoch flags) go.
+    /// Before the instances (and their epoch flags) go. Pooled memories and
+    /// tables go back to the pool (no code can run any more).
     fn drop(&mut self) {
         if self.engine.config().epoch_interruption {
             self.engine.epoch().forget(self.id);
+        }
+        if let Some(pool) = self.engine.pool() {
+            for memory in self.memories.drain(..) {
+                pool.put_memory((*memory).into_slot());
+            }
+            for table in self.tables.drain(..) {
+                pool.put_table((*table).into_elements());
+            }
+            pool.put_instances(self.instances.len());
         }
     }
 }

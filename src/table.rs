@@ -1,5 +1,6 @@
 //! Tables of references.
 
+use crate::pool::Pool;
 use crate::store::{Hooks, Stored};
 use crate::{AsContext, AsContextMut, Error, Result, StoreObjects, TableType, Val};
 use tandem_vm::{RefRaw, VMTable};
@@ -13,14 +14,24 @@ const MAX_ELEMENTS: u64 = 10_000_000;
 pub(crate) struct TableInstance {
     pub vm: VMTable,
     elems: Vec<RefRaw>,
+    /// The most elements it may grow to, whatever its maximum says.
+    max_elements: u64,
     pub ty: TableType,
     /// The owning store's limiter.
     hooks: Hooks,
 }
 
 impl TableInstance {
-    pub fn new(ty: TableType, init: RefRaw, hooks: Hooks) -> Result<Box<TableInstance>> {
-        if ty.min > MAX_ELEMENTS {
+    /// A table of type `ty` whose elements are `init`, its storage from
+    /// `pool` if the engine pools tables.
+    pub fn new(
+        ty: TableType,
+        init: RefRaw,
+        hooks: Hooks,
+        pool: Option<&Pool>,
+    ) -> Result<Box<TableInstance>> {
+        let max_elements = MAX_ELEMENTS.min(pool.map_or(u64::MAX, Pool::table_elements));
+        if ty.min > max_elements {
             return Err(Error::Limit(format!("table of {} elements", ty.min)));
         }
         let elements = |n: u64| n.try_into().unwrap_or(usize::MAX);
@@ -30,22 +41,32 @@ impl TableInstance {
                 ty.min
             )));
         }
-        let mut elems = vec![init; ty.min as usize];
+        let mut elems = match pool {
+            Some(pool) => pool.table()?,
+            None => Vec::new(),
+        };
+        elems.resize(ty.min as usize, init);
         Ok(Box::new(TableInstance {
             vm: VMTable {
                 base: elems.as_mut_ptr(),
                 len: ty.min as u32,
             },
             elems,
+            max_elements,
             ty,
             hooks,
         }))
     }
 
+    /// The table's storage, for its pool.
+    pub fn into_elements(self) -> Vec<RefRaw> {
+        self.elems
+    }
+
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow(&mut self, delta: u64, init: RefRaw) -> Option<u64> {
         let old = self.vm.len as u64;
-        let max = self.ty.max.unwrap_or(u64::MAX).min(MAX_ELEMENTS);
+        let max = self.ty.max.unwrap_or(u64::MAX).min(self.max_elements);
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         let elements = |n: u64| n.try_into().unwrap_or(usize::MAX);
         let limit = self.ty.max.map(elements);
@@ -93,7 +114,7 @@ impl Table {
         check_elem(objs, ty, &init)?;
         let init = init.to_raw(objs).get_ref();
         objs.check_counts(0, 1, 0)?;
-        let table = TableInstance::new(ty, init, objs.hooks)?;
+        let table = TableInstance::new(ty, init, objs.hooks, objs.engine.pool())?;
         Ok(objs.push_table(table))
     }
     pub fn ty(&self, store: impl AsContext) -> TableType {

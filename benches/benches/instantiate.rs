@@ -3,6 +3,8 @@
 //! again, per iteration: a small module and real ones with megabytes of
 //! data segments, each with memories mapped from copy-on-write images (the
 //! default) and with the segments copied (`Config::memory_init_cow(false)`).
+//! With the pooling allocator (`Config::pooling`), the store's memories
+//! and tables go back to the pool when it drops, for the next iteration.
 //! The first instantiation of a module, which also lays out its memory
 //! images, falls in the warm-up.
 //! `cargo bench -p tandem-bench --bench instantiate`.
@@ -10,7 +12,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 use std::time::Duration;
-use tandem::{Config, Engine, ExternType, Linker, Module, Store};
+use tandem::{Config, Engine, ExternType, Linker, Module, PoolingConfig, Store};
 
 const SMALL: &str = r#"(module
   (memory (export "memory") 1)
@@ -40,8 +42,18 @@ fn instantiate(c: &mut Criterion) {
     group
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    for ((name, bytes), cow) in modules.iter().flat_map(|m| [(m, true), (m, false)]) {
-        let engine = Engine::new(Config::new().memory_init_cow(cow)).unwrap();
+    let settings = ["cow", "copy", "pooling"];
+    for ((name, bytes), setting) in modules
+        .iter()
+        .flat_map(|m| settings.map(|setting| (m, setting)))
+    {
+        let mut config = Config::new();
+        match setting {
+            "copy" => config.memory_init_cow(false),
+            "pooling" => config.pooling(PoolingConfig::new()),
+            _ => &mut config,
+        };
+        let engine = Engine::new(&config).unwrap();
         let module = Module::new(&engine, bytes).unwrap();
         let mut linker = Linker::new(&engine);
         for (m, n, ty) in module.imports() {
@@ -54,7 +66,7 @@ fn instantiate(c: &mut Criterion) {
                 })
                 .unwrap();
         }
-        let label = format!("{name} ({})", if cow { "cow" } else { "copy" });
+        let label = format!("{name} ({setting})");
         group.bench_function(label, |b| {
             b.iter(|| {
                 let mut store = Store::new(&engine, ());
