@@ -16,40 +16,52 @@ use std::sync::Arc;
 use tandem_vm::{trap, VMContext, VMFunc, ValRaw};
 
 /// A function, by handle: Wasm-defined or host-defined.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Func(pub(crate) Stored);
-
-/// The store's record of a function. `vm` comes first so the address of the
-/// `VMFunc` (the raw funcref) is also the address of this record.
 ///
-/// A Wasm function's record lives in its instance (all of an instance's in
-/// one allocation), a host function's in its [`HostFuncData`]; the store
-/// lists where each is.
+/// A Wasm function is found through its instance (`owner`), which holds
+/// the records of all its functions: instantiation makes no handle, and
+/// lists nothing, per function. A host function is found in the store's
+/// list of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Func {
+    /// The instance, or the host function.
+    pub(crate) owner: Stored,
+    /// The index among the instance's own functions, or [`HOST`].
+    pub(crate) local: u32,
+}
+
+/// [`Func::local`] of a host function.
+pub(crate) const HOST: u32 = u32::MAX;
+
+/// What the runtime reads of a function: its record and its signature.
+pub(crate) struct FuncRecord<'a> {
+    pub vm: &'a VMFunc,
+    ty: &'a FuncType,
+}
+
+impl<'a> FuncRecord<'a> {
+    pub fn new(vm: &'a VMFunc, ty: &'a FuncType) -> FuncRecord<'a> {
+        FuncRecord { vm, ty }
+    }
+    pub fn ty(&self) -> &'a FuncType {
+        self.ty
+    }
+}
+
+/// A host function's record. `vm` comes first so the address of the
+/// `VMFunc` (the raw funcref) is also the address of this record.
 #[repr(C)]
 pub(crate) struct FuncSlot {
     pub vm: VMFunc,
     pub handle: Func,
-    /// The signature, shared rather than cloned per function: in the
-    /// module's `func_types` (kept alive by the instance that holds this
-    /// record) or in the host function's data (which holds it too).
+    /// The signature, in the host function's data beside this record.
     ty: NonNull<FuncType>,
 }
 
 impl FuncSlot {
-    /// # Safety
-    /// `ty` must outlive the record: see the field.
-    pub unsafe fn new(vm: VMFunc, handle: Func, ty: &FuncType) -> FuncSlot {
-        FuncSlot {
-            vm,
-            handle,
-            ty: NonNull::from(ty),
-        }
-    }
-
-    pub fn ty(&self) -> &FuncType {
-        // SAFETY: whoever made the record keeps the signature alive as long
-        // as it (`FuncSlot::new`).
-        unsafe { self.ty.as_ref() }
+    pub fn record(&self) -> FuncRecord<'_> {
+        // SAFETY: the host function's data holds the signature as long as
+        // this record (`new_host_func`).
+        FuncRecord::new(&self.vm, unsafe { self.ty.as_ref() })
     }
 }
 
@@ -210,7 +222,7 @@ pub(crate) fn check_vals(
 /// Calls `func` with `values` holding the arguments; leaves the results there.
 /// `values` must have room for max(params, results) values.
 pub(crate) fn call_raw(objs: &mut StoreObjects, func: Func, values: &mut [ValRaw]) -> Result<()> {
-    let vm: *const VMFunc = &objs.func(func).vm;
+    let vm: *const VMFunc = objs.func(func).vm;
     let values = values.as_mut_ptr();
     // SAFETY: the store context lives as long as `objs`, which this thread
     // holds mutably; `vm` is a live, store-owned VMFunc, called through its
@@ -270,7 +282,7 @@ pub(crate) fn new_host_func<T: 'static>(
     let type_id = objs.engine.signature_id(&ty);
     let supertypes = objs.engine.types().supertypes(type_id);
     let native_call = objs.engine.tier().host_native_call(&ty.to_wasm());
-    let handle = objs.next_func();
+    let handle = objs.next_host_func();
     let mut data = Box::new(HostFuncData {
         slot: FuncSlot {
             vm: VMFunc {
@@ -293,7 +305,7 @@ pub(crate) fn new_host_func<T: 'static>(
     data.slot.ty = NonNull::from(&data.ty);
     let host: *const HostFuncData<T> = &*data;
     data.slot.vm.host = host.cast();
-    objs.add_func(&data.slot);
+    objs.add_host_func(&data.slot);
     objs.host_data.push(data);
     handle
 }
@@ -369,16 +381,19 @@ unsafe extern "C" fn host_trampoline<T: 'static>(
 }
 
 impl StoreObjects {
-    /// The handle the next function added will have.
-    pub(crate) fn next_func(&self) -> Func {
-        Func(self.stored(self.funcs.len()))
+    /// The handle the next host function added will have.
+    pub(crate) fn next_host_func(&self) -> Func {
+        Func {
+            owner: self.stored(self.host_funcs.len()),
+            local: HOST,
+        }
     }
 
-    /// Lists a function record, which must live as long as the store (in
-    /// an instance or in host data, which the store owns and never moves).
-    pub(crate) fn add_func(&mut self, slot: &FuncSlot) {
-        debug_assert_eq!(slot.handle, self.next_func());
-        self.funcs.push(SlotPtr(NonNull::from(slot)));
+    /// Lists a host function's record, which must live as long as the store
+    /// (in host data, which the store owns and never moves).
+    pub(crate) fn add_host_func(&mut self, slot: &FuncSlot) {
+        debug_assert_eq!(slot.handle, self.next_host_func());
+        self.host_funcs.push(SlotPtr(NonNull::from(slot)));
     }
 
     fn func_name(&self, vmctx: *const VMContext, func_index: u32) -> Option<String> {

@@ -7,7 +7,7 @@
 //! and what earlier segments wrote stays written, visible through imported
 //! tables and memories); finally the start function runs.
 
-use crate::func::FuncSlot;
+use crate::func::FuncRecord;
 use crate::global::GlobalInstance;
 use crate::memory::MemoryInstance;
 use crate::memory_image::MemoryImages;
@@ -41,9 +41,9 @@ pub(crate) struct InstanceData {
     pub vmctx: VMContext,
     pub module: Module,
     handle: Instance,
-    /// The records of the module's own functions, in one allocation: the
-    /// store lists them (`StoreObjects::add_func`), `funcs` points at them.
-    own_funcs: Box<[FuncSlot]>,
+    /// The records of the module's own functions, in one allocation, which
+    /// `funcs` points at.
+    own_funcs: Box<[VMFunc]>,
     funcs: Box<[*const VMFunc]>,
     memories: Box<[*mut VMMemory]>,
     tables: Box<[*mut VMTable]>,
@@ -72,11 +72,36 @@ impl InstanceData {
         unsafe { (*((*vmctx).runtime as *const InstanceData)).handle }
     }
 
+    /// The function of index `index` in the module's index space.
     fn func_handle(&self, index: u32) -> Func {
         let i = index as usize;
         match i.checked_sub(self.imported_funcs.len()) {
             None => self.imported_funcs[i],
-            Some(own) => self.own_funcs[own].handle,
+            Some(own) => Func {
+                owner: self.handle.0,
+                local: own as u32,
+            },
+        }
+    }
+
+    /// Own function `local` (of handle `Func { owner: this, local }`).
+    pub(crate) fn own_func(&self, local: u32) -> FuncRecord<'_> {
+        let inner = &self.module.inner;
+        let func_index = self.imported_funcs.len() + local as usize;
+        let ty = &inner.func_types[inner.env.funcs[func_index] as usize];
+        FuncRecord::new(&self.own_funcs[local as usize], ty)
+    }
+
+    /// The handle of a Wasm function, by its record.
+    ///
+    /// # Safety
+    /// `vm` must be the record of a function of a live instance.
+    pub(crate) unsafe fn func_of(vm: *const VMFunc) -> Func {
+        // SAFETY: a Wasm function's record names its live instance's
+        // context, whose `runtime` is the instance (the contract).
+        unsafe {
+            let data = &*((*(*vm).vmctx).runtime as *const InstanceData);
+            data.func_handle((*vm).func_index)
         }
     }
 
@@ -327,34 +352,22 @@ pub(crate) fn instantiate(
         }
     }
     // The module's own functions, with the tier's entry points.
-    let first = objs.funcs.len();
     data.own_funcs = (inner.func_templates().iter())
         .enumerate()
-        .map(|(i, t)| {
-            let vm = VMFunc {
-                array_call: AtomicPtr::new(t.entry.array_call as *mut ()),
-                native_call: AtomicPtr::new(t.entry.native_call.cast_mut()),
-                vmctx,
-                host: std::ptr::null(),
-                type_id: t.type_id,
-                func_index: env.num_imported_funcs + i as u32,
-                tier_code: AtomicPtr::new(std::ptr::null_mut()),
-                supertypes: t.supertypes,
-            };
-            let handle = Func(objs.stored(first + i));
-            // SAFETY: the signature is the module's, which the instance
-            // holding the record holds too.
-            unsafe { FuncSlot::new(vm, handle, &inner.func_types[t.ty_index as usize]) }
+        .map(|(i, t)| VMFunc {
+            array_call: AtomicPtr::new(t.entry.array_call as *mut ()),
+            native_call: AtomicPtr::new(t.entry.native_call.cast_mut()),
+            vmctx,
+            host: std::ptr::null(),
+            type_id: t.type_id,
+            func_index: env.num_imported_funcs + i as u32,
+            tier_code: AtomicPtr::new(std::ptr::null_mut()),
+            supertypes: t.supertypes,
         })
         .collect();
-    // From here on the instance is pushed to the store whatever happens:
-    // the store lists its functions.
-    for slot in &data.own_funcs {
-        objs.add_func(slot);
-    }
     data.funcs = (data.imported_funcs.iter())
-        .map(|f| &objs.func(f).vm as *const VMFunc)
-        .chain(data.own_funcs.iter().map(|slot| &slot.vm as *const VMFunc))
+        .map(|f| objs.func(f).vm as *const VMFunc)
+        .chain(data.own_funcs.iter().map(|vm| vm as *const VMFunc))
         .collect();
     data.tables = data
         .table_handles
@@ -444,12 +457,10 @@ pub(crate) fn instantiate(
             .epoch()
             .add_instance(objs.id, &data.vmctx.epoch_flag);
     }
-    if let Some(guard) = inner
-        .code
-        .attach(&data.funcs[env.num_imported_funcs as usize..])
-    {
+    if let Some(guard) = inner.code.attach(&data.own_funcs) {
         objs.tier_attachments.push(guard);
     }
+
     applied?;
     if let Some(start) = inner.start {
         let f = objs.instance(handle).func_handle(start);

@@ -81,13 +81,11 @@ impl ModuleInner {
             let first = self.env.num_imported_funcs;
             (first..self.env.funcs.len() as u32)
                 .map(|func_index| {
-                    let ty_index = self.env.funcs[func_index as usize];
-                    let type_id = self.type_ids[ty_index as usize];
+                    let type_id = self.type_ids[self.env.funcs[func_index as usize] as usize];
                     FuncTemplate {
                         entry: self.code.entry_points(func_index),
                         type_id,
                         supertypes: registry.supertypes(type_id),
-                        ty_index,
                     }
                 })
                 .collect()
@@ -104,7 +102,6 @@ pub(crate) struct FuncTemplate {
     pub type_id: u32,
     /// From the engine's type registry, which outlives its modules.
     pub supertypes: *const u32,
-    pub ty_index: u32,
 }
 
 // SAFETY: the pointers are to code and type data that never change and

@@ -6,7 +6,7 @@
 //! [`Func`] and [`Memory`] are indices into these lists.
 
 use crate::epoch::{call_epoch_callback, EpochCallback, UpdateDeadline};
-use crate::func::FuncSlot;
+use crate::func::{FuncRecord, FuncSlot, HOST};
 use crate::global::GlobalInstance;
 use crate::instance::InstanceData;
 use crate::limits::{call_limiter, GetLimiter, ResourceLimiter};
@@ -19,15 +19,14 @@ use std::borrow::Borrow;
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::ptr::NonNull;
-use tandem_vm::{RefRaw, VMStoreContext};
+use tandem_vm::{RefRaw, VMFunc, VMStoreContext};
 
 /// Everything a store owns apart from the embedder's data.
 ///
 /// Each object is boxed on its own: running code holds its address, which
-/// must survive the list growing. Functions are the exception: an
+/// must survive the list growing. Wasm functions are the exception: an
 /// instance holds the records of all its functions in one allocation (a
-/// module may define tens of thousands), and the store lists where they
-/// are.
+/// module may define tens of thousands), found through the instance.
 #[allow(clippy::vec_box)]
 pub struct StoreObjects {
     /// Unique among all stores of the process, so caches keyed by store
@@ -37,8 +36,8 @@ pub struct StoreObjects {
     /// Tiers' hold on instances' functions (see `TierModule::attach`):
     /// declared before `instances`, so dropped before the functions.
     pub(crate) tier_attachments: Vec<Box<dyn Send + Sync>>,
-    /// Every function's record, in `instances` or `host_data`.
-    pub(crate) funcs: Vec<SlotPtr>,
+    /// Every host function's record, in `host_data`.
+    pub(crate) host_funcs: Vec<SlotPtr>,
     pub(crate) memories: Vec<Box<MemoryInstance>>,
     pub(crate) tables: Vec<Box<TableInstance>>,
     pub(crate) globals: Vec<Box<GlobalInstance>>,
@@ -197,7 +196,7 @@ macro_rules! accessors {
     };
 }
 
-/// Where a function's record is (see [`StoreObjects::add_func`]).
+/// Where a host function's record is (see [`StoreObjects::add_host_func`]).
 #[derive(Clone, Copy)]
 pub(crate) struct SlotPtr(pub(crate) NonNull<FuncSlot>);
 
@@ -207,11 +206,16 @@ unsafe impl Send for SlotPtr {}
 unsafe impl Sync for SlotPtr {}
 
 impl StoreObjects {
-    pub(crate) fn func(&self, h: impl Borrow<Func>) -> &FuncSlot {
-        let slot = self.funcs[self.index(h.borrow().0, "Func")];
-        // SAFETY: records live in the store's instances and host data,
-        // which are never moved or dropped before the store (`add_func`).
-        unsafe { slot.0.as_ref() }
+    pub(crate) fn func(&self, h: impl Borrow<Func>) -> FuncRecord<'_> {
+        let h = h.borrow();
+        let i = self.index(h.owner, "Func");
+        if h.local == HOST {
+            // SAFETY: host records live in the store's host data, never
+            // moved or dropped before the store (`add_host_func`).
+            unsafe { self.host_funcs[i].0.as_ref() }.record()
+        } else {
+            self.instances[i].own_func(h.local)
+        }
     }
 }
 
@@ -254,7 +258,7 @@ impl StoreObjects {
 
     /// The raw `funcref` of a function: the address of its `VMFunc`.
     pub(crate) fn func_ref(&self, f: Func) -> RefRaw {
-        &self.func(f).vm as *const _ as RefRaw
+        self.func(f).vm as *const VMFunc as RefRaw
     }
 
     /// The function behind a raw `funcref` of this store.
@@ -262,10 +266,18 @@ impl StoreObjects {
         if raw == 0 {
             return None;
         }
+        let vm = raw as *const VMFunc;
         // SAFETY: every non-null funcref the runtime or a tier produces is the
-        // address of a `VMFunc` that is the first field of a live, store-owned
-        // `FuncSlot` (repr(C)).
-        Some(unsafe { (*(raw as *const FuncSlot)).handle })
+        // address of a live, store-owned `VMFunc`: a Wasm function's, in its
+        // instance's records (with the instance's context), or a host
+        // function's, the first field of its `FuncSlot` (repr(C)).
+        unsafe {
+            if (*vm).vmctx.is_null() {
+                Some((*(vm as *const FuncSlot)).handle)
+            } else {
+                Some(InstanceData::func_of(vm))
+            }
+        }
     }
 }
 
@@ -302,7 +314,7 @@ impl<T> Store<T> {
                     },
                     engine: engine.clone(),
                     tier_attachments: Vec::new(),
-                    funcs: Vec::new(),
+                    host_funcs: Vec::new(),
                     memories: Vec::new(),
                     tables: Vec::new(),
                     globals: Vec::new(),

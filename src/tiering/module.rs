@@ -47,8 +47,10 @@ struct Installed {
     code: Vec<JitCode>,
     /// Per local function, its compiled entry points once installed.
     entries: Vec<Option<EntryPoints>>,
-    /// Live instances: an id and their local functions.
-    instances: Vec<(u64, Box<[*const VMFunc]>)>,
+    /// The local functions installed, in order: what a new instance needs.
+    installed_funcs: Vec<u32>,
+    /// Live instances: an id and the first of their local functions' records.
+    instances: Vec<(u64, *const VMFunc)>,
     next_id: u64,
 }
 
@@ -92,6 +94,7 @@ impl TieredModule {
                 installed: Arc::new(Mutex::new(Installed {
                     code: Vec::new(),
                     entries: vec![None; n],
+                    installed_funcs: Vec::new(),
                     instances: Vec::new(),
                     next_id: 0,
                 })),
@@ -179,11 +182,13 @@ impl TieredModule {
                 continue;
             }
             let local = self.local(func_index);
-            installed.entries[local] = Some(entry);
-            for (_, funcs) in &installed.instances {
+            if installed.entries[local].replace(entry).is_none() {
+                installed.installed_funcs.push(local as u32);
+            }
+            for &(_, funcs) in &installed.instances {
                 // SAFETY: attached instances' functions are live (see
-                // `Installed`).
-                unsafe { (*funcs[local]).install(entry) };
+                // `Installed`), one record per local function.
+                unsafe { (*funcs.add(local)).install(entry) };
             }
             self.state[local].store(COMPILED, Ordering::Relaxed);
             // Frames still running it in a loop may move to the new code.
@@ -270,18 +275,17 @@ impl TierModule for TieredModule {
         })
     }
 
-    fn attach(&self, funcs: &[*const VMFunc]) -> Option<Box<dyn Send + Sync>> {
+    fn attach(&self, funcs: &[VMFunc]) -> Option<Box<dyn Send + Sync>> {
         let mut installed = self.installed.lock();
-        // Code installed between the instance's creation and now.
-        for (local, entry) in installed.entries.iter().enumerate() {
-            if let Some(entry) = entry {
-                // SAFETY: the runtime passes the new instance's live functions.
-                unsafe { (*funcs[local]).install(*entry) };
+        // Code installed between the module's first instance and now.
+        for &local in &installed.installed_funcs {
+            if let Some(entry) = installed.entries[local as usize] {
+                funcs[local as usize].install(entry);
             }
         }
         let id = installed.next_id;
         installed.next_id += 1;
-        installed.instances.push((id, funcs.into()));
+        installed.instances.push((id, funcs.as_ptr()));
         Some(Box::new(Attached {
             installed: self.installed.clone(),
             id,

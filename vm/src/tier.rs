@@ -81,7 +81,7 @@ pub trait TierModule: Send + Sync {
     /// functions, in index order. A tier that installs code later (the
     /// tier-up swap) keeps them until the returned guard drops; the runtime
     /// drops it before the functions.
-    fn attach(&self, _funcs: &[*const VMFunc]) -> Option<Box<dyn Send + Sync>> {
+    fn attach(&self, _funcs: &[VMFunc]) -> Option<Box<dyn Send + Sync>> {
         None
     }
 }
