@@ -8,7 +8,9 @@
 use crate::store::Stored;
 use crate::store::{SlotPtr, StoreInner, StoreObjects};
 use crate::trap::FrameInfo;
-use crate::{AsContext, AsContextMut, Error, Extern, FuncType, Instance, Result, Trap, Val};
+use crate::{
+    AsContext, AsContextMut, Engine, Error, Extern, FuncType, Instance, Result, Trap, Val,
+};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 use std::sync::atomic::AtomicPtr;
@@ -127,7 +129,8 @@ impl Func {
         S::Data: 'static,
     {
         let host = dynamic_host_fn(ty.clone(), f);
-        new_host_func(store.store_ptr(), ty, host)
+        let sig = HostSignature::new(&store.objects().engine, ty);
+        new_host_func(store.store_ptr(), &sig, host)
     }
 
     /// Defines a host function from a Rust closure, its signature derived
@@ -140,7 +143,8 @@ impl Func {
         S::Data: 'static,
     {
         let (ty, host) = f.into_func();
-        new_host_func(store.store_ptr(), ty, host)
+        let sig = HostSignature::new(&store.objects().engine, ty);
+        new_host_func(store.store_ptr(), &sig, host)
     }
 
     pub fn ty(&self, store: impl AsContext) -> FuncType {
@@ -272,33 +276,60 @@ pub(crate) fn trap_error(objs: &StoreObjects, status: u32) -> Error {
     Error::Trap(Trap::new(record.code, backtrace))
 }
 
+/// What a host function's record needs of its signature, worked out once
+/// (per definition, in a linker) rather than per store.
+#[derive(Clone)]
+pub(crate) struct HostSignature {
+    pub ty: FuncType,
+    /// The engine's id of the signature.
+    type_id: u32,
+    supertypes: *const u32,
+    /// The tier's trampoline from compiled callers.
+    native_call: *const (),
+}
+
+// SAFETY: the pointers are to the engine's type registry and code, which
+// never change and live as long as the engine.
+unsafe impl Send for HostSignature {}
+unsafe impl Sync for HostSignature {}
+
+impl HostSignature {
+    pub fn new(engine: &Engine, ty: FuncType) -> HostSignature {
+        let type_id = engine.signature_id(&ty);
+        HostSignature {
+            type_id,
+            supertypes: engine.types().supertypes(type_id),
+            native_call: engine.tier().host_native_call(&ty.to_wasm()),
+            ty,
+        }
+    }
+}
+
+/// A host function of the store; `sig` must be of the store's engine.
 pub(crate) fn new_host_func<T: 'static>(
     store: *mut StoreInner<T>,
-    ty: FuncType,
+    sig: &HostSignature,
     func: Arc<HostFn<T>>,
 ) -> Func {
     // SAFETY: `store` came from a live `&mut` store handle just now.
     let objs = unsafe { &mut (*store).objects };
-    let type_id = objs.engine.signature_id(&ty);
-    let supertypes = objs.engine.types().supertypes(type_id);
-    let native_call = objs.engine.tier().host_native_call(&ty.to_wasm());
     let handle = objs.next_host_func();
     let mut data = Box::new(HostFuncData {
         slot: FuncSlot {
             vm: VMFunc {
                 array_call: AtomicPtr::new(host_trampoline::<T> as *mut ()),
-                native_call: AtomicPtr::new(native_call as *mut ()),
+                native_call: AtomicPtr::new(sig.native_call.cast_mut()),
                 vmctx: std::ptr::null_mut(),
                 host: std::ptr::null(),
-                type_id,
+                type_id: sig.type_id,
                 func_index: 0,
                 tier_code: AtomicPtr::new(std::ptr::null_mut()),
-                supertypes,
+                supertypes: sig.supertypes,
             },
             handle,
             ty: NonNull::dangling(),
         },
-        ty,
+        ty: sig.ty.clone(),
         store,
         func,
     });
@@ -403,7 +434,7 @@ impl StoreObjects {
         // SAFETY: backtrace frames name live instances of this store.
         let instance = unsafe { &*((*vmctx).runtime as *const crate::instance::InstanceData) };
         instance
-            .module
+            .module()
             .inner
             .env
             .func_names

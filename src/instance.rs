@@ -18,7 +18,7 @@ use crate::table::TableInstance;
 use crate::tag::{TagInstance, TagType};
 use crate::{AsContext, AsContextMut, Error, ExternType, Func, Global, Memory, Module};
 use crate::{Mutability, Result, Table, Tag, Trap, TypedFunc};
-use std::sync::atomic::{AtomicPtr, AtomicU32};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use tandem_vm::{
     Builtins, RefRaw, TrapCode, VMContext, VMFunc, VMMemory, VMSegment, VMTable, VMTag, ValRaw,
 };
@@ -39,7 +39,9 @@ pub struct Instance(pub(crate) Stored);
 /// below, which never move.
 pub(crate) struct InstanceData {
     pub vmctx: VMContext,
-    pub module: Module,
+    /// The module; none while the data waits in a pool (which must not
+    /// keep the module, and through it the engine, alive).
+    module: Option<Module>,
     handle: Instance,
     /// The records of the module's own functions, in one allocation, which
     /// `funcs` points at.
@@ -72,6 +74,86 @@ impl InstanceData {
         unsafe { (*((*vmctx).runtime as *const InstanceData)).handle }
     }
 
+    /// The data of a new instance of `module`, with its functions' records
+    /// (those of imported functions to be filled in).
+    fn new(module: &Module) -> Box<InstanceData> {
+        let inner = &module.inner;
+        let mut data = Box::new(InstanceData {
+            vmctx: VMContext {
+                memory0: std::ptr::null_mut(),
+                store: std::ptr::null_mut(),
+                funcs: std::ptr::null(),
+                memories: std::ptr::null(),
+                tables: std::ptr::null(),
+                globals: std::ptr::null(),
+                type_ids: inner.type_ids.as_ptr(),
+                data: std::ptr::null_mut(),
+                elems: std::ptr::null_mut(),
+                builtins: &BUILTINS,
+                tier_state: inner.code.tier_state(),
+                runtime: std::ptr::null_mut(),
+                epoch_flag: AtomicU32::new(0),
+                tags: std::ptr::null(),
+            },
+            module: Some(module.clone()),
+            handle: Instance(Stored::NONE),
+            own_funcs: Box::new([]),
+            funcs: Box::new([]),
+            memories: Box::new([]),
+            tables: Box::new([]),
+            globals: Box::new([]),
+            tags: Box::new([]),
+            data: Box::new([]),
+            elems: Box::new([]),
+            elem_items: Vec::new(),
+            imported_funcs: Box::new([]),
+            memory_handles: Vec::new(),
+            table_handles: Vec::new(),
+            global_handles: Vec::new(),
+            tag_handles: Vec::new(),
+        });
+        let vmctx: *mut VMContext = &mut data.vmctx;
+        data.vmctx.runtime = (&mut *data as *mut InstanceData).cast();
+        let num_imported = inner.env.num_imported_funcs;
+        // The module's own functions, with the tier's entry points.
+        data.own_funcs = (inner.func_templates().iter())
+            .enumerate()
+            .map(|(i, t)| VMFunc {
+                array_call: AtomicPtr::new(t.entry.array_call as *mut ()),
+                native_call: AtomicPtr::new(t.entry.native_call.cast_mut()),
+                vmctx,
+                host: std::ptr::null(),
+                type_id: t.type_id,
+                func_index: num_imported + i as u32,
+                tier_code: AtomicPtr::new(std::ptr::null_mut()),
+                supertypes: t.supertypes,
+            })
+            .collect();
+        data.funcs = (0..num_imported)
+            .map(|_| std::ptr::null())
+            .chain(data.own_funcs.iter().map(|vm| vm as *const VMFunc))
+            .collect();
+        data
+    }
+
+    pub fn module(&self) -> &Module {
+        self.module
+            .as_ref()
+            .expect("only pooled data, never an instance's, lacks its module")
+    }
+
+    /// The data without its module, for a pool.
+    pub fn into_pooled(mut self: Box<Self>) -> (Box<InstanceData>, Option<Module>) {
+        let module = self.module.take();
+        (self, module)
+    }
+
+    /// Pooled data, given back the module it was made for.
+    pub fn from_pooled(mut self: Box<Self>, module: &Module) -> Box<InstanceData> {
+        self.module = Some(module.clone());
+        self
+    }
+
     /// The function of index `index` in the module's index space.
     fn func_handle(&self, index: u32) -> Func {
         let i = index as usize;
@@ -86,7 +168,7 @@ impl InstanceData {
 
     /// Own function `local` (of handle `Func { owner: this, local }`).
     pub(crate) fn own_func(&self, local: u32) -> FuncRecord<'_> {
-        let inner = &self.module.inner;
+        let inner = &self.module().inner;
         let func_index = self.imported_funcs.len() + local as usize;
         let ty = &inner.func_types[inner.env.funcs[func_index] as usize];
         FuncRecord::new(&self.own_funcs[local as usize], ty)
@@ -129,14 +211,19 @@ impl Instance {
 
     pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
         let data = store.objects().instance(self);
-        let export = data.module.inner.exports.iter().find(|e| e.name == name)?;
+        let export = data
+            .module()
+            .inner
+            .exports
+            .iter()
+            .find(|e| e.name == name)?;
         Some(data.export(export.kind, export.index))
     }
 
     /// Every export, in the module's order.
     pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
         let data = store.objects().instance(self);
-        data.module
+        data.module()
             .inner
             .exports
             .iter()
@@ -169,7 +256,7 @@ impl Instance {
     }
 
     pub fn module<'a>(&self, store: &'a impl AsContext) -> &'a Module {
-        &store.objects().instance(self).module
+        store.objects().instance(self).module()
     }
 }
 
@@ -307,43 +394,19 @@ pub(crate) fn instantiate(
     }
 
     let handle = Instance(objs.stored(objs.instances.len()));
-    let mut data = Box::new(InstanceData {
-        vmctx: VMContext {
-            memory0: std::ptr::null_mut(),
-            store: objs.vm_store(),
-            funcs: std::ptr::null(),
-            memories: std::ptr::null(),
-            tables: std::ptr::null(),
-            globals: std::ptr::null(),
-            type_ids: inner.type_ids.as_ptr(),
-            data: std::ptr::null_mut(),
-            elems: std::ptr::null_mut(),
-            builtins: &BUILTINS,
-            tier_state: inner.code.tier_state(),
-            runtime: std::ptr::null_mut(),
-            epoch_flag: AtomicU32::new(0),
-            tags: std::ptr::null(),
-        },
-        module: module.clone(),
-        handle,
-        own_funcs: Box::new([]),
-        funcs: Box::new([]),
-        memories: Box::new([]),
-        tables: Box::new([]),
-        globals: Box::new([]),
-        tags: Box::new([]),
-        data: Box::new([]),
-        elems: Box::new([]),
-        elem_items: Vec::new(),
-        imported_funcs: imports.iter().filter_map(|e| e.into_func()).collect(),
-        memory_handles,
-        table_handles,
-        global_handles: Vec::new(),
-        tag_handles: Vec::new(),
-    });
-    let vmctx: *mut VMContext = &mut data.vmctx;
-    data.vmctx.runtime = (&mut *data as *mut InstanceData).cast();
-
+    // A pooled instance of the module has its functions' records made.
+    let mut data = match pool.and_then(|pool| pool.take_instance(module)) {
+        Some(data) => data,
+        None => InstanceData::new(module),
+    };
+    data.handle = handle;
+    data.vmctx.store = objs.vm_store();
+    data.vmctx.epoch_flag.store(0, Ordering::Relaxed);
+    data.imported_funcs = imports.iter().filter_map(|e| e.into_func()).collect();
+    data.memory_handles = memory_handles;
+    data.table_handles = table_handles;
+    data.global_handles.clear();
+    data.tag_handles.clear();
     for item in imports {
         match *item {
             Extern::Global(g) => data.global_handles.push(g),
@@ -351,24 +414,9 @@ pub(crate) fn instantiate(
             _ => {}
         }
     }
-    // The module's own functions, with the tier's entry points.
-    data.own_funcs = (inner.func_templates().iter())
-        .enumerate()
-        .map(|(i, t)| VMFunc {
-            array_call: AtomicPtr::new(t.entry.array_call as *mut ()),
-            native_call: AtomicPtr::new(t.entry.native_call.cast_mut()),
-            vmctx,
-            host: std::ptr::null(),
-            type_id: t.type_id,
-            func_index: env.num_imported_funcs + i as u32,
-            tier_code: AtomicPtr::new(std::ptr::null_mut()),
-            supertypes: t.supertypes,
-        })
-        .collect();
-    data.funcs = (data.imported_funcs.iter())
-        .map(|f| objs.func(f).vm as *const VMFunc)
-        .chain(data.own_funcs.iter().map(|vm| vm as *const VMFunc))
-        .collect();
+    for (i, f) in data.imported_funcs.iter().enumerate() {
+        data.funcs[i] = objs.func(f).vm;
+    }
     data.tables = data
         .table_handles
         .iter()
@@ -420,19 +468,18 @@ pub(crate) fn instantiate(
     // Segments: passive ones resolved now; active and declared ones count
     // as dropped, being applied (or dropped) below.
     data.elems = (inner.elems.iter()).map(|_| VMSegment::EMPTY).collect();
+    data.elem_items.clear();
     for (i, seg) in inner.elems.iter().enumerate() {
         if let SegmentMode::Passive = seg.mode {
             resolve_elems(objs, &mut data, i);
         }
     }
-    data.data = inner
-        .data
-        .iter()
-        .map(|seg| VMSegment {
-            base: env.bytes[seg.bytes.clone()].as_ptr(),
-            len: seg.bytes.len(),
-        })
-        .collect();
+    let segments = &inner.segment_templates().data;
+    if data.data.len() == segments.len() {
+        data.data.copy_from_slice(segments);
+    } else {
+        data.data = segments.clone();
+    }
     data.vmctx.funcs = data.funcs.as_ptr();
     data.vmctx.tables = data.tables.as_ptr();
     data.vmctx.memories = data.memories.as_ptr();
@@ -483,7 +530,7 @@ fn eval_items(objs: &StoreObjects, data: &InstanceData, items: &ElemItems, out: 
 
 /// Resolves element segment `i` of the instance, which is not yet dropped.
 fn resolve_elems(objs: &StoreObjects, data: &mut InstanceData, i: usize) {
-    let module = data.module.clone();
+    let module = data.module().clone();
     let mut items = Vec::new();
     eval_items(objs, data, &module.inner.elems[i].items, &mut items);
     let items = items.into_boxed_slice();
@@ -497,21 +544,27 @@ fn resolve_elems(objs: &StoreObjects, data: &mut InstanceData, i: usize) {
 /// Element segments, in order: active ones written to their tables. A
 /// segment that traps, and every one after it, stays undropped (resolved).
 fn apply_elems(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
-    let module = data.module.clone();
+    let module = data.module().clone();
     let (env, elems) = (&module.inner.env, &module.inner.elems);
-    let mut items = Vec::new();
+    let mut values = Vec::new();
     for (i, seg) in elems.iter().enumerate() {
         let SegmentMode::Active { index, offset } = &seg.mode else {
             continue;
         };
         let wide = env.tables[*index as usize].table64;
         let offset = eval_offset(objs, data, offset, wide);
-        items.clear();
-        eval_items(objs, data, &seg.items, &mut items);
+        let len = match &seg.items {
+            ElemItems::Funcs(funcs) => funcs.len(),
+            ElemItems::Exprs(_) => {
+                values.clear();
+                eval_items(objs, data, &seg.items, &mut values);
+                values.len()
+            }
+        };
         let table = objs.table_mut(data.table_handles[*index as usize]);
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
         let dst = offset
-            .checked_add(items.len())
+            .checked_add(len)
             .and_then(|end| table.elements_mut().get_mut(offset..end));
         let Some(dst) = dst else {
             for (j, seg) in elems.iter().enumerate().skip(i) {
@@ -521,7 +574,15 @@ fn apply_elems(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
             }
             return Err(trap(TrapCode::TableOutOfBounds));
         };
-        dst.copy_from_slice(&items);
+        match &seg.items {
+            // Straight to the table: nothing to evaluate.
+            ElemItems::Funcs(funcs) => {
+                for (element, &f) in dst.iter_mut().zip(funcs.iter()) {
+                    *element = data.funcs[f as usize] as RefRaw;
+                }
+            }
+            ElemItems::Exprs(_) => dst.copy_from_slice(&values),
+        }
     }
     Ok(())
 }
@@ -530,7 +591,7 @@ fn apply_elems(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
 /// mapped with a memory's image) and dropped. A segment that traps, and
 /// every one after it, stays undropped.
 fn apply_data(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
-    let module = data.module.clone();
+    let module = data.module().clone();
     let inner = &module.inner;
     // A memory with a copy-on-write image maps it: its segments are in it.
     // Unless a segment traps: then each segment before it, and none after,
@@ -561,6 +622,15 @@ fn apply_data(objs: &mut StoreObjects, data: &mut InstanceData) -> Result<()> {
             }
         }
     }
+    let all_mapped = images.is_some_and(|images| {
+        images.covers_all()
+            && (imported..imaged.len()).all(|m| imaged[m] || images.get(m).is_none())
+    });
+    if all_mapped {
+        data.data
+            .copy_from_slice(&inner.segment_templates().applied);
+        return Ok(());
+    }
     for (i, seg) in inner.data.iter().enumerate() {
         let SegmentMode::Active { index, offset } = &seg.mode else {
             continue;
@@ -589,7 +659,10 @@ fn trap(code: TrapCode) -> Error {
 /// Whether every active data segment of the instance fits its memory
 /// (known of those into memories with an image).
 fn data_fits(objs: &StoreObjects, data: &InstanceData, images: &MemoryImages) -> bool {
-    let inner = &data.module.inner;
+    let inner = &data.module().inner;
+    if images.covers_all() {
+        return true;
+    }
     inner.data.iter().all(|seg| {
         let SegmentMode::Active { index, offset } = &seg.mode else {
             return true;

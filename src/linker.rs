@@ -1,7 +1,7 @@
 //! The linker: a namespace of definitions that satisfies imports by
 //! module and field name.
 
-use crate::func::{dynamic_host_fn, HostFn};
+use crate::func::{dynamic_host_fn, HostFn, HostSignature};
 use crate::{AsContext, AsContextMut, Caller, Engine, Error, Extern, FuncType, Instance};
 use crate::{IntoFunc, Module, Result, Store, Val};
 use std::collections::HashMap;
@@ -11,14 +11,14 @@ enum Definition<T> {
     Extern(Extern),
     /// A host function not yet bound to a store: each store that
     /// instantiates through the linker gets its own [`Func`] for it, once.
-    HostFunc(FuncType, Arc<HostFn<T>>),
+    HostFunc(HostSignature, Arc<HostFn<T>>),
 }
 
 impl<T> Clone for Definition<T> {
     fn clone(&self) -> Self {
         match self {
             Definition::Extern(e) => Definition::Extern(*e),
-            Definition::HostFunc(ty, f) => Definition::HostFunc(ty.clone(), f.clone()),
+            Definition::HostFunc(sig, f) => Definition::HostFunc(sig.clone(), f.clone()),
         }
     }
 }
@@ -72,7 +72,8 @@ impl<T: 'static> Linker<T> {
         f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self> {
         let (ty, host) = f.into_func();
-        self.insert(module, name, Definition::HostFunc(ty, host))
+        let sig = HostSignature::new(&self.engine, ty);
+        self.insert(module, name, Definition::HostFunc(sig, host))
     }
 
     /// Defines a host function with a dynamic signature.
@@ -84,7 +85,8 @@ impl<T: 'static> Linker<T> {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
         let host = dynamic_host_fn(ty.clone(), f);
-        self.insert(module, name, Definition::HostFunc(ty, host))
+        let sig = HostSignature::new(&self.engine, ty);
+        self.insert(module, name, Definition::HostFunc(sig, host))
     }
 
     /// Defines every export of `instance` under `module`.
@@ -109,14 +111,23 @@ impl<T: 'static> Linker<T> {
     ) -> Option<Extern> {
         Some(match self.defs.get(module)?.get(name)? {
             Definition::Extern(e) => *e,
-            Definition::HostFunc(ty, f) => {
+            Definition::HostFunc(sig, f) => {
                 // The store holds the closure (`HostFuncData`), so its
                 // address names it as long as the store lives.
                 let key = Arc::as_ptr(f).cast::<()>() as usize;
                 if let Some(&func) = store.objects().bound_host_funcs.get(&key) {
                     return Some(Extern::Func(func));
                 }
-                let func = crate::func::new_host_func(store.store_ptr(), ty.clone(), f.clone());
+                // The signature as the store's engine knows it.
+                let other;
+                let sig = match store.objects().engine.same(&self.engine) {
+                    true => sig,
+                    false => {
+                        other = HostSignature::new(&store.objects().engine, sig.ty.clone());
+                        &other
+                    }
+                };
+                let func = crate::func::new_host_func(store.store_ptr(), sig, f.clone());
                 store.objects_mut().bound_host_funcs.insert(key, func);
                 Extern::Func(func)
             }

@@ -69,7 +69,7 @@ impl MemoryInstance {
         }
         let cannot = |e| Error::Limit(format!("cannot make a linear memory: {e}"));
         let mut slot = match pool {
-            Some(pool) => pool.memory()?,
+            Some(pool) => pool.memory(image.map(|i| i.id))?,
             None => MemorySlot::reserve()?,
         };
         let ready = match slot.image {
@@ -207,6 +207,11 @@ impl MemorySlot {
             accessible: 0,
             image: None,
         })
+    }
+
+    /// The image mapped in the slot, if any.
+    pub fn image_id(&self) -> Option<u64> {
+        self.image.map(|m| m.id)
     }
 
     /// Makes the first `len` bytes accessible and those past them not.

@@ -41,22 +41,36 @@ impl MemoryImage {
 
 /// The images of a module's memories, by memory index (none for imported
 /// memories, or where the segments are copied).
-pub(crate) struct MemoryImages(Box<[Option<MemoryImage>]>);
+pub(crate) struct MemoryImages {
+    images: Box<[Option<MemoryImage>]>,
+    /// Whether every active data segment writes into a memory with an image.
+    covers_all: bool,
+}
 
 impl MemoryImages {
     pub fn new(module: &ModuleInner) -> MemoryImages {
         let _span =
             tracing::debug_span!("memory_images", module = module.name.as_deref()).entered();
         let imported = module.num_imported_memories();
-        let images = (0..module.env.memories.len())
+        let images: Box<[Option<MemoryImage>]> = (0..module.env.memories.len())
             .map(|m| (m >= imported).then(|| image(module, m as u32)).flatten())
             .collect();
-        MemoryImages(images)
+        let covers_all = module.data.iter().all(|seg| match seg.mode {
+            SegmentMode::Active { index, .. } => images[index as usize].is_some(),
+            _ => true,
+        });
+        MemoryImages { images, covers_all }
     }
 
     /// The image of memory `index`, if it has one.
     pub fn get(&self, index: usize) -> Option<&MemoryImage> {
-        self.0.get(index)?.as_ref()
+        self.images.get(index)?.as_ref()
+    }
+
+    /// Whether every active data segment writes into a memory with an
+    /// image (so fits it, and is applied by mapping it).
+    pub fn covers_all(&self) -> bool {
+        self.covers_all
     }
 }
 

@@ -10,7 +10,7 @@ use crate::{no_gc, RefType, TableType, ValType};
 use crate::{Engine, Error, ExternType, FuncType, GlobalType, MemoryType, Mutability, Result};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
-use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, TierModule};
+use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, TierModule, VMSegment};
 use wasmparser::{
     DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
     Payload, TypeRef, Validator, WasmFeatures,
@@ -61,6 +61,9 @@ pub(crate) struct ModuleInner {
     /// What each instance's records of the module's own functions start
     /// from, made at the first instantiation.
     pub func_templates: OnceLock<Box<[FuncTemplate]>>,
+    /// What each instance's data segments start as, made at the first
+    /// instantiation.
+    pub segment_templates: OnceLock<SegmentTemplates>,
 }
 
 impl ModuleInner {
@@ -72,6 +75,24 @@ impl ModuleInner {
         (self.imports.iter())
             .filter(|i| matches!(i.ty, TypeRef::Memory(_)))
             .count()
+    }
+
+    pub fn segment_templates(&self) -> &SegmentTemplates {
+        self.segment_templates.get_or_init(|| {
+            let segment = |seg: &DataSegment| VMSegment {
+                base: self.env.bytes[seg.bytes.clone()].as_ptr(),
+                len: seg.bytes.len(),
+            };
+            SegmentTemplates {
+                data: self.data.iter().map(segment).collect(),
+                applied: (self.data.iter())
+                    .map(|seg| match seg.mode {
+                        SegmentMode::Active { .. } => VMSegment::EMPTY,
+                        _ => segment(seg),
+                    })
+                    .collect(),
+            }
+        })
     }
 
     /// The templates of the module's own functions' records, in order.
@@ -92,6 +113,18 @@ impl ModuleInner {
         })
     }
 }
+
+/// An instance's data segments, as instantiation begins (`data`) and as it
+/// leaves them once every active segment is applied (`applied`: dropped).
+pub(crate) struct SegmentTemplates {
+    pub data: Box<[VMSegment]>,
+    pub applied: Box<[VMSegment]>,
+}
+
+// SAFETY: the segments point into the module's bytes, which never change
+// and live as long as the module.
+unsafe impl Send for SegmentTemplates {}
+unsafe impl Sync for SegmentTemplates {}
 
 /// What the record of a module's function holds in every instance: all but
 /// the instance's context and the function's handle. The tiers' entry
@@ -637,6 +670,7 @@ fn decode_in<'scope, 'env>(
         type_ids: type_ids.into_boxed_slice(),
         memory_images: OnceLock::new(),
         func_templates: OnceLock::new(),
+        segment_templates: OnceLock::new(),
     })
 }
 

@@ -13,10 +13,13 @@
 //! storage. An embedder that instantiates a module per request pays for
 //! neither mappings nor their teardown.
 
+use crate::instance::InstanceData;
 use crate::memory::MemorySlot;
-use crate::{Error, Result};
+use crate::module::ModuleInner;
+use crate::{Error, Module, Result};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Weak};
 use tandem_vm::RefRaw;
 
 /// The limits of the pooling allocator.
@@ -79,6 +82,8 @@ pub(crate) struct Pool {
     config: PoolingConfig,
     memories: Mutex<Vec<MemorySlot>>,
     tables: Mutex<Vec<Vec<RefRaw>>>,
+    /// Instances' data (see [`Pool::take_instance`]).
+    instances: Mutex<Vec<PooledInstance>>,
     live_memories: AtomicU32,
     live_tables: AtomicU32,
     live_instances: AtomicU32,
@@ -103,6 +108,7 @@ impl Pool {
             config,
             memories: Mutex::new(Vec::new()),
             tables: Mutex::new(Vec::new()),
+            instances: Mutex::new(Vec::new()),
             live_memories: AtomicU32::new(0),
             live_tables: AtomicU32::new(0),
             live_instances: AtomicU32::new(0),
@@ -119,10 +125,19 @@ impl Pool {
         self.config.table_elements
     }
 
-    /// A memory slot: a free one (reset), or a new reservation.
-    pub fn memory(&self) -> Result<MemorySlot> {
+    /// A memory slot: a free one (reset), that with `image` mapped if there
+    /// is one, or a new reservation.
+    pub fn memory(&self, image: Option<u64>) -> Result<MemorySlot> {
         take(&self.live_memories, self.config.total_memories, "memories")?;
-        match self.memories.lock().pop() {
+        let slot = {
+            let mut free = self.memories.lock();
+            let same = image.and_then(|id| free.iter().rposition(|s| s.image_id() == Some(id)));
+            match same {
+                Some(i) => Some(free.swap_remove(i)),
+                None => free.pop(),
+            }
+        };
+        match slot {
             Some(slot) => Ok(slot),
             None => MemorySlot::reserve().inspect_err(|_| {
                 self.live_memories.fetch_sub(1, Ordering::AcqRel);
@@ -160,8 +175,39 @@ impl Pool {
         )
     }
 
-    /// Counts `n` instances out.
-    pub fn put_instances(&self, n: usize) {
-        self.live_instances.fetch_sub(n as u32, Ordering::AcqRel);
+    /// The data of an instance of `module` that is no more, if the pool
+    /// has one: its functions' records are the module's already. Data
+    /// whose module is gone is dropped on the way.
+    pub fn take_instance(&self, module: &Module) -> Option<Box<InstanceData>> {
+        let mut free = self.instances.lock();
+        free.retain(|pooled| pooled.module.strong_count() > 0);
+        let same = Arc::as_ptr(&module.inner);
+        let i = free
+            .iter()
+            .rposition(|pooled| pooled.module.as_ptr() == same)?;
+        Some(free.swap_remove(i).data.from_pooled(module))
+    }
+
+    /// Counts an instance out, keeping its data for the next instance of
+    /// its module.
+    pub fn put_instance(&self, data: Box<InstanceData>) {
+        let (data, module) = data.into_pooled();
+        if let Some(module) = module {
+            let module = Arc::downgrade(&module.inner);
+            self.instances.lock().push(PooledInstance { data, module });
+        }
+        self.live_instances.fetch_sub(1, Ordering::AcqRel);
     }
 }
+
+/// An instance's data in the pool, and its module while that lives.
+struct PooledInstance {
+    data: Box<InstanceData>,
+    module: Weak<ModuleInner>,
+}
+
+// SAFETY: nothing runs in a pooled instance, and nothing else points into
+// it (its store is gone, and the tiers let go of it first); its pointers
+// are to itself and to its module, read only once the module is given
+// back (`take_instance`), alive.
+unsafe impl Send for PooledInstance {}

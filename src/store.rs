@@ -63,13 +63,17 @@ impl Drop for StoreObjects {
             self.engine.epoch().forget(self.id);
         }
         if let Some(pool) = self.engine.pool() {
+            // The tiers let go of the instances' functions first.
+            self.tier_attachments.clear();
             for memory in self.memories.drain(..) {
                 pool.put_memory((*memory).into_slot());
             }
             for table in self.tables.drain(..) {
                 pool.put_table((*table).into_elements());
             }
-            pool.put_instances(self.instances.len());
+            for instance in self.instances.drain(..) {
+                pool.put_instance(instance);
+            }
         }
     }
 }
@@ -167,6 +171,14 @@ impl Hooks {
 pub(crate) struct Stored {
     store: u64,
     index: u32,
+}
+
+impl Stored {
+    /// No object: what an instance's data names itself before it is one.
+    pub const NONE: Stored = Stored {
+        store: u64::MAX,
+        index: u32::MAX,
+    };
 }
 
 /// Checked access to the objects behind handles: a handle used with a store

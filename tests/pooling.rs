@@ -228,3 +228,88 @@ fn a_trapping_segment_in_a_recycled_slot_copies_over_zeros() {
     assert_eq!(bytes, [0, 0, 111, 107, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert_eq!(load.call(&mut store, 262000).unwrap(), 0);
 }
+
+/// An instance in the data of an earlier instance of its module starts as
+/// a new one: its imports are its own, its segments undropped, its
+/// globals initialised again, in every tier (and in the tiered one, with
+/// code compiled during an earlier instance's life).
+#[test]
+fn recycled_instances_start_as_new_ones() {
+    const WAT: &str = r#"(module
+      (import "env" "id" (func $id (result i32)))
+      (memory 1)
+      (table $t 2 funcref)
+      (global $g (mut i32) (i32.const 10))
+      (data $d "data")
+      (elem $e func $id $hot)
+      (func $hot (param i32) (result i32)
+        (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
+        (local.get 1))
+      (func (export "run") (result i32)
+        (local $sum i32)
+        ;; The global as initialised, then changed for the next instance.
+        (local.set $sum (global.get $g))
+        (global.set $g (i32.const 99))
+        ;; The passive segments, then dropped.
+        (memory.init $d (i32.const 0) (i32.const 0) (i32.const 4))
+        (data.drop $d)
+        (local.set $sum (i32.add (local.get $sum) (i32.load8_u (i32.const 3))))
+        (table.init $t $e (i32.const 0) (i32.const 0) (i32.const 2))
+        (elem.drop $e)
+        ;; The import, called directly and through the table.
+        (local.set $sum (i32.add (local.get $sum) (call $id)))
+        (local.set $sum (i32.add (local.get $sum)
+          (call_indirect (result i32) (i32.const 0))))
+        (i32.add (local.get $sum)
+          (call_indirect (param i32) (result i32) (i32.const 2000) (i32.const 1)))))"#;
+    for tier in TIERS {
+        let config = Config::new()
+            .tier(tier)
+            .tier_up_threshold(10)
+            .tier_up_in_caller(true)
+            .pooling(*PoolingConfig::new().total_instances(2))
+            .clone();
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, WAT).unwrap();
+        let other = Module::new(
+            &engine,
+            "(module (func (export \"run\") (result i32) i32.const 0))",
+        )
+        .unwrap();
+        for id in 0..20 {
+            let mut store = Store::new(&engine, ());
+            let mut linker = Linker::new(&engine);
+            linker.func_wrap("env", "id", move || id).unwrap();
+            // Another module's instance between them, in the same store.
+            if id % 3 == 0 {
+                linker.instantiate(&mut store, &other).unwrap();
+            }
+            let instance = linker.instantiate(&mut store, &module).unwrap();
+            let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+            let expected = 10 + i32::from(b'a') + 2 * id + 2001000;
+            assert_eq!(
+                run.call(&mut store, ()).unwrap(),
+                expected,
+                "{tier}, store {id}"
+            );
+            if id % 3 == 0 {
+                continue;
+            }
+            // A second instance in the store, and a third, one too many.
+            linker.instantiate(&mut store, &module).unwrap();
+            let err = linker.instantiate(&mut store, &module).unwrap_err();
+            assert!(err.to_string().contains("all 2 instances"), "{err}");
+        }
+        // The module goes while the pool has its instances' data.
+        drop(module);
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &other)
+            .unwrap();
+        let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+        assert_eq!(run.call(&mut store, ()).unwrap(), 0);
+    }
+}

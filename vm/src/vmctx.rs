@@ -123,6 +123,7 @@ pub struct VMTable {
 /// A data segment (bytes) or element segment (resolved [`RefRaw`]s).
 /// `memory.init`/`table.init` read it; `data.drop`/`elem.drop` set `len` to 0.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct VMSegment {
     pub base: *const u8,
     /// Length in units: bytes for data, elements for element segments.
