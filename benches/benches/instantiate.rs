@@ -1,4 +1,6 @@
-//! Instantiation: a new store and `Linker::instantiate` of a module whose
+//! Start-up costs: `Module::new`; the first call of a small module's export
+//! (a store, an instance, the call) per tier; and instantiation: a new
+//! store and `Linker::instantiate` of a module whose
 //! `Module::new` is done (every import a stub host function), dropped
 //! again, per iteration: a small module and real ones with megabytes of
 //! data segments, each with memories mapped from copy-on-write images (the
@@ -12,7 +14,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 use std::time::Duration;
-use tandem::{Config, Engine, ExternType, Linker, Module, PoolingConfig, Store};
+use tandem::{Config, Engine, ExternType, Linker, Module, PoolingConfig, Store, Tier};
 
 const SMALL: &str = r#"(module
   (memory (export "memory") 1)
@@ -25,8 +27,9 @@ fn bench_module(path: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn instantiate(c: &mut Criterion) {
-    let modules = [
+/// The modules measured: a small one and real programs.
+fn modules() -> [(&'static str, Vec<u8>); 4] {
+    [
         ("small", SMALL.as_bytes().to_vec()),
         ("bz2", bench_module("../../shared/bench/bz2.wasm")),
         (
@@ -37,7 +40,59 @@ fn instantiate(c: &mut Criterion) {
             "spidermonkey",
             bench_module("../../shared/bench/spidermonkey.wasm"),
         ),
-    ];
+    ]
+}
+
+/// `Module::new` in the default (tiered) configuration: parsing and
+/// validation; functions are translated or compiled when they run.
+fn module_new(c: &mut Criterion) {
+    let mut group = c.benchmark_group("module_new");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    let engine = Engine::default();
+    for (name, bytes) in modules() {
+        group.bench_function(name, |b| b.iter(|| Module::new(&engine, &bytes).unwrap()));
+    }
+    group.finish();
+}
+
+/// A store, an instance of the small module and the first call of its
+/// export, by tier: what a request handler pays per request.
+fn first_call(c: &mut Criterion) {
+    let mut group = c.benchmark_group("first_call");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for tier in [Tier::Interp, Tier::Jit, Tier::Tiered] {
+        for pooling in [false, true] {
+            let mut config = Config::new();
+            config.tier(tier);
+            if pooling {
+                config.pooling(PoolingConfig::new());
+            }
+            let engine = Engine::new(&config).unwrap();
+            let module = Module::new(&engine, SMALL).unwrap();
+            let linker = Linker::new(&engine);
+            let label = format!("small, {tier}{}", if pooling { ", pooling" } else { "" });
+            group.bench_function(label, |b| {
+                b.iter(|| {
+                    let mut store = Store::new(&engine, ());
+                    let instance = linker.instantiate(&mut store, &module).unwrap();
+                    let add = instance
+                        .get_typed_func::<(i32, i32), i32>(&store, "add")
+                        .unwrap();
+                    add.call(&mut store, (1, 2)).unwrap()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn instantiate(c: &mut Criterion) {
+    let modules = modules();
     let mut group = c.benchmark_group("instantiate");
     group
         .warm_up_time(Duration::from_secs(1))
@@ -77,5 +132,5 @@ fn instantiate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, instantiate);
+criterion_group!(benches, module_new, instantiate, first_call);
 criterion_main!(benches);
