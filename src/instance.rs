@@ -362,8 +362,8 @@ pub(crate) fn instantiate(
         env.memories.len() - num_imported(imports, |e| matches!(e, Extern::Memory(_))),
     )?;
 
-    // Tables and memories first: their limits may refuse them, and nothing
-    // of the instance may be listed in the store before it is complete.
+    // Tables and memories first: their limits (and the pool's) may refuse
+    // them; after them, nothing fails before the instance is pushed.
     let mut table_handles = Vec::with_capacity(env.tables.len());
     let mut memory_handles = Vec::with_capacity(env.memories.len());
     for item in imports {
@@ -379,11 +379,7 @@ pub(crate) fn instantiate(
         let table = TableInstance::new(inner.table_type(ty), 0, objs.hooks, pool)?;
         table_handles.push(objs.push_table(table));
     }
-    let images = objs
-        .engine
-        .config()
-        .memory_init_cow
-        .then(|| inner.memory_images());
+    let images = (engine.config().memory_init_cow).then(|| inner.memory_images());
     for (m, ty) in env.memories.iter().enumerate().skip(memory_handles.len()) {
         let image = images.and_then(|images| images.get(m));
         let memory = MemoryInstance::new(crate::module::memory_type(ty), objs.hooks, pool, image)?;
