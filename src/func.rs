@@ -278,7 +278,6 @@ pub(crate) fn trap_error(objs: &StoreObjects, status: u32) -> Error {
 
 /// What a host function's record needs of its signature, worked out once
 /// (per definition, in a linker) rather than per store.
-#[derive(Clone)]
 pub(crate) struct HostSignature {
     pub ty: FuncType,
     /// The engine's id of the signature.

@@ -14,15 +14,6 @@ enum Definition<T> {
     HostFunc(HostSignature, Arc<HostFn<T>>),
 }
 
-impl<T> Clone for Definition<T> {
-    fn clone(&self) -> Self {
-        match self {
-            Definition::Extern(e) => Definition::Extern(*e),
-            Definition::HostFunc(sig, f) => Definition::HostFunc(sig.clone(), f.clone()),
-        }
-    }
-}
-
 /// Resolves imports by `module::name`.
 ///
 /// A host function defined here is bound to a store (made a [`Func`] of

@@ -72,8 +72,8 @@ impl MemoryInstance {
             Some(pool) => pool.memory(image.map(|i| i.id))?,
             None => MemorySlot::reserve()?,
         };
-        let ready = match slot.image {
-            Some(mapped) if image.is_none_or(|i| i.id != mapped.id) => slot.clear_image(),
+        let ready = match slot.image_id() {
+            Some(id) if image.is_none_or(|i| i.id != id) => slot.clear_image(),
             _ => Ok(()),
         };
         let mut mem = Box::new(MemoryInstance {
@@ -168,6 +168,7 @@ pub(crate) struct MemorySlot {
     image: Option<MappedImage>,
 }
 
+/// An image's place in a slot; `id` names the image (`MemoryImage::id`).
 #[derive(Clone, Copy)]
 struct MappedImage {
     id: u64,
@@ -236,10 +237,7 @@ impl MemorySlot {
     /// Maps `image` where it lies, unless it is there already (a pooled
     /// slot, reset, shows the image it had as it was).
     fn map_image(&mut self, image: &MemoryImage) -> rustix::io::Result<()> {
-        if self
-            .image
-            .is_some_and(|m| (m.id, m.offset, m.len) == (image.id, image.offset, image.len))
-        {
+        if self.image_id() == Some(image.id) {
             return Ok(());
         }
         self.clear_image()?;

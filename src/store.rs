@@ -215,7 +215,6 @@ pub(crate) struct SlotPtr(pub(crate) NonNull<FuncSlot>);
 // SAFETY: a record is only read through its store, which is `Send`, and its
 // fields that other threads write (entry points, by the tiers) are atomic.
 unsafe impl Send for SlotPtr {}
-unsafe impl Sync for SlotPtr {}
 
 impl StoreObjects {
     pub(crate) fn func(&self, h: impl Borrow<Func>) -> FuncRecord<'_> {
