@@ -65,6 +65,8 @@ pub struct Config {
     pub(crate) jit_avx: Option<bool>,
     pub(crate) memory_init_cow: bool,
     pub(crate) pooling: Option<crate::PoolingConfig>,
+    pub(crate) cache_dir: Option<std::path::PathBuf>,
+    pub(crate) cache_max_bytes: u64,
     /// The proposals beyond Wasm 2.0 that modules may use.
     pub(crate) features: wasmparser::WasmFeatures,
 }
@@ -82,6 +84,8 @@ impl Default for Config {
             jit_avx: None,
             memory_init_cow: true,
             pooling: None,
+            cache_dir: None,
+            cache_max_bytes: 512 << 20,
             features: crate::module::FEATURES,
         }
     }
@@ -111,6 +115,22 @@ impl Config {
     /// for an embedder that instantiates again and again. Default off.
     pub fn pooling(&mut self, limits: crate::PoolingConfig) -> &mut Config {
         self.pooling = Some(limits);
+        self
+    }
+    /// Keeps the code the JIT compiles for each module in `dir` (made if
+    /// missing), and installs it when a later `Module::new` of the same
+    /// binary with the same settings loads it: in the tiered tier a second
+    /// run then starts with the functions the first one compiled, in the
+    /// jit tier it compiles none again (see `src/cache.rs`). The
+    /// interpreter makes no code to keep. Default: no cache.
+    pub fn cache_dir(&mut self, dir: impl Into<std::path::PathBuf>) -> &mut Config {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+    /// The most the cache directory may hold: past it, the entries used
+    /// least recently are removed. Default 512 MiB.
+    pub fn cache_max_bytes(&mut self, bytes: u64) -> &mut Config {
+        self.cache_max_bytes = bytes;
         self
     }
     /// Appends every function the JIT compiles (in the jit and tiered
@@ -285,6 +305,8 @@ struct EngineInner {
     epoch: Epoch,
     /// See [`Config::pooling`].
     pool: Option<crate::pool::Pool>,
+    /// See [`Config::cache_dir`].
+    cache: Option<crate::cache::Cache>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -328,8 +350,15 @@ impl Engine {
                 )
             }
         };
+        let cache = match (&config.cache_dir, config.tier) {
+            (Some(dir), Tier::Jit | Tier::Tiered) => {
+                Some(crate::cache::Cache::open(dir, config.cache_max_bytes)?)
+            }
+            _ => None,
+        };
         Ok(Engine {
             inner: Arc::new(EngineInner {
+                cache,
                 config: config.clone(),
                 tier,
                 types: Mutex::new(crate::types::TypeRegistry::default()),
@@ -383,6 +412,10 @@ impl Engine {
     }
 
     /// The pooling allocator, if the engine has one.
+    pub(crate) fn cache(&self) -> Option<&crate::cache::Cache> {
+        self.inner.cache.as_ref()
+    }
+
     pub(crate) fn pool(&self) -> Option<&crate::pool::Pool> {
         self.inner.pool.as_ref()
     }

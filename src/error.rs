@@ -38,6 +38,11 @@ pub enum Error {
     Host(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// A serialized module (or a cached one) that this engine cannot
+    /// load: another build of tandem made it, or made its code for other
+    /// settings, or it is not one at all.
+    #[error("cannot load the serialized module: {0}")]
+    Incompatible(String),
     /// A resource limit was reached (memory reservation, table size).
     #[error("limit exceeded: {0}")]
     Limit(String),

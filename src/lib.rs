@@ -26,6 +26,7 @@
 //! traps) is shared by all tiers; the tiers run code against the contract in
 //! the `tandem-vm` crate.
 
+mod cache;
 mod engine;
 mod epoch;
 mod error;
@@ -40,6 +41,7 @@ mod memory_image;
 mod module;
 mod no_gc;
 mod pool;
+mod serialize;
 mod store;
 mod table;
 mod tag;

@@ -4,6 +4,7 @@
 //! specification requires, but translates nothing: the tier translates each
 //! function on its first call.
 
+use crate::cache::Cache;
 use crate::memory_image::MemoryImages;
 use crate::validate::BodyValidator;
 use crate::{no_gc, RefType, TableType, ValType};
@@ -64,6 +65,18 @@ pub(crate) struct ModuleInner {
     /// What each instance's data segments start as, made at the first
     /// instantiation.
     pub segment_templates: OnceLock<SegmentTemplates>,
+    /// The module's entry in the engine's code cache, if it has one.
+    pub cache_key: Option<crate::cache::Key>,
+}
+
+/// The code the tier compiled for the module while it lived goes to the
+/// engine's cache, for the next run.
+impl Drop for ModuleInner {
+    fn drop(&mut self) {
+        if let (Some(key), Some(cache)) = (self.cache_key, self.engine.cache()) {
+            cache.store(key, self);
+        }
+    }
 }
 
 impl ModuleInner {
@@ -220,12 +233,86 @@ impl Module {
         Module::from_binary(engine, &parse_text(&bytes, Some(path.as_ref()))?)
     }
 
-    /// Compiles a module from its binary form only.
+    /// Compiles a module from its binary form only. With a code cache
+    /// ([`Config::cache_dir`](crate::Config::cache_dir)), code an earlier
+    /// run compiled for the same binary is installed, and the binary, which
+    /// that run validated, is not validated again.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let _span = tracing::debug_span!("module_new", size = bytes.len()).entered();
-        decode(engine, bytes).map(|inner| Module {
+        let Some(cache) = engine.cache() else {
+            return decode(engine, bytes, false, None).map(Module::of);
+        };
+        let key = Cache::key(engine, bytes);
+        let cached = cache.load(engine, key).and_then(|entry| {
+            let code = crate::cache::code_of(&entry)?;
+            decode(engine, bytes, true, Some(code.bytes))
+                .inspect_err(|e| tracing::warn!("ignoring a code cache entry: {e}"))
+                .ok()
+        });
+        let mut inner = match cached {
+            Some(inner) => inner,
+            None => decode(engine, bytes, false, None)?,
+        };
+        inner.cache_key = Some(key);
+        Ok(Module::of(inner))
+    }
+
+    fn of(inner: ModuleInner) -> Module {
+        Module {
             inner: Arc::new(inner),
-        })
+        }
+    }
+
+    /// The module as bytes that [`deserialize`](Self::deserialize) loads
+    /// back in another process: its binary, and the machine code the tier
+    /// has made for it so far (in the jit tier, every function; in the
+    /// tiered tier, those compiled until now), with the fingerprint of this
+    /// build and of the settings the code depends on.
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        Ok(crate::serialize::serialize(&self.inner))
+    }
+
+    /// Loads a module [`serialize`](Self::serialize) wrote, without
+    /// validating or compiling it again: its saved code is installed (in
+    /// the jit tier, functions it lacks are compiled; in the tiered tier,
+    /// they start interpreted). Bytes from another build of tandem, or
+    /// code made for other settings (CPU features, fuel, epochs, Wasm
+    /// proposals), are an [`Error::Incompatible`].
+    ///
+    /// # Safety
+    /// `bytes` must be what `serialize` wrote, unaltered: they are trusted
+    /// to hold a valid module and machine code that is right for it, and
+    /// neither is checked. Never load bytes from an untrusted source.
+    pub unsafe fn deserialize(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        let _span = tracing::debug_span!("module_deserialize", size = bytes.len()).entered();
+        let parts = crate::serialize::read(engine, bytes)?;
+        let saved = match &parts.code {
+            Some(code) => code.for_engine(engine)?,
+            None => None,
+        };
+        decode(engine, parts.wasm, true, saved).map(Module::of)
+    }
+
+    /// As [`deserialize`](Self::deserialize), from a file, which is mapped
+    /// rather than read.
+    ///
+    /// # Safety
+    /// As for `deserialize`: the file must be what `serialize` wrote, and
+    /// must not change while it loads.
+    pub unsafe fn deserialize_file(
+        engine: &Engine,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Module> {
+        let map = crate::serialize::MappedFile::open(path.as_ref())?;
+        // SAFETY: the caller vouches for the file's contents.
+        unsafe { Module::deserialize(engine, map.bytes()) }
+    }
+
+    /// Whether `bytes` are a serialized module rather than a binary or
+    /// text one: what [`deserialize`](Self::deserialize) takes.
+    pub fn is_serialized(bytes: &[u8]) -> bool {
+        crate::serialize::is_serialized(bytes)
     }
 
     /// The module's name from its name section.
@@ -431,14 +518,23 @@ pub(crate) const FEATURES: WasmFeatures = WasmFeatures::WASM2
 
 /// Decodes and validates a module; function bodies are validated while
 /// decoding goes on, on threads in a scope that ends with the decoding.
-fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
-    std::thread::scope(|scope| decode_in(scope, engine, bytes))
+/// A `trusted` binary, one this build validated before (serialized, or
+/// cached), is not validated again. `saved` is code the tier saved for it.
+fn decode(
+    engine: &Engine,
+    bytes: &[u8],
+    trusted: bool,
+    saved: Option<&[u8]>,
+) -> Result<ModuleInner> {
+    std::thread::scope(|scope| decode_in(scope, engine, bytes, trusted, saved))
 }
 
 fn decode_in<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     engine: &Engine,
     bytes: &'env [u8],
+    trusted: bool,
+    saved: Option<&[u8]>,
 ) -> Result<ModuleInner> {
     let features = engine.config().features;
     let mut validator = Validator::new_with_features(features);
@@ -462,7 +558,12 @@ fn decode_in<'scope, 'env>(
     parser.set_features(features);
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(invalid)?;
-        if let wasmparser::ValidPayload::Func(func, body) =
+        if trusted {
+            if let Payload::CodeSectionEntry(body) = &payload {
+                let range = body.range();
+                env.bodies.push(range.start as usize..range.end as usize);
+            }
+        } else if let wasmparser::ValidPayload::Func(func, body) =
             validator.payload(&payload).map_err(invalid)?
         {
             let range = body.range();
@@ -470,7 +571,7 @@ fn decode_in<'scope, 'env>(
             bodies.push((func, body));
         }
         match payload {
-            Payload::CodeSectionStart { size, .. } => bodies.code_section(size),
+            Payload::CodeSectionStart { size, .. } if !trusted => bodies.code_section(size),
             Payload::TypeSection(reader) => {
                 let mut registry = engine.types();
                 for group in reader {
@@ -652,7 +753,7 @@ fn decode_in<'scope, 'env>(
     let env = Arc::new(env);
     let code = engine
         .tier()
-        .prepare(env.clone())
+        .prepare(env.clone(), saved)
         .map_err(|e| Error::Compile(e.0))?;
     Ok(ModuleInner {
         engine: engine.clone(),
@@ -671,6 +772,7 @@ fn decode_in<'scope, 'env>(
         memory_images: OnceLock::new(),
         func_templates: OnceLock::new(),
         segment_templates: OnceLock::new(),
+        cache_key: None,
     })
 }
 

@@ -46,7 +46,8 @@ enum Command {
     Wast(WastArgs),
     /// Validate a module and translate or compile every function now, then
     /// print one summary line (functions, Wasm bytes in, code bytes out,
-    /// milliseconds, MB/s of Wasm); runs nothing.
+    /// milliseconds, MB/s of Wasm); runs nothing. With -o, save it compiled
+    /// by the JIT, for `tandem run --allow-precompiled`.
     Compile(CompileArgs),
 }
 
@@ -155,6 +156,15 @@ struct RunArgs {
     /// -1, and a module whose memory starts bigger does not instantiate.
     #[arg(long, value_name = "BYTES")]
     max_memory_size: Option<usize>,
+    /// Keep the code the JIT compiles in DIR, and start the next run of the
+    /// same module with it (the tiered tier then starts with what the last
+    /// run compiled).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Run modules `tandem compile -o` saved: their machine code is trusted
+    /// as it is, so only allow files you made.
+    #[arg(long)]
+    allow_precompiled: bool,
     /// The module to run.
     module: PathBuf,
     /// Arguments: to the program (WASI), or to the function (--invoke).
@@ -175,6 +185,18 @@ struct WastArgs {
 struct CompileArgs {
     #[command(flatten)]
     tier: TierOpts,
+    /// Save the compiled module to FILE (every function compiled by the
+    /// JIT, whatever --tier says, unless it is interp), to run with `tandem
+    /// run --allow-precompiled FILE` in the jit or tiered tier.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// With -o: compile for an engine with fuel metering (`run --fuel`).
+    #[arg(long, requires = "output")]
+    fuel: bool,
+    /// With -o: compile for an engine with epoch interruption (`run
+    /// --timeout`).
+    #[arg(long, requires = "output")]
+    epoch: bool,
     /// The module to compile.
     module: PathBuf,
 }
@@ -287,6 +309,9 @@ fn run(args: RunArgs) -> ExitCode {
     let mut config = args.tier.config();
     config.consume_fuel(args.fuel.is_some());
     config.epoch_interruption(args.timeout.is_some());
+    if let Some(dir) = &args.cache {
+        config.cache_dir(dir);
+    }
     let engine = match make_engine(&config) {
         Ok(e) => e,
         Err(code) => return code,
@@ -307,7 +332,16 @@ fn run(args: RunArgs) -> ExitCode {
 }
 
 fn compile(args: CompileArgs) -> ExitCode {
-    let engine = match make_engine(&args.tier.config()) {
+    let mut config = args.tier.config();
+    if args.output.is_some() {
+        // Saved code is the JIT's, which the tiered tier installs as well.
+        if let TierArg::Tiered = args.tier.tier {
+            config.tier(Tier::Jit);
+        }
+        config.consume_fuel(args.fuel);
+        config.epoch_interruption(args.epoch);
+    }
+    let engine = match make_engine(&config) {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -315,7 +349,16 @@ fn compile(args: CompileArgs) -> ExitCode {
         let start = std::time::Instant::now();
         let module = Module::new(&engine, &bytes)?;
         module.compile_all()?;
-        Ok((module.code_stats(), start.elapsed()))
+        let elapsed = start.elapsed();
+        if let Some(path) = &args.output {
+            std::fs::write(path, module.serialize()?).map_err(|e| {
+                Error::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot write {}: {e}", path.display()),
+                ))
+            })?;
+        }
+        Ok((module.code_stats(), elapsed))
     });
     match result {
         Ok((stats, elapsed)) => {
@@ -436,8 +479,7 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
                 "--preload expects NAME=MODULE, got {preload:?}"
             )));
         };
-        let bytes = read(path.as_ref())?;
-        let module = Module::new(engine, &bytes)?;
+        let module = load(engine, path.as_ref(), args.allow_precompiled)?;
         let result = linker.instantiate(&mut store, &module);
         let instance = match result {
             Ok(i) => i,
@@ -446,8 +488,7 @@ fn run_module(engine: &Engine, args: RunArgs) -> Result<i32, Error> {
         linker.instance(&mut store, name, instance)?;
     }
 
-    let bytes = read(&args.module)?;
-    let module = Module::new(engine, &bytes)?;
+    let module = load(engine, &args.module, args.allow_precompiled)?;
     if let Some(which) = &args.print_asm {
         print_asm(&module, which)?;
     }
@@ -556,6 +597,25 @@ fn execute(
         // included) was the whole run.
         None => Ok(0),
     }
+}
+
+/// The module in `path`: a binary, text, or (if `allow_precompiled`) one
+/// `tandem compile -o` saved.
+fn load(engine: &Engine, path: &std::path::Path, allow_precompiled: bool) -> Result<Module, Error> {
+    use std::io::Read;
+    let mut head = [0; 16];
+    let opened = std::fs::File::open(path).and_then(|f| f.take(16).read(&mut head));
+    if !Module::is_serialized(&head[..opened.unwrap_or(0)]) {
+        return Module::new(engine, read(path)?);
+    }
+    if !allow_precompiled {
+        return Err(Error::Incompatible(format!(
+            "{} is a precompiled module, whose machine code runs as it is: pass --allow-precompiled to run it",
+            path.display()
+        )));
+    }
+    // SAFETY: the user vouches for the file (--allow-precompiled).
+    unsafe { Module::deserialize_file(engine, path) }
 }
 
 fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {

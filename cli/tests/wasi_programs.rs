@@ -9,10 +9,41 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use tandem::Tier;
 
-/// The tiers tandem has; every case runs in each. The tiered runs compile
-/// a function after 50 calls or loop iterations (a twentieth of the
-/// default), so that these short programs change tier while they run.
-const TIERS: [Tier; 3] = [Tier::Interp, Tier::Jit, Tier::Tiered];
+/// How a case runs: in each tier tandem has, then from saved code. The
+/// tiered runs compile a function after 50 calls or loop iterations (a
+/// twentieth of the default), so that these short programs change tier
+/// while they run. Saved code is loaded in another process than the one
+/// that compiled it, where the runtime lies elsewhere (the binary is
+/// position-independent), so an address it holds that loading does not
+/// relocate would crash or go astray.
+#[derive(Clone, Copy)]
+enum Mode {
+    Tier(Tier),
+    /// Compiled by `tandem compile -o`, run by `tandem run
+    /// --allow-precompiled` in the tiered tier, which installs it all.
+    Precompiled,
+    /// Tiered, with one code cache for every case: after a module's first
+    /// case, each starts with the code earlier runs compiled.
+    Cached,
+}
+
+const MODES: [Mode; 5] = [
+    Mode::Tier(Tier::Interp),
+    Mode::Tier(Tier::Jit),
+    Mode::Tier(Tier::Tiered),
+    Mode::Precompiled,
+    Mode::Cached,
+];
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Tier(t) => write!(f, "{t}"),
+            Mode::Precompiled => f.write_str("precompiled"),
+            Mode::Cached => f.write_str("cached"),
+        }
+    }
+}
 
 fn programs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wasi/tests/programs")
@@ -88,7 +119,24 @@ fn snapshot(root: &Path, skip: &[PathBuf], out: &mut BTreeMap<PathBuf, Vec<u8>>)
 }
 
 /// Runs one case in one tier; a description of what differed, if anything.
-fn run(case: &Case, tier: Tier, scratch: &Path) -> Option<String> {
+/// `module` compiled by `tandem compile -o` into a directory in `dir`,
+/// once; under the module's own name, which programs see as `argv[0]`.
+fn precompiled(module: &Path, dir: &Path) -> PathBuf {
+    let name = module.file_name().unwrap();
+    let out = dir.join("precompiled").join(name).join(name);
+    if !out.exists() {
+        std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(["compile", "-o"])
+            .args([&out, module])
+            .status()
+            .expect("cannot run tandem compile");
+        assert!(status.success(), "tandem compile -o {}", out.display());
+    }
+    out
+}
+
+fn run(case: &Case, mode: Mode, scratch: &Path, base: &Path) -> Option<String> {
     let _ = std::fs::remove_dir_all(scratch);
     copy_tree(&programs().join("fixtures"), scratch);
     // Everything but the preopened directories must come out unchanged.
@@ -109,15 +157,27 @@ fn run(case: &Case, tier: Tier, scratch: &Path) -> Option<String> {
         }
         None => Stdio::null(),
     };
-    let output = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .current_dir(scratch)
-        .args(["run", "--tier", &tier.to_string()])
-        .args(match tier {
-            Tier::Tiered => &["--tier-up-threshold", "50"][..],
-            _ => &[],
-        })
+    let mut module = programs().join(&case.module).canonicalize().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    command.current_dir(scratch).arg("run");
+    match mode {
+        Mode::Tier(Tier::Tiered) | Mode::Cached => {
+            command.args(["--tier", "tiered", "--tier-up-threshold", "50"]);
+        }
+        Mode::Tier(tier) => {
+            command.args(["--tier", &tier.to_string()]);
+        }
+        Mode::Precompiled => {
+            module = precompiled(&module, base);
+            command.args(["--tier", "tiered", "--allow-precompiled"]);
+        }
+    }
+    if let Mode::Cached = mode {
+        command.arg("--cache").arg(base.join("cache"));
+    }
+    let output = command
         .args(&case.options)
-        .arg(programs().join(&case.module).canonicalize().unwrap())
+        .arg(module)
         .args(&case.args)
         .stdin(stdin)
         .output()
@@ -153,7 +213,7 @@ fn run(case: &Case, tier: Tier, scratch: &Path) -> Option<String> {
     let _ = std::fs::remove_dir_all(scratch);
     (!problems.is_empty()).then(|| {
         format!(
-            "{} [{tier}]: {}\n--- stderr\n{}",
+            "{} [{mode}]: {}\n--- stderr\n{}",
             case.name,
             problems.join("\n"),
             String::from_utf8_lossy(&output.stderr)
@@ -170,19 +230,22 @@ fn c_programs_match_wasmtime_in_every_tier() {
         cases.len()
     );
     let base = std::env::temp_dir().join(format!("tandem-wasi-programs-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
     let mut failures = Vec::new();
-    for tier in TIERS {
+    for mode in MODES {
         for case in &cases {
-            let scratch = base.join(format!("{}-{tier}", case.name));
-            failures.extend(run(case, tier, &scratch));
+            let scratch = base.join(format!("{}-{mode}", case.name));
+            failures.extend(run(case, mode, &scratch, &base));
         }
     }
+    let cached = std::fs::read_dir(base.join("cache")).map_or(0, |d| d.count());
+    assert!(cached > 0, "the cached runs saved no code");
     let _ = std::fs::remove_dir_all(&base);
     assert!(
         failures.is_empty(),
         "{} of {} runs failed:\n\n{}",
         failures.len(),
-        cases.len() * TIERS.len(),
+        cases.len() * MODES.len(),
         failures.join("\n\n")
     );
 }

@@ -232,7 +232,11 @@ impl Tier for Interp {
         "interp"
     }
 
-    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError> {
+    fn prepare(
+        &self,
+        env: Arc<ModuleEnv>,
+        _saved: Option<&[u8]>,
+    ) -> Result<Arc<dyn TierModule>, TierError> {
         Ok(Arc::new(ModuleCode::new(env)))
     }
 

@@ -21,6 +21,9 @@ pub struct Ret {
 
 type BuiltinFn = unsafe extern "sysv64" fn(*mut VMContext, u64, u64, u64, u64, u64) -> Ret;
 
+/// A saturating conversion's shape: the float's bits in, the integer's out.
+type SatFn = extern "sysv64" fn(u64) -> u64;
+
 fn done(r: Result<u64, TrapCode>) -> Ret {
     match r {
         Ok(value) => Ret { value, status: 0 },
@@ -344,32 +347,105 @@ unsafe extern "sysv64" fn catch(
     done(Ok(r))
 }
 
-/// The name and address of the function implementing `b`, and its two
-/// immediates.
-pub fn entry(b: Builtin) -> (&'static str, usize, u32, u32) {
-    let (name, f, a, c): (_, BuiltinFn, u32, u32) = match b {
-        Builtin::MemorySize(m) => ("memory_size", memory_size, m, 0),
-        Builtin::MemoryGrow(m) => ("memory_grow", memory_grow, m, 0),
-        Builtin::MemoryFill(m) => ("memory_fill", memory_fill, m, 0),
-        Builtin::MemoryCopy(d, s) => ("memory_copy", memory_copy, d, s),
-        Builtin::MemoryInit(m, seg) => ("memory_init", memory_init, m, seg),
-        Builtin::DataDrop(seg) => ("data_drop", data_drop, seg, 0),
-        Builtin::TableGet(t) => ("table_get", table_get, t, 0),
-        Builtin::TableSet(t) => ("table_set", table_set, t, 0),
-        Builtin::TableSize(t) => ("table_size", table_size, t, 0),
-        Builtin::TableGrow(t) => ("table_grow", table_grow, t, 0),
-        Builtin::TableFill(t) => ("table_fill", table_fill, t, 0),
-        Builtin::TableCopy(d, s) => ("table_copy", table_copy, d, s),
-        Builtin::TableInit(t, seg) => ("table_init", table_init, t, seg),
-        Builtin::ElemDrop(seg) => ("elem_drop", elem_drop, seg, 0),
-        Builtin::RefFunc(f) => ("ref_func", ref_func, f, 0),
-        Builtin::Throw(tag, n) => ("throw", throw, tag, n),
-        Builtin::ThrowRef => ("throw_ref", throw_ref, 0, 0),
-        Builtin::Rethrow => ("rethrow", rethrow, 0, 0),
-        Builtin::MatchTag(tag) => ("match_tag", match_tag, tag, 0),
-        Builtin::Catch(tag, with_ref) => ("catch", catch, tag, with_ref),
+/// Every function of the runtime that compiled code calls by address, which
+/// the code holds as a 64-bit immediate: a relocation names one (see
+/// [`Reloc`](crate::x64::reloc::Reloc)), so that code compiled in one process
+/// can run in another, where each lies elsewhere.
+macro_rules! runtime_fns {
+    ($($variant:ident = $name:literal => $f:expr, $ty:ty;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum RuntimeFn {
+            $($variant,)*
+        }
+
+        impl RuntimeFn {
+            /// Every one, in a fixed order: a serialized relocation names
+            /// one by its place here.
+            pub const ALL: &[RuntimeFn] = &[$(RuntimeFn::$variant,)*];
+
+            /// Its name, as disassembly shows it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(RuntimeFn::$variant => $name,)*
+                }
+            }
+
+            /// Its address in this process.
+            pub fn addr(self) -> u64 {
+                match self {
+                    $(RuntimeFn::$variant => {
+                        // The type of each is checked against its shape.
+                        let f: $ty = $f;
+                        f as *const () as u64
+                    })*
+                }
+            }
+        }
     };
-    (name, f as usize, a, c)
+}
+
+runtime_fns! {
+    MemorySize = "memory_size" => memory_size, BuiltinFn;
+    MemoryGrow = "memory_grow" => memory_grow, BuiltinFn;
+    MemoryFill = "memory_fill" => memory_fill, BuiltinFn;
+    MemoryCopy = "memory_copy" => memory_copy, BuiltinFn;
+    MemoryInit = "memory_init" => memory_init, BuiltinFn;
+    DataDrop = "data_drop" => data_drop, BuiltinFn;
+    TableGet = "table_get" => table_get, BuiltinFn;
+    TableSet = "table_set" => table_set, BuiltinFn;
+    TableSize = "table_size" => table_size, BuiltinFn;
+    TableGrow = "table_grow" => table_grow, BuiltinFn;
+    TableFill = "table_fill" => table_fill, BuiltinFn;
+    TableCopy = "table_copy" => table_copy, BuiltinFn;
+    TableInit = "table_init" => table_init, BuiltinFn;
+    ElemDrop = "elem_drop" => elem_drop, BuiltinFn;
+    RefFunc = "ref_func" => ref_func, BuiltinFn;
+    Throw = "throw" => throw, BuiltinFn;
+    ThrowRef = "throw_ref" => throw_ref, BuiltinFn;
+    Rethrow = "rethrow" => rethrow, BuiltinFn;
+    MatchTag = "match_tag" => match_tag, BuiltinFn;
+    Catch = "catch" => catch, BuiltinFn;
+    Interrupt = "interrupt" => interrupt, _;
+    SatF32I32 = "sat_f32_i32" => sat_f32_i32, SatFn;
+    SatF32U32 = "sat_f32_u32" => sat_f32_u32, SatFn;
+    SatF64I32 = "sat_f64_i32" => sat_f64_i32, SatFn;
+    SatF64U32 = "sat_f64_u32" => sat_f64_u32, SatFn;
+    SatF32I64 = "sat_f32_i64" => sat_f32_i64, SatFn;
+    SatF32U64 = "sat_f32_u64" => sat_f32_u64, SatFn;
+    SatF64I64 = "sat_f64_i64" => sat_f64_i64, SatFn;
+    SatF64U64 = "sat_f64_u64" => sat_f64_u64, SatFn;
+    TrapInCompiledCode = "trap_in_compiled_code" => tandem_vm::unwind::trap_in_compiled_code, _;
+    RaisedInCompiledCode = "raised_in_compiled_code" => tandem_vm::unwind::raised_in_compiled_code, _;
+    ContinueTrap = "continue_trap" => tandem_vm::unwind::continue_trap, _;
+    Enter = "enter" => crate::x64::trampolines::enter, _;
+    NativeTailCall = "native_tail_call" => crate::x64::trampolines::native_tail_call, _;
+}
+
+/// The function implementing `b`, and its two immediates.
+pub fn entry(b: Builtin) -> (RuntimeFn, u32, u32) {
+    use RuntimeFn as F;
+    match b {
+        Builtin::MemorySize(m) => (F::MemorySize, m, 0),
+        Builtin::MemoryGrow(m) => (F::MemoryGrow, m, 0),
+        Builtin::MemoryFill(m) => (F::MemoryFill, m, 0),
+        Builtin::MemoryCopy(d, s) => (F::MemoryCopy, d, s),
+        Builtin::MemoryInit(m, seg) => (F::MemoryInit, m, seg),
+        Builtin::DataDrop(seg) => (F::DataDrop, seg, 0),
+        Builtin::TableGet(t) => (F::TableGet, t, 0),
+        Builtin::TableSet(t) => (F::TableSet, t, 0),
+        Builtin::TableSize(t) => (F::TableSize, t, 0),
+        Builtin::TableGrow(t) => (F::TableGrow, t, 0),
+        Builtin::TableFill(t) => (F::TableFill, t, 0),
+        Builtin::TableCopy(d, s) => (F::TableCopy, d, s),
+        Builtin::TableInit(t, seg) => (F::TableInit, t, seg),
+        Builtin::ElemDrop(seg) => (F::ElemDrop, seg, 0),
+        Builtin::RefFunc(f) => (F::RefFunc, f, 0),
+        Builtin::Throw(tag, n) => (F::Throw, tag, n),
+        Builtin::ThrowRef => (F::ThrowRef, 0, 0),
+        Builtin::Rethrow => (F::Rethrow, 0, 0),
+        Builtin::MatchTag(tag) => (F::MatchTag, tag, 0),
+        Builtin::Catch(tag, with_ref) => (F::Catch, tag, with_ref),
+    }
 }
 
 /// An epoch check found the deadline reached: the runtime's verdict (0,
@@ -427,16 +503,16 @@ extern "sysv64" fn sat_f64_u64(b: u64) -> u64 {
 /// The name and address of the saturating conversion from a float
 /// (`src64`: f64) to an integer (`dst64`: i64), taking the float's bits
 /// in `rdi`.
-pub fn trunc_sat(signed: bool, src64: bool, dst64: bool) -> (&'static str, usize) {
-    let (name, f): (_, extern "sysv64" fn(u64) -> u64) = match (signed, src64, dst64) {
-        (true, false, false) => ("sat_f32_i32", sat_f32_i32),
-        (false, false, false) => ("sat_f32_u32", sat_f32_u32),
-        (true, true, false) => ("sat_f64_i32", sat_f64_i32),
-        (false, true, false) => ("sat_f64_u32", sat_f64_u32),
-        (true, false, true) => ("sat_f32_i64", sat_f32_i64),
-        (false, false, true) => ("sat_f32_u64", sat_f32_u64),
-        (true, true, true) => ("sat_f64_i64", sat_f64_i64),
-        (false, true, true) => ("sat_f64_u64", sat_f64_u64),
-    };
-    (name, f as usize)
+pub fn trunc_sat(signed: bool, src64: bool, dst64: bool) -> RuntimeFn {
+    use RuntimeFn as F;
+    match (signed, src64, dst64) {
+        (true, false, false) => F::SatF32I32,
+        (false, false, false) => F::SatF32U32,
+        (true, true, false) => F::SatF64I32,
+        (false, true, false) => F::SatF64U32,
+        (true, false, true) => F::SatF32I64,
+        (false, false, true) => F::SatF32U64,
+        (true, true, true) => F::SatF64I64,
+        (false, true, true) => F::SatF64U64,
+    }
 }

@@ -11,23 +11,16 @@ use tandem_vm::TrapCode;
 /// A mapped, executable region of code.
 pub struct CodeMemory {
     map: Mmap,
+    /// What the code registry knows of it.
+    region: Arc<CodeRegion>,
 }
 
 impl CodeMemory {
-    /// Maps `code` executable and registers its functions and trap sites
-    /// (offsets into `code`).
+    /// Maps `code` executable and registers its functions, trap sites and
+    /// landing pads (offsets into `code`), letting `patch` finish the image
+    /// once its address is known (for the absolute addresses it holds),
+    /// before it becomes executable.
     pub fn new(
-        code: &[u8],
-        funcs: Vec<FuncRange>,
-        traps: Vec<(u32, TrapCode)>,
-    ) -> std::io::Result<CodeMemory> {
-        Self::with_patch(code, funcs, traps, Vec::new(), |_, _| {})
-    }
-
-    /// As [`new`](Self::new), letting `patch` finish the image once its
-    /// address is known (for code that embeds absolute addresses of its
-    /// own parts), before it becomes executable.
-    pub fn with_patch(
         code: &[u8],
         funcs: Vec<FuncRange>,
         traps: Vec<(u32, TrapCode)>,
@@ -39,14 +32,25 @@ impl CodeMemory {
         let base = map.as_ptr() as usize;
         patch(&mut map[..], base);
         let map = map.make_exec()?;
-        code_registry::register(Arc::new(CodeRegion {
+        let region = Arc::new(CodeRegion {
             start: map.as_ptr() as usize,
-            len: map.len(),
+            len: code.len(),
             funcs,
             traps,
             landings,
-        }));
-        Ok(CodeMemory { map })
+        });
+        code_registry::register(region.clone());
+        Ok(CodeMemory { map, region })
+    }
+
+    /// The code, as mapped.
+    pub fn bytes(&self) -> &[u8] {
+        &self.map[..self.region.len]
+    }
+
+    /// Its functions, trap sites and landing pads.
+    pub fn region(&self) -> &CodeRegion {
+        &self.region
     }
 
     /// The address of the byte at `offset`.
@@ -57,6 +61,6 @@ impl CodeMemory {
 
 impl Drop for CodeMemory {
     fn drop(&mut self) {
-        code_registry::unregister(self.map.as_ptr() as usize, self.map.len());
+        code_registry::unregister(self.region.start, self.region.len);
     }
 }

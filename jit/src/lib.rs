@@ -26,6 +26,7 @@ pub mod passes;
 pub mod perf_map;
 pub mod x64;
 
+use builtins::RuntimeFn;
 use code_memory::CodeMemory;
 use ir::Ty;
 use parking_lot::Mutex;
@@ -34,9 +35,13 @@ use std::sync::Arc;
 use tandem_vm::code_registry::FuncRange;
 use tandem_vm::code_registry::Landing;
 use tandem_vm::osr::OsrFrame;
-use tandem_vm::{CodeStats, CpuFeatures, EntryPoints, ModuleEnv, Tier, TierError, TierModule};
+use tandem_vm::serial::{Malformed, Reader, Writer};
+use tandem_vm::{
+    CodeStats, CpuFeatures, EntryPoints, ModuleEnv, SerializedCode, Tier, TierError, TierModule,
+};
 use wasmparser::FuncType;
 use x64::masm::{Assembled, Masm};
+use x64::reloc::{self, Reloc};
 use x64::trampolines;
 
 /// The JIT, as the runtime sees a tier.
@@ -107,8 +112,12 @@ impl Tier for Jit {
         "jit"
     }
 
-    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError> {
-        Ok(Arc::new(JitModule::compile(env)?))
+    fn prepare(
+        &self,
+        env: Arc<ModuleEnv>,
+        saved: Option<&[u8]>,
+    ) -> Result<Arc<dyn TierModule>, TierError> {
+        Ok(Arc::new(JitModule::new(env, saved)?))
     }
 
     fn host_native_call(&self, ty: &FuncType) -> *const () {
@@ -120,7 +129,11 @@ impl Tier for Jit {
         let mut m = Masm::new();
         trampolines::native_to_array(&mut m, &params, &results);
         let code = m.finish();
-        let Ok(mem) = CodeMemory::new(&code.code, Vec::new(), Vec::new()) else {
+        let relocs = code.relocs;
+        let mapped = CodeMemory::new(&code.code, Vec::new(), code.traps, Vec::new(), |c, base| {
+            reloc::apply(c, base, &relocs)
+        });
+        let Ok(mem) = mapped else {
             return std::ptr::null();
         };
         let addr = mem.addr(0).cast();
@@ -170,29 +183,44 @@ impl std::fmt::Display for Unit {
 /// Machine code for some units of a module in one mapped image: the units,
 /// then per signature among them an array-call trampoline and stub. The
 /// JIT tier compiles a whole module into one; the tiering engine compiles
-/// each batch of hot functions (and OSR entries) into one.
+/// each batch of hot functions (and OSR entries) into one. Its bytes hold
+/// no address but at its relocations, so it can be saved
+/// ([`serialize`](Self::serialize)) and mapped again in another process.
 pub struct JitCode {
     code: CodeMemory,
     units: Vec<CompiledUnit>,
     stats: CodeStats,
-    /// The runtime functions the code calls by address, by name.
-    symbols: HashMap<u64, &'static str>,
+    /// The addresses the image holds, by offset.
+    relocs: Vec<(u32, Reloc)>,
 }
 
 /// Where one unit's code lies in its image.
+#[derive(Clone, Copy)]
 struct CompiledUnit {
     unit: Unit,
     /// Offset of its native entry.
-    native: usize,
+    native: u32,
     /// Offset of its array-call entry (its signature's stub).
-    array: usize,
-    len: usize,
+    array: u32,
+    len: u32,
     /// Where its instructions end, and its constant pool starts (offsets
     /// from its native entry).
-    code_end: usize,
-    pool_start: usize,
+    code_end: u32,
+    pool_start: u32,
     /// How many arguments its entry takes.
-    params: usize,
+    params: u32,
+}
+
+/// A [`JitCode`] not yet mapped: laid out by [`JitCode::compile`], or
+/// read back by [`JitCode::deserialize`].
+struct Image {
+    code: Vec<u8>,
+    relocs: Vec<(u32, Reloc)>,
+    funcs: Vec<FuncRange>,
+    traps: Vec<(u32, tandem_vm::TrapCode)>,
+    landings: Vec<Landing>,
+    units: Vec<CompiledUnit>,
+    stats: CodeStats,
 }
 
 /// The parameter and result types of a unit's entry: an OSR entry's
@@ -217,105 +245,23 @@ impl JitCode {
     /// Compiles `units` on up to `threads` threads, and maps them
     /// executable.
     pub fn compile(env: &ModuleEnv, units: &[Unit], threads: usize) -> Result<JitCode, TierError> {
-        let mut code = Vec::new();
-        let mut ranges = Vec::new();
-        let mut traps = Vec::new();
-        let mut landings = Vec::new();
-        let mut compiled = Vec::new();
-        let mut sigs = Vec::new();
-        let mut wasm_bytes = 0;
-        let mut symbols = HashMap::new();
-        for (&unit, (asm, sig)) in units.iter().zip(compile_units(env, units, threads)?) {
-            symbols.extend(asm.symbols.iter().copied());
-            align(&mut code);
-            let start = code.len();
-            traps.extend(asm.traps.iter().map(|&(off, t)| (off + start as u32, t)));
-            landings.extend(asm.landings.iter().map(|&l| Landing {
-                ret: l.ret + start as u32,
-                pad: l.pad + start as u32,
-                below: l.below,
-            }));
-            code.extend_from_slice(&asm.code);
-            ranges.push(FuncRange {
-                start: start as u32,
-                end: code.len() as u32,
-                func_index: unit.func_index,
-            });
-            compiled.push(CompiledUnit {
-                unit,
-                native: start,
-                array: 0,
-                len: asm.code.len(),
-                code_end: asm.code_end as usize,
-                pool_start: asm.pool_start as usize,
-                params: sig.0.len(),
-            });
-            sigs.push(sig);
-            wasm_bytes += body_len(env, unit.func_index);
-        }
-        let machine_bytes = code.len();
-        // Trampolines and stubs after the units: one trampoline per
-        // signature, which calls the callee's native entry, and one per
-        // OSR entry, which calls it by address. Addresses are known once
-        // the image is mapped, so what holds them is laid out then, in
-        // room reserved now: the OSR entries' trampolines, then the stubs,
-        // which name their trampolines.
-        let trampoline = |sig: &Signature, target: Option<u64>| {
-            let mut m = Masm::new();
-            trampolines::array_to_native(&mut m, &sig.0, &sig.1, target);
-            m.finish().code
-        };
-        let mut sig_of: HashMap<&Signature, usize> = HashMap::new();
-        // Each trampoline's offset, and the unit it calls by address with
-        // the room it has.
-        let mut tramp_slots: Vec<(usize, Option<(usize, usize)>)> = Vec::new();
-        let mut trampoline_of = Vec::with_capacity(sigs.len());
-        for (k, sig) in sigs.iter().enumerate() {
-            let t = if compiled[k].unit.osr_loop.is_some() {
-                let len = trampoline(sig, Some(FAR)).len();
-                align(&mut code);
-                tramp_slots.push((code.len(), Some((k, len))));
-                code.resize(code.len() + len, 0xcc);
-                tramp_slots.len() - 1
-            } else {
-                *sig_of.entry(sig).or_insert_with(|| {
-                    align(&mut code);
-                    tramp_slots.push((code.len(), None));
-                    code.extend_from_slice(&trampoline(sig, None));
-                    tramp_slots.len() - 1
-                })
-            };
-            trampoline_of.push(t);
-        }
-        let stub_len = stub_size();
-        let mut stub_offsets = Vec::new();
-        for _ in &tramp_slots {
-            align(&mut code);
-            stub_offsets.push(code.len());
-            code.resize(code.len() + stub_len, 0xcc);
-        }
-        let mem = CodeMemory::with_patch(&code, ranges, traps, landings, |image, base| {
-            let mut put = |at: usize, room: usize, bytes: Vec<u8>| {
-                assert!(bytes.len() <= room, "a trampoline outgrew its room");
-                image[at..at + bytes.len()].copy_from_slice(&bytes);
-            };
-            for &(at, unit) in &tramp_slots {
-                if let Some((k, room)) = unit {
-                    let target = (base + compiled[k].native) as u64;
-                    put(at, room, trampoline(&sigs[k], Some(target)));
-                }
-            }
-            for (&(tramp, _), &at) in tramp_slots.iter().zip(&stub_offsets) {
-                let mut m = Masm::new();
-                trampolines::array_entry_stub(&mut m, (base + tramp) as u64);
-                put(at, stub_len, m.finish().code);
-            }
-        })
+        let compiled = compile_units(env, units, threads)?;
+        JitCode::map(env, lay_out(env, units, compiled))
+    }
+
+    /// Maps `image` executable, its relocations applied, and tells the
+    /// perf map where its units are.
+    fn map(env: &ModuleEnv, image: Image) -> Result<JitCode, TierError> {
+        let relocs = image.relocs;
+        let mem = CodeMemory::new(
+            &image.code,
+            image.funcs,
+            image.traps,
+            image.landings,
+            |code, base| reloc::apply(code, base, &relocs),
+        )
         .map_err(|e| TierError(format!("cannot map code memory: {e}")))?;
-        for (u, &t) in compiled.iter_mut().zip(&trampoline_of) {
-            u.array = stub_offsets[t];
-        }
-        perf_map::record(compiled.iter().map(|u| {
+        perf_map::record(image.units.iter().map(|u| {
             let f = u.unit.func_index;
             let name = match env.func_names.get(&f) {
                 Some(name) => format!("wasm::{name}"),
@@ -325,17 +271,13 @@ impl JitCode {
                 Some(l) => format!("{name}::osr_loop[{l}]"),
                 None => name,
             };
-            (mem.addr(u.native) as usize, u.len, name)
+            (mem.addr(u.native as usize) as usize, u.len as usize, name)
         }));
         Ok(JitCode {
-            stats: CodeStats {
-                funcs: units.len(),
-                wasm_bytes,
-                code_bytes: machine_bytes,
-            },
             code: mem,
-            units: compiled,
-            symbols,
+            units: image.units,
+            stats: image.stats,
+            relocs,
         })
     }
 
@@ -354,7 +296,7 @@ impl JitCode {
         let u = &self.units[k];
         Some(OsrFrame {
             loop_index: u.unit.osr_loop?,
-            values: u.params as u32,
+            values: u.params,
         })
     }
 
@@ -369,19 +311,18 @@ impl JitCode {
             // whose first three parameters are `ArrayCallFn`'s. The stub
             // lives in `self.code`, mapped executable for as long as `self`.
             array_call: unsafe {
-                std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(self.code.addr(f.array))
+                std::mem::transmute::<*const u8, tandem_vm::ArrayCallFn>(
+                    self.code.addr(f.array as usize),
+                )
             },
-            native_call: self.code.addr(f.native).cast(),
+            native_call: self.code.addr(f.native as usize).cast(),
         }
     }
 
     /// The machine code of the `k`th unit compiled.
     pub fn code_of(&self, k: usize) -> &[u8] {
         let f = &self.units[k];
-        // SAFETY: the unit's `len` bytes from its native entry lie inside
-        // the mapped region, which lives as long as `self` and is never
-        // written once mapped executable.
-        unsafe { std::slice::from_raw_parts(self.code.addr(f.native), f.len) }
+        &self.code.bytes()[f.native as usize..][..f.len as usize]
     }
 
     /// The `k`th unit's code as assembly text (iced's Intel syntax),
@@ -391,9 +332,9 @@ impl JitCode {
     pub fn disassemble(&self, k: usize) -> String {
         use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
         let (code, f) = (self.code_of(k), &self.units[k]);
-        let mut decoder = Decoder::with_ip(64, &code[..f.code_end], 0, DecoderOptions::NONE);
-        let names = Symbols(self.symbols.clone());
-        let mut formatter = IntelFormatter::with_options(Some(Box::new(names)), None);
+        let mut decoder =
+            Decoder::with_ip(64, &code[..f.code_end as usize], 0, DecoderOptions::NONE);
+        let mut formatter = IntelFormatter::with_options(Some(Box::new(Symbols)), None);
         let options = formatter.options_mut();
         options.set_first_operand_char_index(8);
         options.set_show_branch_size(false);
@@ -405,17 +346,276 @@ impl JitCode {
             formatter.format(&instr, &mut text);
             out.push_str(&format!("  {:6x}  {text}\n", instr.ip()));
         }
-        for (i, c) in code[f.pool_start..].chunks_exact(16).enumerate() {
+        for (i, c) in code[f.pool_start as usize..].chunks_exact(16).enumerate() {
             let bits = u128::from_le_bytes(c.try_into().expect("16 bytes"));
-            let at = f.pool_start + 16 * i;
+            let at = f.pool_start as usize + 16 * i;
             out.push_str(&format!("  {at:6x}  v128    {bits:#034x}\n"));
         }
         out
     }
+
+    /// Images as bytes that [`deserialize_all`](Self::deserialize_all)
+    /// maps again.
+    pub fn serialize_all<'a>(codes: impl IntoIterator<Item = &'a JitCode>) -> Vec<u8> {
+        let codes: Vec<&JitCode> = codes.into_iter().collect();
+        let mut w = Writer::default();
+        w.u32(codes.len() as u32);
+        for code in codes {
+            code.serialize(&mut w);
+        }
+        w.bytes
+    }
+
+    /// Maps the images [`serialize_all`](Self::serialize_all) wrote.
+    pub fn deserialize_all(env: &ModuleEnv, bytes: &[u8]) -> Result<Vec<JitCode>, TierError> {
+        let mut r = Reader::new(bytes);
+        let n = r
+            .count(1)
+            .map_err(|e| TierError(format!("serialized code: {e}")))?;
+        let codes = (0..n)
+            .map(|_| JitCode::deserialize(env, &mut r))
+            .collect::<Result<Vec<_>, _>>()?;
+        match r.is_empty() {
+            true => Ok(codes),
+            false => Err(TierError("serialized code: trailing bytes".into())),
+        }
+    }
+
+    /// The image as bytes that [`deserialize`](Self::deserialize) maps
+    /// again: its code with the relocated addresses blanked, the
+    /// relocations, and where its units, trap sites and landing pads are.
+    /// Whether the code suits another engine is for the caller to record
+    /// (`ModuleEnv::cpu` and `checks`, and this build).
+    fn serialize(&self, w: &mut Writer) {
+        let mut code = self.code.bytes().to_vec();
+        for &(at, _) in &self.relocs {
+            code[at as usize..][..8].fill(0);
+        }
+        w.bytes(&code);
+        w.u32(self.relocs.len() as u32);
+        for &(at, r) in &self.relocs {
+            w.u32(at);
+            match r {
+                Reloc::Runtime(f) => {
+                    w.u8(0);
+                    w.u32(RuntimeFn::ALL.iter().position(|&g| g == f).expect("listed") as u32);
+                }
+                Reloc::Image(offset) => {
+                    w.u8(1);
+                    w.u32(offset);
+                }
+            }
+        }
+        let region = self.code.region();
+        w.u32(region.funcs.len() as u32);
+        for f in &region.funcs {
+            for v in [f.start, f.end, f.func_index] {
+                w.u32(v);
+            }
+        }
+        w.u32(region.traps.len() as u32);
+        for &(at, code) in &region.traps {
+            for v in [at, code as u32] {
+                w.u32(v);
+            }
+        }
+        w.u32(region.landings.len() as u32);
+        for l in &region.landings {
+            for v in [l.ret, l.pad, l.below] {
+                w.u32(v);
+            }
+        }
+        w.u32(self.units.len() as u32);
+        for u in &self.units {
+            let osr = u.unit.osr_loop.unwrap_or(u32::MAX);
+            [u.unit.func_index, osr, u.native, u.array, u.len]
+                .into_iter()
+                .chain([u.code_end, u.pool_start, u.params])
+                .for_each(|v| w.u32(v));
+        }
+        let s = self.stats;
+        for v in [s.funcs, s.wasm_bytes, s.code_bytes] {
+            w.u64(v as u64);
+        }
+    }
+
+    /// Maps code that [`serialize`](Self::serialize) wrote, for functions
+    /// of `env`'s module. Offsets are checked to lie in the image and name
+    /// functions of the module, so a damaged input is an error; that the
+    /// code is right for the module and this build is the caller's to
+    /// know.
+    fn deserialize(env: &ModuleEnv, r: &mut Reader<'_>) -> Result<JitCode, TierError> {
+        Self::read_image(env, r)
+            .map_err(|Malformed(what)| TierError(format!("serialized code: {what}")))
+            .and_then(|image| JitCode::map(env, image))
+    }
+
+    fn read_image(env: &ModuleEnv, r: &mut Reader<'_>) -> Result<Image, Malformed> {
+        let code = r.bytes()?.to_vec();
+        let len = code.len() as u64;
+        let within = |at: u32, size: u64| match at as u64 + size <= len {
+            true => Ok(at),
+            false => Err(Malformed("an offset past the code")),
+        };
+        let mut relocs = Vec::with_capacity(r.count(9)?);
+        for _ in 0..relocs.capacity() {
+            let at = within(r.u32()?, 8)?;
+            let reloc = match (r.u8()?, r.u32()?) {
+                (0, f) => Reloc::Runtime(
+                    *(RuntimeFn::ALL.get(f as usize))
+                        .ok_or(Malformed("an unknown runtime function"))?,
+                ),
+                (1, offset) => Reloc::Image(within(offset, 1)?),
+                _ => return Err(Malformed("an unknown relocation")),
+            };
+            relocs.push((at, reloc));
+        }
+        let func_index =
+            |f: u32| match (env.num_imported_funcs..env.funcs.len() as u32).contains(&f) {
+                true => Ok(f),
+                false => Err(Malformed("a function the module does not define")),
+            };
+        let mut funcs = Vec::with_capacity(r.count(12)?);
+        for _ in 0..funcs.capacity() {
+            let (start, end) = (within(r.u32()?, 0)?, within(r.u32()?, 0)?);
+            let func_index = func_index(r.u32()?)?;
+            funcs.push(FuncRange {
+                start,
+                end,
+                func_index,
+            });
+        }
+        let mut traps = Vec::with_capacity(r.count(8)?);
+        for _ in 0..traps.capacity() {
+            let at = within(r.u32()?, 1)?;
+            let code =
+                tandem_vm::TrapCode::from_u32(r.u32()?).ok_or(Malformed("an unknown trap"))?;
+            traps.push((at, code));
+        }
+        let mut landings = Vec::with_capacity(r.count(12)?);
+        for _ in 0..landings.capacity() {
+            let (ret, pad) = (within(r.u32()?, 0)?, within(r.u32()?, 1)?);
+            let below = r.u32()?;
+            landings.push(Landing { ret, pad, below });
+        }
+        let mut units = Vec::with_capacity(r.count(32)?);
+        for _ in 0..units.capacity() {
+            let func_index = func_index(r.u32()?)?;
+            let osr_loop = Some(r.u32()?).filter(|&l| l != u32::MAX);
+            let (native, array, len) = (r.u32()?, within(r.u32()?, 1)?, r.u32()?);
+            within(native, len as u64)?;
+            let (code_end, pool_start, params) = (r.u32()?, r.u32()?, r.u32()?);
+            if code_end > len || pool_start > len {
+                return Err(Malformed("an offset past the code"));
+            }
+            units.push(CompiledUnit {
+                unit: Unit {
+                    func_index,
+                    osr_loop,
+                },
+                native,
+                array,
+                len,
+                code_end,
+                pool_start,
+                params,
+            });
+        }
+        let stats = CodeStats {
+            funcs: r.u64()? as usize,
+            wasm_bytes: r.u64()? as usize,
+            code_bytes: r.u64()? as usize,
+        };
+        Ok(Image {
+            code,
+            relocs,
+            funcs,
+            traps,
+            landings,
+            units,
+            stats,
+        })
+    }
+}
+
+/// Lays out compiled `units` in one image: the units, then one trampoline
+/// per signature, which calls the callee's native entry, or per OSR entry,
+/// which calls it by its place in the image; then one array-call stub per
+/// trampoline.
+fn lay_out(env: &ModuleEnv, units: &[Unit], compiled: Vec<(Assembled, Signature)>) -> Image {
+    let mut image = Image {
+        code: Vec::new(),
+        relocs: Vec::new(),
+        funcs: Vec::new(),
+        traps: Vec::new(),
+        landings: Vec::new(),
+        units: Vec::new(),
+        stats: CodeStats::default(),
+    };
+    let mut sigs = Vec::new();
+    // Appends assembled code at the next 16-byte boundary; returns its offset.
+    let append = |image: &mut Image, asm: &Assembled| {
+        align(&mut image.code);
+        let start = image.code.len() as u32;
+        (image.traps).extend(asm.traps.iter().map(|&(off, t)| (off + start, t)));
+        image.landings.extend(asm.landings.iter().map(|&l| Landing {
+            ret: l.ret + start,
+            pad: l.pad + start,
+            below: l.below,
+        }));
+        (image.relocs).extend(asm.relocs.iter().map(|&(off, r)| (off + start, r)));
+        image.code.extend_from_slice(&asm.code);
+        start
+    };
+    for (&unit, (asm, sig)) in units.iter().zip(compiled) {
+        let start = append(&mut image, &asm);
+        image.funcs.push(FuncRange {
+            start,
+            end: image.code.len() as u32,
+            func_index: unit.func_index,
+        });
+        image.units.push(CompiledUnit {
+            unit,
+            native: start,
+            array: 0,
+            len: asm.code.len() as u32,
+            code_end: asm.code_end,
+            pool_start: asm.pool_start,
+            params: sig.0.len() as u32,
+        });
+        image.stats.wasm_bytes += body_len(env, unit.func_index);
+        sigs.push(sig);
+    }
+    image.stats.funcs = units.len();
+    image.stats.code_bytes = image.code.len();
+    let mut trampoline_of: HashMap<&Signature, u32> = HashMap::new();
+    let mut trampolines = Vec::with_capacity(sigs.len());
+    for (k, sig) in sigs.iter().enumerate() {
+        let u = image.units[k];
+        let mut trampoline = |target| {
+            let mut m = Masm::new();
+            trampolines::array_to_native(&mut m, &sig.0, &sig.1, target);
+            append(&mut image, &m.finish())
+        };
+        trampolines.push(match u.unit.osr_loop {
+            Some(_) => trampoline(Some(Reloc::Image(u.native))),
+            None => *trampoline_of.entry(sig).or_insert_with(|| trampoline(None)),
+        });
+    }
+    let mut stub_of: HashMap<u32, u32> = HashMap::new();
+    for (k, t) in trampolines.into_iter().enumerate() {
+        let stub = *stub_of.entry(t).or_insert_with(|| {
+            let mut m = Masm::new();
+            trampolines::array_entry_stub(&mut m, Reloc::Image(t));
+            append(&mut image, &m.finish())
+        });
+        image.units[k].array = stub;
+    }
+    image
 }
 
 /// Names 64-bit immediates that are the addresses of runtime functions.
-struct Symbols(HashMap<u64, &'static str>);
+struct Symbols;
 
 impl iced_x86::SymbolResolver for Symbols {
     fn symbol(
@@ -426,32 +626,72 @@ impl iced_x86::SymbolResolver for Symbols {
         address: u64,
         size: u32,
     ) -> Option<iced_x86::SymbolResult<'_>> {
-        let name = self.0.get(&address).filter(|_| size == 8)?;
-        Some(iced_x86::SymbolResult::with_str(address, name))
+        let f = RuntimeFn::ALL
+            .iter()
+            .find(|f| f.addr() == address && size == 8)?;
+        Some(iced_x86::SymbolResult::with_str(address, f.name()))
     }
 }
 
 /// A module's compiled code for the JIT tier: every local function,
-/// compiled when the module is.
+/// compiled when the module is, or saved by an earlier run.
 pub struct JitModule {
     env: Arc<ModuleEnv>,
-    code: JitCode,
+    /// The images it was prepared with, then the one it compiled, if any.
+    codes: Vec<JitCode>,
+    /// Per local function, its image and its unit there.
+    at: Box<[(u32, u32)]>,
+    /// How many of `codes` came saved.
+    saved: usize,
 }
 
 impl JitModule {
-    fn compile(env: Arc<ModuleEnv>) -> Result<JitModule, TierError> {
+    fn new(env: Arc<ModuleEnv>, saved: Option<&[u8]>) -> Result<JitModule, TierError> {
         let _span = tracing::debug_span!("jit_compile_module").entered();
+        let mut codes = match saved {
+            Some(bytes) => JitCode::deserialize_all(&env, bytes)?,
+            None => Vec::new(),
+        };
+        let saved = codes.len();
         let first = env.num_imported_funcs;
-        let units: Vec<Unit> = (first..first + env.bodies.len() as u32)
-            .map(Unit::func)
+        let mut at = vec![None; env.bodies.len()];
+        // Functions in several images (a saved batch and its OSR entries)
+        // take their last.
+        let index = |at: &mut [Option<(u32, u32)>], codes: &[JitCode], from: usize| {
+            for (c, code) in codes.iter().enumerate().skip(from) {
+                for (k, unit) in code.units().enumerate() {
+                    if unit.osr_loop.is_none() {
+                        at[(unit.func_index - first) as usize] = Some((c as u32, k as u32));
+                    }
+                }
+            }
+        };
+        index(&mut at, &codes, 0);
+        let missing: Vec<Unit> = (at.iter().enumerate())
+            .filter(|(_, a)| a.is_none())
+            .map(|(local, _)| Unit::func(first + local as u32))
             .collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let code = JitCode::compile(&env, &units, threads)?;
-        Ok(JitModule { env, code })
+        if !missing.is_empty() {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            codes.push(JitCode::compile(&env, &missing, threads)?);
+            index(&mut at, &codes, saved);
+        }
+        let at = at
+            .into_iter()
+            .map(|a| a.expect("every function compiled"))
+            .collect();
+        Ok(JitModule {
+            env,
+            codes,
+            at,
+            saved,
+        })
     }
 
-    fn local(&self, func_index: u32) -> usize {
-        (func_index - self.env.num_imported_funcs) as usize
+    /// The image and unit of local function `func_index`.
+    fn unit(&self, func_index: u32) -> (&JitCode, usize) {
+        let (c, k) = self.at[(func_index - self.env.num_imported_funcs) as usize];
+        (&self.codes[c as usize], k as usize)
     }
 }
 
@@ -518,20 +758,10 @@ fn align(code: &mut Vec<u8>) {
     }
 }
 
-/// An address as high as mapped code gets: trampolines assembled with it are
-/// as long as with any real one.
-const FAR: u64 = 0x7fff_ffff_f000;
-
-/// The size of an array-call stub: two `mov r64, imm64` and a `jmp`.
-fn stub_size() -> usize {
-    let mut m = Masm::new();
-    trampolines::array_entry_stub(&mut m, FAR);
-    m.finish().code.len()
-}
-
 impl TierModule for JitModule {
     fn entry_points(&self, func_index: u32) -> EntryPoints {
-        self.code.entry_points(self.local(func_index))
+        let (code, k) = self.unit(func_index);
+        code.entry_points(k)
     }
 
     fn tier_state(&self) -> *const () {
@@ -543,10 +773,25 @@ impl TierModule for JitModule {
     }
 
     fn stats(&self) -> CodeStats {
-        self.code.stats()
+        self.codes.iter().fold(CodeStats::default(), |sum, c| {
+            let s = c.stats();
+            CodeStats {
+                funcs: sum.funcs + s.funcs,
+                wasm_bytes: sum.wasm_bytes + s.wasm_bytes,
+                code_bytes: sum.code_bytes + s.code_bytes,
+            }
+        })
     }
 
     fn disassemble(&self, func_index: u32) -> Option<String> {
-        Some(self.code.disassemble(self.local(func_index)))
+        let (code, k) = self.unit(func_index);
+        Some(code.disassemble(k))
+    }
+
+    fn serialize(&self) -> Option<SerializedCode> {
+        Some(SerializedCode {
+            bytes: JitCode::serialize_all(&self.codes),
+            fresh: self.codes.len() > self.saved,
+        })
     }
 }

@@ -23,7 +23,7 @@ use crossbeam_channel::Sender;
 use module::TieredModule;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use tandem_jit::{Jit, Unit};
+use tandem_jit::{Jit, JitCode, Unit};
 use tandem_vm::{ModuleEnv, Tier, TierError, TierModule};
 use wasmparser::FuncType;
 use worker::Msg;
@@ -97,8 +97,18 @@ impl Tier for Tiered {
         "tiered"
     }
 
-    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError> {
-        Ok(TieredModule::new(
+    /// Code saved by an earlier run is installed at once: those functions
+    /// start compiled, the others in the interpreter.
+    fn prepare(
+        &self,
+        env: Arc<ModuleEnv>,
+        saved: Option<&[u8]>,
+    ) -> Result<Arc<dyn TierModule>, TierError> {
+        let saved = match saved {
+            Some(bytes) => JitCode::deserialize_all(&env, bytes)?,
+            None => Vec::new(),
+        };
+        let module = TieredModule::new(
             env,
             self.jit.clone(),
             self.threshold,
@@ -106,7 +116,9 @@ impl Tier for Tiered {
                 true => None,
                 false => Some(self.queue.clone()),
             },
-        ))
+        );
+        module.install_saved(saved);
+        Ok(module)
     }
 
     fn host_native_call(&self, ty: &FuncType) -> *const () {

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use std::sync::{Arc, Weak};
 use tandem_interp::{ModuleCode, TierUp};
 use tandem_jit::{Jit, JitCode, Unit};
-use tandem_vm::{CodeStats, EntryPoints, ModuleEnv, Tier, TierError, TierModule, VMFunc};
+use tandem_vm::{
+    CodeStats, EntryPoints, ModuleEnv, SerializedCode, Tier, TierError, TierModule, VMFunc,
+};
 
 /// Where a function stands.
 const INTERPRETED: u8 = 0;
@@ -52,6 +54,8 @@ struct Installed {
     /// Live instances: an id and the first of their local functions' records.
     instances: Vec<(u64, *const VMFunc)>,
     next_id: u64,
+    /// How many of `code` came saved by an earlier run.
+    saved: usize,
 }
 
 // SAFETY: the `VMFunc` pointers are only dereferenced under the lock, to
@@ -97,6 +101,7 @@ impl TieredModule {
                     installed_funcs: Vec::new(),
                     instances: Vec::new(),
                     next_id: 0,
+                    saved: 0,
                 })),
             }
         })
@@ -157,11 +162,19 @@ impl TieredModule {
     /// Makes the functions of `code` the ones every instance, present and
     /// future, calls.
     pub(crate) fn install(&self, code: JitCode) {
+        self.install_units(code, true);
+    }
+
+    /// As [`install`](Self::install); OSR entries only `with_osr`.
+    fn install_units(&self, code: JitCode, with_osr: bool) {
         let mut installed = self.installed.lock();
         for (k, unit) in code.units().enumerate() {
             let func_index = unit.func_index;
             let entry = code.entry_points(k);
             if let Some(frame) = code.osr_frame(k) {
+                if !with_osr {
+                    continue;
+                }
                 let l = frame.loop_index;
                 // SAFETY: the entry is the unit's array-call entry, which
                 // takes `frame`'s values, kept with the module's code
@@ -196,6 +209,17 @@ impl TieredModule {
             tracing::debug!(func = func_index, "install");
         }
         installed.code.push(code);
+    }
+
+    /// Installs code an earlier run compiled, before any instance exists:
+    /// its functions, not its OSR entries, which only a frame that started
+    /// in the interpreter before its function was compiled would take.
+    pub(crate) fn install_saved(&self, codes: Vec<JitCode>) {
+        let n = codes.len();
+        for code in codes {
+            self.install_units(code, false);
+        }
+        self.installed.lock().saved = n;
     }
 
     /// The JIT cannot compile `unit`: its function stays interpreted, or
@@ -272,6 +296,15 @@ impl TierModule for TieredModule {
         installed.code.iter().find_map(|code| {
             let k = code.units().position(|u| u == Unit::func(func_index))?;
             Some(code.disassemble(k))
+        })
+    }
+
+    /// Everything installed: what was saved, and what this run compiled.
+    fn serialize(&self) -> Option<SerializedCode> {
+        let installed = self.installed.lock();
+        Some(SerializedCode {
+            bytes: JitCode::serialize_all(&installed.code),
+            fresh: installed.code.len() > installed.saved,
         })
     }
 

@@ -20,6 +20,7 @@
 //! - [`tail`]: how a tail call from one tier to another is left to the
 //!   caller, so that it grows no stack;
 //! - [`value`]: the raw bit form of Wasm values;
+//! - [`serial`]: the byte encoding of serialized modules and cached code;
 //! - [`module`]: the decoded module metadata a tier translates from, and
 //!   the [`Checks`] its code makes (epoch interruption, [`fuel`]).
 //!
@@ -38,6 +39,7 @@ pub mod module;
 pub mod offsets;
 pub mod ops;
 pub mod osr;
+pub mod serial;
 pub mod simd;
 pub mod tail;
 pub mod tier;
@@ -50,7 +52,7 @@ pub mod walk;
 pub use callconv::{ArrayCallFn, Builtins, EntryPoints};
 pub use exn::{Exception, VMExn, VMTag};
 pub use module::{Checks, CpuFeatures, ModuleEnv};
-pub use tier::{CodeStats, Tier, TierError, TierModule};
+pub use tier::{CodeStats, SerializedCode, Tier, TierError, TierModule};
 pub use trap::{BacktraceFrame, TrapCode, TrapRecord};
 pub use value::{RefRaw, ValRaw};
 pub use vmctx::{VMContext, VMFunc, VMMemory, VMSegment, VMStoreContext, VMTable, WASM_PAGE_SIZE};

@@ -33,6 +33,14 @@ pub struct CodeStats {
     pub code_bytes: usize,
 }
 
+/// A tier's machine code for a module, serialized.
+pub struct SerializedCode {
+    pub bytes: Vec<u8>,
+    /// Whether it holds code compiled since the module was prepared,
+    /// beyond the code it was prepared with.
+    pub fresh: bool,
+}
+
 /// An execution tier.
 pub trait Tier: Send + Sync {
     /// The tier's name, as `--tier` spells it.
@@ -40,8 +48,15 @@ pub trait Tier: Send + Sync {
 
     /// Prepares the tier's code for a validated module. A lazy tier only
     /// sets up its cache here; an eager one compiles every function and
-    /// reports what it cannot compile.
-    fn prepare(&self, env: Arc<ModuleEnv>) -> Result<Arc<dyn TierModule>, TierError>;
+    /// reports what it cannot compile. `saved` is code a tier of the same
+    /// build, CPU features and checks serialized for this module
+    /// ([`TierModule::serialize`]), which the tier takes instead of
+    /// compiling it again; a tier that makes no machine code ignores it.
+    fn prepare(
+        &self,
+        env: Arc<ModuleEnv>,
+        saved: Option<&[u8]>,
+    ) -> Result<Arc<dyn TierModule>, TierError>;
 
     /// The native-convention entry for a host function of signature `ty`,
     /// which calls its array-call entry: null for a tier whose code makes no
@@ -74,6 +89,12 @@ pub trait TierModule: Send + Sync {
     /// The machine code of local function `func_index` as assembly text,
     /// for a tier that makes machine code.
     fn disassemble(&self, _func_index: u32) -> Option<String> {
+        None
+    }
+
+    /// The machine code made for the module so far, as bytes
+    /// [`Tier::prepare`] takes back; `None` for a tier that makes none.
+    fn serialize(&self) -> Option<SerializedCode> {
         None
     }
 

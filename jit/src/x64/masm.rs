@@ -8,6 +8,8 @@
 //! offset 0 through [`relax`](super::relax), which sizes the branches.
 
 use super::regs::*;
+use super::reloc::Reloc;
+use crate::builtins::RuntimeFn;
 use iced_x86::code_asm::*;
 use std::collections::HashMap;
 use tandem_vm::{CpuFeatures, TrapCode};
@@ -240,8 +242,9 @@ pub struct Masm {
     /// The instruction index a label was last bound at, so that two labels
     /// never share an instruction.
     last_bound: Option<usize>,
-    /// The runtime functions the code calls by address, by name.
-    symbols: Vec<(u64, &'static str)>,
+    /// `(instruction index, what its 64-bit immediate holds)` for each
+    /// instruction that holds an address.
+    relocs: Vec<(usize, Reloc)>,
     /// The vector constants the code reads, each once, with its label and
     /// (once first read) the label's id, which `rip`-relative operands hold
     /// until assembly.
@@ -331,7 +334,7 @@ impl Masm {
             landing_sites: Vec::new(),
             trap_labels: HashMap::new(),
             last_bound: None,
-            symbols: Vec::new(),
+            relocs: Vec::new(),
             pool: Vec::new(),
             vex: cpu.avx,
         }
@@ -397,7 +400,7 @@ impl Masm {
             &instrs,
             &self.trap_sites,
             &self.landing_sites,
-            self.symbols,
+            &self.relocs,
             &pool,
         )
     }
@@ -715,13 +718,17 @@ impl Masm {
         ok(self.a.call(qword_ptr(m.op())));
     }
 
-    /// Calls the runtime function `name` at `addr` through `rax`.
-    pub fn call_fn(&mut self, name: &'static str, addr: u64) {
-        if !self.symbols.contains(&(addr, name)) {
-            self.symbols.push((addr, name));
-        }
-        ok(self.a.mov(rax, addr));
+    /// Calls the runtime function `f` through `rax`.
+    pub fn call_fn(&mut self, f: RuntimeFn) {
+        self.mov_addr(RAX, Reloc::Runtime(f));
         ok(self.a.call(rax));
+    }
+
+    /// `dst = ` the address `r` stands for: a 64-bit immediate that loading
+    /// the image fills in (see [`reloc`](super::reloc)).
+    pub fn mov_addr(&mut self, dst: Gpr, r: Reloc) {
+        self.relocs.push((self.a.instructions().len(), r));
+        self.mov_imm64(dst, r.resolve(0));
     }
 
     pub fn push(&mut self, r: Gpr) {

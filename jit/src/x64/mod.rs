@@ -10,7 +10,8 @@
 //!    every branch as short as it can be.
 //!
 //! [`regs`] says which register plays which role; [`trampolines`] connect
-//! the native convention with the runtime's array convention.
+//! the native convention with the runtime's array convention; [`reloc`]
+//! records the absolute addresses code holds, so it can be loaded anywhere.
 
 pub(crate) mod abi;
 mod analysis;
@@ -21,6 +22,7 @@ pub(crate) mod masm;
 mod regalloc;
 pub(crate) mod regs;
 mod relax;
+pub mod reloc;
 pub(crate) mod trampolines;
 
 use crate::ir::Function;

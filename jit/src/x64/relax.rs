@@ -12,6 +12,7 @@
 //! A function's vector constants follow its code, 16-byte aligned (so
 //! SSE instructions may read them in place), each once.
 
+use super::reloc::Reloc;
 use iced_x86::{Code, Encoder, Instruction, OpKind};
 use tandem_vm::code_registry::Landing;
 use tandem_vm::TrapCode;
@@ -27,9 +28,8 @@ pub struct Assembled {
     pub traps: Vec<(u32, TrapCode)>,
     /// The covered calls' landing pads, by return address.
     pub landings: Vec<Landing>,
-    /// The addresses of the runtime functions the code calls, with their
-    /// names, for disassembly.
-    pub symbols: Vec<(u64, &'static str)>,
+    /// The addresses the code holds, by the offset of their immediates.
+    pub relocs: Vec<(u32, Reloc)>,
 }
 
 /// Encoding errors are programming mistakes of the code generator.
@@ -39,13 +39,15 @@ fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
 
 /// Assembles `instrs` (labels are instruction `ip`s, as iced's
 /// `CodeAssembler` leaves them); `trap_sites` are `(instruction index,
-/// trap)`; `pool` the constants as `(label id, bits)`, which instructions
-/// read `rip`-relative through labels never bound to an instruction.
+/// trap)`; `reloc_sites` `(instruction index, address)` for each `mov r64,
+/// imm64` of an address; `pool` the constants as `(label id, bits)`, which
+/// instructions read `rip`-relative through labels never bound to an
+/// instruction.
 pub fn assemble(
     instrs: &[Instruction],
     trap_sites: &[(usize, TrapCode)],
     landing_sites: &[(usize, usize, u32)],
-    symbols: Vec<(u64, &'static str)>,
+    reloc_sites: &[(usize, Reloc)],
     pool: &[(u64, u128)],
 ) -> Assembled {
     let n = instrs.len();
@@ -81,6 +83,10 @@ pub fn assemble(
             position += ok(enc.encode(ins, 0)) as u32;
             continue;
         };
+        debug_assert!(
+            reloc_sites.iter().all(|r| r.0 != i),
+            "an address immediate in an instruction that refers to a label"
+        );
         max_label = max_label.max(target);
         fixups.push(Fixup {
             index: i as u32,
@@ -196,13 +202,24 @@ pub fn assemble(
         })
         .collect();
     landings.sort_by_key(|l| l.ret);
+    // `mov r64, imm64` is REX.W, the opcode, then the immediate.
+    let relocs = (reloc_sites.iter())
+        .map(|&(i, r)| {
+            assert_eq!(
+                instrs[i].code(),
+                Code::Mov_r64_imm64,
+                "an address immediate"
+            );
+            (offsets[i] + 2, r)
+        })
+        .collect();
     Assembled {
         code,
         code_end: total as u32,
         pool_start: pool_start as u32,
         traps,
         landings,
-        symbols,
+        relocs,
     }
 }
 

@@ -19,6 +19,8 @@
 use super::abi::{self, arg_places, Place};
 use super::masm::*;
 use super::regs::*;
+use super::reloc::Reloc;
+use crate::builtins::RuntimeFn;
 use crate::ir::Ty;
 use std::mem::offset_of;
 use tandem_vm::fault::{self, Landing};
@@ -40,7 +42,7 @@ struct EnterArgs {
 /// As for any [`ArrayCallFn`](tandem_vm::ArrayCallFn) (`callee` a live
 /// compiled function, `values` its argument and result buffer);
 /// `trampoline` must be the trampoline of the callee's signature.
-unsafe extern "C" fn enter(
+pub(crate) unsafe extern "C" fn enter(
     callee: *const VMFunc,
     caller: *mut VMContext,
     values: *mut ValRaw,
@@ -79,17 +81,16 @@ unsafe extern "C" fn enter(
 
 /// Emits the stub that is a compiled function's array-call entry for a
 /// signature whose trampoline is at `trampoline`.
-pub fn array_entry_stub(m: &mut Masm, trampoline: u64) {
-    m.mov_imm64(RCX, trampoline);
-    m.mov_imm64(RAX, enter as *const () as u64);
+pub fn array_entry_stub(m: &mut Masm, trampoline: Reloc) {
+    m.mov_addr(RCX, trampoline);
+    m.mov_addr(RAX, Reloc::Runtime(RuntimeFn::Enter));
     m.jmp_reg(RAX);
 }
 
 /// Emits the trampoline `fn(*mut EnterArgs) -> u32` for a signature: it
 /// calls the callee's native entry, or the code at `target` (an OSR entry,
-/// which no `VMFunc` names; its address in full, so the trampoline's size
-/// does not depend on it).
-pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Option<u64>) {
+/// which no `VMFunc` names).
+pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Option<Reloc>) {
     let multi = results.len() > 1;
     let (places, stack) = arg_places(params, multi);
     // rbx: the EnterArgs; r12: the buffer of values.
@@ -140,7 +141,7 @@ pub fn array_to_native(m: &mut Masm, params: &[Ty], results: &[Ty], target: Opti
     match target {
         None => m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL)),
         Some(addr) => {
-            m.mov_imm64(RAX, addr);
+            m.mov_addr(RAX, addr);
             m.call_reg(RAX);
         }
     }
@@ -250,8 +251,7 @@ pub fn native_to_array(m: &mut Masm, params: &[Ty], results: &[Ty]) {
     m.mov(RDI, RAX, Size::S32);
     m.mov(RSI, RBP, Size::S64);
     m.alu_imm(Alu::And, RSP, -16, Size::S64);
-    let unwinder = tandem_vm::unwind::continue_trap;
-    m.call_fn("continue_trap", unwinder as *const () as u64);
+    m.call_fn(RuntimeFn::ContinueTrap);
     m.bind(&mut pending);
     pending_tail_call(m, incoming, multi);
 }
@@ -262,7 +262,7 @@ const INT_REGS: [Gpr; 4] = [RDX, RCX, R8, R9];
 /// The arguments of a pending tail call, laid out by [`native_tail_call`]
 /// for the native convention.
 #[repr(C)]
-struct NativeTailCall {
+pub(crate) struct NativeTailCall {
     callee: *const VMFunc,
     caller: *mut VMContext,
     /// `rdx`, `rcx`, `r8`, `r9` (from `rcx` on with a return area).
@@ -290,7 +290,7 @@ thread_local! {
 
 /// Lays out this thread's pending tail call for the native convention, in
 /// a thread-local that lives until the next one.
-extern "C" fn native_tail_call() -> *const NativeTailCall {
+pub(crate) extern "C" fn native_tail_call() -> *const NativeTailCall {
     TAIL_CALL_ARGS.with(|cell| {
         // SAFETY: only this function touches the thread-local, and it is
         // not reentrant; the pointer it returns is read before the next
@@ -334,7 +334,7 @@ extern "C" fn native_tail_call() -> *const NativeTailCall {
 /// does (see `frame.rs`).
 fn pending_tail_call(m: &mut Masm, incoming: i32, multi: bool) {
     let at = |field| Mem::base(R10, field as i32);
-    m.call_fn("native_tail_call", native_tail_call as *const () as u64);
+    m.call_fn(RuntimeFn::NativeTailCall);
     m.mov(R10, RAX, Size::S64);
     m.load(RAX, Mem::base(RBP, 8), Size::S64);
     m.load(R11, Mem::base(RBP, 0), Size::S64);

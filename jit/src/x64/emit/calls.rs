@@ -2,7 +2,7 @@
 //! through a table after its checks), and to the runtime's builtins.
 
 use super::Emitter;
-use crate::builtins;
+use crate::builtins::{self, RuntimeFn};
 use crate::ir::*;
 use crate::x64::abi::{self, Place};
 use crate::x64::masm::*;
@@ -222,12 +222,12 @@ impl<'a> Emitter<'a> {
 
     /// Calls builtin `b`, its operands in place.
     pub(super) fn call_builtin(&mut self, b: Builtin) {
-        let (name, func, imm_a, imm_b) = builtins::entry(b);
+        let (func, imm_a, imm_b) = builtins::entry(b);
         let [vmctx, first, second] = abi::BUILTIN_CONTEXT;
         self.m.mov(vmctx, VMCTX, Size::S64);
         self.m.mov_imm64(first, imm_a as u64);
         self.m.mov_imm64(second, imm_b as u64);
-        self.m.call_fn(name, func as u64);
+        self.m.call_fn(func);
     }
 
     /// Moves `args` into `places`, all at once.
@@ -247,7 +247,6 @@ impl<'a> Emitter<'a> {
             return;
         };
         self.m.bind(&mut label);
-        let unwinder = tandem_vm::unwind::trap_in_compiled_code;
-        self.unwind(RDX, "trap_in_compiled_code", unwinder as *const () as u64);
+        self.unwind(RDX, RuntimeFn::TrapInCompiledCode);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::int::cc_of;
 use super::Emitter;
-use crate::builtins;
+use crate::builtins::RuntimeFn;
 use crate::ir::*;
 use crate::x64::abi::{self, Place};
 use crate::x64::masm::*;
@@ -344,8 +344,7 @@ impl Emitter<'_> {
             self.m.store_v128(Mem::base(RSP, 16 * i as i32), x);
         }
         self.m.mov(RDI, VMCTX, Size::S64);
-        self.m
-            .call_fn("interrupt", builtins::interrupt as *const () as u64);
+        self.m.call_fn(RuntimeFn::Interrupt);
         self.m.test(RAX, RAX, Size::S32);
         let mut trapped = self.m.label();
         self.m.jcc(Cc::Ne, trapped);
@@ -358,19 +357,18 @@ impl Emitter<'_> {
         }
         self.m.ret();
         self.m.bind(&mut trapped);
-        let unwinder = tandem_vm::unwind::raised_in_compiled_code;
-        self.unwind(RAX, "raised_in_compiled_code", unwinder as *const () as u64);
+        self.unwind(RAX, RuntimeFn::RaisedInCompiledCode);
     }
 
     /// Leaves the function for the innermost landing, calling `unwinder`
     /// (`fn(status, pc, fp) -> !`) with the trap status in `status`.
-    pub(super) fn unwind(&mut self, status: Gpr, name: &'static str, unwinder: u64) {
+    pub(super) fn unwind(&mut self, status: Gpr, unwinder: RuntimeFn) {
         self.m.mov(RDI, status, Size::S32);
         let mut here = self.m.label();
         self.m.bind(&mut here);
         self.m.lea_label(RSI, here);
         self.m.mov(RDX, RBP, Size::S64);
         self.m.alu_imm(Alu::And, RSP, -16, Size::S64);
-        self.m.call_fn(name, unwinder);
+        self.m.call_fn(unwinder);
     }
 }

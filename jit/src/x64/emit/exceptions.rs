@@ -11,6 +11,7 @@
 //! the runtime whether the exception's tag is theirs.
 
 use super::Emitter;
+use crate::builtins::RuntimeFn;
 use crate::ir::*;
 use crate::x64::abi::{self, Place};
 use crate::x64::masm::*;
@@ -51,8 +52,7 @@ impl Emitter<'_> {
             self.jump_to(t, None);
         }
         self.m.bind(&mut unwind);
-        let unwinder = tandem_vm::unwind::raised_in_compiled_code;
-        self.unwind(RDX, "raised_in_compiled_code", unwinder as *const () as u64);
+        self.unwind(RDX, RuntimeFn::RaisedInCompiledCode);
     }
 
     /// Takes the exception in flight for a catch clause: its payload (of

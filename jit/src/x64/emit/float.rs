@@ -200,9 +200,9 @@ impl Emitter<'_> {
             UnOp::TruncSatS | UnOp::TruncSatU => {
                 let x = self.xmm(a, X15);
                 self.m.xmm_to_gpr(RDI, x, Size::S64);
-                let (name, f) =
+                let f =
                     builtins::trunc_sat(op == UnOp::TruncSatS, src == Size::S64, dst == Size::S64);
-                self.m.call_fn(name, f as u64);
+                self.m.call_fn(f);
                 self.store_gpr(v, RAX);
             }
             _ => unreachable!("{op:?} is not a float operation"),
