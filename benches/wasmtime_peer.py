@@ -10,6 +10,14 @@ invocation, printed as a number on stdout.
         store and `Linker.instantiate`, every import a stub host function, as
         `cargo bench --bench instantiate` does; then those of the new store alone
         (the binding's own cost is in both)
+    wasmtime_peer.py instantiate-pooling FILE.wasm
+                                             -> the same with wasmtime's pooling
+        allocator (its C API, through the binding's ctypes declarations)
+    wasmtime_peer.py wasi FILE.wasm DIR [ARG...]
+                                             -> milliseconds to result of the WASI
+        program (its `bench` imports no-ops, DIR preopened as `.`, stdout to
+        /dev/null): compile, instantiate and run; then deserialize (from a file
+        `Module.serialize` wrote before), instantiate and run
 """
 import statistics
 import sys
@@ -23,6 +31,13 @@ def main():
     config = wasmtime.Config()
     # Wasm 3.0's exception handling, for the micro-benchmarks that use it.
     config.wasm_exceptions = True
+    if what == "instantiate-pooling":
+        from wasmtime import _bindings as ffi
+
+        pool = ffi.wasmtime_pooling_allocation_config_new()
+        ffi.wasmtime_pooling_allocation_strategy_set(config.ptr(), pool)
+        ffi.wasmtime_pooling_allocation_config_delete(pool)
+        what = "instantiate"
     engine = wasmtime.Engine(config)
     wasm = open(path, "rb").read()
     if what == "compile":
@@ -32,6 +47,9 @@ def main():
         return
     if what == "instantiate":
         instantiate(engine, wasmtime.Module(engine, wasm))
+        return
+    if what == "wasi":
+        run_wasi(engine, wasm, sys.argv[3], sys.argv[4:])
         return
     store = wasmtime.Store(engine)
     module = wasmtime.Module(engine, wasm)
@@ -77,6 +95,38 @@ def instantiate(engine, module):
     both = median_us(lambda: linker.instantiate(wasmtime.Store(engine), module))
     store = median_us(lambda: wasmtime.Store(engine))
     print(f"{both:.1f} {store:.1f}")
+
+
+def run_wasi(engine, wasm, directory, args):
+    import os
+    import tempfile
+
+    def to_result(load):
+        start = time.perf_counter()
+        module = load()
+        linker = wasmtime.Linker(engine)
+        linker.define_wasi()
+        for name in ("start", "end"):
+            linker.define_func("bench", name, wasmtime.FuncType([], []), lambda: None)
+        store = wasmtime.Store(engine)
+        wasi = wasmtime.WasiConfig()
+        wasi.argv = ["program"] + args
+        wasi.preopen_dir(directory, ".")
+        wasi.stdout_file = os.devnull
+        store.set_wasi(wasi)
+        instance = linker.instantiate(store, module)
+        try:
+            instance.exports(store)["_start"](store)
+        except wasmtime.ExitTrap as e:
+            assert e.code == 0, e
+        return (time.perf_counter() - start) * 1e3
+
+    first = to_result(lambda: wasmtime.Module(engine, wasm))
+    with tempfile.NamedTemporaryFile(suffix=".cwasm") as f:
+        f.write(wasmtime.Module(engine, wasm).serialize())
+        f.flush()
+        precompiled = to_result(lambda: wasmtime.Module.deserialize_file(engine, f.name))
+    print(f"{first} {precompiled}")
 
 
 main()

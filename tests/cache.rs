@@ -197,3 +197,32 @@ fn engines_sharing_a_cache_at_once_see_whole_entries() {
     assert!(starts_compiled(Tier::Tiered, &cache, false, &wat(21)));
     std::fs::remove_dir_all(&cache).unwrap();
 }
+
+#[test]
+fn what_is_still_queued_when_a_module_drops_is_compiled_first_next_time() {
+    let cache = dir("queued");
+    let funcs: String = (0..40)
+        .map(|i| format!("(func (export \"f{i}\") (result i32) (i32.const {i}))"))
+        .collect();
+    let wat = format!("(module {funcs})");
+    {
+        let mut config = Config::new();
+        config
+            .tier(Tier::Tiered)
+            .cache_dir(&cache)
+            .compile_threads(1);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, &wat).unwrap();
+        // Dropped at once: some compiled, the rest still queued.
+        module.compile_in_background();
+    }
+    // Compiling in the caller, the next `Module::new` compiles what was
+    // queued before it returns.
+    let engine = engine(Tier::Tiered, &cache, false);
+    let module = Module::new(&engine, &wat).unwrap();
+    let missing: Vec<u32> = (0..40)
+        .filter(|&f| module.disassemble(f).is_none())
+        .collect();
+    assert!(missing.is_empty(), "not compiled: {missing:?}");
+    std::fs::remove_dir_all(&cache).unwrap();
+}

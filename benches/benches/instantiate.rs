@@ -1,4 +1,5 @@
-//! Start-up costs: `Module::new`; the first call of a small module's export
+//! Start-up costs: `Module::new`, and `Module::deserialize` of a module
+//! saved with its code; the first call of a small module's export
 //! (a store, an instance, the call) per tier; and instantiation: a new
 //! store and `Linker::instantiate` of a module whose
 //! `Module::new` is done (every import a stub host function), dropped
@@ -28,7 +29,7 @@ fn bench_module(path: &str) -> Vec<u8> {
 }
 
 /// The modules measured: a small one and real programs.
-fn modules() -> [(&'static str, Vec<u8>); 4] {
+fn modules() -> [(&'static str, Vec<u8>); 5] {
     [
         ("small", SMALL.as_bytes().to_vec()),
         ("bz2", bench_module("../../shared/bench/bz2.wasm")),
@@ -40,6 +41,7 @@ fn modules() -> [(&'static str, Vec<u8>); 4] {
             "spidermonkey",
             bench_module("../../shared/bench/spidermonkey.wasm"),
         ),
+        ("sqlite", bench_module("programs/sqlite/sqlite.wasm")),
     ]
 }
 
@@ -54,6 +56,31 @@ fn module_new(c: &mut Criterion) {
     let engine = Engine::default();
     for (name, bytes) in modules() {
         group.bench_function(name, |b| b.iter(|| Module::new(&engine, &bytes).unwrap()));
+    }
+    group.finish();
+}
+
+/// `Module::deserialize` of what `Module::serialize` wrote in the jit tier
+/// (the binary, and every function's machine code), into the default
+/// tiered tier: what a precompiled module, or a code cache hit, costs
+/// instead of `Module::new` (no validation; the code is mapped and
+/// relocated, not compiled).
+fn module_deserialize(c: &mut Criterion) {
+    let mut group = c.benchmark_group("module_deserialize");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    let mut config = Config::new();
+    config.tier(Tier::Jit);
+    let jit = Engine::new(&config).unwrap();
+    let engine = Engine::default();
+    for (name, bytes) in modules() {
+        let saved = Module::new(&jit, &bytes).unwrap().serialize().unwrap();
+        group.bench_function(name, |b| {
+            // SAFETY: `serialize` wrote these bytes.
+            b.iter(|| unsafe { Module::deserialize(&engine, &saved) }.unwrap())
+        });
     }
     group.finish();
 }
@@ -132,5 +159,11 @@ fn instantiate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, module_new, instantiate, first_call);
+criterion_group!(
+    benches,
+    module_new,
+    module_deserialize,
+    instantiate,
+    first_call
+);
 criterion_main!(benches);

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 mod simd;
+mod time_to_result;
 
 fn shared_bench() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench");
@@ -413,4 +414,5 @@ fn main() {
         }
     }
     simd::run(runs, &filter);
+    time_to_result::run(runs, &filter);
 }

@@ -316,18 +316,26 @@ fn run(args: RunArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let code = on_big_stack(move || match run_module(&engine, args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if e.as_trap().is_some() {
-                TRAP_STATUS
-            } else {
-                1
+    let (code, engine) = on_big_stack(move || {
+        let code = match run_module(&engine, args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e}");
+                if e.as_trap().is_some() {
+                    TRAP_STATUS
+                } else {
+                    1
+                }
             }
-        }
+        };
+        (code, engine)
     });
     let _ = std::io::Write::flush(&mut std::io::stdout());
+    // The program is done, and its modules with it (their code saved, with
+    // --cache): the process ends here, so a compile still running on the
+    // engine's compile threads is abandoned rather than waited for, as
+    // dropping the engine would.
+    std::mem::forget(engine);
     exit_code(code)
 }
 

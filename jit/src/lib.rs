@@ -212,9 +212,9 @@ struct CompiledUnit {
 }
 
 /// A [`JitCode`] not yet mapped: laid out by [`JitCode::compile`], or
-/// read back by [`JitCode::deserialize`].
-struct Image {
-    code: Vec<u8>,
+/// read back by [`JitCode::deserialize`] (its code still in the input).
+struct Image<'a> {
+    code: std::borrow::Cow<'a, [u8]>,
     relocs: Vec<(u32, Reloc)>,
     funcs: Vec<FuncRange>,
     traps: Vec<(u32, tandem_vm::TrapCode)>,
@@ -251,7 +251,7 @@ impl JitCode {
 
     /// Maps `image` executable, its relocations applied, and tells the
     /// perf map where its units are.
-    fn map(env: &ModuleEnv, image: Image) -> Result<JitCode, TierError> {
+    fn map(env: &ModuleEnv, image: Image<'_>) -> Result<JitCode, TierError> {
         let relocs = image.relocs;
         let mem = CodeMemory::new(
             &image.code,
@@ -355,28 +355,44 @@ impl JitCode {
     }
 
     /// Images as bytes that [`deserialize_all`](Self::deserialize_all)
-    /// maps again.
-    pub fn serialize_all<'a>(codes: impl IntoIterator<Item = &'a JitCode>) -> Vec<u8> {
+    /// maps again, with the functions that were `hot` (asked for, not yet
+    /// compiled), for a tier that compiles later to start on.
+    pub fn serialize_all<'a>(codes: impl IntoIterator<Item = &'a JitCode>, hot: &[u32]) -> Vec<u8> {
         let codes: Vec<&JitCode> = codes.into_iter().collect();
         let mut w = Writer::default();
         w.u32(codes.len() as u32);
         for code in codes {
             code.serialize(&mut w);
         }
+        w.u32(hot.len() as u32);
+        for &f in hot {
+            w.u32(f);
+        }
         w.bytes
     }
 
-    /// Maps the images [`serialize_all`](Self::serialize_all) wrote.
-    pub fn deserialize_all(env: &ModuleEnv, bytes: &[u8]) -> Result<Vec<JitCode>, TierError> {
+    /// Maps the images [`serialize_all`](Self::serialize_all) wrote;
+    /// returns them with the hot functions.
+    pub fn deserialize_all(
+        env: &ModuleEnv,
+        bytes: &[u8],
+    ) -> Result<(Vec<JitCode>, Vec<u32>), TierError> {
+        let malformed = |Malformed(what)| TierError(format!("serialized code: {what}"));
         let mut r = Reader::new(bytes);
-        let n = r
-            .count(1)
-            .map_err(|e| TierError(format!("serialized code: {e}")))?;
+        let n = r.count(1).map_err(malformed)?;
         let codes = (0..n)
             .map(|_| JitCode::deserialize(env, &mut r))
             .collect::<Result<Vec<_>, _>>()?;
+        let defined = env.num_imported_funcs..env.funcs.len() as u32;
+        let hot = (0..r.count(4).map_err(malformed)?)
+            .map(|_| match r.u32()? {
+                f if defined.contains(&f) => Ok(f),
+                _ => Err(Malformed("a function the module does not define")),
+            })
+            .collect::<Result<Vec<u32>, _>>()
+            .map_err(malformed)?;
         match r.is_empty() {
-            true => Ok(codes),
+            true => Ok((codes, hot)),
             false => Err(TierError("serialized code: trailing bytes".into())),
         }
     }
@@ -450,8 +466,8 @@ impl JitCode {
             .and_then(|image| JitCode::map(env, image))
     }
 
-    fn read_image(env: &ModuleEnv, r: &mut Reader<'_>) -> Result<Image, Malformed> {
-        let code = r.bytes()?.to_vec();
+    fn read_image<'a>(env: &ModuleEnv, r: &mut Reader<'a>) -> Result<Image<'a>, Malformed> {
+        let code = r.bytes()?;
         let len = code.len() as u64;
         let within = |at: u32, size: u64| match at as u64 + size <= len {
             true => Ok(at),
@@ -527,7 +543,7 @@ impl JitCode {
             code_bytes: r.u64()? as usize,
         };
         Ok(Image {
-            code,
+            code: code.into(),
             relocs,
             funcs,
             traps,
@@ -542,9 +558,13 @@ impl JitCode {
 /// per signature, which calls the callee's native entry, or per OSR entry,
 /// which calls it by its place in the image; then one array-call stub per
 /// trampoline.
-fn lay_out(env: &ModuleEnv, units: &[Unit], compiled: Vec<(Assembled, Signature)>) -> Image {
+fn lay_out(
+    env: &ModuleEnv,
+    units: &[Unit],
+    compiled: Vec<(Assembled, Signature)>,
+) -> Image<'static> {
     let mut image = Image {
-        code: Vec::new(),
+        code: Vec::new().into(),
         relocs: Vec::new(),
         funcs: Vec::new(),
         traps: Vec::new(),
@@ -555,7 +575,7 @@ fn lay_out(env: &ModuleEnv, units: &[Unit], compiled: Vec<(Assembled, Signature)
     let mut sigs = Vec::new();
     // Appends assembled code at the next 16-byte boundary; returns its offset.
     let append = |image: &mut Image, asm: &Assembled| {
-        align(&mut image.code);
+        align(image.code.to_mut());
         let start = image.code.len() as u32;
         (image.traps).extend(asm.traps.iter().map(|&(off, t)| (off + start, t)));
         image.landings.extend(asm.landings.iter().map(|&l| Landing {
@@ -564,7 +584,7 @@ fn lay_out(env: &ModuleEnv, units: &[Unit], compiled: Vec<(Assembled, Signature)
             below: l.below,
         }));
         (image.relocs).extend(asm.relocs.iter().map(|&(off, r)| (off + start, r)));
-        image.code.extend_from_slice(&asm.code);
+        image.code.to_mut().extend_from_slice(&asm.code);
         start
     };
     for (&unit, (asm, sig)) in units.iter().zip(compiled) {
@@ -648,8 +668,9 @@ pub struct JitModule {
 impl JitModule {
     fn new(env: Arc<ModuleEnv>, saved: Option<&[u8]>) -> Result<JitModule, TierError> {
         let _span = tracing::debug_span!("jit_compile_module").entered();
+        // Every function is compiled here: none is left hot.
         let mut codes = match saved {
-            Some(bytes) => JitCode::deserialize_all(&env, bytes)?,
+            Some(bytes) => JitCode::deserialize_all(&env, bytes)?.0,
             None => Vec::new(),
         };
         let saved = codes.len();
@@ -790,7 +811,7 @@ impl TierModule for JitModule {
 
     fn serialize(&self) -> Option<SerializedCode> {
         Some(SerializedCode {
-            bytes: JitCode::serialize_all(&self.codes),
+            bytes: JitCode::serialize_all(&self.codes, &[]),
             fresh: self.codes.len() > self.saved,
         })
     }

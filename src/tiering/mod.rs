@@ -98,15 +98,16 @@ impl Tier for Tiered {
     }
 
     /// Code saved by an earlier run is installed at once: those functions
-    /// start compiled, the others in the interpreter.
+    /// start compiled, the others in the interpreter; those that run had
+    /// asked for but not got are asked for now.
     fn prepare(
         &self,
         env: Arc<ModuleEnv>,
         saved: Option<&[u8]>,
     ) -> Result<Arc<dyn TierModule>, TierError> {
-        let saved = match saved {
+        let (saved, hot) = match saved {
             Some(bytes) => JitCode::deserialize_all(&env, bytes)?,
-            None => Vec::new(),
+            None => Default::default(),
         };
         let module = TieredModule::new(
             env,
@@ -117,7 +118,7 @@ impl Tier for Tiered {
                 false => Some(self.queue.clone()),
             },
         );
-        module.install_saved(saved);
+        module.install_saved(saved, &hot);
         Ok(module)
     }
 

@@ -213,13 +213,18 @@ impl TieredModule {
 
     /// Installs code an earlier run compiled, before any instance exists:
     /// its functions, not its OSR entries, which only a frame that started
-    /// in the interpreter before its function was compiled would take.
-    pub(crate) fn install_saved(&self, codes: Vec<JitCode>) {
+    /// in the interpreter before its function was compiled would take. The
+    /// functions that got hot in that run too late to be compiled are
+    /// queued at once.
+    pub(crate) fn install_saved(&self, codes: Vec<JitCode>, hot: &[u32]) {
         let n = codes.len();
         for code in codes {
             self.install_units(code, false);
         }
         self.installed.lock().saved = n;
+        for &func_index in hot {
+            self.request(func_index, 0, None);
+        }
     }
 
     /// The JIT cannot compile `unit`: its function stays interpreted, or
@@ -299,12 +304,20 @@ impl TierModule for TieredModule {
         })
     }
 
-    /// Everything installed: what was saved, and what this run compiled.
+    /// Everything installed (what was saved, and what this run compiled),
+    /// and as hot the functions queued or compiling: it waits for no
+    /// compile, so that a run that saves its code ends as soon as one that
+    /// does not.
     fn serialize(&self) -> Option<SerializedCode> {
         let installed = self.installed.lock();
+        let first = self.env.num_imported_funcs;
+        let hot: Vec<u32> = (self.state.iter().enumerate())
+            .filter(|(_, s)| s.load(Ordering::Relaxed) == QUEUED)
+            .map(|(local, _)| first + local as u32)
+            .collect();
         Some(SerializedCode {
-            bytes: JitCode::serialize_all(&installed.code),
-            fresh: installed.code.len() > installed.saved,
+            fresh: installed.code.len() > installed.saved || !hot.is_empty(),
+            bytes: JitCode::serialize_all(&installed.code, &hot),
         })
     }
 

@@ -11,19 +11,23 @@ pub struct Writer {
 }
 
 impl Writer {
+    #[inline]
     pub fn u8(&mut self, v: u8) {
         self.bytes.push(v);
     }
 
+    #[inline]
     pub fn u32(&mut self, v: u32) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn u64(&mut self, v: u64) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
 
     /// A length (as 64 bits), then the bytes.
+    #[inline]
     pub fn bytes(&mut self, b: &[u8]) {
         self.u64(b.len() as u64);
         self.bytes.extend_from_slice(b);
@@ -51,6 +55,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `n` bytes.
+    #[inline]
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
         if n > self.rest.len() {
             return Err(Malformed("truncated"));
@@ -60,21 +65,25 @@ impl<'a> Reader<'a> {
         Ok(taken)
     }
 
+    #[inline]
     pub fn u8(&mut self) -> Result<u8, Malformed> {
         Ok(self.take(1)?[0])
     }
 
+    #[inline]
     pub fn u32(&mut self) -> Result<u32, Malformed> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes(b.try_into().expect("4 bytes")))
     }
 
+    #[inline]
     pub fn u64(&mut self) -> Result<u64, Malformed> {
         let b = self.take(8)?;
         Ok(u64::from_le_bytes(b.try_into().expect("8 bytes")))
     }
 
     /// What [`Writer::bytes`] wrote.
+    #[inline]
     pub fn bytes(&mut self) -> Result<&'a [u8], Malformed> {
         let n = self.u64()?;
         self.take(usize::try_from(n).map_err(|_| Malformed("truncated"))?)
@@ -82,6 +91,7 @@ impl<'a> Reader<'a> {
 
     /// A count of items each at least `min_size` bytes long: checked
     /// against what is left, so that a corrupt count allocates nothing.
+    #[inline]
     pub fn count(&mut self, min_size: usize) -> Result<usize, Malformed> {
         let n = self.u32()? as usize;
         match n.checked_mul(min_size.max(1)) {

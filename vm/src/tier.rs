@@ -36,8 +36,8 @@ pub struct CodeStats {
 /// A tier's machine code for a module, serialized.
 pub struct SerializedCode {
     pub bytes: Vec<u8>,
-    /// Whether it holds code compiled since the module was prepared,
-    /// beyond the code it was prepared with.
+    /// Whether it holds more than the module was prepared with: code
+    /// compiled since, or functions that asked to be.
     pub fresh: bool,
 }
 
