@@ -105,6 +105,41 @@ fn tiered_tier_runs() {
     assert_eq!(stdout(&out), "5\n");
 }
 
+#[test]
+fn compile_o_saves_what_run_allow_precompiled_runs() {
+    let saved = temp_file("add.cwasm", "");
+    let saved = saved.to_str().unwrap();
+    let out = tandem(&["compile", "-o", saved, "examples/add.wat"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--invoke", "add"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[saved, "2", "3"]);
+        tandem(&args)
+    };
+    for tier in ["jit", "tiered"] {
+        let out = run(&["--tier", tier, "--allow-precompiled"]);
+        assert!(out.status.success(), "{tier}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "5\n");
+    }
+    // Its machine code runs as it is: only when allowed.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--allow-precompiled"),
+        "{}",
+        stderr(&out)
+    );
+    // Code compiled without fuel checks never runs with fuel.
+    let out = run(&["--allow-precompiled", "--fuel", "1000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("fuel off"), "{}", stderr(&out));
+    let out = tandem(&["compile", "-o", saved, "--fuel", "examples/add.wat"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let out = run(&["--allow-precompiled", "--fuel", "1000"]);
+    assert_eq!(stdout(&out), "5\n", "{}", stderr(&out));
+}
+
 /// A module whose two functions tier up at their first call: `run`
 /// calls `twice` as many times as its argument says, long enough for the
 /// compile thread to install `twice` while `run` still calls it.
