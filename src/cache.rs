@@ -21,7 +21,7 @@
 //! modification time).
 
 use crate::module::ModuleInner;
-use crate::serialize::{self, Fingerprint, SavedCode};
+use crate::serialize::{self, Fingerprint};
 use crate::{Engine, Error, Result};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -77,29 +77,29 @@ impl Cache {
         self.dir.join(format!("{}{SUFFIX}", key.0.to_hex()))
     }
 
-    /// The code saved under `key`, if there is a sound entry for `engine`;
-    /// a damaged or foreign entry is reported and ignored.
-    pub fn load(&self, engine: &Engine, key: Key) -> Option<Vec<u8>> {
+    /// What `with` makes of the code saved under `key`, if there is a
+    /// sound entry for `engine`; a damaged or foreign entry is reported and
+    /// ignored.
+    pub fn load<R>(&self, engine: &Engine, key: Key, with: impl FnOnce(&[u8]) -> R) -> Option<R> {
         let path = self.path(key);
         let entry = std::fs::read(&path).ok()?;
-        match check(engine, &entry) {
-            Ok(()) => {
-                // Least recently used goes first: this entry was just used.
-                let now = std::fs::File::options()
-                    .write(true)
-                    .open(&path)
-                    .and_then(|f| f.set_modified(SystemTime::now()));
-                if let Err(e) = now {
-                    tracing::debug!(path = %path.display(), "cannot refresh a cache entry: {e}");
-                }
-                tracing::debug!(path = %path.display(), bytes = entry.len(), "code cache hit");
-                Some(entry)
-            }
+        let code = match check(engine, &entry) {
+            Ok(code) => code,
             Err(why) => {
                 tracing::warn!(path = %path.display(), "ignoring a code cache entry: {why}");
-                None
+                return None;
             }
+        };
+        // Least recently used goes first: this entry was just used.
+        let now = std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(SystemTime::now()));
+        if let Err(e) = now {
+            tracing::debug!(path = %path.display(), "cannot refresh a cache entry: {e}");
         }
+        tracing::debug!(path = %path.display(), bytes = entry.len(), "code cache hit");
+        Some(with(code))
     }
 
     /// Saves the code the tier made for `module` under `key`, if it made
@@ -184,17 +184,9 @@ impl Cache {
     }
 }
 
-/// Why `entry` is not one this engine wrote: damaged, or foreign.
-fn check(engine: &Engine, entry: &[u8]) -> std::result::Result<(), String> {
-    let (fingerprint, code) = parse(entry)?;
-    fingerprint.check(engine)?;
-    code.for_engine(engine)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
-/// An entry's parts, once its checksum matches.
-fn parse(entry: &[u8]) -> std::result::Result<(Fingerprint, SavedCode<'_>), String> {
+/// The code in `entry`, or why it is not an entry this engine wrote:
+/// damaged, or foreign.
+fn check<'a>(engine: &Engine, entry: &'a [u8]) -> std::result::Result<&'a [u8], String> {
     if !entry.starts_with(MAGIC) || entry.len() < MAGIC.len() + blake3::OUT_LEN {
         return Err("not a tandem code cache entry".into());
     }
@@ -204,13 +196,13 @@ fn parse(entry: &[u8]) -> std::result::Result<(Fingerprint, SavedCode<'_>), Stri
     }
     let mut r = Reader::new(&contents[MAGIC.len()..]);
     let fingerprint = Fingerprint::read(&mut r).map_err(|e| e.to_string())?;
+    fingerprint.check(engine)?;
     match serialize::read_code(&mut r).map_err(|e| e.to_string())? {
-        Some(code) if r.is_empty() => Ok((fingerprint, code)),
+        Some(code) if r.is_empty() => match code.for_engine(engine) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err("this engine makes no code".into()),
+            Err(e) => Err(e.to_string()),
+        },
         _ => Err("no code, or trailing bytes".into()),
     }
-}
-
-/// The code in an entry [`Cache::load`] returned.
-pub(crate) fn code_of(entry: &[u8]) -> Option<SavedCode<'_>> {
-    parse(entry).ok().map(|(_, code)| code)
 }

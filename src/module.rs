@@ -243,13 +243,12 @@ impl Module {
             return decode(engine, bytes, false, None).map(Module::of);
         };
         let key = Cache::key(engine, bytes);
-        let cached = cache.load(engine, key).and_then(|entry| {
-            let code = crate::cache::code_of(&entry)?;
-            decode(engine, bytes, true, Some(code.bytes))
+        let cached = cache.load(engine, key, |code| {
+            decode(engine, bytes, true, Some(code))
                 .inspect_err(|e| tracing::warn!("ignoring a code cache entry: {e}"))
                 .ok()
         });
-        let mut inner = match cached {
+        let mut inner = match cached.flatten() {
             Some(inner) => inner,
             None => decode(engine, bytes, false, None)?,
         };

@@ -115,14 +115,14 @@ impl CodeSettings {
 /// Machine code saved for a module, once checked against an engine.
 pub(crate) struct SavedCode<'a> {
     settings: CodeSettings,
-    pub bytes: &'a [u8],
+    bytes: &'a [u8],
 }
 
-impl SavedCode<'_> {
+impl<'a> SavedCode<'a> {
     /// The code the engine `engine` can run: none for the interpreter,
     /// which makes no machine code; an error if it was compiled for other
     /// settings.
-    pub fn for_engine(&self, engine: &Engine) -> Result<Option<&[u8]>> {
+    pub fn for_engine(&self, engine: &Engine) -> Result<Option<&'a [u8]>> {
         if engine.config().tier_kind() == Tier::Interp {
             return Ok(None);
         }
