@@ -216,9 +216,11 @@ fn what_is_still_queued_when_a_module_drops_is_compiled_first_next_time() {
         // Dropped at once: some compiled, the rest still queued.
         module.compile_in_background();
     }
-    // Compiling in the caller, the next `Module::new` compiles what was
-    // queued before it returns.
-    let engine = engine(Tier::Tiered, &cache, false);
+    // Even with compile threads (which would take their time), the next
+    // `Module::new` compiles what was queued before it returns.
+    let mut config = Config::new();
+    config.tier(Tier::Tiered).cache_dir(&cache);
+    let engine = Engine::new(&config).unwrap();
     let module = Module::new(&engine, &wat).unwrap();
     let missing: Vec<u32> = (0..40)
         .filter(|&f| module.disassemble(f).is_none())

@@ -149,7 +149,7 @@ impl TieredModule {
     /// compile threads are gone (the engine is being dropped).
     fn send(&self, module: &Arc<TieredModule>, unit: Unit) -> bool {
         let Some(queue) = &self.queue else {
-            super::worker::compile(module, &[unit]);
+            super::worker::compile(module, &[unit], 1);
             return true;
         };
         let plan = Plan {
@@ -213,17 +213,32 @@ impl TieredModule {
 
     /// Installs code an earlier run compiled, before any instance exists:
     /// its functions, not its OSR entries, which only a frame that started
-    /// in the interpreter before its function was compiled would take. The
-    /// functions that got hot in that run too late to be compiled are
-    /// queued at once.
+    /// in the interpreter before its function was compiled would take.
+    ///
+    /// The functions that got hot in that run too late to be compiled are
+    /// compiled now, on every core, before the module is handed out: a
+    /// second run starts with all its hot functions compiled. Queued
+    /// instead, they would be called before their compile ends, and a
+    /// long-running one (a compressor's main loop, an interpreter's
+    /// dispatch) would stay in the interpreter for the whole call, asking
+    /// for an OSR entry into each of its loops in turn.
     pub(crate) fn install_saved(&self, codes: Vec<JitCode>, hot: &[u32]) {
         let n = codes.len();
         for code in codes {
             self.install_units(code, false);
         }
         self.installed.lock().saved = n;
-        for &func_index in hot {
-            self.request(func_index, 0, None);
+        let units: Vec<Unit> = (hot.iter())
+            .filter(|&&f| {
+                let state = &self.state[self.local(f)];
+                (state.compare_exchange(INTERPRETED, QUEUED, Ordering::Relaxed, Ordering::Relaxed))
+                    .is_ok()
+            })
+            .map(|&f| Unit::func(f))
+            .collect();
+        if !units.is_empty() {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            super::worker::compile(self, &units, threads);
         }
     }
 

@@ -60,7 +60,7 @@ pub(crate) fn run(rx: &Receiver<Msg>, wake: Option<&Sender<Msg>>, pending: &Mute
         match batch {
             Some(batch) => {
                 let units: Vec<Unit> = batch.iter().map(|p| p.unit).collect();
-                compile(&batch[0].module, &units);
+                compile(&batch[0].module, &units, 1);
             }
             None => match rx.recv() {
                 Ok(Msg::Plan(p)) => pending.lock().push(p),
@@ -99,12 +99,12 @@ fn next_batch<P, M: PartialEq>(
     batch
 }
 
-/// Compiles `units` of `module` and installs them; if the batch fails,
-/// each unit on its own, so one that cannot be compiled keeps no other from
-/// being installed.
-pub(super) fn compile(module: &super::TieredModule, units: &[Unit]) {
+/// Compiles `units` of `module` on `threads` threads and installs them; if
+/// the batch fails, each unit on its own, so one that cannot be compiled
+/// keeps no other from being installed.
+pub(super) fn compile(module: &super::TieredModule, units: &[Unit], threads: usize) {
     let start = std::time::Instant::now();
-    match try_compile(module, units) {
+    match try_compile(module, units, threads) {
         Ok(code) => {
             let stats = code.stats();
             module.install(code);
@@ -118,7 +118,7 @@ pub(super) fn compile(module: &super::TieredModule, units: &[Unit]) {
         }
         Err(_) if units.len() > 1 => {
             for &u in units {
-                compile(module, &[u]);
+                compile(module, &[u], 1);
             }
         }
         Err(reason) => {
@@ -128,10 +128,14 @@ pub(super) fn compile(module: &super::TieredModule, units: &[Unit]) {
     }
 }
 
-fn try_compile(module: &super::TieredModule, units: &[Unit]) -> Result<JitCode, String> {
+fn try_compile(
+    module: &super::TieredModule,
+    units: &[Unit],
+    threads: usize,
+) -> Result<JitCode, String> {
     let _span = tracing::debug_span!("jit_compile", funcs = %list(units)).entered();
     match catch_unwind(AssertUnwindSafe(|| {
-        JitCode::compile(module.env(), units, 1)
+        JitCode::compile(module.env(), units, threads)
     })) {
         Ok(Ok(code)) => Ok(code),
         Ok(Err(e)) => Err(e.0),
