@@ -444,7 +444,7 @@ fn osr_entries_build_for_every_loop() {
                 passes::verify(&f).unwrap_or_else(|e| fail(&e));
                 passes::optimize(&mut f);
                 passes::verify(&f).unwrap_or_else(|e| fail(&format!("after the passes, {e}")));
-                x64::compile(&f, env);
+                x64::compile(&f, env, &[]);
             };
             check(build::build(env, func), "its start");
             // What the interpreter's frame holds at each loop header.

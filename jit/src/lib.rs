@@ -334,7 +334,17 @@ impl JitCode {
         let (code, f) = (self.code_of(k), &self.units[k]);
         let mut decoder =
             Decoder::with_ip(64, &code[..f.code_end as usize], 0, DecoderOptions::NONE);
-        let mut formatter = IntelFormatter::with_options(Some(Box::new(Symbols)), None);
+        // Functions of the image, where the unit's direct calls go, as
+        // addresses from its start.
+        let funcs = (self.units.iter())
+            .filter(|u| u.unit.osr_loop.is_none())
+            .map(|u| {
+                let at = (u.native as i64 - f.native as i64) as u64;
+                (at, format!("function[{}]", u.unit.func_index))
+            })
+            .collect();
+        let symbols = Box::new(Symbols { funcs });
+        let mut formatter = IntelFormatter::with_options(Some(symbols), None);
         let options = formatter.options_mut();
         options.set_first_operand_char_index(8);
         options.set_show_branch_size(false);
@@ -587,8 +597,16 @@ fn lay_out(
         image.code.to_mut().extend_from_slice(&asm.code);
         start
     };
+    // Direct calls, as (offset of the displacement, callee), and each
+    // function's local entry.
+    let mut calls: Vec<(u32, u32)> = Vec::new();
+    let mut local_entry: HashMap<u32, u32> = HashMap::new();
     for (&unit, (asm, sig)) in units.iter().zip(compiled) {
         let start = append(&mut image, &asm);
+        calls.extend(asm.calls.iter().map(|&(at, func)| (start + at, func)));
+        if unit.osr_loop.is_none() {
+            local_entry.insert(unit.func_index, start + asm.local_entry);
+        }
         image.funcs.push(FuncRange {
             start,
             end: image.code.len() as u32,
@@ -608,6 +626,14 @@ fn lay_out(
     }
     image.stats.funcs = units.len();
     image.stats.code_bytes = image.code.len();
+    let code = image.code.to_mut();
+    for (at, func) in calls {
+        // The emitter calls directly only functions of the image.
+        let target = local_entry[&func];
+        let rel = target as i64 - (at as i64 + 4);
+        let at = at as usize;
+        code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+    }
     let mut trampoline_of: HashMap<&Signature, u32> = HashMap::new();
     let mut trampolines = Vec::with_capacity(sigs.len());
     for (k, sig) in sigs.iter().enumerate() {
@@ -634,18 +660,26 @@ fn lay_out(
     image
 }
 
-/// Names 64-bit immediates that are the addresses of runtime functions.
-struct Symbols;
+/// Names 64-bit immediates that are the addresses of runtime functions,
+/// and the targets of direct calls (`function[N]+4`, its local entry).
+struct Symbols {
+    funcs: Vec<(u64, String)>,
+}
 
 impl iced_x86::SymbolResolver for Symbols {
     fn symbol(
         &mut self,
-        _: &iced_x86::Instruction,
+        instruction: &iced_x86::Instruction,
         _: u32,
         _: Option<u32>,
         address: u64,
         size: u32,
     ) -> Option<iced_x86::SymbolResult<'_>> {
+        if instruction.code() == iced_x86::Code::Call_rel32_64 {
+            // The local entry is the function's second instruction.
+            let (at, name) = (self.funcs.iter()).find(|(at, _)| address.wrapping_sub(*at) < 16)?;
+            return Some(iced_x86::SymbolResult::with_str(*at, name.as_str()));
+        }
         let f = RuntimeFn::ALL
             .iter()
             .find(|f| f.addr() == address && size == 8)?;
@@ -718,7 +752,11 @@ impl JitModule {
 
 /// Compiles one unit to machine code at offset 0; returns it with its
 /// entry's signature.
-fn compile_unit(env: &ModuleEnv, unit: Unit) -> Result<(Assembled, Signature), TierError> {
+fn compile_unit(
+    env: &ModuleEnv,
+    unit: Unit,
+    in_image: &[u32],
+) -> Result<(Assembled, Signature), TierError> {
     let func_index = unit.func_index;
     let built = match unit.osr_loop {
         None => build::build(env, func_index),
@@ -729,7 +767,7 @@ fn compile_unit(env: &ModuleEnv, unit: Unit) -> Result<(Assembled, Signature), T
     let entry = f.block(ir::Block(0));
     let params = entry.params.iter().map(|&p| f.ty(p)).collect();
     let sig = (params, f.results.clone());
-    Ok((x64::compile(&f, env), sig))
+    Ok((x64::compile(&f, env, in_image), sig))
 }
 
 /// Compiles `units` on up to `threads` threads (units are independent
@@ -745,6 +783,13 @@ fn compile_units(
     // Largest first, so that no big function is left for one thread at the end.
     let mut by_size: Vec<usize> = (0..count).collect();
     by_size.sort_by_key(|&k| std::cmp::Reverse(body_len(env, units[k].func_index)));
+    // The functions (not OSR entries) laid out together, which call each
+    // other directly.
+    let mut in_image: Vec<u32> = (units.iter())
+        .filter(|u| u.osr_loop.is_none())
+        .map(|u| u.func_index)
+        .collect();
+    in_image.sort_unstable();
     let next = std::sync::atomic::AtomicUsize::new(0);
     type Compiled = Result<(Assembled, Signature), TierError>;
     let results: Mutex<Vec<Option<Compiled>>> = Mutex::new((0..count).map(|_| None).collect());
@@ -754,7 +799,7 @@ fn compile_units(
             break;
         }
         let k = by_size[k];
-        let r = compile_unit(env, units[k]);
+        let r = compile_unit(env, units[k], &in_image);
         results.lock()[k] = Some(r);
     };
     if threads <= 1 {

@@ -163,15 +163,25 @@ impl Frame {
     /// Builds the frame: saves registers, loads the function's context
     /// registers, checks the stack. `multi_result`: the caller passed a
     /// return area. Parameters are still where the caller put them.
+    ///
+    /// A caller passes the callee's record (`rdi`), whose `VMContext` the
+    /// first instruction takes into `rsi`; a caller of the same instance
+    /// passes its own `VMContext` in `rsi` anyway, and calls the function
+    /// right after that instruction, at its local entry.
     pub fn prologue(&self, m: &mut Masm, has_memory: bool, multi_result: bool) {
+        m.load(
+            abi::CALLER_VMCTX,
+            Mem::base(abi::CALLEE, FUNC_VMCTX),
+            Size::S64,
+        );
+        m.local_entry();
         m.push(RBP);
         m.mov(RBP, RSP, Size::S64);
-        m.load(RAX, Mem::base(abi::CALLEE, FUNC_VMCTX), Size::S64);
-        m.push(RAX);
+        m.push(abi::CALLER_VMCTX);
         for &r in &self.saved {
             m.push(r);
         }
-        m.mov(VMCTX, RAX, Size::S64);
+        m.mov(VMCTX, abi::CALLER_VMCTX, Size::S64);
         m.alu_imm(Alu::Sub, RSP, self.below - self.pushed(), Size::S64);
         m.load(RAX, Mem::base(VMCTX, VMCTX_STORE), Size::S64);
         m.cmp_load(RSP, Mem::base(RAX, STORE_STACK_LIMIT), Size::S64);

@@ -245,6 +245,11 @@ pub struct Masm {
     /// `(instruction index, what its 64-bit immediate holds)` for each
     /// instruction that holds an address.
     relocs: Vec<(usize, Reloc)>,
+    /// `(instruction index, function)` for each direct call of a function
+    /// of the same image.
+    calls: Vec<(usize, u32)>,
+    /// The instruction a call from the same instance enters at.
+    local_entry: Option<usize>,
     /// The vector constants the code reads, each once, with its label and
     /// (once first read) the label's id, which `rip`-relative operands hold
     /// until assembly.
@@ -335,6 +340,8 @@ impl Masm {
             trap_labels: HashMap::new(),
             last_bound: None,
             relocs: Vec::new(),
+            calls: Vec::new(),
+            local_entry: None,
             pool: Vec::new(),
             vex: cpu.avx,
         }
@@ -401,6 +408,8 @@ impl Masm {
             &self.trap_sites,
             &self.landing_sites,
             &self.relocs,
+            &self.calls,
+            self.local_entry,
             &pool,
         )
     }
@@ -716,6 +725,18 @@ impl Masm {
     /// Calls the address in `[m]`.
     pub fn call_mem(&mut self, m: Mem) {
         ok(self.a.call(qword_ptr(m.op())));
+    }
+
+    /// Calls function `func` of the same image at its local entry (`call
+    /// rel32`, which laying the image out aims).
+    pub fn call_local(&mut self, func: u32) {
+        self.calls.push((self.a.instructions().len(), func));
+        ok(self.a.call(super::relax::UNAIMED_CALL));
+    }
+
+    /// Where calls from the same instance enter: the next instruction.
+    pub fn local_entry(&mut self) {
+        self.local_entry = Some(self.a.instructions().len());
     }
 
     /// Calls the runtime function `f` through `rax`.

@@ -29,12 +29,13 @@ use crate::ir::Function;
 pub use relax::Assembled;
 use tandem_vm::ModuleEnv;
 
-/// Machine code for one function, at offset 0.
-pub fn compile(f: &Function, env: &ModuleEnv) -> Assembled {
+/// Machine code for one function, at offset 0; `in_image` (sorted) are the
+/// functions compiled into the same image, which it calls directly.
+pub fn compile(f: &Function, env: &ModuleEnv, in_image: &[u32]) -> Assembled {
     let order = blockorder::layout(f);
     let folded = analysis::folded(f, &order);
     let bounds = analysis::bounds_checks(f, &order, |m| env.memory64(m));
     let numbering = regalloc::number(f, &order);
     let alloc = regalloc::allocate(f, &order, &numbering, &folded);
-    emit::emit(f, env, &order, folded, bounds, alloc)
+    emit::emit(f, env, &order, folded, bounds, alloc, in_image)
 }

@@ -30,7 +30,17 @@ pub struct Assembled {
     pub landings: Vec<Landing>,
     /// The addresses the code holds, by the offset of their immediates.
     pub relocs: Vec<(u32, Reloc)>,
+    /// Direct calls of functions of the same image, by the offset of their
+    /// 32-bit displacements, which laying the image out fills in.
+    pub calls: Vec<(u32, u32)>,
+    /// Where calls from the same instance enter (they pass the `VMContext`
+    /// in `rsi`, not a callee record in `rdi`).
+    pub local_entry: u32,
 }
+
+/// The target a direct call is encoded with until its image is laid out:
+/// where a `call rel32` at 0 ends, so its displacement is 0.
+pub const UNAIMED_CALL: u64 = 5;
 
 /// Encoding errors are programming mistakes of the code generator.
 fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
@@ -48,6 +58,8 @@ pub fn assemble(
     trap_sites: &[(usize, TrapCode)],
     landing_sites: &[(usize, usize, u32)],
     reloc_sites: &[(usize, Reloc)],
+    call_sites: &[(usize, u32)],
+    local_entry: Option<usize>,
     pool: &[(u64, u128)],
 ) -> Assembled {
     let n = instrs.len();
@@ -62,7 +74,11 @@ pub fn assemble(
     for (i, ins) in instrs.iter().enumerate() {
         fixed.push(position);
         max_label = max_label.max(ins.ip());
-        let (target, kind) = if ins.op0_kind() == OpKind::NearBranch64 {
+        let (target, kind) = if ins.code() == Code::Call_rel32_64 {
+            // A direct call: aimed when the image is laid out.
+            position += ok(enc.encode(ins, 0)) as u32;
+            continue;
+        } else if ins.op0_kind() == OpKind::NearBranch64 {
             let forms = BRANCH_FORMS
                 .iter()
                 .find(|f| f.0 == ins.code() || f.1 == ins.code())
@@ -213,6 +229,10 @@ pub fn assemble(
             (offsets[i] + 2, r)
         })
         .collect();
+    // `call rel32` is the opcode, then the displacement.
+    let calls = (call_sites.iter())
+        .map(|&(i, func)| (offsets[i] + 1, func))
+        .collect();
     Assembled {
         code,
         code_end: total as u32,
@@ -220,6 +240,8 @@ pub fn assemble(
         traps,
         landings,
         relocs,
+        calls,
+        local_entry: local_entry.map_or(0, |i| offsets[i]),
     }
 }
 

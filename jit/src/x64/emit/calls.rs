@@ -20,15 +20,28 @@ enum Source {
     /// `call_ref`, whose checks need their operand before the arguments
     /// move).
     Slot,
+    /// Function `index`, of the same instance, compiled into the same
+    /// image: called at its local entry, with no record.
+    Local(u32),
 }
 
 impl<'a> Emitter<'a> {
     /// A call under the native convention.
     pub(super) fn call(&mut self, callee: Callee, args: &[Value], results: &[Value]) {
-        let (ty, args, source) = self.callee(callee, args);
+        let (ty, args, mut source) = self.callee(callee, args);
+        if let Source::Entry(func) = source {
+            // Compiled into the same image, it is this code the table
+            // holds, and calls to it go there directly.
+            if self.in_image.binary_search(&func).is_ok() {
+                source = Source::Local(func);
+            }
+        }
         let area = self.frame.out_ret_area();
         let stack = self.pass_args(ty, args, source, false);
-        self.m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL));
+        match source {
+            Source::Local(func) => self.m.call_local(func),
+            _ => self.m.call_mem(Mem::base(abi::CALLEE, FUNC_NATIVE_CALL)),
+        }
         self.last_call = self.m.position();
         if stack > 0 {
             // The callee popped its stack arguments: the frame's bottom
@@ -115,6 +128,7 @@ impl<'a> Emitter<'a> {
             Source::Slot => self
                 .m
                 .load(abi::CALLEE, self.frame.callee_slot(), Size::S64),
+            Source::Local(_) => {}
         }
         self.m.mov(abi::CALLER_VMCTX, VMCTX, Size::S64);
         abi::stack_area(stack)

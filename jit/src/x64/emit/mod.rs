@@ -33,6 +33,7 @@ pub fn emit(
     folded: Vec<bool>,
     bounds: FxHashMap<Inst, BoundsCheck>,
     alloc: Allocation,
+    in_image: &[u32],
 ) -> Assembled {
     let mut m = Masm::for_cpu(env.cpu);
     let labels = (0..f.blocks.len()).map(|_| m.label()).collect();
@@ -43,6 +44,8 @@ pub fn emit(
         m,
         frame,
         locs: alloc.locs,
+        around_calls: alloc.around_calls,
+        in_image,
         labels,
         folded,
         bounds,
@@ -64,6 +67,12 @@ struct Emitter<'a> {
     m: Masm,
     frame: Frame,
     locs: Vec<Loc>,
+    /// Per call, the values it saves before and reloads after, with the
+    /// slots they wait in.
+    around_calls: FxHashMap<Inst, Vec<(Value, u32)>>,
+    /// The functions compiled into the same image, sorted: calls to them
+    /// are direct.
+    in_image: &'a [u32],
     labels: Vec<Label>,
     folded: Vec<bool>,
     /// The bounds checks of 64-bit memories merged with others.
@@ -298,6 +307,24 @@ impl Emitter<'_> {
         if data.results().any(|r| self.folded[r.0 as usize]) {
             return;
         }
+        // Before the arguments move: they may go where these values are.
+        let saved = self.around_calls.remove(&i).unwrap_or_default();
+        let homes: Vec<(Place, Place)> = (saved.iter())
+            .map(|&(v, slot)| (self.place(v), self.frame.slot(slot, f.ty(v))))
+            .collect();
+        for &(reg, home) in &homes {
+            self.mov(reg, home);
+        }
+        self.operation(i);
+        for &(reg, home) in &homes {
+            self.mov(home, reg);
+        }
+    }
+
+    /// Emits instruction `i` (not folded).
+    fn operation(&mut self, i: Inst) {
+        let f = self.f;
+        let data = f.inst(i);
         let results = || data.results().collect::<Vec<Value>>();
         let r0 = data.first_result();
         match data.kind {

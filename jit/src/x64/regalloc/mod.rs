@@ -10,8 +10,10 @@
 //! register's other values are dead for all of its ranges, holes between
 //! them included (Traub, Holloway and Smith's second-chance binpacking,
 //! without the splitting). A value live across a call gets a callee-saved
-//! register or a stack slot; stack slots are reused once their value is
-//! dead. Vectors have slots of their own, of 16 bytes.
+//! register, or a caller-saved one that the calls it crosses save and
+//! reload (where that costs less than its uses would from memory), or a
+//! stack slot; stack slots are reused once their value is dead. Vectors
+//! have slots of their own, of 16 bytes.
 
 mod ranges;
 
@@ -19,6 +21,7 @@ use super::analysis;
 use super::regs::*;
 use crate::ir::*;
 use ranges::LiveRanges;
+use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -52,6 +55,17 @@ const XMM_POOL: [Loc; XMM_ALLOCATABLE.len()] = locs!(XMM_ALLOCATABLE, Loc::Xmm);
 /// Integer registers for values that live across a call.
 const INT_ACROSS_CALLS: [Loc; CALLEE_SAVED.len()] = locs!(CALLEE_SAVED, Loc::Gpr);
 const INT_POOL: [Loc; ALLOCATABLE.len()] = locs!(ALLOCATABLE, Loc::Gpr);
+/// Integer registers for values that live across calls that may save and
+/// reload them: callee-saved first, which cost no call anything.
+const INT_SAVED_ACROSS_CALLS: [Loc; ALLOCATABLE.len()] = {
+    let mut locs = INT_POOL;
+    let mut i = 0;
+    while i < locs.len() {
+        locs[i] = INT_POOL[(i + CALLER_SAVED.len()) % INT_POOL.len()];
+        i += 1;
+    }
+    locs
+};
 
 impl Loc {
     /// The register's number among all registers (none for the others).
@@ -139,6 +153,10 @@ impl Occupancy {
 
 pub struct Allocation {
     pub locs: Vec<Loc>,
+    /// Per call, the values in caller-saved registers live across it, each
+    /// with its home slot: the call saves them there first and reloads them
+    /// after.
+    pub around_calls: FxHashMap<Inst, Vec<(Value, u32)>>,
     /// How many 8-byte spill slots the frame needs.
     pub slots: u32,
     /// How many 16-byte spill slots (for vectors) the frame needs.
@@ -243,17 +261,19 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
                 continue;
             }
             if inst.kind.is_call() || analysis::needs_call(&inst.kind) {
-                calls.push(n.inst_pos[i.0 as usize]);
+                let w = 8f32.powi(block.loop_depth.min(4) as i32);
+                calls.push((n.inst_pos[i.0 as usize], w, i));
             }
         }
     }
-    calls.sort_unstable();
+    calls.sort_unstable_by_key(|c| c.0);
     partners.sort_unstable();
-    // Live across a call: live before it and after it.
-    let crosses_call = |v: usize| {
-        live.of(v).iter().any(|&(lo, hi)| {
-            let i = calls.partition_point(|&c| c < lo);
-            i < calls.len() && calls[i] + 1 < hi
+    // The calls `v` is live across: live before each and after it.
+    let crossed = |v: usize| {
+        live.of(v).iter().flat_map(|&(lo, hi)| {
+            let from = calls.partition_point(|c| c.0 < lo);
+            let to = calls.partition_point(|c| c.0 + 1 < hi);
+            &calls[from..to.max(from)]
         })
     };
     // What keeping a value in a register saves per position it occupies.
@@ -275,12 +295,17 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     for (_, v) in order_by_start {
         let ranges = live.of(v);
         let float = f.types[v].in_xmm();
-        let across = crosses_call(v);
+        // Saving and reloading around each call it crosses, against a load
+        // at each use; a landing pad finds neither a callee-saved register
+        // as it was nor a reloaded one.
+        let across = crossed(v).next().is_some();
+        let save = !f.catches && crossed(v).map(|c| 2.0 * c.1).sum::<f32>() < live.weight[v];
         let candidates: &[Loc] = match (float, across) {
+            (true, true) if save => &XMM_POOL,
             (true, true) => &[],
             (true, false) => &XMM_POOL,
-            // A landing pad finds no callee-saved register as it was.
             (false, true) if f.catches => &[],
+            (false, true) if save => &INT_SAVED_ACROSS_CALLS,
             (false, true) => &INT_ACROSS_CALLS,
             (false, false) => &INT_POOL,
         };
@@ -342,8 +367,27 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             *loc = Loc::None;
         }
     }
+    // Each value a call clobbers, with a home to keep it in meanwhile.
+    let mut around_calls: FxHashMap<Inst, Vec<(Value, u32)>> = FxHashMap::default();
+    for (v, &loc) in locs.iter().enumerate() {
+        let clobbered = match loc {
+            Loc::Gpr(r) => CALLER_SAVED.contains(&r),
+            Loc::Xmm(_) => true,
+            Loc::None | Loc::Slot(_) => false,
+        };
+        if clobbered && crossed(v).next().is_some() {
+            let home = take_slot(v);
+            for c in crossed(v) {
+                around_calls
+                    .entry(c.2)
+                    .or_default()
+                    .push((Value(v as u32), home));
+            }
+        }
+    }
     Allocation {
         locs,
+        around_calls,
         slots: slots.count,
         vector_slots: vector_slots.count,
     }
