@@ -94,6 +94,7 @@ impl InstanceData {
                 runtime: std::ptr::null_mut(),
                 epoch_flag: AtomicU32::new(0),
                 tags: std::ptr::null(),
+                memory0_base: std::ptr::null_mut(),
             },
             module: Some(module.clone()),
             handle: Instance(Stored::NONE),
@@ -484,6 +485,13 @@ pub(crate) fn instantiate(
         .first()
         .copied()
         .unwrap_or(std::ptr::null_mut());
+    data.vmctx.memory0_base = match data.vmctx.memory0.is_null() {
+        true => std::ptr::null_mut(),
+        // SAFETY: a non-null entry of `memories` points at a live memory
+        // of the store (this instance's or an import's), which outlives
+        // the instance; its base is set when it is made and never moves.
+        false => unsafe { (*data.vmctx.memory0).base },
+    };
     data.vmctx.globals = data.globals.as_ptr();
     data.vmctx.tags = data.tags.as_ptr();
     data.vmctx.elems = data.elems.as_mut_ptr();

@@ -27,6 +27,8 @@ pub const VMCTX_BUILTINS: i32 = 72;
 pub const VMCTX_EPOCH_FLAG: i32 = 96;
 /// [`VMContext::tags`](crate::VMContext::tags).
 pub const VMCTX_TAGS: i32 = 104;
+/// [`VMContext::memory0_base`](crate::VMContext::memory0_base).
+pub const VMCTX_MEMORY0_BASE: i32 = 112;
 
 /// [`VMStoreContext::stack_limit`](crate::VMStoreContext::stack_limit).
 pub const STORE_STACK_LIMIT: i32 = 0;
@@ -78,6 +80,7 @@ mod tests {
             (VMCTX_BUILTINS, offset_of!(VMContext, builtins)),
             (VMCTX_EPOCH_FLAG, offset_of!(VMContext, epoch_flag)),
             (VMCTX_TAGS, offset_of!(VMContext, tags)),
+            (VMCTX_MEMORY0_BASE, offset_of!(VMContext, memory0_base)),
             (STORE_STACK_LIMIT, offset_of!(VMStoreContext, stack_limit)),
             (STORE_FUEL, offset_of!(VMStoreContext, fuel)),
             (MEMORY_BASE, offset_of!(VMMemory, base)),

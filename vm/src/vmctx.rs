@@ -197,6 +197,10 @@ pub struct VMContext {
     pub epoch_flag: AtomicU32,
     /// The tags, by tag index: their addresses are their identities.
     pub tags: *const *const crate::VMTag,
+    /// Memory 0's base (null without a memory), one load away: a memory's
+    /// base never moves, so the instance keeps a copy, which compiled code
+    /// loads at each function's entry.
+    pub memory0_base: *mut u8,
 }
 
 impl VMContext {

@@ -50,7 +50,17 @@ pub struct Frame {
     incoming: i32,
     /// How many 8-byte spill slots there are.
     slots: u32,
+    /// Whether the prologue checks the stack limit (see [`UNCHECKED_FRAME`]).
+    checks_stack: bool,
 }
+
+/// The largest frame a function that calls no Wasm function builds without
+/// checking the stack limit. Such a function adds one bounded frame below
+/// its caller, which checked, as the runtime's builtins it calls do: the
+/// stack below the limit has room for those (the host's own functions run
+/// there), and no recursion can go on through it. Only functions that call
+/// Wasm functions, or build large frames, need the check.
+const UNCHECKED_FRAME: i32 = 4096;
 
 impl Frame {
     /// The frame of `f`, whose values the register allocator put in
@@ -72,7 +82,9 @@ impl Frame {
             InstKind::Call(callee, _) => Some(callee.ty(env)),
             _ => None,
         });
+        let mut calls_wasm = false;
         for ty in calls.chain(tail_calls) {
+            calls_wasm = true;
             let (params, results) = abi::signature(ty);
             let (_, stack) = abi::arg_places(&params, results > 1);
             out_args = out_args.max(stack);
@@ -112,6 +124,7 @@ impl Frame {
             below: 0,
             incoming: abi::stack_area(incoming),
             slots,
+            checks_stack: true,
         };
         let below = frame.pushed()
             + 24
@@ -120,6 +133,7 @@ impl Frame {
             + frame.out_ret_area
             + 16 * out_rets as i32;
         frame.below = (below + 15) & !15;
+        frame.checks_stack = calls_wasm || frame.below > UNCHECKED_FRAME;
         frame
     }
 
@@ -183,13 +197,14 @@ impl Frame {
         }
         m.mov(VMCTX, abi::CALLER_VMCTX, Size::S64);
         m.alu_imm(Alu::Sub, RSP, self.below - self.pushed(), Size::S64);
-        m.load(RAX, Mem::base(VMCTX, VMCTX_STORE), Size::S64);
-        m.cmp_load(RSP, Mem::base(RAX, STORE_STACK_LIMIT), Size::S64);
-        let overflow = m.trap_label(TrapCode::StackOverflow);
-        m.jcc(Cc::B, overflow);
+        if self.checks_stack {
+            m.load(RAX, Mem::base(VMCTX, VMCTX_STORE), Size::S64);
+            m.cmp_load(RSP, Mem::base(RAX, STORE_STACK_LIMIT), Size::S64);
+            let overflow = m.trap_label(TrapCode::StackOverflow);
+            m.jcc(Cc::B, overflow);
+        }
         if has_memory {
-            m.load(HEAP, Mem::base(VMCTX, VMCTX_MEMORY0), Size::S64);
-            m.load(HEAP, Mem::base(HEAP, MEMORY_BASE), Size::S64);
+            m.load(HEAP, Mem::base(VMCTX, VMCTX_MEMORY0_BASE), Size::S64);
         }
         if multi_result {
             m.store(self.ret_area_slot(), abi::RET_AREA, Size::S64);

@@ -81,8 +81,7 @@ impl Emitter<'_> {
             self.m.load(VMCTX, Mem::base(RBP, FRAME_VMCTX), Size::S64);
             if !self.env.memories.is_empty() {
                 self.m
-                    .load(HEAP, Mem::base(VMCTX, VMCTX_MEMORY0), Size::S64);
-                self.m.load(HEAP, Mem::base(HEAP, MEMORY_BASE), Size::S64);
+                    .load(HEAP, Mem::base(VMCTX, VMCTX_MEMORY0_BASE), Size::S64);
             }
             self.jump_to(&t, None);
             self.m.landing_site(ret, pad, self.frame.below() as u32);
