@@ -343,6 +343,12 @@ impl InstKind {
 
     /// Whether the backend emits a call for it (so values live across it
     /// must survive a call).
+    /// Whether it is an integer condition a branch or a `select` may
+    /// take as flags (see the backend's `analysis::folded`).
+    pub fn is_condition(&self) -> bool {
+        matches!(self, InstKind::Cmp(..) | InstKind::Un(UnOp::Eqz, _))
+    }
+
     pub fn is_call(&self) -> bool {
         matches!(
             self,

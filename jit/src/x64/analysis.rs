@@ -14,8 +14,9 @@ pub fn folded(f: &Function, order: &[Block]) -> Vec<bool> {
 }
 
 /// Integer comparisons (and `eqz`) whose only use is the branch that ends
-/// their block right after them: they set the flags for the branch and
-/// are never materialised (compare+branch fusion).
+/// their block right after them, or the condition of the `select` right
+/// after them: they set the flags for the branch or the conditional move
+/// and are never materialised (compare+branch and compare+select fusion).
 fn fold_conditions(f: &Function, order: &[Block]) -> Vec<bool> {
     let mut uses = vec![0u32; f.types.len()];
     for &b in order {
@@ -24,25 +25,30 @@ fn fold_conditions(f: &Function, order: &[Block]) -> Vec<bool> {
         }
         f.block(b).term.for_each_arg(|a| uses[a.0 as usize] += 1);
     }
+    let fusable = |c: Value, i: Inst| {
+        let inst = f.inst(i);
+        inst.first_result() == Some(c)
+            && uses[c.0 as usize] == 1
+            && match inst.kind {
+                InstKind::Cmp(op, a, _) => {
+                    !f.ty(a).is_float()
+                        && !matches!(op, CmpOp::FLt | CmpOp::FGt | CmpOp::FLe | CmpOp::FGe)
+                }
+                InstKind::Un(UnOp::Eqz, a) => !f.ty(a).is_float(),
+                _ => false,
+            }
+    };
     let mut folded = vec![false; f.types.len()];
     for &b in order {
         let block = f.block(b);
-        let (Terminator::Branch(c, _), Some(&last)) = (&block.term, block.insts.last()) else {
-            continue;
-        };
-        let inst = f.inst(last);
-        if inst.first_result() != Some(*c) || uses[c.0 as usize] != 1 {
-            continue;
-        }
-        let fusable = match inst.kind {
-            InstKind::Cmp(op, a, _) => {
-                !f.ty(a).is_float()
-                    && !matches!(op, CmpOp::FLt | CmpOp::FGt | CmpOp::FLe | CmpOp::FGe)
+        for pair in block.insts.windows(2) {
+            if let InstKind::Select(c, ..) = f.inst(pair[1]).kind {
+                folded[c.0 as usize] = fusable(c, pair[0]);
             }
-            InstKind::Un(UnOp::Eqz, a) => !f.ty(a).is_float(),
-            _ => false,
-        };
-        folded[c.0 as usize] = fusable;
+        }
+        if let (Terminator::Branch(c, _), Some(&last)) = (&block.term, block.insts.last()) {
+            folded[c.0 as usize] = fusable(*c, last);
+        }
     }
     folded
 }

@@ -671,7 +671,17 @@ impl Masm {
         ok(match cc {
             Cc::E => a.cmove(d, s),
             Cc::Ne => a.cmovne(d, s),
-            _ => unreachable!("select tests for zero only"),
+            Cc::L => a.cmovl(d, s),
+            Cc::B => a.cmovb(d, s),
+            Cc::G => a.cmovg(d, s),
+            Cc::A => a.cmova(d, s),
+            Cc::Le => a.cmovle(d, s),
+            Cc::Be => a.cmovbe(d, s),
+            Cc::Ge => a.cmovge(d, s),
+            Cc::Ae => a.cmovae(d, s),
+            Cc::P => a.cmovp(d, s),
+            Cc::Np => a.cmovnp(d, s),
+            Cc::S => a.cmovs(d, s),
         })
     }
 

@@ -215,22 +215,23 @@ impl Emitter<'_> {
     }
 
     pub(super) fn select(&mut self, v: Value, c: Value, a: Value, b: Value) {
-        let rc = self.gpr(c, R11);
-        self.m.test(rc, rc, Size::S32);
+        // `a` where `cc` holds: a comparison folded into the select sets
+        // the flags itself.
+        let cc = self.condition(c);
         if self.f.ty(v).in_xmm() {
             let d = self.dst_xmm(v);
             let ra = self.xmm(a, XMM_SCRATCH[0]);
             let rb = self.xmm(b, XMM_SCRATCH[1]);
             let mut done = self.m.label();
             if d == ra {
-                self.m.jcc(Cc::Ne, done);
+                self.m.jcc(cc, done);
                 self.m.movaps(d, rb);
             } else if d == rb {
-                self.m.jcc(Cc::E, done);
+                self.m.jcc(!cc, done);
                 self.m.movaps(d, ra);
             } else {
                 self.m.movaps(d, rb);
-                self.m.jcc(Cc::E, done);
+                self.m.jcc(!cc, done);
                 self.m.movaps(d, ra);
             }
             self.m.bind(&mut done);
@@ -242,12 +243,12 @@ impl Emitter<'_> {
             let ra = self.gpr(a, RCX);
             let rb = self.gpr(b, RDX);
             if d == ra {
-                self.m.cmov(Cc::E, d, rb);
+                self.m.cmov(!cc, d, rb);
             } else {
                 if d != rb {
                     self.m.mov(d, rb, Size::S64);
                 }
-                self.m.cmov(Cc::Ne, d, ra);
+                self.m.cmov(cc, d, ra);
             }
             self.store_gpr(v, d);
         }

@@ -220,18 +220,27 @@ pub fn number(f: &Function, order: &[Block]) -> Numbering {
     n
 }
 
-/// Calls `f` on each value a block's terminator reads, including the
+/// Calls `visit` on `v`, or, for a comparison folded into its user, on
+/// the comparison's operands, which the user reads instead.
+fn read(f: &Function, folded: &[bool], v: Value, visit: &mut impl FnMut(Value)) {
+    match f.defs[v.0 as usize] {
+        Def::Result(i, _) if folded[v.0 as usize] && f.inst(i).kind.is_condition() => {
+            f.inst(i).kind.for_each_arg(&mut *visit)
+        }
+        _ => visit(v),
+    }
+}
+
+/// Calls `visit` on each value instruction `inst` reads, including the
+/// operands of a comparison folded into it.
+fn inst_uses(f: &Function, inst: &InstKind, folded: &[bool], mut visit: impl FnMut(Value)) {
+    inst.for_each_arg(|a| read(f, folded, a, &mut visit));
+}
+
+/// Calls `visit` on each value a block's terminator reads, including the
 /// operands of a comparison folded into it.
 fn terminator_uses(f: &Function, b: Block, folded: &[bool], mut visit: impl FnMut(Value)) {
-    let term = &f.block(b).term;
-    term.for_each_arg(&mut visit);
-    if let Terminator::Branch(c, _) = term {
-        if folded[c.0 as usize] {
-            if let Def::Result(i, _) = f.defs[c.0 as usize] {
-                f.inst(i).kind.for_each_arg(visit);
-            }
-        }
-    }
+    (f.block(b).term).for_each_arg(|a| read(f, folded, a, &mut visit));
 }
 
 pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -> Allocation {

@@ -69,7 +69,7 @@ impl LiveRanges {
                 if inst.results().any(|r| folded[r.0 as usize]) {
                     continue;
                 }
-                inst.kind.for_each_arg(|a| {
+                super::inst_uses(f, &inst.kind, folded, |a| {
                     if !folded[a.0 as usize] {
                         weight[a.0 as usize] += w;
                         points.push((a.0, pos, b.0));
