@@ -114,18 +114,21 @@ impl Occupancy {
         })
     }
 
-    /// The values of `reg` live somewhere in `ranges`, once each.
-    fn conflicts(&self, reg: Loc, ranges: &[(u32, u32)]) -> Vec<u32> {
+    /// The one value of `reg` live somewhere in `ranges`: `None` if there
+    /// are none or several (only a lone value may make way for another).
+    fn lone_conflict(&self, reg: Loc, ranges: &[(u32, u32)]) -> Option<u32> {
         let map = &self.maps[reg.register().expect("a register")];
-        let mut found = Vec::new();
+        let mut found = None;
         for &(lo, hi) in ranges {
-            for (_, &(_, v)) in map
+            let overlapping = map
                 .range(..=hi)
                 .rev()
-                .take_while(|(_, &(end, _))| end >= lo)
-            {
-                if !found.contains(&v) {
-                    found.push(v);
+                .take_while(|(_, &(end, _))| end >= lo);
+            for (_, &(_, v)) in overlapping {
+                match found {
+                    None => found = Some(v),
+                    Some(w) if w == v => {}
+                    Some(_) => return None,
                 }
             }
         }
@@ -286,7 +289,9 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         })
     };
     // What keeping a value in a register saves per position it occupies.
-    let density = |x: usize| live.weight[x] / live.len(x) as f32;
+    let density: Vec<f32> = (0..nv)
+        .map(|x| live.weight[x] / live.len(x).max(1) as f32)
+        .collect();
 
     let mut order_by_start: Vec<(u32, usize)> =
         (0..nv).filter_map(|v| Some((live.hull(v)?.0, v))).collect();
@@ -307,8 +312,8 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         // Saving and reloading around each call it crosses, against a load
         // at each use; a landing pad finds neither a callee-saved register
         // as it was nor a reloaded one.
-        let across = crossed(v).next().is_some();
-        let save = !f.catches && crossed(v).map(|c| 2.0 * c.1).sum::<f32>() < live.weight[v];
+        let (across, call_cost) = crossed(v).fold((false, 0f32), |(_, w), c| (true, w + 2.0 * c.1));
+        let save = !f.catches && call_cost < live.weight[v];
         let candidates: &[Loc] = match (float, across) {
             (true, true) if save => &XMM_POOL,
             (true, true) => &[],
@@ -356,13 +361,10 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         // occupies, this value or one that alone stands in its way in a
         // suitable register.
         let victim = (candidates.iter())
-            .filter_map(|&l| match occupancy.conflicts(l, ranges)[..] {
-                [a] => Some((l, a as usize)),
-                _ => None,
-            })
-            .min_by(|&(_, a), &(_, b)| density(a).total_cmp(&density(b)));
+            .filter_map(|&l| Some((l, occupancy.lone_conflict(l, ranges)? as usize)))
+            .min_by(|&(_, a), &(_, b)| density[a].total_cmp(&density[b]));
         match victim {
-            Some((l, a)) if density(a) < density(v) => {
+            Some((l, a)) if density[a] < density[v] => {
                 occupancy.take_back(l, live.of(a));
                 locs[a] = Loc::Slot(take_slot(a));
                 locs[v] = l;
@@ -454,7 +456,7 @@ mod tests {
     }
 
     #[test]
-    fn occupancy_sees_every_value_a_range_overlaps() {
+    fn occupancy_finds_the_values_a_range_overlaps() {
         let mut o = Occupancy::new();
         let r = Loc::Gpr(RSI);
         o.give(r, 1, &[(0, 3), (20, 25)]);
@@ -462,8 +464,10 @@ mod tests {
         assert!(o.fits(r, &[(10, 19)]));
         assert!(o.fits(r, &[(4, 4), (10, 12), (26, 30)]));
         assert!(!o.fits(r, &[(12, 20)]));
-        assert_eq!(o.conflicts(r, &[(3, 6)]), [2, 1]);
-        assert_eq!(o.conflicts(r, &[(0, 30)]), [1, 2]);
+        assert_eq!(o.lone_conflict(r, &[(3, 6)]), None);
+        assert_eq!(o.lone_conflict(r, &[(6, 7), (24, 30)]), None);
+        assert_eq!(o.lone_conflict(r, &[(0, 2), (22, 30)]), Some(1));
+        assert_eq!(o.lone_conflict(r, &[(4, 4), (10, 19)]), None);
         o.take_back(r, &[(0, 3), (20, 25)]);
         assert!(o.fits(r, &[(0, 4), (10, 30)]));
         assert!(!o.fits(r, &[(9, 9)]));
