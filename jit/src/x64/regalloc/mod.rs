@@ -280,14 +280,24 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
     }
     calls.sort_unstable_by_key(|c| c.0);
     partners.sort_unstable();
-    // The calls `v` is live across: live before each and after it.
+    // The calls `v` is live across (live before each and after it), as
+    // runs of `calls`.
     let crossed = |v: usize| {
-        live.of(v).iter().flat_map(|&(lo, hi)| {
+        live.of(v).iter().map(|&(lo, hi)| {
             let from = calls.partition_point(|c| c.0 < lo);
             let to = calls.partition_point(|c| c.0 + 1 < hi);
-            &calls[from..to.max(from)]
+            from..to.max(from)
         })
     };
+    // Per call, the weight of the calls before it: what saving a value
+    // around a run of calls costs is a difference of two, whatever the
+    // number of calls a long-lived value crosses.
+    let before: Vec<f32> = std::iter::once(0.0)
+        .chain(calls.iter().scan(0.0, |sum, c| {
+            *sum += c.1;
+            Some(*sum)
+        }))
+        .collect();
     // What keeping a value in a register saves per position it occupies.
     let density: Vec<f32> = (0..nv)
         .map(|x| live.weight[x] / live.len(x).max(1) as f32)
@@ -312,7 +322,12 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
         // Saving and reloading around each call it crosses, against a load
         // at each use; a landing pad finds neither a callee-saved register
         // as it was nor a reloaded one.
-        let (across, call_cost) = crossed(v).fold((false, 0f32), |(_, w), c| (true, w + 2.0 * c.1));
+        let (across, call_cost) = crossed(v).fold((false, 0f32), |(any, w), r| {
+            (
+                any || !r.is_empty(),
+                w + 2.0 * (before[r.end] - before[r.start]),
+            )
+        });
         let save = !f.catches && call_cost < live.weight[v];
         let candidates: &[Loc] = match (float, across) {
             (true, true) if save => &XMM_POOL,
@@ -386,9 +401,9 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
             Loc::Xmm(_) => true,
             Loc::None | Loc::Slot(_) => false,
         };
-        if clobbered && crossed(v).next().is_some() {
+        if clobbered && crossed(v).any(|r| !r.is_empty()) {
             let home = take_slot(v);
-            for c in crossed(v) {
+            for c in crossed(v).flat_map(|r| &calls[r]) {
                 around_calls
                     .entry(c.2)
                     .or_default()
