@@ -779,7 +779,11 @@ fn compile_units(
     threads: usize,
 ) -> Result<Vec<(Assembled, Signature)>, TierError> {
     let count = units.len();
-    let threads = threads.min(count.div_ceil(16)).max(1);
+    // A thread per 16 KiB of Wasm at most: a few large functions (what a
+    // cached run compiles first) are worth a second thread, a few small
+    // ones not the thread's start.
+    let bytes: usize = units.iter().map(|u| body_len(env, u.func_index)).sum();
+    let threads = threads.min(count).min(1 + bytes / (16 << 10)).max(1);
     // Largest first, so that no big function is left for one thread at the end.
     let mut by_size: Vec<usize> = (0..count).collect();
     by_size.sort_by_key(|&k| std::cmp::Reverse(body_len(env, units[k].func_index)));
