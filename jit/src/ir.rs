@@ -491,6 +491,14 @@ pub struct BlockData {
     pub loop_depth: u32,
 }
 
+impl BlockData {
+    /// How much what runs in the block weighs against what runs outside
+    /// loops: 8 per loop around it, up to 4 loops.
+    pub fn weight(&self) -> f32 {
+        8f32.powi(self.loop_depth.min(4) as i32)
+    }
+}
+
 /// Where a value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Def {

@@ -273,7 +273,7 @@ pub fn allocate(f: &Function, order: &[Block], n: &Numbering, folded: &[bool]) -
                 continue;
             }
             if inst.kind.is_call() || analysis::needs_call(&inst.kind) {
-                let w = 8f32.powi(block.loop_depth.min(4) as i32);
+                let w = block.weight();
                 calls.push((n.inst_pos[i.0 as usize], w, i));
             }
         }

@@ -58,7 +58,7 @@ impl LiveRanges {
         for &b in order {
             let bi = b.0 as usize;
             let block = f.block(b);
-            let w = 8f32.powi(block.loop_depth.min(4) as i32);
+            let w = block.weight();
             for &p in &block.params {
                 points.push((p.0, n.block_start[bi], b.0));
                 def_block[p.0 as usize] = b.0;
