@@ -124,7 +124,9 @@ struct Builder<'a> {
     written: Vec<u32>,
     wrote_in: Vec<u32>,
     sealed: Vec<bool>,
-    preds: Vec<Vec<Block>>,
+    /// Per block, the edges into it: a predecessor and which of its
+    /// terminator's targets (a predecessor's edges are consecutive).
+    preds: Vec<Vec<(Block, u32)>>,
     /// Per loop header, its parameters that stand for locals and await
     /// their arguments until the header is sealed, and which locals.
     var_params: Vec<Vec<(Value, u32)>>,
@@ -329,20 +331,17 @@ impl Builder<'_> {
     /// which stands for `local`.
     fn add_args(&mut self, b: Block, local: u32, want: usize) {
         let bi = b.0 as usize;
+        let mut last = None;
         for k in 0..self.preds[bi].len() {
-            let p = self.preds[bi][k];
-            // A predecessor with several edges into `b` is listed once
-            // per edge, consecutively.
-            if k > 0 && self.preds[bi][k - 1] == p {
-                continue;
-            }
-            let v = self.read_local(local, p);
-            for t in self.f.block_mut(p).term.targets_mut() {
-                if t.block == b {
-                    debug_assert_eq!(t.args.len() + 1, want);
-                    t.args.push(v);
-                }
-            }
+            let (p, target) = self.preds[bi][k];
+            let v = match last {
+                Some((q, v)) if q == p => v,
+                _ => self.read_local(local, p),
+            };
+            last = Some((p, v));
+            let t = &mut self.f.block_mut(p).term.targets_mut()[target as usize];
+            debug_assert!(t.block == b && t.args.len() + 1 == want);
+            t.args.push(v);
         }
     }
 
@@ -383,59 +382,119 @@ impl Builder<'_> {
         v
     }
 
+    /// A local's value on entry to `b`, after Braun et al.'s SSA
+    /// construction: a parameter where predecessors disagree or are not all
+    /// known yet. The walk up the predecessors keeps its own stack, since a
+    /// chain of blocks can be as deep as a function is long.
     fn read_local(&mut self, local: u32, b: Block) -> Value {
-        if let Some(&v) = self.defs.get(&(local, b)) {
-            return resolve(&self.alias, v);
+        /// A block whose value waits on its predecessors' values.
+        enum Pending {
+            /// One predecessor: the block has its value.
+            Single(Block),
+            /// Several: parameter `v` unless all of them agree on one value
+            /// (`only`), checked up to predecessor `k`.
+            Merge {
+                b: Block,
+                v: Value,
+                k: usize,
+                only: Option<Value>,
+                agree: bool,
+            },
         }
-        let bi = b.0 as usize;
-        let v = if !self.sealed[bi] {
-            // Some predecessors are not known yet: a parameter, whose
-            // arguments `seal` supplies.
-            let v = self.f.add_param(b, self.locals[local as usize]);
-            self.var_params[bi].push((v, local));
-            v
-        } else if self.preds[bi].len() == 1 {
-            let p = self.preds[bi][0];
-            self.read_local(local, p)
-        } else {
-            // Ask every predecessor, with a parameter in place first so
-            // that a read coming around a loop finds it.
-            let v = self.f.add_param(b, self.locals[local as usize]);
-            self.defs.insert((local, b), v);
-            let mut only = None;
-            let mut agree = true;
-            for k in 0..self.preds[bi].len() {
-                let p = self.preds[bi][k];
-                let a = self.read_local(local, p);
-                if a != v && only.is_some_and(|o| o != a) {
-                    agree = false;
-                } else if a != v {
-                    only = Some(a);
+        let mut pending = Vec::new();
+        let mut at = b;
+        loop {
+            // Down: from `at` towards the entry, until a value is known.
+            let mut val = loop {
+                if let Some(&v) = self.defs.get(&(local, at)) {
+                    break resolve(&self.alias, v);
                 }
-            }
-            match only {
-                Some(w) if agree => {
-                    // One incoming value: no parameter. Reads around a
-                    // loop may have seen it: they resolve to `w`.
-                    let popped = self.f.block_mut(b).params.pop();
-                    debug_assert_eq!(popped, Some(v));
-                    let n = self.f.types.len();
-                    if self.alias.len() < n {
-                        self.alias
-                            .extend((self.alias.len() as u32..n as u32).map(Value));
+                let bi = at.0 as usize;
+                if !self.sealed[bi] {
+                    // Some predecessors are not known yet: a parameter,
+                    // whose arguments `seal` supplies.
+                    let v = self.f.add_param(at, self.locals[local as usize]);
+                    self.var_params[bi].push((v, local));
+                    self.defs.insert((local, at), v);
+                    break v;
+                }
+                if self.preds[bi].len() == 1 {
+                    pending.push(Pending::Single(at));
+                } else {
+                    // Ask every predecessor, with a parameter in place
+                    // first so that a read coming around a loop finds it.
+                    let v = self.f.add_param(at, self.locals[local as usize]);
+                    self.defs.insert((local, at), v);
+                    pending.push(Pending::Merge {
+                        b: at,
+                        v,
+                        k: 0,
+                        only: None,
+                        agree: true,
+                    });
+                }
+                at = self.preds[bi][0].0;
+            };
+            // Up: hand the value to the blocks waiting for it.
+            loop {
+                match pending.pop() {
+                    None => return val,
+                    Some(Pending::Single(s)) => {
+                        self.defs.insert((local, s), val);
                     }
-                    self.alias[v.0 as usize] = w;
-                    w
-                }
-                _ => {
-                    let want = self.f.block(b).params.len();
-                    self.add_args(b, local, want);
-                    v
+                    Some(Pending::Merge {
+                        b,
+                        v,
+                        k,
+                        mut only,
+                        mut agree,
+                    }) => {
+                        if val != v && only.is_some_and(|o| o != val) {
+                            agree = false;
+                        } else if val != v {
+                            only = Some(val);
+                        }
+                        if k + 1 < self.preds[b.0 as usize].len() {
+                            at = self.preds[b.0 as usize][k + 1].0;
+                            pending.push(Pending::Merge {
+                                b,
+                                v,
+                                k: k + 1,
+                                only,
+                                agree,
+                            });
+                            break;
+                        }
+                        val = self.merge(local, b, v, only.filter(|_| agree));
+                        self.defs.insert((local, b), val);
+                    }
                 }
             }
-        };
-        self.defs.insert((local, b), v);
-        v
+        }
+    }
+
+    /// The end of a merge in `read_local`: with one incoming value `only`,
+    /// parameter `v` goes again (reads around a loop that saw it resolve to
+    /// the value); otherwise the predecessors pass their values to it.
+    fn merge(&mut self, local: u32, b: Block, v: Value, only: Option<Value>) -> Value {
+        match only {
+            Some(w) => {
+                let popped = self.f.block_mut(b).params.pop();
+                debug_assert_eq!(popped, Some(v));
+                let n = self.f.types.len();
+                if self.alias.len() < n {
+                    self.alias
+                        .extend((self.alias.len() as u32..n as u32).map(Value));
+                }
+                self.alias[v.0 as usize] = w;
+                w
+            }
+            None => {
+                let want = self.f.block(b).params.len();
+                self.add_args(b, local, want);
+                v
+            }
+        }
     }
 
     // --- emitting ---
@@ -471,8 +530,8 @@ impl Builder<'_> {
             let l = local as usize;
             self.defs.insert((local, b), self.cur_val[l]);
         }
-        for t in term.targets() {
-            self.preds[t.block.0 as usize].push(b);
+        for (k, t) in term.targets().iter().enumerate() {
+            self.preds[t.block.0 as usize].push((b, k as u32));
         }
         self.f.block_mut(b).term = term;
     }

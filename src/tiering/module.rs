@@ -145,6 +145,13 @@ impl TieredModule {
         }
     }
 
+    /// The OSR plan `unit` was dropped unbuilt: its frame may ask again.
+    pub(super) fn osr_dropped(&self, unit: Unit) {
+        if let Some(l) = unit.osr_loop {
+            self.osr_asked.lock().remove(&(unit.func_index, l));
+        }
+    }
+
     /// Queues `unit`, or compiles it now if this thread is to; false if the
     /// compile threads are gone (the engine is being dropped).
     fn send(&self, module: &Arc<TieredModule>, unit: Unit) -> bool {

@@ -13,6 +13,8 @@ use super::Plan;
 use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use tandem_jit::{JitCode, Unit};
@@ -42,6 +44,12 @@ pub(crate) fn run(rx: &Receiver<Msg>, wake: Option<&Sender<Msg>>, pending: &Mute
                     Msg::Wake => {}
                     Msg::Stop => return,
                 }
+            }
+            for p in drop_replaced_osr(&mut pending, |p| {
+                let l = p.unit.osr_loop?;
+                Some((Arc::as_ptr(&p.module), p.unit.func_index, l))
+            }) {
+                p.module.osr_dropped(p.unit);
             }
             if pending.is_empty() {
                 None
@@ -99,6 +107,36 @@ fn next_batch<P, M: PartialEq>(
     batch
 }
 
+/// Takes out of `pending` every OSR plan that a newer plan (later in the
+/// list) for another loop of the same function replaces, and returns them.
+/// A frame asks for the loop it is running, so once it has asked for a
+/// later one the older entry would come too late; and each OSR entry is a
+/// compile of the whole function, so a function with thousands of loops
+/// that each run a while must not queue thousands of them. `osr` gives a
+/// plan's module, function and loop, if it is an OSR plan.
+fn drop_replaced_osr<P, M: Eq + Hash>(
+    pending: &mut Vec<P>,
+    osr: impl Fn(&P) -> Option<(M, u32, u32)>,
+) -> Vec<P> {
+    let mut newest: HashMap<(M, u32), u32> = HashMap::new();
+    let keep: Vec<bool> = (pending.iter().rev())
+        .map(|p| match osr(p) {
+            Some((m, f, l)) => *newest.entry((m, f)).or_insert(l) == l,
+            None => true,
+        })
+        .collect();
+    let mut dropped = Vec::new();
+    let mut kept = Vec::with_capacity(pending.len());
+    for (p, keep) in pending.drain(..).zip(keep.into_iter().rev()) {
+        match keep {
+            true => kept.push(p),
+            false => dropped.push(p),
+        }
+    }
+    *pending = kept;
+    dropped
+}
+
 /// Compiles `units` of `module` on `threads` threads and installs them; if
 /// the batch fails, each unit on its own, so one that cannot be compiled
 /// keeps no other from being installed.
@@ -154,7 +192,7 @@ fn list(units: &[Unit]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{next_batch, BATCH};
+    use super::{drop_replaced_osr, next_batch, BATCH};
 
     /// Plans as `(module, function, heat)`.
     fn take(pending: &mut Vec<(u8, u32, u32)>) -> Vec<u32> {
@@ -185,5 +223,30 @@ mod tests {
         assert_eq!(batch.len(), BATCH);
         assert_eq!(batch[0], BATCH as u32 + 2);
         assert_eq!(pending.len(), 3);
+    }
+
+    #[test]
+    fn a_newer_osr_plan_replaces_older_ones_for_the_same_function() {
+        // Plans as `(module, function, loop)`; `None` for a function.
+        let mut pending = vec![
+            (0, 1, Some(0)),
+            (0, 1, None),
+            (0, 2, Some(0)),
+            (0, 1, Some(3)),
+            (1, 1, Some(5)),
+            (0, 1, Some(3)),
+        ];
+        let dropped = drop_replaced_osr(&mut pending, |&(m, f, l)| Some((m, f, l?)));
+        assert_eq!(dropped, [(0, 1, Some(0))]);
+        assert_eq!(
+            pending,
+            [
+                (0, 1, None),
+                (0, 2, Some(0)),
+                (0, 1, Some(3)),
+                (1, 1, Some(5)),
+                (0, 1, Some(3))
+            ]
+        );
     }
 }

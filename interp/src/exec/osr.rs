@@ -74,14 +74,21 @@ pub(super) unsafe fn enter_osr<W: Width>(
     fp: *mut u64,
 ) -> Option<u32> {
     let osr = &code.loops[l as usize];
-    let entry = osr.entry.load(Ordering::Acquire);
+    let mut entry = osr.entry.load(Ordering::Acquire);
     // Too deep for compiled code, the loop goes on here too, and looks
     // again once the countdown runs out.
     // SAFETY: `vmctx` is the live running instance (the contract).
-    if entry.is_null() || !unsafe { callconv::native_stack_ok(vmctx) } {
+    let stack_ok = unsafe { callconv::native_stack_ok(vmctx) };
+    if entry.is_null() || !stack_ok {
         // SAFETY: `vmctx` is a live interpreted instance (the contract).
         unsafe { module_code(vmctx) }.ran_out(code.func_index, Some(l), &code.countdown);
-        return None;
+        // Compiled on this thread just now if the embedder tiers up in
+        // the caller: entered at once, not at the next loop that runs out
+        // (each of which would compile the function again).
+        entry = osr.entry.load(Ordering::Acquire);
+        if entry.is_null() || !stack_ok {
+            return None;
+        }
     }
     let heat = code.heat.load(Ordering::Relaxed);
     tracing::debug!(func = code.func_index, r#loop = l, heat, "osr entry");

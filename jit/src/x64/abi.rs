@@ -19,7 +19,7 @@ use wasmparser::FuncType;
 
 /// Where an argument or parameter goes under the native convention, or
 /// where a value lives in a frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Place {
     Gpr(Gpr),
     Xmm(Xmm),

@@ -49,13 +49,30 @@ pub fn thread_jumps(
             }
         }
     }
+    // Each chain is walked once: the blocks on it take its end (path
+    // compression), so a chain of n empty blocks costs n, not n².
+    let mut done = vec![false; f.blocks.len()];
+    let mut on_path = vec![false; f.blocks.len()];
+    let mut path = Vec::new();
     for &b in order {
-        let (mut d, mut steps) = (b, 0);
-        while dest[d.0 as usize] != d && steps < order.len() {
+        let mut d = b;
+        while !done[d.0 as usize] && !on_path[d.0 as usize] && dest[d.0 as usize] != d {
+            on_path[d.0 as usize] = true;
+            path.push(d);
             d = dest[d.0 as usize];
-            steps += 1;
         }
-        dest[b.0 as usize] = if steps == order.len() { b } else { d };
+        let end = if on_path[d.0 as usize] {
+            // A cycle of empty blocks: its first block stays, a jump target.
+            dest[d.0 as usize] = d;
+            d
+        } else {
+            dest[d.0 as usize]
+        };
+        done[d.0 as usize] = true;
+        for p in path.drain(..) {
+            dest[p.0 as usize] = end;
+            (done[p.0 as usize], on_path[p.0 as usize]) = (true, false);
+        }
     }
     dest
 }

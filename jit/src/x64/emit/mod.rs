@@ -22,6 +22,8 @@ use super::regalloc::{Allocation, Loc};
 use super::regs::*;
 use crate::ir::*;
 use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use tandem_vm::ModuleEnv;
 
 /// Machine code for `f`, its blocks laid out in `order`, its values in the
@@ -144,29 +146,56 @@ impl Emitter<'_> {
     }
 
     /// Moves several values at once (no destination is read after it is
-    /// written): ready moves first, cycles broken through `r11`/`xmm15`.
+    /// written): a move is ready once no pending move reads its
+    /// destination, and the lowest-numbered ready move goes first. When none
+    /// is ready, every pending move lies on a cycle (each place has one
+    /// writer), which the first pending move's source leaving for
+    /// `r11`/`xmm15` breaks. Linear in the moves, for edges that carry
+    /// thousands of values.
     fn parallel_move(&mut self, moves: Vec<(Place, Place)>) {
-        let mut pending: Vec<(Place, Place)> = moves.into_iter().filter(|(s, d)| s != d).collect();
-        while !pending.is_empty() {
-            let ready =
-                (0..pending.len()).find(|&i| !pending.iter().any(|&(s, _)| s == pending[i].1));
-            match ready {
-                Some(i) => {
-                    let (s, d) = pending.remove(i);
-                    self.mov(s, d);
+        let moves: Vec<(Place, Place)> = moves.into_iter().filter(|(s, d)| s != d).collect();
+        let mut readers: FxHashMap<Place, u32> = FxHashMap::default();
+        let mut writer: FxHashMap<Place, usize> = FxHashMap::default();
+        for (i, &(s, d)) in moves.iter().enumerate() {
+            *readers.entry(s).or_default() += 1;
+            writer.insert(d, i);
+        }
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..moves.len())
+            .filter(|&i| !readers.contains_key(&moves[i].1))
+            .map(Reverse)
+            .collect();
+        let mut done = vec![false; moves.len()];
+        let (mut first, mut left) = (0, moves.len());
+        // The place a cycle was broken at, and where its value went.
+        let mut freed: Option<(Place, Place)> = None;
+        while left > 0 {
+            let Some(Reverse(i)) = ready.pop() else {
+                while done[first] {
+                    first += 1;
                 }
-                None => {
-                    let (s, _) = pending[0];
-                    let temp = match s {
-                        Place::Xmm(_) | Place::Mem128(..) => Place::Xmm(XMM_SCRATCH[1]),
-                        _ => Place::Gpr(R11),
-                    };
-                    self.mov(s, temp);
-                    for p in &mut pending {
-                        if p.0 == s {
-                            p.0 = temp;
-                        }
-                    }
+                let s = moves[first].0;
+                let temp = match s {
+                    Place::Xmm(_) | Place::Mem128(..) => Place::Xmm(XMM_SCRATCH[1]),
+                    _ => Place::Gpr(R11),
+                };
+                self.mov(s, temp);
+                freed = Some((s, temp));
+                readers.insert(s, 0);
+                ready.push(Reverse(writer[&s]));
+                continue;
+            };
+            let (s, d) = moves[i];
+            let from = match freed {
+                Some((f, temp)) if f == s => temp,
+                _ => s,
+            };
+            self.mov(from, d);
+            (done[i], left) = (true, left - 1);
+            let r = readers.get_mut(&s).expect("a source has readers");
+            *r = r.saturating_sub(1);
+            if *r == 0 && from == s {
+                if let Some(&w) = writer.get(&s) {
+                    ready.push(Reverse(w));
                 }
             }
         }
