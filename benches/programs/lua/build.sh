@@ -1,19 +1,11 @@
 #!/usr/bin/env bash
 # Builds lua.wasm (wasm32-wasi) from main.c and the Lua 5.4 sources that the
-# lua-src crate bundles, fetched with cargo. Needs clang-19, lld-19,
-# wasi-libc and libclang-rt-19-dev-wasm32 (Debian).
+# lua-src crate bundles, fetched with cargo (crate-source.sh). Needs
+# clang-19, lld-19, wasi-libc and libclang-rt-19-dev-wasm32 (Debian).
 set -euo pipefail
 cd "$(dirname "$0")"
-crate=lua-src-547.0.0
-src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/$crate 2>/dev/null | head -1 || true)
-if [ -z "$src" ]; then
-  tmp=$(mktemp -d)
-  mkdir "$tmp/src" && echo 'fn main() {}' > "$tmp/src/main.rs"
-  printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nlua-src = "=547.0.0"\n' > "$tmp/Cargo.toml"
-  (cd "$tmp" && cargo fetch -q)
-  rm -rf "$tmp"
-  src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/$crate | head -1)
-fi
+source ../crate-source.sh
+src=$(crate_source lua-src 547.0.0)
 lua="$src/lua-5.4.7"
 sources=$(ls "$lua"/*.c | grep -v -e '/lua\.c$' -e '/luac\.c$')
 # A raised error aborts (no longjmp without Wasm exception handling), and
