@@ -327,8 +327,8 @@ impl JitCode {
 
     /// The `k`th unit's code as assembly text (iced's Intel syntax),
     /// one line per instruction with its offset; the runtime functions it
-    /// calls by address appear by name, and its constants follow as
-    /// `v128` lines.
+    /// calls by address appear by name, and its jump tables follow as `dd`
+    /// lines (each entry's target) and its constants as `v128` lines.
     pub fn disassemble(&self, k: usize) -> String {
         use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
         let (code, f) = (self.code_of(k), &self.units[k]);
@@ -355,6 +355,20 @@ impl JitCode {
             text.clear();
             formatter.format(&instr, &mut text);
             out.push_str(&format!("  {:6x}  {text}\n", instr.ip()));
+        }
+        // Jump tables: offsets from where they start, up to the padding
+        // (0xcc bytes, never an offset within a function).
+        let tables = f.code_end.next_multiple_of(4).min(f.pool_start) as usize;
+        for (i, c) in code[tables..f.pool_start as usize]
+            .chunks_exact(4)
+            .enumerate()
+        {
+            let offset = i32::from_le_bytes(c.try_into().expect("4 bytes"));
+            if offset == i32::from_le_bytes([0xcc; 4]) {
+                break;
+            }
+            let (at, target) = (tables + 4 * i, tables as i64 + offset as i64);
+            out.push_str(&format!("  {at:6x}  dd      {target:x}\n"));
         }
         for (i, c) in code[f.pool_start as usize..].chunks_exact(16).enumerate() {
             let bits = u128::from_le_bytes(c.try_into().expect("16 bytes"));

@@ -254,6 +254,10 @@ pub struct Masm {
     /// (once first read) the label's id, which `rip`-relative operands hold
     /// until assembly.
     pool: Vec<(u128, Label, u64)>,
+    /// The jump tables' targets, all tables one after another, and the
+    /// label of where they start (relax lays them out after the code).
+    table_targets: Vec<Label>,
+    tables: Option<Label>,
     /// Whether vector instructions (and the moves of xmm registers) take
     /// their VEX forms ([`CpuFeatures::avx`]).
     vex: bool,
@@ -343,6 +347,8 @@ impl Masm {
             calls: Vec::new(),
             local_entry: None,
             pool: Vec::new(),
+            table_targets: Vec::new(),
+            tables: None,
             vex: cpu.avx,
         }
     }
@@ -401,6 +407,15 @@ impl Masm {
             self.trap_site(code);
             ok(self.a.ud2());
         }
+        // The tables' entries, as jumps that relax lays out as offsets.
+        let mut first_entry = self.a.instructions().len();
+        if let Some(mut tables) = self.tables.take() {
+            self.bind(&mut tables);
+            first_entry = self.a.instructions().len();
+            for &target in &self.table_targets {
+                ok(self.a.jmp(target));
+            }
+        }
         let instrs = self.a.take_instructions();
         let pool: Vec<(u64, u128)> = self.pool.iter().map(|c| (c.2, c.0)).collect();
         super::relax::assemble(
@@ -411,6 +426,7 @@ impl Masm {
             &self.calls,
             self.local_entry,
             &pool,
+            first_entry,
         )
     }
 
@@ -703,6 +719,21 @@ impl Masm {
 
     pub fn jmp(&mut self, label: Label) {
         ok(self.a.jmp(label));
+    }
+
+    /// Jumps to `targets[index]`, where `index` (zero-extended from 32
+    /// bits) is below `targets.len()`: through a table of 32-bit offsets
+    /// from the start of the function's tables, which follow its code.
+    /// Clobbers `index` and `scratch`.
+    pub fn jump_table(&mut self, index: Gpr, scratch: Gpr, targets: &[Label]) {
+        let first = self.table_targets.len() as i32;
+        self.table_targets.extend_from_slice(targets);
+        let tables = *self.tables.get_or_insert_with(|| self.a.create_label());
+        ok(self.a.lea(scratch.q(), ptr(tables)));
+        let entry = Mem::indexed(scratch, index, 4, 4 * first);
+        self.load_extend(index, entry, Size::S32, Size::S64, true);
+        self.alu(Alu::Add, index, scratch, Size::S64);
+        self.jmp_reg(index);
     }
 
     pub fn jmp_reg(&mut self, target: Gpr) {

@@ -9,8 +9,10 @@
 //! (short where the distance fits a byte, grown until nothing changes),
 //! then iced encodes each fixup at its final address.
 //!
-//! A function's vector constants follow its code, 16-byte aligned (so
-//! SSE instructions may read them in place), each once.
+//! A function's jump tables follow its code, 4-byte aligned: one 32-bit
+//! offset per entry, from where the tables start to the entry's target.
+//! Its vector constants come next, 16-byte aligned (so SSE instructions
+//! may read them in place), each once.
 
 use super::reloc::Reloc;
 use iced_x86::{Code, Encoder, Instruction, OpKind};
@@ -19,9 +21,9 @@ use tandem_vm::TrapCode;
 
 /// Code assembled at offset 0, and the offsets of its trap sites.
 pub struct Assembled {
-    /// The instructions, then the constant pool.
+    /// The instructions, the jump tables, then the constant pool.
     pub code: Vec<u8>,
-    /// Where the instructions end (and the constant pool's padding starts).
+    /// Where the instructions end (and the jump tables' padding starts).
     pub code_end: u32,
     /// Where the constant pool starts.
     pub pool_start: u32,
@@ -52,7 +54,11 @@ fn ok<T>(r: Result<T, iced_x86::IcedError>) -> T {
 /// trap)`; `reloc_sites` `(instruction index, address)` for each `mov r64,
 /// imm64` of an address; `pool` the constants as `(label id, bits)`, which
 /// instructions read `rip`-relative through labels never bound to an
-/// instruction.
+/// instruction; the instructions from `first_entry` on are the jump
+/// tables' entries, each a `jmp` to its target, laid out as offsets from
+/// the first (which a `rip`-relative operand finds where the tables
+/// start).
+#[allow(clippy::too_many_arguments)]
 pub fn assemble(
     instrs: &[Instruction],
     trap_sites: &[(usize, TrapCode)],
@@ -61,6 +67,7 @@ pub fn assemble(
     call_sites: &[(usize, u32)],
     local_entry: Option<usize>,
     pool: &[(u64, u128)],
+    first_entry: usize,
 ) -> Assembled {
     let n = instrs.len();
 
@@ -74,7 +81,9 @@ pub fn assemble(
     for (i, ins) in instrs.iter().enumerate() {
         fixed.push(position);
         max_label = max_label.max(ins.ip());
-        let (target, kind) = if ins.code() == Code::Call_rel32_64 {
+        let (target, kind) = if i >= first_entry {
+            (ins.near_branch64(), FixupKind::Entry)
+        } else if ins.code() == Code::Call_rel32_64 {
             // A direct call: aimed when the image is laid out.
             position += ok(enc.encode(ins, 0)) as u32;
             continue;
@@ -168,21 +177,37 @@ pub fn assemble(
 
     // Pass 3: lay out the bytes, iced encoding each fixup at its final
     // address.
-    let total = offsets[n] as usize;
+    let total = offsets[first_entry] as usize;
+    let tables_start = match first_entry < n {
+        true => total.next_multiple_of(4),
+        false => total,
+    };
+    let tables_end = tables_start + 4 * (n - first_entry);
     let pool_start = match pool {
-        [] => total,
-        _ => total.next_multiple_of(16),
+        [] => tables_end,
+        _ => tables_end.next_multiple_of(16),
     };
     let mut enc = ok(Encoder::try_with_capacity(64, 0));
     enc.set_buffer(Vec::with_capacity(total));
     let mut copied = 0;
+    let mut entries = Vec::with_capacity(4 * (n - first_entry));
     for x in &fixups {
         let i = x.index as usize;
+        let target = offsets.get(x.target as usize).copied().unwrap_or(0) as u64;
+        if let FixupKind::Entry = x.kind {
+            entries
+                .extend_from_slice(&((target as i64 - tables_start as i64) as i32).to_le_bytes());
+            continue;
+        }
         let mut code = enc.take_buffer();
         code.extend_from_slice(&body[fixed[copied] as usize..fixed[i] as usize]);
         enc.set_buffer(code);
         let mut ins = instrs[i];
-        let target = offsets.get(x.target as usize).copied().unwrap_or(0) as u64;
+        // The first entry's label stands for where the tables start.
+        let target = match x.target as usize == first_entry {
+            true => tables_start as u64,
+            false => target,
+        };
         match x.kind {
             FixupKind::Branch { forms, near } => {
                 ins.set_code(if near { forms.1 } else { forms.0 });
@@ -192,14 +217,19 @@ pub fn assemble(
             FixupKind::Constant { .. } => {
                 ins.set_memory_displacement64((pool_start + 16 * x.target as usize) as u64)
             }
+            FixupKind::Entry => unreachable!("laid out above"),
         }
         let len = ok(enc.encode(&ins, offsets[i] as u64));
         assert_eq!(len as u32, x.len(), "a fixup encodes to its size");
         copied = i + 1;
     }
     let mut code = enc.take_buffer();
-    code.extend_from_slice(&body[fixed[copied] as usize..]);
+    code.extend_from_slice(
+        &body[fixed[copied.min(first_entry)] as usize..fixed[first_entry] as usize],
+    );
     debug_assert_eq!(code.len(), total);
+    code.resize(tables_start, 0xcc);
+    code.extend_from_slice(&entries);
     code.resize(pool_start, 0xcc);
     for &(_, bits) in pool {
         code.extend_from_slice(&bits.to_le_bytes());
@@ -262,6 +292,8 @@ enum FixupKind {
     /// An instruction reading a pool constant (`target` its index), and its
     /// length.
     Constant { len: u32 },
+    /// A jump table's entry: a 32-bit offset, after the code.
+    Entry,
 }
 
 impl Fixup {
@@ -273,6 +305,8 @@ impl Fixup {
             FixupKind::Branch { forms, near: true } if forms.0 == Code::Jmp_rel8_64 => 5,
             FixupKind::Branch { near: true, .. } => 6,
             FixupKind::RipRelative { len } | FixupKind::Constant { len } => len,
+            // Not in the code: the tables follow it.
+            FixupKind::Entry => 0,
         }
     }
 }
@@ -425,6 +459,39 @@ mod tests {
         assert_eq!(ins.len(), 4, "a nop between the two labels");
         assert_eq!(ins[0].near_branch64(), ins[2].ip());
         assert_eq!(ins[1].near_branch64(), ins[3].ip());
+    }
+
+    #[test]
+    fn jump_tables_follow_the_code_aligned_as_offsets_to_their_targets() {
+        let mut m = Masm::new();
+        let mut targets = [m.label(), m.label(), m.label()];
+        m.jump_table(RAX, R11, &targets[..2]);
+        m.jump_table(RCX, R11, &targets[1..]);
+        let mut at = Vec::new();
+        for t in &mut targets {
+            at.push(m.position());
+            m.bind(t);
+            filler(&mut m, 3);
+        }
+        m.vec_const(XMM_SCRATCH[0], 5);
+        let asm = m.finish();
+        let instrs = decode(&asm.code[..asm.code_end as usize]);
+        let target_offsets: Vec<u64> = at.iter().map(|&i| instrs[i].ip()).collect();
+        let tables = asm.code_end.next_multiple_of(4);
+        // Both tables' `lea` find where the tables start.
+        let leas: Vec<u64> = (instrs.iter())
+            .filter(|i| i.is_ip_rel_memory_operand() && i.code() == iced_x86::Code::Lea_r64_m)
+            .map(|i| i.ip_rel_memory_address())
+            .collect();
+        assert_eq!(leas, [tables as u64; 2]);
+        let entries: Vec<u64> = asm.code[tables as usize..][..16]
+            .chunks_exact(4)
+            .map(|c| (tables as i64 + i32::from_le_bytes(c.try_into().unwrap()) as i64) as u64)
+            .collect();
+        let t = &target_offsets;
+        assert_eq!(entries, [t[0], t[1], t[1], t[2]]);
+        // The constant pool comes after them.
+        assert!(tables + 16 <= asm.pool_start && asm.pool_start.is_multiple_of(16));
     }
 
     #[test]

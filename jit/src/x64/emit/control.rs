@@ -101,7 +101,11 @@ impl Emitter<'_> {
                 }
                 self.m.alu_imm(Alu::Cmp, RAX, n as i32, Size::S32);
                 self.m.jcc(Cc::Ae, labels[n]);
-                self.table_search(&labels[..n], 0);
+                if n <= 3 {
+                    self.compare_each(&labels[..n]);
+                } else {
+                    self.m.jump_table(RAX, R11, &labels[..n]);
+                }
                 for (mut l, t) in stubs {
                     self.m.bind(&mut l);
                     self.jump_to(t, None);
@@ -154,29 +158,18 @@ impl Emitter<'_> {
         }
     }
 
-    /// Binary search over `labels` (the non-default targets) for the index
-    /// in `eax`, which is below `labels.len()`; `base` is the first one's
-    /// index.
-    fn table_search(&mut self, labels: &[Label], base: usize) {
-        if labels.len() <= 3 {
-            for (i, &l) in labels.iter().enumerate() {
-                if i + 1 == labels.len() {
-                    self.m.jmp(l);
-                } else {
-                    self.m.alu_imm(Alu::Cmp, RAX, (base + i) as i32, Size::S32);
-                    self.m.jcc(Cc::E, l);
-                }
+    /// Jumps to `labels[eax]` (`eax` is below `labels.len()`, at most 3)
+    /// by comparing: for so few a jump table's load and indirect jump
+    /// cost more.
+    fn compare_each(&mut self, labels: &[Label]) {
+        for (i, &l) in labels.iter().enumerate() {
+            if i + 1 == labels.len() {
+                self.m.jmp(l);
+            } else {
+                self.m.alu_imm(Alu::Cmp, RAX, i as i32, Size::S32);
+                self.m.jcc(Cc::E, l);
             }
-            return;
         }
-        let mid = labels.len() / 2;
-        let mut right = self.m.label();
-        self.m
-            .alu_imm(Alu::Cmp, RAX, (base + mid) as i32, Size::S32);
-        self.m.jcc(Cc::Ae, right);
-        self.table_search(&labels[..mid], base);
-        self.m.bind(&mut right);
-        self.table_search(&labels[mid..], base + mid);
     }
 
     /// Sets the flags for branching on `c` and says which condition means
