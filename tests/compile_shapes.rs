@@ -1,5 +1,6 @@
-//! Pathological function shapes: deep nesting, a huge `br_table`, thousands
-//! of live locals, a long straight-line body. Every tier must compile them
+//! Pathological function shapes: deep nesting (of blocks, loops, ifs and
+//! `try_table`s), a huge `br_table`, thousands of live locals, a long
+//! straight-line body. Every tier must compile them
 //! in time linear in their size (a module of a few hundred KB must never
 //! hold a compile thread for minutes) and on a small native stack (a pass
 //! that recursed once per nesting level would overflow it and abort the
@@ -165,6 +166,18 @@ fn live_across_calls(n: usize) -> String {
     format!("{}{g}", &f[..f.len() - 1])
 }
 
+/// `n` `try_table`s inside each other, the innermost throwing to its own
+/// handler when the parameter is not zero.
+fn nested_try_tables(n: usize) -> String {
+    let body = format!(
+        "{} local.get 0 if throw $e end {} local.get 0",
+        repeat("(block $h (try_table (catch $e $h) ", n),
+        repeat("))", n)
+    );
+    let f = func("", &body);
+    format!("(module (tag $e) {}", &f["(module ".len()..])
+}
+
 const SHAPES: &[Shape] = &[
     Shape {
         name: "nested blocks",
@@ -210,6 +223,11 @@ const SHAPES: &[Shape] = &[
         name: "live across calls",
         n: 5000,
         wat: live_across_calls,
+    },
+    Shape {
+        name: "nested try_tables",
+        n: 5000,
+        wat: nested_try_tables,
     },
 ];
 
