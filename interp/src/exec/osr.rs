@@ -61,7 +61,8 @@ pub(super) unsafe fn loop_slow<W: Exec>(
 /// Finishes the call of `code` whose frame at `fp` is at the header of loop
 /// `l` in the loop's OSR entry, if one is installed and the native stack
 /// has room: returns the entry's status, with the results in the frame's
-/// first slots. Else asks for the entry and returns `None`.
+/// first slots. Else asks for the entry, enters it if asking compiled it on
+/// this thread (tier-up in the caller), and otherwise returns `None`.
 ///
 /// # Safety
 /// `vmctx` is the running instance, `code` its function running at `fp`.
